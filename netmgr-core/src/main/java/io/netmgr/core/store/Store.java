@@ -1,0 +1,37 @@
+package io.netmgr.core.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * netmgr's state: a transactional key-value store with revisions, compare-and-swap, prefix
+ * range and watch, the shape of etcd. Kernel state is derived from what is stored here.
+ *
+ * <p>Every revision is a store-wide counter that grows by one per committed transaction that
+ * changed something; each key remembers the revision that created it and the one that last
+ * modified it, so callers can make optimistic updates with {@link Txn#ifModRevision}.
+ */
+public interface Store extends AutoCloseable {
+
+    /** The current value of {@code key}, if any. */
+    Optional<KeyValue> get(String key);
+
+    /** Every key starting with {@code prefix}, in key order. */
+    List<KeyValue> range(String prefix);
+
+    /** The store's current revision. */
+    long revision();
+
+    /** Starts a transaction: compares, then operations applied atomically if all compares hold. */
+    Txn txn();
+
+    /**
+     * Calls {@code listener} for every change under {@code prefix} after {@code afterRevision},
+     * in revision order, until the returned handle is closed.
+     */
+    Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener);
+
+    @Override
+    void close();
+}
