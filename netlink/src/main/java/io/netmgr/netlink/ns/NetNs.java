@@ -1,0 +1,305 @@
+package io.netmgr.netlink.ns;
+
+import static io.netmgr.netlink.sys.Native.check;
+
+import io.netmgr.netlink.sys.Errno;
+import io.netmgr.netlink.sys.LibC;
+import io.netmgr.netlink.sys.Native;
+import io.netmgr.netlink.sys.SystemCallException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A handle on one network namespace: an open file descriptor of it, plus a dedicated platform
+ * thread that has entered it. setns(2) changes a single OS thread, so code that must run
+ * inside the namespace ({@link #call}) runs on that thread and nowhere else; netlink sockets
+ * opened there stay bound to the namespace whatever thread uses them later.
+ */
+public final class NetNs implements AutoCloseable {
+    /** Where named namespaces live, as with {@code ip netns}. */
+    public static final Path DEFAULT_RUN_DIR = Path.of("/run/netns");
+
+    private static final LibC LIBC = Native.libc();
+    private static final NetNs PROCESS = openProcessNamespace();
+
+    private final int fd;
+    private final String description;
+    private final Path path;
+    private final long inode;
+    private final ExecutorService thread;
+    private final Thread worker;
+    private volatile boolean closed;
+
+    private NetNs(int fd, String description, Path path, ExecutorService thread) {
+        this.fd = fd;
+        this.description = description;
+        this.path = path;
+        this.inode = inodeOf(fd);
+        this.thread = thread;
+        this.worker = submit(thread, Thread::currentThread);
+    }
+
+    /** The namespace the process started in (that of its main thread). */
+    public static NetNs process() {
+        return PROCESS;
+    }
+
+    /**
+     * Creates a new namespace persisted at {@code runDir/name} (a bind mount, as
+     * {@code ip netns add} makes it), so it outlives this process until {@link #delete}.
+     */
+    public static NetNs create(String name, Path runDir) {
+        validateName(name);
+        Path file = runDir.resolve(name);
+        prepareRunDir(runDir);
+        try {
+            Files.createFile(file);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new SystemCallException("create network namespace " + name + " (" + file + " already exists)", Errno.EEXIST);
+        } catch (IOException e) {
+            throw new UncheckedIOException("create network namespace file " + file, e);
+        }
+        ExecutorService thread = newNamespaceThread("netns-" + name);
+        try {
+            // The worker thread unshares into the new namespace and stays there: it becomes
+            // this namespace's thread.
+            int fd = submit(thread, () -> {
+                check(LIBC.unshare(Native.CLONE_NEWNET), "unshare network namespace for " + name);
+                String self = "/proc/self/task/" + Native.gettid() + "/ns/net";
+                check(LIBC.mount(self, file.toString(), "none", Native.MS_BIND, null),
+                        "bind-mount network namespace to " + file);
+                return check(LIBC.open(file.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + file);
+            });
+            return new NetNs(fd, "netns " + name, file, thread);
+        } catch (RuntimeException e) {
+            thread.shutdownNow();
+            LIBC.umount2(file.toString(), Native.MNT_DETACH);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the primary failure is more useful to the caller
+            }
+            throw e;
+        }
+    }
+
+    public static NetNs create(String name) {
+        return create(name, DEFAULT_RUN_DIR);
+    }
+
+    /** Opens the named namespace {@code runDir/name}. */
+    public static NetNs open(String name, Path runDir) {
+        validateName(name);
+        return openPath(runDir.resolve(name), "netns " + name);
+    }
+
+    public static NetNs open(String name) {
+        return open(name, DEFAULT_RUN_DIR);
+    }
+
+    /** Opens a namespace by path: a bind mount such as /run/netns/x or /proc/PID/ns/net. */
+    public static NetNs openPath(Path path) {
+        return openPath(path, path.toString());
+    }
+
+    /** Opens the namespace of process {@code pid}. */
+    public static NetNs openPid(long pid) {
+        return openPath(Path.of("/proc/" + pid + "/ns/net"), "netns of pid " + pid);
+    }
+
+    /** Unmounts and removes {@code runDir/name}. The namespace dies with its last user. */
+    public static void delete(String name, Path runDir) {
+        validateName(name);
+        Path file = runDir.resolve(name);
+        if (!Files.exists(file)) {
+            throw new SystemCallException("delete network namespace " + name + " (" + file + ")", Errno.ENOENT);
+        }
+        int r = LIBC.umount2(file.toString(), Native.MNT_DETACH);
+        if (r < 0 && Native.lastErrno() != Errno.EINVAL) { // EINVAL: not mounted, just a stale file
+            throw new SystemCallException("unmount network namespace " + file, Native.lastErrno());
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + file, e);
+        }
+    }
+
+    public static void delete(String name) {
+        delete(name, DEFAULT_RUN_DIR);
+    }
+
+    /** Runs {@code work} on this namespace's own thread and returns its result. */
+    public <T> T call(Callable<T> work) {
+        if (closed) {
+            throw new IllegalStateException(description + " handle is closed");
+        }
+        if (Thread.currentThread() == worker) {
+            try {
+                return work.call(); // already inside: a nested call would wait on itself
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        return submit(thread, work);
+    }
+
+    public void run(Runnable work) {
+        call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** The open file descriptor (for moving links here with IFLA_NET_NS_FD). */
+    public int fd() {
+        return fd;
+    }
+
+    /** The path it was opened from, e.g. /run/netns/x. */
+    public Path path() {
+        return path;
+    }
+
+    /** The namespace's inode number: equal inodes mean the same namespace. */
+    public long inode() {
+        return inode;
+    }
+
+    /** True when {@code other} is a handle on the same kernel namespace. */
+    public boolean sameAs(NetNs other) {
+        return inode == other.inode;
+    }
+
+    /** Reads a sysctl under /proc/sys inside this namespace, e.g. {@code net/ipv4/ip_forward}. */
+    public String readSysctl(String key) {
+        Path p = sysctlPath(key);
+        return call(() -> Files.readString(p).trim());
+    }
+
+    /** Writes a sysctl under /proc/sys inside this namespace. */
+    public void writeSysctl(String key, String value) {
+        Path p = sysctlPath(key);
+        call(() -> Files.writeString(p, value));
+    }
+
+    @Override
+    public void close() {
+        if (this == PROCESS || closed) {
+            return;
+        }
+        closed = true;
+        thread.shutdown();
+        LIBC.close(fd);
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private static Path sysctlPath(String key) {
+        if (key.contains("..") || key.startsWith("/")) {
+            throw new IllegalArgumentException("sysctl key must be relative like net/ipv4/ip_forward, got " + key);
+        }
+        return Path.of("/proc/sys").resolve(key.replace('.', '/'));
+    }
+
+    private static NetNs openPath(Path path, String description) {
+        int fd = check(LIBC.open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + description + " at " + path);
+        ExecutorService thread = newNamespaceThread("netns-" + path.getFileName());
+        try {
+            submit(thread, () -> check(LIBC.setns(fd, Native.CLONE_NEWNET), "enter " + description));
+        } catch (RuntimeException e) {
+            thread.shutdownNow();
+            LIBC.close(fd);
+            throw e;
+        }
+        return new NetNs(fd, description, path, thread);
+    }
+
+    private static NetNs openProcessNamespace() {
+        Path p = Path.of("/proc/" + ProcessHandle.current().pid() + "/ns/net");
+        return openPath(p, "process netns");
+    }
+
+    private static void prepareRunDir(Path runDir) {
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("create " + runDir, e);
+        }
+        // Bind mounts under runDir must propagate to other mount namespaces (as ip netns does):
+        // make runDir a shared mount point, bind-mounting it onto itself the first time.
+        if (LIBC.mount("", runDir.toString(), "none", Native.MS_SHARED | Native.MS_REC, null) < 0) {
+            if (Native.lastErrno() != Errno.EINVAL) {
+                throw new SystemCallException("make " + runDir + " a shared mount", Native.lastErrno());
+            }
+            check(LIBC.mount(runDir.toString(), runDir.toString(), "none", Native.MS_BIND | Native.MS_REC, null),
+                    "bind-mount " + runDir + " onto itself");
+            check(LIBC.mount("", runDir.toString(), "none", Native.MS_SHARED | Native.MS_REC, null),
+                    "make " + runDir + " a shared mount");
+        }
+    }
+
+    private static void validateName(String name) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")
+                || name.length() > 255) {
+            throw new IllegalArgumentException("network namespace name must be a plain file name, got '" + name + "'");
+        }
+    }
+
+    private static long inodeOf(int fd) {
+        ByteBuffer stat = Native.direct(144);
+        check(LIBC.fstat(fd, stat), "fstat namespace fd");
+        return stat.getLong(8); // struct stat: st_dev (8 bytes), then st_ino
+    }
+
+    private static ExecutorService newNamespaceThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> new NamespaceThread(r, name));
+    }
+
+    /** The platform thread that sits in a namespace; daemon, so it never holds the JVM up. */
+    private static final class NamespaceThread extends Thread {
+        NamespaceThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
+    }
+
+    private static <T> T submit(ExecutorService thread, Callable<T> work) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                f.complete(work.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for namespace work", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause.getMessage(), cause);
+        }
+    }
+}

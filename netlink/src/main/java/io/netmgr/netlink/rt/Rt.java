@@ -1,0 +1,28 @@
+package io.netmgr.netlink.rt;
+
+/** rtnetlink message types and attribute numbers (linux/rtnetlink.h, if_link.h, if_addr.h, neighbour.h). */
+public final class Rt {
+    public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19;
+    public static final int RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
+    public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
+    public static final int RTM_NEWNEIGH = 28, RTM_DELNEIGH = 29, RTM_GETNEIGH = 30;
+
+    public static final int AF_UNSPEC = 0, AF_INET = 2, AF_BRIDGE = 7, AF_INET6 = 10;
+
+    /** struct ifinfomsg. */
+    public static final int IFINFOMSG_LEN = 16;
+    public static final int IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5,
+            IFLA_MASTER = 10, IFLA_PROTINFO = 12, IFLA_TXQLEN = 13, IFLA_OPERSTATE = 16, IFLA_LINKINFO = 18,
+            IFLA_NET_NS_PID = 19, IFLA_NET_NS_FD = 28, IFLA_EXT_MASK = 29;
+    public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2;
+    public static final int VETH_INFO_PEER = 1;
+    public static final int IFLA_MACVLAN_MODE = 1;
+    public static final int IFLA_VXLAN_ID = 1, IFLA_VXLAN_GROUP = 2, IFLA_VXLAN_LINK = 3, IFLA_VXLAN_LOCAL = 4,
+            IFLA_VXLAN_TTL = 5, IFLA_VXLAN_LEARNING = 7, IFLA_VXLAN_PROXY = 11, IFLA_VXLAN_PORT = 15,
+            IFLA_VXLAN_GROUP6 = 16, IFLA_VXLAN_LOCAL6 = 17;
+    public static final int IFLA_BRPORT_MODE = 4, IFLA_BRPORT_LEARNING = 8;
+    public static final int RTEXT_FILTER_VF = 1;
+
+    private Rt() {
+    }
+}
