@@ -1,7 +1,14 @@
 package io.netmgr.netlink;
 
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.event.EventSubscription;
+import io.netmgr.netlink.event.NetlinkEvent;
+import io.netmgr.netlink.rt.Addresses;
+import io.netmgr.netlink.rt.Fdb;
 import io.netmgr.netlink.rt.Links;
+import io.netmgr.netlink.rt.Neighbours;
+import io.netmgr.netlink.rt.Routes;
+import java.util.function.Consumer;
 
 /**
  * rtnetlink bound to one network namespace: its socket is opened inside that namespace
@@ -11,11 +18,19 @@ public final class NetlinkHandle implements AutoCloseable {
     private final NetNs namespace;
     private final NetlinkSocket socket;
     private final Links links;
+    private final Addresses addresses;
+    private final Routes routes;
+    private final Neighbours neighbours;
+    private final Fdb fdb;
 
     private NetlinkHandle(NetNs namespace, NetlinkSocket socket) {
         this.namespace = namespace;
         this.socket = socket;
         this.links = new Links(socket);
+        this.addresses = new Addresses(socket, links);
+        this.routes = new Routes(socket);
+        this.neighbours = new Neighbours(socket);
+        this.fdb = new Fdb(socket);
     }
 
     /** A handle on {@code namespace}. */
@@ -35,6 +50,27 @@ public final class NetlinkHandle implements AutoCloseable {
 
     public Links links() {
         return links;
+    }
+
+    public Addresses addresses() {
+        return addresses;
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    public Neighbours neighbours() {
+        return neighbours;
+    }
+
+    public Fdb fdb() {
+        return fdb;
+    }
+
+    /** Link and address events of this handle's namespace, delivered on a thread of their own. */
+    public EventSubscription subscribe(Consumer<NetlinkEvent> listener) {
+        return EventSubscription.open(namespace, listener);
     }
 
     @Override

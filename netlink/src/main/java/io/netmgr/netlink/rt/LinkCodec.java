@@ -143,7 +143,7 @@ public final class LinkCodec {
 
     /** Decodes an RTM_NEWLINK message into the record of its kind. */
     public static Link decode(NetlinkMessage m) {
-        if (m.type() != RTM_NEWLINK) {
+        if (m.type() != RTM_NEWLINK && m.type() != RTM_DELLINK) {
             return null;
         }
         int index = m.i32(4);

@@ -23,6 +23,28 @@ public final class Rt {
     public static final int IFLA_BRPORT_MODE = 4, IFLA_BRPORT_LEARNING = 8;
     public static final int RTEXT_FILTER_VF = 1;
 
+    /** struct ifaddrmsg and IFA_*. */
+    public static final int IFADDRMSG_LEN = 8;
+    public static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_FLAGS = 8;
+
+    /** struct rtmsg and RTA_*. */
+    public static final int RTMSG_LEN = 12;
+    public static final int RTA_DST = 1, RTA_SRC = 2, RTA_IIF = 3, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6,
+            RTA_PREFSRC = 7, RTA_TABLE = 15;
+    public static final int RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3, RTN_MULTICAST = 5;
+    public static final int RTPROT_KERNEL = 2, RTPROT_BOOT = 3, RTPROT_STATIC = 4;
+    public static final int RT_TABLE_COMPAT = 252, RT_TABLE_MAIN = 254, RT_TABLE_LOCAL = 255;
+    public static final int RTNH_F_ONLINK = 4;
+
+    /** struct ndmsg and NDA_*. */
+    public static final int NDMSG_LEN = 12;
+    public static final int NDA_DST = 1, NDA_LLADDR = 2, NDA_PORT = 6, NDA_VNI = 7, NDA_IFINDEX = 8, NDA_MASTER = 9;
+    public static final int NUD_REACHABLE = 0x02, NUD_STALE = 0x04, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
+    public static final int NTF_SELF = 0x02, NTF_MASTER = 0x04;
+
+    /** Multicast groups (bit masks for bind) of link and address events. */
+    public static final int RTMGRP_LINK = 0x1, RTMGRP_IPV4_IFADDR = 0x10, RTMGRP_IPV6_IFADDR = 0x100;
+
     private Rt() {
     }
 }

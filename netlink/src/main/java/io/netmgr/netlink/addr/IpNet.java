@@ -1,0 +1,138 @@
+package io.netmgr.netlink.addr;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/** An IP address with a prefix length, as {@code 10.1.0.2/24} or {@code fd00::2/64}. */
+public record IpNet(InetAddress address, int prefixLength) {
+
+    public IpNet {
+        Objects.requireNonNull(address, "address");
+        int max = maxPrefix(address);
+        if (prefixLength < 0 || prefixLength > max) {
+            throw new IllegalArgumentException("prefix length " + prefixLength + " is out of range for "
+                    + address.getHostAddress() + "; use 0.." + max);
+        }
+    }
+
+    /** Parses {@code a.b.c.d/len} or {@code v6/len}; a missing length means a single host. */
+    public static IpNet parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty address; expected an address like 10.1.0.2/24");
+        }
+        int slash = text.indexOf('/');
+        InetAddress address = parseAddress(slash < 0 ? text : text.substring(0, slash));
+        if (slash < 0) {
+            return new IpNet(address, maxPrefix(address));
+        }
+        String len = text.substring(slash + 1);
+        try {
+            return new IpNet(address, Integer.parseInt(len));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad prefix length '" + len + "' in address '" + text
+                    + "'; expected a number such as 24");
+        }
+    }
+
+    /**
+     * Parses a literal IPv4 or IPv6 address without ever resolving a host name (which
+     * {@link InetAddress#getByName} would do for anything that is not a literal).
+     */
+    public static InetAddress parseAddress(String text) {
+        String s = text.trim();
+        byte[] bytes = s.indexOf(':') >= 0 ? parseV6(s) : parseV4(s);
+        if (bytes == null) {
+            throw new IllegalArgumentException("bad IP address '" + text + "'; expected e.g. 10.1.0.2 or fd00::2");
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e); // length is 4 or 16
+        }
+    }
+
+    public static IpNet host(InetAddress address) {
+        return new IpNet(address, maxPrefix(address));
+    }
+
+    public boolean isIpv6() {
+        return address instanceof Inet6Address;
+    }
+
+    /** This prefix with the host bits cleared: {@code 10.1.0.2/24} → {@code 10.1.0.0/24}. */
+    public IpNet network() {
+        byte[] b = address.getAddress();
+        for (int bit = prefixLength; bit < b.length * 8; bit++) {
+            b[bit / 8] &= (byte) ~(0x80 >> (bit % 8));
+        }
+        return new IpNet(toAddress(b), prefixLength);
+    }
+
+    /** The IPv4 broadcast address of this prefix. */
+    public InetAddress broadcast() {
+        byte[] b = address.getAddress();
+        for (int bit = prefixLength; bit < b.length * 8; bit++) {
+            b[bit / 8] |= (byte) (0x80 >> (bit % 8));
+        }
+        return toAddress(b);
+    }
+
+    /** Whether {@code other} lies inside this prefix. */
+    public boolean contains(InetAddress other) {
+        return other.getClass() == address.getClass()
+                && new IpNet(other, prefixLength).network().address.equals(network().address);
+    }
+
+    @Override
+    public String toString() {
+        String host = address.getHostAddress();
+        int zone = host.indexOf('%');
+        return (zone < 0 ? host : host.substring(0, zone)) + "/" + prefixLength;
+    }
+
+    static int maxPrefix(InetAddress a) {
+        return a instanceof Inet4Address ? 32 : 128;
+    }
+
+    private static InetAddress toAddress(byte[] b) {
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] parseV4(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+                return null;
+            }
+            int v = Integer.parseInt(parts[i]);
+            if (v > 255) {
+                return null;
+            }
+            b[i] = (byte) v;
+        }
+        return b;
+    }
+
+    private static byte[] parseV6(String s) {
+        if (!s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            return null; // rejects zones, brackets and names before InetAddress sees them
+        }
+        try {
+            InetAddress a = InetAddress.getByName(s); // a literal by now: no lookup happens
+            return a.getAddress().length == 16 ? a.getAddress() : null; // ::ffff:a.b.c.d is refused
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.netmgr.netlink.rt;
+
+import io.netmgr.netlink.NetlinkSocket;
+import io.netmgr.netlink.neigh.FdbEntry;
+import java.util.List;
+
+/** The bridge forwarding database in one namespace (what {@code bridge fdb} shows). */
+public final class Fdb {
+    private final NetlinkSocket socket;
+
+    public Fdb(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    public void add(FdbEntry e) {
+        socket.execute(NeighbourCodec.add(e), "add fdb entry " + describe(e));
+    }
+
+    public void delete(FdbEntry e) {
+        socket.execute(NeighbourCodec.delete(e), "delete fdb entry " + describe(e));
+    }
+
+    public List<FdbEntry> list() {
+        return socket.query(NeighbourCodec.dump(Rt.AF_BRIDGE), "list fdb entries", NeighbourCodec::decodeFdb);
+    }
+
+    public List<FdbEntry> list(int linkIndex) {
+        return list().stream().filter(e -> e.linkIndex() == linkIndex).toList();
+    }
+
+    private static String describe(FdbEntry e) {
+        return e.mac() + " on link #" + e.linkIndex()
+                + (e.destination() == null ? "" : " dst " + e.destination().getHostAddress());
+    }
+}
