@@ -88,9 +88,44 @@ public record IpNet(InetAddress address, int prefixLength) {
 
     @Override
     public String toString() {
-        String host = address.getHostAddress();
-        int zone = host.indexOf('%');
-        return (zone < 0 ? host : host.substring(0, zone)) + "/" + prefixLength;
+        return format(address) + "/" + prefixLength;
+    }
+
+    /** The address as people write it: dotted quad, or IPv6 with the longest zero run as "::" (RFC 5952). */
+    public static String format(InetAddress a) {
+        if (a instanceof Inet4Address) {
+            return a.getHostAddress();
+        }
+        byte[] b = a.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1, bestLen = 1; // a single zero group is not shortened
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                s.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
+                s.append(':');
+            }
+            s.append(Integer.toHexString(groups[i]));
+        }
+        return s.toString();
     }
 
     static int maxPrefix(InetAddress a) {

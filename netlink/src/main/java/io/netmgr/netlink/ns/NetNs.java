@@ -28,7 +28,14 @@ public final class NetNs implements AutoCloseable {
     public static final Path DEFAULT_RUN_DIR = Path.of("/run/netns");
 
     private static final LibC LIBC = Native.libc();
-    private static final NetNs PROCESS = openProcessNamespace();
+
+    /**
+     * Opened lazily, after NetNs itself is initialized: opening runs code on a namespace
+     * thread that needs this class, so doing it in NetNs's own static init would deadlock.
+     */
+    private static final class ProcessNamespace {
+        static final NetNs HANDLE = openProcessNamespace();
+    }
 
     private final int fd;
     private final String description;
@@ -49,7 +56,7 @@ public final class NetNs implements AutoCloseable {
 
     /** The namespace the process started in (that of its main thread). */
     public static NetNs process() {
-        return PROCESS;
+        return ProcessNamespace.HANDLE;
     }
 
     /**
@@ -163,6 +170,10 @@ public final class NetNs implements AutoCloseable {
 
     /** The open file descriptor (for moving links here with IFLA_NET_NS_FD). */
     public int fd() {
+        if (closed) {
+            // the number may already belong to another file: never hand it out
+            throw new IllegalStateException(description + " handle is closed; open the namespace again");
+        }
         return fd;
     }
 
@@ -195,7 +206,7 @@ public final class NetNs implements AutoCloseable {
 
     @Override
     public void close() {
-        if (this == PROCESS || closed) {
+        if (closed || this == ProcessNamespace.HANDLE) {
             return;
         }
         closed = true;

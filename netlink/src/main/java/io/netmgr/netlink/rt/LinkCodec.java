@@ -32,6 +32,9 @@ public final class LinkCodec {
         MessageWriter w = new MessageWriter(RTM_NEWLINK, Nl.F_CREATE | Nl.F_EXCL);
         ifinfomsg(w, AF_UNSPEC, 0, a.up() ? LinkAttrs.IFF_UP : 0, a.up() ? LinkAttrs.IFF_UP : 0);
         commonAttrs(w, a);
+        if (link instanceof Macvlan m && a.linkIndex() == 0) {
+            w.attrU32(IFLA_LINK, m.parentIndex()); // the parent is a top-level attribute, not link info
+        }
         int info = w.beginNested(IFLA_LINKINFO);
         w.attrString(IFLA_INFO_KIND, link.kind());
         if (link instanceof Veth v) {

@@ -90,7 +90,7 @@ public final class NeighbourCodec {
         }
         int ntf = m.u8(10);
         return new FdbEntry(m.i32(4), mac, at.address(NDA_DST).orElse(null), (ntf & NTF_SELF) != 0,
-                (ntf & NTF_MASTER) != 0, m.u16(8));
+                (ntf & NTF_MASTER) != 0 || at.has(NDA_MASTER), m.u16(8)); // dumps name the bridge instead of flagging
     }
 
     private static boolean isNeigh(NetlinkMessage m) {

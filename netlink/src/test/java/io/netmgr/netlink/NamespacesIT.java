@@ -1,0 +1,80 @@
+package io.netmgr.netlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netmgr.netlink.link.Bridge;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.sys.SystemCallException;
+import io.netmgr.netlink.testing.IpOracle;
+import io.netmgr.netlink.testing.TestNamespaces;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Named namespaces the way {@code ip netns} keeps them, entering them, and their sysctls. */
+class NamespacesIT {
+    @RegisterExtension
+    final TestNamespaces netns = new TestNamespaces();
+
+    @Test
+    void createdNamespaceIsVisibleToIpNetnsAndOpensByNameAndPath() {
+        NetNs ns = netns.create("named");
+        String name = ns.path().getFileName().toString();
+        assertThat(ns.path()).isEqualTo(Path.of("/run/netns", name));
+        assertThat(IpOracle.ip(ns, "link", "show", "lo")).hasSize(1); // `ip -n NAME` can enter it
+        try (NetNs byName = NetNs.open(name); NetNs byPath = NetNs.openPath(ns.path())) {
+            assertThat(byName.sameAs(ns)).isTrue();
+            assertThat(byPath.inode()).isEqualTo(ns.inode());
+            assertThat(byName.sameAs(NetNs.process())).isFalse();
+        }
+    }
+
+    @Test
+    void openByPidFindsTheProcessNamespace() {
+        try (NetNs self = NetNs.openPid(ProcessHandle.current().pid())) {
+            assertThat(self.sameAs(NetNs.process())).isTrue();
+        }
+    }
+
+    @Test
+    void socketOpenedInsideStaysBoundToTheNamespace() throws Exception {
+        NetNs ns = netns.create("bound");
+        // the handle's socket is opened on the namespace's thread and then used from this one
+        try (NetlinkHandle h = NetlinkHandle.open(ns)) {
+            h.links().add(Bridge.named("only-here"));
+        }
+        try (NetlinkHandle process = NetlinkHandle.open()) {
+            assertThat(process.links().exists("only-here")).isFalse();
+        }
+        assertThat(IpOracle.ip(ns, "link", "show", "only-here")).hasSize(1);
+        // the calling thread itself never changed namespace
+        assertThat(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString())
+                .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
+    }
+
+    @Test
+    void sysctlsAreReadAndWrittenInTheNamespace() {
+        NetNs ns = netns.create("sysctl");
+        String hostValue = NetNs.process().readSysctl("net.ipv4.ip_forward");
+        ns.writeSysctl("net.ipv4.ip_forward", "1");
+        ns.writeSysctl("net.ipv6.conf.all.forwarding", "1");
+        ns.writeSysctl("net.ipv4.conf.all.route_localnet", "1");
+        assertThat(ns.readSysctl("net.ipv4.ip_forward")).isEqualTo("1");
+        assertThat(ns.readSysctl("net.ipv6.conf.all.forwarding")).isEqualTo("1");
+        assertThat(ns.readSysctl("net.ipv4.conf.all.route_localnet")).isEqualTo("1");
+        assertThat(NetNs.process().readSysctl("net.ipv4.ip_forward")).isEqualTo(hostValue);
+    }
+
+    @Test
+    void deleteRemovesTheNameAndOpeningItAgainFails() {
+        NetNs ns = NetNs.create("nmt-gone-" + ProcessHandle.current().pid());
+        String name = ns.path().getFileName().toString();
+        ns.close();
+        NetNs.delete(name);
+        assertThat(Path.of("/run/netns", name)).doesNotExist();
+        assertThatThrownBy(() -> NetNs.open(name)).isInstanceOf(SystemCallException.class)
+                .hasMessageContaining(name).hasMessageContaining("ENOENT");
+    }
+}
