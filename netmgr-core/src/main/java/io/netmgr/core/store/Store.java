@@ -28,7 +28,13 @@ public interface Store extends AutoCloseable {
 
     /**
      * Calls {@code listener} for every change under {@code prefix} after {@code afterRevision},
-     * in revision order, until the returned handle is closed.
+     * in revision order, until the returned handle is closed. Pass {@link #revision()} to see only
+     * new changes, or the revision a {@link #range} was read at to follow on from it.
+     *
+     * <p>Listeners run on the store's watch thread, one event at a time: they should hand long
+     * work elsewhere. Once {@link Watch#close()} returns, the listener is not called again.
+     *
+     * @throws CompactedRevisionException if the changes after {@code afterRevision} are no longer kept
      */
     Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener);
 
