@@ -10,9 +10,9 @@ final class StoreCounter {
     private StoreCounter() {
     }
 
-    /** Adds one to the decimal counter at {@code key}, retrying lost races; returns the commit's revision. */
-    static long increment(Store store, String key) {
-        while (true) {
+    /** Adds one to the decimal counter at {@code key}, retrying lost races; returns how many races it lost. */
+    static int increment(Store store, String key) {
+        for (int lost = 0; ; lost++) {
             Optional<KeyValue> current = store.get(key);
             long value = current.map(kv -> Long.parseLong(kv.valueAsString())).orElse(0L);
             TxnResult result = store.txn()
@@ -20,7 +20,7 @@ final class StoreCounter {
                     .put(key, String.valueOf(value + 1).getBytes(UTF_8))
                     .commit();
             if (result.succeeded()) {
-                return result.revision();
+                return lost;
             }
         }
     }
