@@ -233,6 +233,11 @@ public final class LmdbStore implements Store {
                 throw new IllegalStateException("store " + file + " is closed");
             }
             return work.get();
+        } catch (Env.MapFullException e) {
+            throw new StoreException("the store " + file + " is full (" + (MAP_SIZE >> 20) + " MiB); netmgr state"
+                    + " should be far smaller, so look for keys that are never deleted", e);
+        } catch (LmdbException e) {
+            throw new StoreException("store " + file + ": " + e.getMessage(), e);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -255,8 +260,8 @@ public final class LmdbStore implements Store {
         @Override
         public Optional<KeyValue> get(String key) {
             byte[] k = LmdbCodec.key(key);
-            // a key LMDB cannot hold cannot be there, and LMDB would reject the lookup
-            if (k.length > env.getMaxKeySize()) {
+            // a key too long to write cannot be there, and LMDB would reject the lookup
+            if (k.length > MAX_KEY_BYTES) {
                 return Optional.empty();
             }
             return Optional.ofNullable(keys.get(txn, k)).map(record -> LmdbCodec.keyValue(k, record));
@@ -266,7 +271,7 @@ public final class LmdbStore implements Store {
         public List<KeyValue> range(String prefix) {
             byte[] p = LmdbCodec.key(prefix);
             List<KeyValue> found = new ArrayList<>();
-            if (p.length > env.getMaxKeySize()) {
+            if (p.length > MAX_KEY_BYTES) {
                 return found;
             }
             try (Cursor<byte[]> cursor = keys.openCursor(txn)) {
@@ -282,12 +287,7 @@ public final class LmdbStore implements Store {
 
         @Override
         public void put(KeyValue kv) {
-            byte[] k = LmdbCodec.key(kv.key());
-            if (k.length > env.getMaxKeySize()) {
-                throw new IllegalArgumentException("key " + kv.key() + " is " + k.length + " bytes in UTF-8; the embedded"
-                        + " store takes keys up to " + env.getMaxKeySize() + " bytes");
-            }
-            keys.put(txn, k, LmdbCodec.record(kv));
+            keys.put(txn, LmdbCodec.key(kv.key()), LmdbCodec.record(kv));
         }
 
         @Override

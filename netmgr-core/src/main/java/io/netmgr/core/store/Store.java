@@ -14,6 +14,12 @@ import java.util.function.Consumer;
  */
 public interface Store extends AutoCloseable {
 
+    /**
+     * The longest key, in UTF-8 bytes, a transaction may write: LMDB's limit, kept by every
+     * implementation so that code tested against one store works on the others.
+     */
+    int MAX_KEY_BYTES = 511;
+
     /** The current value of {@code key}, if any. */
     Optional<KeyValue> get(String key);
 

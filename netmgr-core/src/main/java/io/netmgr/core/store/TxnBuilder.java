@@ -1,5 +1,6 @@
 package io.netmgr.core.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -126,6 +127,11 @@ final class TxnBuilder implements Txn {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
             throw new IllegalArgumentException("key must not be empty");
+        }
+        int length = key.getBytes(StandardCharsets.UTF_8).length;
+        if (length > Store.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key " + key.substring(0, 40) + "... is " + length
+                    + " bytes in UTF-8; keys take up to " + Store.MAX_KEY_BYTES + " bytes");
         }
         return key;
     }

@@ -72,18 +72,6 @@ class LmdbStoreTest extends StoreContract {
     }
 
     @Test
-    void keyTooLongForLmdbIsRefusedAndChangesNothing() {
-        String longKey = "k".repeat(600);
-
-        assertThatThrownBy(() -> store.txn().put("ok", bytes("1")).put(longKey, bytes("v")).commit())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("up to 511 bytes");
-        assertThat(store.revision()).isZero();
-        assertThat(store.get("ok")).isEmpty();
-        assertThat(store.get(longKey)).isEmpty();
-    }
-
-    @Test
     void changeLogKeepsOnlyTheRetainedRevisions() {
         store = track(LmdbStore.open(dir.resolve("small"), 5));
         for (int i = 0; i < 20; i++) {

@@ -206,6 +206,22 @@ public abstract class StoreContract {
     }
 
     @Test
+    void keysUpToTheLimitAreTakenAndLongerOnesRefused() {
+        String longest = "k".repeat(Store.MAX_KEY_BYTES - 2) + "\u00e9";
+        String tooLong = "k".repeat(Store.MAX_KEY_BYTES);
+        put(longest, "ok");
+
+        assertThatThrownBy(() -> store.txn().ifAbsent(tooLong + "x").put("other", bytes("v")).commit())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("512 bytes in UTF-8; keys take up to 511 bytes");
+        assertThat(store.get(longest).orElseThrow().valueAsString()).isEqualTo("ok");
+        assertThat(store.range(longest)).hasSize(1);
+        assertThat(store.get(tooLong + "x")).isEmpty();
+        assertThat(store.range(tooLong + "x")).isEmpty();
+        assertThat(store.get("other")).isEmpty();
+    }
+
+    @Test
     void txnCommitsOnlyOnce() {
         Txn txn = store.txn().put("k", bytes("v"));
         txn.commit();
