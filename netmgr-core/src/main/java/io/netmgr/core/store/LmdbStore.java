@@ -108,7 +108,7 @@ public final class LmdbStore implements Store {
         } catch (LmdbException e) {
             closeAfterFailure(file, env);
             throw new StoreException("cannot open the store " + file + ": " + e.getMessage()
-                    + "; check that the file is an netmgr store on a local file system, or move it away to start empty", e);
+                    + "; check that the file is a netmgr store on a local file system, or move it away to start empty", e);
         } catch (RuntimeException e) {
             closeAfterFailure(file, env);
             throw e;

@@ -38,7 +38,9 @@ public interface Store extends AutoCloseable {
      * new changes, or the revision a {@link #range} was read at to follow on from it.
      *
      * <p>Listeners run on the store's watch thread, one event at a time: they should hand long
-     * work elsewhere. Once {@link Watch#close()} returns, the listener is not called again.
+     * work elsewhere. Once {@link Watch#close()} returns, the listener is not called again. A
+     * watch that falls further behind than the store keeps changes (a listener blocked while
+     * thousands of revisions are committed) stops, and the store logs an error.
      *
      * @throws CompactedRevisionException if the changes after {@code afterRevision} are no longer kept
      */
