@@ -14,6 +14,12 @@ import java.util.function.Consumer;
  */
 public interface Store extends AutoCloseable {
 
+    /**
+     * The longest key, in UTF-8 bytes, a transaction may write: LMDB's limit, kept by every
+     * implementation so that code tested against one store works on the others.
+     */
+    int MAX_KEY_BYTES = 511;
+
     /** The current value of {@code key}, if any. */
     Optional<KeyValue> get(String key);
 
@@ -28,7 +34,15 @@ public interface Store extends AutoCloseable {
 
     /**
      * Calls {@code listener} for every change under {@code prefix} after {@code afterRevision},
-     * in revision order, until the returned handle is closed.
+     * in revision order, until the returned handle is closed. Pass {@link #revision()} to see only
+     * new changes, or the revision a {@link #range} was read at to follow on from it.
+     *
+     * <p>Listeners run on the store's watch thread, one event at a time: they should hand long
+     * work elsewhere. Once {@link Watch#close()} returns, the listener is not called again. A
+     * watch that falls further behind than the store keeps changes (a listener blocked while
+     * thousands of revisions are committed) stops, and the store logs an error.
+     *
+     * @throws CompactedRevisionException if the changes after {@code afterRevision} are no longer kept
      */
     Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener);
 

@@ -3,6 +3,7 @@ package io.netmgr.core.store;
 /**
  * A compare-and-swap transaction: all {@code if*} conditions are checked, and the
  * operations are applied atomically (one new revision) only if every one holds.
+ * Operations apply in the order given; a transaction commits once.
  */
 public interface Txn {
 
@@ -15,10 +16,13 @@ public interface Txn {
     /** Holds when {@code key}'s last modification was at {@code modRevision} (0 = absent). */
     Txn ifModRevision(String key, long modRevision);
 
+    /** Sets {@code key} (up to {@link Store#MAX_KEY_BYTES} in UTF-8) to a copy of {@code value}. */
     Txn put(String key, byte[] value);
 
+    /** Removes {@code key}; removing an absent key changes nothing. */
     Txn delete(String key);
 
+    /** Removes every key starting with {@code prefix}. */
     Txn deletePrefix(String prefix);
 
     /** Applies the transaction; {@link TxnResult#succeeded()} is false when a condition failed. */

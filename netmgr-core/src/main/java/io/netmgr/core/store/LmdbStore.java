@@ -1,0 +1,345 @@
+package io.netmgr.core.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.LmdbException;
+
+/**
+ * The embedded {@link Store}: one LMDB file in the state directory, shared safely by every
+ * netmgr process on the host, and intact after any of them is killed.
+ *
+ * <p>Each commit is one durable LMDB write transaction; LMDB's writer lock (a robust mutex,
+ * released when its owner dies) serializes writers of all processes, so compare-and-swap holds
+ * across processes. Besides the keys, the file holds the store revision and the changes of the
+ * latest revisions, which watches poll for, so they see commits of other processes too.
+ */
+public final class LmdbStore implements Store {
+
+    /** The file in the state directory; LMDB keeps its lock table beside it in {@code store.mdb-lock}. */
+    public static final String FILE_NAME = "store.mdb";
+
+    // sparse on Linux: only pages in use take disk space
+    private static final long MAP_SIZE = 1L << 30;
+    private static final long POLL_MILLIS = 10;
+    private static final int FORMAT = 1;
+    private static final byte[] REVISION = LmdbCodec.key("revision");
+    private static final byte[] FORMAT_KEY = LmdbCodec.key("format");
+    // LMDB's locks are per process: a second Env on the same file in one process breaks them
+    private static final Set<Path> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
+
+    private final Path file;
+    private final Env<byte[]> env;
+    private final Dbi<byte[]> keys;
+    private final Dbi<byte[]> changes;
+    private final Dbi<byte[]> meta;
+    private final int retainedRevisions;
+    private final WatchHub hub;
+    // shared by every use of the Env, exclusive to close it: LMDB must not close under a txn
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private LmdbStore(Path file, Env<byte[]> env, Dbi<byte[]> keys, Dbi<byte[]> changes, Dbi<byte[]> meta,
+            int retainedRevisions) {
+        this.file = file;
+        this.env = env;
+        this.keys = keys;
+        this.changes = changes;
+        this.meta = meta;
+        this.retainedRevisions = retainedRevisions;
+        this.hub = new WatchHub(new Log(), POLL_MILLIS, TimeUnit.MILLISECONDS, "netmgr-store-watch " + file);
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code stateDir}, e.g. {@code /var/lib/netmgr}.
+     *
+     * @throws StoreException if the directory cannot be created or written, or the file is unusable
+     */
+    public static LmdbStore open(Path stateDir) {
+        return open(stateDir, ChangeLog.DEFAULT_RETAINED_REVISIONS);
+    }
+
+    /** As {@link #open(Path)}, keeping the changes of the latest {@code retainedRevisions} revisions. */
+    static LmdbStore open(Path stateDir, int retainedRevisions) {
+        if (retainedRevisions < 1) {
+            throw new IllegalArgumentException("retainedRevisions must be >= 1, got " + retainedRevisions);
+        }
+        Path file = stateDirectory(stateDir).resolve(FILE_NAME);
+        if (!OPEN_IN_THIS_PROCESS.add(file)) {
+            throw new StoreException("the store " + file + " is already open in this process; share that LmdbStore"
+                    + " instance instead of opening it again");
+        }
+        Env<byte[]> env = null;
+        try {
+            env = Env.create(ByteArrayProxy.PROXY_BA)
+                    .setMapSize(MAP_SIZE)
+                    .setMaxDbs(3)
+                    // NOTLS: a read txn belongs to its Java object, not to the OS thread that began it
+                    .open(file.toFile(), EnvFlags.MDB_NOSUBDIR, EnvFlags.MDB_NOTLS);
+            // frees reader slots left by killed processes, which would otherwise pin old pages
+            env.readerCheck();
+            try (org.lmdbjava.Txn<byte[]> txn = env.txnWrite()) {
+                Dbi<byte[]> keys = env.openDbi(txn, LmdbCodec.key("keys"), null, false, DbiFlags.MDB_CREATE);
+                Dbi<byte[]> changes = env.openDbi(txn, LmdbCodec.key("changes"), null, false, DbiFlags.MDB_CREATE);
+                Dbi<byte[]> meta = env.openDbi(txn, LmdbCodec.key("meta"), null, false, DbiFlags.MDB_CREATE);
+                checkFormat(file, meta, txn);
+                txn.commit();
+                return new LmdbStore(file, env, keys, changes, meta, retainedRevisions);
+            }
+        } catch (LmdbException e) {
+            closeAfterFailure(file, env);
+            throw new StoreException("cannot open the store " + file + ": " + e.getMessage()
+                    + "; check that the file is a netmgr store on a local file system, or move it away to start empty", e);
+        } catch (RuntimeException e) {
+            closeAfterFailure(file, env);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailure(Path file, Env<byte[]> env) {
+        if (env != null) {
+            env.close();
+        }
+        OPEN_IN_THIS_PROCESS.remove(file);
+    }
+
+    private static Path stateDirectory(Path stateDir) {
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the state directory " + stateDir + " (" + e
+                    + "); create it as a directory, or choose another state directory", e);
+        }
+        if (!Files.isWritable(stateDir)) {
+            throw new StoreException("the state directory " + stateDir + " is not writable by this user;"
+                    + " run as root (netmgr manages the host's network) or choose a writable state directory");
+        }
+        try {
+            return stateDir.toRealPath();
+        } catch (IOException e) {
+            throw new StoreException("cannot resolve the state directory " + stateDir + " (" + e + ")", e);
+        }
+    }
+
+    private static void checkFormat(Path file, Dbi<byte[]> meta, org.lmdbjava.Txn<byte[]> txn) {
+        byte[] format = meta.get(txn, FORMAT_KEY);
+        if (format == null) {
+            meta.put(txn, FORMAT_KEY, LmdbCodec.revision(FORMAT));
+        } else if (LmdbCodec.revision(format) != FORMAT) {
+            throw new StoreException("the store " + file + " has format " + LmdbCodec.revision(format)
+                    + " but this netmgr reads format " + FORMAT + "; use the netmgr version that wrote it");
+        }
+    }
+
+    @Override
+    public Optional<KeyValue> get(String key) {
+        return read(txn -> new Space(txn).get(key));
+    }
+
+    @Override
+    public List<KeyValue> range(String prefix) {
+        return read(txn -> new Space(txn).range(prefix));
+    }
+
+    @Override
+    public long revision() {
+        return read(txn -> new Space(txn).revision());
+    }
+
+    @Override
+    public Txn txn() {
+        return new TxnBuilder(this::commit);
+    }
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+        return using(() -> hub.add(prefix, afterRevision, listener));
+    }
+
+    @Override
+    public void close() {
+        // first the poller, which reads the Env
+        hub.close();
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                env.close();
+                OPEN_IN_THIS_PROCESS.remove(file);
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LmdbStore[" + file + "]";
+    }
+
+    /** The LMDB environment, for tests that hold its writer lock from another process. */
+    Env<byte[]> environment() {
+        return env;
+    }
+
+    private TxnResult commit(TxnBuilder.Request request) {
+        TxnResult result = using(() -> {
+            try (org.lmdbjava.Txn<byte[]> txn = env.txnWrite()) {
+                Space space = new Space(txn);
+                long before = space.revision();
+                TxnResult outcome = Mvcc.commit(space, request);
+                // nothing changed: closing aborts, which costs no sync
+                if (outcome.revision() != before) {
+                    txn.commit();
+                }
+                return outcome;
+            }
+        });
+        hub.wake();
+        return result;
+    }
+
+    private <R> R read(Function<org.lmdbjava.Txn<byte[]>, R> work) {
+        return using(() -> {
+            try (org.lmdbjava.Txn<byte[]> txn = env.txnRead()) {
+                return work.apply(txn);
+            }
+        });
+    }
+
+    private <R> R using(Supplier<R> work) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store " + file + " is closed");
+            }
+            return work.get();
+        } catch (Env.MapFullException e) {
+            throw new StoreException("the store " + file + " is full (" + (MAP_SIZE >> 20) + " MiB); netmgr state"
+                    + " should be far smaller, so look for keys that are never deleted", e);
+        } catch (LmdbException e) {
+            throw new StoreException("store " + file + ": " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** The store's state inside one LMDB transaction. */
+    private final class Space implements Mvcc.KeySpace {
+        private final org.lmdbjava.Txn<byte[]> txn;
+
+        Space(org.lmdbjava.Txn<byte[]> txn) {
+            this.txn = txn;
+        }
+
+        @Override
+        public long revision() {
+            byte[] revision = meta.get(txn, REVISION);
+            return revision == null ? 0 : LmdbCodec.revision(revision);
+        }
+
+        @Override
+        public Optional<KeyValue> get(String key) {
+            byte[] k = LmdbCodec.key(key);
+            // a key too long to write cannot be there, and LMDB would reject the lookup
+            if (k.length > MAX_KEY_BYTES) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(keys.get(txn, k)).map(record -> LmdbCodec.keyValue(k, record));
+        }
+
+        @Override
+        public List<KeyValue> range(String prefix) {
+            byte[] p = LmdbCodec.key(prefix);
+            List<KeyValue> found = new ArrayList<>();
+            if (p.length > MAX_KEY_BYTES) {
+                return found;
+            }
+            try (Cursor<byte[]> cursor = keys.openCursor(txn)) {
+                // LMDB takes no empty key, so the empty prefix starts at the first key
+                boolean more = p.length == 0 ? cursor.first() : cursor.get(p, GetOp.MDB_SET_RANGE);
+                while (more && startsWith(cursor.key(), p)) {
+                    found.add(LmdbCodec.keyValue(cursor.key(), cursor.val()));
+                    more = cursor.next();
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public void put(KeyValue kv) {
+            keys.put(txn, LmdbCodec.key(kv.key()), LmdbCodec.record(kv));
+        }
+
+        @Override
+        public void delete(String key) {
+            keys.delete(txn, LmdbCodec.key(key));
+        }
+
+        @Override
+        public void append(long revision, List<WatchEvent> events) {
+            changes.put(txn, LmdbCodec.revision(revision), LmdbCodec.events(events));
+            meta.put(txn, REVISION, LmdbCodec.revision(revision));
+            long forget = revision - retainedRevisions;
+            try (Cursor<byte[]> cursor = changes.openCursor(txn)) {
+                while (cursor.first() && LmdbCodec.revision(cursor.key()) <= forget) {
+                    cursor.delete();
+                }
+            }
+        }
+
+        List<WatchEvent> eventsAfter(long afterRevision, int maxRevisions) {
+            if (afterRevision >= revision()) {
+                return List.of();
+            }
+            List<WatchEvent> events = new ArrayList<>();
+            try (Cursor<byte[]> cursor = changes.openCursor(txn)) {
+                long oldest = cursor.first() ? LmdbCodec.revision(cursor.key()) : revision() + 1;
+                if (afterRevision + 1 < oldest) {
+                    throw new CompactedRevisionException(afterRevision, oldest);
+                }
+                boolean more = cursor.get(LmdbCodec.revision(afterRevision + 1), GetOp.MDB_SET_RANGE);
+                for (int n = 0; more && n < maxRevisions; n++) {
+                    events.addAll(LmdbCodec.events(LmdbCodec.revision(cursor.key()), cursor.val()));
+                    more = cursor.next();
+                }
+            }
+            return events;
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private final class Log implements ChangeLog {
+        @Override
+        public long revision() {
+            return LmdbStore.this.revision();
+        }
+
+        @Override
+        public List<WatchEvent> eventsAfter(long afterRevision, int maxRevisions) {
+            return read(txn -> new Space(txn).eventsAfter(afterRevision, maxRevisions));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.netmgr.core.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+
+/**
+ * The other process of {@link LmdbStoreProcessesTest}: opens the store in a state directory and
+ * does one job, reporting on stdout:
+ * <ul>
+ *   <li>{@code increment DIR N}: prints READY, waits for GO on stdin, makes N compare-and-swap
+ *       increments of key "counter", prints DONE and how many races it lost;
+ *   <li>{@code write DIR}: puts key w/R at each next revision R forever, printing "R" after each commit;
+ *   <li>{@code hold DIR}: opens a write transaction, writes in it, prints HOLDING and never ends it;
+ *   <li>{@code script DIR put:K=V|del:K ...}: commits each step, printing its revision.
+ * </ul>
+ */
+final class LmdbStoreChild {
+
+    private LmdbStoreChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LmdbStore store = LmdbStore.open(Path.of(args[1]));
+        switch (args[0]) {
+            case "increment" -> increment(store, Integer.parseInt(args[2]));
+            case "write" -> write(store);
+            case "hold" -> hold(store);
+            case "script" -> script(store, args);
+            default -> throw new IllegalArgumentException("unknown job " + args[0]);
+        }
+        store.close();
+    }
+
+    private static void increment(LmdbStore store, int n) throws Exception {
+        System.out.println("READY");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+        if (!"GO".equals(in.readLine())) {
+            throw new IllegalStateException("expected GO");
+        }
+        long racesLost = 0;
+        for (int i = 0; i < n; i++) {
+            racesLost += StoreCounter.increment(store, "counter");
+        }
+        System.out.println("DONE " + racesLost);
+    }
+
+    private static void write(LmdbStore store) {
+        while (true) {
+            long next = store.revision() + 1;
+            TxnResult result = store.txn().put("w/" + next, String.valueOf(next).getBytes(UTF_8)).commit();
+            if (result.revision() != next) {
+                throw new IllegalStateException("another writer? " + result);
+            }
+            // printed only after commit() returned: every number printed is durable
+            System.out.println(result.revision());
+            System.out.flush();
+        }
+    }
+
+    private static void hold(LmdbStore store) throws InterruptedException {
+        org.lmdbjava.Txn<byte[]> txn = store.environment().txnWrite();
+        store.environment().openDbi(txn, LmdbCodec.key("keys"), null, false).put(txn, LmdbCodec.key("held"), new byte[24]);
+        System.out.println("HOLDING");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    private static void script(LmdbStore store, String[] args) {
+        for (int i = 2; i < args.length; i++) {
+            String step = args[i];
+            Txn txn = store.txn();
+            if (step.startsWith("put:")) {
+                String[] kv = step.substring(4).split("=", 2);
+                txn.put(kv[0], kv[1].getBytes(UTF_8));
+            } else if (step.startsWith("del:")) {
+                txn.delete(step.substring(4));
+            } else {
+                throw new IllegalArgumentException("unknown step " + step);
+            }
+            System.out.println(txn.commit().revision());
+            System.out.flush();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.netmgr.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LmdbStoreTest extends StoreContract {
+
+    @TempDir
+    Path dir;
+    private int stores;
+
+    @Override
+    protected Store newStore() {
+        return LmdbStore.open(dir.resolve("state" + stores++));
+    }
+
+    @Override
+    protected Optional<Store> newStoreRetaining(int revisions) {
+        return Optional.of(LmdbStore.open(dir.resolve("state" + stores++), revisions));
+    }
+
+    @Test
+    void stateSurvivesReopening() {
+        Path stateDir = dir.resolve("reopened");
+        try (LmdbStore first = LmdbStore.open(stateDir)) {
+            first.txn().put("a", bytes("1")).commit();
+            first.txn().put("a", bytes("2")).put("b", bytes("3")).commit();
+        }
+
+        try (LmdbStore again = LmdbStore.open(stateDir)) {
+            assertThat(again.revision()).isEqualTo(2);
+            assertThat(again.get("a")).contains(new KeyValue("a", bytes("2"), 1, 2, 2));
+            assertThat(again.range("")).hasSize(2);
+            assertThat(again.txn().put("c", bytes("4")).commit().revision()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void createsMissingStateDirectories() {
+        Path stateDir = dir.resolve("var/lib/netmgr");
+        try (LmdbStore s = LmdbStore.open(stateDir)) {
+            assertThat(Files.isRegularFile(stateDir.resolve(LmdbStore.FILE_NAME))).isTrue();
+        }
+    }
+
+    @Test
+    void stateDirectoryThatCannotBeCreatedIsNamed() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        Path stateDir = file.resolve("netmgr");
+
+        assertThatThrownBy(() -> LmdbStore.open(stateDir))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("cannot create the state directory " + stateDir)
+                .hasMessageContaining("choose another state directory");
+    }
+
+    @Test
+    void secondOpenInOneProcessIsRefused() {
+        Path stateDir = dir.resolve("twice");
+        try (LmdbStore s = LmdbStore.open(stateDir)) {
+            assertThatThrownBy(() -> LmdbStore.open(stateDir))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("already open in this process");
+        }
+        LmdbStore.open(stateDir).close();
+    }
+
+    @Test
+    void changeLogKeepsOnlyTheRetainedRevisions() {
+        store = track(LmdbStore.open(dir.resolve("small"), 5));
+        for (int i = 0; i < 20; i++) {
+            put("k", String.valueOf(i));
+        }
+
+        assertThatThrownBy(() -> store.watch("", 14, e -> { })).isInstanceOf(CompactedRevisionException.class);
+        Events events = new Events();
+        try (Watch w = store.watch("", 15, events)) {
+            assertThat(events.next().revision()).isEqualTo(16);
+        }
+    }
+}

@@ -1,0 +1,413 @@
+package io.netmgr.core.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link Store} implementation has: extend it and say how to make a fresh,
+ * empty store. Other modules can extend it too (netmgr-core publishes its tests as a test-jar).
+ */
+@Timeout(60)
+public abstract class StoreContract {
+
+    /** A fresh, empty store; the contract closes it. */
+    protected abstract Store newStore();
+
+    /**
+     * A fresh store that keeps only the changes of its latest {@code revisions} revisions for
+     * watchers, or empty when the implementation cannot be configured so (the test is skipped).
+     */
+    protected Optional<Store> newStoreRetaining(int revisions) {
+        return Optional.empty();
+    }
+
+    private final List<Store> opened = new ArrayList<>();
+    protected Store store;
+
+    @BeforeEach
+    void openStore() {
+        store = track(newStore());
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(Store::close);
+    }
+
+    protected final Store track(Store s) {
+        opened.add(s);
+        return s;
+    }
+
+    protected static byte[] bytes(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    protected final long put(String key, String value) {
+        TxnResult result = store.txn().put(key, bytes(value)).commit();
+        assertThat(result.succeeded()).isTrue();
+        return result.revision();
+    }
+
+    private List<String> keys(List<KeyValue> kvs) {
+        return kvs.stream().map(KeyValue::key).toList();
+    }
+
+    @Test
+    void emptyStoreIsAtRevisionZero() {
+        assertThat(store.revision()).isZero();
+        assertThat(store.get("a")).isEmpty();
+        assertThat(store.range("")).isEmpty();
+    }
+
+    @Test
+    void putCreatesKeyAtItsTxnRevisionWithVersionOne() {
+        long rev = put("networks/n1", "v1");
+
+        assertThat(rev).isEqualTo(1);
+        assertThat(store.get("networks/n1")).contains(new KeyValue("networks/n1", bytes("v1"), 1, 1, 1));
+    }
+
+    @Test
+    void revisionGrowsByOnePerChangingTxnWhateverItsSize() {
+        put("a", "1");
+        TxnResult result = store.txn().put("b", bytes("2")).put("c", bytes("3")).delete("a").commit();
+
+        assertThat(result).isEqualTo(new TxnResult(true, 2));
+        assertThat(store.revision()).isEqualTo(2);
+        assertThat(store.get("b").orElseThrow().modRevision()).isEqualTo(2);
+        assertThat(store.get("c").orElseThrow().modRevision()).isEqualTo(2);
+        assertThat(put("d", "4")).isEqualTo(3);
+    }
+
+    @Test
+    void txnThatChangesNothingKeepsTheRevision() {
+        put("a", "1");
+
+        assertThat(store.txn().commit()).isEqualTo(new TxnResult(true, 1));
+        assertThat(store.txn().delete("absent").deletePrefix("nothing/").commit()).isEqualTo(new TxnResult(true, 1));
+        assertThat(store.revision()).isEqualTo(1);
+    }
+
+    @Test
+    void updateKeepsCreateRevisionAndCountsVersions() {
+        put("k", "1");
+        put("other", "x");
+        put("k", "2");
+        long rev = put("k", "3");
+
+        assertThat(store.get("k")).contains(new KeyValue("k", bytes("3"), 1, rev, 3));
+    }
+
+    @Test
+    void putAfterDeleteStartsANewLife() {
+        put("k", "1");
+        put("k", "2");
+        store.txn().delete("k").commit();
+        long rev = put("k", "3");
+
+        assertThat(store.get("k")).contains(new KeyValue("k", bytes("3"), rev, rev, 1));
+    }
+
+    @Test
+    void failedConditionChangesNothing() {
+        put("a", "1");
+        put("b", "1");
+
+        TxnResult result = store.txn()
+                .ifPresent("a")
+                .ifAbsent("b")
+                .put("a", bytes("2"))
+                .put("c", bytes("new"))
+                .deletePrefix("")
+                .commit();
+
+        assertThat(result).isEqualTo(new TxnResult(false, 2));
+        assertThat(store.revision()).isEqualTo(2);
+        assertThat(store.get("a").orElseThrow().valueAsString()).isEqualTo("1");
+        assertThat(store.get("c")).isEmpty();
+        assertThat(keys(store.range(""))).containsExactly("a", "b");
+    }
+
+    @Test
+    void conditionsHoldOnTheCurrentState() {
+        long rev = put("a", "1");
+
+        assertThat(store.txn().ifPresent("a").ifAbsent("b").ifModRevision("a", rev).put("b", bytes("x")).commit().succeeded())
+                .isTrue();
+        assertThat(store.txn().ifModRevision("a", rev + 1).put("b", bytes("y")).commit().succeeded()).isFalse();
+        assertThat(store.txn().ifPresent("nope").put("b", bytes("z")).commit().succeeded()).isFalse();
+        assertThat(store.get("b").orElseThrow().valueAsString()).isEqualTo("x");
+    }
+
+    @Test
+    void modRevisionZeroMeansAbsent() {
+        assertThat(store.txn().ifModRevision("k", 0).put("k", bytes("first")).commit().succeeded()).isTrue();
+        assertThat(store.txn().ifModRevision("k", 0).put("k", bytes("second")).commit().succeeded()).isFalse();
+        assertThat(store.get("k").orElseThrow().valueAsString()).isEqualTo("first");
+    }
+
+    @Test
+    void rangeIsInKeyOrderAndPrefixExact() {
+        for (String key : List.of("net/b", "net0", "net/a/x", "ne", "net/", "net", "net/a", "nf", "net/\u00e9", "net/~")) {
+            put(key, key);
+        }
+
+        assertThat(keys(store.range("net/"))).containsExactly("net/", "net/a", "net/a/x", "net/b", "net/~", "net/\u00e9");
+        assertThat(keys(store.range("net/a"))).containsExactly("net/a", "net/a/x");
+        assertThat(keys(store.range("zz"))).isEmpty();
+        assertThat(keys(store.range(""))).hasSize(10).startsWith("ne", "net", "net/").endsWith("net0", "nf");
+    }
+
+    @Test
+    void deletePrefixRemovesOnlyKeysUnderIt() {
+        for (String key : List.of("ep/1", "ep/2", "ep/2/x", "ep", "ep0", "eq")) {
+            put(key, key);
+        }
+
+        TxnResult result = store.txn().deletePrefix("ep/").commit();
+
+        assertThat(result).isEqualTo(new TxnResult(true, 7));
+        assertThat(keys(store.range(""))).containsExactly("ep", "ep0", "eq");
+    }
+
+    @Test
+    void operationsApplyInOrderWithinOneTxn() {
+        TxnResult result = store.txn().put("a", bytes("1")).put("a", bytes("2")).delete("b").put("b", bytes("3")).commit();
+
+        assertThat(store.get("a")).contains(new KeyValue("a", bytes("2"), result.revision(), result.revision(), 2));
+        assertThat(store.get("b").orElseThrow().valueAsString()).isEqualTo("3");
+    }
+
+    @Test
+    void storedValuesAreNotSharedWithCallers() {
+        byte[] value = bytes("abc");
+        store.txn().put("k", value).commit();
+        value[0] = 'X';
+        store.get("k").orElseThrow().value()[1] = 'Y';
+
+        assertThat(store.get("k").orElseThrow().valueAsString()).isEqualTo("abc");
+    }
+
+    @Test
+    void keysUpToTheLimitAreTakenAndLongerOnesRefused() {
+        String longest = "k".repeat(Store.MAX_KEY_BYTES - 2) + "\u00e9";
+        String tooLong = "k".repeat(Store.MAX_KEY_BYTES);
+        put(longest, "ok");
+
+        assertThatThrownBy(() -> store.txn().ifAbsent(tooLong + "x").put("other", bytes("v")).commit())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("512 bytes in UTF-8; keys take up to 511 bytes");
+        assertThat(store.get(longest).orElseThrow().valueAsString()).isEqualTo("ok");
+        assertThat(store.range(longest)).hasSize(1);
+        assertThat(store.get(tooLong + "x")).isEmpty();
+        assertThat(store.range(tooLong + "x")).isEmpty();
+        assertThat(store.get("other")).isEmpty();
+    }
+
+    @Test
+    void txnCommitsOnlyOnce() {
+        Txn txn = store.txn().put("k", bytes("v"));
+        txn.commit();
+
+        assertThatThrownBy(txn::commit).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> txn.put("x", bytes("y"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void concurrentCompareAndSwapIncrementsLoseNothing() throws Exception {
+        int threads = 4;
+        int increments = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < increments; i++) {
+                        StoreCounter.increment(store, "counter");
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        KeyValue counter = store.get("counter").orElseThrow();
+        assertThat(counter.valueAsString()).isEqualTo(String.valueOf(threads * increments));
+        assertThat(counter.version()).isEqualTo(threads * increments);
+        assertThat(store.revision()).isEqualTo(threads * increments);
+    }
+
+    @Test
+    void watchDeliversEventsInOrderAfterTheRevision() {
+        put("n/a", "1");
+        long after = put("n/b", "1");
+        put("n/a", "2");
+        Events events = new Events();
+
+        try (Watch w = store.watch("n/", after, events)) {
+            long rev = store.txn().delete("n/b").put("n/c", bytes("3")).commit().revision();
+
+            assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.PUT, new KeyValue("n/a", bytes("2"), 1, 3, 2), 3));
+            assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue("n/b", bytes("1"), 2, 2, 1), rev));
+            assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.PUT, new KeyValue("n/c", bytes("3"), rev, rev, 1), rev));
+        }
+    }
+
+    @Test
+    void watchSeesOnlyItsPrefix() {
+        Events events = new Events();
+        try (Watch w = store.watch("n/", store.revision(), events)) {
+            put("n", "no");
+            put("m/a", "no");
+            put("n0", "no");
+            long rev = put("n/x", "yes");
+
+            assertThat(events.next().revision()).isEqualTo(rev);
+            events.assertNoMore();
+        }
+    }
+
+    @Test
+    void watchSeesEveryKeyOfADeletePrefix() {
+        put("p/1", "a");
+        put("p/2", "b");
+        Events events = new Events();
+        try (Watch w = store.watch("p/", store.revision(), events)) {
+            long rev = store.txn().deletePrefix("p/").commit().revision();
+
+            assertThat(List.of(events.next(), events.next())).extracting(e -> e.kv().key() + " " + e.type() + " " + e.revision())
+                    .containsExactly("p/1 DELETE " + rev, "p/2 DELETE " + rev);
+        }
+    }
+
+    @Test
+    void closedWatchGetsNothingMore() {
+        Events closed = new Events();
+        Watch watch = store.watch("k", 0, closed);
+        put("k", "1");
+        assertThat(closed.next().kv().valueAsString()).isEqualTo("1");
+
+        watch.close();
+        Events sentinel = new Events();
+        try (Watch w = store.watch("k", store.revision(), sentinel)) {
+            put("k", "2");
+            assertThat(sentinel.next().kv().valueAsString()).isEqualTo("2");
+        }
+        closed.assertNoMore();
+    }
+
+    @Test
+    void listenerMayCloseItsOwnWatch() {
+        LinkedBlockingQueue<WatchEvent> seen = new LinkedBlockingQueue<>();
+        Watch[] self = new Watch[1];
+        self[0] = store.watch("k", 0, e -> {
+            seen.add(e);
+            self[0].close();
+        });
+        put("k", "1");
+        put("k", "2");
+        Events sentinel = new Events();
+        try (Watch w = store.watch("k", 0, sentinel)) {
+            sentinel.next();
+            sentinel.next();
+        }
+        assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void failingListenerDoesNotStopOtherWatches() {
+        try (Watch bad = store.watch("", 0, e -> {
+            throw new IllegalStateException("listener bug (expected by the test)");
+        })) {
+            Events events = new Events();
+            try (Watch good = store.watch("", 0, events)) {
+                put("a", "1");
+                put("b", "2");
+                assertThat(events.next().kv().key()).isEqualTo("a");
+                assertThat(events.next().kv().key()).isEqualTo("b");
+            }
+        }
+    }
+
+    @Test
+    void watchOfCompactedRevisionFailsClearly() {
+        Optional<Store> small = newStoreRetaining(3);
+        assumeTrue(small.isPresent(), "this store's retention cannot be configured");
+        store = track(small.get());
+        for (int i = 0; i < 5; i++) {
+            put("k", String.valueOf(i));
+        }
+
+        assertThatThrownBy(() -> store.watch("", 1, e -> { }))
+                .isInstanceOf(CompactedRevisionException.class)
+                .hasMessageContaining("after revision 1")
+                .satisfies(e -> assertThat(((CompactedRevisionException) e).oldestRetained()).isEqualTo(3));
+        Events events = new Events();
+        try (Watch w = store.watch("", 2, events)) {
+            assertThat(events.next().revision()).isEqualTo(3);
+            assertThat(events.next().revision()).isEqualTo(4);
+            assertThat(events.next().revision()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void closedStoreRefusesWork() {
+        store.close();
+
+        assertThatThrownBy(() -> store.get("k")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.txn().put("k", bytes("v")).commit()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.watch("", 0, e -> { })).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A watch listener that queues events for a test to take, waiting a bounded time. */
+    protected static final class Events implements java.util.function.Consumer<WatchEvent> {
+        private static final Duration WAIT = Duration.ofSeconds(10);
+        private static final Duration QUIET = Duration.ofMillis(200);
+        private final LinkedBlockingQueue<WatchEvent> queue = new LinkedBlockingQueue<>();
+
+        @Override
+        public void accept(WatchEvent event) {
+            queue.add(event);
+        }
+
+        public WatchEvent next() {
+            try {
+                WatchEvent event = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(event).as("a watch event within " + WAIT).isNotNull();
+                return event;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        public void assertNoMore() {
+            try {
+                assertThat(queue.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
