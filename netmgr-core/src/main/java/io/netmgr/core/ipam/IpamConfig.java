@@ -56,9 +56,12 @@ public record IpamConfig(IpPrefix subnet, Optional<IpPrefix> ipRange, Optional<I
         return ipRange.orElse(subnet);
     }
 
-    /** The gateway given, or else the subnet's first usable address (10.1.0.1 in 10.1.0.0/24). */
+    /**
+     * The gateway given, or else the subnet's first usable address (10.1.0.1 in 10.1.0.0/24)
+     * that no auxiliary address claims.
+     */
     public IpAddress gatewayOrDefault() {
-        return gateway.orElseGet(this::firstUsable);
+        return gateway.orElseGet(() -> defaultGateway(subnet, auxiliaryAddresses));
     }
 
     /** The first address anyone may hold: the one after the network address. */
@@ -88,6 +91,17 @@ public record IpamConfig(IpPrefix subnet, Optional<IpPrefix> ipRange, Optional<I
             return Optional.of("broadcast address");
         }
         return Optional.empty();
+    }
+
+    private static IpAddress defaultGateway(IpPrefix subnet, SortedMap<String, IpAddress> aux) {
+        IpAddress candidate = firstUsable(subnet);
+        while (aux.containsValue(candidate)) {
+            if (candidate.equals(lastUsable(subnet))) {
+                throw IpamException.noRoomForGateway(subnet);
+            }
+            candidate = candidate.next();
+        }
+        return candidate;
     }
 
     private static IpAddress firstUsable(IpPrefix subnet) {
@@ -132,6 +146,9 @@ public record IpamConfig(IpPrefix subnet, Optional<IpPrefix> ipRange, Optional<I
             aux.headMap(name).entrySet().stream().filter(e -> e.getValue().equals(address)).findFirst().ifPresent(e -> {
                 throw IpamException.addressInUse(subject, "auxiliary address " + e.getKey());
             });
+        }
+        if (gateway.isEmpty()) {
+            defaultGateway(subnet, aux);
         }
     }
 

@@ -70,6 +70,11 @@ public final class IpamException extends RuntimeException {
                 + " has no room for a gateway and an endpoint; choose a " + largest + " or larger --subnet");
     }
 
+    public static IpamException noRoomForGateway(IpPrefix subnet) {
+        return new IpamException(Reason.SUBNET_TOO_SMALL, "auxiliary addresses take every usable address of subnet " + subnet
+                + ", leaving none for the gateway; give fewer --aux-address or a larger --subnet");
+    }
+
     public static IpamException rangeOutsideSubnet(IpPrefix range, IpPrefix subnet) {
         return new IpamException(Reason.RANGE_OUTSIDE_SUBNET, "ip range " + range + " is not inside subnet " + subnet
                 + "; choose an --ip-range inside the subnet");

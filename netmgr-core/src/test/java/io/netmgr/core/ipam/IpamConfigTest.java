@@ -24,6 +24,17 @@ class IpamConfigTest {
     }
 
     @Test
+    void defaultGatewayStepsOverAuxiliaryAddresses() {
+        IpamConfig config = IpamConfig.of(SUBNET).withAuxiliaryAddress("a", ip("10.1.0.1")).withAuxiliaryAddress("b", ip("10.1.0.2"));
+        assertThat(config.gatewayOrDefault()).isEqualTo(ip("10.1.0.3"));
+        IpamConfig half = IpamConfig.of(IpPrefix.parse("10.1.0.0/30")).withAuxiliaryAddress("a", ip("10.1.0.1"));
+        refused(() -> half.withAuxiliaryAddress("b", ip("10.1.0.2")), Reason.SUBNET_TOO_SMALL,
+                "auxiliary addresses take every usable address of subnet 10.1.0.0/30, leaving none for the gateway;"
+                        + " give fewer --aux-address or a larger --subnet");
+        assertThat(half.gatewayOrDefault()).isEqualTo(ip("10.1.0.2"));
+    }
+
+    @Test
     void ipv6KeepsOnlyTheNetworkAddressFree() {
         IpamConfig config = IpamConfig.of(IpPrefix.parse("fd00:1::/64"));
         assertThat(config.firstUsable()).isEqualTo(ip("fd00:1::1"));
