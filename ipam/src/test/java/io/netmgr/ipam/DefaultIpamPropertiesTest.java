@@ -32,7 +32,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /** DefaultIpam against {@link AllocationModel}: any sequence of requests and releases, any small pool. */
-class DefaultIpamProperties {
+class DefaultIpamPropertiesTest {
 
     private static final IpPrefix ULA = IpPrefix.parse("fd12:3456:789a::/48");
 
@@ -194,7 +194,7 @@ class DefaultIpamProperties {
         Arbitrary<Optional<Integer>> gateway = Arbitraries.integers().between(0, 63).optional();
         Arbitrary<List<Integer>> aux = Arbitraries.integers().between(0, 63).list().ofMaxSize(2);
         return Combinators.combine(family, hostBits, rangeBits, rangeIndex, gateway, aux)
-                .as(DefaultIpamProperties::configOrNull)
+                .as(DefaultIpamPropertiesTest::configOrNull)
                 .filter(Objects::nonNull);
     }
 
