@@ -29,10 +29,12 @@ final class AllocationModel {
         this.config = pool.config();
         holders.put(pool.gateway(), "gateway");
         config.auxiliaryAddresses().forEach((name, address) -> holders.put(address, "aux:" + name));
-        IpAddress a = config.range().network();
-        for (long i = 0; i < config.range().size().longValueExact(); i++, a = i < config.range().size().longValueExact() ? a.next() : a) {
+        for (IpAddress a = config.range().network(); ; a = a.next()) {
             if (config.isUsable(a) && !holders.containsKey(a)) {
                 candidates.add(a);
+            }
+            if (a.equals(config.range().last())) {
+                break;
             }
         }
     }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.ipam.IpamException;
+import io.netmgr.core.ipam.IpamException.Reason;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
 import io.netmgr.core.store.LmdbStore;
@@ -115,6 +118,90 @@ class ConcurrentAllocationTest {
                         all.size(), millis, all.size() * 1000L / millis);
             } finally {
                 children.forEach(child -> child.process.destroyForcibly());
+            }
+        }
+    }
+
+    @Test
+    void concurrentDefaultPoolRequestsGetSubnetsThatDoNotOverlap() throws Exception {
+        try (MemoryStore store = new MemoryStore()) {
+            // two drivers on one store stand for two processes
+            List<DefaultIpam> drivers = List.of(ipam(store), ipam(store));
+            CyclicBarrier start = new CyclicBarrier(THREADS);
+            ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+            try {
+                List<Future<IpPrefix>> results = new ArrayList<>();
+                for (int t = 0; t < THREADS; t++) {
+                    DefaultIpam ipam = drivers.get(t % 2);
+                    String owner = "net" + t;
+                    results.add(threads.submit(() -> {
+                        start.await();
+                        return ipam.requestPool(PoolRequest.defaultPool(owner, IpFamily.V4)).subnet();
+                    }));
+                }
+                Set<IpPrefix> subnets = new HashSet<>();
+                for (Future<IpPrefix> result : results) {
+                    subnets.add(result.get(60, TimeUnit.SECONDS));
+                }
+                assertThat(subnets).hasSize(THREADS);
+                assertThat(DefaultPools.docker(DefaultIpamTest.ULA).candidates(IpFamily.V4).limit(THREADS))
+                        .as("the first free defaults, each once").containsExactlyInAnyOrderElementsOf(subnets);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void releasingAPoolWhileAddressesAreRequestedLeavesNoOrphans() throws Exception {
+        try (MemoryStore store = new MemoryStore()) {
+            DefaultIpam requester = ipam(store);
+            DefaultIpam releaser = ipam(store);
+            IpamConfig config = IpamConfig.of(IpPrefix.parse("10.7.0.0/24"));
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            int poolFirst = 0;
+            try {
+                for (int round = 0; round < 200; round++) {
+                    Pool pool = requester.requestPool(PoolRequest.of("racy", config));
+                    CyclicBarrier start = new CyclicBarrier(2);
+                    String owner = "ep" + round;
+                    Future<Boolean> granted = threads.submit(() -> {
+                        start.await();
+                        try {
+                            requester.requestAddress(pool.id(), AddressRequest.any(owner));
+                            return true;
+                        } catch (IpamException e) {
+                            assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_POOL);
+                            return false;
+                        }
+                    });
+                    Future<Boolean> released = threads.submit(() -> {
+                        start.await();
+                        try {
+                            releaser.releasePool(pool.id());
+                            return true;
+                        } catch (IpamException e) {
+                            assertThat(e.reason()).isEqualTo(Reason.POOL_IN_USE);
+                            return false;
+                        }
+                    });
+                    boolean addressGranted = granted.get(30, TimeUnit.SECONDS);
+                    boolean poolReleased = released.get(30, TimeUnit.SECONDS);
+                    // exactly one of them wins: either the pool went first, or the address was granted first
+                    assertThat(addressGranted).as("round %d", round).isNotEqualTo(poolReleased);
+                    if (poolReleased) {
+                        poolFirst++;
+                        assertThat(store.range(IpamKeys.addresses(pool.id()))).as("orphan addresses").isEmpty();
+                        assertThat(store.get(IpamKeys.last(pool.id()))).isEmpty();
+                    } else {
+                        requester.releaseAddress(pool.id(), pool.subnet().nth(2), owner);
+                        requester.releasePool(pool.id());
+                    }
+                }
+                System.out.printf("releasePool against requestAddress, 200 rounds: pool released first %d times,"
+                        + " address granted first %d times%n", poolFirst, 200 - poolFirst);
+            } finally {
+                threads.shutdownNow();
             }
         }
     }
