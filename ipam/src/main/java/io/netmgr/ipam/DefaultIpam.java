@@ -30,6 +30,12 @@ import java.util.function.Supplier;
  * tried again from fresh reads. An address is handed out by creating its key only if absent,
  * so no two requests, in any processes, ever get the same address.
  *
+ * <p>Choices, mostly Docker's: a pool is released only once no endpoint holds an address of it
+ * (gateway and auxiliary addresses go with it); a preferred address may lie outside the IP range
+ * as long as it is in the subnet, so fixed addresses can be kept apart from dynamic ones; a
+ * preferred address does not move the pointer of dynamic ones; releases are idempotent.
+ * Unlike Docker, the default gateway is the subnet's first usable address even with an IP range.
+ *
  * <p>Holds no state of its own: safe for any number of threads.
  */
 public final class DefaultIpam implements IpamDriver {
@@ -45,6 +51,7 @@ public final class DefaultIpam implements IpamDriver {
     /**
      * @param hostRoutes the destinations the host routes now (the controller lists them with netlink);
      *                   default pools overlapping any of them are skipped. Default routes (/0) are ignored.
+     * @param defaults   the default pools, {@link DefaultPools#forThisHost()} unless configured
      */
     public DefaultIpam(Store store, Supplier<List<IpPrefix>> hostRoutes, DefaultPools defaults) {
         this.store = Objects.requireNonNull(store, "store");
