@@ -1,0 +1,85 @@
+package io.netmgr.ipam;
+
+import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.Store;
+import java.util.BitSet;
+import java.util.Optional;
+
+/**
+ * Finds the first free address of a pool's range after the last one handed out, wrapping around
+ * to the start of the range, as CNI host-local does with its last reserved IP: an address just
+ * released is not handed out again until the rest of the range has had its turn.
+ *
+ * <p>Why blocks: the per-address keys are the truth every process agrees on (each is created with
+ * a compare-and-swap), but reading them one by one, a store get per candidate, costs thousands of
+ * reads in a busy /16; ranging the whole pool costs every key on every request. Because address
+ * keys sort by address (see {@link IpamKeys}), one prefix range reads a block of 256 addresses.
+ * Allocation goes forward from the last address, where the block is mostly free, so a request
+ * costs one range of at most 256 keys; only a nearly full range walks more blocks. Nothing is
+ * cached, so there is no second copy (a bitmap) to keep in step with other processes.
+ */
+final class FreeAddressSearch {
+
+    private final Store store;
+    private final String poolId;
+    private final IpamConfig config;
+
+    FreeAddressSearch(Store store, String poolId, IpamConfig config) {
+        this.store = store;
+        this.poolId = poolId;
+        this.config = config;
+    }
+
+    /** The next free usable address after {@code last}, or from the start of the range; empty when all are held. */
+    Optional<IpAddress> after(Optional<IpAddress> last) {
+        IpPrefix range = config.range();
+        IpAddress start = last.filter(range::contains).filter(a -> !a.equals(range.last()))
+                .map(IpAddress::next)
+                .orElse(range.network());
+        Optional<IpAddress> ahead = firstFree(start, range.last());
+        // the wrapped part ends at start itself: it was held a moment ago, but may have been released since
+        return ahead.isPresent() || start.equals(range.network()) ? ahead : firstFree(range.network(), start);
+    }
+
+    /** The first free usable address from {@code from} to {@code to}, both included. */
+    private Optional<IpAddress> firstFree(IpAddress from, IpAddress to) {
+        IpAddress block = blockOf(from);
+        IpAddress lastBlock = blockOf(to);
+        int index = indexInBlock(from);
+        while (true) {
+            boolean last = block.equals(lastBlock);
+            int end = last ? indexInBlock(to) : IpamKeys.BLOCK - 1;
+            BitSet held = held(block);
+            for (index = held.nextClearBit(index); index <= end; index = held.nextClearBit(index + 1)) {
+                IpAddress candidate = block.plus(index);
+                if (config.isUsable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+            if (last) {
+                return Optional.empty();
+            }
+            block = block.plus(IpamKeys.BLOCK);
+            index = 0;
+        }
+    }
+
+    private static IpAddress blockOf(IpAddress address) {
+        return new IpAddress(address.family(), address.high(), address.low() & -IpamKeys.BLOCK);
+    }
+
+    private static int indexInBlock(IpAddress address) {
+        return (int) (address.low() & (IpamKeys.BLOCK - 1));
+    }
+
+    private BitSet held(IpAddress block) {
+        BitSet held = new BitSet(IpamKeys.BLOCK);
+        for (KeyValue kv : store.range(IpamKeys.block(poolId, block))) {
+            held.set(IpamKeys.indexInBlock(kv.key(), block.family()));
+        }
+        return held;
+    }
+}

@@ -1,0 +1,264 @@
+package io.netmgr.ipam;
+
+import static io.netmgr.ipam.DefaultIpamTest.refused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netmgr.core.ipam.AddressRequest;
+import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.ipam.IpamException;
+import io.netmgr.core.ipam.IpamException.Reason;
+import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.ipam.PoolRequest;
+import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.MemoryStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/** DefaultIpam against {@link AllocationModel}: any sequence of requests and releases, any small pool. */
+class DefaultIpamPropertiesTest {
+
+    private static final IpPrefix ULA = IpPrefix.parse("fd12:3456:789a::/48");
+
+    /** One step of a sequence; each checks its own outcome against the model. */
+    sealed interface Action {
+        void run(DefaultIpam ipam, AllocationModel model);
+    }
+
+    /** A request without preference: the next free address after the last one, or POOL_EXHAUSTED. */
+    record Request(int owner) implements Action {
+        @Override
+        public void run(DefaultIpam ipam, AllocationModel model) {
+            Optional<IpAddress> expected = model.expectedNext();
+            if (expected.isEmpty()) {
+                refused(() -> ipam.requestAddress(model.pool.id(), AddressRequest.any("ep" + owner)), Reason.POOL_EXHAUSTED,
+                        "no available addresses in " + model.config.range() + " of network net; remove unused endpoints,"
+                                + " or use a larger --subnet or --ip-range");
+                return;
+            }
+            IpAddress got = ipam.requestAddress(model.pool.id(), AddressRequest.any("ep" + owner)).address();
+            assertThat(model.holders).as("never handed out twice, never the gateway or an auxiliary address").doesNotContainKey(got);
+            assertThat(model.config.range().contains(got)).as("%s inside the range %s", got, model.config.range()).isTrue();
+            assertThat(model.config.isUsable(got)).as("%s neither network nor broadcast address", got).isTrue();
+            assertThat(got).as("the first free address after the last one handed out").isEqualTo(expected.get());
+            model.handedOut(got, "ep" + owner);
+        }
+    }
+
+    /** A request for the address at {@code offset} from the network address, perhaps outside the subnet. */
+    record Preferred(int owner, int offset) implements Action {
+        @Override
+        public void run(DefaultIpam ipam, AllocationModel model) {
+            IpAddress address = model.at(offset);
+            AddressRequest request = AddressRequest.preferred("ep" + owner, address);
+            String holder = model.holders.get(address);
+            Reason refusal = !model.config.subnet().contains(address) ? Reason.ADDRESS_OUTSIDE_POOL
+                    : !model.config.isUsable(address) ? Reason.RESERVED_ADDRESS
+                    : holder != null && !holder.equals("endpoint:ep" + owner) ? Reason.ADDRESS_IN_USE
+                    : null;
+            if (refusal != null) {
+                try {
+                    ipam.requestAddress(model.pool.id(), request);
+                    throw new AssertionError(address + " handed out to ep" + owner + " but expected " + refusal);
+                } catch (IpamException e) {
+                    assertThat(e.reason()).as(e.getMessage()).isEqualTo(refusal);
+                }
+                return;
+            }
+            assertThat(ipam.requestAddress(model.pool.id(), request).address()).isEqualTo(address);
+            model.preferred(address, "ep" + owner);
+        }
+    }
+
+    /** Its holder releases the {@code pick}-th endpoint address, or an address nobody holds. */
+    record Release(int pick) implements Action {
+        @Override
+        public void run(DefaultIpam ipam, AllocationModel model) {
+            List<Map.Entry<IpAddress, String>> endpoints = model.endpoints();
+            if (endpoints.isEmpty()) {
+                ipam.releaseAddress(model.pool.id(), model.config.subnet().network(), "ep0");
+                return;
+            }
+            Map.Entry<IpAddress, String> held = endpoints.get(pick % endpoints.size());
+            ipam.releaseAddress(model.pool.id(), held.getKey(), held.getValue().substring("endpoint:".length()));
+            model.released(held.getKey());
+        }
+    }
+
+    /** Someone else tries to release the {@code pick}-th held address (the gateway included): refused. */
+    record ReleaseByStranger(int pick) implements Action {
+        @Override
+        public void run(DefaultIpam ipam, AllocationModel model) {
+            List<IpAddress> held = new ArrayList<>(model.holders.keySet());
+            IpAddress address = held.get(pick % held.size());
+            try {
+                ipam.releaseAddress(model.pool.id(), address, "stranger");
+                throw new AssertionError("a stranger released " + address);
+            } catch (IpamException e) {
+                assertThat(e.reason()).isEqualTo(Reason.NOT_OWNER);
+            }
+        }
+    }
+
+    @Property(tries = 300)
+    void anyInterleavingHandsOutEachAddressOnceInsideTheRange(@ForAll("configs") IpamConfig config,
+            @ForAll("actions") List<Action> actions) {
+        try (MemoryStore store = new MemoryStore()) {
+            DefaultIpam ipam = new DefaultIpam(store, List::of, DefaultPools.docker(ULA));
+            AllocationModel model = new AllocationModel(ipam.requestPool(PoolRequest.of("net", config)));
+            for (Action action : actions) {
+                action.run(ipam, model);
+            }
+            assertThat(holdersInStore(store, model.pool)).isEqualTo(model.holders);
+        }
+    }
+
+    @Property(tries = 100)
+    void smallPoolsRunOutOnlyOnceEveryUsableAddressIsHeld(@ForAll("smallConfigs") IpamConfig config) {
+        try (MemoryStore store = new MemoryStore()) {
+            DefaultIpam ipam = new DefaultIpam(store, List::of, DefaultPools.docker(ULA));
+            AllocationModel model = new AllocationModel(ipam.requestPool(PoolRequest.of("net", config)));
+            Set<IpAddress> handedOut = new HashSet<>();
+            for (int i = 0; i < model.candidates.size(); i++) {
+                handedOut.add(ipam.requestAddress(model.pool.id(), AddressRequest.any("ep" + i)).address());
+            }
+            assertThat(handedOut).containsExactlyInAnyOrderElementsOf(model.candidates);
+            refused(() -> ipam.requestAddress(model.pool.id(), AddressRequest.any("one-too-many")), Reason.POOL_EXHAUSTED,
+                    "no available addresses in " + config.range() + " of network net; remove unused endpoints,"
+                            + " or use a larger --subnet or --ip-range");
+        }
+    }
+
+    @Property(tries = 200)
+    void defaultPoolIsTheFirstCandidateClearOfRoutesAndPools(@ForAll("hostRoutes") List<IpPrefix> routes,
+            @ForAll("userSubnets") List<IpPrefix> userSubnets) {
+        try (MemoryStore store = new MemoryStore()) {
+            DefaultPools defaults = DefaultPools.docker(ULA);
+            DefaultIpam ipam = new DefaultIpam(store, () -> routes, defaults);
+            List<IpPrefix> pools = new ArrayList<>();
+            for (IpPrefix subnet : userSubnets) {
+                if (pools.stream().noneMatch(subnet::overlaps)) {
+                    pools.add(ipam.requestPool(PoolRequest.of("user", IpamConfig.of(subnet))).subnet());
+                }
+            }
+            List<IpPrefix> taken = new ArrayList<>(pools);
+            routes.stream().filter(r -> r.length() > 0).forEach(taken::add);
+            for (int i = 0; i < 3; i++) {
+                Optional<IpPrefix> expected = defaults.candidates(IpFamily.V4)
+                        .filter(c -> taken.stream().noneMatch(c::overlaps)).findFirst();
+                if (expected.isEmpty()) {
+                    refused(() -> ipam.requestPool(PoolRequest.defaultPool("n", IpFamily.V4)), Reason.NO_DEFAULT_POOL_LEFT,
+                            "no default IPv4 pool left: each one is used by a network or overlaps a route of this host;"
+                                    + " remove unused networks, or give a --subnet");
+                    return;
+                }
+                IpPrefix granted = ipam.requestPool(PoolRequest.defaultPool("n" + i, IpFamily.V4)).subnet();
+                assertThat(granted).isEqualTo(expected.get());
+                taken.add(granted);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<IpamConfig> configs() {
+        return configs(2, 6);
+    }
+
+    @Provide
+    Arbitrary<IpamConfig> smallConfigs() {
+        return configs(2, 4);
+    }
+
+    /** Subnets of 2^minHostBits to 2^maxHostBits addresses, of either family, with or without range, gateway, aux. */
+    private static Arbitrary<IpamConfig> configs(int minHostBits, int maxHostBits) {
+        Arbitrary<IpFamily> family = Arbitraries.of(IpFamily.class);
+        Arbitrary<Integer> hostBits = Arbitraries.integers().between(minHostBits, maxHostBits);
+        Arbitrary<Integer> rangeBits = Arbitraries.integers().between(0, 2);
+        Arbitrary<Integer> rangeIndex = Arbitraries.integers().between(0, 3);
+        Arbitrary<Optional<Integer>> gateway = Arbitraries.integers().between(0, 63).optional();
+        Arbitrary<List<Integer>> aux = Arbitraries.integers().between(0, 63).list().ofMaxSize(2);
+        return Combinators.combine(family, hostBits, rangeBits, rangeIndex, gateway, aux)
+                .as(DefaultIpamPropertiesTest::configOrNull)
+                .filter(Objects::nonNull);
+    }
+
+    // null when the combination is no valid config (a gateway on the broadcast address...)
+    private static IpamConfig configOrNull(IpFamily family, int hostBits, int rangeBits, int rangeIndex,
+            Optional<Integer> gateway, List<Integer> aux) {
+        IpPrefix subnet = family == IpFamily.V4
+                ? IpPrefix.parse("10.20.30.64/" + (32 - hostBits))
+                : IpPrefix.parse("fd00:1::ffff:ffff:ffff:ff40/" + (128 - hostBits));
+        try {
+            IpamConfig config = IpamConfig.of(subnet);
+            int rangeLength = Math.min(subnet.length() + rangeBits, family.bits() - 1);
+            if (rangeLength > subnet.length()) {
+                long step = 1L << (family.bits() - rangeLength);
+                long index = rangeIndex % (1L << (rangeLength - subnet.length()));
+                config = config.withIpRange(new IpPrefix(subnet.network().plus(index * step), rangeLength));
+            }
+            long size = subnet.size().longValueExact();
+            if (gateway.isPresent()) {
+                config = config.withGateway(subnet.network().plus(gateway.get() % size));
+            }
+            for (int i = 0; i < aux.size(); i++) {
+                config = config.withAuxiliaryAddress("aux" + i, subnet.network().plus(aux.get(i) % size));
+            }
+            return config;
+        } catch (IpamException e) {
+            return null;
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Action>> actions() {
+        Arbitrary<Integer> owner = Arbitraries.integers().between(0, 5);
+        Arbitrary<Integer> pick = Arbitraries.integers().between(0, 100);
+        // a little outside the largest subnet on both sides
+        Arbitrary<Integer> offset = Arbitraries.integers().between(-2, 66);
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, owner.map(Request::new)),
+                Tuple.of(2, Combinators.combine(owner, offset).as(Preferred::new)),
+                Tuple.of(4, pick.map(Release::new)),
+                Tuple.of(1, pick.map(ReleaseByStranger::new))
+        ).map(Action.class::cast).list().ofMaxSize(80);
+    }
+
+    @Provide
+    Arbitrary<List<IpPrefix>> hostRoutes() {
+        Arbitrary<IpPrefix> route = Combinators.combine(
+                        Arbitraries.of("172.16.0.0", "172.17.0.0", "172.20.0.0", "172.31.255.0", "192.168.0.0", "192.168.40.0",
+                                "10.0.0.0", "0.0.0.0"),
+                        Arbitraries.integers().between(0, 28))
+                .as((address, length) -> IpPrefix.containing(IpAddress.parse(address), length));
+        return route.list().ofMaxSize(8);
+    }
+
+    @Provide
+    Arbitrary<List<IpPrefix>> userSubnets() {
+        return Combinators.combine(Arbitraries.integers().between(16, 31), Arbitraries.integers().between(0, 255),
+                        Arbitraries.integers().between(16, 24))
+                .as((second, third, length) -> IpPrefix.containing(IpAddress.parse("172." + second + "." + third + ".0"), length))
+                .list().ofMaxSize(4);
+    }
+
+    private static Map<IpAddress, String> holdersInStore(MemoryStore store, Pool pool) {
+        return store.range(IpamKeys.addresses(pool.id())).stream().collect(Collectors.toMap(
+                kv -> IpamKeys.addressOf(kv.key()), KeyValue::valueAsString, (a, b) -> a, TreeMap::new));
+    }
+}

@@ -1,0 +1,39 @@
+package io.netmgr.core.ipam;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request for one address of a pool, on behalf of {@code owner} (an endpoint id, or a CNI
+ * container id and interface): a preferred address, any free one, or the pool's gateway.
+ */
+public record AddressRequest(String owner, Optional<IpAddress> preferred, boolean gateway) {
+
+    public AddressRequest {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(preferred, "preferred");
+        if (owner.isBlank()) {
+            throw new IllegalArgumentException("an address request needs an owner (the endpoint id)");
+        }
+        // the gateway is settled with the pool, so there is nothing to prefer here
+        if (gateway && preferred.isPresent()) {
+            throw new IllegalArgumentException("a gateway request takes the pool's gateway; to choose " + preferred.get()
+                    + ", give it as the pool's --gateway");
+        }
+    }
+
+    /** Any free address of the pool's range. */
+    public static AddressRequest any(String owner) {
+        return new AddressRequest(owner, Optional.empty(), false);
+    }
+
+    /** {@code address}, which may lie outside the IP range but not outside the subnet. */
+    public static AddressRequest preferred(String owner, IpAddress address) {
+        return new AddressRequest(owner, Optional.of(address), false);
+    }
+
+    /** The pool's gateway, as a bridge driver asks for the address of its bridge. */
+    public static AddressRequest gateway(String owner) {
+        return new AddressRequest(owner, Optional.empty(), true);
+    }
+}

@@ -1,0 +1,24 @@
+package io.netmgr.core.ipam;
+
+import java.util.Objects;
+
+/** An address handed out, with its subnet: what goes on an interface, printed as 10.1.0.5/24. */
+public record AssignedAddress(IpAddress address, IpPrefix subnet) {
+
+    public AssignedAddress {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(subnet, "subnet");
+        if (!subnet.contains(address)) {
+            throw new IllegalArgumentException(address + " is not in " + subnet);
+        }
+    }
+
+    public int prefixLength() {
+        return subnet.length();
+    }
+
+    @Override
+    public String toString() {
+        return address + "/" + subnet.length();
+    }
+}

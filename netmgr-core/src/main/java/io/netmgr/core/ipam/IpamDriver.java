@@ -1,0 +1,41 @@
+package io.netmgr.core.ipam;
+
+/**
+ * Hands out address pools to networks and addresses of those pools to endpoints (after
+ * libnetwork's ipamapi.Ipam). Implementations persist what they hand out and are safe to use
+ * from several threads and, when their store is, several processes.
+ *
+ * <p>Refusals are {@link IpamException}s whose {@link IpamException.Reason} says why.
+ */
+public interface IpamDriver {
+
+    /**
+     * Grants a pool: the request's subnet, or the next free default pool. Reserves the pool's
+     * gateway and auxiliary addresses.
+     *
+     * @throws IpamException POOL_OVERLAP, NO_DEFAULT_POOL_LEFT
+     */
+    Pool requestPool(PoolRequest request);
+
+    /**
+     * Releases a pool with its gateway and auxiliary addresses; releasing an unknown pool does nothing.
+     *
+     * @throws IpamException POOL_IN_USE while endpoints hold addresses of it
+     */
+    void releasePool(String poolId);
+
+    /**
+     * Hands out an address of the pool to {@code request.owner()}.
+     *
+     * @throws IpamException UNKNOWN_POOL, ADDRESS_IN_USE, ADDRESS_OUTSIDE_POOL, RESERVED_ADDRESS, POOL_EXHAUSTED
+     */
+    AssignedAddress requestAddress(String poolId, AddressRequest request);
+
+    /**
+     * Takes {@code address} back from {@code owner}. Releasing an address nobody holds, or of a
+     * pool already released, does nothing, so that a repeated CNI DEL succeeds.
+     *
+     * @throws IpamException NOT_OWNER, ADDRESS_OUTSIDE_POOL
+     */
+    void releaseAddress(String poolId, IpAddress address, String owner);
+}
