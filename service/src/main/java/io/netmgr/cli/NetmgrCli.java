@@ -1,0 +1,46 @@
+package io.netmgr.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code netmgr} command line. */
+@Command(name = "netmgr", mixinStandardHelpOptions = true, versionProvider = NetmgrCli.Version.class,
+        description = "netmgr: container networks for Linux.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class NetmgrCli implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests and for main). */
+    public static int run(String... args) {
+        return new CommandLine(new NetmgrCli()).setExecutionExceptionHandler(NetmgrCli::report).execute(args);
+    }
+
+    /**
+     * Failures become one line naming the command and what went wrong, not a stack trace
+     * (set NETMGR_DEBUG=1 for that). Bad input exits 2, anything else 1.
+     */
+    private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+        if (System.getenv("NETMGR_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+        }
+        return e instanceof IllegalArgumentException ? 2 : 1;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** The version baked into the jar's manifest by the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = NetmgrCli.class.getPackage().getImplementationVersion();
+            return new String[] {"netmgr " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

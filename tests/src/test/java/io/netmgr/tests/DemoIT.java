@@ -1,0 +1,26 @@
+package io.netmgr.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The README's main job, run through the built launcher: real namespaces, real TCP, nothing left. */
+class DemoIT {
+
+    @Test
+    void demoSendsTcpBetweenTwoSandboxesAndLeavesNothing() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: creates network namespaces");
+        var r = Distribution.run(Distribution.HOME.resolve("bin/netmgr"), Map.of(), "demo", "--subnet", "10.201.7.0/24");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("bridge nm-demo0  10.201.7.1/24")
+                .contains("TCP 10.201.7.2 -> 10.201.7.3:8080  \"hello from 10.201.7.2\" echoed back");
+        try (Stream<Path> left = Files.list(Path.of("/run/netns"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("nm-demo-"));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.netmgr.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launchers find lib/ from their real path and choose a usable Java. */
+class LaunchersIT {
+    private static final Path NETMGR = Distribution.HOME.resolve("bin/netmgr");
+
+    @Test
+    void runsFromTheDistribution() throws Exception {
+        var r = Distribution.run(NETMGR, Map.of(), "--version");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("netmgr ");
+    }
+
+    @Test
+    void runsThroughASymlinkElsewhere(@TempDir Path dir) throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("netmgr"), NETMGR);
+        Path linkToLink = Files.createSymbolicLink(dir.resolve("nm"), link);
+        assertThat(Distribution.run(linkToLink, Map.of(), "--version").out()).startsWith("netmgr ");
+    }
+
+    @Test
+    void runsFromACopyOfTheWholeDistribution(@TempDir Path dir) throws Exception {
+        Path copy = dir.resolve("opt/netmgr");
+        copyTree(Distribution.HOME, copy);
+        var r = Distribution.run(copy.resolve("bin/netmgr"), Map.of(), "--version");
+        assertThat(r.exit()).as(r.err()).isZero();
+    }
+
+    @Test
+    void aTooOldJavaIsRefusedWithAHint(@TempDir Path dir) throws Exception {
+        Path fakeJava = dir.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho '    java.specification.version = 11' >&2\n");
+        fakeJava.toFile().setExecutable(true);
+        var r = Distribution.run(NETMGR, Map.of("NETMGR_JAVA", fakeJava.toString()), "--version");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("needs Java 17 or newer").contains("version 11").contains("NETMGR_JAVA");
+    }
+
+    @Test
+    void badInputGivesOneLineAndExitCode2() throws Exception {
+        var r = Distribution.run(NETMGR, Map.of(), "demo", "--subnet", "300.1.1.0/24");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("demo: bad IP address '300.1.1.0'; expected e.g. 10.1.0.2 or fd00::2");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
