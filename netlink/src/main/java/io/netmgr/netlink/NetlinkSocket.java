@@ -34,6 +34,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int portId;
     private final ByteBuffer sockaddr = Native.direct(12);
     private final ByteBuffer readBuffer = Native.direct(READ_SIZE);
+    private ByteBuffer sendBuffer = Native.direct(4096); // reused: allocating direct memory per request costs more than the syscall
     private volatile boolean closed;
 
     private NetlinkSocket(int fd, int portId) {
@@ -107,7 +108,10 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         int seq = SEQUENCE.incrementAndGet();
         ByteBuffer bytes = request.finish(seq, portId);
-        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.nativeOrder());
+        if (sendBuffer.capacity() < bytes.remaining()) {
+            sendBuffer = Native.direct(Integer.highestOneBit(bytes.remaining()) * 2);
+        }
+        ByteBuffer direct = sendBuffer.clear();
         direct.put(bytes).flip();
         sockaddr.putShort(0, (short) Native.AF_NETLINK);
         long sent = libc.sendto(fd, direct, direct.remaining(), 0, sockaddr, 12);
