@@ -18,21 +18,24 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-/** DefaultIpam against {@link AllocationModel}: any sequence of requests and releases, any small pool. */
+/**
+ * DefaultIpam against {@link AllocationModel}: random sequences of requests and releases on
+ * random small pools. Each case is generated from its own seed, shown in its name; run one
+ * again with {@code -Dipam.seed=SEED}. (Plain JUnit: jqwik's author asks AI agents not to use it.)
+ */
 class DefaultIpamPropertiesTest {
+    private static final long FIRST_SEED = 0x1b2a_2026L;
 
     private static final IpPrefix ULA = IpPrefix.parse("fd12:3456:789a::/48");
 
@@ -116,9 +119,12 @@ class DefaultIpamPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
-    void anyInterleavingHandsOutEachAddressOnceInsideTheRange(@ForAll("configs") IpamConfig config,
-            @ForAll("actions") List<Action> actions) {
+    @TestFactory
+    Stream<DynamicTest> anyInterleavingHandsOutEachAddressOnceInsideTheRange() {
+        return cases(300, random -> anyInterleaving(config(random, 2, 6), actions(random)));
+    }
+
+    private static void anyInterleaving(IpamConfig config, List<Action> actions) {
         try (MemoryStore store = new MemoryStore()) {
             DefaultIpam ipam = new DefaultIpam(store, List::of, DefaultPools.docker(ULA));
             AllocationModel model = new AllocationModel(ipam.requestPool(PoolRequest.of("net", config)));
@@ -129,8 +135,12 @@ class DefaultIpamPropertiesTest {
         }
     }
 
-    @Property(tries = 100)
-    void smallPoolsRunOutOnlyOnceEveryUsableAddressIsHeld(@ForAll("smallConfigs") IpamConfig config) {
+    @TestFactory
+    Stream<DynamicTest> smallPoolsRunOutOnlyOnceEveryUsableAddressIsHeld() {
+        return cases(100, random -> runOut(config(random, 2, 4)));
+    }
+
+    private static void runOut(IpamConfig config) {
         try (MemoryStore store = new MemoryStore()) {
             DefaultIpam ipam = new DefaultIpam(store, List::of, DefaultPools.docker(ULA));
             AllocationModel model = new AllocationModel(ipam.requestPool(PoolRequest.of("net", config)));
@@ -145,9 +155,12 @@ class DefaultIpamPropertiesTest {
         }
     }
 
-    @Property(tries = 200)
-    void defaultPoolIsTheFirstCandidateClearOfRoutesAndPools(@ForAll("hostRoutes") List<IpPrefix> routes,
-            @ForAll("userSubnets") List<IpPrefix> userSubnets) {
+    @TestFactory
+    Stream<DynamicTest> defaultPoolIsTheFirstCandidateClearOfRoutesAndPools() {
+        return cases(200, random -> defaultPoolChoice(hostRoutes(random), userSubnets(random)));
+    }
+
+    private static void defaultPoolChoice(List<IpPrefix> routes, List<IpPrefix> userSubnets) {
         try (MemoryStore store = new MemoryStore()) {
             DefaultPools defaults = DefaultPools.docker(ULA);
             DefaultIpam ipam = new DefaultIpam(store, () -> routes, defaults);
@@ -175,27 +188,34 @@ class DefaultIpamPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<IpamConfig> configs() {
-        return configs(2, 6);
-    }
-
-    @Provide
-    Arbitrary<IpamConfig> smallConfigs() {
-        return configs(2, 4);
+    /** {@code count} cases, seeds counting up from FIRST_SEED, or only {@code -Dipam.seed}. */
+    private static Stream<DynamicTest> cases(int count, Consumer<SplittableRandom> check) {
+        Long only = Long.getLong("ipam.seed");
+        LongStream seeds = only != null ? LongStream.of(only) : LongStream.range(FIRST_SEED, FIRST_SEED + count);
+        return seeds.mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> {
+            try {
+                check.accept(new SplittableRandom(seed));
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("case with seed " + seed + " failed (replay: -Dipam.seed=" + seed + "): "
+                        + e.getMessage(), e);
+            }
+        }));
     }
 
     /** Subnets of 2^minHostBits to 2^maxHostBits addresses, of either family, with or without range, gateway, aux. */
-    private static Arbitrary<IpamConfig> configs(int minHostBits, int maxHostBits) {
-        Arbitrary<IpFamily> family = Arbitraries.of(IpFamily.class);
-        Arbitrary<Integer> hostBits = Arbitraries.integers().between(minHostBits, maxHostBits);
-        Arbitrary<Integer> rangeBits = Arbitraries.integers().between(0, 2);
-        Arbitrary<Integer> rangeIndex = Arbitraries.integers().between(0, 3);
-        Arbitrary<Optional<Integer>> gateway = Arbitraries.integers().between(0, 63).optional();
-        Arbitrary<List<Integer>> aux = Arbitraries.integers().between(0, 63).list().ofMaxSize(2);
-        return Combinators.combine(family, hostBits, rangeBits, rangeIndex, gateway, aux)
-                .as(DefaultIpamPropertiesTest::configOrNull)
-                .filter(Objects::nonNull);
+    private static IpamConfig config(SplittableRandom r, int minHostBits, int maxHostBits) {
+        while (true) {
+            List<Integer> aux = new ArrayList<>();
+            for (int n = r.nextInt(3); n > 0; n--) {
+                aux.add(r.nextInt(64));
+            }
+            IpamConfig config = configOrNull(r.nextBoolean() ? IpFamily.V4 : IpFamily.V6,
+                    r.nextInt(minHostBits, maxHostBits + 1), r.nextInt(3), r.nextInt(4),
+                    r.nextBoolean() ? Optional.of(r.nextInt(64)) : Optional.empty(), aux);
+            if (config != null) {
+                return config;
+            }
+        }
     }
 
     // null when the combination is no valid config (a gateway on the broadcast address...)
@@ -225,36 +245,39 @@ class DefaultIpamPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Action>> actions() {
-        Arbitrary<Integer> owner = Arbitraries.integers().between(0, 5);
-        Arbitrary<Integer> pick = Arbitraries.integers().between(0, 100);
-        // a little outside the largest subnet on both sides
-        Arbitrary<Integer> offset = Arbitraries.integers().between(-2, 66);
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, owner.map(Request::new)),
-                Tuple.of(2, Combinators.combine(owner, offset).as(Preferred::new)),
-                Tuple.of(4, pick.map(Release::new)),
-                Tuple.of(1, pick.map(ReleaseByStranger::new))
-        ).map(Action.class::cast).list().ofMaxSize(80);
+    /** Up to 80 steps: requests 6, preferred requests 2, releases 4, stranger releases 1 in 13. */
+    private static List<Action> actions(SplittableRandom r) {
+        List<Action> actions = new ArrayList<>();
+        for (int n = r.nextInt(81); n > 0; n--) {
+            int kind = r.nextInt(13);
+            int owner = r.nextInt(6);
+            int pick = r.nextInt(101);
+            actions.add(kind < 6 ? new Request(owner)
+                    : kind < 8 ? new Preferred(owner, r.nextInt(-2, 67)) // a little outside the largest subnet
+                    : kind < 12 ? new Release(pick)
+                    : new ReleaseByStranger(pick));
+        }
+        return actions;
     }
 
-    @Provide
-    Arbitrary<List<IpPrefix>> hostRoutes() {
-        Arbitrary<IpPrefix> route = Combinators.combine(
-                        Arbitraries.of("172.16.0.0", "172.17.0.0", "172.20.0.0", "172.31.255.0", "192.168.0.0", "192.168.40.0",
-                                "10.0.0.0", "0.0.0.0"),
-                        Arbitraries.integers().between(0, 28))
-                .as((address, length) -> IpPrefix.containing(IpAddress.parse(address), length));
-        return route.list().ofMaxSize(8);
+    private static final String[] ROUTE_BASES = {"172.16.0.0", "172.17.0.0", "172.20.0.0", "172.31.255.0",
+            "192.168.0.0", "192.168.40.0", "10.0.0.0", "0.0.0.0"};
+
+    private static List<IpPrefix> hostRoutes(SplittableRandom r) {
+        List<IpPrefix> routes = new ArrayList<>();
+        for (int n = r.nextInt(9); n > 0; n--) {
+            routes.add(IpPrefix.containing(IpAddress.parse(ROUTE_BASES[r.nextInt(ROUTE_BASES.length)]), r.nextInt(29)));
+        }
+        return routes;
     }
 
-    @Provide
-    Arbitrary<List<IpPrefix>> userSubnets() {
-        return Combinators.combine(Arbitraries.integers().between(16, 31), Arbitraries.integers().between(0, 255),
-                        Arbitraries.integers().between(16, 24))
-                .as((second, third, length) -> IpPrefix.containing(IpAddress.parse("172." + second + "." + third + ".0"), length))
-                .list().ofMaxSize(4);
+    private static List<IpPrefix> userSubnets(SplittableRandom r) {
+        List<IpPrefix> subnets = new ArrayList<>();
+        for (int n = r.nextInt(5); n > 0; n--) {
+            subnets.add(IpPrefix.containing(IpAddress.parse("172." + r.nextInt(16, 32) + "." + r.nextInt(256) + ".0"),
+                    r.nextInt(16, 25)));
+        }
+        return subnets;
     }
 
     private static Map<IpAddress, String> holdersInStore(MemoryStore store, Pool pool) {
