@@ -1,0 +1,82 @@
+package io.netmgr.core.controller;
+
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkPool;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.link.Link;
+import io.netmgr.netlink.link.MacAddress;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.route.Route;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The sandbox side of a join: interface names, addresses, default routes, MACs. */
+final class Interfaces {
+
+    /** eth0, eth1... the first name not used in the sandbox. */
+    String nextFreeName(NetNs sandbox) {
+        try (NetlinkHandle h = NetlinkHandle.open(sandbox)) {
+            Set<String> used = h.links().list().stream().map(Link::name).collect(Collectors.toSet());
+            for (int i = 0; ; i++) {
+                if (!used.contains("eth" + i)) {
+                    return "eth" + i;
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives the interface its addresses, brings it up, and routes by the network's gateway
+     * unless the sandbox already has a default route of that family (from another network).
+     */
+    void configure(NetNs sandbox, String ifName, Network network, Endpoint endpoint) {
+        try (NetlinkHandle h = NetlinkHandle.open(sandbox)) {
+            int index = h.links().get(ifName).index();
+            for (String cidr : endpoint.addresses()) {
+                IpNet ip = IpNet.parse(cidr);
+                // DAD would leave an IPv6 address tentative (unusable) for a second or more
+                h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
+            }
+            h.links().setUp(ifName);
+            if (network.internal()) {
+                return; // an internal network offers no way out
+            }
+            List<Route> routes = h.routes().list();
+            for (NetworkPool pool : network.pools()) {
+                IpNet gateway = IpNet.parse(pool.gateway());
+                boolean v6 = gateway.isIpv6();
+                if (routes.stream().noneMatch(r -> r.isDefault() && r.ipv6() == v6)) {
+                    h.routes().add(Route.defaultVia(gateway.address(), index));
+                }
+            }
+        }
+    }
+
+    static String checkMac(String text) {
+        try {
+            MacAddress mac = MacAddress.parse(text);
+            if ((mac.bytes()[0] & 1) != 0) {
+                throw NetmgrException.invalid("mac address " + text + " is a multicast address; give a unicast one such as 02:42:ac:11:00:02");
+            }
+            return mac.toString();
+        } catch (IllegalArgumentException e) {
+            throw NetmgrException.invalid("invalid mac address \"" + text + "\": " + e.getMessage());
+        }
+    }
+
+    /** Docker's rule: 02:42 followed by the IPv4 address, so the MAC says which container it is. */
+    static String macFor(List<String> addresses) {
+        for (String cidr : addresses) {
+            if (!cidr.contains(":")) {
+                byte[] v4 = IpNet.parse(cidr).address().getAddress();
+                return MacAddress.of(new byte[] {0x02, 0x42, v4[0], v4[1], v4[2], v4[3]}).toString();
+            }
+        }
+        return MacAddress.randomLocal().toString();
+    }
+}

@@ -1,0 +1,112 @@
+package io.netmgr.core.controller;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.Store;
+import io.netmgr.core.store.Txn;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The model's layout in the Store, one JSON document per object:
+ * <pre>
+ * /netmgr/networks/ID            Network
+ * /netmgr/endpoints/ID           Endpoint
+ * /netmgr/sandboxes/ID           Sandbox
+ * /netmgr/names/network/NAME     ID   (names are unique: created with ifAbsent)
+ * /netmgr/names/sandbox/NAME     ID
+ * /netmgr/names/endpoint/NETID/NAME   ID   (unique within a network)
+ * /netmgr/attached/NETID/EPID    ""   (a network's endpoints, so delete can refuse cheaply)
+ * </pre>
+ */
+final class StateStore {
+    static final String NETWORKS = "/netmgr/networks/";
+    static final String ENDPOINTS = "/netmgr/endpoints/";
+    static final String SANDBOXES = "/netmgr/sandboxes/";
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Store store;
+
+    StateStore(Store store) {
+        this.store = store;
+    }
+
+    Store store() {
+        return store;
+    }
+
+    static String networkName(String name) {
+        return "/netmgr/names/network/" + name;
+    }
+
+    static String sandboxName(String name) {
+        return "/netmgr/names/sandbox/" + name;
+    }
+
+    static String endpointName(String networkId, String name) {
+        return "/netmgr/names/endpoint/" + networkId + "/" + name;
+    }
+
+    static String attached(String networkId) {
+        return "/netmgr/attached/" + networkId + "/";
+    }
+
+    Optional<String> idByName(String nameKey) {
+        return store.get(nameKey).map(KeyValue::valueAsString);
+    }
+
+    <T> Optional<T> get(String prefix, String id, Class<T> type) {
+        return store.get(prefix + id).map(kv -> decode(kv, type));
+    }
+
+    <T> List<T> list(String prefix, Class<T> type) {
+        return store.range(prefix).stream().map(kv -> decode(kv, type)).toList();
+    }
+
+    boolean hasEndpoints(String networkId) {
+        return !store.range(attached(networkId)).isEmpty();
+    }
+
+    Txn txn() {
+        return store.txn();
+    }
+
+    static byte[] encode(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static <T> T decode(KeyValue kv, Class<T> type) {
+        try {
+            return JSON.readValue(kv.value(), type);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored " + kv.key() + " is not a valid " + type.getSimpleName(), e);
+        }
+    }
+
+    static String keyOf(Network n) {
+        return NETWORKS + n.id();
+    }
+
+    static String keyOf(Endpoint e) {
+        return ENDPOINTS + e.id();
+    }
+
+    static String keyOf(Sandbox s) {
+        return SANDBOXES + s.id();
+    }
+}
