@@ -1,0 +1,136 @@
+package io.netmgr.drivers.bridge;
+
+import io.netmgr.core.Ids;
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.HostContext;
+import io.netmgr.core.driver.JoinInfo;
+import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkPool;
+import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.link.Bridge;
+import io.netmgr.netlink.link.LinkAttrs;
+import io.netmgr.netlink.link.MacAddress;
+import io.netmgr.netlink.link.Veth;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.rt.Links;
+
+/**
+ * A Linux bridge per network, holding the gateway addresses; each endpoint is a veth pair
+ * whose host side is a bridge port and whose other side is created directly inside the
+ * sandbox under its final name.
+ *
+ * <p>Options: {@code bridge.name} (default {@code nm-<id12>}), {@code mtu}, {@code hairpin}
+ * ("true": a container may reach itself through the host, which published ports need).
+ */
+public final class BridgeDriver implements NetworkDriver {
+    public static final String NAME_OPTION = "bridge.name";
+    public static final String MTU_OPTION = "mtu";
+    public static final String HAIRPIN_OPTION = "hairpin";
+
+    @Override
+    public String name() {
+        return "bridge";
+    }
+
+    @Override
+    public void validate(Network network) {
+        String bridge = bridgeName(network);
+        try {
+            io.netmgr.netlink.rt.LinkCodec.validateName(bridge);
+        } catch (IllegalArgumentException e) {
+            throw NetmgrException.invalid("option " + NAME_OPTION + ": " + e.getMessage());
+        }
+        network.option(MTU_OPTION).ifPresent(m -> mtu(network));
+    }
+
+    @Override
+    public void createNetwork(HostContext host, Network network) {
+        Links links = host.netlink().links();
+        String name = bridgeName(network);
+        if (links.exists(name)) {
+            throw NetmgrException.conflict("bridge " + name + " already exists on the host; choose another "
+                    + NAME_OPTION + " or remove it");
+        }
+        LinkAttrs attrs = LinkAttrs.named(name).withMtu(mtu(network));
+        int index = links.add(new Bridge(attrs)).index();
+        try {
+            for (NetworkPool pool : network.pools()) {
+                IpNet gateway = gatewayOf(pool);
+                host.netlink().addresses().add(Address.of(index, gateway).withFlags(gateway.isIpv6() ? Address.NODAD : 0));
+            }
+            links.setUp(name);
+        } catch (RuntimeException e) {
+            links.deleteIfExists(name);
+            throw e;
+        }
+    }
+
+    @Override
+    public void deleteNetwork(HostContext host, Network network) {
+        host.netlink().links().deleteIfExists(bridgeName(network));
+    }
+
+    @Override
+    public boolean networkIsIntact(HostContext host, Network network) {
+        return host.netlink().links().exists(bridgeName(network));
+    }
+
+    @Override
+    public JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        Links links = host.netlink().links();
+        String hostSide = hostSideName(endpoint);
+        int mtu = mtu(network);
+        Veth pair = new Veth(LinkAttrs.named(hostSide).withMtu(mtu), endpoint.interfaceName(), sandbox,
+                MacAddress.parse(endpoint.mac()));
+        links.add(pair);
+        try {
+            links.setMaster(hostSide, bridgeName(network));
+            if (network.option(HAIRPIN_OPTION).map(Boolean::parseBoolean).orElse(false)) {
+                links.setHairpin(hostSide, true);
+            }
+            links.setUp(hostSide);
+        } catch (RuntimeException e) {
+            links.deleteIfExists(hostSide); // takes the sandbox side with it
+            throw e;
+        }
+        return JoinInfo.created(endpoint.interfaceName(), hostSide);
+    }
+
+    @Override
+    public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        // deleting one end of a veth deletes the other, wherever it is
+        host.netlink().links().deleteIfExists(hostSideName(endpoint));
+    }
+
+    /** The bridge's name on the host. */
+    public static String bridgeName(Network network) {
+        return network.option(NAME_OPTION).orElse("nm-" + Ids.shortId(network.id()));
+    }
+
+    /** "veth" + 11 hex digits of the endpoint id: unique, and 15 bytes, the kernel's limit. */
+    static String hostSideName(Endpoint endpoint) {
+        return "veth" + endpoint.id().substring(0, 11);
+    }
+
+    private static int mtu(Network network) {
+        String text = network.option(MTU_OPTION).orElse("0");
+        try {
+            int mtu = Integer.parseInt(text);
+            if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
+                throw new NumberFormatException();
+            }
+            return mtu;
+        } catch (NumberFormatException e) {
+            throw NetmgrException.invalid("option " + MTU_OPTION + "=" + text + " of network " + network.name()
+                    + ": give a number from 68 to 65535");
+        }
+    }
+
+    private static IpNet gatewayOf(NetworkPool pool) {
+        IpNet subnet = IpNet.parse(pool.subnet());
+        return new IpNet(IpNet.parseAddress(pool.gateway()), subnet.prefixLength());
+    }
+}

@@ -1,0 +1,82 @@
+package io.netmgr.drivers.macvlan;
+
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.HostContext;
+import io.netmgr.core.driver.JoinInfo;
+import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.network.Network;
+import io.netmgr.netlink.link.LinkAttrs;
+import io.netmgr.netlink.link.MacAddress;
+import io.netmgr.netlink.link.Macvlan;
+import io.netmgr.netlink.ns.NetNs;
+import java.util.Locale;
+
+/**
+ * macvlan: each endpoint is a child of the network's {@code parent} interface with its own
+ * MAC, made on the host and moved into the sandbox under its final name. Mode {@code bridge}
+ * by default (children of one parent reach each other), or {@code macvlan.mode}.
+ */
+public final class MacvlanDriver implements NetworkDriver {
+    public static final String PARENT_OPTION = "parent";
+    public static final String MODE_OPTION = "macvlan.mode";
+
+    @Override
+    public String name() {
+        return "macvlan";
+    }
+
+    @Override
+    public void validate(Network network) {
+        if (network.option(PARENT_OPTION).isEmpty()) {
+            throw NetmgrException.invalid("macvlan network " + network.name() + " needs option " + PARENT_OPTION
+                    + "=<host interface>, e.g. -o parent=eth0");
+        }
+        mode(network);
+    }
+
+    @Override
+    public void createNetwork(HostContext host, Network network) {
+        String parent = network.option(PARENT_OPTION).orElseThrow();
+        if (!host.netlink().links().exists(parent)) {
+            throw NetmgrException.invalid("macvlan parent interface " + parent + " does not exist on the host");
+        }
+    }
+
+    @Override
+    public void deleteNetwork(HostContext host, Network network) {
+    }
+
+    @Override
+    public JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        var links = host.netlink().links();
+        int parent = links.get(network.option(PARENT_OPTION).orElseThrow()).index();
+        String temp = "mv" + endpoint.id().substring(0, 13);
+        links.add(new Macvlan(LinkAttrs.named(temp).withMac(MacAddress.parse(endpoint.mac())), parent, mode(network)));
+        try {
+            links.moveTo(temp, sandbox, endpoint.interfaceName());
+        } catch (RuntimeException e) {
+            links.deleteIfExists(temp);
+            throw e;
+        }
+        return JoinInfo.created(endpoint.interfaceName(), null);
+    }
+
+    @Override
+    public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        if (sandbox != null) {
+            try (var h = io.netmgr.netlink.NetlinkHandle.open(sandbox)) {
+                h.links().deleteIfExists(endpoint.interfaceName());
+            }
+        }
+    }
+
+    private static Macvlan.Mode mode(Network network) {
+        String text = network.option(MODE_OPTION).orElse("bridge");
+        try {
+            return Macvlan.Mode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw NetmgrException.invalid("option " + MODE_OPTION + "=" + text + ": use bridge, private, vepa or passthru");
+        }
+    }
+}

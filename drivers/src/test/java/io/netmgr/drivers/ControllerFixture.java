@@ -1,0 +1,58 @@
+package io.netmgr.drivers;
+
+import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.store.LmdbStore;
+import io.netmgr.ipam.DefaultIpam;
+import io.netmgr.ipam.DefaultPools;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.TestNamespaces;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A controller bound to a fresh namespace playing the host, on an embedded store in a temp
+ * dir, with the drivers found on the class path. Sandboxes left at the end are deleted.
+ */
+final class ControllerFixture implements AfterEachCallback {
+    private final TestNamespaces netns;
+    NetNs host;
+    LmdbStore store;
+    NetworkController controller;
+    private NetlinkHandle routesHandle;
+
+    ControllerFixture(TestNamespaces netns) {
+        this.netns = netns;
+    }
+
+    NetworkController start(Path stateDir) {
+        host = netns.create("host");
+        store = LmdbStore.open(stateDir);
+        routesHandle = NetlinkHandle.open(host);
+        DefaultIpam ipam = new DefaultIpam(store, new HostRoutes(routesHandle), DefaultPools.forThisHost());
+        controller = new NetworkController(host, store, ipam, DriverRegistry.fromClassPath(), NetNs.DEFAULT_RUN_DIR);
+        return controller;
+    }
+
+    NetNs open(Sandbox s) {
+        return NetNs.openPath(s.path());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (controller != null) {
+            for (Sandbox s : controller.sandboxes()) {
+                for (int i = 0; i < s.users(); i++) {
+                    controller.deleteSandbox(s.id());
+                }
+            }
+            controller.close();
+            routesHandle.close();
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.netmgr.drivers;
+
+import static io.netmgr.netlink.testing.IpOracle.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.drivers.bridge.BridgeDriver;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.link.Link;
+import io.netmgr.netlink.link.Veth;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.TestNamespaces;
+import io.netmgr.netlink.testing.Traffic;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The controller with the real drivers, in a namespace playing the host, checked by traffic and by `ip -j`. */
+class ControllerIT {
+    @RegisterExtension
+    @Order(2)
+    final TestNamespaces netns = new TestNamespaces();
+    @RegisterExtension
+    @Order(1)
+    final ControllerFixture fixture = new ControllerFixture(netns);
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void predefinedNetworksExistAndCannotBeRemoved() {
+        NetworkController c = fixture.start(stateDir);
+        assertThat(c.networks(NetworkFilter.ALL)).extracting(Network::name).containsExactly("bridge", "host", "none");
+        assertThat(c.network("bridge").pools()).singleElement().satisfies(p -> assertThat(p.subnet()).isEqualTo("172.17.0.0/16"));
+        assertThat(ip(fixture.host, "addr", "show", "netmgr0").get(0).toString()).contains("172.17.0.1");
+        assertThatThrownBy(() -> c.deleteNetwork("bridge")).isInstanceOf(NetmgrException.class)
+                .hasMessage("bridge is a pre-defined network and cannot be removed");
+    }
+
+    @Test
+    void twoSandboxesOnOneBridgeNetworkExchangeTcp() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("front", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.30.0.0/24"))));
+        Sandbox a = attach(c, "a", net, EndpointConfig.named("a"));
+        Sandbox b = attach(c, "b", net, EndpointConfig.named("b"));
+        assertTcp(a, b, "10.30.0.3");
+        // the kernel agrees with the store: a bridge with the gateway, ports for both endpoints
+        String bridge = BridgeDriver.bridgeName(net);
+        assertThat(ip(fixture.host, "addr", "show", bridge).get(0).toString()).contains("\"local\":\"10.30.0.1\"");
+        assertThat(ip(fixture.host, "link", "show", "master", bridge)).hasSize(2);
+        try (NetNs ns = fixture.open(a)) {
+            JsonNode routes = ip(ns, "route", "show", "default");
+            assertThat(routes.get(0).get("gateway").asText()).isEqualTo("10.30.0.1");
+            assertThat(ip(ns, "link", "show", "eth0").get(0).get("address").asText()).isEqualTo("02:42:0a:1e:00:02");
+        }
+    }
+
+    @Test
+    void sandboxOnTwoNetworksReachesBoth() {
+        NetworkController c = fixture.start(stateDir);
+        Network n1 = c.createNetwork(NetworkConfig.of("one", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.31.1.0/24"))));
+        Network n2 = c.createNetwork(NetworkConfig.of("two", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.31.2.0/24"))));
+        Sandbox both = attach(c, "both", n1, EndpointConfig.named("both1"));
+        Endpoint second = c.createEndpoint("two", EndpointConfig.named("both2"));
+        c.join(second.id(), both.id());
+        Sandbox x = attach(c, "x", n1, EndpointConfig.named("x"));
+        Sandbox y = attach(c, "y", n2, EndpointConfig.named("y"));
+        assertTcp(x, both, "10.31.1.2");
+        assertTcp(y, both, "10.31.2.2");
+        try (NetNs ns = fixture.open(both)) {
+            assertThat(ip(ns, "link", "show", "eth1")).hasSize(1);
+            assertThat(ip(ns, "route", "show", "default")).hasSize(1); // the first network's gateway only
+        }
+    }
+
+    @Test
+    void staticAddressIsHonouredAndItsReuseRefused() {
+        NetworkController c = fixture.start(stateDir);
+        c.createNetwork(NetworkConfig.of("static", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.32.0.0/24"))));
+        Endpoint e = c.createEndpoint("static", EndpointConfig.named("fixed").withIpv4("10.32.0.50"));
+        assertThat(e.addresses()).containsExactly("10.32.0.50/24");
+        assertThatThrownBy(() -> c.createEndpoint("static", EndpointConfig.named("again").withIpv4("10.32.0.50")))
+                .hasMessageContaining("address 10.32.0.50 already in use by endpoint " + e.id());
+        assertThat(c.endpoints()).extracting(Endpoint::name).containsExactly("fixed");
+    }
+
+    @Test
+    void networkWithEndpointsCannotBeDeleted() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("busy", "bridge"));
+        Endpoint e = c.createEndpoint("busy", EndpointConfig.named("ep"));
+        assertThatThrownBy(() -> c.deleteNetwork("busy")).isInstanceOf(NetmgrException.class)
+                .hasMessageContaining("has active endpoints");
+        c.deleteEndpoint(e.id());
+        c.deleteNetwork(net.id().substring(0, 12)); // by unique ID prefix
+        assertThat(c.networks(NetworkFilter.ALL.withName("busy"))).isEmpty();
+        assertThat(ip(fixture.host, "link", "show")).noneMatch(l -> l.get("ifname").asText().equals(BridgeDriver.bridgeName(net)));
+    }
+
+    @Test
+    void hostModeSeesTheHostsLinks() {
+        NetworkController c = fixture.start(stateDir);
+        try (NetlinkHandle h = NetlinkHandle.open(fixture.host)) {
+            h.links().add(Veth.pair("hostonly0", "hostonly1"));
+        }
+        Sandbox hostSandbox = c.adoptSandbox("hostmode", fixture.host.path());
+        Endpoint e = c.createEndpoint("host", EndpointConfig.named("h"));
+        c.join(e.id(), hostSandbox.id());
+        try (NetNs ns = fixture.open(hostSandbox); NetlinkHandle h = NetlinkHandle.open(ns)) {
+            assertThat(h.links().list()).extracting(Link::name).contains("hostonly0", "netmgr0");
+        }
+        Sandbox other = c.createSandbox("not-host");
+        Endpoint e2 = c.createEndpoint("host", EndpointConfig.named("h2"));
+        assertThatThrownBy(() -> c.join(e2.id(), other.id())).hasMessageContaining("host's own namespace");
+    }
+
+    @Test
+    void noneHasOnlyLoopbackUp() {
+        NetworkController c = fixture.start(stateDir);
+        Sandbox s = attach(c, "lonely", c.network("none"), EndpointConfig.named("n"));
+        try (NetNs ns = fixture.open(s)) {
+            JsonNode links = ip(ns, "link", "show");
+            assertThat(links).singleElement().satisfies(l -> {
+                assertThat(l.get("ifname").asText()).isEqualTo("lo");
+                assertThat(l.get("flags").toString()).contains("UP");
+            });
+        }
+    }
+
+    @Test
+    void containerModeSharesTheSandbox() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("shared", "bridge"));
+        Sandbox first = attach(c, "first", net, EndpointConfig.named("first"));
+        Sandbox second = c.shareSandbox("first");
+        assertThat(second.path()).isEqualTo(first.path());
+        assertThat(second.users()).isEqualTo(2);
+        c.deleteSandbox("first"); // one user gone: the namespace and its eth0 stay
+        try (NetNs ns = fixture.open(first)) {
+            assertThat(ip(ns, "link", "show", "eth0")).hasSize(1);
+        }
+        assertThat(c.sandbox("first").users()).isEqualTo(1);
+    }
+
+    @Test
+    void macvlanChildrenOnAVethParentReachEachOther() {
+        NetworkController c = fixture.start(stateDir);
+        try (NetlinkHandle h = NetlinkHandle.open(fixture.host)) {
+            h.links().add(Veth.pair("uplink0", "uplink1"));
+            h.links().setUp("uplink1");
+            h.links().setUp("uplink0");
+        }
+        Network mv = c.createNetwork(NetworkConfig.of("mv", "macvlan").withOption("parent", "uplink0")
+                .withIpam(IpamConfig.of(IpPrefix.parse("10.33.0.0/24"))));
+        Sandbox a = attach(c, "mva", mv, EndpointConfig.named("mva"));
+        Sandbox b = attach(c, "mvb", mv, EndpointConfig.named("mvb"));
+        try (NetNs ns = fixture.open(a)) {
+            assertThat(ip(ns, "-d", "link", "show", "eth0").get(0).at("/linkinfo/info_kind").asText()).isEqualTo("macvlan");
+        }
+        assertTcp(a, b, "10.33.0.3");
+    }
+
+    @Test
+    void dualStackEndpointsTalkOverIpv6() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("dual", "bridge").withIpv6(true)
+                .withIpam(IpamConfig.of(IpPrefix.parse("10.34.0.0/24")), IpamConfig.of(IpPrefix.parse("fd00:34::/64"))));
+        Sandbox a = attach(c, "v6a", net, EndpointConfig.named("v6a"));
+        Sandbox b = attach(c, "v6b", net, EndpointConfig.named("v6b").withIpv6("fd00:34::99"));
+        assertThat(c.endpoints()).anyMatch(e -> e.addresses().contains("fd00:34::99/64"));
+        assertTcp(a, b, "fd00:34::99");
+        try (NetNs ns = fixture.open(a)) {
+            assertThat(ip(ns, "-6", "route", "show", "default").get(0).get("gateway").asText()).isEqualTo("fd00:34::1");
+        }
+    }
+
+    @Test
+    void aFailedJoinLeavesNothingBehind() {
+        NetworkController c = fixture.start(stateDir);
+        c.createNetwork(NetworkConfig.of("rb", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.35.0.0/24"))));
+        Sandbox s = c.createSandbox("clash");
+        try (NetNs ns = fixture.open(s); NetlinkHandle h = NetlinkHandle.open(ns)) {
+            h.links().add(Veth.pair("eth5", "eth5peer")); // the name the endpoint will ask for
+        }
+        Endpoint e = c.createEndpoint("rb", EndpointConfig.named("e").withInterfaceName("eth5"));
+        List<String> hostLinksBefore = hostLinks();
+        assertThatThrownBy(() -> c.join(e.id(), s.id())).hasMessageContaining("EEXIST");
+        assertThat(hostLinks()).isEqualTo(hostLinksBefore);
+        assertThat(c.endpoint(e.id()).sandboxId()).isNull();
+    }
+
+    @Test
+    void badInputIsRefusedClearlyAndChangesNothing() {
+        NetworkController c = fixture.start(stateDir);
+        int before = c.networks(NetworkFilter.ALL).size();
+        assertThatThrownBy(() -> c.createNetwork(NetworkConfig.of("bad name!", "bridge"))).hasMessageContaining("invalid network name \"bad name!\"");
+        assertThatThrownBy(() -> c.createNetwork(NetworkConfig.of("x", "warp"))).hasMessageContaining("unknown network driver \"warp\"");
+        assertThatThrownBy(() -> c.createNetwork(NetworkConfig.of("bridge", "bridge"))).hasMessage("network with name bridge already exists");
+        assertThatThrownBy(() -> c.createNetwork(NetworkConfig.of("overlap", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("172.17.5.0/24")))))
+                .hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> c.createNetwork(NetworkConfig.of("mtu", "bridge").withOption("mtu", "9")))
+                .hasMessageContaining("option mtu=9");
+        assertThat(c.networks(NetworkFilter.ALL)).hasSize(before);
+        // the failed "mtu" network gave its pool back: the next default pool is still 172.18.0.0/16
+        assertThat(c.createNetwork(NetworkConfig.of("next", "bridge")).pools().get(0).subnet()).isEqualTo("172.18.0.0/16");
+    }
+
+    private List<String> hostLinks() {
+        List<String> names = new ArrayList<>();
+        ip(fixture.host, "link", "show").forEach(l -> names.add(l.get("ifname").asText()));
+        return names;
+    }
+
+    private static Sandbox attach(NetworkController c, String name, Network net, EndpointConfig ep) {
+        Sandbox s = c.createSandbox(name);
+        Endpoint e = c.createEndpoint(net.id(), ep);
+        c.join(e.id(), s.id());
+        return c.sandbox(s.id());
+    }
+
+    private void assertTcp(Sandbox client, Sandbox server, String serverIp) {
+        var address = IpNet.parseAddress(serverIp);
+        try (NetNs c = fixture.open(client); NetNs s = fixture.open(server);
+             Traffic.EchoServer echo = Traffic.echoServer(s, address, 7000)) {
+            assertThat(Traffic.exchange(c, address, 7000, "ping " + serverIp, 5000)).isEqualTo("ping " + serverIp);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.netmgr.core.controller;
+
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.route.Route;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/** The subnets the host already routes (all tables), so default pools can stay clear of them. */
+public final class HostRoutes implements Supplier<List<IpPrefix>> {
+    private final NetlinkHandle host;
+
+    public HostRoutes(NetlinkHandle host) {
+        this.host = host;
+    }
+
+    @Override
+    public List<IpPrefix> get() {
+        return host.routes().listAll().stream()
+                .filter(r -> !r.isDefault() && r.type() == 1) // unicast routes to a subnet
+                .map(Route::destination).filter(Objects::nonNull)
+                .map(d -> IpPrefix.parse(d.network().toString()))
+                .distinct().toList();
+    }
+}
