@@ -29,13 +29,29 @@ final class ControllerFixture implements AfterEachCallback {
         this.netns = netns;
     }
 
+    DefaultIpam ipam;
+
+    /** A controller on a new namespace playing the host. */
     NetworkController start(Path stateDir) {
-        host = netns.create("host");
+        return start(stateDir, netns.create("host"));
+    }
+
+    /** A controller on {@code hostNamespace}, as a restart would make it. */
+    NetworkController start(Path stateDir, NetNs hostNamespace) {
+        host = hostNamespace;
         store = LmdbStore.open(stateDir);
         routesHandle = NetlinkHandle.open(host);
-        DefaultIpam ipam = new DefaultIpam(store, new HostRoutes(routesHandle), DefaultPools.forThisHost());
+        ipam = new DefaultIpam(store, new HostRoutes(routesHandle), DefaultPools.forThisHost());
         controller = new NetworkController(host, store, ipam, DriverRegistry.fromClassPath(), NetNs.DEFAULT_RUN_DIR);
         return controller;
+    }
+
+    /** Closes the controller and its store, keeping the state and the namespaces. */
+    void stop() {
+        controller.close();
+        routesHandle.close();
+        store.close();
+        controller = null;
     }
 
     NetNs open(Sandbox s) {

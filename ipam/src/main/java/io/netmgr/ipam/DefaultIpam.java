@@ -79,6 +79,24 @@ public final class DefaultIpam implements IpamDriver {
         retry("release " + address + " of pool " + poolId, () -> tryReleaseAddress(poolId, address, owner));
     }
 
+    @Override
+    public List<Pool> pools() {
+        return store.range(IpamKeys.POOLS).stream()
+                .map(kv -> PoolCodec.decode(kv.key().substring(IpamKeys.POOLS.length()), kv.value()))
+                .toList();
+    }
+
+    @Override
+    public java.util.Map<IpAddress, String> endpointAddresses(String poolId) {
+        java.util.Map<IpAddress, String> holders = new java.util.TreeMap<>();
+        for (var kv : store.range(IpamKeys.addresses(poolId))) {
+            if (Holder.decode(kv.key(), kv.value()) instanceof Holder.Endpoint e) {
+                holders.put(IpamKeys.addressOf(kv.key()), e.id());
+            }
+        }
+        return holders;
+    }
+
     private Optional<Pool> tryRequestPool(PoolRequest request) {
         // read the guard before the pools: if no pool came or went since, the list is still true at commit
         long poolSetRevision = modRevision(store.get(IpamKeys.POOL_SET));

@@ -15,7 +15,16 @@ import io.netmgr.netlink.link.LinkAttrs;
 import io.netmgr.netlink.link.MacAddress;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.rt.Links;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A Linux bridge per network, holding the gateway addresses; each endpoint is a veth pair
@@ -26,6 +35,8 @@ import io.netmgr.netlink.rt.Links;
  * ("true": a container may reach itself through the host, which published ports need).
  */
 public final class BridgeDriver implements NetworkDriver {
+    private static final Pattern DEFAULT_BRIDGE = Pattern.compile("nm-([0-9a-f]{12})");
+    private static final Pattern HOST_SIDE = Pattern.compile("veth([0-9a-f]{11})");
     public static final String NAME_OPTION = "bridge.name";
     public static final String MTU_OPTION = "mtu";
     public static final String HAIRPIN_OPTION = "hairpin";
@@ -74,8 +85,51 @@ public final class BridgeDriver implements NetworkDriver {
     }
 
     @Override
-    public boolean networkIsIntact(HostContext host, Network network) {
-        return host.netlink().links().exists(bridgeName(network));
+    public List<String> repair(HostContext host, Network network, List<Endpoint> joined) {
+        List<String> done = new ArrayList<>();
+        Links links = host.netlink().links();
+        String bridge = bridgeName(network);
+        if (!links.exists(bridge)) {
+            createNetwork(host, network);
+            done.add("recreated bridge " + bridge + " of network " + network.name());
+        }
+        int index = links.get(bridge).index();
+        Set<String> present = host.netlink().addresses().list(index).stream().map(a -> a.ip().toString())
+                .collect(Collectors.toSet());
+        for (NetworkPool pool : network.pools()) {
+            IpNet gateway = gatewayOf(pool);
+            if (!present.contains(gateway.toString())) {
+                host.netlink().addresses().add(Address.of(index, gateway).withFlags(gateway.isIpv6() ? Address.NODAD : 0));
+                done.add("restored gateway " + gateway + " on " + bridge);
+            }
+        }
+        if (!links.get(bridge).attrs().up()) {
+            links.setUp(bridge);
+        }
+        for (Endpoint e : joined) {
+            // a bridge deleted and made again has lost its ports; the veths themselves survive
+            links.find(hostSideName(e)).filter(l -> l.attrs().masterIndex() != index).ifPresent(l -> {
+                links.setMaster(l.name(), bridge);
+                links.setUp(l.name());
+                done.add("reattached " + l.name() + " (endpoint " + e.name() + ") to " + bridge);
+            });
+        }
+        return done;
+    }
+
+    @Override
+    public Map<String, String> madeLinks(HostContext host) {
+        Map<String, String> made = new HashMap<>();
+        for (Link l : host.netlink().links().list()) {
+            Matcher bridge = DEFAULT_BRIDGE.matcher(l.name());
+            Matcher port = HOST_SIDE.matcher(l.name());
+            if (l instanceof Bridge && bridge.matches()) {
+                made.put(l.name(), bridge.group(1));
+            } else if (l instanceof Veth && port.matches()) {
+                made.put(l.name(), port.group(1));
+            }
+        }
+        return made;
     }
 
     @Override

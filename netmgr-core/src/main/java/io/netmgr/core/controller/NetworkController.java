@@ -52,6 +52,7 @@ public final class NetworkController implements AutoCloseable {
     private final Sandboxes sandboxes;
     private final Interfaces interfaces = new Interfaces();
     private final Object lock = new Object();
+    private final List<String> lastReconcile;
 
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
         this.host = new HostContext(hostNamespace, NetlinkHandle.open(hostNamespace));
@@ -60,7 +61,23 @@ public final class NetworkController implements AutoCloseable {
         this.drivers = drivers;
         this.sandboxRunDir = sandboxRunDir;
         this.sandboxes = new Sandboxes(state, sandboxRunDir);
+        this.lastReconcile = reconcile();
         createPredefinedNetworks();
+    }
+
+    /**
+     * Compares the store with the kernel and IPAM and repairs both ways (see {@link Reconciler});
+     * runs at start. Returns one line per change, for the log.
+     */
+    public List<String> reconcile() {
+        synchronized (lock) {
+            return new Reconciler(host, state, ipam, drivers).run();
+        }
+    }
+
+    /** What the reconciliation at start changed. */
+    public List<String> startupRepairs() {
+        return lastReconcile;
     }
 
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */

@@ -28,8 +28,20 @@ public interface NetworkDriver {
     /** Undoes {@link #join}; must succeed when the sandbox or the links are already gone. */
     void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
 
-    /** Whether the driver's kernel objects for {@code network} exist (for the reconciler). */
-    default boolean networkIsIntact(HostContext host, Network network) {
-        return true;
+    /**
+     * Brings the host side of {@code network} back to what the store says (a deleted bridge,
+     * a missing gateway address, detached ports of {@code joined} endpoints); returns what it
+     * did, one line per repair, for the log.
+     */
+    default java.util.List<String> repair(HostContext host, Network network, java.util.List<Endpoint> joined) {
+        return java.util.List.of();
+    }
+
+    /**
+     * The host links this driver makes, recognised by name, each with the ID prefix of the
+     * network or endpoint it belongs to: the reconciler removes those nobody owns any more.
+     */
+    default java.util.Map<String, String> madeLinks(HostContext host) {
+        return java.util.Map.of();
     }
 }

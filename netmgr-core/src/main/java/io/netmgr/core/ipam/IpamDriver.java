@@ -38,4 +38,13 @@ public interface IpamDriver {
      * @throws IpamException NOT_OWNER, ADDRESS_OUTSIDE_POOL
      */
     void releaseAddress(String poolId, IpAddress address, String owner);
+
+    /** Every pool granted, for reconciling with the networks that should own them. */
+    java.util.List<Pool> pools();
+
+    /**
+     * The addresses of a pool handed out to endpoints, with their owners (gateway and
+     * auxiliary addresses left out): what the reconciler compares with the endpoints it knows.
+     */
+    java.util.Map<IpAddress, String> endpointAddresses(String poolId);
 }

@@ -1,0 +1,118 @@
+package io.netmgr.core.controller;
+
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.driver.HostContext;
+import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpamDriver;
+import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkPool;
+import io.netmgr.core.sandbox.Sandbox;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Makes the kernel and IPAM agree with the store, as after a crash or a restart: what the
+ * store says should exist is recreated, and what netmgr made that the store no longer knows
+ * (a half-made endpoint's veth, a network's bridge, reserved addresses) is removed. The store
+ * is the truth; the kernel is derived from it.
+ */
+final class Reconciler {
+    private final HostContext host;
+    private final StateStore state;
+    private final IpamDriver ipam;
+    private final DriverRegistry drivers;
+
+    Reconciler(HostContext host, StateStore state, IpamDriver ipam, DriverRegistry drivers) {
+        this.host = host;
+        this.state = state;
+        this.ipam = ipam;
+        this.drivers = drivers;
+    }
+
+    /** Returns one line per change made. */
+    List<String> run() {
+        List<String> done = new ArrayList<>();
+        List<Network> networks = state.list(StateStore.NETWORKS, Network.class);
+        List<Endpoint> endpoints = forgetDeadSandboxes(done);
+        for (Network n : networks) {
+            if (drivers.has(n.driver())) {
+                List<Endpoint> joined = endpoints.stream().filter(e -> e.networkId().equals(n.id()) && e.sandboxId() != null).toList();
+                done.addAll(drivers.get(n.driver()).repair(host, n, joined));
+            }
+        }
+        removeUnownedLinks(networks, endpoints, done);
+        releaseUnownedAddresses(networks, endpoints, done);
+        return done;
+    }
+
+    /** Endpoints joined to a sandbox whose namespace is gone leave it; such sandboxes are forgotten. */
+    private List<Endpoint> forgetDeadSandboxes(List<String> done) {
+        Set<String> dead = new HashSet<>();
+        for (Sandbox s : state.list(StateStore.SANDBOXES, Sandbox.class)) {
+            if (!Files.exists(s.path())) {
+                dead.add(s.id());
+                state.txn().delete(StateStore.keyOf(s)).delete(StateStore.sandboxName(s.name())).commit();
+                done.add("forgot sandbox " + s.name() + ": its namespace " + s.path() + " is gone");
+            }
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (Endpoint e : state.list(StateStore.ENDPOINTS, Endpoint.class)) {
+            if (e.sandboxId() != null && dead.contains(e.sandboxId())) {
+                Endpoint left = e.left();
+                state.txn().put(StateStore.keyOf(left), StateStore.encode(left)).commit();
+                done.add("endpoint " + e.name() + " left its vanished sandbox");
+                e = left;
+            }
+            endpoints.add(e);
+        }
+        return endpoints;
+    }
+
+    private void removeUnownedLinks(List<Network> networks, List<Endpoint> endpoints, List<String> done) {
+        Set<String> owners = new HashSet<>();
+        networks.forEach(n -> owners.add(n.id()));
+        // an endpoint owns a host link only while it is joined: a veth of an unjoined one is half-made
+        endpoints.stream().filter(e -> e.sandboxId() != null).forEach(e -> owners.add(e.id()));
+        Set<NetworkDriver> used = new HashSet<>();
+        for (String name : List.of("bridge", "macvlan")) {
+            if (drivers.has(name)) {
+                used.add(drivers.get(name));
+            }
+        }
+        for (NetworkDriver d : used) {
+            for (Map.Entry<String, String> link : d.madeLinks(host).entrySet()) {
+                if (owners.stream().noneMatch(id -> id.startsWith(link.getValue()))) {
+                    if (host.netlink().links().deleteIfExists(link.getKey())) {
+                        done.add("removed link " + link.getKey() + ": made by netmgr, owned by nothing the store knows");
+                    }
+                }
+            }
+        }
+    }
+
+    private void releaseUnownedAddresses(List<Network> networks, List<Endpoint> endpoints, List<String> done) {
+        Set<String> endpointIds = endpoints.stream().map(Endpoint::id).collect(Collectors.toSet());
+        Set<String> poolsInUse = networks.stream().flatMap(n -> n.pools().stream()).map(NetworkPool::poolId)
+                .collect(Collectors.toSet());
+        for (Pool pool : ipam.pools()) {
+            for (Map.Entry<IpAddress, String> held : ipam.endpointAddresses(pool.id()).entrySet()) {
+                if (!endpointIds.contains(held.getValue())) {
+                    ipam.releaseAddress(pool.id(), held.getKey(), held.getValue());
+                    done.add("released " + held.getKey() + " of " + pool.subnet() + ": its endpoint was never stored");
+                }
+            }
+            if (!poolsInUse.contains(pool.id())) {
+                ipam.releasePool(pool.id());
+                done.add("released pool " + pool.subnet() + ": no stored network uses it");
+            }
+        }
+    }
+}
