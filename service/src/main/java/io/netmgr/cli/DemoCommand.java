@@ -1,9 +1,23 @@
 package io.netmgr.cli;
 
+import io.netmgr.core.Ids;
+import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.store.LmdbStore;
+import io.netmgr.drivers.bridge.BridgeDriver;
+import io.netmgr.ipam.DefaultIpam;
+import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpNet;
-import io.netmgr.netlink.link.Bridge;
-import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,20 +29,23 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Shows netmgr's kernel work end to end without touching the machine: a namespace plays the
- * host, gets a bridge, two sandboxes are wired to it with veth pairs, and TCP flows between
- * them. Everything made is removed at the end, also on failure.
+ * netmgr end to end without touching the machine: a fresh namespace plays the host, the
+ * library's NetworkController runs on the embedded store in a temp dir, makes a bridge
+ * network and two sandboxes, TCP flows between them, and everything is removed again (also
+ * on failure).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Build a bridge network with two sandboxes in a namespace playing the host, "
-                + "send TCP between them, and clean up. Needs root.")
+        description = "Create a bridge network and two sandboxes with netmgr's controller on the embedded store, "
+                + "in a namespace playing the host; send TCP between them; remove everything. Needs root.")
 final class DemoCommand implements Callable<Integer> {
     private static final int PORT = 8080;
 
@@ -39,62 +56,64 @@ final class DemoCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
 
     @Override
-    public Integer call() {
-        IpNet net = IpNet.parse(subnet).network();
-        if (net.isIpv6() || net.prefixLength() > 29) {
+    public Integer call() throws IOException {
+        IpPrefix prefix = IpPrefix.parse(subnet, "--subnet");
+        if (prefix.family() != io.netmgr.core.ipam.IpFamily.V4 || prefix.length() > 29) {
             throw new IllegalArgumentException("--subnet " + subnet + ": give an IPv4 subnet of /29 or larger, e.g. 10.200.0.0/24");
         }
-        String tag = Long.toHexString(ProcessHandle.current().pid());
-        List<NetNs> made = new ArrayList<>();
         long start = System.nanoTime();
-        try {
-            NetNs host = create("nm-demo-host-" + tag, made);
-            NetNs a = create("nm-demo-a-" + tag, made);
-            NetNs b = create("nm-demo-b-" + tag, made);
-            out.printf("host namespace   %s%n", host.path());
-            try (NetlinkHandle h = NetlinkHandle.open(host)) {
-                h.links().add(Bridge.named("nm-demo0"));
-                IpNet gateway = nth(net, 1);
-                h.addresses().add("nm-demo0", gateway);
-                h.links().setUp("nm-demo0");
-                out.printf("bridge nm-demo0  %s (gateway)%n", gateway);
-                IpNet ipA = attach(h, a, "veth-a", nth(net, 2));
-                IpNet ipB = attach(h, b, "veth-b", nth(net, 3));
-                exchange(a, b, ipB.address(), ipA);
+        String hostName = "nm-demo-host-" + Long.toHexString(ProcessHandle.current().pid());
+        Path stateDir = Files.createTempDirectory("netmgr-demo-");
+        NetNs host = NetNs.create(hostName);
+        try (LmdbStore store = LmdbStore.open(stateDir); NetlinkHandle hostLinks = NetlinkHandle.open(host);
+             NetworkController controller = new NetworkController(host, store,
+                     new DefaultIpam(store, new HostRoutes(hostLinks), DefaultPools.forThisHost()),
+                     DriverRegistry.fromClassPath(), NetNs.DEFAULT_RUN_DIR)) {
+            out.printf("host namespace   %s (plays the host: this machine's interfaces are not touched)%n", host.path());
+            out.printf("store            embedded LMDB in %s%n", stateDir);
+            run(controller, prefix);
+            out.printf("store            %d networks (bridge, host, none predefined), revision %d%n",
+                    controller.networks(NetworkFilter.ALL).size(), store.revision());
+            out.println("removing         endpoints, sandboxes, network");
+            for (Sandbox s : controller.sandboxes()) {
+                controller.deleteSandbox(s.id());
             }
-            out.printf("done in %d ms; removing what the demo made%n", (System.nanoTime() - start) / 1_000_000);
-            return 0;
+            for (Endpoint e : controller.endpoints()) {
+                controller.deleteEndpoint(e.id());
+            }
+            controller.deleteNetwork("demo");
         } finally {
-            for (NetNs ns : made) {
-                ns.close();
-                NetNs.delete(ns.path().getFileName().toString());
-            }
+            host.close();
+            NetNs.delete(hostName);
+            deleteTree(stateDir);
+        }
+        out.printf("done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        return 0;
+    }
+
+    private void run(NetworkController controller, IpPrefix prefix) {
+        Network net = controller.createNetwork(NetworkConfig.of("demo", "bridge").withIpam(IpamConfig.of(prefix)));
+        out.printf("network demo     id %s, bridge %s, subnet %s, gateway %s%n", Ids.shortId(net.id()),
+                BridgeDriver.bridgeName(net), net.pools().get(0).subnet(), net.pools().get(0).gateway());
+        Endpoint web = attach(controller, "web");
+        Endpoint client = attach(controller, "client");
+        try (NetNs webNs = NetNs.openPath(controller.sandbox("web").path());
+             NetNs clientNs = NetNs.openPath(controller.sandbox("client").path())) {
+            exchange(clientNs, webNs, address(web), address(client));
         }
     }
 
-    private static NetNs create(String name, List<NetNs> made) {
-        NetNs ns = NetNs.create(name);
-        made.add(ns);
-        try (NetlinkHandle h = NetlinkHandle.open(ns)) {
-            h.links().setUp("lo");
-        }
-        return ns;
+    private Endpoint attach(NetworkController controller, String name) {
+        Sandbox sandbox = controller.createSandbox(name);
+        Endpoint e = controller.createEndpoint("demo", EndpointConfig.named(name));
+        e = controller.join(e.id(), sandbox.id());
+        out.printf("sandbox %-8s %s %s mac %s (host side %s)%n", name, e.interfaceName(), e.addresses().get(0), e.mac(),
+                e.hostInterface());
+        return e;
     }
 
-    private IpNet attach(NetlinkHandle host, NetNs sandbox, String hostSide, IpNet ip) {
-        host.links().add(Veth.pair(hostSide, "eth0").withPeerIn(sandbox));
-        host.links().setMaster(hostSide, "nm-demo0");
-        host.links().setUp(hostSide);
-        try (NetlinkHandle s = NetlinkHandle.open(sandbox)) {
-            s.addresses().add("eth0", ip);
-            s.links().setUp("eth0");
-        }
-        out.printf("sandbox %-8s eth0 %s via %s on nm-demo0%n", sandbox.path().getFileName().toString().split("-")[2], ip, hostSide);
-        return ip;
-    }
-
-    private void exchange(NetNs client, NetNs server, InetAddress serverIp, IpNet clientIp) {
-        String message = "hello from " + IpNet.format(clientIp.address());
+    private void exchange(NetNs client, NetNs server, InetAddress serverIp, InetAddress clientIp) {
+        String message = "hello from " + IpNet.format(clientIp);
         // Each socket is made (and the client connected) on its namespace's own thread.
         try (ServerSocket listener = server.call(() -> new ServerSocket(PORT, 1, serverIp))) {
             Thread echo = new Thread(() -> echoOnce(listener), "demo-echo");
@@ -105,11 +124,15 @@ final class DemoCommand implements Callable<Integer> {
             if (!reply.equals(message)) {
                 throw new IllegalStateException("echo returned '" + reply + "', expected '" + message + "'");
             }
-            out.printf("TCP %s -> %s:%d  \"%s\" echoed back in %.1f ms%n", IpNet.format(clientIp.address()),
-                    IpNet.format(serverIp), PORT, reply, micros / 1000.0);
+            out.printf("TCP client -> web %s:%d  \"%s\" echoed back in %.1f ms%n", IpNet.format(serverIp), PORT, reply,
+                    micros / 1000.0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static InetAddress address(Endpoint e) {
+        return IpNet.parse(e.addresses().get(0)).address();
     }
 
     private static String send(InetAddress ip, String message) throws IOException {
@@ -130,10 +153,11 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static IpNet nth(IpNet net, int n) {
-        byte[] b = net.network().address().getAddress();
-        int v = ((b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff)) + n;
-        return new IpNet(IpNet.parseAddress((v >>> 24) + "." + ((v >> 16) & 0xff) + "." + ((v >> 8) & 0xff) + "." + (v & 0xff)),
-                net.prefixLength());
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ class NetmgrCliTest {
     void badSubnetIsAUsageErrorNamingTheValue() {
         Captured c = capture(() -> NetmgrCli.run("demo", "--subnet", "10.0.0.300/24"));
         assertThat(c.exit).isEqualTo(2);
-        assertThat(c.err).contains("demo: bad IP address '10.0.0.300'").doesNotContain("at io.netmgr");
+        assertThat(c.err).contains("demo: bad --subnet \"10.0.0.300/24\": 300 is not an IPv4 octet").doesNotContain("at io.netmgr");
     }
 
     @Test

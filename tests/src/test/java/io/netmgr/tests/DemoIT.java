@@ -17,10 +17,15 @@ class DemoIT {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root: creates network namespaces");
         var r = Distribution.run(Distribution.HOME.resolve("bin/netmgr"), Map.of(), "demo", "--subnet", "10.201.7.0/24");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("bridge nm-demo0  10.201.7.1/24")
-                .contains("TCP 10.201.7.2 -> 10.201.7.3:8080  \"hello from 10.201.7.2\" echoed back");
+        assertThat(r.out()).contains("subnet 10.201.7.0/24, gateway 10.201.7.1")
+                .contains("sandbox web      eth0 10.201.7.2/24 mac 02:42:0a:c9:07:02")
+                .contains("TCP client -> web 10.201.7.2:8080  \"hello from 10.201.7.3\" echoed back")
+                .contains("store            embedded LMDB in /tmp/netmgr-demo-");
         try (Stream<Path> left = Files.list(Path.of("/run/netns"))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("nm-demo-"));
         }
+        String stateDir = r.out().lines().filter(l -> l.startsWith("store            embedded LMDB in ")).findFirst().orElseThrow()
+                .substring("store            embedded LMDB in ".length());
+        assertThat(Path.of(stateDir)).doesNotExist();
     }
 }

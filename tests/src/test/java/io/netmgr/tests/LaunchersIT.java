@@ -51,7 +51,7 @@ class LaunchersIT {
     void badInputGivesOneLineAndExitCode2() throws Exception {
         var r = Distribution.run(NETMGR, Map.of(), "demo", "--subnet", "300.1.1.0/24");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("demo: bad IP address '300.1.1.0'; expected e.g. 10.1.0.2 or fd00::2");
+        assertThat(r.err().strip()).isEqualTo("demo: bad --subnet \"300.1.1.0/24\": 300 is not an IPv4 octet (0-255)");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
