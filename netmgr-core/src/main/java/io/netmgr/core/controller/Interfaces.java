@@ -9,7 +9,6 @@ import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.MacAddress;
-import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.route.Route;
 import java.util.List;
 import java.util.Set;
@@ -19,13 +18,11 @@ import java.util.stream.Collectors;
 final class Interfaces {
 
     /** eth0, eth1... the first name not used in the sandbox. */
-    String nextFreeName(NetNs sandbox) {
-        try (NetlinkHandle h = NetlinkHandle.open(sandbox)) {
-            Set<String> used = h.links().list().stream().map(Link::name).collect(Collectors.toSet());
-            for (int i = 0; ; i++) {
-                if (!used.contains("eth" + i)) {
-                    return "eth" + i;
-                }
+    String nextFreeName(NetlinkHandle sandbox) {
+        Set<String> used = sandbox.links().list().stream().map(Link::name).collect(Collectors.toSet());
+        for (int i = 0; ; i++) {
+            if (!used.contains("eth" + i)) {
+                return "eth" + i;
             }
         }
     }
@@ -34,8 +31,8 @@ final class Interfaces {
      * Gives the interface its addresses, brings it up, and routes by the network's gateway
      * unless the sandbox already has a default route of that family (from another network).
      */
-    void configure(NetNs sandbox, String ifName, Network network, Endpoint endpoint) {
-        try (NetlinkHandle h = NetlinkHandle.open(sandbox)) {
+    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint) {
+        {
             int index = h.links().get(ifName).index();
             for (String cidr : endpoint.addresses()) {
                 IpNet ip = IpNet.parse(cidr);

@@ -310,13 +310,13 @@ public final class NetworkController implements AutoCloseable {
             Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
             NetworkDriver driver = drivers.get(network.driver());
             Undo undo = new Undo();
-            try (NetNs ns = NetNs.openPath(sandbox.path())) {
-                String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : interfaces.nextFreeName(ns);
+            try (NetNs ns = NetNs.openPath(sandbox.path()); NetlinkHandle inside = NetlinkHandle.open(ns)) {
+                String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : interfaces.nextFreeName(inside);
                 Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
                 JoinInfo info = driver.join(host, network, named, ns);
                 undo.push(() -> driver.leave(host, network, named, ns));
                 if (info.sandboxInterface().isPresent()) {
-                    interfaces.configure(ns, ifName, network, named);
+                    interfaces.configure(inside, ifName, network, named);
                 }
                 Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
                 state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(joined), StateStore.encode(joined)).commit();
