@@ -53,6 +53,35 @@ class ControllerIT {
     }
 
     @Test
+    void networksAreListedByFiltersAndFoundByIdPrefix() {
+        NetworkController c = fixture.start(stateDir);
+        Network blue = c.createNetwork(NetworkConfig.of("blue", "bridge").withLabel("team", "a"));
+        c.createNetwork(NetworkConfig.of("green", "bridge").withLabel("team", "b").withLabel("pci", ""));
+        assertThat(c.networks(NetworkFilter.ALL.withDriver("bridge"))).extracting(Network::name).containsExactly("blue", "bridge", "green");
+        assertThat(c.networks(NetworkFilter.ALL.withLabel("team=a"))).extracting(Network::name).containsExactly("blue");
+        assertThat(c.networks(NetworkFilter.ALL.withLabel("pci"))).extracting(Network::name).containsExactly("green");
+        assertThat(c.networks(NetworkFilter.ALL.withName("ee"))).extracting(Network::name).containsExactly("green");
+        assertThat(c.networks(NetworkFilter.ALL.withIdPrefix(blue.id().substring(0, 6)))).extracting(Network::name).containsExactly("blue");
+        assertThat(c.network(blue.id()).name()).isEqualTo("blue");
+        assertThat(c.network(blue.id().substring(0, 12)).name()).isEqualTo("blue");
+        assertThatThrownBy(() -> c.network("nosuch")).isInstanceOf(NetmgrException.class).hasMessage("network nosuch not found");
+    }
+
+    @Test
+    void requestedMacAndMtuAreApplied() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("jumbo", "bridge").withOption("mtu", "1400"));
+        Sandbox s = attach(c, "m", net, EndpointConfig.named("m").withMac("02:00:00:12:34:56").withInterfaceName("data0"));
+        try (NetNs ns = fixture.open(s)) {
+            JsonNode link = ip(ns, "link", "show", "data0").get(0);
+            assertThat(link.get("address").asText()).isEqualTo("02:00:00:12:34:56");
+            assertThat(link.get("mtu").asInt()).isEqualTo(1400);
+        }
+        assertThatThrownBy(() -> c.createEndpoint("jumbo", EndpointConfig.named("x").withMac("01:00:5e:00:00:01")))
+                .hasMessageContaining("multicast");
+    }
+
+    @Test
     void twoSandboxesOnOneBridgeNetworkExchangeTcp() {
         NetworkController c = fixture.start(stateDir);
         Network net = c.createNetwork(NetworkConfig.of("front", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.30.0.0/24"))));

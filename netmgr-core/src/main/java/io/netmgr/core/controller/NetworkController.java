@@ -319,6 +319,8 @@ public final class NetworkController implements AutoCloseable {
                     interfaces.configure(inside, ifName, network, named);
                 }
                 Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
+                driver.programExternalConnectivity(host, network, joined);
+                undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
                 state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(joined), StateStore.encode(joined)).commit();
                 return joined;
             } catch (RuntimeException e) {
@@ -338,7 +340,9 @@ public final class NetworkController implements AutoCloseable {
             Sandbox sandbox = state.get(SANDBOXES, endpoint.sandboxId(), Sandbox.class).orElse(null);
             NetNs ns = sandbox == null ? null : sandboxes.openIfAlive(sandbox);
             try {
-                drivers.get(network.driver()).leave(host, network, endpoint, ns);
+                NetworkDriver driver = drivers.get(network.driver());
+                driver.revokeExternalConnectivity(host, network, endpoint);
+                driver.leave(host, network, endpoint, ns);
             } finally {
                 if (ns != null) {
                     ns.close();

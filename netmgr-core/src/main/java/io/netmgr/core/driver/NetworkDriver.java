@@ -25,6 +25,17 @@ public interface NetworkDriver {
     /** Puts {@code endpoint}'s interface into {@code sandbox}, named {@code endpoint.interfaceName()}. */
     JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
 
+    /**
+     * After a join: opens the endpoint to the outside (masquerade, published ports), as
+     * libnetwork's ProgramExternalConnectivity. The firewall (nat module) plugs in here.
+     */
+    default void programExternalConnectivity(HostContext host, Network network, Endpoint endpoint) {
+    }
+
+    /** Before a leave: takes back what {@link #programExternalConnectivity} opened. */
+    default void revokeExternalConnectivity(HostContext host, Network network, Endpoint endpoint) {
+    }
+
     /** Undoes {@link #join}; must succeed when the sandbox or the links are already gone. */
     void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
 
