@@ -33,8 +33,8 @@ import java.util.TreeSet;
  *   <li>{@code fwd-out__B}, traffic leaving the bridge for the outside: accepted, or dropped for
  *   an internal network;</li>
  *   <li>{@code snat-in__B}: masquerade 127.0.0.1 sources (the host reaching a port published on
- *   localhost) and hairpin traffic (a container reaching a published port through the host),
- *   whose replies would otherwise skip the NAT;</li>
+ *   localhost) and hairpin traffic (a container of the subnet reaching a published port through
+ *   the host), whose replies would otherwise skip the reverse NAT;</li>
  *   <li>{@code snat-out__B}: masquerade the subnet's traffic to the outside.</li>
  * </ul>
  * icc=false relies on the bridge handing its frames to the IP hooks (br_netfilter, switched on by
@@ -264,7 +264,12 @@ public final class NftablesRenderer {
                 snatInRules.add("ip saddr 127.0.0.0/8 masquerade comment \"published on localhost\"");
             }
             if (n.hairpin()) {
-                snatInRules.add("iifname " + quoted + " ct status dnat masquerade comment \"hairpin\"");
+                // by source subnet, not iifname: a hairpin frame bridged by br_netfilter reaches
+                // postrouting without an input interface
+                for (IpPrefix s : n.subnets()) {
+                    snatInRules.add((s.family() == IpFamily.V4 ? "ip" : "ip6") + " saddr " + s
+                            + " ct status dnat masquerade comment \"hairpin\"");
+                }
             }
         }
         chains.put(snatIn, snatInRules);
