@@ -159,6 +159,25 @@ public abstract class FirewallBehaviourIT {
     }
 
     @Test
+    void ipv6PortsArePublishedAndIpv6TrafficMasqueraded() {
+        TestHost.address(t.host, "br-a", "fd00:50:1::1/64");
+        TestHost.address(c1, "eth0", "fd00:50:1::2/64");
+        TestHost.defaultRoute(c1, "fd00:50:1::1");
+        NetworkRules dualStack = NetworkRules.bridge("a", "br-a", IpPrefix.parse("10.50.1.0/24"),
+                IpPrefix.parse("fd00:50:1::/64"));
+        firewall.apply(FirewallState.EMPTY.withNetwork(dualStack).withNetwork(NET_B)
+                .withPort(publish("8080:80", "a", "c1", "fd00:50:1::2"), publish("5353:53/udp", "a", "c1", "fd00:50:1::2"),
+                        c1Port("8080:80")));
+        // the first IPv6 packets after forwarding is switched on may wait for neighbour discovery
+        // longer than a SYN's first retransmission: give these probes a few seconds
+        int patience = 4000;
+        assertThat(Probe.tcp(t.outside, TestHost.HOST_IP6, 8080, patience)).contains("c1 from " + TestHost.OUTSIDE_IP6);
+        assertThat(Probe.udp(t.outside, TestHost.HOST_IP6, 5353)).contains("c1 from " + TestHost.OUTSIDE_IP6);
+        assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).as("IPv4 beside it").contains("c1 from " + OUTSIDE_IP);
+        assertThat(Probe.tcp(c1, TestHost.OUTSIDE_IP6, 7000, patience)).contains("outside from " + TestHost.HOST_IP6);
+    }
+
+    @Test
     void portRangesMapPortForPort() {
         NetworkRules a = NET_A;
         firewall.apply(FirewallState.EMPTY.withNetwork(a).withPort(c1Port("8080-8081:80-81/tcp")));

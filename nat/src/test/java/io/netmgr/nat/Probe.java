@@ -1,5 +1,6 @@
 package io.netmgr.nat;
 
+import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Real TCP and UDP between test namespaces. Servers answer every request with the source
- * address they saw, which is how the tests see masquerade (or its absence). Sockets are made on
+ * address they saw (IPv6 in RFC 5952 form), which is how the tests see masquerade (or its absence). Sockets are made on
  * the namespace's thread, since a socket belongs to the namespace of the thread that creates it.
  */
 public final class Probe implements AutoCloseable {
@@ -37,7 +38,7 @@ public final class Probe implements AutoCloseable {
         daemon("tcp " + name + ":" + port, () -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
-                    out.write((name + " from " + s.getInetAddress().getHostAddress()).getBytes(StandardCharsets.UTF_8));
+                    out.write((name + " from " + IpAddress.of(s.getInetAddress())).getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     // closed, or the client left: keep serving until closed
                 }
@@ -55,7 +56,7 @@ public final class Probe implements AutoCloseable {
                 try {
                     DatagramPacket in = new DatagramPacket(buf, buf.length);
                     socket.receive(in);
-                    byte[] answer = (name + " from " + in.getAddress().getHostAddress()).getBytes(StandardCharsets.UTF_8);
+                    byte[] answer = (name + " from " + IpAddress.of(in.getAddress())).getBytes(StandardCharsets.UTF_8);
                     socket.send(new DatagramPacket(answer, answer.length, in.getSocketAddress()));
                 } catch (IOException e) {
                     // closed: the loop ends
@@ -64,13 +65,20 @@ public final class Probe implements AutoCloseable {
         });
     }
 
-    /** What a TCP server at {@code address:port} answers {@code client}, or empty when nothing does in time. */
+    /**
+     * What a TCP server at {@code address:port} answers {@code client}, or empty when nothing does
+     * within a second (a dropped SYN: the rules said no).
+     */
     public static Optional<String> tcp(NetNs client, String address, int port) {
+        return tcp(client, address, port, 1000);
+    }
+
+    public static Optional<String> tcp(NetNs client, String address, int port, int timeoutMillis) {
         InetAddress ip = ip(address);
         return client.call(() -> {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(ip, port), 1000);
-                s.setSoTimeout(1000);
+                s.connect(new InetSocketAddress(ip, port), timeoutMillis);
+                s.setSoTimeout(timeoutMillis);
                 try (InputStream in = s.getInputStream()) {
                     return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }

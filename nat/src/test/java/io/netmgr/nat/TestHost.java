@@ -1,6 +1,7 @@
 package io.netmgr.nat;
 
 import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Veth;
@@ -16,12 +17,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A host made of namespaces, wired the way the bridge driver would: a "host" namespace with
  * bridges and their gateway addresses, containers attached by veth pairs, and an "outside"
- * namespace (another machine) on an uplink, 192.0.2.2 talking to the host's 192.0.2.1, with a
+ * namespace (another machine) on an uplink, 192.0.2.2 (fd00:192::2) talking to the host's
+ * 192.0.2.1 (fd00:192::1), with a
  * route to the container subnets through the host so that routed access can be tried too.
  */
 public final class TestHost {
     public static final String HOST_IP = "192.0.2.1";
     public static final String OUTSIDE_IP = "192.0.2.2";
+    public static final String HOST_IP6 = "fd00:192::1";
+    public static final String OUTSIDE_IP6 = "fd00:192::2";
 
     public final NetNs host;
     public final NetNs outside;
@@ -46,6 +50,8 @@ public final class TestHost {
             o.routes().add(Route.via(IpNet.parse("10.50.0.0/16"), IpNet.parseAddress(HOST_IP),
                     o.links().get("eth0").index()));
         }
+        address(host, "uplink", HOST_IP6 + "/64");
+        address(outside, "eth0", OUTSIDE_IP6 + "/64");
         return new TestHost(netns, host, outside);
     }
 
@@ -76,6 +82,22 @@ public final class TestHost {
             ch.routes().add(Route.defaultVia(IpNet.parseAddress(gateway), ch.links().get("eth0").index()));
         }
         return c;
+    }
+
+    /** Adds {@code cidr} to {@code link} in {@code ns}; IPv6 without duplicate address detection, usable at once. */
+    public static void address(NetNs ns, String link, String cidr) {
+        try (NetlinkHandle h = NetlinkHandle.open(ns)) {
+            IpNet ip = IpNet.parse(cidr);
+            Address a = Address.of(h.links().get(link).index(), ip);
+            h.addresses().add(ip.isIpv6() ? a.withFlags(Address.NODAD) : a);
+        }
+    }
+
+    /** A default route in {@code ns} via {@code gateway} on eth0. */
+    public static void defaultRoute(NetNs ns, String gateway) {
+        try (NetlinkHandle h = NetlinkHandle.open(ns)) {
+            h.routes().add(Route.defaultVia(IpNet.parseAddress(gateway), h.links().get("eth0").index()));
+        }
     }
 
     /** Runs a command in {@code ns} (ip netns exec) and returns its output; fails on a non-zero exit. */
