@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What both backends share: validate first, switch on the sysctls the rules need, then change the
+ * What both backends share: validate first (including host addresses and host ports bound by
+ * processes), switch on the sysctls the rules need, then change the
  * rules in one backend transaction, and only then remember the new state. Calls are serialized,
  * so a {@link RuleGuard} restoring rules never interleaves with an apply.
  */
@@ -40,6 +41,9 @@ public abstract class TransactionalFirewall implements Firewall {
     public final synchronized void apply(FirewallState desired) {
         Objects.requireNonNull(desired, "desired");
         desired.checkHostAddresses(hostAddresses.get());
+        // only mappings new to this apply: a process that bound a port after we published it is
+        // shadowed by our DNAT, and must not make unrelated changes fail
+        HostSockets.checkFree(ns, desired.ports().stream().filter(p -> !current.ports().contains(p)).toList());
         guard(() -> {
             kernel.prepare(desired);
             program(current, desired);

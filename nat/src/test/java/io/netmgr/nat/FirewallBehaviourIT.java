@@ -233,6 +233,12 @@ public abstract class FirewallBehaviourIT {
         assertThatThrownBy(() -> c1Port("8080:80/icmp")).hasMessageContaining("bad protocol \"icmp\"");
         assertThatThrownBy(() -> c1Port("9000-8000:80-81")).hasMessageContaining("is inverted");
 
+        // a process of the host serving the port: publishing would steal its traffic
+        probe.tcpServer(t.host, 8088, "host-process");
+        assertThatThrownBy(() -> firewall.apply(current.withPort(c1Port("8088:80"))))
+                .isInstanceOf(FirewallException.class)
+                .hasMessageContaining("host port tcp/8088 is bound by process " + ProcessHandle.current().pid());
+
         assertThat(listRules(t.host)).isEqualTo(before);
         assertThat(firewall.current()).isEqualTo(current);
         assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).isPresent();
