@@ -5,7 +5,9 @@ import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.core.firewall.PortMapping;
 import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -43,7 +45,8 @@ public abstract class TransactionalFirewall implements Firewall {
         desired.checkHostAddresses(hostAddresses.get());
         // only mappings new to this apply: a process that bound a port after we published it is
         // shadowed by our DNAT, and must not make unrelated changes fail
-        HostSockets.checkFree(ns, desired.ports().stream().filter(p -> !current.ports().contains(p)).toList());
+        Set<PortMapping> published = new HashSet<>(current.ports());
+        HostSockets.checkFree(ns, desired.ports().stream().filter(p -> !published.contains(p)).toList());
         guard(() -> {
             kernel.prepare(desired);
             program(current, desired);

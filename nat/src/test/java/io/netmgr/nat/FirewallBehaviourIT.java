@@ -14,7 +14,6 @@ import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +116,14 @@ public abstract class FirewallBehaviourIT {
     }
 
     @Test
+    void withoutHairpinAContainerCannotUsePublishedPortsThroughTheHost() {
+        firewall.apply(FirewallState.EMPTY.withNetwork(NET_A.withHairpin(false)).withNetwork(NET_B)
+                .withPort(c1Port("8080:80/tcp")));
+        assertThat(Probe.tcp(c2, HOST_IP, 8080)).isEmpty();
+        assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).contains("c1 from " + OUTSIDE_IP);
+    }
+
+    @Test
     void networksAreIsolatedFromEachOther() {
         firewall.apply(twoNetworksWithC1Published());
         assertThat(Probe.tcp(c2, C1, 80)).as("same network").contains("c1 from " + C2);
@@ -179,8 +186,7 @@ public abstract class FirewallBehaviourIT {
 
     @Test
     void portRangesMapPortForPort() {
-        NetworkRules a = NET_A;
-        firewall.apply(FirewallState.EMPTY.withNetwork(a).withPort(c1Port("8080-8081:80-81/tcp")));
+        firewall.apply(FirewallState.EMPTY.withNetwork(NET_A).withPort(c1Port("8080-8081:80-81/tcp")));
         assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).contains("c1 from " + OUTSIDE_IP);
         assertThat(Probe.tcp(t.outside, HOST_IP, 8081)).contains("c1-unpublished from " + OUTSIDE_IP);
     }
@@ -242,11 +248,6 @@ public abstract class FirewallBehaviourIT {
         assertThat(listRules(t.host)).isEqualTo(before);
         assertThat(firewall.current()).isEqualTo(current);
         assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).isPresent();
-    }
-
-    /** What a probe sees, for messages. */
-    static String seen(Optional<String> answer) {
-        return answer.orElse("(no answer)");
     }
 
     private static void sleep(long millis) {

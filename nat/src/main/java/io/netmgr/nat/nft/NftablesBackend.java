@@ -27,6 +27,8 @@ public final class NftablesBackend extends TransactionalFirewall {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Nft nft;
+    private FirewallState appliedState = FirewallState.EMPTY;
+    private NftRuleset applied = NftablesRenderer.ruleset(FirewallState.EMPTY);
 
     public NftablesBackend(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
         super(ns, hostAddresses);
@@ -41,31 +43,40 @@ public final class NftablesBackend extends TransactionalFirewall {
     @Override
     protected void program(FirewallState from, FirewallState to) {
         NftRuleset target = NftablesRenderer.ruleset(to);
-        String script = NftablesRenderer.diff(NftablesRenderer.ruleset(from), target);
-        if (script.isEmpty()) {
-            return;
-        }
-        try {
-            nft.run(script);
-        } catch (Nft.NftException e) {
-            String full = NftablesRenderer.full(target);
-            if (full.equals(script)) {
-                throw e;
+        // the ruleset of the last apply, kept rather than rendered again from "from"
+        NftRuleset before = from.equals(appliedState) ? applied : NftablesRenderer.ruleset(from);
+        String script = NftablesRenderer.diff(before, target);
+        if (!script.isEmpty()) {
+            try {
+                nft.run(script);
+            } catch (Nft.NftException e) {
+                String full = NftablesRenderer.full(target);
+                if (full.equals(script)) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "incremental nftables change failed in " + ns + " (" + e.getMessage()
+                        + "): someone changed table " + NftablesRenderer.TABLE + "; replacing it whole");
+                nft.run(full);
             }
-            LOG.log(Level.WARNING, "incremental nftables change failed in " + ns + " (" + e.getMessage()
-                    + "): someone changed table " + NftablesRenderer.TABLE + "; replacing it whole");
-            nft.run(full);
         }
+        remember(to, target);
     }
 
     @Override
     protected void programFull(FirewallState state) {
-        nft.run(NftablesRenderer.full(NftablesRenderer.ruleset(state)));
+        NftRuleset ruleset = NftablesRenderer.ruleset(state);
+        nft.run(NftablesRenderer.full(ruleset));
+        remember(state, ruleset);
+    }
+
+    private void remember(FirewallState state, NftRuleset ruleset) {
+        appliedState = state;
+        applied = ruleset;
     }
 
     @Override
     protected Verification inspect(FirewallState expectedState) {
-        NftRuleset expected = NftablesRenderer.ruleset(expectedState);
+        NftRuleset expected = expectedState.equals(appliedState) ? applied : NftablesRenderer.ruleset(expectedState);
         if (expected.chains().isEmpty()) {
             return Verification.INTACT;
         }

@@ -1,6 +1,7 @@
 package io.netmgr.core.firewall;
 
 import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpFamily;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,19 +38,28 @@ public record FirewallState(List<NetworkRules> networks, List<PortMapping> ports
                         + " already belongs to network " + other.networkId() + "; each network needs its own bridge");
             }
         }
-        List<PortMapping> seen = new ArrayList<>();
+        // indexed by host port, so that checking n mappings costs O(n), not O(n^2): states are
+        // rebuilt on every publish, and hosts publish thousands of ports
+        Map<HostPort, List<PortMapping>> byPort = new HashMap<>();
         for (PortMapping p : ports) {
             checkNetwork(p, byId.get(p.networkId()));
-            for (PortMapping earlier : seen) {
-                if (earlier.conflictsWith(p)) {
-                    throw new FirewallException(FirewallException.Reason.PORT_ALREADY_PUBLISHED, "cannot publish " + p
-                            + " for " + p.owner() + ": host port " + p.protocol() + "/" + earlier.hostPorts() + " on "
-                            + hostDescription(earlier) + " is already published by " + earlier.owner() + " (" + earlier
-                            + "); choose another host port or host address");
+            for (int port = p.hostPorts().first(); port <= p.hostPorts().last(); port++) {
+                List<PortMapping> there = byPort.computeIfAbsent(new HostPort(p.protocol(), p.family(), port),
+                        k -> new ArrayList<>(1));
+                for (PortMapping earlier : there) {
+                    if (earlier.conflictsWith(p)) {
+                        throw new FirewallException(FirewallException.Reason.PORT_ALREADY_PUBLISHED, "cannot publish " + p
+                                + " for " + p.owner() + ": host port " + p.protocol() + "/" + earlier.hostPorts() + " on "
+                                + hostDescription(earlier) + " is already published by " + earlier.owner() + " ("
+                                + earlier + "); choose another host port or host address");
+                    }
                 }
+                there.add(p);
             }
-            seen.add(p);
         }
+    }
+
+    private record HostPort(Protocol protocol, IpFamily family, int port) {
     }
 
     /** This state plus {@code network}, or with it replaced when its id is already there. */

@@ -5,8 +5,8 @@ public record PortRange(int first, int last) {
     public static final int MAX_PORT = 65535;
 
     public PortRange {
-        check("port", first);
-        check("port", last);
+        check(first);
+        check(last);
         if (first > last) {
             throw FirewallException.invalid("port range " + first + "-" + last
                     + " is inverted; write the lower port first, as in " + last + "-" + first);
@@ -29,8 +29,8 @@ public record PortRange(int first, int last) {
         String t = text.trim();
         int dash = t.indexOf('-');
         try {
-            int first = number(dash < 0 ? t : t.substring(0, dash), field, text);
-            int last = dash < 0 ? first : number(t.substring(dash + 1), field, text);
+            int first = number(dash < 0 ? t : t.substring(0, dash));
+            int last = dash < 0 ? first : number(t.substring(dash + 1));
             return new PortRange(first, last);
         } catch (FirewallException e) {
             throw FirewallException.invalid("bad " + field + " \"" + text + "\": " + e.getMessage());
@@ -50,19 +50,19 @@ public record PortRange(int first, int last) {
         return first == last ? Integer.toString(first) : first + "-" + last;
     }
 
-    private static int number(String digits, String field, String whole) {
+    private static int number(String digits) {
         String d = digits.trim();
         if (d.isEmpty() || d.length() > 6 || !d.chars().allMatch(Character::isDigit)) {
             throw FirewallException.invalid("\"" + d + "\" is not a port number (1-65535)");
         }
         int port = Integer.parseInt(d);
-        check("port", port);
+        check(port);
         return port;
     }
 
-    private static void check(String what, int port) {
+    private static void check(int port) {
         if (port < 1 || port > MAX_PORT) {
-            throw FirewallException.invalid(what + " " + port + " is outside 1-" + MAX_PORT);
+            throw FirewallException.invalid("port " + port + " is outside 1-" + MAX_PORT);
         }
     }
 }
