@@ -8,6 +8,7 @@ import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.core.firewall.PortMapping;
 import java.net.InetAddress;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -46,12 +47,14 @@ public abstract class TransactionalFirewall implements Firewall {
         // only mappings new to this apply: a process that bound a port after we published it is
         // shadowed by our DNAT, and must not make unrelated changes fail
         Set<PortMapping> published = new HashSet<>(current.ports());
-        HostSockets.checkFree(ns, desired.ports().stream().filter(p -> !published.contains(p)).toList());
+        List<PortMapping> added = desired.ports().stream().filter(p -> !published.contains(p)).toList();
+        HostSockets.checkFree(ns, added);
         guard(() -> {
             kernel.prepare(desired);
             program(current, desired);
         });
         current = desired;
+        StaleFlows.forgetUdp(ns, added);
     }
 
     @Override

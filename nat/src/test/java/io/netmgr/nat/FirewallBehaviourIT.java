@@ -97,6 +97,15 @@ public abstract class FirewallBehaviourIT {
     }
 
     @Test
+    void aUdpFlowThatBeganBeforeThePortWasPublishedIsForwardedOnceItIs() {
+        firewall.apply(FirewallState.EMPTY.withNetwork(NET_A).withNetwork(NET_B));
+        // the same source port each time: one flow, which conntrack remembers as going to the host
+        assertThat(Probe.udp(t.outside, HOST_IP, 5353, 40053)).isEmpty();
+        firewall.apply(firewall.current().withPort(c1Port("5353:53/udp")));
+        assertThat(Probe.udp(t.outside, HOST_IP, 5353, 40053)).contains("c1 from " + OUTSIDE_IP);
+    }
+
+    @Test
     void publishedPortsAreReachableFromTheHostAndThroughLocalhost() {
         firewall.apply(twoNetworksWithC1Published().withPort(publish("127.0.0.1:9090:80", "b", "c3", C3)));
         assertThat(Probe.tcp(t.host, HOST_IP, 8080)).hasValueSatisfying(s -> assertThat(s).startsWith("c1 from "));

@@ -90,9 +90,16 @@ public final class Probe implements AutoCloseable {
 
     /** What a UDP server at {@code address:port} answers {@code client}, or empty when nothing does in time. */
     public static Optional<String> udp(NetNs client, String address, int port) {
+        return udp(client, address, port, 0);
+    }
+
+    /** As {@link #udp(NetNs, String, int)}, from source port {@code sourcePort} (0: any), so that flows can be repeated. */
+    public static Optional<String> udp(NetNs client, String address, int port, int sourcePort) {
         InetAddress ip = ip(address);
         return client.call(() -> {
-            try (DatagramSocket s = new DatagramSocket()) {
+            try (DatagramSocket s = new DatagramSocket(null)) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(sourcePort));
                 s.setSoTimeout(500);
                 byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
                 // UDP may lose the first datagram while ARP resolves: ask twice
