@@ -7,6 +7,12 @@ import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +48,14 @@ public final class HostSockets {
         if (added.isEmpty()) {
             return;
         }
+        // Trying to bind each port costs microseconds; reading /proc/net/* walks the kernel's
+        // socket tables of every namespace, milliseconds: only a failed bind pays for it.
+        List<PortMapping> taken = ns.call(() -> added.stream().filter(HostSockets::bindFails).toList());
+        if (taken.isEmpty()) {
+            return;
+        }
         List<Bound> bound = ns.call(HostSockets::read);
-        for (PortMapping m : added) {
+        for (PortMapping m : taken) {
             for (Bound b : bound) {
                 if (clashes(m, b)) {
                     throw new FirewallException(FirewallException.Reason.PORT_ALREADY_PUBLISHED, "cannot publish " + m
@@ -52,6 +64,43 @@ public final class HostSockets {
                 }
             }
         }
+        PortMapping m = taken.get(0);
+        throw new FirewallException(FirewallException.Reason.PORT_ALREADY_PUBLISHED, "cannot publish " + m + " for "
+                + m.owner() + ": a host port of " + m.protocol() + "/" + m.hostPorts() + " is in use on this host;"
+                + " choose another host port or host address");
+    }
+
+    /**
+     * True when some port of {@code m} cannot be bound here. TCP binds with SO_REUSEADDR, so
+     * that only a listener (not a connection in TIME_WAIT) counts; UDP without it, so that any
+     * bound socket counts. Runs on the namespace's thread.
+     */
+    private static boolean bindFails(PortMapping m) {
+        InetAddress address = m.hostIp().map(IpAddress::toInetAddress).orElseGet(() -> wildcard(m.family()));
+        for (int port = m.hostPorts().first(); port <= m.hostPorts().last(); port++) {
+            try {
+                if (m.protocol() == Protocol.TCP) {
+                    try (ServerSocket s = new ServerSocket()) {
+                        s.setReuseAddress(true);
+                        s.bind(new InetSocketAddress(address, port), 1);
+                    }
+                } else {
+                    try (DatagramSocket s = new DatagramSocket(null)) {
+                        s.setReuseAddress(false);
+                        s.bind(new InetSocketAddress(address, port));
+                    }
+                }
+            } catch (BindException e) {
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("probe host port " + port + "/" + m.protocol(), e);
+            }
+        }
+        return false;
+    }
+
+    private static InetAddress wildcard(IpFamily family) {
+        return IpAddress.parse(family == IpFamily.V4 ? "0.0.0.0" : "::").toInetAddress();
     }
 
     /** True when traffic for {@code m} would reach {@code b}'s port without the mapping. */
