@@ -91,7 +91,12 @@ public final class HostSockets {
                     }
                 }
             } catch (BindException e) {
-                return true;
+                // EADDRINUSE only: an address this host does not have (EADDRNOTAVAIL) is the host
+                // address check's business, and that check has its own source of addresses
+                if (String.valueOf(e.getMessage()).contains("in use")) {
+                    return true;
+                }
+                return false;
             } catch (IOException e) {
                 throw new UncheckedIOException("probe host port " + port + "/" + m.protocol(), e);
             }
