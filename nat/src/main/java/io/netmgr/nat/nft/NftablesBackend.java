@@ -84,7 +84,12 @@ public final class NftablesBackend extends TransactionalFirewall {
         try {
             listing = nft.json("list table " + NftablesRenderer.TABLE);
         } catch (Nft.NftException e) {
-            return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing"));
+            if (e.getMessage().contains("No such file or directory")) {
+                return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing"));
+            }
+            // anything else (say, a libnftables built without JSON) says nothing about our rules:
+            // restoring on it would rewrite the table every check
+            throw e;
         }
         Map<String, Integer> rules = new HashMap<>();
         Map<String, Integer> elements = new HashMap<>();

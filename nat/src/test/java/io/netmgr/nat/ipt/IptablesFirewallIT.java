@@ -15,8 +15,8 @@ class IptablesFirewallIT extends FirewallBehaviourIT {
 
     @Override
     protected void wipeRules(NetNs host) {
-        TestHost.exec(host, "iptables", "-F", IptablesRenderer.FORWARD);
-        TestHost.exec(host, "iptables", "-t", "nat", "-F", IptablesRenderer.DNAT);
+        TestHost.exec(host, "sh", "-c", "iptables -F " + IptablesRenderer.FORWARD + " && iptables -t nat -F "
+                + IptablesRenderer.DNAT);
     }
 
     @Override
