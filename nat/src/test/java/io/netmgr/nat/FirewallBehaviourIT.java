@@ -91,9 +91,10 @@ public abstract class FirewallBehaviourIT {
 
     @Test
     void publishedTcpAndUdpAreReachableFromOutsideWithTheClientsAddress() {
-        firewall.apply(twoNetworksWithC1Published());
+        firewall.apply(twoNetworksWithC1Published().withPort(publish(HOST_IP + ":8082:80", "b", "c3", C3)));
         assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).contains("c1 from " + OUTSIDE_IP);
         assertThat(Probe.udp(t.outside, HOST_IP, 5353)).contains("c1 from " + OUTSIDE_IP);
+        assertThat(Probe.tcp(t.outside, HOST_IP, 8082)).as("published on one host address").contains("c3 from " + OUTSIDE_IP);
     }
 
     @Test
