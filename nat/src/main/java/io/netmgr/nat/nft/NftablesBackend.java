@@ -1,0 +1,135 @@
+package io.netmgr.nat.nft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.core.firewall.FirewallState;
+import io.netmgr.core.firewall.Verification;
+import io.netmgr.nat.TransactionalFirewall;
+import io.netmgr.netlink.ns.NetNs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The nftables firewall: in-process through libnftables, each change one script and so one
+ * kernel transaction. Changes are rendered as the difference from the last applied ruleset; if
+ * that fails because someone changed netmgr's table meanwhile, the whole table is replaced instead.
+ */
+public final class NftablesBackend extends TransactionalFirewall {
+    private static final System.Logger LOG = System.getLogger(NftablesBackend.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Nft nft;
+    private FirewallState appliedState = FirewallState.EMPTY;
+    private NftRuleset applied = NftablesRenderer.ruleset(FirewallState.EMPTY);
+
+    public NftablesBackend(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
+        super(ns, hostAddresses);
+        this.nft = Nft.open(ns);
+    }
+
+    @Override
+    public String backend() {
+        return "nftables";
+    }
+
+    @Override
+    protected void program(FirewallState from, FirewallState to) {
+        NftRuleset target = NftablesRenderer.ruleset(to);
+        // the ruleset of the last apply, kept rather than rendered again from "from"
+        NftRuleset before = from.equals(appliedState) ? applied : NftablesRenderer.ruleset(from);
+        String script = NftablesRenderer.diff(before, target);
+        if (!script.isEmpty()) {
+            try {
+                nft.run(script);
+            } catch (Nft.NftException e) {
+                String full = NftablesRenderer.full(target);
+                if (full.equals(script)) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "incremental nftables change failed in " + ns + " (" + e.getMessage()
+                        + "): someone changed table " + NftablesRenderer.TABLE + "; replacing it whole");
+                nft.run(full);
+            }
+        }
+        remember(to, target);
+    }
+
+    @Override
+    protected void programFull(FirewallState state) {
+        NftRuleset ruleset = NftablesRenderer.ruleset(state);
+        nft.run(NftablesRenderer.full(ruleset));
+        remember(state, ruleset);
+    }
+
+    private void remember(FirewallState state, NftRuleset ruleset) {
+        appliedState = state;
+        applied = ruleset;
+    }
+
+    @Override
+    protected Verification inspect(FirewallState expectedState) {
+        NftRuleset expected = expectedState.equals(appliedState) ? applied : NftablesRenderer.ruleset(expectedState);
+        if (expected.chains().isEmpty()) {
+            return Verification.INTACT;
+        }
+        String listing;
+        try {
+            listing = nft.json("list table " + NftablesRenderer.TABLE);
+        } catch (Nft.NftException e) {
+            if (e.getMessage().contains("No such file or directory")) {
+                return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing"));
+            }
+            // anything else (say, a libnftables built without JSON) says nothing about our rules:
+            // restoring on it would rewrite the table every check
+            throw e;
+        }
+        Map<String, Integer> rules = new HashMap<>();
+        Map<String, Integer> elements = new HashMap<>();
+        try {
+            for (JsonNode item : JSON.readTree(listing).path("nftables")) {
+                if (item.has("chain")) {
+                    rules.putIfAbsent(item.get("chain").path("name").asText(), 0);
+                } else if (item.has("rule")) {
+                    rules.merge(item.get("rule").path("chain").asText(), 1, Integer::sum);
+                } else if (item.has("set") || item.has("map")) {
+                    JsonNode set = item.has("set") ? item.get("set") : item.get("map");
+                    elements.put(set.path("name").asText(), set.path("elem").size());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("unparsable nft listing", e);
+        }
+        List<String> problems = new ArrayList<>();
+        expected.ruleCounts().forEach((chain, count) -> {
+            Integer found = rules.get(chain);
+            if (found == null) {
+                problems.add("chain " + chain + " is missing");
+            } else if (found.intValue() != count.intValue()) {
+                problems.add("chain " + chain + " has " + found + " rules instead of " + count);
+            }
+        });
+        for (String set : NftablesRenderer.setNames()) {
+            int count = expected.elements(set).size();
+            Integer found = elements.get(set);
+            if (found == null) {
+                problems.add("set " + set + " is missing");
+            } else if (found != count) {
+                problems.add("set " + set + " has " + found + " elements instead of " + count);
+            }
+        }
+        return new Verification(problems);
+    }
+
+    @Override
+    public void close() {
+        nft.close();
+    }
+}

@@ -1,0 +1,307 @@
+package io.netmgr.nat.nft;
+
+import io.netmgr.core.firewall.FirewallState;
+import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.nat.PublishedPort;
+import io.netmgr.nat.nft.NftRuleset.Element;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Renders a {@link FirewallState} as nft script: a pure function, checked by golden files.
+ *
+ * <p>Everything lives in one table, {@code inet netmgr}, which netmgr creates, replaces and
+ * deletes as a whole and which holds nobody else's rules. Its shape follows kube-proxy's nftables
+ * mode: the base chains never change and dispatch through verdict maps keyed by bridge name, and
+ * published ports are elements of DNAT maps. So a packet costs one map lookup per hook whatever
+ * the number of networks and ports, and adding a port or a network adds elements (and a network's
+ * own chains) instead of rewriting rules.
+ *
+ * <p>Per network (bridge {@code B}):
+ * <ul>
+ *   <li>{@code fwd-in__B}, traffic forwarded into the bridge: replies, then DNATed traffic to a
+ *   published port, then traffic from the bridge itself (icc), and nothing else: neither other
+ *   networks (isolation) nor routed traffic to a container address (Docker 28's rule: unpublished
+ *   ports are not reachable by routing to the container);</li>
+ *   <li>{@code fwd-out__B}, traffic leaving the bridge for the outside: accepted, or dropped for
+ *   an internal network;</li>
+ *   <li>{@code snat-in__B}: masquerade 127.0.0.1 sources (the host reaching a port published on
+ *   localhost) and hairpin traffic (a container of the subnet reaching a published port through
+ *   the host), whose replies would otherwise skip the reverse NAT;</li>
+ *   <li>{@code snat-out__B}: masquerade the subnet's traffic to the outside.</li>
+ * </ul>
+ * icc=false relies on the bridge handing its frames to the IP hooks (br_netfilter, switched on by
+ * the backends), as Docker's does: the bridge family cannot match a bridge by name on our kernels.
+ */
+public final class NftablesRenderer {
+    /** The table, as nft commands name it. */
+    public static final String TABLE = "inet netmgr";
+
+    static final String FWD_IN_JUMPS = "fwd-in-jumps";
+    static final String FWD_OUT_JUMPS = "fwd-out-jumps";
+    static final String SNAT_IN_JUMPS = "snat-in-jumps";
+    static final String SNAT_OUT_JUMPS = "snat-out-jumps";
+    static final String NO_HAIRPIN = "no-hairpin";
+    static final String PUBLISHED4_ADDR = "published4-addr";
+    static final String PUBLISHED4_ANY = "published4-any";
+    static final String PUBLISHED6_ADDR = "published6-addr";
+    static final String PUBLISHED6_ANY = "published6-any";
+    static final String BACKENDS4 = "backends4";
+    static final String BACKENDS6 = "backends6";
+
+    /** Sets and maps, with their types: declared once, only their elements change. */
+    private static final Map<String, String> SETS = new LinkedHashMap<>();
+    /** Base chains, with their hooks: their rules never change. */
+    private static final Map<String, String> BASE_CHAINS = new LinkedHashMap<>();
+    private static final Map<String, List<String>> BASE_RULES = new LinkedHashMap<>();
+
+    static {
+        SETS.put(FWD_IN_JUMPS, "type ifname : verdict");
+        SETS.put(FWD_OUT_JUMPS, "type ifname : verdict");
+        SETS.put(SNAT_IN_JUMPS, "type ifname : verdict");
+        SETS.put(SNAT_OUT_JUMPS, "type ifname : verdict");
+        SETS.put(NO_HAIRPIN, "type ifname");
+        SETS.put(PUBLISHED4_ADDR, "type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service");
+        SETS.put(PUBLISHED4_ANY, "type inet_proto . inet_service : ipv4_addr . inet_service");
+        SETS.put(PUBLISHED6_ADDR, "type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service");
+        SETS.put(PUBLISHED6_ANY, "type inet_proto . inet_service : ipv6_addr . inet_service");
+        SETS.put(BACKENDS4, "type ipv4_addr . inet_proto . inet_service");
+        SETS.put(BACKENDS6, "type ipv6_addr . inet_proto . inet_service");
+
+        base("filter-FORWARD", "type filter hook forward priority filter; policy accept;",
+                "oifname vmap @" + FWD_IN_JUMPS,
+                "iifname vmap @" + FWD_OUT_JUMPS);
+        // nat's output hook takes no "dstnat" keyword in nft 1.0.6: -100 is its value
+        base("nat-OUTPUT", "type nat hook output priority -100; policy accept;",
+                "fib daddr type local jump published");
+        base("nat-POSTROUTING", "type nat hook postrouting priority srcnat; policy accept;",
+                "oifname vmap @" + SNAT_IN_JUMPS,
+                "iifname vmap @" + SNAT_OUT_JUMPS);
+        base("nat-PREROUTING", "type nat hook prerouting priority dstnat; policy accept;",
+                "fib daddr type local jump published");
+        // Ports published on 127.0.0.1 need route_localnet on the bridges, which would also let
+        // a container reach the host's localhost services (CVE-2020-8558): only lo may send to 127/8.
+        base("raw-PREROUTING", "type filter hook prerouting priority raw; policy accept;",
+                "iifname != \"lo\" ip daddr 127.0.0.0/8 drop comment \"remote loopback\"");
+        BASE_RULES.put("published", List.of(
+                "iifname @" + NO_HAIRPIN + " return",
+                // an address-specific mapping wins over one on every address
+                "dnat ip to ip daddr . meta l4proto . th dport map @" + PUBLISHED4_ADDR,
+                "meta nfproto ipv4 dnat ip to meta l4proto . th dport map @" + PUBLISHED4_ANY,
+                "dnat ip6 to ip6 daddr . meta l4proto . th dport map @" + PUBLISHED6_ADDR,
+                "meta nfproto ipv6 dnat ip6 to meta l4proto . th dport map @" + PUBLISHED6_ANY));
+    }
+
+    private NftablesRenderer() {
+    }
+
+    private static void base(String name, String hook, String... rules) {
+        BASE_CHAINS.put(name, hook);
+        BASE_RULES.put(name, List.of(rules));
+    }
+
+    /** The ruleset {@code state} needs; empty (no chains at all) for the empty state. */
+    public static NftRuleset ruleset(FirewallState state) {
+        TreeMap<String, List<String>> chains = new TreeMap<>();
+        TreeMap<String, SortedSet<Element>> elements = new TreeMap<>();
+        if (state.isEmpty()) {
+            return new NftRuleset(chains, elements);
+        }
+        chains.putAll(BASE_RULES);
+        SETS.keySet().forEach(s -> elements.put(s, new TreeSet<>()));
+        for (NetworkRules n : state.networks()) {
+            network(n, chains, elements);
+        }
+        for (PublishedPort p : PublishedPort.of(state.ports())) {
+            port(p, elements);
+        }
+        return new NftRuleset(chains, elements);
+    }
+
+    /** A script that replaces whatever netmgr's table holds with {@code ruleset}, in one transaction. */
+    public static String full(NftRuleset ruleset) {
+        StringBuilder out = new StringBuilder();
+        // "add" first so that "delete" never fails on a table that is not there
+        out.append("add table ").append(TABLE).append('\n');
+        out.append("delete table ").append(TABLE).append('\n');
+        if (ruleset.chains().isEmpty()) {
+            return out.toString();
+        }
+        out.append("table ").append(TABLE).append(" {\n");
+        for (Map.Entry<String, String> set : SETS.entrySet()) {
+            out.append("\t").append(set.getValue().contains(" : ") ? "map " : "set ").append(set.getKey()).append(" {\n");
+            out.append("\t\t").append(set.getValue()).append('\n');
+            SortedSet<Element> elems = ruleset.elements(set.getKey());
+            if (!elems.isEmpty()) {
+                out.append("\t\telements = { ");
+                appendElements(out, elems, true, ",\n\t\t\t     ");
+                out.append(" }\n");
+            }
+            out.append("\t}\n\n");
+        }
+        for (Map.Entry<String, List<String>> chain : ruleset.chains().entrySet()) {
+            out.append("\tchain ").append(chain.getKey()).append(" {\n");
+            String hook = BASE_CHAINS.get(chain.getKey());
+            if (hook != null) {
+                out.append("\t\t").append(hook).append('\n');
+            }
+            for (String rule : chain.getValue()) {
+                out.append("\t\t").append(rule).append('\n');
+            }
+            out.append("\t}\n");
+            if (!chain.getKey().equals(ruleset.chains().lastKey())) {
+                out.append('\n');
+            }
+        }
+        out.append("}\n");
+        return out.toString();
+    }
+
+    /**
+     * A script that turns {@code from} (what the kernel has) into {@code to}, touching only what
+     * differs: elements deleted and added, a network's chains added, rewritten or deleted.
+     */
+    public static String diff(NftRuleset from, NftRuleset to) {
+        if (from.chains().isEmpty() || to.chains().isEmpty()) {
+            return from.equals(to) ? "" : full(to);
+        }
+        StringBuilder out = new StringBuilder();
+        // elements first: a chain can only go once no verdict map jumps to it
+        for (String set : SETS.keySet()) {
+            TreeSet<Element> gone = new TreeSet<>(from.elements(set));
+            gone.removeAll(to.elements(set));
+            if (!gone.isEmpty()) {
+                out.append("delete element ").append(TABLE).append(' ').append(set).append(" { ");
+                appendElements(out, gone, false, ", ");
+                out.append(" }\n");
+            }
+        }
+        for (String chain : from.chains().keySet()) {
+            if (!to.chains().containsKey(chain)) {
+                out.append("flush chain ").append(TABLE).append(' ').append(chain).append('\n');
+                out.append("delete chain ").append(TABLE).append(' ').append(chain).append('\n');
+            }
+        }
+        for (Map.Entry<String, List<String>> chain : to.chains().entrySet()) {
+            List<String> before = from.chains().get(chain.getKey());
+            if (chain.getValue().equals(before)) {
+                continue;
+            }
+            if (before == null) {
+                out.append("add chain ").append(TABLE).append(' ').append(chain.getKey()).append('\n');
+            } else {
+                out.append("flush chain ").append(TABLE).append(' ').append(chain.getKey()).append('\n');
+            }
+            for (String rule : chain.getValue()) {
+                out.append("add rule ").append(TABLE).append(' ').append(chain.getKey()).append(' ').append(rule)
+                        .append('\n');
+            }
+        }
+        for (String set : SETS.keySet()) {
+            TreeSet<Element> added = new TreeSet<>(to.elements(set));
+            added.removeAll(from.elements(set));
+            if (!added.isEmpty()) {
+                out.append("add element ").append(TABLE).append(' ').append(set).append(" { ");
+                appendElements(out, added, true, ", ");
+                out.append(" }\n");
+            }
+        }
+        return out.toString();
+    }
+
+    /** The names of netmgr's sets and maps, each always present while the table is. */
+    static Iterable<String> setNames() {
+        return SETS.keySet();
+    }
+
+    private static void appendElements(StringBuilder out, SortedSet<Element> elems, boolean withValues, String sep) {
+        boolean first = true;
+        for (Element e : elems) {
+            if (!first) {
+                out.append(sep);
+            }
+            first = false;
+            out.append(withValues ? e.toString() : e.key());
+        }
+    }
+
+    private static void network(NetworkRules n, Map<String, List<String>> chains, Map<String, SortedSet<Element>> elements) {
+        String b = n.bridge();
+        String quoted = "\"" + b + "\"";
+        String fwdIn = "fwd-in__" + b;
+        String fwdOut = "fwd-out__" + b;
+        String snatIn = "snat-in__" + b;
+        String snatOut = "snat-out__" + b;
+        boolean v4 = !n.subnets(IpFamily.V4).isEmpty();
+        boolean v6 = !n.subnets(IpFamily.V6).isEmpty();
+
+        List<String> in = new ArrayList<>();
+        in.add("ct state established,related accept");
+        if (!n.internal()) {
+            if (v4) {
+                in.add("ct status dnat ip daddr . meta l4proto . th dport @" + BACKENDS4 + " accept");
+            }
+            if (v6) {
+                in.add("ct status dnat ip6 daddr . meta l4proto . th dport @" + BACKENDS6 + " accept");
+            }
+        }
+        in.add("iifname " + quoted + (n.icc() ? " accept" : " drop comment \"icc=false\""));
+        in.add("drop comment \"other networks, unpublished ports\"");
+        chains.put(fwdIn, in);
+
+        chains.put(fwdOut, List.of(n.internal() ? "drop comment \"internal network\"" : "accept"));
+
+        List<String> snatInRules = new ArrayList<>();
+        if (!n.internal()) {
+            if (v4) {
+                snatInRules.add("ip saddr 127.0.0.0/8 masquerade comment \"published on localhost\"");
+            }
+            if (n.hairpin()) {
+                // by source subnet, not iifname: a hairpin frame bridged by br_netfilter reaches
+                // postrouting without an input interface
+                for (IpPrefix s : n.subnets()) {
+                    snatInRules.add((s.family() == IpFamily.V4 ? "ip" : "ip6") + " saddr " + s
+                            + " ct status dnat masquerade comment \"hairpin\"");
+                }
+            }
+        }
+        chains.put(snatIn, snatInRules);
+
+        List<String> snatOutRules = new ArrayList<>();
+        if (n.masquerades()) {
+            for (IpPrefix s : n.subnets()) {
+                snatOutRules.add("oifname != " + quoted + (s.family() == IpFamily.V4 ? " ip" : " ip6") + " saddr " + s
+                        + " masquerade");
+            }
+        }
+        chains.put(snatOut, snatOutRules);
+
+        elements.get(FWD_IN_JUMPS).add(new Element(quoted, "jump " + fwdIn));
+        elements.get(FWD_OUT_JUMPS).add(new Element(quoted, "jump " + fwdOut));
+        elements.get(SNAT_IN_JUMPS).add(new Element(quoted, "jump " + snatIn));
+        elements.get(SNAT_OUT_JUMPS).add(new Element(quoted, "jump " + snatOut));
+        if (!n.hairpin()) {
+            elements.get(NO_HAIRPIN).add(new Element(quoted, null));
+        }
+    }
+
+    private static void port(PublishedPort p, Map<String, SortedSet<Element>> elements) {
+        boolean v4 = p.family() == IpFamily.V4;
+        String service = p.protocol().keyword() + " . " + p.hostPort();
+        String target = p.containerIp() + " . " + p.containerPort();
+        if (p.hostIp().isPresent()) {
+            elements.get(v4 ? PUBLISHED4_ADDR : PUBLISHED6_ADDR).add(new Element(p.hostIp().get() + " . " + service, target));
+        } else {
+            elements.get(v4 ? PUBLISHED4_ANY : PUBLISHED6_ANY).add(new Element(service, target));
+        }
+        elements.get(v4 ? BACKENDS4 : BACKENDS6)
+                .add(new Element(p.containerIp() + " . " + p.protocol().keyword() + " . " + p.containerPort(), null));
+    }
+}

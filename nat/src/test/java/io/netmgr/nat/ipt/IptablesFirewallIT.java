@@ -1,0 +1,26 @@
+package io.netmgr.nat.ipt;
+
+import io.netmgr.core.firewall.Firewall;
+import io.netmgr.nat.FirewallBehaviourIT;
+import io.netmgr.nat.Firewalls;
+import io.netmgr.nat.TestHost;
+import io.netmgr.netlink.ns.NetNs;
+
+/** The behaviour suite on the iptables backend. */
+class IptablesFirewallIT extends FirewallBehaviourIT {
+    @Override
+    protected Firewall open(NetNs host) {
+        return Firewalls.open(Firewalls.Backend.IPTABLES, host);
+    }
+
+    @Override
+    protected void wipeRules(NetNs host) {
+        TestHost.exec(host, "sh", "-c", "iptables -F " + IptablesRenderer.FORWARD + " && iptables -t nat -F "
+                + IptablesRenderer.DNAT);
+    }
+
+    @Override
+    protected String listRules(NetNs host) {
+        return TestHost.exec(host, "iptables-save") + TestHost.exec(host, "ip6tables-save");
+    }
+}

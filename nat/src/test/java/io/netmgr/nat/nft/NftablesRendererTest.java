@@ -1,0 +1,69 @@
+package io.netmgr.nat.nft;
+
+import static io.netmgr.nat.GoldenFiles.assertMatches;
+import static io.netmgr.nat.Scenarios.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netmgr.core.firewall.FirewallState;
+import io.netmgr.nat.Scenarios;
+import org.junit.jupiter.api.Test;
+
+class NftablesRendererTest {
+
+    private static String full(FirewallState s) {
+        return NftablesRenderer.full(NftablesRenderer.ruleset(s));
+    }
+
+    private static String diff(FirewallState from, FirewallState to) {
+        return NftablesRenderer.diff(NftablesRenderer.ruleset(from), NftablesRenderer.ruleset(to));
+    }
+
+    @Test
+    void oneNetworkWithPorts() {
+        assertMatches("nft/one-network.nft", full(Scenarios.oneNetwork()));
+    }
+
+    @Test
+    void fourNetworksWithEveryOption() {
+        assertMatches("nft/four-networks.nft", full(Scenarios.fourNetworks()));
+    }
+
+    @Test
+    void emptyStateDeletesTheTable() {
+        assertMatches("nft/empty.nft", full(FirewallState.EMPTY));
+        assertThat(diff(Scenarios.oneNetwork(), FirewallState.EMPTY)).isEqualTo(full(FirewallState.EMPTY));
+        assertThat(diff(FirewallState.EMPTY, FirewallState.EMPTY)).isEmpty();
+    }
+
+    @Test
+    void addingOnePortAddsElementsOnly() {
+        FirewallState before = Scenarios.fourNetworks();
+        FirewallState after = before.withPort(publish("9090:90", "web", "web2", "10.10.0.4"));
+        assertMatches("nft/diff-add-port.nft", diff(before, after));
+        assertThat(diff(before, after).lines()).allMatch(l -> l.startsWith("add element "));
+    }
+
+    @Test
+    void removingAPortRemovesOnlyItsElements() {
+        FirewallState before = Scenarios.fourNetworks();
+        assertMatches("nft/diff-remove-port.nft", diff(before, before.withoutPortsOf("dns")));
+    }
+
+    @Test
+    void addingAndRemovingANetworkTouchesOnlyItsChainsAndElements() {
+        FirewallState before = Scenarios.oneNetwork();
+        assertMatches("nft/diff-add-network.nft", diff(before, before.withNetwork(Scenarios.DB)));
+        assertMatches("nft/diff-remove-network.nft", diff(before.withNetwork(Scenarios.DB), before));
+    }
+
+    @Test
+    void changingANetworkOptionRewritesOnlyThatNetworksChains() {
+        FirewallState before = Scenarios.fourNetworks();
+        assertMatches("nft/diff-icc-off.nft", diff(before, before.withNetwork(Scenarios.WEB.withIcc(false))));
+    }
+
+    @Test
+    void firstStateIsAFullRender() {
+        assertThat(diff(FirewallState.EMPTY, Scenarios.oneNetwork())).isEqualTo(full(Scenarios.oneNetwork()));
+    }
+}

@@ -1,0 +1,150 @@
+package io.netmgr.core.firewall;
+
+import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpFamily;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The whole rule set netmgr wants on one host: its networks and their published ports. A value:
+ * callers derive the next state from the current one ({@link #withNetwork}, {@link #withPort}...)
+ * and hand it to {@link Firewall#apply}. Every state that can be built is consistent (unique
+ * networks and bridges, each port on a known network and inside its subnet, no host port claimed
+ * twice); only the host-address check needs the host, and {@link #checkHostAddresses} does it.
+ */
+public record FirewallState(List<NetworkRules> networks, List<PortMapping> ports) {
+    public static final FirewallState EMPTY = new FirewallState(List.of(), List.of());
+
+    public FirewallState {
+        networks = List.copyOf(Objects.requireNonNull(networks, "networks"));
+        ports = List.copyOf(Objects.requireNonNull(ports, "ports"));
+        Map<String, NetworkRules> byId = new HashMap<>();
+        Map<String, NetworkRules> byBridge = new HashMap<>();
+        for (NetworkRules n : networks) {
+            if (byId.putIfAbsent(n.networkId(), n) != null) {
+                throw FirewallException.invalid("network " + n.networkId() + " is given twice");
+            }
+            NetworkRules other = byBridge.putIfAbsent(n.bridge(), n);
+            if (other != null) {
+                throw FirewallException.invalid("bridge " + n.bridge() + " of network " + n.networkId()
+                        + " already belongs to network " + other.networkId() + "; each network needs its own bridge");
+            }
+        }
+        // indexed by host port, so that checking n mappings costs O(n), not O(n^2): states are
+        // rebuilt on every publish, and hosts publish thousands of ports
+        Map<HostPort, List<PortMapping>> byPort = new HashMap<>();
+        for (PortMapping p : ports) {
+            checkNetwork(p, byId.get(p.networkId()));
+            for (int port = p.hostPorts().first(); port <= p.hostPorts().last(); port++) {
+                List<PortMapping> there = byPort.computeIfAbsent(new HostPort(p.protocol(), p.family(), port),
+                        k -> new ArrayList<>(1));
+                for (PortMapping earlier : there) {
+                    if (earlier.conflictsWith(p)) {
+                        throw new FirewallException(FirewallException.Reason.PORT_ALREADY_PUBLISHED, "cannot publish " + p
+                                + " for " + p.owner() + ": host port " + p.protocol() + "/" + earlier.hostPorts() + " on "
+                                + hostDescription(earlier) + " is already published by " + earlier.owner() + " ("
+                                + earlier + "); choose another host port or host address");
+                    }
+                }
+                there.add(p);
+            }
+        }
+    }
+
+    private record HostPort(Protocol protocol, IpFamily family, int port) {
+    }
+
+    /** This state plus {@code network}, or with it replaced when its id is already there. */
+    public FirewallState withNetwork(NetworkRules network) {
+        List<NetworkRules> next = new ArrayList<>();
+        boolean replaced = false;
+        for (NetworkRules n : networks) {
+            if (n.networkId().equals(network.networkId())) {
+                next.add(network);
+                replaced = true;
+            } else {
+                next.add(n);
+            }
+        }
+        if (!replaced) {
+            next.add(network);
+        }
+        return new FirewallState(next, ports);
+    }
+
+    /** This state without network {@code networkId} and its ports. */
+    public FirewallState withoutNetwork(String networkId) {
+        return new FirewallState(networks.stream().filter(n -> !n.networkId().equals(networkId)).toList(),
+                ports.stream().filter(p -> !p.networkId().equals(networkId)).toList());
+    }
+
+    /** This state plus {@code added}; refused (naming the owner) when a host port is taken. */
+    public FirewallState withPort(PortMapping... added) {
+        List<PortMapping> next = new ArrayList<>(ports);
+        next.addAll(List.of(added));
+        return new FirewallState(networks, next);
+    }
+
+    /** This state without every port mapping of {@code owner}. */
+    public FirewallState withoutPortsOf(String owner) {
+        return withoutPorts(p -> p.owner().equals(owner));
+    }
+
+    /** This state without the port mappings {@code which} selects. */
+    public FirewallState withoutPorts(Predicate<PortMapping> which) {
+        return new FirewallState(networks, ports.stream().filter(which.negate()).toList());
+    }
+
+    public Optional<NetworkRules> network(String networkId) {
+        return networks.stream().filter(n -> n.networkId().equals(networkId)).findFirst();
+    }
+
+    public boolean isEmpty() {
+        return networks.isEmpty() && ports.isEmpty();
+    }
+
+    /**
+     * Refuses a state that publishes on an address the host does not have: such a mapping would
+     * never see a packet, and is almost always a typo. {@code hostAddresses} are the addresses of
+     * the host namespace (127.0.0.1 among them).
+     */
+    public void checkHostAddresses(Set<InetAddress> hostAddresses) {
+        Set<IpAddress> local = hostAddresses.stream().map(IpAddress::of).collect(Collectors.toSet());
+        for (PortMapping p : ports) {
+            if (p.hostIp().isPresent() && !local.contains(p.hostIp().get())) {
+                throw new FirewallException(FirewallException.Reason.HOST_ADDRESS_NOT_LOCAL, "cannot publish " + p
+                        + " for " + p.owner() + ": host address " + p.hostIp().get() + " is not an address of this"
+                        + " host; use one of " + local.stream().sorted().map(IpAddress::toString).toList()
+                        + ", or omit it to publish on every address");
+            }
+        }
+    }
+
+    private static void checkNetwork(PortMapping p, NetworkRules network) {
+        if (network == null) {
+            throw new FirewallException(FirewallException.Reason.UNKNOWN_NETWORK, "cannot publish " + p + " for "
+                    + p.owner() + ": network " + p.networkId() + " is not in the firewall state; add the network first");
+        }
+        if (network.internal()) {
+            throw FirewallException.invalid("cannot publish " + p + " for " + p.owner() + ": network "
+                    + network.networkId() + " is internal, so nothing outside it may reach its containers");
+        }
+        if (network.subnets(p.family()).stream().noneMatch(s -> s.contains(p.containerIp()))) {
+            throw FirewallException.invalid("cannot publish " + p + " for " + p.owner() + ": container address "
+                    + p.containerIp() + " is not in network " + network.networkId() + "'s subnets "
+                    + network.subnets());
+        }
+    }
+
+    private static String hostDescription(PortMapping p) {
+        return p.hostIp().map(IpAddress::toString).orElse("every host address");
+    }
+}
