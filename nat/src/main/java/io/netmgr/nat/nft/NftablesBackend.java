@@ -3,6 +3,7 @@ package io.netmgr.nat.nft;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.core.firewall.FirewallState;
+import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.nat.TransactionalFirewall;
 import io.netmgr.netlink.ns.NetNs;
@@ -27,8 +28,13 @@ public final class NftablesBackend extends TransactionalFirewall {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Nft nft;
+    // what the kernel should hold: the last whole ruleset (null once ports changed since), the
+    // rules per chain, and the elements per set, those of networks apart from those of ports
     private FirewallState appliedState = FirewallState.EMPTY;
     private NftRuleset applied = NftablesRenderer.ruleset(FirewallState.EMPTY);
+    private Map<String, Integer> ruleCounts = Map.of();
+    private Map<String, Integer> networkElementCounts = Map.of();
+    private PortElementCounts portElements = PortElementCounts.of(List.of());
 
     public NftablesBackend(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
         super(ns, hostAddresses);
@@ -43,20 +49,14 @@ public final class NftablesBackend extends TransactionalFirewall {
     @Override
     protected void program(FirewallState from, FirewallState to) {
         NftRuleset target = NftablesRenderer.ruleset(to);
-        // the ruleset of the last apply, kept rather than rendered again from "from"
-        NftRuleset before = from.equals(appliedState) ? applied : NftablesRenderer.ruleset(from);
+        // the ruleset of the last whole-state change, unless ports changed since
+        NftRuleset before = applied != null && from.equals(appliedState) ? applied : NftablesRenderer.ruleset(from);
         String script = NftablesRenderer.diff(before, target);
         if (!script.isEmpty()) {
             try {
                 nft.run(script);
             } catch (Nft.NftException e) {
-                String full = NftablesRenderer.full(target);
-                if (full.equals(script)) {
-                    throw e;
-                }
-                LOG.log(Level.WARNING, "incremental nftables change failed in " + ns + " (" + e.getMessage()
-                        + "): someone changed table " + NftablesRenderer.TABLE + "; replacing it whole");
-                nft.run(full);
+                replaceWhole(NftablesRenderer.full(target), script, e);
             }
         }
         remember(to, target);
@@ -69,15 +69,52 @@ public final class NftablesBackend extends TransactionalFirewall {
         remember(state, ruleset);
     }
 
+    /** Only map and set elements change: their commands alone, whatever the number of ports already published. */
+    @Override
+    protected void programPorts(List<PortMapping> added, List<PortMapping> removed, Supplier<FirewallState> before,
+            Supplier<FirewallState> after) {
+        PortElementCounts.Change change = portElements.change(added, removed);
+        if (change.script().isEmpty()) {
+            portElements.commit(change);
+            return;
+        }
+        try {
+            nft.run(change.script());
+            portElements.commit(change);
+            applied = null;
+        } catch (Nft.NftException e) {
+            FirewallState state = after.get();
+            NftRuleset ruleset = NftablesRenderer.ruleset(state);
+            replaceWhole(NftablesRenderer.full(ruleset), change.script(), e);
+            remember(state, ruleset);
+        }
+    }
+
+    private void replaceWhole(String full, String failed, Nft.NftException e) {
+        if (full.equals(failed)) {
+            throw e;
+        }
+        LOG.log(Level.WARNING, "incremental nftables change failed in " + ns + " (" + e.getMessage()
+                + "): someone changed table " + NftablesRenderer.TABLE + "; replacing it whole");
+        nft.run(full);
+    }
+
     private void remember(FirewallState state, NftRuleset ruleset) {
         appliedState = state;
         applied = ruleset;
+        ruleCounts = ruleset.ruleCounts();
+        portElements = PortElementCounts.of(state.ports());
+        Map<String, Integer> sizes = new HashMap<>();
+        for (String set : NftablesRenderer.setNames()) {
+            sizes.put(set, ruleset.elements(set).size() - portElements.size(set));
+        }
+        networkElementCounts = sizes;
     }
 
     @Override
-    protected Verification inspect(FirewallState expectedState) {
-        NftRuleset expected = expectedState.equals(appliedState) ? applied : NftablesRenderer.ruleset(expectedState);
-        if (expected.chains().isEmpty()) {
+    protected Verification inspect(Supplier<FirewallState> expectedState) {
+        // what is expected is known from the last change, without building the state
+        if (ruleCounts.isEmpty()) {
             return Verification.INTACT;
         }
         String listing;
@@ -108,7 +145,7 @@ public final class NftablesBackend extends TransactionalFirewall {
             throw new UncheckedIOException("unparsable nft listing", e);
         }
         List<String> problems = new ArrayList<>();
-        expected.ruleCounts().forEach((chain, count) -> {
+        ruleCounts.forEach((chain, count) -> {
             Integer found = rules.get(chain);
             if (found == null) {
                 problems.add("chain " + chain + " is missing");
@@ -117,7 +154,7 @@ public final class NftablesBackend extends TransactionalFirewall {
             }
         });
         for (String set : NftablesRenderer.setNames()) {
-            int count = expected.elements(set).size();
+            int count = networkElementCounts.getOrDefault(set, 0) + portElements.size(set);
             Integer found = elements.get(set);
             if (found == null) {
                 problems.add("set " + set + " is missing");
