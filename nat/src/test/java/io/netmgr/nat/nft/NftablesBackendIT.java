@@ -69,6 +69,10 @@ class NftablesBackendIT {
             fw.apply(fw.current().withoutPortsOf("web1"));
             assertThat(fw.isIntact()).isTrue();
             assertThat(TestHost.exec(host, "nft", "list", "table", "inet", "netmgr")).doesNotContain("8080");
+            TestHost.exec(host, "nft", "flush", "chain", "inet", "netmgr", "filter-FORWARD");
+            assertThat(fw.verify().problems()).containsExactly("chain filter-FORWARD has 0 rules instead of 2");
+            fw.restore();
+            assertThat(fw.isIntact()).isTrue();
         }
     }
 
