@@ -3,6 +3,7 @@ package io.netmgr.nat;
 import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
@@ -10,7 +11,12 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +36,7 @@ public final class KernelSettings {
     private static final System.Logger LOG = System.getLogger(KernelSettings.class.getName());
 
     private final NetNs ns;
+    private final Set<String> on = ConcurrentHashMap.newKeySet();
 
     public KernelSettings(NetNs ns) {
         this.ns = ns;
@@ -37,8 +44,19 @@ public final class KernelSettings {
 
     /** Switches on what {@code state} needs; fails (before any rule changes) when it cannot. */
     public void prepare(FirewallState state) {
+        prepare(state.networks(), state.ports());
+    }
+
+    /**
+     * Switches on what {@code networks} and the mappings {@code ports} (on those networks) need.
+     * Settings already switched on are remembered, so publishing one more port costs no look-up;
+     * {@link #forget} makes the next call check everything again.
+     */
+    public void prepare(List<NetworkRules> networks, List<PortMapping> ports) {
+        Map<String, NetworkRules> byId = new HashMap<>();
+        networks.forEach(n -> byId.put(n.networkId(), n));
         ns.run(() -> {
-            for (NetworkRules n : state.networks()) {
+            for (NetworkRules n : networks) {
                 if (!n.internal() && !n.subnets(IpFamily.V4).isEmpty()) {
                     enable("net/ipv4/ip_forward", "network " + n.networkId() + " routes IPv4 to the outside");
                 }
@@ -54,10 +72,10 @@ public final class KernelSettings {
                     enable("net/bridge/bridge-nf-call-ip6tables", "network " + n.networkId() + " has icc=false");
                 }
             }
-            Set<String> localhostBridges = state.ports().stream()
+            Set<String> localhostBridges = ports.stream()
                     .filter(p -> p.family() == IpFamily.V4 && p.hostIp().map(ip -> (ip.low() >>> 24) == 127).orElse(true))
-                    .map(p -> state.network(p.networkId()).orElseThrow().bridge())
-                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+                    .map(p -> byId.get(p.networkId()).bridge())
+                    .collect(Collectors.toCollection(TreeSet::new));
             for (String bridge : localhostBridges) {
                 Path conf = Path.of("/proc/sys/net/ipv4/conf", bridge);
                 if (Files.isDirectory(conf)) {
@@ -71,13 +89,22 @@ public final class KernelSettings {
         });
     }
 
+    /** Forgets which settings are on, so that the next {@link #prepare} checks (and restores) them all. */
+    public void forget() {
+        on.clear();
+    }
+
     private void enable(String key, String why) {
+        if (on.contains(key)) {
+            return;
+        }
         Path file = Path.of("/proc/sys").resolve(key);
         try {
             if (!Files.readString(file).trim().equals("1")) {
                 Files.writeString(file, "1");
                 LOG.log(Level.INFO, "set " + key.replace('/', '.') + "=1 in " + ns + ": " + why);
             }
+            on.add(key);
         } catch (IOException e) {
             throw new UncheckedIOException("set " + key.replace('/', '.') + "=1 in " + ns + " (" + why + ")", e);
         }

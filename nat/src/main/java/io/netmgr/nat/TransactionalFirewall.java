@@ -3,27 +3,43 @@ package io.netmgr.nat;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
+import io.netmgr.core.firewall.HostPortIndex;
+import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.core.firewall.PortMapping;
 import java.net.InetAddress;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * What both backends share: validate first (including host addresses and host ports bound by
- * processes), switch on the sysctls the rules need, then change the
- * rules in one backend transaction, and only then remember the new state. Calls are serialized,
- * so a {@link RuleGuard} restoring rules never interleaves with an apply.
+ * processes), switch on the sysctls the rules need, then change the rules in one backend
+ * transaction, and only then remember the new state. Calls are serialized, so a
+ * {@link RuleGuard} restoring rules never interleaves with an apply.
+ *
+ * <p>The current state is kept as indexes (ports by owner and by host port) rather than as a
+ * {@link FirewallState}, which is built only when asked for: so {@link #publish} and
+ * {@link #unpublish} validate and program the changed ports alone, at a cost that does not grow
+ * with the ports already published.
  */
 public abstract class TransactionalFirewall implements Firewall {
     protected final NetNs ns;
     private final Supplier<Set<InetAddress>> hostAddresses;
     private final KernelSettings kernel;
-    private FirewallState current = FirewallState.EMPTY;
+
+    private List<NetworkRules> networks = List.of();
+    private Map<String, NetworkRules> networksById = Map.of();
+    private LinkedHashSet<PortMapping> ports = new LinkedHashSet<>();
+    private Map<String, List<PortMapping>> portsByOwner = new HashMap<>();
+    private HostPortIndex claimed = new HostPortIndex();
+    private FirewallState snapshot = FirewallState.EMPTY; // null once ports changed since it was built
 
     protected TransactionalFirewall(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
         this.ns = Objects.requireNonNull(ns, "ns");
@@ -37,49 +53,131 @@ public abstract class TransactionalFirewall implements Firewall {
     /** Replaces whatever is left of netmgr's rules with those of {@code state} (none when empty). */
     protected abstract void programFull(FirewallState state);
 
-    /** What of {@code expected} is missing or changed in the kernel. */
-    protected abstract Verification inspect(FirewallState expected);
+    /**
+     * Adds and removes port mappings, the networks staying as they are, in one transaction. By
+     * default the change of the whole state; a backend that can do better overrides it.
+     */
+    protected void programPorts(List<PortMapping> added, List<PortMapping> removed, Supplier<FirewallState> before,
+            Supplier<FirewallState> after) {
+        program(before.get(), after.get());
+    }
+
+    /** What of {@code expected} (built only if the backend needs it) is missing or changed in the kernel. */
+    protected abstract Verification inspect(Supplier<FirewallState> expected);
 
     @Override
     public final synchronized void apply(FirewallState desired) {
         Objects.requireNonNull(desired, "desired");
-        desired.checkHostAddresses(hostAddresses.get());
+        FirewallState.checkHostAddresses(desired.ports(), hostAddresses(desired.ports()));
+        List<PortMapping> added = desired.ports().stream().filter(p -> !ports.contains(p)).toList();
         // only mappings new to this apply: a process that bound a port after we published it is
         // shadowed by our DNAT, and must not make unrelated changes fail
-        Set<PortMapping> published = new HashSet<>(current.ports());
-        List<PortMapping> added = desired.ports().stream().filter(p -> !published.contains(p)).toList();
         HostSockets.checkFree(ns, added);
+        FirewallState from = current();
         guard(() -> {
+            kernel.forget();
             kernel.prepare(desired);
-            program(current, desired);
+            program(from, desired);
         });
-        current = desired;
+        adopt(desired);
         StaleFlows.forgetUdp(ns, added);
     }
 
     @Override
+    public final synchronized void publish(PortMapping... mappings) {
+        List<PortMapping> added = List.of(mappings);
+        HostPortIndex trial = new HostPortIndex();
+        for (PortMapping p : added) {
+            FirewallState.checkNetwork(p, networksById.get(p.networkId()));
+            claimed.check(p);
+            trial.claim(p); // the new mappings against each other
+        }
+        FirewallState.checkHostAddresses(added, hostAddresses(added));
+        HostSockets.checkFree(ns, added);
+        FirewallState before = snapshot;
+        guard(() -> {
+            kernel.prepare(networks, added);
+            programPorts(added, List.of(), () -> before != null ? before : current(), () -> stateWith(added, List.of()));
+        });
+        for (PortMapping p : added) {
+            claimed.claim(p);
+            ports.add(p);
+            portsByOwner.computeIfAbsent(p.owner(), o -> new ArrayList<>()).add(p);
+        }
+        snapshot = null;
+        StaleFlows.forgetUdp(ns, added);
+    }
+
+    @Override
+    public final synchronized void unpublish(String owner) {
+        List<PortMapping> removed = portsByOwner.getOrDefault(owner, List.of());
+        if (removed.isEmpty()) {
+            return;
+        }
+        FirewallState before = snapshot;
+        guard(() -> programPorts(List.of(), removed, () -> before != null ? before : current(),
+                () -> stateWith(List.of(), removed)));
+        removed.forEach(claimed::release);
+        removed.forEach(ports::remove);
+        portsByOwner.remove(owner);
+        snapshot = null;
+    }
+
+    @Override
     public final synchronized FirewallState current() {
-        return current;
+        if (snapshot == null) {
+            snapshot = new FirewallState(networks, List.copyOf(ports));
+        }
+        return snapshot;
     }
 
     @Override
     public final synchronized void removeAll() {
         guard(() -> programFull(FirewallState.EMPTY));
-        current = FirewallState.EMPTY;
+        adopt(FirewallState.EMPTY);
     }
 
     @Override
     public final synchronized Verification verify() {
-        return inspect(current);
+        return inspect(this::current);
     }
 
     @Override
     public final synchronized void restore() {
-        FirewallState state = current;
+        FirewallState state = current();
         guard(() -> {
+            kernel.forget();
             kernel.prepare(state);
             programFull(state);
         });
+    }
+
+    private Set<InetAddress> hostAddresses(List<PortMapping> mappings) {
+        // asking the kernel costs a netlink round trip: only when some mapping names an address
+        return mappings.stream().anyMatch(p -> p.hostIp().isPresent()) ? hostAddresses.get() : Set.of();
+    }
+
+    private FirewallState stateWith(List<PortMapping> added, List<PortMapping> removed) {
+        Set<PortMapping> gone = Set.copyOf(removed);
+        List<PortMapping> next = new ArrayList<>(ports.size() + added.size());
+        ports.stream().filter(p -> !gone.contains(p)).forEach(next::add);
+        next.addAll(added);
+        return new FirewallState(networks, next);
+    }
+
+    private void adopt(FirewallState state) {
+        networks = state.networks();
+        Map<String, NetworkRules> byId = new HashMap<>();
+        networks.forEach(n -> byId.put(n.networkId(), n));
+        networksById = byId;
+        ports = new LinkedHashSet<>(state.ports());
+        portsByOwner = new HashMap<>();
+        claimed = new HostPortIndex();
+        for (PortMapping p : state.ports()) {
+            portsByOwner.computeIfAbsent(p.owner(), o -> new ArrayList<>()).add(p);
+            claimed.claim(p);
+        }
+        snapshot = state;
     }
 
     private void guard(Runnable work) {

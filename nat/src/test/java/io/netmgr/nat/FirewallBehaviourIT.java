@@ -195,6 +195,29 @@ public abstract class FirewallBehaviourIT {
     }
 
     @Test
+    void portsPublishedAndUnpublishedOneAtATime() {
+        firewall.apply(FirewallState.EMPTY.withNetwork(NET_A).withNetwork(NET_B));
+        firewall.publish(c1Port("8080:80"), c1Port("5353:53/udp"));
+        firewall.publish(publish("9090:80", "b", "c3", C3));
+        assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).contains("c1 from " + OUTSIDE_IP);
+        assertThat(Probe.udp(t.outside, HOST_IP, 5353)).contains("c1 from " + OUTSIDE_IP);
+        assertThat(Probe.tcp(t.outside, HOST_IP, 9090)).contains("c3 from " + OUTSIDE_IP);
+        assertThat(firewall.isIntact()).isTrue();
+        assertThatThrownBy(() -> firewall.publish(publish("9090:80", "a", "c2", C2)))
+                .hasMessageContaining("is already published by c3");
+
+        firewall.unpublish("c1");
+        assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).isEmpty();
+        assertThat(Probe.tcp(t.outside, HOST_IP, 9090)).contains("c3 from " + OUTSIDE_IP);
+        assertThat(firewall.current().ports()).containsExactly(publish("9090:80", "b", "c3", C3));
+        assertThat(firewall.isIntact()).isTrue();
+        // a whole-state apply after the one-at-a-time changes starts from what they left
+        firewall.apply(firewall.current().withPort(c1Port("8080:80")));
+        assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).contains("c1 from " + OUTSIDE_IP);
+        assertThat(firewall.isIntact()).isTrue();
+    }
+
+    @Test
     void portRangesMapPortForPort() {
         firewall.apply(FirewallState.EMPTY.withNetwork(NET_A).withPort(c1Port("8080-8081:80-81/tcp")));
         assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).contains("c1 from " + OUTSIDE_IP);

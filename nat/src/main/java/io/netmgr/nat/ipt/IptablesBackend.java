@@ -67,7 +67,8 @@ public final class IptablesBackend extends TransactionalFirewall {
     }
 
     @Override
-    protected Verification inspect(FirewallState expected) {
+    protected Verification inspect(Supplier<FirewallState> expectedState) {
+        FirewallState expected = expectedState.get();
         List<String> problems = new ArrayList<>();
         for (IpFamily family : FAMILIES) {
             FirewallState s = IptablesRenderer.forFamily(expected, family);

@@ -10,6 +10,8 @@ import jnr.ffi.Pointer;
 public interface LibNftables {
     int NFT_CTX_DEFAULT = 0;
     int NFT_CTX_OUTPUT_JSON = 1 << 4;
+    /** Listings leave out set elements. */
+    int NFT_CTX_OUTPUT_TERSE = 1 << 11;
 
     Pointer nft_ctx_new(int flags);
 

@@ -3,6 +3,7 @@ package io.netmgr.nat.nft;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.core.firewall.FirewallState;
+import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.nat.TransactionalFirewall;
 import io.netmgr.netlink.ns.NetNs;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -26,9 +28,18 @@ public final class NftablesBackend extends TransactionalFirewall {
     private static final System.Logger LOG = System.getLogger(NftablesBackend.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final int ELEMENTS_COUNTED_EVERY_TIME = 1000;
+    static final int ELEMENT_CHECK_SECONDS = 10;
+
     private final Nft nft;
+    private long lastElementCheck = System.nanoTime() - ELEMENT_CHECK_SECONDS * 1_000_000_000L;
+    // what the kernel should hold: the last whole ruleset (null once ports changed since), the
+    // rules per chain, and the elements per set, those of networks apart from those of ports
     private FirewallState appliedState = FirewallState.EMPTY;
     private NftRuleset applied = NftablesRenderer.ruleset(FirewallState.EMPTY);
+    private Map<String, Integer> ruleCounts = Map.of();
+    private Map<String, Integer> networkElementCounts = Map.of();
+    private PortElementCounts portElements = PortElementCounts.of(List.of());
 
     public NftablesBackend(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
         super(ns, hostAddresses);
@@ -43,20 +54,14 @@ public final class NftablesBackend extends TransactionalFirewall {
     @Override
     protected void program(FirewallState from, FirewallState to) {
         NftRuleset target = NftablesRenderer.ruleset(to);
-        // the ruleset of the last apply, kept rather than rendered again from "from"
-        NftRuleset before = from.equals(appliedState) ? applied : NftablesRenderer.ruleset(from);
+        // the ruleset of the last whole-state change, unless ports changed since
+        NftRuleset before = applied != null && from.equals(appliedState) ? applied : NftablesRenderer.ruleset(from);
         String script = NftablesRenderer.diff(before, target);
         if (!script.isEmpty()) {
             try {
                 nft.run(script);
             } catch (Nft.NftException e) {
-                String full = NftablesRenderer.full(target);
-                if (full.equals(script)) {
-                    throw e;
-                }
-                LOG.log(Level.WARNING, "incremental nftables change failed in " + ns + " (" + e.getMessage()
-                        + "): someone changed table " + NftablesRenderer.TABLE + "; replacing it whole");
-                nft.run(full);
+                replaceWhole(NftablesRenderer.full(target), script, e);
             }
         }
         remember(to, target);
@@ -69,46 +74,86 @@ public final class NftablesBackend extends TransactionalFirewall {
         remember(state, ruleset);
     }
 
+    /** Only map and set elements change: their commands alone, whatever the number of ports already published. */
+    @Override
+    protected void programPorts(List<PortMapping> added, List<PortMapping> removed, Supplier<FirewallState> before,
+            Supplier<FirewallState> after) {
+        PortElementCounts.Change change = portElements.change(added, removed);
+        if (change.script().isEmpty()) {
+            portElements.commit(change);
+            return;
+        }
+        try {
+            nft.run(change.script());
+            portElements.commit(change);
+            applied = null;
+        } catch (Nft.NftException e) {
+            FirewallState state = after.get();
+            NftRuleset ruleset = NftablesRenderer.ruleset(state);
+            replaceWhole(NftablesRenderer.full(ruleset), change.script(), e);
+            remember(state, ruleset);
+        }
+    }
+
+    private void replaceWhole(String full, String failed, Nft.NftException e) {
+        if (full.equals(failed)) {
+            throw e;
+        }
+        LOG.log(Level.WARNING, "incremental nftables change failed in " + ns + " (" + e.getMessage()
+                + "): someone changed table " + NftablesRenderer.TABLE + "; replacing it whole");
+        nft.run(full);
+    }
+
     private void remember(FirewallState state, NftRuleset ruleset) {
         appliedState = state;
         applied = ruleset;
+        ruleCounts = ruleset.ruleCounts();
+        portElements = PortElementCounts.of(state.ports());
+        Map<String, Integer> sizes = new HashMap<>();
+        for (String set : NftablesRenderer.setNames()) {
+            sizes.put(set, ruleset.elements(set).size() - portElements.size(set));
+        }
+        networkElementCounts = sizes;
     }
 
+    /**
+     * Checks the table, its chains and sets and each chain's rule count from a terse listing of
+     * the ruleset, which leaves set elements out and costs about 10 ms whatever their number.
+     * Elements are counted too, from a full listing, which grows with them (half a second for
+     * 5,000): every time while there are at most {@value #ELEMENTS_COUNTED_EVERY_TIME}, at most
+     * every {@value #ELEMENT_CHECK_SECONDS} s above.
+     */
     @Override
-    protected Verification inspect(FirewallState expectedState) {
-        NftRuleset expected = expectedState.equals(appliedState) ? applied : NftablesRenderer.ruleset(expectedState);
-        if (expected.chains().isEmpty()) {
+    protected Verification inspect(Supplier<FirewallState> expectedState) {
+        // what is expected is known from the last change, without building the state
+        if (ruleCounts.isEmpty()) {
             return Verification.INTACT;
         }
-        String listing;
-        try {
-            listing = nft.json("list table " + NftablesRenderer.TABLE);
-        } catch (Nft.NftException e) {
-            if (e.getMessage().contains("No such file or directory")) {
-                return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing"));
-            }
-            // anything else (say, a libnftables built without JSON) says nothing about our rules:
-            // restoring on it would rewrite the table every check
-            throw e;
-        }
         Map<String, Integer> rules = new HashMap<>();
-        Map<String, Integer> elements = new HashMap<>();
-        try {
-            for (JsonNode item : JSON.readTree(listing).path("nftables")) {
-                if (item.has("chain")) {
-                    rules.putIfAbsent(item.get("chain").path("name").asText(), 0);
-                } else if (item.has("rule")) {
-                    rules.merge(item.get("rule").path("chain").asText(), 1, Integer::sum);
-                } else if (item.has("set") || item.has("map")) {
-                    JsonNode set = item.has("set") ? item.get("set") : item.get("map");
-                    elements.put(set.path("name").asText(), set.path("elem").size());
-                }
+        Set<String> sets = new HashSet<>();
+        boolean table = false;
+        for (JsonNode item : items(nft.jsonTerse("list ruleset"))) {
+            JsonNode body = item.has("chain") ? item.get("chain") : item.has("rule") ? item.get("rule")
+                    : item.has("set") ? item.get("set") : item.has("map") ? item.get("map") : item.get("table");
+            if (body == null || !"inet".equals(body.path("family").asText())
+                    || !"netmgr".equals(body.path(item.has("table") ? "name" : "table").asText())) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("unparsable nft listing", e);
+            if (item.has("table")) {
+                table = true;
+            } else if (item.has("chain")) {
+                rules.putIfAbsent(body.path("name").asText(), 0);
+            } else if (item.has("rule")) {
+                rules.merge(body.path("chain").asText(), 1, Integer::sum);
+            } else {
+                sets.add(body.path("name").asText());
+            }
+        }
+        if (!table) {
+            return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing"));
         }
         List<String> problems = new ArrayList<>();
-        expected.ruleCounts().forEach((chain, count) -> {
+        ruleCounts.forEach((chain, count) -> {
             Integer found = rules.get(chain);
             if (found == null) {
                 problems.add("chain " + chain + " is missing");
@@ -117,15 +162,54 @@ public final class NftablesBackend extends TransactionalFirewall {
             }
         });
         for (String set : NftablesRenderer.setNames()) {
-            int count = expected.elements(set).size();
-            Integer found = elements.get(set);
-            if (found == null) {
+            if (!sets.contains(set)) {
                 problems.add("set " + set + " is missing");
-            } else if (found != count) {
+            }
+        }
+        if (problems.isEmpty() && elementCheckDue()) {
+            problems.addAll(countElements());
+        }
+        return new Verification(problems);
+    }
+
+    private boolean elementCheckDue() {
+        int expected = 0;
+        for (String set : NftablesRenderer.setNames()) {
+            expected += networkElementCounts.getOrDefault(set, 0) + portElements.size(set);
+        }
+        long now = System.nanoTime();
+        if (expected > ELEMENTS_COUNTED_EVERY_TIME && now - lastElementCheck < ELEMENT_CHECK_SECONDS * 1_000_000_000L) {
+            return false;
+        }
+        lastElementCheck = now;
+        return true;
+    }
+
+    private List<String> countElements() {
+        Map<String, Integer> elements = new HashMap<>();
+        for (JsonNode item : items(nft.json("list table " + NftablesRenderer.TABLE))) {
+            if (item.has("set") || item.has("map")) {
+                JsonNode set = item.has("set") ? item.get("set") : item.get("map");
+                elements.put(set.path("name").asText(), set.path("elem").size());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (String set : NftablesRenderer.setNames()) {
+            int count = networkElementCounts.getOrDefault(set, 0) + portElements.size(set);
+            int found = elements.getOrDefault(set, 0);
+            if (found != count) {
                 problems.add("set " + set + " has " + found + " elements instead of " + count);
             }
         }
-        return new Verification(problems);
+        return problems;
+    }
+
+    private static JsonNode items(String listing) {
+        try {
+            return JSON.readTree(listing).path("nftables");
+        } catch (IOException e) {
+            throw new UncheckedIOException("unparsable nft listing", e);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.nft.NftRuleset.Element;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,15 +175,17 @@ public final class NftablesRenderer {
         }
         StringBuilder out = new StringBuilder();
         // elements first: a chain can only go once no verdict map jumps to it
+        Map<String, TreeSet<Element>> gone = new LinkedHashMap<>();
+        Map<String, TreeSet<Element>> added = new LinkedHashMap<>();
         for (String set : SETS.keySet()) {
-            TreeSet<Element> gone = new TreeSet<>(from.elements(set));
-            gone.removeAll(to.elements(set));
-            if (!gone.isEmpty()) {
-                out.append("delete element ").append(TABLE).append(' ').append(set).append(" { ");
-                appendElements(out, gone, false, ", ");
-                out.append(" }\n");
-            }
+            TreeSet<Element> g = new TreeSet<>(from.elements(set));
+            g.removeAll(to.elements(set));
+            gone.put(set, g);
+            TreeSet<Element> a = new TreeSet<>(to.elements(set));
+            a.removeAll(from.elements(set));
+            added.put(set, a);
         }
+        appendElementCommands(out, "delete", gone, false);
         for (String chain : from.chains().keySet()) {
             if (!to.chains().containsKey(chain)) {
                 out.append("flush chain ").append(TABLE).append(' ').append(chain).append('\n');
@@ -204,15 +207,7 @@ public final class NftablesRenderer {
                         .append('\n');
             }
         }
-        for (String set : SETS.keySet()) {
-            TreeSet<Element> added = new TreeSet<>(to.elements(set));
-            added.removeAll(from.elements(set));
-            if (!added.isEmpty()) {
-                out.append("add element ").append(TABLE).append(' ').append(set).append(" { ");
-                appendElements(out, added, true, ", ");
-                out.append(" }\n");
-            }
-        }
+        appendElementCommands(out, "add", added, true);
         return out.toString();
     }
 
@@ -292,16 +287,50 @@ public final class NftablesRenderer {
         }
     }
 
-    private static void port(PublishedPort p, Map<String, SortedSet<Element>> elements) {
+    /** One element a published port puts in a map or set; {@code shared} when other ports may put it there too. */
+    public record PortElement(String set, Element element, boolean shared) {
+    }
+
+    /** The elements of one published port: its DNAT map entry, and its backend (shared by ports to one container port). */
+    public static List<PortElement> portElements(PublishedPort p) {
         boolean v4 = p.family() == IpFamily.V4;
         String service = p.protocol().keyword() + " . " + p.hostPort();
         String target = p.containerIp() + " . " + p.containerPort();
-        if (p.hostIp().isPresent()) {
-            elements.get(v4 ? PUBLISHED4_ADDR : PUBLISHED6_ADDR).add(new Element(p.hostIp().get() + " . " + service, target));
-        } else {
-            elements.get(v4 ? PUBLISHED4_ANY : PUBLISHED6_ANY).add(new Element(service, target));
+        PortElement dnat = p.hostIp().isPresent()
+                ? new PortElement(v4 ? PUBLISHED4_ADDR : PUBLISHED6_ADDR, new Element(p.hostIp().get() + " . " + service, target), false)
+                : new PortElement(v4 ? PUBLISHED4_ANY : PUBLISHED6_ANY, new Element(service, target), false);
+        PortElement backend = new PortElement(v4 ? BACKENDS4 : BACKENDS6,
+                new Element(p.containerIp() + " . " + p.protocol().keyword() + " . " + p.containerPort(), null), true);
+        return List.of(dnat, backend);
+    }
+
+    /**
+     * The commands that delete {@code gone} and add {@code added} elements, set by set: deletions
+     * first, so that a key can change its value in one transaction.
+     */
+    public static String elementChanges(Map<String, ? extends Collection<Element>> gone,
+            Map<String, ? extends Collection<Element>> added) {
+        StringBuilder out = new StringBuilder();
+        appendElementCommands(out, "delete", gone, false);
+        appendElementCommands(out, "add", added, true);
+        return out.toString();
+    }
+
+    private static void appendElementCommands(StringBuilder out, String verb, Map<String, ? extends Collection<Element>> bySet,
+            boolean withValues) {
+        for (String set : SETS.keySet()) {
+            Collection<Element> elems = bySet.get(set);
+            if (elems != null && !elems.isEmpty()) {
+                out.append(verb).append(" element ").append(TABLE).append(' ').append(set).append(" { ");
+                appendElements(out, new TreeSet<>(elems), withValues, ", ");
+                out.append(" }\n");
+            }
         }
-        elements.get(v4 ? BACKENDS4 : BACKENDS6)
-                .add(new Element(p.containerIp() + " . " + p.protocol().keyword() + " . " + p.containerPort(), null));
+    }
+
+    private static void port(PublishedPort p, Map<String, SortedSet<Element>> elements) {
+        for (PortElement e : portElements(p)) {
+            elements.get(e.set()).add(e.element());
+        }
     }
 }

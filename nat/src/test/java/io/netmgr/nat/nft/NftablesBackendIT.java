@@ -48,6 +48,10 @@ class NftablesBackendIT {
             List<String> before = rulesWithHandles(host);
             fw.apply(fw.current().withPort(publish("9090:90", "web", "web2", "10.10.0.4")));
             assertThat(rulesWithHandles(host)).as("table and rule handles").isEqualTo(before);
+            fw.publish(publish("9091:91", "web", "web3", "10.10.0.5"));
+            assertThat(rulesWithHandles(host)).as("table and rule handles").isEqualTo(before);
+            assertThat(TestHost.exec(host, "nft", "list", "set", "inet", "netmgr", "backends4"))
+                    .contains("10.10.0.5 . tcp . 91");
             assertThat(TestHost.exec(host, "nft", "list", "map", "inet", "netmgr", "published4-any"))
                     .contains("tcp . 9090 : 10.10.0.4 . 90");
             assertThat(fw.isIntact()).isTrue();
@@ -65,6 +69,10 @@ class NftablesBackendIT {
             fw.apply(fw.current().withoutPortsOf("web1"));
             assertThat(fw.isIntact()).isTrue();
             assertThat(TestHost.exec(host, "nft", "list", "table", "inet", "netmgr")).doesNotContain("8080");
+            TestHost.exec(host, "nft", "flush", "chain", "inet", "netmgr", "filter-FORWARD");
+            assertThat(fw.verify().problems()).containsExactly("chain filter-FORWARD has 0 rules instead of 2");
+            fw.restore();
+            assertThat(fw.isIntact()).isTrue();
         }
     }
 

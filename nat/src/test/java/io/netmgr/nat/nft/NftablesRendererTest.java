@@ -63,6 +63,26 @@ class NftablesRendererTest {
     }
 
     @Test
+    void publishingPortsOneByOneRendersWhatTheDiffRenders() {
+        FirewallState before = Scenarios.fourNetworks();
+        PortElementCounts counts = PortElementCounts.of(before.ports());
+        // a second host port to a container port already published: its backend element is shared
+        var again = publish("8081:80", "web", "web1b", "10.10.0.2");
+        var fresh = publish("9090-9091:90-91/udp", "web", "web2", "10.10.0.4");
+        FirewallState after = before.withPort(again, fresh);
+        PortElementCounts.Change change = counts.change(java.util.List.of(again, fresh), java.util.List.of());
+        assertThat(change.script()).isEqualTo(diff(before, after));
+        counts.commit(change);
+        PortElementCounts.Change removal = counts.change(java.util.List.of(), java.util.List.of(again));
+        assertThat(removal.script()).as("the backend stays: web1 still uses it")
+                .isEqualTo(diff(after, after.withoutPortsOf("web1b")))
+                .doesNotContain("backends4");
+        counts.commit(removal);
+        assertThat(counts.change(java.util.List.of(), after.ports()).script())
+                .isEqualTo(diff(after.withoutPortsOf("web1b"), after.withoutPorts(p -> true)));
+    }
+
+    @Test
     void firstStateIsAFullRender() {
         assertThat(diff(FirewallState.EMPTY, Scenarios.oneNetwork())).isEqualTo(full(Scenarios.oneNetwork()));
     }

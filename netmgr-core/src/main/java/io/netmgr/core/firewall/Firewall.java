@@ -21,6 +21,20 @@ public interface Firewall extends AutoCloseable {
      */
     void apply(FirewallState desired);
 
+    /**
+     * Publishes {@code mappings} on top of the current state: {@code apply(current().withPort(...))},
+     * validated the same way, but at a cost that does not grow with the number of ports already
+     * published (where the backend can: nftables adds map elements).
+     */
+    default void publish(PortMapping... mappings) {
+        apply(current().withPort(mappings));
+    }
+
+    /** Removes every port mapping of {@code owner}: {@code apply(current().withoutPortsOf(owner))}, as cheaply as {@link #publish}. */
+    default void unpublish(String owner) {
+        apply(current().withoutPortsOf(owner));
+    }
+
     /** The state last applied ({@link FirewallState#EMPTY} at first). */
     FirewallState current();
 

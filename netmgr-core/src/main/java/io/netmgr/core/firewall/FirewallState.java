@@ -38,28 +38,12 @@ public record FirewallState(List<NetworkRules> networks, List<PortMapping> ports
                         + " already belongs to network " + other.networkId() + "; each network needs its own bridge");
             }
         }
-        // indexed by host port, so that checking n mappings costs O(n), not O(n^2): states are
-        // rebuilt on every publish, and hosts publish thousands of ports
-        Map<HostPort, List<PortMapping>> byPort = new HashMap<>();
+        // indexed by host port, so that checking n mappings costs O(n), not O(n^2)
+        HostPortIndex claimed = new HostPortIndex();
         for (PortMapping p : ports) {
             checkNetwork(p, byId.get(p.networkId()));
-            for (int port = p.hostPorts().first(); port <= p.hostPorts().last(); port++) {
-                List<PortMapping> there = byPort.computeIfAbsent(new HostPort(p.protocol(), p.family(), port),
-                        k -> new ArrayList<>(1));
-                for (PortMapping earlier : there) {
-                    if (earlier.conflictsWith(p)) {
-                        throw new FirewallException(FirewallException.Reason.PORT_ALREADY_PUBLISHED, "cannot publish " + p
-                                + " for " + p.owner() + ": host port " + p.protocol() + "/" + earlier.hostPorts() + " on "
-                                + hostDescription(earlier) + " is already published by " + earlier.owner() + " ("
-                                + earlier + "); choose another host port or host address");
-                    }
-                }
-                there.add(p);
-            }
+            claimed.claim(p);
         }
-    }
-
-    private record HostPort(Protocol protocol, IpFamily family, int port) {
     }
 
     /** This state plus {@code network}, or with it replaced when its id is already there. */
@@ -117,6 +101,14 @@ public record FirewallState(List<NetworkRules> networks, List<PortMapping> ports
      * the host namespace (127.0.0.1 among them).
      */
     public void checkHostAddresses(Set<InetAddress> hostAddresses) {
+        checkHostAddresses(ports, hostAddresses);
+    }
+
+    /** {@link #checkHostAddresses(Set)} for some mappings only. */
+    public static void checkHostAddresses(List<PortMapping> ports, Set<InetAddress> hostAddresses) {
+        if (ports.stream().allMatch(p -> p.hostIp().isEmpty())) {
+            return;
+        }
         Set<IpAddress> local = hostAddresses.stream().map(IpAddress::of).collect(Collectors.toSet());
         for (PortMapping p : ports) {
             if (p.hostIp().isPresent() && !local.contains(p.hostIp().get())) {
@@ -128,7 +120,11 @@ public record FirewallState(List<NetworkRules> networks, List<PortMapping> ports
         }
     }
 
-    private static void checkNetwork(PortMapping p, NetworkRules network) {
+    /**
+     * Refuses {@code p} unless {@code network} exists (not null), is not internal and holds
+     * {@code p}'s container address: what every state checks of each of its ports.
+     */
+    public static void checkNetwork(PortMapping p, NetworkRules network) {
         if (network == null) {
             throw new FirewallException(FirewallException.Reason.UNKNOWN_NETWORK, "cannot publish " + p + " for "
                     + p.owner() + ": network " + p.networkId() + " is not in the firewall state; add the network first");
@@ -142,9 +138,5 @@ public record FirewallState(List<NetworkRules> networks, List<PortMapping> ports
                     + p.containerIp() + " is not in network " + network.networkId() + "'s subnets "
                     + network.subnets());
         }
-    }
-
-    private static String hostDescription(PortMapping p) {
-        return p.hostIp().map(IpAddress::toString).orElse("every host address");
     }
 }
