@@ -100,17 +100,18 @@ class CrashIT {
         String bridge = BridgeDriver.bridgeName(net);
         try (NetlinkHandle h = NetlinkHandle.open(fixture.host)) {
             h.links().delete(bridge);
-            h.links().add(Veth.pair("vethdeadbeef012", "stranger-peer")); // looks like ours, nobody owns it
+            h.links().add(Veth.pair("nmvdeadbeef0123", "stranger-peer")); // looks like ours, nobody owns it
+            h.links().add(Veth.pair("veth1234567", "docker-peer"));      // someone else's: must be kept
         }
         fixture.stop();
         NetworkController restarted = fixture.start(stateDir, fixture.host);
         assertThat(restarted.startupRepairs()).anyMatch(l -> l.startsWith("recreated bridge " + bridge))
-                .anyMatch(l -> l.startsWith("removed link vethdeadbeef012"))
+                .anyMatch(l -> l.startsWith("removed link nmvdeadbeef0123"))
                 .anyMatch(l -> l.startsWith("reattached " + e.hostInterface()));
         JsonNode port = ip(fixture.host, "link", "show", e.hostInterface()).get(0);
         assertThat(port.get("master").asText()).isEqualTo(bridge);
         assertThat(ip(fixture.host, "addr", "show", bridge).toString()).contains("10.41.0.1");
-        assertThat(hostVeths()).containsExactly(e.hostInterface());
+        assertThat(hostVeths()).containsExactlyInAnyOrder(e.hostInterface(), "veth1234567", "docker-peer");
     }
 
     private List<String> hostVeths() {

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  */
 public final class BridgeDriver implements NetworkDriver {
     private static final Pattern DEFAULT_BRIDGE = Pattern.compile("nm-([0-9a-f]{12})");
-    private static final Pattern HOST_SIDE = Pattern.compile("veth([0-9a-f]{11})");
+    private static final Pattern HOST_SIDE = Pattern.compile("nmv([0-9a-f]{12})");
     public static final String NAME_OPTION = "bridge.name";
     public static final String MTU_OPTION = "mtu";
     public static final String HAIRPIN_OPTION = "hairpin";
@@ -162,9 +162,12 @@ public final class BridgeDriver implements NetworkDriver {
         return network.option(NAME_OPTION).orElse("nm-" + Ids.shortId(network.id()));
     }
 
-    /** "veth" + 11 hex digits of the endpoint id: unique, and 15 bytes, the kernel's limit. */
+    /**
+     * "nmv" + 12 hex digits of the endpoint id (15 bytes, the kernel's limit). A prefix of our
+     * own, not "veth", so the reconciler can never take Docker's or a CNI plugin's veths for ours.
+     */
     static String hostSideName(Endpoint endpoint) {
-        return "veth" + endpoint.id().substring(0, 11);
+        return "nmv" + endpoint.id().substring(0, 12);
     }
 
     private static int mtu(Network network) {
