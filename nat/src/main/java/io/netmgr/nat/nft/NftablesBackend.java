@@ -13,15 +13,16 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The nftables firewall: in-process through libnftables, each change one script and so one
- * kernel transaction. Changes are rendered as the difference from the last applied ruleset; if
+ * kernel transaction. A change of state is rendered as the difference from the last applied
+ * ruleset, and ports published or removed one owner at a time as their element changes alone; if
  * that fails because someone changed netmgr's table meanwhile, the whole table is replaced instead.
  */
 public final class NftablesBackend extends TransactionalFirewall {

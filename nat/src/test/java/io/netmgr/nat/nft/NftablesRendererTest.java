@@ -63,6 +63,13 @@ class NftablesRendererTest {
     }
 
     @Test
+    void movingAHostPortToAnotherContainerReplacesItsKeyInOneTransaction() {
+        FirewallState before = Scenarios.oneNetwork();
+        FirewallState after = before.withoutPortsOf("web1").withPort(publish("8080:80", "web", "web2", "10.10.0.4"));
+        assertMatches("nft/diff-move-port.nft", diff(before, after));
+    }
+
+    @Test
     void publishingPortsOneByOneRendersWhatTheDiffRenders() {
         FirewallState before = Scenarios.fourNetworks();
         PortElementCounts counts = PortElementCounts.of(before.ports());
