@@ -47,10 +47,24 @@ public record IpNet(InetAddress address, int prefixLength) {
         if (bytes == null) {
             throw new IllegalArgumentException("bad IP address '" + text + "'; expected e.g. 10.1.0.2 or fd00::2");
         }
+        return addressOf(bytes);
+    }
+
+    /**
+     * The address of 4 or 16 bytes, of the family that length says. Unlike
+     * {@link InetAddress#getByAddress(byte[])}, which turns an IPv4-mapped IPv6 address
+     * ({@code ::ffff:a.b.c.d}) into IPv4: the kernel reports such addresses and routes as IPv6,
+     * with IPv6 prefix lengths.
+     */
+    public static InetAddress addressOf(byte[] bytes) {
         try {
-            return InetAddress.getByAddress(bytes);
+            return switch (bytes.length) {
+                case 4 -> InetAddress.getByAddress(bytes);
+                case 16 -> Inet6Address.getByAddress(null, bytes, -1);
+                default -> throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + bytes.length);
+            };
         } catch (UnknownHostException e) {
-            throw new AssertionError(e); // length is 4 or 16
+            throw new AssertionError(e); // length checked
         }
     }
 
@@ -68,7 +82,7 @@ public record IpNet(InetAddress address, int prefixLength) {
         for (int bit = prefixLength; bit < b.length * 8; bit++) {
             b[bit / 8] &= (byte) ~(0x80 >> (bit % 8));
         }
-        return new IpNet(toAddress(b), prefixLength);
+        return new IpNet(addressOf(b), prefixLength);
     }
 
     /** The IPv4 broadcast address of this prefix. */
@@ -77,7 +91,7 @@ public record IpNet(InetAddress address, int prefixLength) {
         for (int bit = prefixLength; bit < b.length * 8; bit++) {
             b[bit / 8] |= (byte) (0x80 >> (bit % 8));
         }
-        return toAddress(b);
+        return addressOf(b);
     }
 
     /** Whether {@code other} lies inside this prefix. */
@@ -97,6 +111,9 @@ public record IpNet(InetAddress address, int prefixLength) {
             return a.getHostAddress();
         }
         byte[] b = a.getAddress();
+        if (isIpv4Mapped(b)) {
+            return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+        }
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
             groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
@@ -132,12 +149,14 @@ public record IpNet(InetAddress address, int prefixLength) {
         return a instanceof Inet4Address ? 32 : 128;
     }
 
-    private static InetAddress toAddress(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
+    /** {@code ::ffff:a.b.c.d}, which RFC 5952 (section 5) writes with the IPv4 part dotted. */
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
         }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 
     private static byte[] parseV4(String s) {
@@ -164,8 +183,14 @@ public record IpNet(InetAddress address, int prefixLength) {
             return null; // rejects zones, brackets and names before InetAddress sees them
         }
         try {
-            InetAddress a = InetAddress.getByName(s); // a literal by now: no lookup happens
-            return a.getAddress().length == 16 ? a.getAddress() : null; // ::ffff:a.b.c.d is refused
+            byte[] b = InetAddress.getByName(s).getAddress(); // a literal by now: no lookup happens
+            if (b.length == 4) { // Java reads ::ffff:a.b.c.d as IPv4; keep it the IPv6 address it is
+                byte[] mapped = new byte[16];
+                mapped[10] = mapped[11] = (byte) 0xff;
+                System.arraycopy(b, 0, mapped, 12, 4);
+                return mapped;
+            }
+            return b;
         } catch (UnknownHostException e) {
             return null;
         }
