@@ -29,12 +29,13 @@ public record IpNet(InetAddress address, int prefixLength) {
             return new IpNet(address, maxPrefix(address));
         }
         String len = text.substring(slash + 1);
-        try {
-            return new IpNet(address, Integer.parseInt(len));
-        } catch (NumberFormatException e) {
+        // Plain decimal only: Integer.parseInt would take "+24" and non-ASCII digits, and
+        // iproute2 reads "024" as octal (20).
+        if (!len.matches("0|[1-9][0-9]{0,2}")) {
             throw new IllegalArgumentException("bad prefix length '" + len + "' in address '" + text
-                    + "'; expected a number such as 24");
+                    + "'; expected a number 0.." + maxPrefix(address));
         }
+        return new IpNet(address, Integer.parseInt(len));
     }
 
     /**
@@ -166,7 +167,9 @@ public record IpNet(InetAddress address, int prefixLength) {
         }
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+            // ASCII decimal without leading zeros: Character.isDigit takes other scripts' digits,
+            // and inet_aton reads "010" as octal (8) where others read 10.
+            if (!parts[i].matches("0|[1-9][0-9]{0,2}")) {
                 return null;
             }
             int v = Integer.parseInt(parts[i]);

@@ -82,7 +82,9 @@ class IpNetTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"10.0.0.300", "10.0.0", "10.0.0.1.5", "10..0.1", "1:2:3:4:5:6:7:8:9", "fd00::2::3",
-            "fd00::2%eth0", "[fd00::2]", "fd00::g", "example.com", "localhost", "10.0.0.1 5"})
+            "fd00::2%eth0", "[fd00::2]", "fd00::g", "example.com", "localhost", "10.0.0.1 5",
+            "\u0661\u0660.0.0.1", // Arabic-Indic digits are digits to Java, not to the kernel or iproute2
+            "010.0.0.1", "10.0.0.01"}) // a leading zero: octal to inet_aton, decimal to others
     void badAddressesAreNamed(String bad) {
         assertThatThrownBy(() -> IpNet.parse(bad + "/24")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + bad + "'");
@@ -103,7 +105,10 @@ class IpNetTest {
             "10.0.0.1/-1 | -1 | 0..32",
             "fd00::/129 | 129 | 0..128",
             "10.0.0.1/x | 'x' | 10.0.0.1/x",
-            "10.0.0.1/ | '' | 10.0.0.1/"})
+            "10.0.0.1/ | '' | 10.0.0.1/",
+            "10.0.0.1/+24 | '+24' | 10.0.0.1/+24",
+            "10.0.0.1/\uff12\uff14 | '\uff12\uff14' | 10.0.0.1/", // full-width digits
+            "10.0.0.1/024 | '024' | 10.0.0.1/024"}) // iproute2 reads it octal: /20
     void badPrefixLengthsAreNamed(String text, String named, String hint) {
         assertThatThrownBy(() -> IpNet.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(named).hasMessageContaining(hint);
