@@ -14,7 +14,7 @@ public record IpNet(InetAddress address, int prefixLength) {
         int max = maxPrefix(address);
         if (prefixLength < 0 || prefixLength > max) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " is out of range for "
-                    + address.getHostAddress() + "; use 0.." + max);
+                    + format(address) + "; use 0.." + max);
         }
     }
 

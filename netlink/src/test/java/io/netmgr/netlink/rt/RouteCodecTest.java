@@ -69,6 +69,7 @@ class RouteCodecTest {
             assertThat(r).isEqualTo(new Route(null, ip("fd00::fe"), BR0, RT_TABLE_MAIN, 1024, false, true, null,
                     RTPROT_BOOT, Route.SCOPE_UNIVERSE, RTN_UNICAST));
             assertThat(r.isDefault()).isTrue();
+            assertThat(r).hasToString("default via fd00::fe dev #2 metric 1024");
         }
 
         @Test

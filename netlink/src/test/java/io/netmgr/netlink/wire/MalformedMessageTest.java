@@ -50,7 +50,7 @@ class MalformedMessageTest {
         List<NetlinkMessage> messages = split(dump, dump.length);
         assertThat(messages).extracting(NetlinkMessage::offset).containsExactly(0, 60, 176);
         assertThat(messages).extracting(m -> RouteCodec.decode(m).toString())
-                .containsExactly("default via 10.1.0.254 dev #2 metric 100", "default via fd00:0:0:0:0:0:0:fe dev #2 metric 1024",
+                .containsExactly("default via 10.1.0.254 dev #2 metric 100", "default via fd00::fe dev #2 metric 1024",
                         "10.8.0.0/16 via 192.168.77.1 dev #2 onlink");
     }
 
