@@ -43,12 +43,24 @@ class MalformedMessageTest {
         return b;
     }
 
+    /** Where the first top-level attribute of {@code type} is, after a fixed struct of {@code structLen}. */
+    private static int offsetOf(byte[] message, int structLen, int type) {
+        ByteBuffer b = HexFixture.wrap(message);
+        for (int pos = Nl.HEADER_LEN + Nl.align(structLen); pos + 4 <= message.length; pos += Nl.align(b.getShort(pos) & 0xffff)) {
+            if ((b.getShort(pos + 2) & Nl.NLA_TYPE_MASK) == type) {
+                return pos;
+            }
+        }
+        throw new AssertionError("no attribute of type " + type);
+    }
+
     @Test
     void aWholeDumpSplitsIntoItsMessages() {
-        byte[] dump = concat(HexFixture.read("kernel/route-v4-default.hex"), HexFixture.read("kernel/route-v6-default.hex"),
-                HexFixture.read("kernel/route-v4-onlink.hex"));
+        byte[] v4 = HexFixture.read("kernel/route-v4-default.hex");
+        byte[] v6 = HexFixture.read("kernel/route-v6-default.hex");
+        byte[] dump = concat(v4, v6, HexFixture.read("kernel/route-v4-onlink.hex"));
         List<NetlinkMessage> messages = split(dump, dump.length);
-        assertThat(messages).extracting(NetlinkMessage::offset).containsExactly(0, 60, 176);
+        assertThat(messages).extracting(NetlinkMessage::offset).containsExactly(0, v4.length, v4.length + v6.length);
         assertThat(messages).extracting(m -> RouteCodec.decode(m).toString())
                 .containsExactly("default via 10.1.0.254 dev #2 metric 100", "default via fd00::fe dev #2 metric 1024",
                         "10.8.0.0/16 via 192.168.77.1 dev #2 onlink");
@@ -58,10 +70,12 @@ class MalformedMessageTest {
     void truncatedReadNamesTheMessageThatDoesNotFit() {
         byte[] link = HexFixture.read("kernel/link-bridge.hex");
         assertThatThrownBy(() -> split(link, 1000)).isInstanceOf(MalformedMessageException.class)
-                .hasMessage("message at offset 0 claims 1880 bytes, 1000 remain");
-        byte[] two = concat(HexFixture.read("kernel/route-v4-default.hex"), HexFixture.read("kernel/route-v4-table100.hex"));
-        assertThatThrownBy(() -> split(two, 100)).isInstanceOf(MalformedMessageException.class)
-                .hasMessage("message at offset 60 claims 60 bytes, 40 remain");
+                .hasMessage("message at offset 0 claims " + link.length + " bytes, 1000 remain");
+        byte[] first = HexFixture.read("kernel/route-v4-default.hex");
+        byte[] second = HexFixture.read("kernel/route-v4-table100.hex");
+        byte[] two = concat(first, second);
+        assertThatThrownBy(() -> split(two, first.length + 40)).isInstanceOf(MalformedMessageException.class)
+                .hasMessage("message at offset " + first.length + " claims " + second.length + " bytes, 40 remain");
     }
 
     @Test
@@ -74,26 +88,31 @@ class MalformedMessageTest {
     @Test
     void attributeLengthBeyondTheEnd() {
         // IFLA_IFNAME is the first attribute, at offset 32 (16 header + 16 ifinfomsg)
-        byte[] bad = withShort(HexFixture.read("kernel/link-bridge.hex"), 32, 0x1000);
+        byte[] link = HexFixture.read("kernel/link-bridge.hex");
+        byte[] bad = withShort(link, 32, 0x1000);
         assertThatThrownBy(() -> LinkCodec.decode(HexFixture.message(bad, "link"))).isInstanceOf(MalformedMessageException.class)
-                .hasMessage("attribute type 3 at offset 32 claims 4096 bytes, 1848 remain");
+                .hasMessage("attribute type 3 at offset 32 claims 4096 bytes, " + (link.length - 32) + " remain");
     }
 
     @Test
     void attributeLengthShorterThanItsHeader() {
-        byte[] bad = withShort(HexFixture.read("kernel/addr-v4.hex"), 24, 2); // IFA_ADDRESS, after 16 + 8 bytes
-        assertThatThrownBy(() -> AddressCodec.decode(HexFixture.message(bad, "address")))
-                .isInstanceOf(MalformedMessageException.class).hasMessage("attribute type 1 at offset 24 claims 2 bytes, 60 remain");
+        byte[] address = HexFixture.read("kernel/addr-v4.hex");
+        byte[] bad = withShort(address, 24, 2); // IFA_ADDRESS, after 16 + 8 bytes
+        assertThatThrownBy(() -> AddressCodec.decode(HexFixture.message(bad, "address"))).isInstanceOf(MalformedMessageException.class)
+                .hasMessage("attribute type 1 at offset 24 claims 2 bytes, " + (address.length - 24) + " remain");
     }
 
     @Test
     void nestedAttributeBeyondItsParent() {
-        // link-vxlan: IFLA_LINKINFO at 0x254 (232 bytes), IFLA_INFO_KIND "vxlan" (12), then IFLA_INFO_DATA at 0x264
+        // in IFLA_LINKINFO, IFLA_INFO_KIND "vxlan" (12 bytes with padding), then IFLA_INFO_DATA
         byte[] vxlan = HexFixture.read("kernel/link-vxlan.hex");
-        assertThat(HexFixture.wrap(vxlan).getShort(0x264 + 2) & Nl.NLA_TYPE_MASK).as("IFLA_INFO_DATA").isEqualTo(2);
-        byte[] bad = withShort(vxlan, 0x264, 0x100);
+        int linkinfo = offsetOf(vxlan, 16, 18);
+        int linkinfoEnd = linkinfo + (HexFixture.wrap(vxlan).getShort(linkinfo) & 0xffff);
+        int data = linkinfo + 4 + 12;
+        assertThat(HexFixture.wrap(vxlan).getShort(data + 2) & Nl.NLA_TYPE_MASK).as("IFLA_INFO_DATA").isEqualTo(2);
+        byte[] bad = withShort(vxlan, data, 0x100);
         assertThatThrownBy(() -> LinkCodec.decode(HexFixture.message(bad, "vxlan"))).isInstanceOf(MalformedMessageException.class)
-                .hasMessage("attribute type 2 at offset 612 claims 256 bytes, 216 remain");
+                .hasMessage("attribute type 2 at offset " + data + " claims 256 bytes, " + (linkinfoEnd - data) + " remain");
     }
 
     @Test
