@@ -14,7 +14,7 @@ public record IpNet(InetAddress address, int prefixLength) {
         int max = maxPrefix(address);
         if (prefixLength < 0 || prefixLength > max) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " is out of range for "
-                    + address.getHostAddress() + "; use 0.." + max);
+                    + format(address) + "; use 0.." + max);
         }
     }
 
@@ -29,12 +29,13 @@ public record IpNet(InetAddress address, int prefixLength) {
             return new IpNet(address, maxPrefix(address));
         }
         String len = text.substring(slash + 1);
-        try {
-            return new IpNet(address, Integer.parseInt(len));
-        } catch (NumberFormatException e) {
+        // Plain decimal only: Integer.parseInt would take "+24" and non-ASCII digits, and
+        // iproute2 reads "024" as octal (20).
+        if (!len.matches("0|[1-9][0-9]{0,2}")) {
             throw new IllegalArgumentException("bad prefix length '" + len + "' in address '" + text
-                    + "'; expected a number such as 24");
+                    + "'; expected a number 0.." + maxPrefix(address));
         }
+        return new IpNet(address, Integer.parseInt(len));
     }
 
     /**
@@ -47,10 +48,24 @@ public record IpNet(InetAddress address, int prefixLength) {
         if (bytes == null) {
             throw new IllegalArgumentException("bad IP address '" + text + "'; expected e.g. 10.1.0.2 or fd00::2");
         }
+        return addressOf(bytes);
+    }
+
+    /**
+     * The address of 4 or 16 bytes, of the family that length says. Unlike
+     * {@link InetAddress#getByAddress(byte[])}, which turns an IPv4-mapped IPv6 address
+     * ({@code ::ffff:a.b.c.d}) into IPv4: the kernel reports such addresses and routes as IPv6,
+     * with IPv6 prefix lengths.
+     */
+    public static InetAddress addressOf(byte[] bytes) {
         try {
-            return InetAddress.getByAddress(bytes);
+            return switch (bytes.length) {
+                case 4 -> InetAddress.getByAddress(bytes);
+                case 16 -> Inet6Address.getByAddress(null, bytes, -1);
+                default -> throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + bytes.length);
+            };
         } catch (UnknownHostException e) {
-            throw new AssertionError(e); // length is 4 or 16
+            throw new AssertionError(e); // length checked
         }
     }
 
@@ -68,7 +83,7 @@ public record IpNet(InetAddress address, int prefixLength) {
         for (int bit = prefixLength; bit < b.length * 8; bit++) {
             b[bit / 8] &= (byte) ~(0x80 >> (bit % 8));
         }
-        return new IpNet(toAddress(b), prefixLength);
+        return new IpNet(addressOf(b), prefixLength);
     }
 
     /** The IPv4 broadcast address of this prefix. */
@@ -77,7 +92,7 @@ public record IpNet(InetAddress address, int prefixLength) {
         for (int bit = prefixLength; bit < b.length * 8; bit++) {
             b[bit / 8] |= (byte) (0x80 >> (bit % 8));
         }
-        return toAddress(b);
+        return addressOf(b);
     }
 
     /** Whether {@code other} lies inside this prefix. */
@@ -97,6 +112,9 @@ public record IpNet(InetAddress address, int prefixLength) {
             return a.getHostAddress();
         }
         byte[] b = a.getAddress();
+        if (isIpv4Mapped(b)) {
+            return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+        }
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
             groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
@@ -132,12 +150,14 @@ public record IpNet(InetAddress address, int prefixLength) {
         return a instanceof Inet4Address ? 32 : 128;
     }
 
-    private static InetAddress toAddress(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
+    /** {@code ::ffff:a.b.c.d}, which RFC 5952 (section 5) writes with the IPv4 part dotted. */
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
         }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 
     private static byte[] parseV4(String s) {
@@ -147,7 +167,9 @@ public record IpNet(InetAddress address, int prefixLength) {
         }
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+            // ASCII decimal without leading zeros: Character.isDigit takes other scripts' digits,
+            // and inet_aton reads "010" as octal (8) where others read 10.
+            if (!parts[i].matches("0|[1-9][0-9]{0,2}")) {
                 return null;
             }
             int v = Integer.parseInt(parts[i]);
@@ -164,8 +186,14 @@ public record IpNet(InetAddress address, int prefixLength) {
             return null; // rejects zones, brackets and names before InetAddress sees them
         }
         try {
-            InetAddress a = InetAddress.getByName(s); // a literal by now: no lookup happens
-            return a.getAddress().length == 16 ? a.getAddress() : null; // ::ffff:a.b.c.d is refused
+            byte[] b = InetAddress.getByName(s).getAddress(); // a literal by now: no lookup happens
+            if (b.length == 4) { // Java reads ::ffff:a.b.c.d as IPv4; keep it the IPv6 address it is
+                byte[] mapped = new byte[16];
+                mapped[10] = mapped[11] = (byte) 0xff;
+                System.arraycopy(b, 0, mapped, 12, 4);
+                return mapped;
+            }
+            return b;
         } catch (UnknownHostException e) {
             return null;
         }

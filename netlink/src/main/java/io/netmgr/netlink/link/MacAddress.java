@@ -1,6 +1,7 @@
 package io.netmgr.netlink.link;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /** A 48-bit Ethernet address. */
@@ -15,15 +16,14 @@ public record MacAddress(long bits) {
 
     /** Parses {@code aa:bb:cc:dd:ee:ff} (or with dashes). */
     public static MacAddress parse(String text) {
-        String[] parts = text.trim().split("[:-]");
-        if (parts.length != 6) {
+        // -1 keeps trailing empty parts ("...:02:" is not six bytes); ASCII hex only, as
+        // Character.digit and Integer.parseInt also take other scripts' digits.
+        String[] parts = text.trim().split("[:-]", -1);
+        if (parts.length != 6 || !Arrays.stream(parts).allMatch(p -> p.matches("[0-9a-fA-F]{2}"))) {
             throw new IllegalArgumentException("MAC address must be six hex bytes like 02:42:ac:11:00:02, got '" + text + "'");
         }
         long bits = 0;
         for (String p : parts) {
-            if (p.length() != 2 || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                throw new IllegalArgumentException("MAC address must be six hex bytes like 02:42:ac:11:00:02, got '" + text + "'");
-            }
             bits = (bits << 8) | Integer.parseInt(p, 16);
         }
         return new MacAddress(bits);

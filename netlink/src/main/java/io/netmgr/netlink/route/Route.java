@@ -59,7 +59,7 @@ public record Route(IpNet destination, InetAddress gateway, int linkIndex, int t
     public String toString() {
         StringBuilder s = new StringBuilder(isDefault() ? "default" : destination.toString());
         if (gateway != null) {
-            s.append(" via ").append(gateway.getHostAddress());
+            s.append(" via ").append(IpNet.format(gateway));
         }
         if (linkIndex > 0) {
             s.append(" dev #").append(linkIndex);

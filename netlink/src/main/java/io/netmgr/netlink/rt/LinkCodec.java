@@ -102,6 +102,34 @@ public final class LinkCodec {
         return w;
     }
 
+    public static MessageWriter setMtu(int index, int mtu) {
+        return change(index).attrU32(IFLA_MTU, mtu);
+    }
+
+    public static MessageWriter setMac(int index, MacAddress mac) {
+        return change(index).attr(IFLA_ADDRESS, mac.bytes());
+    }
+
+    /** RTM_NEWLINK enslaving link {@code index} to {@code masterIndex} (a bridge); 0 detaches it. */
+    public static MessageWriter setMaster(int index, int masterIndex) {
+        return change(index).attrU32(IFLA_MASTER, masterIndex);
+    }
+
+    public static MessageWriter rename(int index, String newName) {
+        validateName(newName);
+        return change(index).attrString(IFLA_IFNAME, newName);
+    }
+
+    /** RTM_NEWLINK moving link {@code index} to the namespace open as {@code nsFd}, renamed there unless {@code newName} is null. */
+    public static MessageWriter moveTo(int index, int nsFd, String newName) {
+        MessageWriter w = change(index).attrU32(IFLA_NET_NS_FD, nsFd);
+        if (newName != null) {
+            validateName(newName);
+            w.attrString(IFLA_IFNAME, newName);
+        }
+        return w;
+    }
+
     public static MessageWriter delete(int index) {
         MessageWriter w = new MessageWriter(RTM_DELLINK, 0);
         ifinfomsg(w, AF_UNSPEC, index, 0, 0);

@@ -1,7 +1,5 @@
 package io.netmgr.netlink.rt;
 
-import static io.netmgr.netlink.rt.Rt.*;
-
 import io.netmgr.netlink.NetlinkException;
 import io.netmgr.netlink.NetlinkSocket;
 import io.netmgr.netlink.link.Link;
@@ -93,44 +91,43 @@ public final class Links {
         if (mtu < 68 || mtu > 65535) {
             throw new IllegalArgumentException("MTU must be 68..65535, got " + mtu + " for link " + name);
         }
-        MessageWriter w = LinkCodec.change(get(name).index()).attrU32(IFLA_MTU, mtu);
+        MessageWriter w = LinkCodec.setMtu(get(name).index(), mtu);
         socket.execute(w, "set MTU " + mtu + " on link " + name);
     }
 
     public void setMac(String name, MacAddress mac) {
-        MessageWriter w = LinkCodec.change(get(name).index()).attr(IFLA_ADDRESS, mac.bytes());
+        MessageWriter w = LinkCodec.setMac(get(name).index(), mac);
         socket.execute(w, "set MAC " + mac + " on link " + name);
     }
 
     /** Enslaves {@code name} to the bridge {@code master}. */
     public void setMaster(String name, String master) {
         int masterIndex = get(master).index();
-        MessageWriter w = LinkCodec.change(get(name).index()).attrU32(IFLA_MASTER, masterIndex);
+        MessageWriter w = LinkCodec.setMaster(get(name).index(), masterIndex);
         socket.execute(w, "attach link " + name + " to " + master);
     }
 
     public void clearMaster(String name) {
-        MessageWriter w = LinkCodec.change(get(name).index()).attrU32(IFLA_MASTER, 0);
+        MessageWriter w = LinkCodec.setMaster(get(name).index(), 0);
         socket.execute(w, "detach link " + name + " from its master");
     }
 
     public void rename(String name, String newName) {
         LinkCodec.validateName(newName);
-        MessageWriter w = LinkCodec.change(get(name).index()).attrString(IFLA_IFNAME, newName);
+        MessageWriter w = LinkCodec.rename(get(name).index(), newName);
         socket.execute(w, "rename link " + name + " to " + newName);
     }
 
     /** Moves the link into {@code target}; it disappears from this namespace. */
     public void moveTo(String name, NetNs target) {
-        MessageWriter w = LinkCodec.change(get(name).index()).attrU32(IFLA_NET_NS_FD, target.fd());
+        MessageWriter w = LinkCodec.moveTo(get(name).index(), target.fd(), null);
         socket.execute(w, "move link " + name + " to " + target);
     }
 
     /** Moves the link into {@code target} and renames it there in the same request. */
     public void moveTo(String name, NetNs target, String newName) {
         LinkCodec.validateName(newName);
-        MessageWriter w = LinkCodec.change(get(name).index()).attrU32(IFLA_NET_NS_FD, target.fd())
-                .attrString(IFLA_IFNAME, newName);
+        MessageWriter w = LinkCodec.moveTo(get(name).index(), target.fd(), newName);
         socket.execute(w, "move link " + name + " to " + target + " as " + newName);
     }
 

@@ -1,6 +1,7 @@
 package io.netmgr.netlink.rt;
 
 import io.netmgr.netlink.NetlinkSocket;
+import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.neigh.Neighbour;
 import java.util.List;
 
@@ -13,12 +14,12 @@ public final class Neighbours {
     }
 
     public void set(Neighbour n) {
-        socket.execute(NeighbourCodec.set(n), "set neighbour " + n.ip().getHostAddress() + " lladdr " + n.mac()
+        socket.execute(NeighbourCodec.set(n), "set neighbour " + IpNet.format(n.ip()) + " lladdr " + n.mac()
                 + " on link #" + n.linkIndex());
     }
 
     public void delete(Neighbour n) {
-        socket.execute(NeighbourCodec.delete(n), "delete neighbour " + n.ip().getHostAddress() + " on link #" + n.linkIndex());
+        socket.execute(NeighbourCodec.delete(n), "delete neighbour " + IpNet.format(n.ip()) + " on link #" + n.linkIndex());
     }
 
     public List<Neighbour> list() {

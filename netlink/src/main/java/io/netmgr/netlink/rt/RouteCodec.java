@@ -67,7 +67,7 @@ public final class RouteCodec {
 
     private static void validate(Route r) {
         if (r.gateway() != null && (r.gateway() instanceof Inet6Address) != r.ipv6()) {
-            throw new IllegalArgumentException("route " + r + ": gateway " + r.gateway().getHostAddress()
+            throw new IllegalArgumentException("route " + r + ": gateway " + IpNet.format(r.gateway())
                     + " is not of the destination's address family");
         }
         if (r.gateway() == null && r.linkIndex() <= 0) {

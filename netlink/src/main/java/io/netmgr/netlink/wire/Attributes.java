@@ -1,7 +1,7 @@
 package io.netmgr.netlink.wire;
 
+import io.netmgr.netlink.addr.IpNet;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -99,13 +99,7 @@ public final class Attributes {
 
     /** An IPv4 or IPv6 address attribute. */
     public Optional<InetAddress> address(int type) {
-        return bytes(type).filter(b -> b.length == 4 || b.length == 16).map(b -> {
-            try {
-                return InetAddress.getByAddress(b);
-            } catch (UnknownHostException e) {
-                throw new AssertionError(e); // length checked above
-            }
-        });
+        return bytes(type).filter(b -> b.length == 4 || b.length == 16).map(IpNet::addressOf);
     }
 
     public Optional<Attributes> nested(int type) {

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * the socket when it sends. Host byte order except where an attribute says otherwise.
  */
 public final class MessageWriter {
+    private static final int MAX_ATTR_LEN = 0xffff;
+
     private ByteBuffer buf;
 
     public MessageWriter(int type, int flags) {
@@ -108,7 +110,12 @@ public final class MessageWriter {
     }
 
     public MessageWriter endNested(int start) {
-        buf.putShort(start, (short) (buf.position() - start));
+        int len = buf.position() - start;
+        if (len > MAX_ATTR_LEN) {
+            throw new IllegalArgumentException("nested attribute type " + (buf.getShort(start + 2) & Nl.NLA_TYPE_MASK)
+                    + " is " + len + " bytes; netlink's 16-bit length allows " + MAX_ATTR_LEN);
+        }
+        buf.putShort(start, (short) len);
         return this;
     }
 
@@ -131,6 +138,11 @@ public final class MessageWriter {
     }
 
     private void attrHeader(int type, int payloadLen) {
+        // nla_len is 16 bits: a longer attribute would be sent with a wrapped length
+        if (Nl.ATTR_HEADER_LEN + payloadLen > MAX_ATTR_LEN) {
+            throw new IllegalArgumentException("attribute type " + (type & Nl.NLA_TYPE_MASK) + " would be "
+                    + (Nl.ATTR_HEADER_LEN + payloadLen) + " bytes; netlink's 16-bit length allows " + MAX_ATTR_LEN);
+        }
         ensure(Nl.ATTR_HEADER_LEN).putShort((short) (Nl.ATTR_HEADER_LEN + payloadLen)).putShort((short) type);
     }
 

@@ -35,18 +35,35 @@ public record NetlinkMessage(ByteBuffer buf, int offset, int length, int type, i
 
     /** The attributes that follow a fixed struct of {@code structLen} bytes. */
     public Attributes attributes(int structLen) {
+        requireBody(structLen, "its " + structLen + "-byte fixed struct");
         return Attributes.parse(buf, bodyOffset() + Nl.align(structLen), end());
     }
 
     public int u8(int bodyPos) {
-        return buf.get(bodyOffset() + bodyPos) & 0xff;
+        return buf.get(field(bodyPos, 1)) & 0xff;
     }
 
     public int u16(int bodyPos) {
-        return buf.getShort(bodyOffset() + bodyPos) & 0xffff;
+        return buf.getShort(field(bodyPos, 2)) & 0xffff;
     }
 
     public int i32(int bodyPos) {
-        return buf.getInt(bodyOffset() + bodyPos);
+        return buf.getInt(field(bodyPos, 4));
+    }
+
+    /**
+     * Where the field of {@code size} bytes at {@code bodyPos} is, if the message holds it: the
+     * buffer goes on with the next message, so reading past this one would not fail by itself.
+     */
+    private int field(int bodyPos, int size) {
+        requireBody(bodyPos + size, "a " + size + "-byte field at body offset " + bodyPos);
+        return bodyOffset() + bodyPos;
+    }
+
+    private void requireBody(int bytes, String what) {
+        if (Nl.HEADER_LEN + bytes > length) {
+            throw new MalformedMessageException("message type " + type + " at offset " + offset + " is " + length
+                    + " bytes, too short for " + what);
+        }
     }
 }
