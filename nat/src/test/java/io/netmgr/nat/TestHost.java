@@ -6,13 +6,9 @@ import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.route.Route;
 import io.netmgr.netlink.testing.TestNamespaces;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A host made of namespaces, wired the way the bridge driver would: a "host" namespace with
@@ -102,20 +98,6 @@ public final class TestHost {
 
     /** Runs a command in {@code ns} (ip netns exec) and returns its output; fails on a non-zero exit. */
     public static String exec(NetNs ns, String... command) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.path().getFileName().toString()));
-        cmd.addAll(List.of(command));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return IpOracle.exec(ns, command);
     }
 }

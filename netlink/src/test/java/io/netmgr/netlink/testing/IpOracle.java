@@ -36,6 +36,13 @@ public final class IpOracle {
         run(cmd);
     }
 
+    /** Runs {@code command} inside {@code ns} ({@code ip netns exec}) and returns its output. */
+    public static String exec(NetNs ns, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name(ns)));
+        cmd.addAll(List.of(command));
+        return run(cmd);
+    }
+
     private static List<String> command(String tool, NetNs ns, String... args) {
         List<String> cmd = new ArrayList<>(List.of(tool, "-j", "-n", name(ns)));
         cmd.addAll(List.of(args));
@@ -58,7 +65,7 @@ public final class IpOracle {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
             }
             return out;

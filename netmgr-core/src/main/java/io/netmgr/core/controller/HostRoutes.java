@@ -3,6 +3,7 @@ package io.netmgr.core.controller;
 import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.route.Route;
+import io.netmgr.netlink.rt.Rt;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -18,7 +19,7 @@ public final class HostRoutes implements Supplier<List<IpPrefix>> {
     @Override
     public List<IpPrefix> get() {
         return host.routes().listAll().stream()
-                .filter(r -> !r.isDefault() && r.type() == 1) // unicast routes to a subnet
+                .filter(r -> !r.isDefault() && r.type() == Rt.RTN_UNICAST) // not local or broadcast routes
                 .map(Route::destination).filter(Objects::nonNull)
                 .map(d -> IpPrefix.parse(d.network().toString()))
                 .distinct().toList();

@@ -32,24 +32,22 @@ final class Interfaces {
      * unless the sandbox already has a default route of that family (from another network).
      */
     void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint) {
-        {
-            int index = h.links().get(ifName).index();
-            for (String cidr : endpoint.addresses()) {
-                IpNet ip = IpNet.parse(cidr);
-                // DAD would leave an IPv6 address tentative (unusable) for a second or more
-                h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
-            }
-            h.links().setUp(ifName);
-            if (network.internal()) {
-                return; // an internal network offers no way out
-            }
-            List<Route> routes = h.routes().list();
-            for (NetworkPool pool : network.pools()) {
-                IpNet gateway = IpNet.parse(pool.gateway());
-                boolean v6 = gateway.isIpv6();
-                if (routes.stream().noneMatch(r -> r.isDefault() && r.ipv6() == v6)) {
-                    h.routes().add(Route.defaultVia(gateway.address(), index));
-                }
+        int index = h.links().get(ifName).index();
+        for (String cidr : endpoint.addresses()) {
+            IpNet ip = IpNet.parse(cidr);
+            // DAD would leave an IPv6 address tentative (unusable) for a second or more
+            h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
+        }
+        h.links().setUp(ifName);
+        if (network.internal()) {
+            return; // an internal network offers no way out
+        }
+        List<Route> routes = h.routes().list();
+        for (NetworkPool pool : network.pools()) {
+            IpNet gateway = IpNet.parse(pool.gateway());
+            boolean v6 = gateway.isIpv6();
+            if (routes.stream().noneMatch(r -> r.isDefault() && r.ipv6() == v6)) {
+                h.routes().add(Route.defaultVia(gateway.address(), index));
             }
         }
     }

@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -48,7 +47,6 @@ public final class NetworkController implements AutoCloseable {
     private final StateStore state;
     private final IpamDriver ipam;
     private final DriverRegistry drivers;
-    private final Path sandboxRunDir;
     private final Sandboxes sandboxes;
     private final Interfaces interfaces = new Interfaces();
     private final Object lock = new Object();
@@ -59,7 +57,6 @@ public final class NetworkController implements AutoCloseable {
         this.state = new StateStore(store);
         this.ipam = ipam;
         this.drivers = drivers;
-        this.sandboxRunDir = sandboxRunDir;
         this.sandboxes = new Sandboxes(state, sandboxRunDir);
         this.lastReconcile = reconcile();
         createPredefinedNetworks();
@@ -82,11 +79,10 @@ public final class NetworkController implements AutoCloseable {
 
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */
     private void createPredefinedNetworks() {
-        Map<String, String> predefined = Map.of("bridge", "bridge", "host", "host", "none", "none");
-        for (var e : predefined.entrySet()) {
-            if (drivers.has(e.getValue()) && state.idByName(StateStore.networkName(e.getKey())).isEmpty()) {
-                NetworkConfig config = NetworkConfig.of(e.getKey(), e.getValue());
-                if (e.getKey().equals("bridge")) {
+        for (String name : List.of("bridge", "host", "none")) { // each named after its driver
+            if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
+                NetworkConfig config = NetworkConfig.of(name, name);
+                if (name.equals("bridge")) {
                     config = config.withOption("bridge.name", "netmgr0");
                 }
                 create(config, true);
@@ -395,10 +391,6 @@ public final class NetworkController implements AutoCloseable {
             throw NetmgrException.invalid("invalid " + kind + " name \"" + name + "\": use 1 to 64 letters, digits, "
                     + "'_', '.' or '-', starting with a letter or digit");
         }
-    }
-
-    Path sandboxRunDir() {
-        return sandboxRunDir;
     }
 
     @Override

@@ -81,13 +81,7 @@ final class Reconciler {
         networks.forEach(n -> owners.add(n.id()));
         // an endpoint owns a host link only while it is joined: a veth of an unjoined one is half-made
         endpoints.stream().filter(e -> e.sandboxId() != null).forEach(e -> owners.add(e.id()));
-        Set<NetworkDriver> used = new HashSet<>();
-        for (String name : List.of("bridge", "macvlan")) {
-            if (drivers.has(name)) {
-                used.add(drivers.get(name));
-            }
-        }
-        for (NetworkDriver d : used) {
+        for (NetworkDriver d : drivers.all()) {
             for (Map.Entry<String, String> link : d.madeLinks(host).entrySet()) {
                 if (owners.stream().noneMatch(id -> id.startsWith(link.getValue()))) {
                     if (host.netlink().links().deleteIfExists(link.getKey())) {

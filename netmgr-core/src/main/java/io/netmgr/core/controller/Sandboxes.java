@@ -32,8 +32,7 @@ final class Sandboxes {
             save(sandbox);
             return sandbox;
         } catch (RuntimeException e) {
-            ns.close();
-            NetNs.delete(nsName, runDir);
+            NetNs.delete(nsName, runDir); // unmounts; the namespace dies when the handle closes below
             throw e;
         } finally {
             ns.close();

@@ -31,6 +31,11 @@ public final class DriverRegistry {
         return d;
     }
 
+    /** Every registered driver. */
+    public java.util.Collection<NetworkDriver> all() {
+        return java.util.List.copyOf(drivers.values());
+    }
+
     public boolean has(String name) {
         return drivers.containsKey(name);
     }
