@@ -59,7 +59,11 @@ public record PortMapping(String networkId, String owner, Protocol protocol, Opt
 
     /** Refuses ranges of different sizes: a range maps port for port. */
     public static void requireSameSize(PortRange hostPorts, PortRange containerPorts) {
-        requireSameSize(hostPorts, containerPorts);
+        if (hostPorts.size() != containerPorts.size()) {
+            throw FirewallException.invalid("host ports " + hostPorts + " (" + hostPorts.size() + ") and container ports "
+                    + containerPorts + " (" + containerPorts.size() + ") differ in size; a range maps port for port,"
+                    + " so give ranges of one size");
+        }
     }
 
     public IpFamily family() {
