@@ -24,7 +24,6 @@ final class AddCommand {
         if (!Files.exists(netns)) {
             throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
         }
-        PortPublishing.check(conf);
         Network network = NetworkDefinition.ensure(c, conf);
         if (Attachments.endpoint(c, network, a).isPresent()) {
             throw new CniError(CniError.CONFLICT, "container " + a.containerId() + " already has " + a.ifName()
@@ -47,7 +46,8 @@ final class AddCommand {
     }
 
     private static EndpointConfig endpointConfig(NetConf conf, Attachment a) {
-        EndpointConfig config = EndpointConfig.named(a.endpointName()).withInterfaceName(a.ifName());
+        EndpointConfig config = EndpointConfig.named(a.endpointName()).withInterfaceName(a.ifName())
+                .withPorts(PortPublishing.bindings(conf));
         for (String ip : conf.runtimeConfig().ips()) {
             config = ip.contains(":") ? config.withIpv6(ip) : config.withIpv4(ip);
         }

@@ -19,7 +19,7 @@ import java.util.Set;
 public record NetConf(String cniVersion, String name, String driver, Optional<String> bridge, Optional<String> master,
                       Optional<String> macvlanMode, List<Range> ranges, List<RouteSpec> routes, boolean ipMasq, int mtu,
                       boolean hairpinMode, Optional<Map<String, Object>> dns, Optional<String> stateDir,
-                      Optional<String> daemonSocket, RuntimeConfig runtimeConfig, Optional<CniResult> prevResult,
+                      Optional<String> daemonSocket, Optional<String> firewall, RuntimeConfig runtimeConfig, Optional<CniResult> prevResult,
                       Optional<List<AttachmentId>> validAttachments) {
 
     public static final Set<String> DRIVERS = Set.of("bridge", "macvlan");
@@ -104,7 +104,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                 : Optional.empty();
         return new NetConf(version, name, driver, c.string("bridge"), master, c.string("mode"), ranges, routes,
                 c.bool("ipMasq").orElse(false), (int) mtu, c.bool("hairpinMode").orElse(false),
-                c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), runtime, prev,
+                c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), c.string("firewall"), runtime, prev,
                 validAttachments(c));
     }
 

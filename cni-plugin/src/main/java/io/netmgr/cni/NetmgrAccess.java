@@ -2,28 +2,29 @@ package io.netmgr.cni;
 
 import io.netmgr.core.controller.NetworkController;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * How {@link CniHandler} reaches a controller for one command, always under the state
- * directory's cross-process lock: a short-lived plugin process opens netmgr for the command
- * ({@link #perCall()}); the daemon lends the controller it already has ({@link #shared}).
+ * How {@link CniHandler} reaches a controller for one command. The whole command (find or
+ * create the network, adopt the sandbox, create and join the endpoint) runs under the
+ * controller's lock, which spans processes through the state directory's lock file, so two
+ * plugin runs, or a run and the daemon, never interleave. A short-lived plugin process opens
+ * netmgr per call ({@link #perCall()}); the daemon lends its controller ({@link #shared}).
  */
 public interface NetmgrAccess {
 
     /** Runs {@code work} with a controller for the state directory {@code conf} and {@code request} name. */
     <T> T call(NetConf conf, CniRequest request, Function<NetworkController, T> work);
 
-    /** Opens netmgr on the configuration's state directory for each call, after taking its lock. */
+    /** Opens netmgr on the configuration's state directory for each call. */
     static NetmgrAccess perCall() {
         return new NetmgrAccess() {
             @Override
             public <T> T call(NetConf conf, CniRequest request, Function<NetworkController, T> work) {
-                Path stateDir = conf.stateDir(request);
-                // the lock comes first: the controller's start-up reconcile must see no change in flight
-                try (StateDirLock lock = StateDirLock.acquire(stateDir);
-                     EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(stateDir, HostNamespace.of(request))) {
-                    return work.apply(netmgr.controller());
+                String firewall = conf.firewall().or(() -> request.get("NETMGR_FIREWALL")).orElse("nftables");
+                try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request), firewall)) {
+                    return locked(netmgr.controller(), work);
                 }
             }
         };
@@ -40,12 +41,18 @@ public interface NetmgrAccess {
                 Path wanted = conf.stateDir(request);
                 if (!wanted.toAbsolutePath().normalize().equals(stateDir.toAbsolutePath().normalize())) {
                     throw new CniError(CniError.INVALID_NETWORK_CONFIG, "the netmgr daemon serves state directory " + stateDir
-                            + ", but this request names " + wanted, "drop stateDir/NETMGR_STATE_DIR, or daemonSocket to run in-process");
+                            + ", but this request names " + wanted,
+                            "drop stateDir and NETMGR_STATE_DIR, or set \"daemonSocket\": \"\" to run in-process");
                 }
-                try (StateDirLock lock = StateDirLock.acquire(stateDir)) {
-                    return work.apply(controller);
-                }
+                return locked(controller, work);
             }
         };
+    }
+
+    private static <T> T locked(NetworkController controller, Function<NetworkController, T> work) {
+        AtomicReference<T> result = new AtomicReference<>();
+        // the controller's lock is reentrant: its own calls inside work join this hold
+        controller.withFirewallInSync(() -> result.set(work.apply(controller)));
+        return result.get();
     }
 }

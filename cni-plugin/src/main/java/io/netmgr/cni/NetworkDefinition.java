@@ -57,15 +57,15 @@ final class NetworkDefinition {
             config = config.withIpv6(true);
         }
         if (conf.mtu() != 0) {
-            config = config.withOption(BridgeDriver.MTU_OPTION, Integer.toString(conf.mtu()));
+            config = config.withOption("mtu", Integer.toString(conf.mtu()));
         }
         if (conf.driver().equals("bridge")) {
             if (conf.bridge().isPresent()) {
                 config = config.withOption(BridgeDriver.NAME_OPTION, conf.bridge().get());
             }
-            if (conf.hairpinMode()) {
-                config = config.withOption(BridgeDriver.HAIRPIN_OPTION, "true");
-            }
+            // CNI's defaults, not Docker's: no masquerade and no hairpin unless asked for
+            config = config.withOption("masquerade", Boolean.toString(conf.ipMasq()))
+                    .withOption("hairpin", Boolean.toString(conf.hairpinMode()));
         } else {
             config = config.withOption(MacvlanDriver.PARENT_OPTION, conf.master().orElseThrow());
             if (conf.macvlanMode().isPresent()) {
