@@ -200,6 +200,7 @@ class CniPluginIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES) // 100 JVMs on 2 cores
     void fiftyParallelAddsGetDistinctAddresses() throws Exception {
         int n = 50;
         List<NetNs> containers = new ArrayList<>();
