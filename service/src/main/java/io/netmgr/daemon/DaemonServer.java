@@ -48,12 +48,18 @@ public final class DaemonServer implements AutoCloseable {
 
     /** Serves {@code engine} on {@code socket} (mode 0660); refuses when another daemon answers there. */
     public static DaemonServer start(DaemonEngine engine, Path socket, DaemonInfo info) {
-        prepareSocketPath(socket);
-        Vertx vertx = Vertx.vertx();
+        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, info);
+    }
+
+    /**
+     * As above, on a {@code vertx} and {@code metrics} made beforehand (netmgrd makes them while
+     * the controller opens, to start sooner). Closes {@code vertx} when it fails.
+     */
+    public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket, DaemonInfo info) {
         try {
+            prepareSocketPath(socket);
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
-            OperationMetrics metrics = new OperationMetrics();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
             Router router = router(vertx, blocking, ops, events, metrics, info,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools));
