@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Puts netmgr's rules back when someone removes them ({@code nft flush ruleset}, a firewall
@@ -21,22 +22,33 @@ public final class RuleGuard implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RuleGuard.class.getName());
 
     private final Firewall firewall;
+    private final Consumer<Runnable> runner;
     private final ScheduledExecutorService timer;
     private final AtomicLong restorations = new AtomicLong();
 
-    private RuleGuard(Firewall firewall, Duration interval) {
+    private RuleGuard(Firewall firewall, Duration interval, Consumer<Runnable> runner) {
         this.firewall = firewall;
+        this.runner = runner;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rule-guard " + firewall.backend());
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::guardOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Starts guarding {@code firewall}'s rules, checking every {@code interval}. */
     public static RuleGuard start(Firewall firewall, Duration interval) {
-        return new RuleGuard(firewall, interval);
+        return new RuleGuard(firewall, interval, Runnable::run);
+    }
+
+    /**
+     * Like {@link #start(Firewall, Duration)}, each check run through {@code runner}: a
+     * controller passes its lock there, so that the current state is brought in line with the
+     * store (which other processes may have changed) before what is missing is put back.
+     */
+    public static RuleGuard start(Firewall firewall, Duration interval, Consumer<Runnable> runner) {
+        return new RuleGuard(firewall, interval, runner);
     }
 
     public static RuleGuard start(Firewall firewall) {
@@ -46,6 +58,15 @@ public final class RuleGuard implements AutoCloseable {
     /** How many times rules were found missing and put back. */
     public long restorations() {
         return restorations.get();
+    }
+
+    private void guardOnce() {
+        try {
+            runner.accept(this::check);
+        } catch (RuntimeException e) {
+            // a task that throws is never run again: log, and keep guarding
+            LOG.log(Level.WARNING, "could not check netmgr's " + firewall.backend() + " rules: " + e.getMessage());
+        }
     }
 
     private void check() {

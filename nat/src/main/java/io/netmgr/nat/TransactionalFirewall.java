@@ -79,7 +79,7 @@ public abstract class TransactionalFirewall implements Firewall {
             kernel.prepare(desired);
             program(from, desired);
         });
-        adopt(desired);
+        remember(desired);
         StaleFlows.forgetUdp(ns, added);
     }
 
@@ -134,7 +134,7 @@ public abstract class TransactionalFirewall implements Firewall {
     @Override
     public final synchronized void removeAll() {
         guard(() -> programFull(FirewallState.EMPTY));
-        adopt(FirewallState.EMPTY);
+        remember(FirewallState.EMPTY);
     }
 
     @Override
@@ -144,7 +144,18 @@ public abstract class TransactionalFirewall implements Firewall {
 
     @Override
     public final synchronized void restore() {
-        FirewallState state = current();
+        replaceWith(current());
+    }
+
+    @Override
+    public final synchronized void takeOver(FirewallState state) {
+        Objects.requireNonNull(state, "state");
+        FirewallState.checkHostAddresses(state.ports(), hostAddresses(state.ports()));
+        replaceWith(state);
+        remember(state);
+    }
+
+    private void replaceWith(FirewallState state) {
         guard(() -> {
             kernel.forget();
             kernel.prepare(state);
@@ -165,7 +176,7 @@ public abstract class TransactionalFirewall implements Firewall {
         return new FirewallState(networks, next);
     }
 
-    private void adopt(FirewallState state) {
+    private void remember(FirewallState state) {
         networks = state.networks();
         Map<String, NetworkRules> byId = new HashMap<>();
         networks.forEach(n -> byId.put(n.networkId(), n));

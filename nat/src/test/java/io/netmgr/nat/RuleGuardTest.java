@@ -28,6 +28,10 @@ class RuleGuardTest {
         }
 
         @Override
+        public void takeOver(FirewallState state) {
+        }
+
+        @Override
         public FirewallState current() {
             return Scenarios.oneNetwork();
         }

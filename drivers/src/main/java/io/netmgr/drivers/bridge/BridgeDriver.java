@@ -1,11 +1,12 @@
 package io.netmgr.drivers.bridge;
 
-import io.netmgr.core.Ids;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.addr.Address;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,15 +33,13 @@ import java.util.stream.Collectors;
  * whose host side is a bridge port and whose other side is created directly inside the
  * sandbox under its final name.
  *
- * <p>Options: {@code bridge.name} (default {@code nm-<id12>}), {@code mtu}, {@code hairpin}
- * ("true": a container may reach itself through the host, which published ports need).
+ * <p>Options: see {@link BridgeOptions}. The bridge's firewall rules (masquerade, isolation,
+ * icc, published ports) are stated by {@link #firewallRules} and programmed by the controller.
  */
 public final class BridgeDriver implements NetworkDriver {
     private static final Pattern DEFAULT_BRIDGE = Pattern.compile("nm-([0-9a-f]{12})");
     private static final Pattern HOST_SIDE = Pattern.compile("nmv([0-9a-f]{12})");
     public static final String NAME_OPTION = "bridge.name";
-    public static final String MTU_OPTION = "mtu";
-    public static final String HAIRPIN_OPTION = "hairpin";
 
     @Override
     public String name() {
@@ -48,24 +48,27 @@ public final class BridgeDriver implements NetworkDriver {
 
     @Override
     public void validate(Network network) {
-        String bridge = bridgeName(network);
-        try {
-            io.netmgr.netlink.rt.LinkCodec.validateName(bridge);
-        } catch (IllegalArgumentException e) {
-            throw NetmgrException.invalid("option " + NAME_OPTION + ": " + e.getMessage());
-        }
-        network.option(MTU_OPTION).ifPresent(m -> mtu(network));
+        BridgeOptions.of(network);
+    }
+
+    @Override
+    public Optional<NetworkRules> firewallRules(Network network) {
+        BridgeOptions options = BridgeOptions.of(network);
+        List<IpPrefix> subnets = network.pools().stream().map(p -> IpPrefix.parse(p.subnet(), "subnet")).toList();
+        return Optional.of(new NetworkRules(network.id(), options.bridgeName(), subnets, options.masquerade(),
+                network.internal(), options.icc(), options.hairpin()));
     }
 
     @Override
     public void createNetwork(HostContext host, Network network) {
         Links links = host.netlink().links();
-        String name = bridgeName(network);
+        BridgeOptions options = BridgeOptions.of(network);
+        String name = options.bridgeName();
         if (links.exists(name)) {
             throw NetmgrException.conflict("bridge " + name + " already exists on the host; choose another "
                     + NAME_OPTION + " or remove it");
         }
-        LinkAttrs attrs = LinkAttrs.named(name).withMtu(mtu(network));
+        LinkAttrs attrs = LinkAttrs.named(name).withMtu(options.mtu());
         int index = links.add(new Bridge(attrs)).index();
         try {
             for (NetworkPool pool : network.pools()) {
@@ -135,12 +138,13 @@ public final class BridgeDriver implements NetworkDriver {
     @Override
     public JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         Links links = host.netlink().links();
+        BridgeOptions options = BridgeOptions.of(network);
         String hostSide = hostSideName(endpoint);
-        int bridge = links.get(bridgeName(network)).index();
+        int bridge = links.get(options.bridgeName()).index();
         // port of the bridge and up from the start: one request instead of three
-        LinkAttrs attrs = LinkAttrs.named(hostSide).withMtu(mtu(network)).withMaster(bridge).withUp(true);
+        LinkAttrs attrs = LinkAttrs.named(hostSide).withMtu(options.mtu()).withMaster(bridge).withUp(true);
         links.add(new Veth(attrs, endpoint.interfaceName(), sandbox, MacAddress.parse(endpoint.mac())));
-        if (network.option(HAIRPIN_OPTION).map(Boolean::parseBoolean).orElse(false)) {
+        if (options.hairpin()) {
             try {
                 links.setHairpin(hostSide, true);
             } catch (RuntimeException e) {
@@ -159,7 +163,7 @@ public final class BridgeDriver implements NetworkDriver {
 
     /** The bridge's name on the host. */
     public static String bridgeName(Network network) {
-        return network.option(NAME_OPTION).orElse("nm-" + Ids.shortId(network.id()));
+        return BridgeOptions.of(network).bridgeName();
     }
 
     /**
@@ -168,20 +172,6 @@ public final class BridgeDriver implements NetworkDriver {
      */
     static String hostSideName(Endpoint endpoint) {
         return "nmv" + endpoint.id().substring(0, 12);
-    }
-
-    private static int mtu(Network network) {
-        String text = network.option(MTU_OPTION).orElse("0");
-        try {
-            int mtu = Integer.parseInt(text);
-            if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
-                throw new NumberFormatException();
-            }
-            return mtu;
-        } catch (NumberFormatException e) {
-            throw NetmgrException.invalid("option " + MTU_OPTION + "=" + text + " of network " + network.name()
-                    + ": give a number from 68 to 65535");
-        }
     }
 
     private static IpNet gatewayOf(NetworkPool pool) {

@@ -12,6 +12,7 @@ import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.AssignedAddress;
 import io.netmgr.core.ipam.IpAddress;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -49,17 +51,88 @@ public final class NetworkController implements AutoCloseable {
     private final DriverRegistry drivers;
     private final Sandboxes sandboxes;
     private final Interfaces interfaces = new Interfaces();
-    private final Object lock = new Object();
+    private final HostFirewall firewall;
+    private final HostLock lock;
     private final List<String> lastReconcile;
 
+    /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
-        this.host = new HostContext(hostNamespace, NetlinkHandle.open(hostNamespace));
-        this.state = new StateStore(store);
-        this.ipam = ipam;
-        this.drivers = drivers;
-        this.sandboxes = new Sandboxes(state, sandboxRunDir);
-        this.lastReconcile = reconcile();
-        createPredefinedNetworks();
+        this(builder(hostNamespace, store, ipam, drivers).sandboxRunDir(sandboxRunDir));
+    }
+
+    private NetworkController(Builder b) {
+        this.host = new HostContext(b.hostNamespace, NetlinkHandle.open(b.hostNamespace));
+        this.state = new StateStore(b.store);
+        this.ipam = b.ipam;
+        this.drivers = b.drivers;
+        this.sandboxes = new Sandboxes(state, b.sandboxRunDir);
+        this.firewall = new HostFirewall(b.firewall, drivers, state);
+        this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
+        try {
+            this.lastReconcile = b.reconcileAtStart ? reconcile() : List.of();
+            try (HostLock.Held held = lock.acquire()) {
+                firewall.start(); // after the reconciler: the rules refer to bridges it may recreate
+                createMissingPredefinedNetworks();
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts building a controller bound to {@code hostNamespace}. */
+    public static Builder builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
+        return new Builder(hostNamespace, store, ipam, drivers);
+    }
+
+    /** The optional parts of a controller, with their defaults. */
+    public static final class Builder {
+        private final NetNs hostNamespace;
+        private final Store store;
+        private final IpamDriver ipam;
+        private final DriverRegistry drivers;
+        private Path sandboxRunDir = NetNs.DEFAULT_RUN_DIR;
+        private Optional<Firewall> firewall = Optional.empty();
+        private Optional<Path> lockFile = Optional.empty();
+        private boolean reconcileAtStart = true;
+
+        private Builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
+            this.hostNamespace = hostNamespace;
+            this.store = store;
+            this.ipam = ipam;
+            this.drivers = drivers;
+        }
+
+        /** Where the namespaces of sandboxes netmgr makes are mounted (default /run/netns). */
+        public Builder sandboxRunDir(Path dir) {
+            this.sandboxRunDir = dir;
+            return this;
+        }
+
+        /** The host firewall for masquerade, isolation and published ports; none by default. */
+        public Builder firewall(Firewall f) {
+            this.firewall = Optional.of(f);
+            return this;
+        }
+
+        /** A file every process sharing the store locks around each mutation (see {@link HostLock}). */
+        public Builder lockFile(Path file) {
+            this.lockFile = Optional.of(file);
+            return this;
+        }
+
+        /**
+         * Whether to reconcile kernel, IPAM and store at start (default true). A short-lived
+         * process (a CNI plugin run) may skip it when a long-lived one does it.
+         */
+        public Builder reconcileAtStart(boolean on) {
+            this.reconcileAtStart = on;
+            return this;
+        }
+
+        public NetworkController build() {
+            return new NetworkController(this);
+        }
     }
 
     /**
@@ -67,8 +140,26 @@ public final class NetworkController implements AutoCloseable {
      * runs at start. Returns one line per change, for the log.
      */
     public List<String> reconcile() {
-        synchronized (lock) {
-            return new Reconciler(host, state, ipam, drivers).run();
+        try (HostLock.Held held = lock.acquire()) {
+            List<String> done = new Reconciler(host, state, ipam, drivers).run();
+            firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
+            return done;
+        }
+    }
+
+    /** The host firewall, if this controller has one. */
+    public Optional<Firewall> firewall() {
+        return firewall.firewall();
+    }
+
+    /**
+     * Runs {@code check} holding the controller's lock, with the firewall in line with the store
+     * first: a rule guard checks through here, so it never restores rules another process has
+     * just removed on purpose.
+     */
+    public void withFirewallInSync(Runnable check) {
+        try (HostLock.Held held = lock.acquire()) {
+            check.run();
         }
     }
 
@@ -78,7 +169,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */
-    private void createPredefinedNetworks() {
+    private void createMissingPredefinedNetworks() {
         for (String name : List.of("bridge", "host", "none")) { // each named after its driver
             if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
                 NetworkConfig config = NetworkConfig.of(name, name);
@@ -103,7 +194,7 @@ public final class NetworkController implements AutoCloseable {
     private Network create(NetworkConfig config, boolean predefined) {
         validateName("network", config.name());
         NetworkDriver driver = drivers.get(config.driver());
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             if (state.idByName(StateStore.networkName(config.name())).isPresent()) {
                 throw NetmgrException.conflict("network with name " + config.name() + " already exists");
             }
@@ -116,6 +207,8 @@ public final class NetworkController implements AutoCloseable {
                 driver.validate(network);
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
+                firewall.addNetwork(network);
+                undo.push(() -> firewall.removeNetwork(network));
                 boolean ok = state.txn().ifAbsent(StateStore.networkName(network.name()))
                         .put(StateStore.networkName(network.name()), StateStore.text(id))
                         .put(StateStore.keyOf(network), StateStore.encode(network))
@@ -170,7 +263,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     public void deleteNetwork(String ref) {
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             Network network = network(ref);
             if (network.predefined()) {
                 throw NetmgrException.forbidden(network.name() + " is a pre-defined network and cannot be removed");
@@ -179,6 +272,7 @@ public final class NetworkController implements AutoCloseable {
                 throw NetmgrException.forbidden("error while removing network: network " + network.name() + " id "
                         + network.id() + " has active endpoints; disconnect them first");
             }
+            firewall.removeNetwork(network);
             drivers.get(network.driver()).deleteNetwork(host, network);
             state.txn().delete(StateStore.keyOf(network)).delete(StateStore.networkName(network.name())).commit();
             for (NetworkPool p : network.pools()) {
@@ -192,7 +286,7 @@ public final class NetworkController implements AutoCloseable {
     /** A new sandbox with a namespace netmgr makes (loopback up). */
     public Sandbox createSandbox(String name) {
         validateName("sandbox", name);
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             return sandboxes.create(name);
         }
     }
@@ -200,14 +294,14 @@ public final class NetworkController implements AutoCloseable {
     /** A sandbox for a namespace someone else made (a runtime's, or the host's for host mode). */
     public Sandbox adoptSandbox(String name, Path namespacePath) {
         validateName("sandbox", name);
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             return sandboxes.adopt(name, namespacePath);
         }
     }
 
     /** Container mode: one more container shares {@code ref}'s sandbox. */
     public Sandbox shareSandbox(String ref) {
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             return sandboxes.share(sandbox(ref));
         }
     }
@@ -225,7 +319,7 @@ public final class NetworkController implements AutoCloseable {
      * if netmgr made the namespace, the namespace.
      */
     public void deleteSandbox(String ref) {
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             Sandbox sandbox = sandbox(ref);
             if (sandbox.users() > 1) {
                 sandboxes.release(sandbox);
@@ -245,8 +339,9 @@ public final class NetworkController implements AutoCloseable {
     /** A new endpoint on {@code networkRef} with its addresses reserved; not yet in a sandbox. */
     public Endpoint createEndpoint(String networkRef, EndpointConfig config) {
         validateName("endpoint", config.name());
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             Network network = network(networkRef);
+            firewall.checkCanPublish(network, config.ports());
             if (state.idByName(StateStore.endpointName(network.id(), config.name())).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
             }
@@ -256,7 +351,7 @@ public final class NetworkController implements AutoCloseable {
                 List<String> addresses = reserveAddresses(network, id, config, undo);
                 String mac = config.mac().map(Interfaces::checkMac).orElseGet(() -> Interfaces.macFor(addresses));
                 Endpoint endpoint = new Endpoint(id, config.name(), network.id(), addresses, mac, config.aliases(),
-                        config.interfaceName().orElse(null), null, null);
+                        config.interfaceName().orElse(null), null, null, config.ports());
                 boolean ok = state.txn().ifAbsent(StateStore.endpointName(network.id(), config.name()))
                         .put(StateStore.endpointName(network.id(), config.name()), StateStore.text(id))
                         .put(StateStore.attached(network.id()) + id, new byte[0])
@@ -297,7 +392,7 @@ public final class NetworkController implements AutoCloseable {
 
     /** Puts the endpoint's interface into the sandbox, with its addresses and routes. */
     public Endpoint join(String endpointId, String sandboxRef) {
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = endpoint(endpointId);
             if (endpoint.sandboxId() != null) {
                 throw NetmgrException.conflict("endpoint " + endpoint.name() + " is already joined to sandbox " + endpoint.sandboxId());
@@ -315,6 +410,8 @@ public final class NetworkController implements AutoCloseable {
                     interfaces.configure(inside, ifName, network, named);
                 }
                 Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
+                firewall.publish(joined);
+                undo.push(() -> firewall.unpublish(joined));
                 driver.programExternalConnectivity(host, network, joined);
                 undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
                 state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(joined), StateStore.encode(joined)).commit();
@@ -327,7 +424,7 @@ public final class NetworkController implements AutoCloseable {
 
     /** Takes the endpoint out of its sandbox; its addresses stay reserved. */
     public Endpoint leave(String endpointId) {
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = endpoint(endpointId);
             if (endpoint.sandboxId() == null) {
                 return endpoint;
@@ -337,6 +434,7 @@ public final class NetworkController implements AutoCloseable {
             NetNs ns = sandbox == null ? null : sandboxes.openIfAlive(sandbox);
             try {
                 NetworkDriver driver = drivers.get(network.driver());
+                firewall.unpublish(endpoint);
                 driver.revokeExternalConnectivity(host, network, endpoint);
                 driver.leave(host, network, endpoint, ns);
             } finally {
@@ -352,15 +450,14 @@ public final class NetworkController implements AutoCloseable {
 
     /** Leaves if joined, releases the addresses and forgets the endpoint. */
     public void deleteEndpoint(String endpointId) {
-        synchronized (lock) {
+        try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = leave(endpointId);
             Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
             state.txn().delete(StateStore.keyOf(endpoint)).delete(StateStore.attached(network.id()) + endpoint.id())
                     .delete(StateStore.endpointName(network.id(), endpoint.name())).commit();
-            for (int i = 0; i < endpoint.addresses().size(); i++) {
-                NetworkPool pool = network.pools().get(i);
-                String cidr = endpoint.addresses().get(i);
-                ipam.releaseAddress(pool.poolId(), IpAddress.parse(cidr.substring(0, cidr.indexOf('/'))), endpoint.id());
+            List<IpAddress> ips = endpoint.ips();
+            for (int i = 0; i < ips.size(); i++) {
+                ipam.releaseAddress(network.pools().get(i).poolId(), ips.get(i), endpoint.id());
             }
         }
     }
@@ -393,8 +490,10 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /** Releases the controller's handles; the firewall, if any, belongs to whoever made it. */
     @Override
     public void close() {
+        lock.close();
         host.netlink().close();
     }
 }

@@ -1,8 +1,12 @@
 package io.netmgr.core.driver;
 
 import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.network.Network;
 import io.netmgr.netlink.ns.NetNs;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A network driver (after libnetwork's driverapi): makes what a network needs on the host,
@@ -26,8 +30,19 @@ public interface NetworkDriver {
     JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
 
     /**
-     * After a join: opens the endpoint to the outside (masquerade, published ports), as
-     * libnetwork's ProgramExternalConnectivity. The firewall (nat module) plugs in here.
+     * What the host firewall must do for {@code network} (masquerade, isolation, icc, published
+     * ports), or empty when this driver's networks need no host rules (host, none, macvlan). The
+     * controller derives the whole firewall state from these and the stored endpoints, so rules
+     * can always be rebuilt from the store after a crash.
+     */
+    default Optional<NetworkRules> firewallRules(Network network) {
+        return Optional.empty();
+    }
+
+    /**
+     * After a join: opens the endpoint to the outside beyond what {@link #firewallRules} states,
+     * as libnetwork's ProgramExternalConnectivity (the controller publishes the endpoint's ports
+     * itself, right before).
      */
     default void programExternalConnectivity(HostContext host, Network network, Endpoint endpoint) {
     }
@@ -44,15 +59,15 @@ public interface NetworkDriver {
      * a missing gateway address, detached ports of {@code joined} endpoints); returns what it
      * did, one line per repair, for the log.
      */
-    default java.util.List<String> repair(HostContext host, Network network, java.util.List<Endpoint> joined) {
-        return java.util.List.of();
+    default List<String> repair(HostContext host, Network network, List<Endpoint> joined) {
+        return List.of();
     }
 
     /**
      * The host links this driver makes, recognised by name, each with the ID prefix of the
      * network or endpoint it belongs to: the reconciler removes those nobody owns any more.
      */
-    default java.util.Map<String, String> madeLinks(HostContext host) {
-        return java.util.Map.of();
+    default Map<String, String> madeLinks(HostContext host) {
+        return Map.of();
     }
 }

@@ -35,6 +35,14 @@ public interface Firewall extends AutoCloseable {
         apply(current().withoutPortsOf(owner));
     }
 
+    /**
+     * Makes the kernel hold exactly {@code state}, in one transaction, replacing whatever of
+     * netmgr's rules is there (left by an earlier process, another process sharing the store, or a
+     * crash), and makes it the current state. Unlike {@link #apply} it does not refuse host ports
+     * that processes have bound: these mappings are netmgr's already, and a bound socket is shadowed.
+     */
+    void takeOver(FirewallState state);
+
     /** The state last applied ({@link FirewallState#EMPTY} at first). */
     FirewallState current();
 

@@ -1,5 +1,6 @@
 package io.netmgr.core.firewall;
 
+import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpFamily;
 import java.util.Objects;
@@ -25,11 +26,7 @@ public record PortMapping(String networkId, String owner, Protocol protocol, Opt
         Objects.requireNonNull(containerPorts, "containerPorts");
         // 0.0.0.0 and :: say "every address", as in Docker's -p 0.0.0.0:80:80: one spelling only
         hostIp = hostIp.filter(ip -> !isUnspecified(ip));
-        if (hostPorts.size() != containerPorts.size()) {
-            throw FirewallException.invalid("host ports " + hostPorts + " (" + hostPorts.size() + ") and container ports "
-                    + containerPorts + " (" + containerPorts.size() + ") differ in size; a range maps port for port,"
-                    + " so give ranges of one size");
-        }
+        requireSameSize(hostPorts, containerPorts);
         if (hostIp.isPresent() && hostIp.get().family() != containerIp.family()) {
             throw FirewallException.invalid("host address " + hostIp.get() + " and container address " + containerIp
                     + " are of different families; publish IPv4 to IPv4 and IPv6 to IPv6");
@@ -52,43 +49,21 @@ public record PortMapping(String networkId, String owner, Protocol protocol, Opt
     }
 
     /**
-     * Parses Docker's publish syntax {@code [hostIp:]hostPorts:containerPorts[/protocol]}, e.g.
-     * {@code 127.0.0.1:8080:80/tcp}, {@code 8000-8010:9000-9010/udp}, {@code [fd00::1]:80:80}.
+     * Parses Docker's publish syntax {@code [hostIp:]hostPorts:containerPorts[/protocol]} (see
+     * {@link PortBinding#parse}) for one container address.
      */
     public static PortMapping parse(String spec, String networkId, String owner, IpAddress containerIp) {
-        if (spec == null || spec.isBlank()) {
-            throw FirewallException.invalid("publish spec is empty; write [host-ip:]host-port:container-port[/protocol]");
+        PortBinding b = PortBinding.parse(spec);
+        return new PortMapping(networkId, owner, b.protocol(), b.hostIp(), b.hostPorts(), containerIp, b.containerPorts());
+    }
+
+    /** Refuses ranges of different sizes: a range maps port for port. */
+    public static void requireSameSize(PortRange hostPorts, PortRange containerPorts) {
+        if (hostPorts.size() != containerPorts.size()) {
+            throw FirewallException.invalid("host ports " + hostPorts + " (" + hostPorts.size() + ") and container ports "
+                    + containerPorts + " (" + containerPorts.size() + ") differ in size; a range maps port for port,"
+                    + " so give ranges of one size");
         }
-        String s = spec.trim();
-        Protocol protocol = Protocol.TCP;
-        int slash = s.lastIndexOf('/');
-        if (slash >= 0) {
-            protocol = Protocol.parse(s.substring(slash + 1));
-            s = s.substring(0, slash);
-        }
-        int lastColon = s.lastIndexOf(':');
-        if (lastColon < 0) {
-            throw FirewallException.invalid("publish spec \"" + spec + "\" has no host port; write"
-                    + " [host-ip:]host-port:container-port[/protocol]");
-        }
-        PortRange containerPorts = PortRange.parse(s.substring(lastColon + 1), "container port");
-        String hostPart = s.substring(0, lastColon);
-        Optional<IpAddress> hostIp = Optional.empty();
-        int ipEnd = hostPart.lastIndexOf(':');
-        if (ipEnd >= 0) {
-            String ip = hostPart.substring(0, ipEnd);
-            if (ip.startsWith("[") && ip.endsWith("]")) {
-                ip = ip.substring(1, ip.length() - 1);
-            }
-            try {
-                hostIp = Optional.of(IpAddress.parse(ip, "host address"));
-            } catch (IllegalArgumentException e) {
-                throw FirewallException.invalid(e.getMessage());
-            }
-            hostPart = hostPart.substring(ipEnd + 1);
-        }
-        PortRange hostPorts = PortRange.parse(hostPart, "host port");
-        return new PortMapping(networkId, owner, protocol, hostIp, hostPorts, containerIp, containerPorts);
     }
 
     public IpFamily family() {

@@ -1,0 +1,124 @@
+package io.netmgr.engine;
+
+import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.firewall.Firewall;
+import io.netmgr.core.store.LmdbStore;
+import io.netmgr.ipam.DefaultIpam;
+import io.netmgr.ipam.DefaultPools;
+import io.netmgr.nat.Firewalls;
+import io.netmgr.nat.RuleGuard;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.ns.NetNs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * netmgr assembled for one host: the embedded store, default IPAM, the drivers on the class
+ * path, the firewall and its rule guard, around one {@link NetworkController}. netmgrd, the CNI
+ * plugin and the CLI open one each; several processes may share a state directory, taking turns
+ * through its lock file. {@link #close} releases everything in reverse order and leaves the
+ * networks, containers and rules in place.
+ */
+public final class Engine implements AutoCloseable {
+    private final EngineConfig config;
+    private final LmdbStore store;
+    private final NetworkController controller;
+    private final Optional<Firewall> firewall;
+    private final Optional<RuleGuard> guard;
+    private final Deque<AutoCloseable> opened;
+
+    private Engine(EngineConfig config, LmdbStore store, NetworkController controller, Optional<Firewall> firewall,
+                   Optional<RuleGuard> guard, Deque<AutoCloseable> opened) {
+        this.config = config;
+        this.store = store;
+        this.controller = controller;
+        this.firewall = firewall;
+        this.guard = guard;
+        this.opened = opened;
+    }
+
+    /** Opens the store and starts the controller (reconciling, if configured) and the rule guard. */
+    public static Engine open(EngineConfig config) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>(); // closed in reverse on failure
+        try {
+            Files.createDirectories(config.stateDir());
+            LmdbStore store = push(opened, LmdbStore.open(config.stateDir().resolve("store")));
+            NetNs host = config.hostNamespace().orElseGet(NetNs::process);
+            NetlinkHandle routes = push(opened, NetlinkHandle.open(host));
+            Optional<Firewall> firewall = config.firewall().equals("none") ? Optional.empty()
+                    : Optional.of(push(opened, Firewalls.open(Firewalls.Backend.parse(config.firewall()), host)));
+            NetworkController.Builder builder = NetworkController.builder(host, store,
+                            new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost()),
+                            DriverRegistry.fromClassPath())
+                    .sandboxRunDir(config.sandboxRunDir())
+                    .lockFile(config.lockFile())
+                    .reconcileAtStart(config.reconcileAtStart());
+            firewall.ifPresent(builder::firewall);
+            NetworkController controller = push(opened, builder.build());
+            Optional<RuleGuard> guard = firewall.filter(f -> config.ruleGuard())
+                    .map(f -> push(opened, RuleGuard.start(f, RuleGuard.DEFAULT_INTERVAL, controller::withFirewallInSync)));
+            return new Engine(config, store, controller, firewall, guard, opened);
+        } catch (IOException e) {
+            closeAll(opened, null);
+            throw new UncheckedIOException("cannot create state directory " + config.stateDir(), e);
+        } catch (RuntimeException | Error e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    public NetworkController controller() {
+        return controller;
+    }
+
+    public LmdbStore store() {
+        return store;
+    }
+
+    public Optional<Firewall> firewall() {
+        return firewall;
+    }
+
+    /** How many times the rule guard found rules missing and put them back. */
+    public long ruleRestorations() {
+        return guard.map(RuleGuard::restorations).orElse(0L);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        closeAll(opened, null);
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened, Throwable failure) {
+        RuntimeException first = null;
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else if (first == null) {
+                    first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
