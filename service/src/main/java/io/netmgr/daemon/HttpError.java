@@ -2,6 +2,7 @@ package io.netmgr.daemon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.ipam.IpamException;
 import io.vertx.ext.web.handler.HttpException;
 
@@ -22,6 +23,13 @@ public record HttpError(int status, String message) {
         }
         if (failure instanceof IpamException e) {
             return new HttpError(status(e.reason()), e.getMessage());
+        }
+        if (failure instanceof FirewallException e) {
+            return new HttpError(switch (e.reason()) {
+                case PORT_ALREADY_PUBLISHED -> 409;
+                case BACKEND_FAILED -> 500;
+                default -> 400;
+            }, e.getMessage());
         }
         if (failure instanceof JsonProcessingException e) {
             return new HttpError(400, JsonBodies.describe(e));

@@ -27,6 +27,10 @@ public final class Netmgrd implements Callable<Integer> {
     @Option(names = "--config", description = "Config file (default: /etc/netmgr/netmgrd.json, optional).")
     Path configFile;
 
+    @Option(names = "--firewall", description = "Firewall backend: nftables (default), iptables or none.",
+            defaultValue = "nftables")
+    String firewall;
+
     // For tests: a namespace (name under /run/netns, or a path) plays the host, so the machine's
     // own links are never touched.
     @Option(names = "--host-netns", hidden = true)
@@ -38,6 +42,8 @@ public final class Netmgrd implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // the firewall module logs through java.util.logging: same one-line shape
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL%1$tz %4$s %3$s - %5$s%6$s%n");
         int exit = new CommandLine(new Netmgrd()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("netmgrd: " + e.getMessage());
             if (System.getenv("NETMGR_DEBUG") != null) {
@@ -61,7 +67,7 @@ public final class Netmgrd implements Callable<Integer> {
         CompletableFuture<DaemonEngine> opening = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
             try {
-                opening.complete(DaemonEngine.open(config.stateDir(), host));
+                opening.complete(DaemonEngine.open(config.stateDir(), host, firewall));
             } catch (Throwable e) {
                 opening.completeExceptionally(e);
             }

@@ -171,8 +171,7 @@ public final class DockerRoutes {
                 config = config.withMac(settings.macAddress());
             }
             if (settings.aliases() != null && !settings.aliases().isEmpty()) {
-                config = new EndpointConfig(config.name(), config.ipv4(), config.ipv6(), config.mac(), settings.aliases(),
-                        config.interfaceName());
+                config = config.withAliases(settings.aliases());
             }
         }
         return ops.createEndpoint(ctx.pathParam("ref"), config, Optional.of(sandbox.id()));

@@ -6,6 +6,7 @@ import static io.netmgr.daemon.JsonBodies.read;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
@@ -145,9 +146,6 @@ public final class V1Routes {
 
     private Endpoint createEndpoint(RoutingContext ctx) throws IOException {
         var body = read(STRICT, ctx.body().asString(), V1Bodies.CreateEndpoint.class);
-        if (body.ports() != null && !body.ports().isEmpty()) {
-            throw new IllegalArgumentException("ports: publishing ports is not supported by this netmgrd yet");
-        }
         EndpointConfig config = EndpointConfig.named(required("name", body.name()));
         if (body.ipv4() != null) {
             config = config.withIpv4(body.ipv4());
@@ -162,8 +160,10 @@ public final class V1Routes {
             config = config.withInterfaceName(body.interfaceName());
         }
         if (body.aliases() != null && !body.aliases().isEmpty()) {
-            config = new EndpointConfig(config.name(), config.ipv4(), config.ipv6(), config.mac(), body.aliases(),
-                    config.interfaceName());
+            config = config.withAliases(body.aliases());
+        }
+        if (body.ports() != null && !body.ports().isEmpty()) {
+            config = config.withPorts(PortBinding.parseAll(body.ports()));
         }
         return ops.createEndpoint(required("network", body.network()), config, Optional.ofNullable(body.sandbox()));
     }
