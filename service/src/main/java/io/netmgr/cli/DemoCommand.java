@@ -1,10 +1,8 @@
 package io.netmgr.cli;
 
 import io.netmgr.core.Ids;
-import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
-import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.ipam.IpPrefix;
@@ -12,10 +10,9 @@ import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
-import io.netmgr.core.store.LmdbStore;
 import io.netmgr.drivers.bridge.BridgeDriver;
-import io.netmgr.ipam.DefaultIpam;
-import io.netmgr.ipam.DefaultPools;
+import io.netmgr.engine.Engine;
+import io.netmgr.engine.EngineConfig;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.ns.NetNs;
@@ -45,9 +42,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Create a bridge network and two sandboxes with netmgr's controller on the embedded store, "
-                + "in a namespace playing the host; send TCP between them; remove everything. Needs root.")
+                + "in a namespace playing the host; publish a port; send TCP between them and through the published "
+                + "port; remove everything. Needs root.")
 final class DemoCommand implements Callable<Integer> {
-    private static final int PORT = 8080;
+    private static final int PORT = 80;
+    private static final int PUBLISHED = 8080;
 
     @Option(names = "--subnet", description = "Subnet of the demo network (default: ${DEFAULT-VALUE}).",
             defaultValue = "10.200.0.0/24")
@@ -65,15 +64,18 @@ final class DemoCommand implements Callable<Integer> {
         String hostName = "nm-demo-host-" + Long.toHexString(ProcessHandle.current().pid());
         Path stateDir = Files.createTempDirectory("netmgr-demo-");
         NetNs host = NetNs.create(hostName);
-        try (LmdbStore store = LmdbStore.open(stateDir); NetlinkHandle hostLinks = NetlinkHandle.open(host);
-             NetworkController controller = new NetworkController(host, store,
-                     new DefaultIpam(store, new HostRoutes(hostLinks), DefaultPools.forThisHost()),
-                     DriverRegistry.fromClassPath(), NetNs.DEFAULT_RUN_DIR)) {
+        try (NetlinkHandle h = NetlinkHandle.open(host)) {
+            h.links().setUp("lo"); // a host has its loopback up: ports published on 127.0.0.1 answer there
+        }
+        try (Engine engine = Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host))) {
+            NetworkController controller = engine.controller();
             out.printf("host namespace   %s (plays the host: this machine's interfaces are not touched)%n", host.path());
             out.printf("store            embedded LMDB in %s%n", stateDir);
-            run(controller, prefix);
+            out.printf("firewall         %s, table inet netmgr in the host namespace%n",
+                    engine.firewall().map(f -> f.backend()).orElse("none"));
+            run(controller, host, prefix);
             out.printf("store            %d networks (bridge, host, none predefined), revision %d%n",
-                    controller.networks(NetworkFilter.ALL).size(), store.revision());
+                    controller.networks(NetworkFilter.ALL).size(), engine.store().revision());
             out.println("removing         endpoints, sandboxes, network");
             for (Sandbox s : controller.sandboxes()) {
                 controller.deleteSandbox(s.id());
@@ -91,53 +93,57 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void run(NetworkController controller, IpPrefix prefix) {
+    private void run(NetworkController controller, NetNs host, IpPrefix prefix) {
         Network net = controller.createNetwork(NetworkConfig.of("demo", "bridge").withIpam(IpamConfig.of(prefix)));
+        String gateway = net.pools().get(0).gateway();
         out.printf("network demo     id %s, bridge %s, subnet %s, gateway %s%n", Ids.shortId(net.id()),
-                BridgeDriver.bridgeName(net), net.pools().get(0).subnet(), net.pools().get(0).gateway());
-        Endpoint web = attach(controller, "web");
+                BridgeDriver.bridgeName(net), net.pools().get(0).subnet(), gateway);
+        Endpoint web = attach(controller, "web", PUBLISHED + ":" + PORT);
         Endpoint client = attach(controller, "client");
         try (NetNs webNs = NetNs.openPath(controller.sandbox("web").path());
-             NetNs clientNs = NetNs.openPath(controller.sandbox("client").path())) {
-            exchange(clientNs, webNs, address(web), address(client));
-        }
-    }
-
-    private Endpoint attach(NetworkController controller, String name) {
-        Sandbox sandbox = controller.createSandbox(name);
-        Endpoint e = controller.createEndpoint("demo", EndpointConfig.named(name));
-        e = controller.join(e.id(), sandbox.id());
-        out.printf("sandbox %-8s %s %s mac %s (host side %s)%n", name, e.interfaceName(), e.addresses().get(0), e.mac(),
-                e.hostInterface());
-        return e;
-    }
-
-    private void exchange(NetNs client, NetNs server, InetAddress serverIp, InetAddress clientIp) {
-        String message = "hello from " + IpNet.format(clientIp);
-        // Each socket is made (and the client connected) on its namespace's own thread.
-        try (ServerSocket listener = server.call(() -> new ServerSocket(PORT, 1, serverIp))) {
-            Thread echo = new Thread(() -> echoOnce(listener), "demo-echo");
+             NetNs clientNs = NetNs.openPath(controller.sandbox("client").path());
+             ServerSocket listener = webNs.call(() -> new ServerSocket(PORT, 50, address(web)))) {
+            Thread echo = new Thread(() -> echo(listener), "demo-echo");
+            echo.setDaemon(true);
             echo.start();
-            long t0 = System.nanoTime();
-            String reply = client.call(() -> send(serverIp, message));
-            long micros = (System.nanoTime() - t0) / 1000;
-            if (!reply.equals(message)) {
-                throw new IllegalStateException("echo returned '" + reply + "', expected '" + message + "'");
-            }
-            out.printf("TCP client -> web %s:%d  \"%s\" echoed back in %.1f ms%n", IpNet.format(serverIp), PORT, reply,
-                    micros / 1000.0);
+            exchange("client -> web", clientNs, address(web), PORT, address(client));
+            exchange("host -> 127.0.0.1 (published)", host, InetAddress.getLoopbackAddress(), PUBLISHED, null);
+            exchange("client -> gateway (published)", clientNs, IpNet.parseAddress(gateway), PUBLISHED, address(client));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Endpoint attach(NetworkController controller, String name, String... ports) {
+        Sandbox sandbox = controller.createSandbox(name);
+        Endpoint e = controller.createEndpoint("demo", EndpointConfig.named(name).withPorts(ports));
+        e = controller.join(e.id(), sandbox.id());
+        out.printf("sandbox %-8s %s %s mac %s (host side %s)%s%n", name, e.interfaceName(), e.addresses().get(0), e.mac(),
+                e.hostInterface(), e.ports().isEmpty() ? "" : ", publishes " + e.ports());
+        return e;
+    }
+
+    /** Sends a line from {@code client} (a namespace) to {@code ip:port} and checks it comes back. */
+    private void exchange(String what, NetNs client, InetAddress ip, int port, InetAddress from) {
+        String message = "hello from " + (from == null ? "the host" : IpNet.format(from));
+        long t0 = System.nanoTime();
+        // the client socket is made and connected on its namespace's own thread
+        String reply = client.call(() -> send(ip, port, message));
+        long micros = (System.nanoTime() - t0) / 1000;
+        if (!reply.equals(message)) {
+            throw new IllegalStateException(what + ": echo returned '" + reply + "', expected '" + message + "'");
+        }
+        out.printf("TCP %-30s %s:%d  \"%s\" echoed back in %.1f ms%n", what, IpNet.format(ip), port, reply,
+                micros / 1000.0);
     }
 
     private static InetAddress address(Endpoint e) {
         return IpNet.parse(e.addresses().get(0)).address();
     }
 
-    private static String send(InetAddress ip, String message) throws IOException {
+    private static String send(InetAddress ip, int port, String message) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(ip, PORT), 3000);
+            s.connect(new InetSocketAddress(ip, port), 3000);
             s.setSoTimeout(3000);
             s.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
             s.shutdownOutput();
@@ -145,11 +151,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void echoOnce(ServerSocket listener) {
-        try (Socket s = listener.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
-            in.transferTo(o);
-        } catch (IOException e) {
-            // the client reports the failure
+    private static void echo(ServerSocket listener) {
+        while (!listener.isClosed()) {
+            try (Socket s = listener.accept(); InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                in.transferTo(o);
+            } catch (IOException e) {
+                // closed, or a client failed: that client reports it
+            }
         }
     }
 

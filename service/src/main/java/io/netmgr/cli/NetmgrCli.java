@@ -18,6 +18,10 @@ public final class NetmgrCli implements Runnable {
     String host;
 
     public static void main(String[] args) {
+        // log records (a sysctl switched on, rules restored) as one line each, not java.util.logging's two
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         System.exit(run(args));
     }
 
