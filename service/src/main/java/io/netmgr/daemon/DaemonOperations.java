@@ -114,6 +114,10 @@ public final class DaemonOperations {
         return s;
     }
 
+    /**
+     * Removes the sandbox and, as dockerd does when a container goes, the endpoints joined to it
+     * (the controller leaves them; their addresses are released here).
+     */
     public Sandbox deleteSandbox(String ref) {
         Sandbox s = controller.sandbox(ref);
         List<Endpoint> joined = controller.endpoints().stream().filter(e -> s.id().equals(e.sandboxId())).toList();
@@ -121,8 +125,11 @@ public final class DaemonOperations {
             controller.deleteSandbox(s.id());
             return s;
         });
-        for (Endpoint e : joined) {
-            events.publish(endpointEvent("left", e.left(), s));
+        if (s.users() <= 1) { // the last user of a shared sandbox takes its endpoints along
+            for (Endpoint e : joined) {
+                events.publish(endpointEvent("left", e.left(), s));
+                deleteEndpoint(e.id());
+            }
         }
         events.publish(Event.of("sandbox", "removed", s.id(), s.name(), Map.of()));
         return s;

@@ -112,8 +112,11 @@ public final class DaemonServer implements AutoCloseable {
         return router;
     }
 
-    /** Makes the socket's directory; removes a socket file nobody answers on (a daemon that died). */
-    private static void prepareSocketPath(Path socket) {
+    /**
+     * Makes the socket's directory; removes a socket file nobody answers on (a daemon that died);
+     * refuses when a daemon answers there. netmgrd calls it first, before touching any state.
+     */
+    public static void prepareSocketPath(Path socket) {
         try {
             Path dir = socket.toAbsolutePath().getParent();
             Files.createDirectories(dir);

@@ -60,6 +60,7 @@ public final class Netmgrd implements Callable<Integer> {
         DaemonConfig config = DaemonConfig.load(configFile == null ? DaemonConfig.DEFAULT_FILE : configFile, configFile != null,
                 Optional.ofNullable(socket), Optional.ofNullable(stateDir));
         var log = org.slf4j.LoggerFactory.getLogger(Netmgrd.class);
+        DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
         NetNs host = hostNetns == null ? NetNs.process()
                 : hostNetns.contains("/") ? NetNs.openPath(Path.of(hostNetns)) : NetNs.open(hostNetns);
         // The controller (store, netlink, reconciliation) and Vert.x each take a few hundred ms to
