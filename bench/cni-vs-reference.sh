@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# cni-vs-reference.sh - ADD/DEL latency of netmgr-cni next to the reference CNI plugins, in one
+# run on this host, through the shared harness (shared/bench/cni-bench.sh, one runtime worker):
+#   1. reference bridge + portmap   (shared/bench/bridge.conflist)
+#   2. reference bridge only        (shared/bench/bridge-only.conflist)
+#   3. netmgr, in-process           (the same shape with "type": "netmgr", portMappings included)
+# usage: bench/cni-vs-reference.sh [N]   (default 200; root; build first: mvn -o -q -pl cni-plugin,dist -am package -DskipTests)
+# Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir; its
+# bridge, nft table and predefined bridge netmgr0 are removed at the end.
+set -euo pipefail
+N=${1:-200}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+SHARED=${SHARED_BENCH:-$ROOT/../../shared/bench}
+[ -x "$SHARED/cni-bench.sh" ] || SHARED=/work/shared/bench
+PLUGIN=$ROOT/dist/target/netmgr/bin/netmgr-cni
+[ -x "$PLUGIN" ] || { echo "build first: $PLUGIN missing" >&2; exit 2; }
+[ -x /usr/lib/cni/bridge ] || { echo "install containernetworking-plugins (reference plugins)" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/cni-vs-ref.XXXXXX)
+had_netmgr0=0; ip link show netmgr0 >/dev/null 2>&1 && had_netmgr0=1
+cleanup() {
+  rm -rf "$WORK"
+  if [ $had_netmgr0 = 0 ] && ip link show netmgr0 >/dev/null 2>&1; then ip link del netmgr0; fi
+}
+trap cleanup EXIT
+mkdir -p "$WORK/bin" "$WORK/state"
+ln -s "$PLUGIN" "$WORK/bin/netmgr"
+cat >"$WORK/netmgr.conflist" <<CONF
+{
+  "cniVersion": "1.0.0",
+  "name": "cnibench-netmgr",
+  "plugins": [
+    {
+      "type": "netmgr",
+      "bridge": "cbr-bench2",
+      "isGateway": true,
+      "ipMasq": true,
+      "hairpinMode": true,
+      "stateDir": "$WORK/state",
+      "daemonSocket": "",
+      "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.224.0.0/16", "gateway": "10.224.0.1" }]],
+                "routes": [{ "dst": "0.0.0.0/0" }] },
+      "capabilities": { "portMappings": true }
+    }
+  ]
+}
+CONF
+
+run() { # label conflist plugin-dir [extra env]
+  local label=$1 conf=$2 dir=$3
+  echo "== $label" >&2
+  "$SHARED/cni-bench.sh" -n "$N" -d "$dir" -l "$label" "$conf" | tee "$WORK/$label.txt" >&2
+}
+run reference-bridge-portmap "$SHARED/bridge.conflist" /usr/lib/cni
+run reference-bridge-only "$SHARED/bridge-only.conflist" /usr/lib/cni
+CLEAN_NFT_TABLES="inet netmgr" run netmgr-inprocess "$WORK/netmgr.conflist" "$WORK/bin:/usr/lib/cni"
+
+echo
+printf '%-28s %10s %10s %10s %10s\n' label add_p50_ms add_p90_ms del_p50_ms del_p90_ms
+for label in reference-bridge-portmap reference-bridge-only netmgr-inprocess; do
+  f=$WORK/$label.txt
+  get() { grep "^$1 " "$f" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
+  printf '%-28s %10s %10s %10s %10s\n' "$label" "$(get ADD p50_ms)" "$(get ADD p90_ms)" "$(get DEL p50_ms)" "$(get DEL p90_ms)"
+done

@@ -1,0 +1,57 @@
+package io.netmgr.cni;
+
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.ns.NetNs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * ADD: the network (made on first use), the container's sandbox (its netns adopted), an
+ * endpoint with the requested addresses and MAC, joined; the result describes it all. A failure
+ * part-way removes what this ADD made.
+ */
+final class AddCommand {
+    private AddCommand() {
+    }
+
+    static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns) {
+        if (!Files.exists(netns)) {
+            throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
+        }
+        Network network = NetworkDefinition.ensure(c, conf);
+        if (Attachments.endpoint(c, network, a).isPresent()) {
+            throw new CniError(CniError.CONFLICT, "container " + a.containerId() + " already has " + a.ifName()
+                    + " on network " + conf.name(), "DEL the attachment before adding it again");
+        }
+        Sandbox sandbox = Attachments.sandboxFor(c, a, netns);
+        Endpoint endpoint = null;
+        try {
+            endpoint = c.createEndpoint(network.id(), endpointConfig(conf, a));
+            Endpoint joined = c.join(endpoint.id(), sandbox.id());
+            try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
+                ContainerRoutes.apply(inside, joined.interfaceName(), network, conf.routes());
+            }
+            return AttachmentResult.of(c, network, joined, netns.toString(), conf.routes(), conf.resultDns());
+        } catch (RuntimeException e) {
+            Attachments.removeQuietly(c, endpoint, e);
+            Attachments.forgetSandboxIfUnused(c, sandbox.name());
+            throw e;
+        }
+    }
+
+    private static EndpointConfig endpointConfig(NetConf conf, Attachment a) {
+        EndpointConfig config = EndpointConfig.named(a.endpointName()).withInterfaceName(a.ifName())
+                .withPorts(PortPublishing.bindings(conf));
+        for (String ip : conf.runtimeConfig().ips()) {
+            config = ip.contains(":") ? config.withIpv6(ip) : config.withIpv4(ip);
+        }
+        Optional<String> mac = conf.runtimeConfig().mac();
+        return mac.isPresent() ? config.withMac(mac.get()) : config;
+    }
+}

@@ -1,0 +1,35 @@
+package io.netmgr.cni;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The netmgr-cni process. Kept to JDK classes on the path to the daemon: when netmgrd listens,
+ * the request is handed over and nothing else (JNR, LMDB, the controller) is ever loaded;
+ * otherwise the same {@link CniHandler} runs in this process.
+ */
+public final class CniMain {
+    private CniMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String stdin = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        CniRequest request = CniRequest.fromEnvironment(System.getenv(), stdin);
+        CniResponse response = DaemonClient.forward(request).orElseGet(() -> InProcess.handle(request));
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        out.print(response.stdout());
+        out.flush();
+        System.exit(response.exitCode());
+    }
+
+    /** In its own class so that the classes behind it load only when the daemon is not used. */
+    static final class InProcess {
+        private InProcess() {
+        }
+
+        static CniResponse handle(CniRequest request) {
+            return new CniHandler(NetmgrAccess.perCall()).handle(request);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.netmgr.cni;
+
+import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpPrefix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The network configuration a runtime gives netmgr-cni on stdin, checked: everything a command
+ * needs, or a {@link CniError} naming the field before anything is changed.
+ *
+ * <p>Addressing comes from {@code subnet}/{@code gateway}, a top-level {@code ranges}, or an
+ * {@code ipam} section shaped like host-local's ({@code subnet}, {@code ranges}, {@code routes});
+ * {@code runtimeConfig.ipRanges} replaces the ranges when the runtime sends them.
+ */
+public record NetConf(String cniVersion, String name, String driver, Optional<String> bridge, Optional<String> master,
+                      Optional<String> macvlanMode, List<Range> ranges, List<RouteSpec> routes, boolean ipMasq, int mtu,
+                      boolean hairpinMode, Optional<Map<String, Object>> dns, Optional<String> stateDir,
+                      Optional<String> daemonSocket, Optional<String> firewall, RuntimeConfig runtimeConfig, Optional<CniResult> prevResult,
+                      Optional<List<AttachmentId>> validAttachments) {
+
+    public static final Set<String> DRIVERS = Set.of("bridge", "macvlan");
+
+    /** One subnet to hand addresses out of; without a gateway, its first address is the gateway. */
+    public record Range(IpPrefix subnet, Optional<IpAddress> gateway) {
+    }
+
+    /** An extra route for the container; without {@code gw}, via the network's gateway. */
+    public record RouteSpec(IpPrefix dst, Optional<IpAddress> gw) {
+        boolean isDefault() {
+            return dst.length() == 0;
+        }
+    }
+
+    /** {@code cni.dev/valid-attachments} entry of a GC. */
+    public record AttachmentId(String containerId, String ifName) {
+    }
+
+    /** What the runtime passes through {@code runtimeConfig} for the capabilities netmgr has. */
+    public record RuntimeConfig(List<PortMapping> portMappings, List<String> ips, Optional<String> mac,
+                                Optional<Map<String, Object>> dns) {
+        static final RuntimeConfig NONE = new RuntimeConfig(List.of(), List.of(), Optional.empty(), Optional.empty());
+    }
+
+    /** A {@code portMappings} entry: {@code hostIP}:{@code hostPort} to {@code containerPort}. */
+    public record PortMapping(int hostPort, int containerPort, String protocol, Optional<String> hostIp) {
+    }
+
+    /** Reads and checks {@code stdin}; throws {@link CniError} (codes 1, 2, 6 or 7). */
+    public static NetConf parse(String stdin) {
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(stdin);
+        } catch (IllegalArgumentException e) {
+            throw new CniError(CniError.DECODING_FAILURE, "network configuration is not valid JSON: " + e.getMessage());
+        }
+        ConfObject c = ConfObject.root(json);
+        String version = c.requiredString("cniVersion");
+        if (!CniVersion.isSupported(version)) {
+            throw new CniError(CniError.INCOMPATIBLE_VERSION, "cniVersion " + version + " is not supported; netmgr-cni supports "
+                    + String.join(", ", CniVersion.SUPPORTED));
+        }
+        String name = c.requiredString("name");
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
+            throw ConfObject.invalid("name \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+        String driver = c.string("driver").orElse("bridge");
+        if (!DRIVERS.contains(driver)) {
+            throw new CniError(CniError.UNSUPPORTED_FIELD, "driver \"" + driver + "\" is not supported; use bridge or macvlan");
+        }
+        Optional<String> master = c.string("master");
+        if (driver.equals("macvlan") && master.isEmpty()) {
+            throw ConfObject.invalid("driver macvlan needs \"master\": the host interface the macvlan children hang off");
+        }
+        if (c.bool("isGateway").filter(b -> !b).isPresent()) {
+            throw new CniError(CniError.UNSUPPORTED_FIELD, "isGateway false is not supported: a netmgr bridge always holds "
+                    + "the gateway address; drop the field or set it to true");
+        }
+        long mtu = c.number("mtu").orElse(0L);
+        if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
+            throw ConfObject.invalid("mtu " + mtu + " is out of range: give 68 to 65535");
+        }
+        Optional<ConfObject> ipam = c.object("ipam");
+        if (ipam.isPresent()) {
+            Optional<String> type = ipam.get().string("type");
+            if (type.isPresent() && !type.get().equals("host-local") && !type.get().equals("netmgr")) {
+                throw new CniError(CniError.UNSUPPORTED_FIELD, "ipam.type " + type.get() + " is not supported: netmgr assigns "
+                        + "addresses itself from a host-local-shaped ipam section (subnet, ranges, routes)");
+            }
+        }
+        RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
+        List<Range> ranges = ranges(c, ipam, runtime, c.object("runtimeConfig"));
+        List<RouteSpec> routes = new ArrayList<>();
+        List<Object> routeList = ipam.map(i -> i.array("routes")).orElse(List.of());
+        String routesPath = ipam.map(i -> i.field("routes")).orElse("ipam.routes");
+        for (int i = 0; i < routeList.size(); i++) {
+            ConfObject r = ConfObject.asObject(routesPath + "[" + i + "]", routeList.get(i));
+            routes.add(new RouteSpec(prefix(r, "dst"), r.string("gw").map(g -> address(r, "gw", g))));
+        }
+        Optional<CniResult> prev = c.has("prevResult") ? Optional.of(CniResult.parse("prevResult", json.get("prevResult")))
+                : Optional.empty();
+        return new NetConf(version, name, driver, c.string("bridge"), master, c.string("mode"), ranges, routes,
+                c.bool("ipMasq").orElse(false), (int) mtu, c.bool("hairpinMode").orElse(false),
+                c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), c.string("firewall"), runtime, prev,
+                validAttachments(c));
+    }
+
+    private static List<Range> ranges(ConfObject c, Optional<ConfObject> ipam, RuntimeConfig runtime, Optional<ConfObject> rc) {
+        // the most specific source wins: the runtime's ipRanges, then ipam, then top level
+        if (rc.isPresent() && rc.get().has("ipRanges")) {
+            return rangeSets(rc.get(), "ipRanges");
+        }
+        for (ConfObject o : ipam.isPresent() ? List.of(ipam.get(), c) : List.of(c)) {
+            if (o.has("ranges")) {
+                return rangeSets(o, "ranges");
+            }
+            if (o.has("subnet")) {
+                return List.of(new Range(prefix(o, "subnet"), o.string("gateway").map(g -> address(o, "gateway", g))));
+            }
+        }
+        return List.of(); // netmgr picks a free default pool
+    }
+
+    /** host-local's shape: an array of range sets, each an array of ranges; netmgr uses each set's first range. */
+    private static List<Range> rangeSets(ConfObject o, String key) {
+        List<Range> out = new ArrayList<>();
+        List<Object> sets = o.array(key);
+        for (int i = 0; i < sets.size(); i++) {
+            String setPath = o.field(key) + "[" + i + "]";
+            List<Object> set = ConfObject.asArray(setPath, sets.get(i));
+            if (set.isEmpty()) {
+                throw ConfObject.invalid(setPath + " is empty; give at least one {\"subnet\": ...}");
+            }
+            if (set.size() > 1) {
+                throw new CniError(CniError.UNSUPPORTED_FIELD, setPath + " has " + set.size() + " ranges; netmgr takes one "
+                        + "subnet per address family: put each subnet in its own range set");
+            }
+            ConfObject r = ConfObject.asObject(setPath + "[0]", set.get(0));
+            if (r.has("rangeStart") || r.has("rangeEnd")) {
+                throw new CniError(CniError.UNSUPPORTED_FIELD, r.field("rangeStart") + "/rangeEnd are not supported: netmgr "
+                        + "hands out the whole subnet; use a smaller subnet instead");
+            }
+            Range range = new Range(prefix(r, "subnet"), r.string("gateway").map(g -> address(r, "gateway", g)));
+            range.gateway().filter(g -> !range.subnet().contains(g)).ifPresent(g -> {
+                throw ConfObject.invalid(r.field("gateway") + " " + g + " is outside " + r.field("subnet") + " " + range.subnet());
+            });
+            if (out.stream().anyMatch(x -> x.subnet().family() == range.subnet().family())) {
+                throw new CniError(CniError.UNSUPPORTED_FIELD, setPath + ": netmgr takes one subnet per address family, and "
+                        + range.subnet() + " is the second of its family");
+            }
+            out.add(range);
+        }
+        return out;
+    }
+
+    private static RuntimeConfig runtimeConfig(ConfObject rc) {
+        List<PortMapping> ports = new ArrayList<>();
+        List<Object> list = rc.array("portMappings");
+        for (int i = 0; i < list.size(); i++) {
+            ConfObject p = ConfObject.asObject(rc.field("portMappings") + "[" + i + "]", list.get(i));
+            String protocol = p.string("protocol").orElse("tcp").toLowerCase(java.util.Locale.ROOT);
+            if (!protocol.equals("tcp") && !protocol.equals("udp") && !protocol.equals("sctp")) {
+                throw ConfObject.invalid(p.field("protocol") + " \"" + protocol + "\": use tcp, udp or sctp");
+            }
+            ports.add(new PortMapping(port(p, "hostPort"), port(p, "containerPort"), protocol,
+                    p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> address(p, "hostIP", h).toString())));
+        }
+        List<String> ips = new ArrayList<>();
+        List<Object> ipList = rc.array("ips");
+        for (int i = 0; i < ipList.size(); i++) {
+            if (!(ipList.get(i) instanceof String s)) {
+                throw ConfObject.invalid(rc.field("ips") + "[" + i + "] must be a string such as \"10.1.0.5/24\"");
+            }
+            String bare = s.contains("/") ? s.substring(0, s.indexOf('/')) : s;
+            ips.add(IpAddressText.parse(rc.field("ips") + "[" + i + "]", bare).toString());
+        }
+        return new RuntimeConfig(ports, ips, rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields));
+    }
+
+    private static Optional<List<AttachmentId>> validAttachments(ConfObject c) {
+        if (!c.has("cni.dev/valid-attachments")) {
+            return Optional.empty();
+        }
+        List<AttachmentId> ids = new ArrayList<>();
+        List<Object> list = c.array("cni.dev/valid-attachments");
+        for (int i = 0; i < list.size(); i++) {
+            ConfObject a = ConfObject.asObject("cni.dev/valid-attachments[" + i + "]", list.get(i));
+            ids.add(new AttachmentId(a.requiredString("containerID"), a.requiredString("ifname")));
+        }
+        return Optional.of(ids);
+    }
+
+    private static int port(ConfObject p, String key) {
+        long n = p.number(key).orElseThrow(() -> ConfObject.invalid(p.field(key) + " is missing"));
+        if (n < 1 || n > 65535) {
+            throw ConfObject.invalid(p.field(key) + " " + n + " is not a port (1-65535)");
+        }
+        return (int) n;
+    }
+
+    private static IpPrefix prefix(ConfObject o, String key) {
+        String text = o.requiredString(key);
+        try {
+            IpPrefix p = IpPrefix.parse(text, o.field(key));
+            if (!p.network().equals(IpPrefix.containing(p.network(), p.length()).network())) {
+                throw ConfObject.invalid(o.field(key) + " \"" + text + "\" has host bits set; write "
+                        + IpPrefix.containing(p.network(), p.length()));
+            }
+            return p;
+        } catch (IllegalArgumentException e) {
+            throw ConfObject.invalid(e.getMessage());
+        }
+    }
+
+    private static IpAddress address(ConfObject o, String key, String text) {
+        return IpAddressText.parse(o.field(key), text);
+    }
+
+    /** The state directory: {@code stateDir} of the configuration, else NETMGR_STATE_DIR, else /var/lib/netmgr. */
+    public java.nio.file.Path stateDir(CniRequest request) {
+        return java.nio.file.Path.of(stateDir.or(() -> request.get("NETMGR_STATE_DIR")).orElse("/var/lib/netmgr"));
+    }
+
+    /** DNS for the result: the runtime's, else the configuration's. */
+    public Map<String, Object> resultDns() {
+        return runtimeConfig.dns().or(() -> dns).orElse(Map.of());
+    }
+}

@@ -1,0 +1,69 @@
+package io.netmgr.cni;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The handler's checks before netmgr is reached: bad input never opens the store. */
+class CniHandlerTest {
+    private final AtomicInteger opened = new AtomicInteger();
+    private final CniHandler handler = new CniHandler(new NetmgrAccess() {
+        @Override
+        public <T> T call(NetConf conf, CniRequest request, java.util.function.Function<io.netmgr.core.controller.NetworkController, T> work) {
+            opened.incrementAndGet();
+            throw new AssertionError("netmgr must not be reached");
+        }
+    });
+
+    private CniResponse run(String command, String stdin, String... env) {
+        Map<String, String> vars = new java.util.HashMap<>(Map.of("CNI_COMMAND", command));
+        for (int i = 0; i < env.length; i += 2) {
+            vars.put(env[i], env[i + 1]);
+        }
+        return handler.handle(new CniRequest(vars, stdin));
+    }
+
+    @Test
+    void versionListsEverySupportedVersion() {
+        CniResponse r = run("VERSION", "{\"cniVersion\":\"0.4.0\"}");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).isEqualTo("{\"cniVersion\":\"0.4.0\",\"supportedVersions\":[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}");
+    }
+
+    @Test
+    void refusalsComeAsErrorObjectsInTheConfigurationsVersion() {
+        CniResponse bad = run("ADD", "{\"cniVersion\":\"0.3.1\",\"name\":\"n\",\"subnet\":\"10.0.0.0/99\"}",
+                "CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0", "CNI_NETNS", "/proc/self/ns/net");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.stdout()).startsWith("{\"cniVersion\":\"0.3.1\",\"code\":7,");
+        assertThat(run("FROB", "{}").stdout()).contains("\"code\":4").contains("FROB");
+        assertThat(run("ADD", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}", "CNI_IFNAME", "eth0").stdout())
+                .contains("\"code\":4").contains("CNI_CONTAINERID");
+        assertThat(run("GC", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}").stdout()).contains("\"code\":1").contains("1.1.0");
+        assertThat(run("CHECK", "{\"cniVersion\":\"0.3.1\",\"name\":\"n\"}", "CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0")
+                .stdout()).contains("\"code\":1");
+        assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void wireFormatRoundTrips() {
+        CniRequest r = new CniRequest(Map.of("CNI_COMMAND", "ADD", "CNI_ARGS", "a=b;c=\"d\""), "{\"x\":\"\\u00e9\\n\"}");
+        assertThat(CniWire.decodeRequest(CniWire.encodeRequest(r))).isEqualTo(r);
+        CniResponse resp = new CniResponse(1, "{\"code\":7}");
+        assertThat(CniWire.decodeResponse(CniWire.encodeResponse(resp))).isEqualTo(resp);
+    }
+
+    @Test
+    void httpAnswersWithLengthOrChunks() {
+        byte[] chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nhé\r\n3\r\nllo\r\n0\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // chunk sizes count bytes: "hé" is 3 of them in UTF-8
+        assertThat(DaemonClient.HttpAnswer.parse(chunked).orElseThrow().body()).isEqualTo("héllo");
+        byte[] plain = "HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\nno".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(DaemonClient.HttpAnswer.parse(plain).orElseThrow().status()).isEqualTo(404);
+        assertThat(DaemonClient.socketOf("{\"daemonSocket\":\"\"}")).isEmpty();
+        assertThat(DaemonClient.socketOf("{}").orElseThrow()).hasToString(DaemonClient.DEFAULT_SOCKET);
+    }
+}
