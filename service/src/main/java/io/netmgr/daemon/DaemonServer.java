@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of netmgrd: one Vert.x server on a unix socket serving netmgr's own API
- * ({@code /v1/...}), Docker's networks API (also under {@code /v1.NN/...}), {@code /metrics}
- * and {@code /health}. Handlers stay on the event loop only to parse and answer; every
+ * ({@code /v1/...}), Docker's networks API (also under {@code /v1.NN/...}), the CNI plugin's
+ * fast path ({@code POST /v1/cni}), {@code /metrics} and {@code /health}. Handlers stay on the event loop only to parse and answer; every
  * controller call goes to {@link Blocking}.
  */
 public final class DaemonServer implements AutoCloseable {
@@ -62,7 +62,8 @@ public final class DaemonServer implements AutoCloseable {
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
             Router router = router(vertx, blocking, ops, events, metrics, info,
-                    new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools));
+                    new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
+                    new CniRoute(engine, Path.of(info.stateDir()), blocking));
             HttpServer server = vertx.createHttpServer().requestHandler(router)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -77,7 +78,7 @@ public final class DaemonServer implements AutoCloseable {
     }
 
     static Router router(Vertx vertx, Blocking blocking, DaemonOperations ops, Events events, OperationMetrics metrics,
-                         DaemonInfo info, SystemDoctor doctor) {
+                         DaemonInfo info, SystemDoctor doctor, CniRoute cni) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
@@ -99,6 +100,7 @@ public final class DaemonServer implements AutoCloseable {
         router.get("/v1/events").handler(new EventStream(events)::handle);
         new V1Routes(ops, blocking, info, doctor).mount(router);
         new DockerRoutes(ops, blocking, info).mount(router);
+        cni.mount(router);
         router.route().failureHandler(ctx -> {
             HttpError error = HttpError.of(ctx.failure(), ctx.statusCode());
             if (error.status() >= 500) {
