@@ -1,13 +1,21 @@
 package io.netmgr.cli;
 
 import picocli.CommandLine;
+import io.netmgr.client.DaemonClient;
+import io.netmgr.client.DaemonException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The {@code netmgr} command line. */
 @Command(name = "netmgr", mixinStandardHelpOptions = true, versionProvider = NetmgrCli.Version.class,
         description = "netmgr: container networks for Linux.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {NetworkCommand.class, SandboxCommand.class, SystemCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class NetmgrCli implements Runnable {
+
+    @Option(names = {"-H", "--host"}, description = "Daemon socket, unix:///path (default: $NETMGR_HOST, else "
+            + DaemonClient.DEFAULT_HOST + ").")
+    String host;
 
     public static void main(String[] args) {
         // log records (a sysctl switched on, rules restored) as one line each, not java.util.logging's two
@@ -19,14 +27,21 @@ public final class NetmgrCli implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests and for main). */
     public static int run(String... args) {
-        return new CommandLine(new NetmgrCli()).setExecutionExceptionHandler(NetmgrCli::report).execute(args);
+        CommandLine cli = new CommandLine(new NetmgrCli()).setExecutionExceptionHandler(NetmgrCli::report);
+        // everything after the sandbox is the command to run, its options included (exec b sh -c '...')
+        cli.getSubcommands().get("sandbox").getSubcommands().get("exec").setStopAtPositional(true);
+        return cli.execute(args);
     }
 
     /**
      * Failures become one line naming the command and what went wrong, not a stack trace
-     * (set NETMGR_DEBUG=1 for that). Bad input exits 2, anything else 1.
+     * (set NETMGR_DEBUG=1 for that). Bad input exits 2, anything else (the daemon refused, or cannot be reached) 1.
      */
     private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof DaemonException) {
+            cmd.getErr().println("netmgr: " + e.getMessage()); // the daemon's own message says it all
+            return 1;
+        }
         cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
         if (System.getenv("NETMGR_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());

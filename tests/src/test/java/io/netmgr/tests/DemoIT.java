@@ -19,7 +19,8 @@ class DemoIT {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("subnet 10.201.7.0/24, gateway 10.201.7.1")
                 .contains("sandbox web      eth0 10.201.7.2/24 mac 02:42:0a:c9:07:02")
-                .contains("TCP client -> web 10.201.7.2:8080  \"hello from 10.201.7.3\" echoed back")
+                .contains("TCP client -> web                  10.201.7.2:80  \"hello from 10.201.7.3\" echoed back")
+                .contains("TCP host -> 127.0.0.1 (published)  127.0.0.1:8080  \"hello from the host\" echoed back")
                 .contains("store            embedded LMDB in /tmp/netmgr-demo-");
         try (Stream<Path> left = Files.list(Path.of("/run/netns"))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("nm-demo-"));

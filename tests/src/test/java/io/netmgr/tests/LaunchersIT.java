@@ -23,6 +23,13 @@ class LaunchersIT {
     }
 
     @Test
+    void netmgrdSharesTheLauncher() throws Exception {
+        var r = Distribution.run(Distribution.HOME.resolve("bin/netmgrd"), Map.of(), "--version");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("netmgrd ");
+    }
+
+    @Test
     void runsThroughASymlinkElsewhere(@TempDir Path dir) throws Exception {
         Path link = Files.createSymbolicLink(dir.resolve("netmgr"), NETMGR);
         Path linkToLink = Files.createSymbolicLink(dir.resolve("nm"), link);

@@ -1,0 +1,45 @@
+package io.netmgr.daemon;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where netmgrd listens and keeps its state. Read from {@code /etc/netmgr/netmgrd.json} when
+ * it exists ({@code {"socket": ..., "stateDir": ...}}); command-line flags win over the file.
+ */
+public record DaemonConfig(Path socket, Path stateDir) {
+    public static final Path DEFAULT_FILE = Path.of("/etc/netmgr/netmgrd.json");
+    public static final Path DEFAULT_SOCKET = Path.of("/run/netmgr/netmgr.sock");
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/netmgr");
+
+    /** The file's fields; absent ones stay null. Unknown fields are refused, so a typo is noticed. */
+    record FileConfig(String socket, String stateDir) {
+    }
+
+    /**
+     * The configuration from {@code file} (absent is fine when it is the default path) overridden
+     * by the flags given.
+     */
+    public static DaemonConfig load(Path file, boolean fileGivenByUser, Optional<Path> socket, Optional<Path> stateDir) {
+        FileConfig fromFile = new FileConfig(null, null);
+        try {
+            fromFile = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
+                    .readValue(Files.readString(file), FileConfig.class);
+        } catch (NoSuchFileException e) {
+            if (fileGivenByUser) {
+                throw new IllegalArgumentException("config file " + file + " does not exist");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("config file " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        FileConfig f = fromFile;
+        return new DaemonConfig(
+                socket.orElse(Optional.ofNullable(f.socket()).map(Path::of).orElse(DEFAULT_SOCKET)),
+                stateDir.orElse(Optional.ofNullable(f.stateDir()).map(Path::of).orElse(DEFAULT_STATE_DIR)));
+    }
+}

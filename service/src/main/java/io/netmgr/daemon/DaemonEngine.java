@@ -1,0 +1,65 @@
+package io.netmgr.daemon;
+
+import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.engine.Engine;
+import io.netmgr.engine.EngineConfig;
+import io.netmgr.ipam.DefaultPools;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.ns.NetNs;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The daemon's {@link Engine} (store under {@code <stateDir>/store}, IPAM, drivers, firewall,
+ * controller) bound to the host namespace given, plus what {@code system doctor} asks of that
+ * host.
+ */
+public final class DaemonEngine implements AutoCloseable {
+    private final Engine engine;
+    private final NetNs host;
+
+    private DaemonEngine(Engine engine, NetNs host) {
+        this.engine = engine;
+        this.host = host;
+    }
+
+    /** Opens the engine; the controller reconciles kernel and store as it starts. */
+    public static DaemonEngine open(Path stateDir, NetNs host, String firewall) {
+        return new DaemonEngine(Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host)
+                .withFirewall(firewall)), host);
+    }
+
+    public NetworkController controller() {
+        return engine.controller();
+    }
+
+    public NetNs hostNamespace() {
+        return host;
+    }
+
+    /**
+     * How many default IPv4 pools a new network could still get: the candidates no network holds
+     * and the host does not route.
+     */
+    public long freeDefaultIpv4Pools() {
+        List<IpPrefix> taken = engine.controller().networks(NetworkFilter.ALL).stream()
+                .flatMap(n -> n.pools().stream()).map(p -> IpPrefix.parse(p.subnet())).toList();
+        List<IpPrefix> routed;
+        try (NetlinkHandle links = NetlinkHandle.open(host)) {
+            routed = new HostRoutes(links).get();
+        }
+        return DefaultPools.forThisHost().candidates(IpFamily.V4)
+                .filter(c -> taken.stream().noneMatch(c::overlaps))
+                .filter(c -> routed.stream().noneMatch(c::overlaps))
+                .count();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,235 @@
+package io.netmgr.daemon;
+
+import io.netmgr.core.Ids;
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.sandbox.Sandbox;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * What both HTTP APIs (netmgr's own and Docker's) do with the controller: each operation is
+ * timed for {@code /metrics} and announces what it changed on the event stream. Calls block
+ * (kernel and store work): callers run them on worker threads, never on an event loop.
+ */
+public final class DaemonOperations {
+    private final NetworkController controller;
+    private final Events events;
+    private final OperationMetrics metrics;
+
+    public DaemonOperations(NetworkController controller, Events events, OperationMetrics metrics) {
+        this.controller = controller;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    // ---- networks
+
+    public List<Network> networks(NetworkFilter filter) {
+        return metrics.time("network.list", () -> controller.networks(filter));
+    }
+
+    public Network network(String ref) {
+        return metrics.time("network.inspect", () -> controller.network(ref));
+    }
+
+    public Network createNetwork(NetworkConfig config) {
+        Network n = metrics.time("network.create", () -> controller.createNetwork(config));
+        events.publish(Event.of("network", "created", n.id(), n.name(), Map.of("driver", n.driver())));
+        return n;
+    }
+
+    public Network deleteNetwork(String ref) {
+        Network n = metrics.time("network.remove", () -> {
+            Network network = controller.network(ref);
+            controller.deleteNetwork(network.id());
+            return network;
+        });
+        events.publish(Event.of("network", "removed", n.id(), n.name(), Map.of("driver", n.driver())));
+        return n;
+    }
+
+    /** Removes every user-made network without endpoints that {@code which} accepts; returns them. */
+    public List<Network> pruneNetworks(Predicate<Network> which) {
+        List<Network> removed = new ArrayList<>();
+        Map<String, Integer> inUse = endpointCounts();
+        for (Network n : controller.networks(NetworkFilter.ALL)) {
+            if (n.predefined() || inUse.getOrDefault(n.name(), 0) > 0 || !which.test(n)) {
+                continue;
+            }
+            try {
+                removed.add(deleteNetwork(n.id()));
+            } catch (NetmgrException e) {
+                // someone attached an endpoint or removed it meanwhile: not prunable any more
+                if (e.kind() != NetmgrException.Kind.FORBIDDEN && e.kind() != NetmgrException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Endpoints per network name, for the metrics and for pruning. */
+    public Map<String, Integer> endpointCounts() {
+        Map<String, String> names = new TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Network n : controller.networks(NetworkFilter.ALL)) {
+            names.put(n.id(), n.name());
+            counts.put(n.name(), 0);
+        }
+        for (Endpoint e : controller.endpoints()) {
+            String name = names.get(e.networkId());
+            if (name != null) {
+                counts.merge(name, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    // ---- sandboxes
+
+    public List<Sandbox> sandboxes() {
+        return metrics.time("sandbox.list", controller::sandboxes);
+    }
+
+    public Sandbox sandbox(String ref) {
+        return metrics.time("sandbox.inspect", () -> controller.sandbox(ref));
+    }
+
+    /** A sandbox in a namespace netmgr makes, or, with {@code namespacePath}, in someone else's. */
+    public Sandbox createSandbox(String name, Optional<Path> namespacePath) {
+        Sandbox s = metrics.time("sandbox.create", () -> namespacePath.map(p -> controller.adoptSandbox(name, p))
+                .orElseGet(() -> controller.createSandbox(name)));
+        events.publish(Event.of("sandbox", "created", s.id(), s.name(), Map.of("namespace", s.namespacePath())));
+        return s;
+    }
+
+    /**
+     * Removes the sandbox and, as dockerd does when a container goes, the endpoints joined to it
+     * (the controller leaves them; their addresses are released here).
+     */
+    public Sandbox deleteSandbox(String ref) {
+        Sandbox s = controller.sandbox(ref);
+        List<Endpoint> joined = controller.endpoints().stream().filter(e -> s.id().equals(e.sandboxId())).toList();
+        metrics.time("sandbox.remove", () -> {
+            controller.deleteSandbox(s.id());
+            return s;
+        });
+        if (s.users() <= 1) { // the last user of a shared sandbox takes its endpoints along
+            for (Endpoint e : joined) {
+                events.publish(endpointEvent("left", e.left(), s));
+                deleteEndpoint(e.id());
+            }
+        }
+        events.publish(Event.of("sandbox", "removed", s.id(), s.name(), Map.of()));
+        return s;
+    }
+
+    // ---- endpoints
+
+    public List<Endpoint> endpoints() {
+        return metrics.time("endpoint.list", controller::endpoints);
+    }
+
+    /** An endpoint by full id or unique id prefix. */
+    public Endpoint endpoint(String ref) {
+        return metrics.time("endpoint.inspect", () -> resolveEndpoint(ref));
+    }
+
+    private Endpoint resolveEndpoint(String ref) {
+        if (Ids.looksLikeIdPrefix(ref)) {
+            List<Endpoint> matches = controller.endpoints().stream().filter(e -> e.id().startsWith(ref)).toList();
+            if (matches.size() == 1) {
+                return matches.get(0);
+            }
+            if (matches.size() > 1) {
+                throw NetmgrException.invalid("endpoint id prefix " + ref + " is ambiguous: it matches " + matches.size()
+                        + " endpoints; give more characters");
+            }
+        }
+        throw NetmgrException.notFound("endpoint " + ref + " not found");
+    }
+
+    /**
+     * Creates an endpoint and, when {@code sandboxRef} is given, joins it; a failed join removes
+     * the endpoint again, so the caller sees all or nothing.
+     */
+    public Endpoint createEndpoint(String networkRef, EndpointConfig config, Optional<String> sandboxRef) {
+        Sandbox sandbox = sandboxRef.map(controller::sandbox).orElse(null); // unknown sandbox: refuse before reserving
+        Endpoint created = metrics.time("endpoint.create", () -> controller.createEndpoint(networkRef, config));
+        Network network = controller.network(created.networkId());
+        events.publish(endpointEvent("created", created, network));
+        if (sandbox == null) {
+            return created;
+        }
+        try {
+            return join(created.id(), sandbox.id());
+        } catch (RuntimeException e) {
+            try {
+                deleteEndpoint(created.id());
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    public Endpoint join(String endpointRef, String sandboxRef) {
+        Endpoint e = resolveEndpoint(endpointRef);
+        Sandbox s = controller.sandbox(sandboxRef);
+        Endpoint joined = metrics.time("endpoint.join", () -> controller.join(e.id(), s.id()));
+        events.publish(endpointEvent("joined", joined, s));
+        return joined;
+    }
+
+    public Endpoint leave(String endpointRef) {
+        Endpoint e = resolveEndpoint(endpointRef);
+        Endpoint left = metrics.time("endpoint.leave", () -> controller.leave(e.id()));
+        if (e.sandboxId() != null) {
+            events.publish(Event.of("endpoint", "left", e.id(), e.name(), Map.of("network", e.networkId(), "sandbox", e.sandboxId())));
+        }
+        return left;
+    }
+
+    public Endpoint deleteEndpoint(String endpointRef) {
+        Endpoint e = resolveEndpoint(endpointRef);
+        if (e.sandboxId() != null) {
+            leave(e.id());
+        }
+        metrics.time("endpoint.remove", () -> {
+            controller.deleteEndpoint(e.id());
+            return e;
+        });
+        events.publish(Event.of("endpoint", "removed", e.id(), e.name(), Map.of("network", e.networkId())));
+        return e;
+    }
+
+    /** The endpoint joining {@code sandboxRef} to {@code networkRef}, left and removed (Docker's disconnect). */
+    public Endpoint disconnect(String networkRef, String sandboxRef) {
+        Network n = controller.network(networkRef);
+        Sandbox s = controller.sandbox(sandboxRef);
+        Endpoint e = controller.endpoints().stream()
+                .filter(x -> x.networkId().equals(n.id()) && s.id().equals(x.sandboxId())).findFirst()
+                .orElseThrow(() -> NetmgrException.forbidden("container " + s.name() + " is not connected to network " + n.name()));
+        return deleteEndpoint(e.id());
+    }
+
+    private static Event endpointEvent(String action, Endpoint e, Network n) {
+        return Event.of("endpoint", action, e.id(), e.name(), Map.of("network", n.id(), "networkName", n.name()));
+    }
+
+    private static Event endpointEvent(String action, Endpoint e, Sandbox s) {
+        return Event.of("endpoint", action, e.id(), e.name(), Map.of("network", e.networkId(), "sandbox", s.id(),
+                "sandboxName", s.name()));
+    }
+}

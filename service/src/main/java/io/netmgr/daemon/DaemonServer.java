@@ -1,0 +1,157 @@
+package io.netmgr.daemon;
+
+import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.daemon.api.v1.V1Routes;
+import io.netmgr.daemon.docker.DockerRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of netmgrd: one Vert.x server on a unix socket serving netmgr's own API
+ * ({@code /v1/...}), Docker's networks API (also under {@code /v1.NN/...}), the CNI plugin's
+ * fast path ({@code POST /v1/cni}), {@code /metrics} and {@code /health}. Handlers stay on the event loop only to parse and answer; every
+ * controller call goes to {@link Blocking}.
+ */
+public final class DaemonServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonServer.class);
+    // Docker clients prefix every path with the API version they negotiated: /v1.47/networks
+    private static final Pattern DOCKER_VERSION = Pattern.compile("^/v1\\.[0-9]+(/.*)$");
+    private static final int CONTROLLER_THREADS = 8;
+
+    private final Vertx vertx;
+    private final Blocking blocking;
+    private final HttpServer server;
+    private final Path socket;
+
+    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Path socket) {
+        this.vertx = vertx;
+        this.blocking = blocking;
+        this.server = server;
+        this.socket = socket;
+    }
+
+    /** Serves {@code engine} on {@code socket} (mode 0660); refuses when another daemon answers there. */
+    public static DaemonServer start(DaemonEngine engine, Path socket, DaemonInfo info) {
+        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, info);
+    }
+
+    /**
+     * As above, on a {@code vertx} and {@code metrics} made beforehand (netmgrd makes them while
+     * the controller opens, to start sooner). Closes {@code vertx} when it fails.
+     */
+    public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket, DaemonInfo info) {
+        try {
+            prepareSocketPath(socket);
+            Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
+            Events events = new Events();
+            DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
+            Router router = router(vertx, blocking, ops, events, metrics, info,
+                    new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
+                    new CniRoute(engine, Path.of(info.stateDir()), blocking));
+            HttpServer server = vertx.createHttpServer().requestHandler(router)
+                    .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            return new DaemonServer(vertx, blocking, server, socket);
+        } catch (IOException e) {
+            vertx.close();
+            throw new UncheckedIOException("cannot set the mode of " + socket, e);
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    static Router router(Vertx vertx, Blocking blocking, DaemonOperations ops, Events events, OperationMetrics metrics,
+                         DaemonInfo info, SystemDoctor doctor, CniRoute cni) {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
+            if (m.matches()) {
+                String query = ctx.request().query();
+                ctx.reroute(m.group(1) + (query == null ? "" : "?" + query));
+            } else {
+                ctx.next();
+            }
+        });
+        router.route().handler(BodyHandler.create(false).setBodyLimit(JsonBodies.MAX_BYTES));
+        router.get("/health").handler(ctx -> blocking.reply(ctx, 200, () -> {
+            ops.networks(NetworkFilter.ALL); // the store answers
+            return Map.of("status", "ok");
+        }));
+        router.get("/metrics").handler(ctx -> blocking.call(() -> metrics.scrape(ops.endpointCounts()))
+                .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+                .onFailure(ctx::fail));
+        router.get("/v1/events").handler(new EventStream(events)::handle);
+        new V1Routes(ops, blocking, info, doctor).mount(router);
+        new DockerRoutes(ops, blocking, info).mount(router);
+        cni.mount(router);
+        router.route().failureHandler(ctx -> {
+            HttpError error = HttpError.of(ctx.failure(), ctx.statusCode());
+            if (error.status() >= 500) {
+                LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+            }
+            Replies.error(ctx, error);
+        });
+        for (int status : new int[] {404, 405}) {
+            router.errorHandler(status, ctx -> Replies.error(ctx, HttpError.ofStatus(status)));
+        }
+        return router;
+    }
+
+    /**
+     * Makes the socket's directory; removes a socket file nobody answers on (a daemon that died);
+     * refuses when a daemon answers there. netmgrd calls it first, before touching any state.
+     */
+    public static void prepareSocketPath(Path socket) {
+        try {
+            Path dir = socket.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            if (Files.exists(socket)) {
+                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                    throw new IllegalStateException("another netmgrd is listening on " + socket
+                            + "; stop it first or give --socket another path");
+                } catch (IOException refused) {
+                    Files.delete(socket);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare socket " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().await();
+            blocking.close();
+            vertx.close().await();
+        } finally {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.netmgr.daemon;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Something that changed: {@code type} network, endpoint or sandbox; {@code action} created,
+ * removed, joined, left; the object's id and name; attributes such as the network or sandbox
+ * an endpoint belongs to. Streamed as one JSON line each by {@code /v1/events}.
+ */
+public record Event(String time, String type, String action, String id, String name, Map<String, String> attributes) {
+
+    public Event {
+        attributes = Map.copyOf(attributes);
+    }
+
+    public static Event of(String type, String action, String id, String name, Map<String, String> attributes) {
+        return new Event(Instant.now().toString(), type, action, id, name, attributes);
+    }
+}

@@ -1,0 +1,75 @@
+package io.netmgr.daemon;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.firewall.FirewallException;
+import io.netmgr.core.ipam.IpamException;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * An HTTP error as both APIs answer it, {@code {"message": ...}} with a status: 4xx for the
+ * caller's mistakes (400 invalid, 403 forbidden, 404 not found, 409 conflict, 413 too large),
+ * 500 for ours.
+ */
+public record HttpError(int status, String message) {
+
+    /** The status and message for a failure of a request handler. */
+    public static HttpError of(Throwable failure, int statusIfNone) {
+        if (failure == null) {
+            return ofStatus(statusIfNone);
+        }
+        if (failure instanceof NetmgrException e) {
+            return new HttpError(status(e.kind()), e.getMessage());
+        }
+        if (failure instanceof IpamException e) {
+            return new HttpError(status(e.reason()), e.getMessage());
+        }
+        if (failure instanceof FirewallException e) {
+            return new HttpError(switch (e.reason()) {
+                case PORT_ALREADY_PUBLISHED -> 409;
+                case BACKEND_FAILED -> 500;
+                default -> 400;
+            }, e.getMessage());
+        }
+        if (failure instanceof JsonProcessingException e) {
+            return new HttpError(400, JsonBodies.describe(e));
+        }
+        if (failure instanceof IllegalArgumentException) {
+            return new HttpError(400, failure.getMessage());
+        }
+        if (failure instanceof HttpException e) {
+            return e.getPayload() != null ? new HttpError(e.getStatusCode(), e.getPayload()) : ofStatus(e.getStatusCode());
+        }
+        return new HttpError(500, "internal error: " + failure);
+    }
+
+    /** The message for a bare status, such as one Vert.x produced before any handler ran. */
+    public static HttpError ofStatus(int status) {
+        return new HttpError(status, switch (status) {
+            case 404 -> "page not found";
+            case 405 -> "method not allowed on this path";
+            case 413 -> "request body too large: the limit is " + JsonBodies.MAX_BYTES + " bytes";
+            case 400 -> "bad request";
+            default -> "request failed with status " + status;
+        });
+    }
+
+    static int status(NetmgrException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case FORBIDDEN -> 403;
+        };
+    }
+
+    static int status(IpamException.Reason reason) {
+        return switch (reason) {
+            // Docker answers an overlapping or unavailable pool with 403 Forbidden
+            case POOL_OVERLAP, NO_DEFAULT_POOL_LEFT, NOT_OWNER -> 403;
+            case ADDRESS_IN_USE, POOL_EXHAUSTED, POOL_IN_USE -> 409;
+            case UNKNOWN_POOL -> 404;
+            default -> 400;
+        };
+    }
+}

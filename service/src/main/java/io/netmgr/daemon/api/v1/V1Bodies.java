@@ -1,0 +1,32 @@
+package io.netmgr.daemon.api.v1;
+
+import java.util.List;
+import java.util.Map;
+
+/** The request bodies of netmgr's own API ({@code /v1}); any field not listed here is refused. */
+final class V1Bodies {
+    private V1Bodies() {
+    }
+
+    /** {@code POST /v1/networks}. */
+    record CreateNetwork(String name, String driver, List<Subnet> subnets, Map<String, String> options,
+                         Map<String, String> labels, boolean internal, boolean ipv6) {
+    }
+
+    /** One subnet of a network, with optional range, gateway and auxiliary addresses. */
+    record Subnet(String subnet, String ipRange, String gateway, Map<String, String> auxAddresses) {
+    }
+
+    /** {@code POST /v1/sandboxes}: without {@code namespacePath} netmgr makes the namespace. */
+    record CreateSandbox(String name, String namespacePath) {
+    }
+
+    /** {@code POST /v1/endpoints}: with {@code sandbox}, the endpoint is joined to it at once. */
+    record CreateEndpoint(String network, String name, String sandbox, String ipv4, String ipv6, String mac,
+                          List<String> aliases, String interfaceName, List<String> ports) {
+    }
+
+    /** {@code POST /v1/endpoints/{id}/join}. */
+    record Join(String sandbox) {
+    }
+}

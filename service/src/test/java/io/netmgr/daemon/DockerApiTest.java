@@ -1,0 +1,109 @@
+package io.netmgr.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.netlink.testing.TestNamespaces;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Docker's networks API as dockerd answers it: versioned paths, shapes, status codes and messages. */
+class DockerApiTest {
+    @RegisterExtension
+    final TestNamespaces netns = new TestNamespaces();
+
+    @Test
+    void pingAndVersionNegotiateTheApi() throws Exception {
+        try (RunningDaemon d = new RunningDaemon(netns.create("dping"))) {
+            var ping = d.get("/_ping");
+            assertThat(ping.status()).isEqualTo(200);
+            assertThat(ping.text()).isEqualTo("OK");
+            assertThat(ping.headers().get("api-version")).isEqualTo("1.47");
+            assertThat(d.call("HEAD", "/_ping", null).headers().get("api-version")).isEqualTo("1.47");
+            assertThat(d.get("/v1.47/version").json().path("ApiVersion").asText()).isEqualTo("1.47");
+        }
+    }
+
+    @Test
+    void networkLifecycleWithDockersShapesAndErrors() throws Exception {
+        try (RunningDaemon d = new RunningDaemon(netns.create("dnet"))) {
+            var created = d.post("/v1.47/networks/create", "{\"Name\":\"front\",\"Driver\":\"bridge\",\"Internal\":true,"
+                    + "\"IPAM\":{\"Driver\":\"default\",\"Config\":[{\"Subnet\":\"10.95.0.0/24\",\"Gateway\":\"10.95.0.254\"}]},"
+                    + "\"Options\":{\"mtu\":\"1400\"},\"Labels\":{\"env\":\"t\"},\"SomethingNew\":1}");
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String id = created.json().path("Id").asText();
+            assertThat(id).hasSize(64);
+            assertThat(created.json().path("Warning").asText()).isEmpty();
+
+            JsonNode n = d.get("/v1.47/networks/" + id.substring(0, 6)).json();
+            assertThat(n.path("Name").asText()).isEqualTo("front");
+            assertThat(n.path("Scope").asText()).isEqualTo("local");
+            assertThat(n.path("Internal").asBoolean()).isTrue();
+            assertThat(n.path("IPAM").path("Driver").asText()).isEqualTo("default");
+            assertThat(n.path("IPAM").path("Config").get(0).path("Subnet").asText()).isEqualTo("10.95.0.0/24");
+            assertThat(n.path("IPAM").path("Config").get(0).path("Gateway").asText()).isEqualTo("10.95.0.254");
+            assertThat(n.path("Options").path("mtu").asText()).isEqualTo("1400");
+            assertThat(n.path("Labels").path("env").asText()).isEqualTo("t");
+            assertThat(n.path("Containers").isObject()).isTrue();
+
+            assertError(d.post("/networks/create", "{\"Name\":\"front\"}"), 409, "network with name front already exists");
+            assertError(d.post("/networks/create", "{\"Name\":\"f2\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.95.0.0/16\"}]}}"), 403,
+                    "invalid pool request: Pool overlaps with other one on this address space");
+            assertError(d.post("/networks/create", "{\"Name\":\"f3\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.95.0/16\"}]}}"), 400, "10.95.0/16");
+            assertError(d.delete("/v1.47/networks/bridge"), 403, "bridge is a pre-defined network and cannot be removed");
+            assertError(d.get("/networks/nosuch"), 404, "network nosuch not found");
+            assertError(d.get("/networks?filters=" + enc("{\"colour\":{\"red\":true}}")), 400, "invalid filter 'colour'");
+
+            // connect a sandbox as docker connects a container
+            d.post("/v1/sandboxes", "{\"name\":\"web\"}");
+            var connect = d.post("/v1.47/networks/front/connect", "{\"Container\":\"web\",\"EndpointConfig\":{\"IPAMConfig\":{\"IPv4Address\":\"10.95.0.7\"}}}");
+            assertThat(connect.status()).as(connect.text()).isEqualTo(200);
+            JsonNode containers = d.get("/networks/front").json().path("Containers");
+            String sandboxId = d.get("/v1/sandboxes/web").json().path("id").asText();
+            assertThat(containers.path(sandboxId).path("Name").asText()).isEqualTo("web");
+            assertThat(containers.path(sandboxId).path("IPv4Address").asText()).isEqualTo("10.95.0.7/24");
+            assertThat(containers.path(sandboxId).path("MacAddress").asText()).isEqualTo("02:42:0a:5f:00:07");
+            assertThat(containers.path(sandboxId).path("EndpointID").asText()).hasSize(64);
+            assertError(d.post("/networks/front/connect", "{\"Container\":\"web\"}"), 403, "already exists in network front");
+            assertError(d.delete("/networks/front"), 403, "has active endpoints");
+            assertThat(d.post("/networks/front/disconnect", "{\"Container\":\"web\"}").status()).isEqualTo(200);
+            assertError(d.post("/networks/front/disconnect", "{\"Container\":\"web\"}"), 403, "is not connected");
+            assertThat(d.get("/networks/front").json().path("Containers").isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void listFiltersAndPruneAsDockerDoes() throws Exception {
+        try (RunningDaemon d = new RunningDaemon(netns.create("dls"))) {
+            d.post("/networks/create", "{\"Name\":\"a1\",\"Labels\":{\"team\":\"x\"},\"IPAM\":{\"Config\":[{\"Subnet\":\"10.96.1.0/24\"}]}}");
+            d.post("/networks/create", "{\"Name\":\"a2\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.96.2.0/24\"}]}}");
+            d.post("/v1/sandboxes", "{\"name\":\"s\"}");
+            d.post("/networks/a2/connect", "{\"Container\":\"s\"}");
+            assertThat(names(d, "{\"name\":{\"a\":true}}")).containsExactly("a1", "a2");
+            assertThat(names(d, "{\"label\":[\"team=x\"]}")).containsExactly("a1");
+            assertThat(names(d, "{\"type\":{\"builtin\":true}}")).containsExactly("bridge", "host", "none");
+            assertThat(names(d, "{\"driver\":{\"host\":true,\"none\":true}}")).containsExactly("host", "none");
+            assertThat(names(d, "{\"dangling\":[\"true\"]}")).containsExactly("a1");
+            JsonNode pruned = d.post("/v1.47/networks/prune?filters=" + enc("{\"label\":{\"team\":true}}"), "").json();
+            assertThat(pruned.path("NetworksDeleted")).extracting(JsonNode::asText).containsExactly("a1");
+            assertThat(d.post("/networks/prune", "").json().path("NetworksDeleted")).isEmpty(); // a2 is in use
+        }
+    }
+
+    private static java.util.List<String> names(RunningDaemon d, String filters) {
+        var r = d.get("/v1.47/networks?filters=" + enc(filters));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return r.json().findValuesAsText("Name");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void assertError(RunningDaemon.Reply r, int status, String message) {
+        assertThat(r.status()).as(r.text()).isEqualTo(status);
+        assertThat(r.json().path("message").asText()).as(r.text()).contains(message);
+    }
+}

@@ -1,0 +1,138 @@
+package io.netmgr.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.client.DaemonClient;
+import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.IpOracle;
+import io.netmgr.netlink.testing.TestNamespaces;
+import io.netmgr.netlink.testing.Traffic;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** netmgr's own API over a real unix socket, on a real controller in a namespace playing the host. */
+class V1ApiTest {
+    @RegisterExtension
+    final TestNamespaces netns = new TestNamespaces();
+
+    @Test
+    void networkSandboxEndpointLifecycleMakesRealLinksAndTraffic() throws Exception {
+        NetNs host = netns.create("v1");
+        try (RunningDaemon d = new RunningDaemon(host)) {
+            List<JsonNode> events = new CopyOnWriteArrayList<>();
+            Thread listener = new Thread(() -> {
+                try {
+                    DaemonClient.connect("unix://" + d.socket, java.util.Map.of()).stream("/v1/events", events::add);
+                } catch (RuntimeException e) {
+                    // the server closing ends the stream
+                }
+            });
+            listener.setDaemon(true);
+            listener.start();
+            Thread.sleep(300);
+
+            var net = d.post("/v1/networks", "{\"name\":\"front\",\"subnets\":[{\"subnet\":\"10.91.0.0/24\"}],\"labels\":{\"env\":\"t\"}}");
+            assertThat(net.status()).as(net.text()).isEqualTo(201);
+            String bridge = "nm-" + net.json().path("id").asText().substring(0, 12);
+            assertThat(IpOracle.ip(host, "link", "show", bridge).get(0).path("ifname").asText()).isEqualTo(bridge);
+
+            assertThat(d.post("/v1/sandboxes", "{\"name\":\"web\"}").status()).isEqualTo(201);
+            assertThat(d.post("/v1/sandboxes", "{\"name\":\"client\"}").status()).isEqualTo(201);
+            var web = d.post("/v1/endpoints", "{\"network\":\"front\",\"name\":\"web\",\"sandbox\":\"web\",\"ipv4\":\"10.91.0.10\"}");
+            assertThat(web.status()).as(web.text()).isEqualTo(201);
+            assertThat(web.json().path("addresses").get(0).asText()).isEqualTo("10.91.0.10/24");
+            var client = d.post("/v1/endpoints", "{\"network\":\"front\",\"name\":\"client\",\"sandbox\":\"client\"}");
+            assertThat(client.status()).isEqualTo(201);
+
+            try (NetNs webNs = NetNs.openPath(java.nio.file.Path.of(d.get("/v1/sandboxes/web").json().path("namespacePath").asText()));
+                 NetNs clientNs = NetNs.openPath(java.nio.file.Path.of(d.get("/v1/sandboxes/client").json().path("namespacePath").asText()));
+                 var echo = Traffic.echoServer(webNs, IpNet.parse("10.91.0.10/24").address(), 8080)) {
+                assertThat(Traffic.exchange(clientNs, IpNet.parse("10.91.0.10/24").address(), 8080, "hi", 3000)).isEqualTo("hi");
+            }
+
+            assertThat(d.get("/v1/endpoints?network=front").json()).hasSize(2);
+            String webId = web.json().path("id").asText();
+            assertThat(d.post("/v1/endpoints/" + webId.substring(0, 10) + "/leave", "").json().path("sandboxId").isNull()).isTrue();
+            assertThat(d.post("/v1/endpoints/" + webId + "/join", "{\"sandbox\":\"web\"}").status()).isEqualTo(200);
+            assertThat(d.delete("/v1/networks/front").status()).isEqualTo(403);
+            assertThat(d.delete("/v1/endpoints/" + webId).status()).isEqualTo(204);
+            assertThat(d.delete("/v1/sandboxes/client").status()).isEqualTo(204);
+            for (JsonNode e : d.get("/v1/endpoints").json()) {
+                assertThat(d.delete("/v1/endpoints/" + e.path("id").asText()).status()).isEqualTo(204);
+            }
+            assertThat(d.delete("/v1/networks/front").status()).isEqualTo(204);
+            assertThat(IpOracle.ip(host, "link", "show").findValuesAsText("ifname")).doesNotContain(bridge);
+
+            Thread.sleep(300);
+            assertThat(events).extracting(e -> e.path("type").asText() + " " + e.path("action").asText())
+                    .containsSubsequence("network created", "sandbox created", "endpoint created", "endpoint joined",
+                            "endpoint left", "endpoint removed", "network removed");
+            assertThat(events.get(0).path("name").asText()).isEqualTo("front");
+        }
+    }
+
+    @Test
+    void badInputIsA4xxNamingTheProblemAndChangesNothing() throws Exception {
+        try (RunningDaemon d = new RunningDaemon(netns.create("bad"))) {
+            int before = d.get("/v1/networks").json().size();
+            assertError(d.post("/v1/networks", "{\"name\":\"a\",\"subnet\":\"10.0.0.0/24\"}"), 400, "unknown field \"subnet\"");
+            assertError(d.post("/v1/networks", "{\"name\":\"a\","), 400, "malformed JSON");
+            assertError(d.post("/v1/networks", "[1,2]"), 400, "request body");
+            assertError(d.post("/v1/networks", ""), 400, "request body is empty");
+            assertError(d.post("/v1/networks", "{\"name\":\"a\",\"subnets\":[{\"subnet\":\"10.0.0.300/24\"}]}"), 400, "300 is not an IPv4 octet");
+            assertError(d.post("/v1/networks", "{\"name\":\"a\",\"subnets\":[{\"subnet\":\"10.0.0.0/24\",\"gateway\":\"10.9.0.1\"}]}"), 400, "10.9.0.1");
+            assertError(d.post("/v1/networks", "{\"name\":\"a;rm -rf /\"}"), 400, "invalid network name");
+            assertError(d.post("/v1/networks", "{\"name\":\"$(reboot)\"}"), 400, "invalid network name");
+            assertError(d.post("/v1/networks", "{\"name\":\"" + "a".repeat(1024 * 1024) + "\"}"), 413, "too large");
+            assertError(d.post("/v1/networks", "{\"name\":\"a\",\"internal\":\"maybe\"}"), 400, "field \"internal\"");
+            assertError(d.get("/v1/networks?colour=red"), 400, "unknown network filter \"colour\"");
+            assertError(d.get("/v1/networks/nosuch"), 404, "network nosuch not found");
+            assertError(d.delete("/v1/networks/bridge"), 403, "pre-defined");
+            assertError(d.post("/v1/endpoints", "{\"network\":\"bridge\",\"name\":\"e\",\"ports\":[\"99999:80\"]}"), 400, "99999");
+            assertError(d.post("/v1/endpoints", "{\"network\":\"bridge\",\"name\":\"e\",\"sandbox\":\"ghost\"}"), 404, "sandbox ghost not found");
+            assertError(d.get("/v1/nothing"), 404, "page not found");
+            assertError(d.call("PUT", "/v1/networks", "{}"), 405, "method not allowed");
+            assertThat(d.post("/v1/networks", "{\"name\":\"ok\",\"subnets\":[{\"subnet\":\"10.92.0.0/24\"}]}").status()).isEqualTo(201);
+            assertError(d.post("/v1/networks", "{\"name\":\"ok\"}"), 409, "network with name ok already exists");
+            assertError(d.post("/v1/networks", "{\"name\":\"other\",\"subnets\":[{\"subnet\":\"10.92.0.0/16\"}]}"), 403, "overlaps");
+            assertThat(d.get("/v1/networks").json().size()).isEqualTo(before + 1);
+            assertThat(d.get("/v1/endpoints").json()).isEmpty();
+            assertThat(d.get("/health").json().path("status").asText()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void servesOpenApiMetricsInfoAndDoctor() throws Exception {
+        try (RunningDaemon d = new RunningDaemon(netns.create("meta"))) {
+            d.post("/v1/networks", "{\"name\":\"m\",\"subnets\":[{\"subnet\":\"10.93.0.0/24\"}]}");
+            d.post("/v1/endpoints", "{\"network\":\"m\",\"name\":\"e1\"}");
+            d.post("/v1/networks", "{\"name\":\"m\"}");
+            JsonNode api = d.get("/v1/openapi.json").json();
+            assertThat(api.path("openapi").asText()).startsWith("3.");
+            assertThat(api.path("paths").fieldNames()).toIterable().contains("/v1/networks", "/v1/endpoints/{id}/join", "/v1/events");
+            var metrics = d.get("/metrics");
+            assertThat(metrics.headers().get("content-type")).startsWith("text/plain");
+            assertThat(metrics.text())
+                    .contains("netmgr_operation_seconds_count{operation=\"network.create\",outcome=\"ok\"} 1")
+                    .contains("netmgr_operation_seconds_count{operation=\"network.create\",outcome=\"error\"} 1")
+                    .contains("netmgr_operation_seconds_count{operation=\"endpoint.create\",outcome=\"ok\"} 1")
+                    .contains("netmgr_network_endpoints{network=\"m\"} 1.0");
+            assertThat(d.get("/v1/info").json().path("networks").asInt()).isEqualTo(4);
+            JsonNode checks = d.get("/v1/system/doctor").json().path("checks");
+            assertThat(checks.findValuesAsText("name")).containsExactly("nftables", "ip_forward", "bridge netfilter", "default pools");
+            assertThat(checks.get(1).path("fix").asText()).contains("sysctl -w net.ipv4.ip_forward=1");
+        }
+    }
+
+    private static void assertError(RunningDaemon.Reply r, int status, String message) {
+        assertThat(r.status()).as(r.text()).isEqualTo(status);
+        assertThat(r.json().path("message").asText()).as(r.text()).contains(message);
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+}

@@ -1,0 +1,87 @@
+package io.netmgr.tests;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built {@code bin/netmgrd}, started by a test on its own socket and state dir with a test
+ * namespace as its host; stopped with SIGTERM to the pid this test started, never by name.
+ */
+final class DaemonProcess implements AutoCloseable {
+    final Path socket;
+    final Path stateDir;
+    final Path log;
+    private final String hostNetns;
+    private Process process;
+    long readyMillis;
+
+    DaemonProcess(Path dir, String hostNetns) {
+        this.socket = dir.resolve("netmgr.sock");
+        this.stateDir = dir.resolve("state");
+        this.log = dir.resolve("netmgrd.log");
+        this.hostNetns = hostNetns;
+    }
+
+    String host() {
+        return "unix://" + socket;
+    }
+
+    /** Starts netmgrd and waits until its socket accepts connections. */
+    DaemonProcess start() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        process = new ProcessBuilder(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket", socket.toString(),
+                "--state-dir", stateDir.toString(), "--host-netns", hostNetns))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("netmgrd exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            if (answers()) {
+                readyMillis = (System.nanoTime() - t0) / 1_000_000;
+                return this;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("netmgrd did not listen on " + socket + " within 30 s:\n" + Files.readString(log));
+    }
+
+    private boolean answers() {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM (Process.destroy on Linux) and wait; returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("netmgrd " + process.pid() + " ignored SIGTERM for 30 s");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}
