@@ -1,18 +1,9 @@
 package io.netmgr.cli;
 
-import io.netmgr.core.Ids;
-import io.netmgr.core.controller.NetworkController;
-import io.netmgr.core.controller.NetworkFilter;
-import io.netmgr.core.endpoint.Endpoint;
-import io.netmgr.core.endpoint.EndpointConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.client.DaemonClient;
+import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.core.ipam.IpPrefix;
-import io.netmgr.core.ipam.IpamConfig;
-import io.netmgr.core.network.Network;
-import io.netmgr.core.network.NetworkConfig;
-import io.netmgr.core.sandbox.Sandbox;
-import io.netmgr.drivers.bridge.BridgeDriver;
-import io.netmgr.engine.Engine;
-import io.netmgr.engine.EngineConfig;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.ns.NetNs;
@@ -28,22 +19,27 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * netmgr end to end without touching the machine: a fresh namespace plays the host, the
- * library's NetworkController runs on the embedded store in a temp dir, makes a bridge
- * network and two sandboxes, TCP flows between them, and everything is removed again (also
- * on failure).
+ * The README's main job: netmgrd started on the embedded store in a temp dir, bound to a fresh
+ * namespace that plays the host, then driven by the very CLI commands a user types (each shown
+ * before its output): a network, two sandboxes, a published port; TCP between the sandboxes and
+ * through the published port; then everything removed, the daemon stopped (SIGTERM, by its pid)
+ * and the namespace deleted, also on failure. The machine's own interfaces and rules are never
+ * touched.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Create a bridge network and two sandboxes with netmgr's controller on the embedded store, "
-                + "in a namespace playing the host; publish a port; send TCP between them and through the published "
-                + "port; remove everything. Needs root.")
+        description = "Start netmgrd (embedded store, temp dir, a namespace playing the host) and show netmgr working "
+                + "through the CLI: a network, two sandboxes, a published port answering; remove everything. Needs root.")
 final class DemoCommand implements Callable<Integer> {
     private static final int PORT = 80;
     private static final int PUBLISHED = 8080;
@@ -55,77 +51,134 @@ final class DemoCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         IpPrefix prefix = IpPrefix.parse(subnet, "--subnet");
-        if (prefix.family() != io.netmgr.core.ipam.IpFamily.V4 || prefix.length() > 29) {
+        if (prefix.family() != IpFamily.V4 || prefix.length() > 29) {
             throw new IllegalArgumentException("--subnet " + subnet + ": give an IPv4 subnet of /29 or larger, e.g. 10.200.0.0/24");
         }
         long start = System.nanoTime();
         String hostName = "nm-demo-host-" + Long.toHexString(ProcessHandle.current().pid());
-        Path stateDir = Files.createTempDirectory("netmgr-demo-");
+        Path dir = Files.createTempDirectory("netmgr-demo-");
+        Path socket = dir.resolve("netmgr.sock");
         NetNs host = NetNs.create(hostName);
-        try (NetlinkHandle h = NetlinkHandle.open(host)) {
-            h.links().setUp("lo"); // a host has its loopback up: ports published on 127.0.0.1 answer there
-        }
-        try (Engine engine = Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host))) {
-            NetworkController controller = engine.controller();
-            out.printf("host namespace   %s (plays the host: this machine's interfaces are not touched)%n", host.path());
-            out.printf("store            embedded LMDB in %s%n", stateDir);
-            out.printf("firewall         %s, table inet netmgr in the host namespace%n",
-                    engine.firewall().map(f -> f.backend()).orElse("none"));
-            run(controller, host, prefix);
-            out.printf("store            %d networks (bridge, host, none predefined), revision %d%n",
-                    controller.networks(NetworkFilter.ALL).size(), engine.store().revision());
-            out.println("removing         endpoints, sandboxes, network");
-            for (Sandbox s : controller.sandboxes()) {
-                controller.deleteSandbox(s.id());
+        Process daemon = null;
+        try {
+            try (NetlinkHandle h = NetlinkHandle.open(host)) {
+                h.links().setUp("lo"); // a host has its loopback up: ports published on 127.0.0.1 answer there
             }
-            for (Endpoint e : controller.endpoints()) {
-                controller.deleteEndpoint(e.id());
-            }
-            controller.deleteNetwork("demo");
+            daemon = startDaemon(dir, socket, hostName);
+            DaemonClient client = DaemonClient.connect("unix://" + socket, Map.of());
+            out.printf("netmgrd started: pid %d, socket %s, state in %s/state, host namespace %s%n", daemon.pid(), socket,
+                    dir, host.path());
+            out.printf("  (a namespace plays the host: this machine's interfaces and rules are not touched)%n%n");
+            String cli = "-H unix://" + socket;
+            out.printf("$ export NETMGR_HOST=unix://%s   # the CLI below talks to that daemon%n", socket);
+            netmgr(cli, "network", "create", "--subnet", subnet, "demo");
+            netmgr(cli, "sandbox", "create", "web");
+            netmgr(cli, "sandbox", "create", "client");
+            netmgr(cli, "network", "connect", "-p", PUBLISHED + ":" + PORT, "demo", "web");
+            netmgr(cli, "network", "connect", "demo", "client");
+            netmgr(cli, "network", "ls");
+            netmgr(cli, "sandbox", "ls");
+            out.println();
+            traffic(client, host);
+            out.println();
+            netmgr(cli, "sandbox", "rm", "web", "client");
+            netmgr(cli, "network", "rm", "demo");
         } finally {
+            if (daemon != null) {
+                daemon.destroy(); // SIGTERM: the daemon stops serving and leaves what is left as it is
+                if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                    daemon.destroyForcibly();
+                }
+                int exit = daemon.waitFor();
+                out.printf("netmgrd stopped (%s); its log was in the temp dir, now removed%n",
+                        exit == 143 ? "SIGTERM" : "exit " + exit); // 143 = 128 + SIGTERM, the JVM's exit on it
+            }
             host.close();
-            NetNs.delete(hostName);
-            deleteTree(stateDir);
+            NetNs.delete(hostName); // takes the bridges and rules made in it along
+            deleteTree(dir);
         }
         out.printf("done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
         return 0;
     }
 
-    private void run(NetworkController controller, NetNs host, IpPrefix prefix) {
-        Network net = controller.createNetwork(NetworkConfig.of("demo", "bridge").withIpam(IpamConfig.of(prefix)));
-        String gateway = net.pools().get(0).gateway();
-        out.printf("network demo     id %s, bridge %s, subnet %s, gateway %s%n", Ids.shortId(net.id()),
-                BridgeDriver.bridgeName(net), net.pools().get(0).subnet(), gateway);
-        Endpoint web = attach(controller, "web", PUBLISHED + ":" + PORT);
-        Endpoint client = attach(controller, "client");
-        try (NetNs webNs = NetNs.openPath(controller.sandbox("web").path());
-             NetNs clientNs = NetNs.openPath(controller.sandbox("client").path());
-             ServerSocket listener = webNs.call(() -> new ServerSocket(PORT, 50, address(web)))) {
-            Thread echo = new Thread(() -> echo(listener), "demo-echo");
-            echo.setDaemon(true);
-            echo.start();
-            exchange("client -> web", clientNs, address(web), PORT, address(client));
-            exchange("host -> 127.0.0.1 (published)", host, InetAddress.getLoopbackAddress(), PUBLISHED, null);
-            exchange("client -> gateway (published)", clientNs, IpNet.parseAddress(gateway), PUBLISHED, address(client));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** netmgrd in a child JVM on this JVM's class path, bound to the namespace playing the host. */
+    private Process startDaemon(Path dir, Path socket, String hostName) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.netmgr.daemon.Netmgrd", "--socket", socket.toString(), "--state-dir", dir.resolve("state").toString(),
+                "--host-netns", hostName));
+        if (Runtime.version().feature() < 22) {
+            command.remove("--enable-native-access=ALL-UNNAMED");
+        }
+        Process daemon = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("netmgrd.log").toFile()).start();
+        DaemonClient client = DaemonClient.connect("unix://" + socket, Map.of());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                client.get("/v1/networks"); // JSON, unlike /_ping's plain OK
+                return daemon;
+            } catch (RuntimeException notYet) {
+                if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                    daemon.destroyForcibly();
+                    throw new IllegalStateException("netmgrd did not start: " + Files.readString(dir.resolve("netmgrd.log")));
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
-    private Endpoint attach(NetworkController controller, String name, String... ports) {
-        Sandbox sandbox = controller.createSandbox(name);
-        Endpoint e = controller.createEndpoint("demo", EndpointConfig.named(name).withPorts(ports));
-        e = controller.join(e.id(), sandbox.id());
-        out.printf("sandbox %-8s %s %s mac %s (host side %s)%s%n", name, e.interfaceName(), e.addresses().get(0), e.mac(),
-                e.hostInterface(), e.ports().isEmpty() ? "" : ", publishes " + e.ports());
-        return e;
+    /** One CLI command, shown as a user would type it, run in this process with its output as printed. */
+    private void netmgr(String hostOption, String... args) {
+        out.println("$ netmgr " + String.join(" ", args));
+        List<String> all = new ArrayList<>(List.of(hostOption.split(" ")));
+        all.addAll(List.of(args));
+        int exit = NetmgrCli.run(all.toArray(String[]::new));
+        if (exit != 0) {
+            throw new IllegalStateException("netmgr " + String.join(" ", args) + " failed with exit code " + exit);
+        }
+    }
+
+    /**
+     * A TCP echo server in sandbox web (as a container's process would be), and clients: the
+     * other sandbox straight to it, the host through 127.0.0.1:8080, and the client sandbox
+     * through the gateway's published port.
+     */
+    private void traffic(DaemonClient client, NetNs host) throws IOException {
+        InetAddress web = ipv4(client, "web");
+        InetAddress from = ipv4(client, "client");
+        InetAddress gateway = IpNet.parseAddress(client.get("/v1/networks/demo").path("pools").get(0).path("gateway").asText());
+        try (NetNs webNs = NetNs.openPath(Path.of(client.get("/v1/sandboxes/web").path("namespacePath").asText()));
+             NetNs clientNs = NetNs.openPath(Path.of(client.get("/v1/sandboxes/client").path("namespacePath").asText()));
+             ServerSocket listener = webNs.call(() -> new ServerSocket(PORT, 50, web))) {
+            Thread echo = new Thread(() -> echo(listener), "demo-echo");
+            echo.setDaemon(true);
+            echo.start();
+            out.printf("# an echo server listens in sandbox web on %s:%d%n", IpNet.format(web), PORT);
+            exchange("client -> web", clientNs, web, PORT, "hello from " + IpNet.format(from));
+            exchange("host -> 127.0.0.1 (published)", host, InetAddress.getLoopbackAddress(), PUBLISHED, "hello from the host");
+            exchange("client -> gateway (published)", clientNs, gateway, PUBLISHED, "hello from " + IpNet.format(from));
+        }
+    }
+
+    private static InetAddress ipv4(DaemonClient client, String sandbox) {
+        for (JsonNode e : client.get("/v1/endpoints?sandbox=" + sandbox)) {
+            for (JsonNode a : e.path("addresses")) {
+                IpNet net = IpNet.parse(a.asText());
+                if (!net.isIpv6()) {
+                    return net.address();
+                }
+            }
+        }
+        throw new IllegalStateException("sandbox " + sandbox + " has no IPv4 address");
     }
 
     /** Sends a line from {@code client} (a namespace) to {@code ip:port} and checks it comes back. */
-    private void exchange(String what, NetNs client, InetAddress ip, int port, InetAddress from) {
-        String message = "hello from " + (from == null ? "the host" : IpNet.format(from));
+    private void exchange(String what, NetNs client, InetAddress ip, int port, String message) {
         long t0 = System.nanoTime();
         // the client socket is made and connected on its namespace's own thread
         String reply = client.call(() -> send(ip, port, message));
@@ -135,10 +188,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf("TCP %-30s %s:%d  \"%s\" echoed back in %.1f ms%n", what, IpNet.format(ip), port, reply,
                 micros / 1000.0);
-    }
-
-    private static InetAddress address(Endpoint e) {
-        return IpNet.parse(e.addresses().get(0)).address();
     }
 
     private static String send(InetAddress ip, int port, String message) throws IOException {
@@ -161,11 +210,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    private static void deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
+                Files.deleteIfExists(p);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + dir, e);
         }
     }
 }
