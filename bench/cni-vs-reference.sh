@@ -4,6 +4,7 @@
 #   1. reference bridge + portmap   (shared/bench/bridge.conflist)
 #   2. reference bridge only        (shared/bench/bridge-only.conflist)
 #   3. netmgr, in-process           (the same shape with "type": "netmgr", portMappings included)
+#   4. netmgr, through netmgrd      (the same, handed to a netmgrd this script starts and stops)
 # usage: bench/cni-vs-reference.sh [N]   (default 200; root; build first: mvn -o -q -pl cni-plugin,dist -am package -DskipTests)
 # Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir; its
 # bridge, nft table and predefined bridge netmgr0 are removed at the end.
@@ -19,7 +20,12 @@ PLUGIN=$ROOT/dist/target/netmgr/bin/netmgr-cni
 
 WORK=$(mktemp -d /tmp/cni-vs-ref.XXXXXX)
 had_netmgr0=0; ip link show netmgr0 >/dev/null 2>&1 && had_netmgr0=1
+daemon_pid=""
 cleanup() {
+  if [ -n "$daemon_pid" ]; then
+    kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true
+    nft delete table inet netmgr 2>/dev/null || true # its rule guard may have put it back after cni-bench removed it
+  fi
   rm -rf "$WORK"
   if [ $had_netmgr0 = 0 ] && ip link show netmgr0 >/dev/null 2>&1; then ip link del netmgr0; fi
 }
@@ -47,6 +53,9 @@ cat >"$WORK/netmgr.conflist" <<CONF
 }
 CONF
 
+# the same network through the daemon: only "daemonSocket" differs
+sed "s#\"daemonSocket\": \"\"#\"daemonSocket\": \"$WORK/netmgr.sock\"#" "$WORK/netmgr.conflist" >"$WORK/netmgr-daemon.conflist"
+
 run() { # label conflist plugin-dir [extra env]
   local label=$1 conf=$2 dir=$3
   echo "== $label" >&2
@@ -55,10 +64,15 @@ run() { # label conflist plugin-dir [extra env]
 run reference-bridge-portmap "$SHARED/bridge.conflist" /usr/lib/cni
 run reference-bridge-only "$SHARED/bridge-only.conflist" /usr/lib/cni
 CLEAN_NFT_TABLES="inet netmgr" run netmgr-inprocess "$WORK/netmgr.conflist" "$WORK/bin:/usr/lib/cni"
+"$ROOT/dist/target/netmgr/bin/netmgrd" --socket "$WORK/netmgr.sock" --state-dir "$WORK/state" 2>"$WORK/netmgrd.log" &
+daemon_pid=$!
+for _ in $(seq 100); do [ -S "$WORK/netmgr.sock" ] && break; sleep 0.1; done
+[ -S "$WORK/netmgr.sock" ] || { cat "$WORK/netmgrd.log" >&2; exit 1; }
+CLEAN_NFT_TABLES="inet netmgr" run netmgr-daemon "$WORK/netmgr-daemon.conflist" "$WORK/bin:/usr/lib/cni"
 
 echo
 printf '%-28s %10s %10s %10s %10s\n' label add_p50_ms add_p90_ms del_p50_ms del_p90_ms
-for label in reference-bridge-portmap reference-bridge-only netmgr-inprocess; do
+for label in reference-bridge-portmap reference-bridge-only netmgr-inprocess netmgr-daemon; do
   f=$WORK/$label.txt
   get() { grep "^$1 " "$f" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
   printf '%-28s %10s %10s %10s %10s\n' "$label" "$(get ADD p50_ms)" "$(get ADD p90_ms)" "$(get DEL p50_ms)" "$(get DEL p90_ms)"
