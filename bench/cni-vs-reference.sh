@@ -25,12 +25,13 @@ cleanup() {
   if [ -n "$daemon_pid" ]; then
     kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true
     nft delete table inet netmgr 2>/dev/null || true # its rule guard may have put it back after cni-bench removed it
+    ip link del cbr-bench2 2>/dev/null || true       # or its reconciler the bridge
   fi
   rm -rf "$WORK"
   if [ $had_netmgr0 = 0 ] && ip link show netmgr0 >/dev/null 2>&1; then ip link del netmgr0; fi
 }
 trap cleanup EXIT
-mkdir -p "$WORK/bin" "$WORK/state"
+mkdir -p "$WORK/bin" "$WORK/state" "$WORK/state-daemon"
 ln -s "$PLUGIN" "$WORK/bin/netmgr"
 cat >"$WORK/netmgr.conflist" <<CONF
 {
@@ -53,8 +54,11 @@ cat >"$WORK/netmgr.conflist" <<CONF
 }
 CONF
 
-# the same network through the daemon: only "daemonSocket" differs
-sed "s#\"daemonSocket\": \"\"#\"daemonSocket\": \"$WORK/netmgr.sock\"#" "$WORK/netmgr.conflist" >"$WORK/netmgr-daemon.conflist"
+# the same network through the daemon: only "daemonSocket" and the daemon's own state dir differ
+# (a daemon reconciling the in-process run's store would make its deleted bridge again)
+sed -e "s#\"daemonSocket\": \"\"#\"daemonSocket\": \"$WORK/netmgr.sock\"#" \
+    -e "s#\"stateDir\": \"$WORK/state\"#\"stateDir\": \"$WORK/state-daemon\"#" \
+    "$WORK/netmgr.conflist" >"$WORK/netmgr-daemon.conflist"
 
 run() { # label conflist plugin-dir [extra env]
   local label=$1 conf=$2 dir=$3
@@ -64,7 +68,7 @@ run() { # label conflist plugin-dir [extra env]
 run reference-bridge-portmap "$SHARED/bridge.conflist" /usr/lib/cni
 run reference-bridge-only "$SHARED/bridge-only.conflist" /usr/lib/cni
 CLEAN_NFT_TABLES="inet netmgr" run netmgr-inprocess "$WORK/netmgr.conflist" "$WORK/bin:/usr/lib/cni"
-"$ROOT/dist/target/netmgr/bin/netmgrd" --socket "$WORK/netmgr.sock" --state-dir "$WORK/state" 2>"$WORK/netmgrd.log" &
+"$ROOT/dist/target/netmgr/bin/netmgrd" --socket "$WORK/netmgr.sock" --state-dir "$WORK/state-daemon" 2>"$WORK/netmgrd.log" &
 daemon_pid=$!
 for _ in $(seq 100); do [ -S "$WORK/netmgr.sock" ] && break; sleep 0.1; done
 [ -S "$WORK/netmgr.sock" ] || { cat "$WORK/netmgrd.log" >&2; exit 1; }
