@@ -68,6 +68,8 @@ run() { # label conflist plugin-dir [extra env]
 run reference-bridge-portmap "$SHARED/bridge.conflist" /usr/lib/cni
 run reference-bridge-only "$SHARED/bridge-only.conflist" /usr/lib/cni
 CLEAN_NFT_TABLES="inet netmgr" run netmgr-inprocess "$WORK/netmgr.conflist" "$WORK/bin:/usr/lib/cni"
+# the in-process runs made the predefined bridge netmgr0 for their store; the daemon's store makes its own
+if [ $had_netmgr0 = 0 ]; then ip link del netmgr0 2>/dev/null || true; fi
 "$ROOT/dist/target/netmgr/bin/netmgrd" --socket "$WORK/netmgr.sock" --state-dir "$WORK/state-daemon" 2>"$WORK/netmgrd.log" &
 daemon_pid=$!
 for _ in $(seq 100); do [ -S "$WORK/netmgr.sock" ] && break; sleep 0.1; done
