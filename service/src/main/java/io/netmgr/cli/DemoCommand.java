@@ -87,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             netmgr(cli, "network", "rm", "demo");
         } finally {
             if (daemon != null) {
+                removeLeftovers(socket); // after a failure half-way: the sandboxes' namespaces live outside the host's
                 daemon.destroy(); // SIGTERM: the daemon stops serving and leaves what is left as it is
                 if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
                     daemon.destroyForcibly();
@@ -128,6 +129,18 @@ final class DemoCommand implements Callable<Integer> {
                     throw new IllegalStateException("netmgrd did not start: " + Files.readString(dir.resolve("netmgrd.log")));
                 }
                 Thread.sleep(20);
+            }
+        }
+    }
+
+    /** Best effort, quietly: what the steps made is gone already unless one of them failed. */
+    private static void removeLeftovers(Path socket) {
+        DaemonClient client = DaemonClient.connect("unix://" + socket, Map.of());
+        for (String path : List.of("/v1/sandboxes/web", "/v1/sandboxes/client", "/v1/networks/demo")) {
+            try {
+                client.delete(path);
+            } catch (RuntimeException alreadyGone) {
+                // not found, or the daemon is down: nothing more to do here
             }
         }
     }
