@@ -3,6 +3,8 @@
 # docker.io, started by hand with --bridge=none on a temp data root), the same requests to each
 # (DockerNetworkChurn), in one run. Each daemon runs in a fresh namespace that plays its host,
 # so neither touches this machine's interfaces or rules; everything is removed at the end.
+# dockerd enters its namespace with nsenter, not `ip netns exec`, which would remount /sys and
+# hide the cgroup mounts dockerd needs.
 #   bench/networks-vs-dockerd.sh [N]   needs root and docker.io (apt-get install docker.io)
 set -eu
 cd "$(dirname -- "$(readlink -f -- "$0")")/.."
@@ -26,7 +28,7 @@ for ns in "$nsn" "$nsd"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
 
 dist/target/netmgr/bin/netmgrd --socket "$dir/netmgr.sock" --state-dir "$dir/netmgr" --host-netns "$nsn" 2>"$dir/netmgrd.log" &
 npid=$!
-ip netns exec "$nsd" dockerd --data-root "$dir/docker" --exec-root "$dir/docker-exec" --pidfile "$dir/docker.pid" \
+nsenter --net="/run/netns/$nsd" dockerd --data-root "$dir/docker" --exec-root "$dir/docker-exec" --pidfile "$dir/docker.pid" \
     -H "unix://$dir/docker.sock" --bridge=none >"$dir/dockerd.log" 2>&1 &
 dpid=$!
 for s in netmgr docker; do
@@ -36,7 +38,7 @@ for s in netmgr docker; do
         sleep 0.05
     done
 done
-echo "dockerd $(ip netns exec "$nsd" dockerd --version)"
+echo "$(dockerd --version)"
 cp="bench/target/classes:bench/target/lib/*"
 java -cp "$cp" io.netmgr.bench.DockerNetworkChurn netmgrd "$dir/netmgr.sock" "$n" | tee "$dir/netmgrd.txt" | grep -v ^RESULT
 java -cp "$cp" io.netmgr.bench.DockerNetworkChurn dockerd "$dir/docker.sock" "$n" | tee "$dir/dockerd.txt" | grep -v ^RESULT
