@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -37,25 +38,33 @@ public final class DaemonServer implements AutoCloseable {
     private final Vertx vertx;
     private final Blocking blocking;
     private final HttpServer server;
+    private final Optional<HttpServer> tcpServer;
     private final Path socket;
 
-    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Path socket) {
+    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer, Path socket) {
         this.vertx = vertx;
         this.blocking = blocking;
         this.server = server;
+        this.tcpServer = tcpServer;
         this.socket = socket;
     }
 
     /** Serves {@code engine} on {@code socket} (mode 0660); refuses when another daemon answers there. */
     public static DaemonServer start(DaemonEngine engine, Path socket, DaemonInfo info) {
-        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, info);
+        return start(engine, socket, Optional.empty(), info);
+    }
+
+    /** As above, and on {@code tcp} too when given. */
+    public static DaemonServer start(DaemonEngine engine, Path socket, Optional<TcpListener> tcp, DaemonInfo info) {
+        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, info);
     }
 
     /**
      * As above, on a {@code vertx} and {@code metrics} made beforehand (netmgrd makes them while
      * the controller opens, to start sooner). Closes {@code vertx} when it fails.
      */
-    public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket, DaemonInfo info) {
+    public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket,
+                                     Optional<TcpListener> tcp, DaemonInfo info) {
         try {
             prepareSocketPath(socket);
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
@@ -67,7 +76,9 @@ public final class DaemonServer implements AutoCloseable {
             HttpServer server = vertx.createHttpServer().requestHandler(router)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-            return new DaemonServer(vertx, blocking, server, socket);
+            Optional<HttpServer> tcpServer = tcp.isEmpty() ? Optional.empty()
+                    : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router).listen().await());
+            return new DaemonServer(vertx, blocking, server, tcpServer, socket);
         } catch (IOException e) {
             vertx.close();
             throw new UncheckedIOException("cannot set the mode of " + socket, e);
@@ -144,6 +155,7 @@ public final class DaemonServer implements AutoCloseable {
     public void close() {
         try {
             server.close().await();
+            tcpServer.ifPresent(t -> t.close().await());
             blocking.close();
             vertx.close().await();
         } finally {

@@ -31,6 +31,19 @@ public final class Netmgrd implements Callable<Integer> {
             defaultValue = "nftables")
     String firewall;
 
+    @Option(names = "--tcp", paramLabel = "HOST:PORT", description = "Also listen on TCP (off by default). Anywhere "
+            + "but loopback this needs --tls-cert, --tls-key and --tls-ca: clients must present a certificate signed by that CA.")
+    String tcp;
+
+    @Option(names = "--tls-cert", description = "Server certificate for --tcp (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "Server key for --tcp (PEM).")
+    Path tlsKey;
+
+    @Option(names = "--tls-ca", description = "CA that client certificates must be signed by (PEM).")
+    Path tlsCa;
+
     // For tests: a namespace (name under /run/netns, or a path) plays the host, so the machine's
     // own links are never touched.
     @Option(names = "--host-netns", hidden = true)
@@ -60,6 +73,11 @@ public final class Netmgrd implements Callable<Integer> {
         DaemonConfig config = DaemonConfig.load(configFile == null ? DaemonConfig.DEFAULT_FILE : configFile, configFile != null,
                 Optional.ofNullable(socket), Optional.ofNullable(stateDir));
         var log = org.slf4j.LoggerFactory.getLogger(Netmgrd.class);
+        Optional<TcpListener> tcpListener = tcp == null ? Optional.empty()
+                : Optional.of(TcpListener.parse(tcp, tlsCert, tlsKey, tlsCa)); // refused before any state is touched
+        if (tcp == null && (tlsCert != null || tlsKey != null || tlsCa != null)) {
+            throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca secure --tcp: give --tcp HOST:PORT too");
+        }
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
         NetNs host = hostNetns == null ? NetNs.process()
                 : hostNetns.contains("/") ? NetNs.openPath(Path.of(hostNetns)) : NetNs.open(hostNetns);
@@ -87,7 +105,7 @@ public final class Netmgrd implements Callable<Integer> {
         engine.controller().startupRepairs().forEach(line -> log.info("reconciled: {}", line));
         DaemonServer server;
         try {
-            server = DaemonServer.start(vertx, metrics, engine, config.socket(), new DaemonInfo(DaemonInfo.buildVersion(),
+            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, new DaemonInfo(DaemonInfo.buildVersion(),
                     ProcessHandle.current().pid(), config.socket().toString(), config.stateDir().toString(),
                     host.path().toString(), Instant.now().toString()));
         } catch (RuntimeException e) {
@@ -107,6 +125,7 @@ public final class Netmgrd implements Callable<Integer> {
         }, "netmgrd-stop"));
         long jvmMs = System.currentTimeMillis() - ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L)
                 - (System.nanoTime() - t0) / 1_000_000;
+        tcpListener.ifPresent(t -> log.info("listening on {} too", t));
         log.info("listening on unix://{} (state in {}, host namespace {}), ready in {} ms (controller {} ms, JVM start {} ms)",
                 config.socket(), config.stateDir(), host.path(), (System.nanoTime() - t0) / 1_000_000, engineMs, jvmMs);
         stopped.await();

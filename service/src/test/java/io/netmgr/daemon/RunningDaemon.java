@@ -27,10 +27,15 @@ final class RunningDaemon implements AutoCloseable {
     final UnixHttpClient http;
 
     RunningDaemon(NetNs host) throws IOException {
+        this(host, java.util.Optional.empty());
+    }
+
+    /** Also listening on {@code tcp}. */
+    RunningDaemon(NetNs host, java.util.Optional<TcpListener> tcp) throws IOException {
         dir = Files.createTempDirectory("netmgrd-test-");
         socket = dir.resolve("netmgr.sock");
         engine = DaemonEngine.open(dir.resolve("state"), host, "none");
-        server = DaemonServer.start(engine, socket, new DaemonInfo("test", ProcessHandle.current().pid(), socket.toString(),
+        server = DaemonServer.start(engine, socket, tcp, new DaemonInfo("test", ProcessHandle.current().pid(), socket.toString(),
                 dir.toString(), host.path().toString(), Instant.now().toString()));
         http = new UnixHttpClient(socket);
     }
