@@ -2,7 +2,6 @@ package io.netmgr.cni;
 
 import io.netmgr.core.controller.NetworkController;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -50,9 +49,6 @@ public interface NetmgrAccess {
     }
 
     private static <T> T locked(NetworkController controller, Function<NetworkController, T> work) {
-        AtomicReference<T> result = new AtomicReference<>();
-        // the controller's lock is reentrant: its own calls inside work join this hold
-        controller.withFirewallInSync(() -> result.set(work.apply(controller)));
-        return result.get();
+        return controller.exclusively(() -> work.apply(controller));
     }
 }

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -158,8 +159,21 @@ public final class NetworkController implements AutoCloseable {
      * just removed on purpose.
      */
     public void withFirewallInSync(Runnable check) {
-        try (HostLock.Held held = lock.acquire()) {
+        exclusively(() -> {
             check.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code work} holding the controller's lock, which spans the processes sharing its lock
+     * file, with the firewall in line with the store first. For a caller whose several calls are
+     * one step (a CNI command: find the network, adopt the sandbox, create and join the endpoint);
+     * the controller's own calls inside join the hold.
+     */
+    public <T> T exclusively(Supplier<T> work) {
+        try (HostLock.Held held = lock.acquire()) {
+            return work.get();
         }
     }
 
