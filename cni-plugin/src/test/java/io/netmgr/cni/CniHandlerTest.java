@@ -56,13 +56,7 @@ class CniHandlerTest {
     }
 
     @Test
-    void httpAnswersWithLengthOrChunks() {
-        byte[] chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nhé\r\n3\r\nllo\r\n0\r\n\r\n"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        // chunk sizes count bytes: "hé" is 3 of them in UTF-8
-        assertThat(DaemonClient.HttpAnswer.parse(chunked).orElseThrow().body()).isEqualTo("héllo");
-        byte[] plain = "HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\nno".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(DaemonClient.HttpAnswer.parse(plain).orElseThrow().status()).isEqualTo(404);
+    void theDaemonSocketComesFromTheConfigurationOrTheDefault() {
         assertThat(DaemonClient.socketOf("{\"daemonSocket\":\"\"}")).isEmpty();
         assertThat(DaemonClient.socketOf("{}").orElseThrow()).hasToString(DaemonClient.DEFAULT_SOCKET);
     }

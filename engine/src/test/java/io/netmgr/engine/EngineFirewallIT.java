@@ -12,6 +12,7 @@ import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.nat.BackendTools;
 import io.netmgr.nat.Probe;
 import io.netmgr.nat.TestHost;
 import io.netmgr.netlink.ns.NetNs;
@@ -40,14 +41,23 @@ abstract class EngineFirewallIT {
     Engine engine;
     NetworkController controller;
 
+    /** The backend under test and its tools. */
+    protected abstract BackendTools tools();
+
     /** "nftables" or "iptables". */
-    protected abstract String backend();
+    private String backend() {
+        return tools().name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     /** Removes netmgr's rules the way a careless admin or a firewall reload would. */
-    protected abstract void wipeRules(NetNs host);
+    private void wipeRules(NetNs host) {
+        tools().wipeRules(host);
+    }
 
     /** Everything this backend's tools show of the rules in {@code host}. */
-    protected abstract String listRules(NetNs host);
+    private String listRules(NetNs host) {
+        return tools().listRules(host);
+    }
 
     @BeforeEach
     void start() {

@@ -1,22 +1,11 @@
 package io.netmgr.engine;
 
-import io.netmgr.nat.TestHost;
-import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.nat.BackendTools;
 
 /** The engine's firewall suite on nftables, the default backend. */
 class NftablesEngineIT extends EngineFirewallIT {
     @Override
-    protected String backend() {
-        return "nftables";
-    }
-
-    @Override
-    protected void wipeRules(NetNs host) {
-        TestHost.exec(host, "nft", "flush", "ruleset");
-    }
-
-    @Override
-    protected String listRules(NetNs host) {
-        return TestHost.exec(host, "nft", "list", "ruleset");
+    protected BackendTools tools() {
+        return BackendTools.NFTABLES;
     }
 }

@@ -3,7 +3,7 @@ package io.netmgr.nat.ipt;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.nat.FirewallBehaviourIT;
 import io.netmgr.nat.Firewalls;
-import io.netmgr.nat.TestHost;
+import io.netmgr.nat.BackendTools;
 import io.netmgr.netlink.ns.NetNs;
 
 /** The behaviour suite on the iptables backend. */
@@ -15,12 +15,11 @@ class IptablesFirewallIT extends FirewallBehaviourIT {
 
     @Override
     protected void wipeRules(NetNs host) {
-        TestHost.exec(host, "sh", "-c", "iptables -F " + IptablesRenderer.FORWARD + " && iptables -t nat -F "
-                + IptablesRenderer.DNAT);
+        BackendTools.IPTABLES.wipeRules(host);
     }
 
     @Override
     protected String listRules(NetNs host) {
-        return TestHost.exec(host, "iptables-save") + TestHost.exec(host, "ip6tables-save");
+        return BackendTools.IPTABLES.listRules(host);
     }
 }

@@ -3,7 +3,7 @@ package io.netmgr.nat.nft;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.nat.FirewallBehaviourIT;
 import io.netmgr.nat.Firewalls;
-import io.netmgr.nat.TestHost;
+import io.netmgr.nat.BackendTools;
 import io.netmgr.netlink.ns.NetNs;
 
 /** The behaviour suite on the nftables backend. */
@@ -15,11 +15,11 @@ class NftablesFirewallIT extends FirewallBehaviourIT {
 
     @Override
     protected void wipeRules(NetNs host) {
-        TestHost.exec(host, "nft", "flush", "ruleset");
+        BackendTools.NFTABLES.wipeRules(host);
     }
 
     @Override
     protected String listRules(NetNs host) {
-        return TestHost.exec(host, "nft", "list", "ruleset");
+        return BackendTools.NFTABLES.listRules(host);
     }
 }

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * HTTP/1.1 over a unix socket with the JDK alone (no HTTP library: the CLI's start time is part
- * of every command). One request per connection; bodies by Content-Length or chunked.
+ * HTTP/1.1 over a unix socket with the JDK alone (no HTTP library: the start time of the CLI and
+ * of the CNI plugin is part of every call). One request per connection; bodies by
+ * Content-Length or chunked.
  */
 public final class UnixHttpClient {
     private final Path socket;
@@ -84,7 +85,7 @@ public final class UnixHttpClient {
 
     private static void write(SocketChannel channel, String method, String path, byte[] body) throws IOException {
         StringBuilder head = new StringBuilder().append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                .append("Host: netmgrd\r\nUser-Agent: netmgr-cli\r\nAccept: application/json\r\nConnection: close\r\n");
+                .append("Host: netmgrd\r\nUser-Agent: netmgr\r\nAccept: application/json\r\nConnection: close\r\n");
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }
