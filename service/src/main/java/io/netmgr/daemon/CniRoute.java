@@ -1,6 +1,8 @@
 package io.netmgr.daemon;
 
+import io.netmgr.cni.CniCommand;
 import io.netmgr.cni.CniHandler;
+import io.netmgr.cni.CniRequest;
 import io.netmgr.cni.CniResponse;
 import io.netmgr.cni.CniWire;
 import io.netmgr.cni.NetmgrAccess;
@@ -23,11 +25,13 @@ final class CniRoute {
     private final CniHandler handler;
     private final Blocking blocking;
     private final Path socket;
+    private final OperationMetrics metrics;
 
-    CniRoute(DaemonEngine engine, Path stateDir, Path socket, Blocking blocking) {
+    CniRoute(DaemonEngine engine, Path stateDir, Path socket, Blocking blocking, OperationMetrics metrics) {
         this.handler = new CniHandler(NetmgrAccess.shared(engine.controller(), stateDir));
         this.blocking = blocking;
         this.socket = socket;
+        this.metrics = metrics;
     }
 
     void mount(Router router) {
@@ -42,9 +46,18 @@ final class CniRoute {
                     + named.map(Path::toString).orElse("\"\" (in-process)") + "; this netmgrd listens on " + socket));
             return;
         }
-        blocking.call(() -> handler.handle(CniWire.request(ctx.request().headers().getAll(CniWire.ENV_HEADER), configuration)))
+        blocking.call(() -> run(CniWire.request(ctx.request().headers().getAll(CniWire.ENV_HEADER), configuration)))
                 .onSuccess(answer -> reply(ctx, answer))
                 .onFailure(ctx::fail);
+    }
+
+    /** Runs the call, timed as operation {@code cni.add}, {@code cni.del}... (the daemon's share of a plugin call). */
+    private CniResponse run(CniRequest call) {
+        long start = System.nanoTime();
+        CniResponse answer = handler.handle(call);
+        String command = CniCommand.parse(call.command()).map(Enum::name).orElse("unknown"); // no tag per typo
+        metrics.record("cni." + command.toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start, answer.exitCode() == 0);
+        return answer;
     }
 
     private static void reply(RoutingContext ctx, CniResponse answer) {

@@ -72,7 +72,7 @@ public final class DaemonServer implements AutoCloseable {
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
             Router router = router(vertx, blocking, ops, events, metrics, info,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
-                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking));
+                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
             HttpServer server = vertx.createHttpServer().requestHandler(router)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));

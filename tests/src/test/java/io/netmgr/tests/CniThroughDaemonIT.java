@@ -87,6 +87,11 @@ class CniThroughDaemonIT {
                 assertThat(del.err()).doesNotContain("running in-process");
             }
             assertThat(NetmgrdIT.cli(daemon, "sandbox", "ls", "-q").out()).isBlank();
+            // the daemon's share of each call, by command and outcome
+            String metrics = new UnixHttpClient(daemon.socket).send("GET", "/metrics", null).text();
+            assertThat(metrics).contains("netmgr_operation_seconds_count{operation=\"cni.add\",outcome=\"ok\"} 2")
+                    .contains("netmgr_operation_seconds_count{operation=\"cni.add\",outcome=\"error\"} 1")
+                    .contains("netmgr_operation_seconds_count{operation=\"cni.del\",outcome=\"ok\"} 2");
         }
     }
 

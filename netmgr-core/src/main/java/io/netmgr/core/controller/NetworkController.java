@@ -324,6 +324,11 @@ public final class NetworkController implements AutoCloseable {
         return state.list(SANDBOXES, Sandbox.class);
     }
 
+    /** The sandbox named exactly {@code name}, if any: one index read, where {@link #sandboxes()} reads them all. */
+    public Optional<Sandbox> findSandbox(String name) {
+        return state.idByName(StateStore.sandboxName(name)).flatMap(id -> state.get(SANDBOXES, id, Sandbox.class));
+    }
+
     public Sandbox sandbox(String ref) {
         return resolve("sandbox", ref, StateStore::sandboxName, SANDBOXES, Sandbox.class, Sandbox::id);
     }
@@ -397,6 +402,11 @@ public final class NetworkController implements AutoCloseable {
 
     public List<Endpoint> endpoints() {
         return state.list(ENDPOINTS, Endpoint.class);
+    }
+
+    /** The endpoint named {@code name} on the network with id {@code networkId}, if any: one index read. */
+    public Optional<Endpoint> findEndpoint(String networkId, String name) {
+        return state.idByName(StateStore.endpointName(networkId, name)).flatMap(id -> state.get(ENDPOINTS, id, Endpoint.class));
     }
 
     public Endpoint endpoint(String id) {
