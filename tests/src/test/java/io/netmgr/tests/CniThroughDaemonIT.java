@@ -9,6 +9,11 @@ import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * netmgr-cni with a running netmgrd: the plugin hands ADD and DEL to the daemon's
  * {@code POST /v1/cni} (no in-process fallback), the containers get working networking, and
  * the daemon's own API sees the attachments. Both ways of handing a call over are exercised:
- * the launcher's own (curl, no JVM) and the JVM's (when curl is missing).
+ * the launcher's own (socat, no JVM) and the JVM's (when socat is missing).
  */
 class CniThroughDaemonIT {
     @RegisterExtension
@@ -35,18 +40,18 @@ class CniThroughDaemonIT {
 
     /** How the call reaches the daemon, and the environment that forces that way. */
     enum HandOver {
-        /** The launcher with curl: a JVM must not be needed, so none can be found. */
-        LAUNCHER_CURL {
+        /** The launcher with socat: a JVM must not be needed, so none can be found. */
+        LAUNCHER_SOCAT {
             @Override
             Map<String, String> env(Path tmp) {
                 return Map.of("NETMGR_JAVA", "/nonexistent/bin/java");
             }
         },
-        /** No curl on PATH: the launcher starts the JVM, whose client hands the call over. */
+        /** No socat on PATH: the launcher starts the JVM, whose client hands the call over. */
         JVM_CLIENT {
             @Override
             Map<String, String> env(Path tmp) throws IOException {
-                Path bin = Files.createDirectories(tmp.resolve("bin-without-curl"));
+                Path bin = Files.createDirectories(tmp.resolve("bin-without-socat"));
                 for (String tool : List.of("readlink", "dirname", "sed", "mkdir")) {
                     Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
                 }
@@ -72,6 +77,7 @@ class CniThroughDaemonIT {
             CniRuntime.Outcome a1 = runtime.exec("netmgr", "ADD", "ctr-d1", c1.path().toString(), "eth0", conf).assertOk();
             CniRuntime.Outcome a2 = runtime.exec("netmgr", "ADD", "ctr-d2", c2.path().toString(), "eth0", conf).assertOk();
             assertThat(a1.err() + a2.err()).doesNotContain("running in-process");
+            assertThat(a1.out()).startsWith("{\"cniVersion\":\"1.1.0\",\"interfaces\":").endsWith("}");
             assertThat(NetmgrdIT.cli(daemon, "network", "ls", "--format", "{{.Name}}").out()).contains("cnid");
 
             String ip1 = a1.out().replaceAll("(?s).*\"address\":\"([0-9.]+)/.*", "$1");
@@ -85,6 +91,7 @@ class CniThroughDaemonIT {
             for (String id : List.of("ctr-d1", "ctr-d2")) {
                 CniRuntime.Outcome del = runtime.exec("netmgr", "DEL", id, null, "eth0", conf).assertOk();
                 assertThat(del.err()).doesNotContain("running in-process");
+                assertThat(del.out()).isEmpty(); // DEL prints nothing on success
             }
             assertThat(NetmgrdIT.cli(daemon, "sandbox", "ls", "-q").out()).isBlank();
             // the daemon's share of each call, by command and outcome
@@ -111,6 +118,38 @@ class CniThroughDaemonIT {
                     conf(daemon.socket.toString())).assertOk();
             assertThat(add.err()).doesNotContain("running in-process");
             runtime.exec("netmgr", "DEL", "ctr-v1", null, "eth0", conf(daemon.socket.toString())).assertOk();
+        }
+    }
+
+    /**
+     * A daemon that takes the call and closes without an answer may or may not have run it:
+     * the plugin says "try again" (code 11) instead of running it a second time itself.
+     */
+    @ParameterizedTest
+    @EnumSource(HandOver.class)
+    void aCallTakenButNotAnsweredIsNotRunTwice(HandOver way) throws Exception {
+        Path socket = tmp.resolve("mute.sock");
+        try (ServerSocketChannel mute = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            mute.bind(UnixDomainSocketAddress.of(socket));
+            Thread server = new Thread(() -> {
+                try (SocketChannel call = mute.accept()) {
+                    call.read(ByteBuffer.allocate(65536)); // takes the request, then hangs up
+                } catch (IOException e) {
+                    // the test fails on the plugin's answer instead
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Path stateDir = tmp.resolve("state");
+            Map<String, String> env = new LinkedHashMap<>(way.env(tmp));
+            env.put("NETMGR_STATE_DIR", stateDir.toString());
+            CniRuntime.Outcome add = new CniRuntime(plugins(), env).exec("netmgr", "ADD", "ctr-m1",
+                    "/proc/self/ns/net", "eth0", conf(socket.toString()));
+            server.join(10_000);
+            assertThat(add.exit()).isNotZero();
+            assertThat(add.json()).containsEntry("code", 11L);
+            assertThat((String) add.json().get("msg")).contains(socket.toString());
+            assertThat(stateDir).doesNotExist(); // not run in-process either
         }
     }
 
