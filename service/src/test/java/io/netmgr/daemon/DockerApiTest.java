@@ -75,6 +75,41 @@ class DockerApiTest {
     }
 
     @Test
+    void ipRangeAuxiliaryAddressesAndFlagsRoundTripAndTheRangeIsHonoured() throws Exception {
+        try (RunningDaemon d = new RunningDaemon(netns.create("drange"))) {
+            var created = d.post("/networks/create", "{\"Name\":\"ranged\",\"Attachable\":true,\"EnableIPv6\":true,"
+                    + "\"IPAM\":{\"Driver\":\"default\",\"Options\":{},\"Config\":[{\"Subnet\":\"fd00:94::/64\"},"
+                    + "{\"Subnet\":\"10.94.0.0/24\",\"IPRange\":\"10.94.0.128/25\",\"AuxiliaryAddresses\":{\"nas\":\"10.94.0.7\"}}]}}");
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            JsonNode n = d.get("/networks/ranged").json();
+            assertThat(n.path("Attachable").asBoolean()).isTrue();
+            assertThat(n.path("EnableIPv6").asBoolean()).isTrue();
+            assertThat(n.path("IPAM").path("Options").isObject()).isTrue();
+            JsonNode v4 = n.path("IPAM").path("Config").get(0); // IPv4 first, as dockerd lists them
+            assertThat(v4.path("Subnet").asText()).isEqualTo("10.94.0.0/24");
+            assertThat(v4.path("IPRange").asText()).isEqualTo("10.94.0.128/25");
+            assertThat(v4.path("AuxiliaryAddresses").path("nas").asText()).isEqualTo("10.94.0.7");
+            JsonNode v6 = n.path("IPAM").path("Config").get(1);
+            assertThat(v6.path("Subnet").asText()).isEqualTo("fd00:94::/64");
+            assertThat(v6.has("IPRange")).isFalse();
+            assertThat(v6.has("AuxiliaryAddresses")).isFalse();
+            assertThat(d.get("/v1/networks/ranged").json().path("pools").findValuesAsText("ipRange")).containsExactly("10.94.0.128/25");
+
+            d.post("/v1/sandboxes", "{\"name\":\"r1\"}");
+            assertThat(d.post("/networks/ranged/connect", "{\"Container\":\"r1\"}").status()).isEqualTo(200);
+            String address = d.get("/networks/ranged").json().path("Containers").elements().next().path("IPv4Address").asText();
+            assertThat(address).isEqualTo("10.94.0.128/24"); // the range's first address, not the subnet's
+
+            assertThat(d.post("/networks/create", "{\"Name\":\"plain\"}").status()).isEqualTo(201);
+            JsonNode plain = d.get("/networks/plain").json();
+            assertThat(plain.path("Attachable").asBoolean()).isFalse();
+            assertThat(plain.path("EnableIPv6").asBoolean()).isFalse();
+            assertThat(plain.path("IPAM").path("Config").get(0).has("IPRange")).isFalse();
+            assertThat(d.get("/networks/host").json().path("IPAM").path("Options").isNull()).isTrue();
+        }
+    }
+
+    @Test
     void listFiltersAndPruneAsDockerDoes() throws Exception {
         try (RunningDaemon d = new RunningDaemon(netns.create("dls"))) {
             d.post("/networks/create", "{\"Name\":\"a1\",\"Labels\":{\"team\":\"x\"},\"IPAM\":{\"Config\":[{\"Subnet\":\"10.96.1.0/24\"}]}}");

@@ -118,7 +118,7 @@ public final class DockerRoutes {
         }
         refuseUnsupported(body);
         NetworkConfig config = NetworkConfig.of(body.name(), body.driver() == null || body.driver().isBlank() ? "bridge" : body.driver())
-                .withInternal(body.internal()).withIpv6(Boolean.TRUE.equals(body.enableIPv6()));
+                .withInternal(body.internal()).withAttachable(body.attachable()).withIpv6(Boolean.TRUE.equals(body.enableIPv6()));
         List<IpamConfig> ipam = new ArrayList<>();
         List<DockerBodies.IpamPool> pools = body.ipam() == null || body.ipam().config() == null ? List.of() : body.ipam().config();
         for (int i = 0; i < pools.size(); i++) {
