@@ -220,7 +220,7 @@ public final class DaemonOperations {
         Sandbox s = controller.sandbox(sandboxRef);
         Endpoint e = controller.endpoints().stream()
                 .filter(x -> x.networkId().equals(n.id()) && s.id().equals(x.sandboxId())).findFirst()
-                .orElseThrow(() -> NetmgrException.forbidden("container " + s.name() + " is not connected to network " + n.name()));
+                .orElseThrow(() -> NetmgrException.forbidden("container " + s.id() + " is not connected to network " + n.name()));
         return deleteEndpoint(e.id());
     }
 

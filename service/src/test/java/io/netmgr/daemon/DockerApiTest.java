@@ -55,6 +55,13 @@ class DockerApiTest {
             assertError(d.delete("/v1.47/networks/bridge"), 403, "bridge is a pre-defined network and cannot be removed");
             assertError(d.get("/networks/nosuch"), 404, "network nosuch not found");
             assertError(d.get("/networks?filters=" + enc("{\"colour\":{\"red\":true}}")), 400, "invalid filter 'colour'");
+            assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"warp\"}"), 404, "plugin \"warp\" not found (unknown network driver");
+            assertError(d.post("/networks/create", "{\"Name\":\"w\",\"IPAM\":{\"Driver\":\"dhcp\"}}"), 404, "plugin \"dhcp\" not found");
+            assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Scope\":\"swarm\"}"), 403,
+                    "cannot create a swarm scoped network when swarm is not active");
+            // dockerd looks the container up first, so even an unknown network answers about the container
+            assertError(d.post("/networks/nosuch/connect", "{\"Container\":\"ghost\"}"), 404, "No such container: ghost");
+            assertError(d.post("/networks/front/disconnect", "{\"Container\":\"ghost\"}"), 404, "No such container: ghost");
 
             // connect a sandbox as docker connects a container
             d.post("/v1/sandboxes", "{\"name\":\"web\"}");
@@ -69,7 +76,8 @@ class DockerApiTest {
             assertError(d.post("/networks/front/connect", "{\"Container\":\"web\"}"), 403, "already exists in network front");
             assertError(d.delete("/networks/front"), 403, "has active endpoints");
             assertThat(d.post("/networks/front/disconnect", "{\"Container\":\"web\"}").status()).isEqualTo(200);
-            assertError(d.post("/networks/front/disconnect", "{\"Container\":\"web\"}"), 403, "is not connected");
+            assertError(d.post("/networks/front/disconnect", "{\"Container\":\"web\"}"), 403,
+                    "container " + sandboxId + " is not connected to network front");
             assertThat(d.get("/networks/front").json().path("Containers").isEmpty()).isTrue();
         }
     }

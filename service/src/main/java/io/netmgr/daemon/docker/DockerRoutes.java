@@ -65,7 +65,7 @@ public final class DockerRoutes {
         r.post("/networks/:ref/connect").handler(ctx -> empty(ctx, 200, () -> connect(ctx)));
         r.post("/networks/:ref/disconnect").handler(ctx -> empty(ctx, 200, () -> {
             var body = read(DOCKER, ctx.body().asString(), DockerBodies.Disconnect.class);
-            return ops.disconnect(ctx.pathParam("ref"), container(body.container()));
+            return ops.disconnect(ctx.pathParam("ref"), container(body.container()).id());
         }));
     }
 
@@ -132,14 +132,31 @@ public final class DockerRoutes {
         for (var l : Optional.ofNullable(body.labels()).orElse(Map.of()).entrySet()) {
             config = config.withLabel(l.getKey(), l.getValue());
         }
-        Network n = ops.createNetwork(config);
+        Network n;
+        try {
+            n = ops.createNetwork(config);
+        } catch (NetmgrException e) {
+            if (e.kind() == NetmgrException.Kind.INVALID && e.getMessage().startsWith("unknown network driver")) {
+                throw pluginNotFound(config.driver(), e.getMessage()); // dockerd looks for a plugin of that name
+            }
+            throw e;
+        }
         return Map.of("Id", n.id(), "Warning", "");
+    }
+
+    /** dockerd's answer for a driver it has neither built in nor as a plugin, with netmgr's reason after it. */
+    private static NetmgrException pluginNotFound(String name, String reason) {
+        return NetmgrException.notFound("plugin \"" + name + "\" not found (" + reason + ")");
     }
 
     private static void refuseUnsupported(DockerBodies.NetworkCreate body) {
         if (body.ipam() != null && body.ipam().driver() != null && !body.ipam().driver().isBlank()
                 && !body.ipam().driver().equals("default")) {
-            throw new IllegalArgumentException("IPAM driver " + body.ipam().driver() + " is not supported: netmgr has the default IPAM driver only");
+            throw pluginNotFound(body.ipam().driver(), "netmgr has the default IPAM driver only");
+        }
+        if ("swarm".equals(body.scope())) {
+            throw NetmgrException.forbidden("cannot create a swarm scoped network when swarm is not active"
+                    + " (netmgrd manages local networks)");
         }
         if (body.scope() != null && !body.scope().isBlank() && !body.scope().equals("local")) {
             throw new IllegalArgumentException("scope " + body.scope() + " is not supported: netmgrd manages local networks");
@@ -157,7 +174,7 @@ public final class DockerRoutes {
 
     private Endpoint connect(RoutingContext ctx) throws IOException {
         var body = read(DOCKER, ctx.body().asString(), DockerBodies.Connect.class);
-        Sandbox sandbox = ops.sandbox(container(body.container()));
+        Sandbox sandbox = container(body.container());
         EndpointConfig config = EndpointConfig.named(sandbox.name());
         var settings = body.endpointConfig();
         if (settings != null) {
@@ -177,11 +194,22 @@ public final class DockerRoutes {
         return ops.createEndpoint(ctx.pathParam("ref"), config, Optional.of(sandbox.id()));
     }
 
-    private static String container(String ref) {
+    /**
+     * The sandbox playing the container {@code ref}; an unknown one gets dockerd's 404, looked up
+     * before the network as dockerd does.
+     */
+    private Sandbox container(String ref) {
         if (!present(ref)) {
             throw new IllegalArgumentException("container is missing: give Container (a netmgr sandbox name or id)");
         }
-        return ref;
+        try {
+            return ops.sandbox(ref);
+        } catch (NetmgrException e) {
+            if (e.kind() == NetmgrException.Kind.NOT_FOUND) {
+                throw NetmgrException.notFound("No such container: " + ref);
+            }
+            throw e;
+        }
     }
 
     private static boolean present(String s) {
