@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Docker's networks API as dockerd answers it: versioned paths, shapes, status codes and messages. */
 class DockerApiTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     @RegisterExtension
     final TestNamespaces netns = new TestNamespaces();
 
@@ -115,6 +118,73 @@ class DockerApiTest {
             assertThat(plain.path("IPAM").path("Config").get(0).has("IPRange")).isFalse();
             assertThat(d.get("/networks/host").json().path("IPAM").path("Options").isNull()).isTrue();
         }
+    }
+
+    @Test
+    void networkEventsAreDockersWithSinceUntilAndFilters() throws Exception {
+        try (RunningDaemon d = new RunningDaemon(netns.create("devents"))) {
+            String since = epoch(Instant.now());
+            String networkId = d.post("/networks/create", "{\"Name\":\"ev\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.93.0.0/24\"}]}}")
+                    .json().path("Id").asText();
+            String sandboxId = d.post("/v1/sandboxes", "{\"name\":\"evbox\"}").json().path("id").asText();
+            assertThat(d.post("/networks/ev/connect", "{\"Container\":\"evbox\"}").status()).isEqualTo(200);
+            assertThat(d.post("/networks/ev/disconnect", "{\"Container\":\"evbox\"}").status()).isEqualTo(200);
+            assertThat(d.delete("/networks/ev").status()).isEqualTo(204);
+            String until = epoch(Instant.now());
+
+            // a window in the past: the kept events, then the stream ends
+            var past = d.get("/v1.47/events?since=" + since + "&until=" + until + "&filters=" + enc("{\"type\":{\"network\":true}}"));
+            assertThat(past.status()).isEqualTo(200);
+            assertThat(past.headers().get("content-type")).isEqualTo("application/json");
+            List<JsonNode> events = lines(past.text());
+            assertThat(events).extracting(e -> e.path("Action").asText()).containsExactly("create", "connect", "disconnect", "destroy");
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.path("Type").asText()).isEqualTo("network");
+                assertThat(e.path("Actor").path("ID").asText()).isEqualTo(networkId);
+                assertThat(e.path("Actor").path("Attributes").path("name").asText()).isEqualTo("ev");
+                assertThat(e.path("Actor").path("Attributes").path("type").asText()).isEqualTo("bridge");
+                assertThat(e.path("scope").asText()).isEqualTo("local");
+                assertThat(e.path("timeNano").asLong() / 1_000_000_000L).isEqualTo(e.path("time").asLong());
+            });
+            assertThat(events.get(1).path("Actor").path("Attributes").path("container").asText()).isEqualTo(sandboxId);
+            assertThat(events.get(0).path("Actor").path("Attributes").has("container")).isFalse();
+            assertThat(lines(d.get("/events?since=" + since + "&until=" + until + "&filters=" + enc("{\"event\":[\"connect\"]}")).text()))
+                    .extracting(e -> e.path("Action").asText()).containsExactly("connect");
+            assertThat(d.get("/events?since=" + until + "&until=" + until).text()).isEmpty();
+
+            // a window ending in the future: kept events, live ones, then the stream ends at until
+            String soon = epoch(Instant.now().plusMillis(1500));
+            var live = new java.util.concurrent.CompletableFuture<String>();
+            Thread reader = new Thread(() -> live.complete(d.get("/events?since=" + since + "&until=" + soon).text()));
+            reader.start();
+            Thread.sleep(300);
+            d.post("/networks/create", "{\"Name\":\"late\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.93.1.0/24\"}]}}");
+            assertThat(lines(live.get(10, java.util.concurrent.TimeUnit.SECONDS)))
+                    .extracting(e -> e.path("Action").asText() + " " + e.path("Actor").path("Attributes").path("name").asText())
+                    .containsExactly("create ev", "connect ev", "disconnect ev", "destroy ev", "create late");
+
+            assertError(d.get("/events?since=yesterday"), 400, "invalid 'since'='yesterday'");
+            assertError(d.get("/events?since=" + until + "&until=" + since), 400, "cannot be after `until` time");
+            assertError(d.get("/events?filters=" + enc("{\"colour\":[\"red\"]}")), 400, "invalid filter 'colour'");
+            // netmgr's own stream is the same one, with its own lines
+            assertThat(lines(d.get("/v1/events?type=network&since=" + since + "&until=" + until).text()))
+                    .extracting(e -> e.path("action").asText() + " " + e.path("name").asText())
+                    .containsExactly("created ev", "removed ev");
+        }
+    }
+
+    private static String epoch(Instant t) {
+        return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
+    }
+
+    private static List<JsonNode> lines(String text) {
+        return text.lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.daemon.Blocking;
 import io.netmgr.daemon.DaemonInfo;
 import io.netmgr.daemon.DaemonOperations;
+import io.netmgr.daemon.EventStream;
 import io.netmgr.daemon.HttpError;
 import io.netmgr.daemon.Replies;
 import io.netmgr.daemon.Subnets;
@@ -36,7 +37,8 @@ import java.util.stream.Collectors;
  * The networks subset of the Docker Engine API, so that an unmodified {@code docker} CLI with
  * {@code DOCKER_HOST=unix://<netmgrd socket>} manages netmgr networks: ping, version, network
  * list, inspect, create, remove, connect, disconnect and prune, with dockerd's status codes
- * and messages. A netmgr sandbox plays the part of a container.
+ * and messages, and the network events of {@code GET /events}. A netmgr sandbox plays the part
+ * of a container.
  */
 public final class DockerRoutes {
     /** The API version announced; the docker CLI then speaks this one (it supports 1.24 and up). */
@@ -46,17 +48,20 @@ public final class DockerRoutes {
     private final DaemonOperations ops;
     private final Blocking blocking;
     private final DaemonInfo info;
+    private final EventStream events;
 
-    public DockerRoutes(DaemonOperations ops, Blocking blocking, DaemonInfo info) {
+    public DockerRoutes(DaemonOperations ops, Blocking blocking, DaemonInfo info, EventStream events) {
         this.ops = ops;
         this.blocking = blocking;
         this.info = info;
+        this.events = events;
     }
 
     public void mount(Router r) {
         r.route(HttpMethod.GET, "/_ping").handler(this::ping);
         r.route(HttpMethod.HEAD, "/_ping").handler(this::ping);
         r.get("/version").handler(ctx -> Replies.json(ctx, 200, version()));
+        r.get("/events").handler(this::events);
         r.get("/networks").handler(ctx -> reply(ctx, 200, () -> list(ctx)));
         r.post("/networks/create").handler(ctx -> reply(ctx, 201, () -> create(ctx)));
         r.post("/networks/prune").handler(ctx -> reply(ctx, 200, () -> prune(ctx)));
@@ -74,6 +79,13 @@ public final class DockerRoutes {
                 .putHeader("Ostype", "linux").putHeader("Cache-Control", "no-cache, no-store, must-revalidate")
                 .putHeader("Pragma", "no-cache").putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end(ctx.request().method() == HttpMethod.HEAD ? "" : "OK");
+    }
+
+    /** {@code GET /events}: the network events, with {@code since}, {@code until} and {@code filters} as dockerd reads them. */
+    private void events(RoutingContext ctx) {
+        var matches = DockerFilters.parse(ctx.queryParams().get("filters")).forEvents();
+        var window = EventStream.Window.of(ctx.queryParams().get("since"), ctx.queryParams().get("until"), Instant.now());
+        this.events.serve(ctx, window, "application/json", e -> DockerEvent.of(e).filter(matches).map(DockerEvent::json));
     }
 
     private Map<String, Object> version() {
