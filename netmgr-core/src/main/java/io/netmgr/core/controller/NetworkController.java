@@ -186,7 +186,7 @@ public final class NetworkController implements AutoCloseable {
     private void createMissingPredefinedNetworks() {
         for (String name : List.of("bridge", "host", "none")) { // each named after its driver
             if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
-                NetworkConfig config = NetworkConfig.of(name, name);
+                NetworkConfig config = NetworkConfig.of(name, name).withAttachable(false); // as dockerd shows them
                 if (name.equals("bridge")) {
                     config = config.withOption("bridge.name", "netmgr0");
                 }
@@ -260,7 +260,7 @@ public final class NetworkController implements AutoCloseable {
         for (PoolRequest r : requests) {
             Pool pool = ipam.requestPool(r);
             undo.push(() -> ipam.releasePool(pool.id()));
-            pools.add(new NetworkPool(pool.id(), pool.subnet().toString(), pool.gateway().toString()));
+            pools.add(NetworkPool.of(pool));
         }
         return pools;
     }

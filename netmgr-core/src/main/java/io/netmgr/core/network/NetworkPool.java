@@ -1,5 +1,36 @@
 package io.netmgr.core.network;
 
-/** One address pool of a network, as IPAM granted it: pool id, subnet and gateway in text form. */
-public record NetworkPool(String poolId, String subnet, String gateway) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.netmgr.core.ipam.Pool;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One address pool of a network, as IPAM granted it, in text form: pool id, subnet, gateway,
+ * the IP range addresses are handed out from ({@code null}: the whole subnet) and the
+ * auxiliary addresses kept from endpoints. Networks stored before ranges were recorded here
+ * read back with neither.
+ */
+public record NetworkPool(String poolId, String subnet, String gateway,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String ipRange,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> auxiliaryAddresses) {
+
+    public NetworkPool {
+        auxiliaryAddresses = auxiliaryAddresses == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(auxiliaryAddresses));
+    }
+
+    /** The network's record of {@code pool}. */
+    public static NetworkPool of(Pool pool) {
+        Map<String, String> aux = new TreeMap<>();
+        pool.config().auxiliaryAddresses().forEach((name, address) -> aux.put(name, address.toString()));
+        return new NetworkPool(pool.id(), pool.subnet().toString(), pool.gateway().toString(),
+                pool.config().ipRange().map(Object::toString).orElse(null), aux);
+    }
+
+    /** The range addresses are handed out from, when the user narrowed the subnet. */
+    public Optional<String> range() {
+        return Optional.ofNullable(ipRange);
+    }
 }
