@@ -26,14 +26,12 @@ public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_GENERIC = 16;
 
     private static final int RECV_BUFFER = 1 << 20;
-    private static final int READ_SIZE = 256 * 1024;
     private static final AtomicInteger SEQUENCE = new AtomicInteger((int) (System.nanoTime() & 0xffff));
 
     private final LibC libc = Native.libc();
     private final int fd;
     private final int portId;
     private final ByteBuffer sockaddr = Native.direct(12);
-    private final ByteBuffer readBuffer = Native.direct(READ_SIZE);
     private ByteBuffer sendBuffer = Native.direct(4096); // reused: allocating direct memory per request costs more than the syscall
     private volatile boolean closed;
 
@@ -161,28 +159,32 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private List<NetlinkMessage> readBatch(String operation) {
-        readBuffer.clear();
-        long n = libc.recv(fd, readBuffer, READ_SIZE, Native.MSG_TRUNC);
-        if (n < 0) {
-            int errno = Native.lastErrno();
-            if (errno == Errno.EINTR) {
-                return List.of();
+        ByteBuffer readBuffer = ReceiveBuffers.take();
+        try {
+            long n = libc.recv(fd, readBuffer, ReceiveBuffers.SIZE, Native.MSG_TRUNC);
+            if (n < 0) {
+                int errno = Native.lastErrno();
+                if (errno == Errno.EINTR) {
+                    return List.of();
+                }
+                if (errno == Errno.ENOBUFS) {
+                    throw new SystemCallException(operation + ": the kernel dropped netlink messages "
+                            + "(receive buffer overrun)", errno);
+                }
+                throw new SystemCallException(operation + ": recv", errno);
             }
-            if (errno == Errno.ENOBUFS) {
-                throw new SystemCallException(operation + ": the kernel dropped netlink messages "
-                        + "(receive buffer overrun)", errno);
+            if (n > ReceiveBuffers.SIZE) {
+                throw new SystemCallException(operation + ": netlink message of " + n + " bytes exceeds the "
+                        + ReceiveBuffers.SIZE + " byte read buffer", Errno.EMSGSIZE);
             }
-            throw new SystemCallException(operation + ": recv", errno);
+            // Copy out so parsed messages stay valid after the buffer serves the next read.
+            ByteBuffer copy = ByteBuffer.allocate((int) n).order(ByteOrder.nativeOrder());
+            readBuffer.limit((int) n);
+            copy.put(readBuffer).flip();
+            return NetlinkMessage.split(copy, (int) n);
+        } finally {
+            ReceiveBuffers.release(readBuffer);
         }
-        if (n > READ_SIZE) {
-            throw new SystemCallException(operation + ": netlink message of " + n + " bytes exceeds the "
-                    + READ_SIZE + " byte read buffer", Errno.EMSGSIZE);
-        }
-        // Copy out so parsed messages stay valid after the next read.
-        ByteBuffer copy = ByteBuffer.allocate((int) n).order(ByteOrder.nativeOrder());
-        readBuffer.limit((int) n);
-        copy.put(readBuffer).flip();
-        return NetlinkMessage.split(copy, (int) n);
     }
 
     private static String extAckMessage(NetlinkMessage m) {
