@@ -28,8 +28,9 @@ public record DaemonConfig(Path socket, Path stateDir) {
     public static DaemonConfig load(Path file, boolean fileGivenByUser, Optional<Path> socket, Optional<Path> stateDir) {
         FileConfig fromFile = new FileConfig(null, null);
         try {
+            String text = Files.readString(file); // first: without a file, netmgrd starts without building a JSON mapper
             fromFile = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
-                    .readValue(Files.readString(file), FileConfig.class);
+                    .readValue(text, FileConfig.class);
         } catch (NoSuchFileException e) {
             if (fileGivenByUser) {
                 throw new IllegalArgumentException("config file " + file + " does not exist");

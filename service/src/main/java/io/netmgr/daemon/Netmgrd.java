@@ -5,49 +5,17 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import io.vertx.core.Vertx;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code netmgrd}: the netmgr daemon, serving its REST API and Docker's networks API on a unix socket. */
-@Command(name = "netmgrd", mixinStandardHelpOptions = true, versionProvider = Netmgrd.Version.class,
-        description = "netmgr daemon: REST API (netmgr's own and Docker's networks subset) on a unix socket.")
-public final class Netmgrd implements Callable<Integer> {
+public final class Netmgrd {
+    private final NetmgrdOptions options;
 
-    @Option(names = "--socket", description = "Unix socket to listen on (default: /run/netmgr/netmgr.sock).")
-    Path socket;
-
-    @Option(names = "--state-dir", description = "Where the store lives (default: /var/lib/netmgr).")
-    Path stateDir;
-
-    @Option(names = "--config", description = "Config file (default: /etc/netmgr/netmgrd.json, optional).")
-    Path configFile;
-
-    @Option(names = "--firewall", description = "Firewall backend: nftables (default), iptables or none.",
-            defaultValue = "nftables")
-    String firewall;
-
-    @Option(names = "--tcp", paramLabel = "HOST:PORT", description = "Also listen on TCP (off by default). Anywhere "
-            + "but loopback this needs --tls-cert, --tls-key and --tls-ca: clients must present a certificate signed by that CA.")
-    String tcp;
-
-    @Option(names = "--tls-cert", description = "Server certificate for --tcp (PEM).")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", description = "Server key for --tcp (PEM).")
-    Path tlsKey;
-
-    @Option(names = "--tls-ca", description = "CA that client certificates must be signed by (PEM).")
-    Path tlsCa;
-
-    // For tests: a namespace (name under /run/netns, or a path) plays the host, so the machine's
-    // own links are never touched.
-    @Option(names = "--host-netns", hidden = true)
-    String hostNetns;
+    private Netmgrd(NetmgrdOptions options) {
+        this.options = options;
+    }
 
     public static void main(String[] args) {
         // before the first logger exists: one line per message, with time, on stderr
@@ -57,36 +25,53 @@ public final class Netmgrd implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         // the firewall module logs through java.util.logging: same one-line shape
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL%1$tz %4$s %3$s - %5$s%6$s%n");
-        int exit = new CommandLine(new Netmgrd()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("netmgrd: " + e.getMessage());
-            if (System.getenv("NETMGR_DEBUG") != null) {
-                e.printStackTrace(cmd.getErr());
-            }
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        }).execute(args);
-        System.exit(exit);
+        NetmgrdOptions options;
+        try {
+            options = NetmgrdOptions.parse(args);
+        } catch (NetmgrdOptions.UsageException e) {
+            System.err.println(e.getMessage());
+            System.err.print(NetmgrdOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        switch (options.action()) {
+            case HELP -> System.out.print(NetmgrdOptions.USAGE);
+            case VERSION -> System.out.println("netmgrd " + DaemonInfo.buildVersion());
+            case SERVE -> System.exit(new Netmgrd(options).runUntilStopped());
+        }
     }
 
-    @Override
-    public Integer call() throws InterruptedException {
+    /** Serves until SIGTERM or SIGINT; the exit code: 0, 2 for a bad setting, 1 for any other failure. */
+    private int runUntilStopped() {
+        try {
+            serve();
+            return 0;
+        } catch (Exception e) {
+            System.err.println("netmgrd: " + e.getMessage());
+            if (System.getenv("NETMGR_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        }
+    }
+
+    private void serve() throws InterruptedException {
         long t0 = System.nanoTime();
-        DaemonConfig config = DaemonConfig.load(configFile == null ? DaemonConfig.DEFAULT_FILE : configFile, configFile != null,
-                Optional.ofNullable(socket), Optional.ofNullable(stateDir));
         var log = org.slf4j.LoggerFactory.getLogger(Netmgrd.class);
-        Optional<TcpListener> tcpListener = tcp == null ? Optional.empty()
-                : Optional.of(TcpListener.parse(tcp, tlsCert, tlsKey, tlsCa)); // refused before any state is touched
-        if (tcp == null && (tlsCert != null || tlsKey != null || tlsCa != null)) {
+        Optional<TcpListener> tcpListener = options.tcp().map(tcp -> TcpListener.parse(tcp, options.tlsCert().orElse(null),
+                options.tlsKey().orElse(null), options.tlsCa().orElse(null))); // refused before any state is touched
+        if (options.tcp().isEmpty() && (options.tlsCert().isPresent() || options.tlsKey().isPresent() || options.tlsCa().isPresent())) {
             throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca secure --tcp: give --tcp HOST:PORT too");
         }
+        DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
+                options.socket(), options.stateDir());
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
-        NetNs host = hostNetns == null ? NetNs.process()
-                : hostNetns.contains("/") ? NetNs.openPath(Path.of(hostNetns)) : NetNs.open(hostNetns);
-        // The controller (store, netlink, reconciliation) and Vert.x each take a few hundred ms to
-        // load and warm up: on two threads they are ready sooner.
+        // The controller (netlink, store, firewall, reconciliation) and Vert.x each take a few
+        // hundred ms to load and warm up: on two threads they are ready sooner.
         CompletableFuture<DaemonEngine> opening = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
             try {
-                opening.complete(DaemonEngine.open(config.stateDir(), host, firewall));
+                opening.complete(DaemonEngine.open(config.stateDir(), hostNamespace(), options.firewall()));
             } catch (Throwable e) {
                 opening.completeExceptionally(e);
             }
@@ -103,6 +88,7 @@ public final class Netmgrd implements Callable<Integer> {
         }
         long engineMs = (System.nanoTime() - t0) / 1_000_000;
         engine.controller().startupRepairs().forEach(line -> log.info("reconciled: {}", line));
+        NetNs host = engine.hostNamespace();
         DaemonServer server;
         try {
             server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, new DaemonInfo(DaemonInfo.buildVersion(),
@@ -129,14 +115,11 @@ public final class Netmgrd implements Callable<Integer> {
         log.info("listening on unix://{} (state in {}, host namespace {}), ready in {} ms (controller {} ms, JVM start {} ms)",
                 config.socket(), config.stateDir(), host.path(), (System.nanoTime() - t0) / 1_000_000, engineMs, jvmMs);
         stopped.await();
-        return 0;
     }
 
-    /** The version baked into the jar's manifest by the build. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"netmgrd " + DaemonInfo.buildVersion()};
-        }
+    /** The namespace that plays the host: the process's own, or the one {@code --host-netns} names. */
+    private NetNs hostNamespace() {
+        return options.hostNetns().map(n -> n.contains("/") ? NetNs.openPath(Path.of(n)) : NetNs.open(n))
+                .orElseGet(NetNs::process);
     }
 }

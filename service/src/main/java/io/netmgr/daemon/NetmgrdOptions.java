@@ -1,0 +1,96 @@
+package io.netmgr.daemon;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * netmgrd's command line. Read by hand rather than by picocli, which the CLI uses: picocli's
+ * classes are built for Java 5, so the JVM's class data sharing cannot archive them, and with
+ * its reflection it cost the daemon 150-400 ms of every start.
+ */
+record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, String firewall,
+                      Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,
+                      Optional<String> hostNetns, Action action) {
+
+    /** What the command line asks for: serve, or print the help or the version and stop. */
+    enum Action { SERVE, HELP, VERSION }
+
+    static final String USAGE = """
+            Usage: netmgrd [-hV] [--config=FILE] [--firewall=BACKEND] [--socket=PATH]
+                           [--state-dir=DIR] [--tcp=HOST:PORT] [--tls-ca=FILE]
+                           [--tls-cert=FILE] [--tls-key=FILE]
+            netmgr daemon: REST API (netmgr's own and Docker's networks subset) on a unix
+            socket.
+                  --config=FILE        Config file (default: /etc/netmgr/netmgrd.json,
+                                         optional).
+                  --firewall=BACKEND   Firewall backend: nftables (default), iptables or
+                                         none.
+              -h, --help               Show this help message and exit.
+                  --socket=PATH        Unix socket to listen on (default:
+                                         /run/netmgr/netmgr.sock).
+                  --state-dir=DIR      Where the store lives (default: /var/lib/netmgr).
+                  --tcp=HOST:PORT      Also listen on TCP (off by default). Anywhere but
+                                         loopback this needs --tls-cert, --tls-key and
+                                         --tls-ca: clients must present a certificate
+                                         signed by that CA.
+                  --tls-ca=FILE        CA that client certificates must be signed by
+                                         (PEM).
+                  --tls-cert=FILE      Server certificate for --tcp (PEM).
+                  --tls-key=FILE       Server key for --tcp (PEM).
+              -V, --version            Print version information and exit.
+            """;
+
+    // For tests: a namespace (name under /run/netns, or a path) plays the host, so the
+    // machine's own links are never touched. Not in the usage text.
+    private static final String HOST_NETNS = "--host-netns";
+    private static final List<String> VALUED = List.of("--socket", "--state-dir", "--config", "--firewall", "--tcp",
+            "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS);
+
+    /** A command line netmgrd cannot read; the message names the argument. */
+    static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads {@code args} ({@code --name value} or {@code --name=value}); the last of a repeated option wins. */
+    static NetmgrdOptions parse(String... args) {
+        String[] values = new String[VALUED.size()];
+        Action action = Action.SERVE;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "-h", "--help" -> action = Action.HELP;
+                case "-V", "--version" -> action = action == Action.HELP ? action : Action.VERSION;
+                default -> {
+                    int eq = arg.indexOf('=');
+                    String name = eq > 0 ? arg.substring(0, eq) : arg;
+                    int slot = VALUED.indexOf(name);
+                    if (slot < 0) {
+                        throw new UsageException(arg.startsWith("-") ? "Unknown option: '" + arg + "'"
+                                : "Unexpected argument: '" + arg + "' (netmgrd takes options only)");
+                    }
+                    if (eq > 0) {
+                        values[slot] = arg.substring(eq + 1);
+                    } else if (i + 1 < args.length && !VALUED.contains(args[i + 1])) {
+                        values[slot] = args[++i];
+                    } else {
+                        throw new UsageException("Missing required parameter for option '" + name + "'");
+                    }
+                }
+            }
+        }
+        return new NetmgrdOptions(path(values, "--socket"), path(values, "--state-dir"), path(values, "--config"),
+                value(values, "--firewall").orElse("nftables"), value(values, "--tcp"), path(values, "--tls-cert"),
+                path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), action);
+    }
+
+    private static Optional<String> value(String[] values, String option) {
+        return Optional.ofNullable(values[VALUED.indexOf(option)]);
+    }
+
+    private static Optional<Path> path(String[] values, String option) {
+        return value(values, option).map(Path::of);
+    }
+}

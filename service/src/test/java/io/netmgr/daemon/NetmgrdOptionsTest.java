@@ -1,0 +1,73 @@
+package io.netmgr.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NetmgrdOptionsTest {
+
+    @Test
+    void readsEveryOptionInBothSpellings() {
+        NetmgrdOptions o = NetmgrdOptions.parse("--socket", "/tmp/s.sock", "--state-dir=/tmp/state", "--config", "/tmp/c.json",
+                "--firewall=iptables", "--tcp", "127.0.0.1:2375", "--tls-cert=c.pem", "--tls-key", "k.pem", "--tls-ca=ca.pem",
+                "--host-netns", "nmhost");
+        assertThat(o.action()).isEqualTo(NetmgrdOptions.Action.SERVE);
+        assertThat(o.socket()).contains(Path.of("/tmp/s.sock"));
+        assertThat(o.stateDir()).contains(Path.of("/tmp/state"));
+        assertThat(o.configFile()).contains(Path.of("/tmp/c.json"));
+        assertThat(o.firewall()).isEqualTo("iptables");
+        assertThat(o.tcp()).contains("127.0.0.1:2375");
+        assertThat(o.tlsCert()).contains(Path.of("c.pem"));
+        assertThat(o.tlsKey()).contains(Path.of("k.pem"));
+        assertThat(o.tlsCa()).contains(Path.of("ca.pem"));
+        assertThat(o.hostNetns()).contains("nmhost");
+    }
+
+    @Test
+    void defaultsToServingWithNftablesAndNothingElseSet() {
+        NetmgrdOptions o = NetmgrdOptions.parse();
+        assertThat(o.action()).isEqualTo(NetmgrdOptions.Action.SERVE);
+        assertThat(o.firewall()).isEqualTo("nftables");
+        assertThat(o.socket()).isEqualTo(Optional.empty());
+        assertThat(o.tcp()).isEqualTo(Optional.empty());
+        assertThat(o.hostNetns()).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void theLastOfARepeatedOptionWins() {
+        assertThat(NetmgrdOptions.parse("--socket", "/a", "--socket=/b").socket()).contains(Path.of("/b"));
+    }
+
+    @Test
+    void helpAndVersionAreActionsAndHelpWins() {
+        assertThat(NetmgrdOptions.parse("--version").action()).isEqualTo(NetmgrdOptions.Action.VERSION);
+        assertThat(NetmgrdOptions.parse("-V").action()).isEqualTo(NetmgrdOptions.Action.VERSION);
+        assertThat(NetmgrdOptions.parse("-h").action()).isEqualTo(NetmgrdOptions.Action.HELP);
+        assertThat(NetmgrdOptions.parse("-V", "--help").action()).isEqualTo(NetmgrdOptions.Action.HELP);
+        assertThat(NetmgrdOptions.parse("--help", "-V").action()).isEqualTo(NetmgrdOptions.Action.HELP);
+    }
+
+    @Test
+    void refusesUnknownOptionsStrayArgumentsAndMissingValuesNamingThem() {
+        assertThatThrownBy(() -> NetmgrdOptions.parse("--bogus")).isInstanceOf(NetmgrdOptions.UsageException.class)
+                .hasMessage("Unknown option: '--bogus'");
+        assertThatThrownBy(() -> NetmgrdOptions.parse("--bogus=1")).hasMessage("Unknown option: '--bogus=1'");
+        assertThatThrownBy(() -> NetmgrdOptions.parse("serve")).hasMessageContaining("Unexpected argument: 'serve'");
+        assertThatThrownBy(() -> NetmgrdOptions.parse("--socket")).hasMessage("Missing required parameter for option '--socket'");
+        // an option name is never taken for the value of the one before it
+        assertThatThrownBy(() -> NetmgrdOptions.parse("--socket", "--state-dir", "/x"))
+                .hasMessage("Missing required parameter for option '--socket'");
+    }
+
+    @Test
+    void theUsageTextNamesEveryPublicOption() {
+        for (String option : new String[] {"--config", "--firewall", "--help", "--socket", "--state-dir", "--tcp", "--tls-ca",
+                "--tls-cert", "--tls-key", "--version"}) {
+            assertThat(NetmgrdOptions.USAGE).contains(option);
+        }
+        assertThat(NetmgrdOptions.USAGE).doesNotContain("--host-netns");
+    }
+}
