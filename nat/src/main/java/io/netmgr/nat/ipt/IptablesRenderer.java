@@ -156,17 +156,12 @@ public final class IptablesRenderer {
         for (boolean specific : new boolean[] {true, false}) {
             for (PublishedPort p : ports) {
                 if (p.hostIp().isPresent() == specific) {
-                    String proto = p.protocol().keyword();
-                    dnat.add(p.hostIp().map(ip -> "-d " + host(ip) + " ").orElse("") + "-p " + proto + " -m " + proto
-                            + " --dport " + p.hostPort() + " -j DNAT --to-destination " + endpoint(p.containerIp(), family)
-                            + ":" + p.containerPort());
+                    dnat.add(dnatRule(p));
                 }
             }
         }
         for (PublishedPort p : ports) {
-            String proto = p.protocol().keyword();
-            published.add("-d " + host(p.containerIp()) + " -p " + proto + " -m " + proto + " --dport "
-                    + p.containerPort() + " -j ACCEPT");
+            published.add(acceptRule(p));
         }
 
         for (NetworkRules n : s.networks()) {
@@ -189,6 +184,19 @@ public final class IptablesRenderer {
         r.put(PUBLISHED, List.copyOf(published));
         r.put(ISOLATION, isolation);
         return r;
+    }
+
+    /** The NETMGR-DNAT rule of {@code p}, as iptables-save shows it after {@code -A NETMGR-DNAT}. */
+    static String dnatRule(PublishedPort p) {
+        String proto = p.protocol().keyword();
+        return p.hostIp().map(ip -> "-d " + host(ip) + " ").orElse("") + "-p " + proto + " -m " + proto + " --dport "
+                + p.hostPort() + " -j DNAT --to-destination " + endpoint(p.containerIp(), p.family()) + ":" + p.containerPort();
+    }
+
+    /** The NETMGR-PUBLISHED rule letting {@code p}'s DNATed traffic through to the container. */
+    static String acceptRule(PublishedPort p) {
+        String proto = p.protocol().keyword();
+        return "-d " + host(p.containerIp()) + " -p " + proto + " -m " + proto + " --dport " + p.containerPort() + " -j ACCEPT";
     }
 
     private static void insertJumps(String table, IpFamily family, IptablesSnapshot saved, StringBuilder body) {
