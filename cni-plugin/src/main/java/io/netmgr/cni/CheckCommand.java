@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * CHECK: the attachment is as ADD left it: the container interface with its MAC, addresses
- * and routes, the host side on its bridge, and a prevResult that agrees. Every difference found
+ * and routes, the host side on its bridge, its published ports in the kernel's ruleset, and a
+ * prevResult that agrees. Every difference found
  * is listed in one error (code 101), so an operator sees the whole drift at once.
  */
 final class CheckCommand {
@@ -36,6 +37,7 @@ final class CheckCommand {
         checkPrevResult(prev, e, netns, drift);
         checkContainer(netns, e, expected, drift);
         checkHostSide(c, network, e, drift);
+        checkPublishedPorts(c, e, drift);
         if (!drift.isEmpty()) {
             throw new CniError(CniError.DRIFT, "attachment " + a.ifName() + " of container " + a.containerId() + " on network "
                     + conf.name() + " has drifted: " + String.join("; ", drift), "DEL and ADD it again to repair it");
@@ -91,6 +93,18 @@ final class CheckCommand {
         } catch (SystemCallException ex) {
             drift.add("netns " + netns + " cannot be entered: " + ex.getMessage());
         }
+    }
+
+    /** Read from the live ruleset: a flushed table or a deleted map entry shows here. */
+    private static void checkPublishedPorts(NetworkController c, Endpoint e, List<String> drift) {
+        if (e.ports().isEmpty()) {
+            return;
+        }
+        if (c.firewall().isEmpty()) {
+            drift.add("ports " + e.ports() + " cannot be checked: this netmgr runs without a firewall");
+            return;
+        }
+        drift.addAll(c.firewall().get().verifyPorts(e.portMappings()).problems());
     }
 
     private static void checkHostSide(NetworkController c, Network network, Endpoint e, List<String> drift) {

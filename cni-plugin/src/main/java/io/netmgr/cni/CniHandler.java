@@ -45,7 +45,8 @@ public final class CniHandler {
         switch (command) {
             case ADD -> {
                 Path netns = netns(request);
-                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns));
+                RequestedAddresses requested = RequestedAddresses.of(conf, request);
+                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested));
                 CniResult full = conf.prevResult().map(result::after).orElse(result);
                 return CniResponse.ok(Json.write(full.toJson(conf.cniVersion())));
             }
