@@ -56,8 +56,8 @@ public final class CniHandler {
             });
             case CHECK -> {
                 Path netns = netns(request);
-                netmgr.call(conf, request, c -> {
-                    CheckCommand.run(c, conf, attachment.get(), netns);
+                netmgr.inspect(conf, request, (c, firewall) -> {
+                    CheckCommand.run(c, firewall, conf, attachment.get(), netns);
                     return null;
                 });
             }

@@ -165,15 +165,17 @@ public final class IptablesRenderer {
         }
 
         for (NetworkRules n : s.networks()) {
-            IpPrefix subnet = n.subnets(family).get(0);
             if (!n.internal() && family == IpFamily.V4) {
                 postrouting.add("-s 127.0.0.0/8 -o " + n.bridge() + " -j MASQUERADE");
             }
-            if (!n.internal() && n.hairpin()) {
-                postrouting.add("-s " + subnet + " -o " + n.bridge() + " -m conntrack --ctstate DNAT -j MASQUERADE");
-            }
-            if (n.masquerades()) {
-                postrouting.add("-s " + subnet + " ! -o " + n.bridge() + " -j MASQUERADE");
+            // a network may have several subnets of a family (CNI range sets): each is masqueraded
+            for (IpPrefix subnet : n.subnets(family)) {
+                if (!n.internal() && n.hairpin()) {
+                    postrouting.add("-s " + subnet + " -o " + n.bridge() + " -m conntrack --ctstate DNAT -j MASQUERADE");
+                }
+                if (n.masquerades()) {
+                    postrouting.add("-s " + subnet + " ! -o " + n.bridge() + " -j MASQUERADE");
+                }
             }
         }
 

@@ -158,7 +158,8 @@ public final class NftablesBackend extends TransactionalFirewall {
         List<String> problems = new ArrayList<>();
         KernelTable kernel = kernelTable();
         if (kernel == null) {
-            return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing, so no port is published"));
+            return new Verification(ports.stream().map(p -> "published port " + p.describe() + ": table "
+                    + NftablesRenderer.TABLE + " is missing").toList());
         }
         problems.addAll(chainProblems(NftablesRenderer.portLookupChains(), kernel.rules()));
         for (PublishedPort p : ports) {
