@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -16,15 +15,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The plugin's configuration features, each with real kernel state and traffic, in-process and
@@ -32,28 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * CNI_ARGS and args.cni, CHECK of the firewall rules, the refused bandwidth capability, macvlan,
  * and a chain with the reference firewall plugin.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(CniTestHost.Via.class)
-class CniFeaturesIT {
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @TempDir
-    Path tmp;
-    @Parameter
-    CniTestHost.Via via;
-
-    private CniTestHost t;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        t = CniTestHost.start(netns, tmp, via);
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception {
-        t.close();
-    }
-
+class CniFeaturesIT extends CniOnBothPaths {
     private String ip(int last) {
         return "10.213." + t.octet + "." + last;
     }

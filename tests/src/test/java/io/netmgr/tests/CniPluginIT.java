@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -19,15 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * bin/netmgr-cni exec'd as a runtime does, linked into a plugin directory as "netmgr", once
@@ -35,36 +28,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * fresh namespace plays the host, joined to an "outside" namespace by a veth, so nothing touches
  * this machine's own links or rules; the store lives in a temp dir (see {@link CniTestHost}).
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(CniTestHost.Via.class)
-class CniPluginIT {
+class CniPluginIT extends CniOnBothPaths {
     private static final String HOST_IP = CniTestHost.HOST_IP;
 
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @TempDir
-    Path tmp;
-    @Parameter
-    CniTestHost.Via via;
-
-    private CniTestHost t;
     private NetNs host;
     private NetNs outside;
     private String network;
     private String bridge;
 
     @BeforeEach
-    void setUp() throws Exception {
-        t = CniTestHost.start(netns, tmp, via);
+    void names() {
         host = t.host;
         outside = t.outside;
         network = t.network;
         bridge = t.bridge;
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception {
-        t.close();
     }
 
     private Map<String, Object> conf(String version) {
