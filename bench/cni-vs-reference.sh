@@ -4,7 +4,8 @@
 #   1. reference bridge + portmap   (shared/bench/bridge.conflist)
 #   2. reference bridge only        (shared/bench/bridge-only.conflist)
 #   3. netmgr, in-process           (the same shape with "type": "netmgr", portMappings included)
-#   4. netmgr, through netmgrd      (the same, handed to a netmgrd this script starts and stops)
+#   4. netmgr, through netmgrd      (the same, handed over with socat to a netmgrd this script
+#                                    starts and stops; its /metrics then gives the daemon's share)
 # usage: bench/cni-vs-reference.sh [N]   (default 200; root; build first: mvn -o -q -pl cni-plugin,dist -am package -DskipTests)
 # Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir; its
 # bridge, nft table and predefined bridge netmgr0 are removed at the end.
@@ -75,6 +76,8 @@ daemon_pid=$!
 for _ in $(seq 100); do [ -S "$WORK/netmgr.sock" ] && break; sleep 0.1; done
 [ -S "$WORK/netmgr.sock" ] || { cat "$WORK/netmgrd.log" >&2; exit 1; }
 CLEAN_NFT_TABLES="inet netmgr" run netmgr-daemon "$WORK/netmgr-daemon.conflist" "$WORK/bin:/usr/lib/cni"
+daemon_share=$(curl -s --unix-socket "$WORK/netmgr.sock" http://netmgrd/metrics |
+  sed -n 's/^netmgr_operation_seconds{operation="cni\.\(add\|del\)",outcome="ok",quantile="0\.5"} \(.*\)/\1 \2/p')
 
 echo
 printf '%-28s %10s %10s %10s %10s\n' label add_p50_ms add_p90_ms del_p50_ms del_p90_ms
@@ -83,3 +86,4 @@ for label in reference-bridge-portmap reference-bridge-only netmgr-inprocess net
   get() { grep "^$1 " "$f" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
   printf '%-28s %10s %10s %10s %10s\n' "$label" "$(get ADD p50_ms)" "$(get ADD p90_ms)" "$(get DEL p50_ms)" "$(get DEL p90_ms)"
 done
+echo "$daemon_share" | awk '{ s[$1] = sprintf("%.1f", $2 * 1000) } END { printf "%-28s %10s %10s %10s %10s\n", "  of which inside netmgrd", s["add"], "", s["del"], "" }'

@@ -14,9 +14,10 @@ import java.util.concurrent.Future;
 
 /**
  * netmgrd's API under load, through its unix socket as the CLI talks to it: network list (the
- * HTTP layer and a store read), network create and
- * remove, endpoint create+join and remove, with 1 and 16 concurrent clients (requests per
- * second, p50 and p99 latency), then the daemon's RSS idle and with 1,000 joined endpoints.
+ * HTTP layer and a store read), network create and remove, network inspect (netmgr's and
+ * Docker's, of a network with 16 sandboxes joined), endpoint create+join and remove, with 1
+ * and 16 concurrent clients (requests per second, p50 and p99 latency), then the daemon's RSS
+ * idle and with 1,000 joined endpoints.
  * Usage: DaemonApi SOCKET DAEMON_PID [OPS_PER_CLIENT]
  */
 public final class DaemonApi {
@@ -32,14 +33,27 @@ public final class DaemonApi {
         int ops = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         System.out.printf("netmgrd pid %d, RSS idle %d MiB%n", pid, rssMiB(pid));
         for (int clients : new int[] {1, 16}) {
-            bench.reads(clients, ops * 4);
+            bench.reads("network ls", "/v1/networks", clients, ops * 4);
         }
         for (int clients : new int[] {1, 16}) {
             bench.networks(clients, ops);
         }
         bench.call("POST", "/v1/networks", "{\"name\":\"bench\",\"subnets\":[{\"subnet\":\"10.240.0.0/16\"}]}", 201);
+        List<String> joined = new ArrayList<>();
         for (int c = 0; c < 16; c++) {
             bench.call("POST", "/v1/sandboxes", "{\"name\":\"bs" + c + "\"}", 201);
+            joined.add(id(bench.call("POST", "/v1/endpoints", "{\"network\":\"bench\",\"name\":\"bi" + c + "\",\"sandbox\":\"bs" + c
+                    + "\"}", 201)));
+        }
+        // a network with 16 sandboxes joined: netmgr's inspect reads the network, docker's also its endpoints and sandboxes
+        for (int clients : new int[] {1, 16}) {
+            bench.reads("network inspect", "/v1/networks/bench", clients, ops * 4);
+        }
+        for (int clients : new int[] {1, 16}) {
+            bench.reads("docker net inspect", "/v1.47/networks/bench", clients, ops * 4);
+        }
+        for (String id : joined) {
+            bench.call("DELETE", "/v1/endpoints/" + id, null, 204);
         }
         for (int clients : new int[] {1, 16}) {
             bench.endpoints(clients, ops);
@@ -51,15 +65,15 @@ public final class DaemonApi {
         bench.call("DELETE", "/v1/networks/bench", null, 204);
     }
 
-    /** The HTTP layer and a store read, without kernel work: what the daemon adds to every call. */
-    private void reads(int clients, int opsPerClient) throws Exception {
-        Phase list = new Phase("network ls", clients);
+    /** GETs of {@code path}: the HTTP layer and store reads, without kernel work. */
+    private void reads(String name, String path, int clients, int opsPerClient) throws Exception {
+        Phase read = new Phase(name, clients);
         run(clients, c -> {
             for (int i = 0; i < opsPerClient; i++) {
-                list.time(() -> call("GET", "/v1/networks", null, 200));
+                read.time(() -> call("GET", path, null, 200));
             }
         });
-        list.print();
+        read.print();
     }
 
     private void networks(int clients, int opsPerClient) throws Exception {

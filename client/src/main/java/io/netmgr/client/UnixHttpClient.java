@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -36,8 +37,13 @@ public final class UnixHttpClient {
     }
 
     public Response send(String method, String path, byte[] body) throws IOException {
+        return send(method, path, List.of(), body);
+    }
+
+    /** Sends with extra header lines ({@code "Name: value"}, no line breaks). */
+    public Response send(String method, String path, List<String> headers, byte[] body) throws IOException {
         try (SocketChannel channel = connect()) {
-            write(channel, method, path, body);
+            write(channel, method, path, headers, body);
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
             Head head = readHead(in);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -52,7 +58,7 @@ public final class UnixHttpClient {
      */
     public Response stream(String path, Consumer<String> lines) throws IOException {
         try (SocketChannel channel = connect()) {
-            write(channel, "GET", path, null);
+            write(channel, "GET", path, List.of(), null);
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
             Head head = readHead(in);
             if (head.status >= 300) {
@@ -83,9 +89,16 @@ public final class UnixHttpClient {
         }
     }
 
-    private static void write(SocketChannel channel, String method, String path, byte[] body) throws IOException {
+    private static void write(SocketChannel channel, String method, String path, List<String> headers, byte[] body)
+            throws IOException {
         StringBuilder head = new StringBuilder().append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: netmgrd\r\nUser-Agent: netmgr\r\nAccept: application/json\r\nConnection: close\r\n");
+        for (String header : headers) {
+            if (header.indexOf('\r') >= 0 || header.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("header line with a line break: " + header);
+            }
+            head.append(header).append("\r\n");
+        }
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }

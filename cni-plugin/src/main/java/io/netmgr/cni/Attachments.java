@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
@@ -22,8 +23,7 @@ final class Attachments {
     }
 
     static Optional<Endpoint> byName(NetworkController c, Network network, String endpointName) {
-        return c.endpoints().stream().filter(e -> e.networkId().equals(network.id()) && e.name().equals(endpointName))
-                .findFirst();
+        return c.findEndpoint(network.id(), endpointName);
     }
 
     /** The endpoints of CNI attachments on {@code network}. */
@@ -62,7 +62,7 @@ final class Attachments {
     }
 
     static Optional<Sandbox> sandbox(NetworkController c, String name) {
-        return c.sandboxes().stream().filter(s -> s.name().equals(name)).findFirst();
+        return c.findSandbox(name);
     }
 
     /** Leaves, releases the addresses of and forgets the endpoint, then its sandbox if nothing else uses it. */
@@ -70,8 +70,13 @@ final class Attachments {
         String sandboxId = e.sandboxId();
         c.deleteEndpoint(e.id());
         if (sandboxId != null) {
-            c.sandboxes().stream().filter(s -> s.id().equals(sandboxId)).findFirst()
-                    .ifPresent(s -> forgetSandboxIfUnused(c, s.name()));
+            Sandbox s;
+            try {
+                s = c.sandbox(sandboxId);
+            } catch (NetmgrException gone) {
+                return;
+            }
+            forgetSandboxIfUnused(c, s.name());
         }
     }
 

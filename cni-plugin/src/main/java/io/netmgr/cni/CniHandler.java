@@ -113,7 +113,7 @@ public final class CniHandler {
     }
 
     /** The configuration's cniVersion when it is one we speak, so even an error reads in it; else the latest. */
-    private static String versionForErrors(String stdin) {
+    static String versionForErrors(String stdin) {
         try {
             Object v = Json.parseObject(stdin).get("cniVersion");
             return v instanceof String s && CniVersion.isSupported(s) ? s : CniVersion.LATEST;

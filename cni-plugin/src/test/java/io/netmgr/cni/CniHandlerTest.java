@@ -52,18 +52,4 @@ class CniHandlerTest {
                 .stdout()).contains("\"code\":1");
         assertThat(opened).hasValue(0);
     }
-
-    @Test
-    void wireFormatRoundTrips() {
-        CniRequest r = new CniRequest(Map.of("CNI_COMMAND", "ADD", "CNI_ARGS", "a=b;c=\"d\""), "{\"x\":\"\\u00e9\\n\"}");
-        assertThat(CniWire.decodeRequest(CniWire.encodeRequest(r))).isEqualTo(r);
-        CniResponse resp = new CniResponse(1, "{\"code\":7}");
-        assertThat(CniWire.decodeResponse(CniWire.encodeResponse(resp))).isEqualTo(resp);
-    }
-
-    @Test
-    void theDaemonSocketComesFromTheConfigurationOrTheDefault() {
-        assertThat(DaemonClient.socketOf("{\"daemonSocket\":\"\"}")).isEmpty();
-        assertThat(DaemonClient.socketOf("{}").orElseThrow()).hasToString(DaemonClient.DEFAULT_SOCKET);
-    }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "netmgr", mixinStandardHelpOptions = true, versionProvider = NetmgrCli.Version.class,
         description = "netmgr: container networks for Linux.",
         subcommands = {NetworkCommand.class, SandboxCommand.class, SystemCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+                CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class NetmgrCli implements Runnable {
 
     @Option(names = {"-H", "--host"}, description = "Daemon socket, unix:///path (default: $NETMGR_HOST, else "

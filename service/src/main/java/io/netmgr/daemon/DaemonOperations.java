@@ -127,7 +127,7 @@ public final class DaemonOperations {
         });
         if (s.users() <= 1) { // the last user of a shared sandbox takes its endpoints along
             for (Endpoint e : joined) {
-                events.publish(endpointEvent("left", e.left(), s));
+                events.publish(endpointEvent("left", e, controller.network(e.networkId()), s.id(), s.name()));
                 deleteEndpoint(e.id());
             }
         }
@@ -168,7 +168,7 @@ public final class DaemonOperations {
         Sandbox sandbox = sandboxRef.map(controller::sandbox).orElse(null); // unknown sandbox: refuse before reserving
         Endpoint created = metrics.time("endpoint.create", () -> controller.createEndpoint(networkRef, config));
         Network network = controller.network(created.networkId());
-        events.publish(endpointEvent("created", created, network));
+        events.publish(endpointEvent("created", created, network, null, null));
         if (sandbox == null) {
             return created;
         }
@@ -188,7 +188,7 @@ public final class DaemonOperations {
         Endpoint e = resolveEndpoint(endpointRef);
         Sandbox s = controller.sandbox(sandboxRef);
         Endpoint joined = metrics.time("endpoint.join", () -> controller.join(e.id(), s.id()));
-        events.publish(endpointEvent("joined", joined, s));
+        events.publish(endpointEvent("joined", joined, controller.network(joined.networkId()), s.id(), s.name()));
         return joined;
     }
 
@@ -196,7 +196,7 @@ public final class DaemonOperations {
         Endpoint e = resolveEndpoint(endpointRef);
         Endpoint left = metrics.time("endpoint.leave", () -> controller.leave(e.id()));
         if (e.sandboxId() != null) {
-            events.publish(Event.of("endpoint", "left", e.id(), e.name(), Map.of("network", e.networkId(), "sandbox", e.sandboxId())));
+            events.publish(endpointEvent("left", e, controller.network(e.networkId()), e.sandboxId(), sandboxName(e.sandboxId())));
         }
         return left;
     }
@@ -220,16 +220,34 @@ public final class DaemonOperations {
         Sandbox s = controller.sandbox(sandboxRef);
         Endpoint e = controller.endpoints().stream()
                 .filter(x -> x.networkId().equals(n.id()) && s.id().equals(x.sandboxId())).findFirst()
-                .orElseThrow(() -> NetmgrException.forbidden("container " + s.name() + " is not connected to network " + n.name()));
+                .orElseThrow(() -> NetmgrException.forbidden("container " + s.id() + " is not connected to network " + n.name()));
         return deleteEndpoint(e.id());
     }
 
-    private static Event endpointEvent(String action, Endpoint e, Network n) {
-        return Event.of("endpoint", action, e.id(), e.name(), Map.of("network", n.id(), "networkName", n.name()));
+    /** The name of a sandbox, or null when it is gone already. */
+    private String sandboxName(String sandboxId) {
+        try {
+            return controller.sandbox(sandboxId).name();
+        } catch (NetmgrException e) {
+            if (e.kind() == NetmgrException.Kind.NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
     }
 
-    private static Event endpointEvent(String action, Endpoint e, Sandbox s) {
-        return Event.of("endpoint", action, e.id(), e.name(), Map.of("network", e.networkId(), "sandbox", s.id(),
-                "sandboxName", s.name()));
+    /**
+     * An endpoint's event naming its network (id, name, driver: what Docker's connect and
+     * disconnect events show) and its sandbox when it has one (id, and name unless null).
+     */
+    private static Event endpointEvent(String action, Endpoint e, Network n, String sandboxId, String sandboxName) {
+        Map<String, String> attributes = new TreeMap<>(Map.of("network", n.id(), "networkName", n.name(), "networkDriver", n.driver()));
+        if (sandboxId != null) {
+            attributes.put("sandbox", sandboxId);
+        }
+        if (sandboxName != null) {
+            attributes.put("sandboxName", sandboxName);
+        }
+        return Event.of("endpoint", action, e.id(), e.name(), attributes);
     }
 }

@@ -72,7 +72,7 @@ public final class DaemonServer implements AutoCloseable {
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
             Router router = router(vertx, blocking, ops, events, metrics, info,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
-                    new CniRoute(engine, Path.of(info.stateDir()), blocking));
+                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
             HttpServer server = vertx.createHttpServer().requestHandler(router)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -108,9 +108,10 @@ public final class DaemonServer implements AutoCloseable {
         router.get("/metrics").handler(ctx -> blocking.call(() -> metrics.scrape(ops.endpointCounts()))
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
                 .onFailure(ctx::fail));
-        router.get("/v1/events").handler(new EventStream(events)::handle);
+        EventStream eventStream = new EventStream(events);
+        router.get("/v1/events").handler(eventStream::handle);
         new V1Routes(ops, blocking, info, doctor).mount(router);
-        new DockerRoutes(ops, blocking, info).mount(router);
+        new DockerRoutes(ops, blocking, info, eventStream).mount(router);
         cni.mount(router);
         router.route().failureHandler(ctx -> {
             HttpError error = HttpError.of(ctx.failure(), ctx.statusCode());

@@ -1,12 +1,14 @@
 package io.netmgr.daemon;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * Something that changed: {@code type} network, endpoint or sandbox; {@code action} created,
  * removed, joined, left; the object's id and name; attributes such as the network or sandbox
- * an endpoint belongs to. Streamed as one JSON line each by {@code /v1/events}.
+ * an endpoint belongs to. Streamed as one JSON line each by {@code /v1/events}; network ones
+ * also by Docker's {@code /events}.
  */
 public record Event(String time, String type, String action, String id, String name, Map<String, String> attributes) {
 
@@ -16,5 +18,10 @@ public record Event(String time, String type, String action, String id, String n
 
     public static Event of(String type, String action, String id, String name, Map<String, String> attributes) {
         return new Event(Instant.now().toString(), type, action, id, name, attributes);
+    }
+
+    @JsonIgnore
+    public Instant instant() {
+        return Instant.parse(time);
     }
 }

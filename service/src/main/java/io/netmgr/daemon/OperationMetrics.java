@@ -22,17 +22,22 @@ public final class OperationMetrics {
     /** Runs {@code operation}, timing it under {@code name} whether it succeeds or fails. */
     public <T> T time(String name, Supplier<T> operation) {
         long start = System.nanoTime();
-        String outcome = "error";
+        boolean ok = false;
         try {
             T result = operation.get();
-            outcome = "ok";
+            ok = true;
             return result;
         } finally {
-            Timer.builder("netmgr.operation").description("netmgr operations by outcome")
-                    .publishPercentiles(0.5, 0.99)
-                    .tags("operation", name, "outcome", outcome).register(registry)
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            record(name, System.nanoTime() - start, ok);
         }
+    }
+
+    /** Records one run of {@code name} that took {@code nanos}, for an operation that reports failure itself. */
+    public void record(String name, long nanos, boolean ok) {
+        Timer.builder("netmgr.operation").description("netmgr operations by outcome")
+                .publishPercentiles(0.5, 0.99)
+                .tags("operation", name, "outcome", ok ? "ok" : "error").register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** The exposition text, with the endpoint counts taken just now. */

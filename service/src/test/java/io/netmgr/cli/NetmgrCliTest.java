@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Command-line parsing and error reporting; nothing here needs root. */
 class NetmgrCliTest {
@@ -28,6 +33,38 @@ class NetmgrCliTest {
         Captured c = capture(() -> NetmgrCli.run("frobnicate"));
         assertThat(c.exit).isEqualTo(2);
         assertThat(c.err).contains("frobnicate");
+    }
+
+    @Test
+    void bashCompletesCommandsSubcommandsAndOptions(@TempDir Path dir) throws Exception {
+        Captured script = capture(() -> NetmgrCli.run("completion", "bash"));
+        assertThat(script.exit).as(script.err).isZero();
+        Path file = dir.resolve("netmgr-completion.bash");
+        Files.writeString(file, script.out);
+        assertThat(complete(file, "netmgr net")).containsExactly("network");
+        assertThat(complete(file, "netmgr network c")).containsExactlyInAnyOrder("create", "connect");
+        assertThat(complete(file, "netmgr network create --ip")).contains("--ip-range", "--ipv6");
+        assertThat(complete(file, "netmgr sandbox e")).containsExactly("exec");
+        assertThat(capture(() -> NetmgrCli.run("completion", "zsh")).out).isEqualTo(script.out);
+        Captured fish = capture(() -> NetmgrCli.run("completion", "fish"));
+        assertThat(fish.exit).isEqualTo(2);
+        assertThat(fish.err).contains("no completion script for shell \"fish\": give bash or zsh");
+    }
+
+    /** What bash offers for {@code line} (the cursor at its end) with the script loaded, as a user pressing TAB gets. */
+    private static List<String> complete(Path script, String line) throws Exception {
+        String words = line.endsWith(" ") ? line + "''" : line;
+        // compopt works only inside a completion bash itself started; here the function is called directly
+        String program = "source " + script + "\ncompopt() { :; }\n"
+                + "COMP_LINE='" + line + "'; COMP_POINT=" + line.length() + "; COMP_WORDS=(" + words + ");"
+                + " COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+                + "$(complete -p netmgr | sed 's/.*-F \\([^ ]*\\).*/\\1/')\n" // the function bash calls on TAB
+                + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+        Process p = new ProcessBuilder("bash", "-c", program).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private record Captured(int exit, String out, String err) {

@@ -2,10 +2,19 @@ package io.netmgr.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.cni.Json;
+import io.netmgr.client.UnixHttpClient;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,11 +23,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * netmgr-cni with a running netmgrd: the plugin hands ADD and DEL to the daemon's
  * {@code POST /v1/cni} (no in-process fallback), the containers get working networking, and
- * the daemon's own API sees the attachments.
+ * the daemon's own API sees the attachments. Both ways of handing a call over are exercised:
+ * the launcher's own (socat, no JVM) and the JVM's (when socat is missing).
  */
 class CniThroughDaemonIT {
     @RegisterExtension
@@ -26,36 +38,157 @@ class CniThroughDaemonIT {
     @TempDir
     Path tmp;
 
-    @Test
-    void pluginAddAndDelGoThroughTheDaemon() throws Exception {
+    /** How the call reaches the daemon, and the environment that forces that way. */
+    enum HandOver {
+        /** The launcher with socat: a JVM must not be needed, so none can be found. */
+        LAUNCHER_SOCAT {
+            @Override
+            Map<String, String> env(Path tmp) {
+                return Map.of("NETMGR_JAVA", "/nonexistent/bin/java");
+            }
+        },
+        /** No socat on PATH: the launcher starts the JVM, whose client hands the call over. */
+        JVM_CLIENT {
+            @Override
+            Map<String, String> env(Path tmp) throws IOException {
+                Path bin = Files.createDirectories(tmp.resolve("bin-without-socat"));
+                for (String tool : List.of("readlink", "dirname", "sed", "mkdir")) {
+                    Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
+                }
+                return Map.of("PATH", bin.toString());
+            }
+        };
+
+        abstract Map<String, String> env(Path tmp) throws IOException;
+    }
+
+    @ParameterizedTest
+    @EnumSource(HandOver.class)
+    void pluginAddAndDelGoThroughTheDaemon(HandOver way) throws Exception {
         NetNs host = netns.create("cnid");
         NetNs c1 = netns.create("cd1");
         NetNs c2 = netns.create("cd2");
-        Path plugins = Files.createDirectories(tmp.resolve("cni-bin"));
-        Files.createSymbolicLink(plugins.resolve("netmgr"), Distribution.HOME.resolve("bin/netmgr-cni"));
         try (DaemonProcess daemon = new DaemonProcess(tmp, NetmgrdIT.name(host)).start()) {
-            CniRuntime runtime = new CniRuntime(plugins, Map.of("NETMGR_STATE_DIR", daemon.stateDir.toString()));
-            Map<String, Object> conf = new LinkedHashMap<>();
-            conf.put("cniVersion", "1.1.0");
-            conf.put("name", "cnid");
-            conf.put("type", "netmgr");
-            conf.put("bridge", "cnidbr0");
-            conf.put("daemonSocket", daemon.socket.toString());
-            conf.put("ipam", Map.of("type", "host-local", "ranges", List.of(List.of(Map.of("subnet", "10.214.0.0/24")))));
+            Map<String, String> env = new LinkedHashMap<>(way.env(tmp));
+            env.put("NETMGR_STATE_DIR", daemon.stateDir.toString());
+            CniRuntime runtime = new CniRuntime(plugins(), env);
+            Map<String, Object> conf = conf(daemon.socket.toString());
 
             CniRuntime.Outcome a1 = runtime.exec("netmgr", "ADD", "ctr-d1", c1.path().toString(), "eth0", conf).assertOk();
             CniRuntime.Outcome a2 = runtime.exec("netmgr", "ADD", "ctr-d2", c2.path().toString(), "eth0", conf).assertOk();
             assertThat(a1.err() + a2.err()).doesNotContain("running in-process");
+            assertThat(a1.out()).startsWith("{\"cniVersion\":\"1.1.0\",\"interfaces\":").endsWith("}");
             assertThat(NetmgrdIT.cli(daemon, "network", "ls", "--format", "{{.Name}}").out()).contains("cnid");
 
             String ip1 = a1.out().replaceAll("(?s).*\"address\":\"([0-9.]+)/.*", "$1");
             try (var echo = Traffic.echoServer(c1, InetAddress.getByName(ip1), 80)) {
                 assertThat(Traffic.exchange(c2, InetAddress.getByName(ip1), 80, "via daemon", 3000)).isEqualTo("via daemon");
             }
+            // a refusal travels back as the plugin's error object and exit code
+            CniRuntime.Outcome again = runtime.exec("netmgr", "ADD", "ctr-d1", c1.path().toString(), "eth0", conf);
+            assertThat(again.exit()).isNotZero();
+            assertThat(again.json()).containsEntry("code", 100L);
             for (String id : List.of("ctr-d1", "ctr-d2")) {
                 CniRuntime.Outcome del = runtime.exec("netmgr", "DEL", id, null, "eth0", conf).assertOk();
                 assertThat(del.err()).doesNotContain("running in-process");
+                assertThat(del.out()).isEmpty(); // DEL prints nothing on success
             }
+            assertThat(NetmgrdIT.cli(daemon, "sandbox", "ls", "-q").out()).isBlank();
+            // the daemon's share of each call, by command and outcome
+            String metrics = new UnixHttpClient(daemon.socket).send("GET", "/metrics", null).text();
+            assertThat(metrics).contains("netmgr_operation_seconds_count{operation=\"cni.add\",outcome=\"ok\"} 2")
+                    .contains("netmgr_operation_seconds_count{operation=\"cni.add\",outcome=\"error\"} 1")
+                    .contains("netmgr_operation_seconds_count{operation=\"cni.del\",outcome=\"ok\"} 2");
         }
+    }
+
+    /**
+     * The launcher carries variables verbatim where it can and leaves the rest to the JVM's
+     * client, which encodes them: the daemon sees the same values either way.
+     */
+    @Test
+    void variablesTheLauncherCannotCarryStillReachTheDaemon() throws Exception {
+        NetNs host = netns.create("cniv");
+        NetNs c1 = netns.create("cv1");
+        try (DaemonProcess daemon = new DaemonProcess(tmp, NetmgrdIT.name(host)).start()) {
+            // a tab and a non-ASCII character in CNI_ARGS, which the plugin ignores but must accept
+            CniRuntime runtime = new CniRuntime(plugins(), Map.of("NETMGR_STATE_DIR", daemon.stateDir.toString(),
+                    "CNI_ARGS", "IgnoreUnknown=1;NOTE=caf\u00e9\tx%41"));
+            CniRuntime.Outcome add = runtime.exec("netmgr", "ADD", "ctr-v1", c1.path().toString(), "eth0",
+                    conf(daemon.socket.toString())).assertOk();
+            assertThat(add.err()).doesNotContain("running in-process");
+            runtime.exec("netmgr", "DEL", "ctr-v1", null, "eth0", conf(daemon.socket.toString())).assertOk();
+        }
+    }
+
+    /**
+     * A daemon that takes the call and closes without an answer may or may not have run it:
+     * the plugin says "try again" (code 11) instead of running it a second time itself.
+     */
+    @ParameterizedTest
+    @EnumSource(HandOver.class)
+    void aCallTakenButNotAnsweredIsNotRunTwice(HandOver way) throws Exception {
+        Path socket = tmp.resolve("mute.sock");
+        try (ServerSocketChannel mute = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            mute.bind(UnixDomainSocketAddress.of(socket));
+            Thread server = new Thread(() -> {
+                try (SocketChannel call = mute.accept()) {
+                    call.read(ByteBuffer.allocate(65536)); // takes the request, then hangs up
+                } catch (IOException e) {
+                    // the test fails on the plugin's answer instead
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Path stateDir = tmp.resolve("state");
+            Map<String, String> env = new LinkedHashMap<>(way.env(tmp));
+            env.put("NETMGR_STATE_DIR", stateDir.toString());
+            CniRuntime.Outcome add = new CniRuntime(plugins(), env).exec("netmgr", "ADD", "ctr-m1",
+                    "/proc/self/ns/net", "eth0", conf(socket.toString()));
+            server.join(10_000);
+            assertThat(add.exit()).isNotZero();
+            assertThat(add.json()).containsEntry("code", 11L);
+            assertThat((String) add.json().get("msg")).contains(socket.toString());
+            assertThat(stateDir).doesNotExist(); // not run in-process either
+        }
+    }
+
+    /** A configuration naming another daemon's socket is not served by this one. */
+    @Test
+    void aDaemonServesOnlyConfigurationsThatNameIt() throws Exception {
+        NetNs host = netns.create("cnim");
+        try (DaemonProcess daemon = new DaemonProcess(tmp, NetmgrdIT.name(host)).start()) {
+            Map<String, Object> conf = conf(tmp.resolve("elsewhere.sock").toString());
+            UnixHttpClient http = new UnixHttpClient(daemon.socket);
+            UnixHttpClient.Response answer = http.send("POST", "/v1/cni", List.of("CNI-Env: CNI_COMMAND=STATUS"),
+                    Json.write(conf).getBytes(StandardCharsets.UTF_8));
+            assertThat(answer.status()).isEqualTo(421);
+            assertThat(answer.text()).contains("elsewhere.sock").contains(daemon.socket.toString());
+            UnixHttpClient.Response served = http.send("POST", "/v1/cni", List.of("CNI-Env: CNI_COMMAND=VERSION"),
+                    Json.write(conf(daemon.socket.toString())).getBytes(StandardCharsets.UTF_8));
+            assertThat(served.status()).isEqualTo(200);
+            assertThat(served.headers()).containsEntry("cni-exit-code", "0");
+            assertThat(served.text()).contains("supportedVersions");
+        }
+    }
+
+    private Path plugins() throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("cni-bin"));
+        Path plugin = plugins.resolve("netmgr");
+        if (!Files.exists(plugin, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(plugin, Distribution.HOME.resolve("bin/netmgr-cni"));
+        }
+        return plugins;
+    }
+
+    private static Map<String, Object> conf(String socket) {
+        Map<String, Object> conf = new LinkedHashMap<>();
+        conf.put("cniVersion", "1.1.0");
+        conf.put("name", "cnid");
+        conf.put("type", "netmgr");
+        conf.put("bridge", "cnidbr0");
+        conf.put("daemonSocket", socket);
+        conf.put("ipam", Map.of("type", "host-local", "ranges", List.of(List.of(Map.of("subnet", "10.214.0.0/24")))));
+        return conf;
     }
 }

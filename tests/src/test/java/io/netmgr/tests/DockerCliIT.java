@@ -10,6 +10,7 @@ import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,9 +30,7 @@ class DockerCliIT {
 
     @Test
     void dockerNetworkCommandsWork() throws Exception {
-        Path docker = Stream.of(System.getenv("PATH").split(":")).map(p -> Path.of(p, "docker")).filter(Files::isExecutable)
-                .findFirst().orElse(null);
-        assumeTrue(docker != null, "needs the docker CLI on the PATH");
+        Path docker = dockerCli();
         NetNs host = netns.create("dock");
         String sandboxNs = null;
         try (DaemonProcess daemon = new DaemonProcess(dir, NetmgrdIT.name(host)).start()) {
@@ -91,6 +90,106 @@ class DockerCliIT {
                 NetNs.delete(Path.of(sandboxNs).getFileName().toString());
             }
         }
+    }
+
+    @Test
+    void filtersRangesErrorsPruneAndEventsAsDockerShowsThem() throws Exception {
+        Path docker = dockerCli();
+        NetNs host = netns.create("dockf");
+        String sandboxNs = null;
+        try (DaemonProcess daemon = new DaemonProcess(dir, NetmgrdIT.name(host)).start()) {
+            Map<String, String> env = Map.of("DOCKER_HOST", daemon.host(), "DOCKER_CONFIG", dir.resolve("docker").toString());
+            long since = Instant.now().getEpochSecond();
+            var ranged = Distribution.run(docker, env, "network", "create", "--subnet", "10.88.0.0/24", "--ip-range", "10.88.0.64/26",
+                    "--aux-address", "nas=10.88.0.9", "--attachable", "--label", "tier=db", "-o", "mtu=1450", "ranged");
+            assertThat(ranged.exit()).as(ranged.err()).isZero();
+            String rangedId = ranged.out().trim();
+            assertThat(Distribution.run(docker, env, "network", "create", "--ipv6", "--subnet", "fd00:88::/64", "--subnet", "10.88.1.0/24",
+                    "--internal", "six").exit()).isZero();
+
+            assertThat(Distribution.run(docker, env, "network", "inspect", "ranged", "--format",
+                    "{{range .IPAM.Config}}{{.Subnet}} {{.IPRange}} {{.AuxiliaryAddresses.nas}}{{end}} {{.Attachable}} {{.Internal}} "
+                            + "{{.EnableIPv6}} {{.Labels.tier}} {{.Options.mtu}}").out())
+                    .isEqualTo("10.88.0.0/24 10.88.0.64/26 10.88.0.9 true false false db 1450\n");
+            assertThat(Distribution.run(docker, env, "network", "inspect", "six", "--format",
+                    "{{range .IPAM.Config}}{{.Subnet}},{{end}} {{.Attachable}} {{.Internal}} {{.EnableIPv6}}").out())
+                    .isEqualTo("10.88.1.0/24,fd00:88::/64, false true true\n");
+
+            // docker network ls -f, each key docker offers
+            assertThat(ls(docker, env, "driver=bridge")).containsExactly("bridge", "ranged", "six");
+            assertThat(ls(docker, env, "driver=host")).containsExactly("host");
+            assertThat(ls(docker, env, "name=ang")).containsExactly("ranged");
+            assertThat(ls(docker, env, "id=" + rangedId.substring(0, 8))).containsExactly("ranged");
+            assertThat(ls(docker, env, "label=tier")).containsExactly("ranged");
+            assertThat(ls(docker, env, "label=tier=web")).isEmpty();
+            assertThat(ls(docker, env, "scope=local")).containsExactly("bridge", "host", "none", "ranged", "six");
+            assertThat(ls(docker, env, "scope=swarm")).isEmpty();
+            assertThat(ls(docker, env, "type=builtin")).containsExactly("bridge", "host", "none");
+            assertThat(Distribution.run(docker, env, "network", "ls", "-f", "type=custom", "-f", "driver=bridge", "--format",
+                    "{{.ID}} {{.Name}} {{.Internal}} {{.IPv6}} {{.Labels}}").out().lines())
+                    .containsExactly(rangedId.substring(0, 12) + " ranged false false tier=db",
+                            Distribution.run(docker, env, "network", "inspect", "-f", "{{.Id}}", "six").out().substring(0, 12)
+                                    + " six true true ");
+            assertThat(Distribution.run(docker, env, "network", "ls", "-f", "colour=red").err())
+                    .contains("Error response from daemon: invalid filter 'colour'");
+
+            // a sandbox plays the container: its address comes from the IP range
+            var sandbox = NetmgrdIT.cli(daemon, "sandbox", "create", "db");
+            assertThat(sandbox.exit()).as(sandbox.err()).isZero();
+            sandboxNs = "/run/netns/nm-" + sandbox.out().trim().substring(0, 12);
+            assertThat(Distribution.run(docker, env, "network", "connect", "ranged", "db").exit()).isZero();
+            assertThat(Distribution.run(docker, env, "network", "inspect", "ranged", "--format",
+                    "{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}").out()).isEqualTo("db 10.88.0.64/24\n");
+            assertThat(Distribution.run(docker, env, "network", "connect", "ranged", "ghost").err())
+                    .isEqualTo("Error response from daemon: No such container: ghost\n");
+            assertThat(Distribution.run(docker, env, "network", "disconnect", "ranged", "ghost").err())
+                    .isEqualTo("Error response from daemon: No such container: ghost\n");
+            assertThat(Distribution.run(docker, env, "network", "connect", "ranged", "db").err())
+                    .contains("Error response from daemon: endpoint with name db already exists in network ranged");
+            assertThat(Distribution.run(docker, env, "network", "disconnect", "ranged", "db").exit()).isZero();
+            assertThat(Distribution.run(docker, env, "network", "create", "-d", "overlay2", "x").err())
+                    .contains("Error response from daemon: plugin \"overlay2\" not found");
+
+            // prune with docker's filters: only what the label picks, never a network in use
+            assertThat(Distribution.run(docker, env, "network", "connect", "six", "db").exit()).isZero();
+            var pruned = Distribution.run(docker, env, "network", "prune", "-f", "--filter", "label!=tier");
+            assertThat(pruned.out()).doesNotContain("ranged").doesNotContain("six");
+            assertThat(Distribution.run(docker, env, "network", "prune", "-f", "--filter", "label=tier").out()).contains("ranged");
+            assertThat(ls(docker, env, "type=custom")).containsExactly("six");
+            assertThat(Distribution.run(docker, env, "network", "disconnect", "six", "db").exit()).isZero();
+            assertThat(Distribution.run(docker, env, "network", "rm", "six").exit()).isZero();
+
+            // docker events: the network events of that window, then the stream ends
+            long until = Instant.now().getEpochSecond() + 1;
+            var events = Distribution.run(docker, env, "events", "--since", String.valueOf(since), "--until", String.valueOf(until),
+                    "--filter", "type=network", "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.container}}");
+            assertThat(events.exit()).as(events.err()).isZero();
+            String db = sandbox.out().trim();
+            assertThat(events.out().lines()).containsExactly("network create ranged <no value>", "network create six <no value>",
+                    "network connect ranged " + db, "network disconnect ranged " + db, "network connect six " + db,
+                    "network destroy ranged <no value>", "network disconnect six " + db, "network destroy six <no value>");
+            assertThat(Distribution.run(docker, env, "events", "--since", String.valueOf(since), "--until", String.valueOf(until),
+                    "--filter", "event=destroy", "--filter", "network=six", "--format", "{{.Action}} {{.Actor.ID}}").out().lines())
+                    .hasSize(1).allMatch(l -> l.startsWith("destroy "));
+            assertThat(NetmgrdIT.cli(daemon, "sandbox", "rm", "db").exit()).isZero();
+        } finally {
+            if (sandboxNs != null && Files.exists(Path.of(sandboxNs))) {
+                NetNs.delete(Path.of(sandboxNs).getFileName().toString());
+            }
+        }
+    }
+
+    private static List<String> ls(Path docker, Map<String, String> env, String filter) throws Exception {
+        var r = Distribution.run(docker, env, "network", "ls", "-f", filter, "--format", "{{.Name}}");
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out().lines().toList();
+    }
+
+    private static Path dockerCli() {
+        Path docker = Stream.of(System.getenv("PATH").split(":")).map(p -> Path.of(p, "docker")).filter(Files::isExecutable)
+                .findFirst().orElse(null);
+        assumeTrue(docker != null, "needs the docker CLI on the PATH");
+        return docker;
     }
 
     static List<String> lines(String s) {

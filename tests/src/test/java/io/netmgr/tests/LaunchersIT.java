@@ -61,6 +61,13 @@ class LaunchersIT {
         assertThat(r.err().strip()).isEqualTo("demo: bad --subnet \"300.1.1.0/24\": 300 is not an IPv4 octet (0-255)");
     }
 
+    @Test
+    void printsABashCompletionScriptThatBashLoads() throws Exception {
+        var r = Distribution.run(Path.of("/bin/bash"), Map.of(), "-c", "source <(" + NETMGR + " completion bash) && complete -p netmgr");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("-F _complete_netmgr").endsWith(" netmgr\n");
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : (Iterable<Path>) files::iterator) {

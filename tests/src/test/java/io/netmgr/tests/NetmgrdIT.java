@@ -136,6 +136,84 @@ class NetmgrdIT {
     }
 
     @Test
+    void badInputThroughTheApiAndTheCliIsA4xxThatChangesNothing() throws Exception {
+        NetNs host = netns.create("nmbad");
+        Path marker = dir.resolve("shell-ran");
+        try (DaemonProcess daemon = new DaemonProcess(dir, name(host)).start()) {
+            assertThat(cli(daemon, "network", "create", "--subnet", "10.99.0.0/24", "kept").exit()).isZero();
+            String before = state(daemon, host);
+            Path big = dir.resolve("big.json");
+            Files.writeString(big, "{\"name\":\"" + "a".repeat(1024 * 1024) + "\"}");
+
+            // netmgr's own API: strict bodies
+            assertRefused(curl(daemon, "POST", "/v1/networks", "{\"name\":\"x\","), 400, "malformed JSON in request body at line 1");
+            assertRefused(curl(daemon, "POST", "/v1/networks", "{\"name\":\"x\",\"subnet\":\"10.1.0.0/24\"}"), 400,
+                    "unknown field \"subnet\" in request body; known fields: ");
+            assertRefused(curl(daemon, "POST", "/v1/networks", "{\"name\":\"x\",\"subnets\":[{\"subnet\":\"10.1.0.0/33\"}]}"), 400,
+                    "subnets[0] subnet \"10.1.0.0/33\"");
+            assertRefused(curl(daemon, "POST", "/v1/networks", "{\"name\":\"x;touch " + marker + "\"}"), 400, "invalid network name");
+            assertRefused(curl(daemon, "POST", "/v1/sandboxes", "{\"name\":\"$(touch " + marker + ")\"}"), 400, "invalid sandbox name");
+            assertRefused(curl(daemon, "POST", "/v1/networks", "@" + big), 413, "request body too large: the limit is 262144 bytes");
+            // Docker's API: lenient about unknown fields like dockerd, not about broken JSON, bad subnets or size
+            assertRefused(curl(daemon, "POST", "/v1.47/networks/create", "{\"Name\":"), 400, "malformed JSON in request body");
+            assertRefused(curl(daemon, "POST", "/networks/create", "{\"Name\":\"x\",\"IPAM\":{\"Config\":[{\"Subnet\":\"300.1.0.0/24\"}]}}"),
+                    400, "IPAM.Config[0] subnet \"300.1.0.0/24\"");
+            assertRefused(curl(daemon, "POST", "/networks/create", "{\"Name\":\"`touch " + marker + "`\"}"), 400, "invalid network name");
+            assertRefused(curl(daemon, "POST", "/networks/create", "@" + big), 413, "request body too large");
+            // the CLI: its own checks, then the daemon's, one line each
+            var cliName = cli(daemon, "network", "create", "a&&touch " + marker);
+            assertThat(cliName.exit()).isEqualTo(1);
+            assertThat(cliName.err()).startsWith("netmgr: invalid network name \"a&&touch ").hasLineCount(1);
+            var cliSubnet = cli(daemon, "network", "create", "--subnet", "10.1.0.0/8x", "x");
+            assertThat(cliSubnet.exit()).isEqualTo(1);
+            assertThat(cliSubnet.err()).contains("10.1.0.0/8x").hasLineCount(1);
+            var cliSandbox = cli(daemon, "sandbox", "create", "|reboot");
+            assertThat(cliSandbox.exit()).isEqualTo(1);
+            assertThat(cliSandbox.err()).contains("invalid sandbox name").hasLineCount(1);
+
+            assertThat(marker).doesNotExist();
+            assertThat(state(daemon, host)).isEqualTo(before);
+            var health = curl(daemon, "GET", "/health", null);
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(cli(daemon, "network", "create", "--subnet", "10.99.1.0/24", "after").exit()).isZero();
+        }
+    }
+
+    /** What bad input must not change: the daemon's networks, sandboxes and endpoints, and the host's links and addresses. */
+    private String state(DaemonProcess daemon, NetNs host) throws Exception {
+        StringBuilder s = new StringBuilder();
+        for (String path : List.of("/v1/networks", "/v1/sandboxes", "/v1/endpoints")) {
+            s.append(curl(daemon, "GET", path, null).body()).append('\n');
+        }
+        IpOracle.ip(host, "addr", "show").forEach(link -> s.append(link.path("ifname").asText()).append(' ')
+                .append(link.path("addr_info").findValuesAsText("local")).append('\n'));
+        return s.toString();
+    }
+
+    record HttpReply(int status, String body) {
+    }
+
+    /** Plain HTTP with curl over the daemon's socket; {@code body} starting with @ names a file. */
+    static HttpReply curl(DaemonProcess daemon, String method, String path, String body) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--max-time", "20", "--unix-socket", daemon.socket.toString(),
+                "-X", method, "-w", "\n%{http_code}"));
+        if (body != null) {
+            cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
+        }
+        cmd.add("http://netmgrd" + path);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        int nl = out.lastIndexOf('\n');
+        return new HttpReply(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+    }
+
+    private static void assertRefused(HttpReply r, int status, String message) throws Exception {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(JSON.readTree(r.body()).path("message").asText()).as(r.body()).contains(message);
+    }
+
+    @Test
     void aSecondDaemonOnTheSameSocketIsRefused() throws Exception {
         NetNs host = netns.create("nmtwo");
         try (DaemonProcess daemon = new DaemonProcess(dir, name(host)).start()) {

@@ -187,7 +187,7 @@ public final class NetworkController implements AutoCloseable {
     private void createMissingPredefinedNetworks() {
         for (String name : List.of("bridge", "host", "none")) { // each named after its driver
             if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
-                NetworkConfig config = NetworkConfig.of(name, name);
+                NetworkConfig config = NetworkConfig.of(name, name).withAttachable(false); // as dockerd shows them
                 if (name.equals("bridge")) {
                     config = config.withOption("bridge.name", "netmgr0");
                 }
@@ -261,8 +261,7 @@ public final class NetworkController implements AutoCloseable {
         for (PoolRequest r : requests) {
             Pool pool = ipam.requestPool(r);
             undo.push(() -> ipam.releasePool(pool.id()));
-            pools.add(new NetworkPool(pool.id(), pool.subnet().toString(), pool.gateway().toString(),
-                    pool.config().isNarrowed() ? pool.config().allocationText() : null));
+            pools.add(NetworkPool.of(pool));
         }
         return pools;
     }
@@ -324,6 +323,11 @@ public final class NetworkController implements AutoCloseable {
 
     public List<Sandbox> sandboxes() {
         return state.list(SANDBOXES, Sandbox.class);
+    }
+
+    /** The sandbox named exactly {@code name}, if any: one index read, where {@link #sandboxes()} reads them all. */
+    public Optional<Sandbox> findSandbox(String name) {
+        return state.idByName(StateStore.sandboxName(name)).flatMap(id -> state.get(SANDBOXES, id, Sandbox.class));
     }
 
     public Sandbox sandbox(String ref) {
@@ -413,6 +417,11 @@ public final class NetworkController implements AutoCloseable {
 
     public List<Endpoint> endpoints() {
         return state.list(ENDPOINTS, Endpoint.class);
+    }
+
+    /** The endpoint named {@code name} on the network with id {@code networkId}, if any: one index read. */
+    public Optional<Endpoint> findEndpoint(String networkId, String name) {
+        return state.idByName(StateStore.endpointName(networkId, name)).flatMap(id -> state.get(ENDPOINTS, id, Endpoint.class));
     }
 
     public Endpoint endpoint(String id) {

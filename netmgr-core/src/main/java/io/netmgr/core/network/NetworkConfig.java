@@ -45,4 +45,9 @@ public record NetworkConfig(String name, String driver, List<IpamConfig> ipam, M
     public NetworkConfig withInternal(boolean on) {
         return new NetworkConfig(name, driver, ipam, options, labels, on, attachable, enableIpv6);
     }
+
+    /** Docker's flag for swarm networks that plain containers may join; netmgr keeps it and shows it. */
+    public NetworkConfig withAttachable(boolean on) {
+        return new NetworkConfig(name, driver, ipam, options, labels, internal, on, enableIpv6);
+    }
 }

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.core.network.Network;
 import io.netmgr.daemon.JsonBodies;
-import java.time.Duration;
+import io.netmgr.daemon.Timestamps;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,10 @@ import java.util.function.Predicate;
 final class DockerFilters {
     private static final Set<String> LIST_KEYS = Set.of("driver", "id", "label", "name", "scope", "type", "dangling");
     private static final Set<String> PRUNE_KEYS = Set.of("until", "label", "label!");
+    // dockerd's event filters: these match the event's actor by id or name (prefixes too), whatever its type
+    private static final Set<String> EVENT_ACTOR_KEYS = Set.of("config", "container", "daemon", "image", "network", "node",
+            "plugin", "secret", "service", "volume");
+    private static final Set<String> EVENT_KEYS = union(EVENT_ACTOR_KEYS, Set.of("event", "label", "scope", "type"));
 
     private final Map<String, List<String>> values;
 
@@ -87,7 +90,7 @@ final class DockerFilters {
         checkKeys(PRUNE_KEYS);
         Predicate<Network> p = n -> true;
         for (String v : values.getOrDefault("until", List.of())) {
-            Instant until = timestamp(v, now);
+            Instant until = Timestamps.parse("filter: 'until'", v, now);
             p = p.and(n -> Instant.parse(n.created()).isBefore(until));
         }
         for (String v : values.getOrDefault("label", List.of())) {
@@ -97,6 +100,36 @@ final class DockerFilters {
             p = p.and(n -> !hasLabel(n, v));
         }
         return p;
+    }
+
+    /**
+     * The predicate of {@code GET /events}, as dockerd filters: {@code type}, {@code event} (the
+     * action) and {@code scope} exactly; {@code label} against the actor's attributes; the
+     * actor keys ({@code network}, {@code container}...) by the actor's id or name or a prefix
+     * of either.
+     */
+    Predicate<DockerEvent> forEvents() {
+        checkKeys(EVENT_KEYS);
+        Predicate<DockerEvent> p = e -> exact("type", e.type()) && exact("event", e.action()) && exact("scope", DockerEvent.SCOPE);
+        for (String key : EVENT_ACTOR_KEYS) {
+            p = p.and(e -> fuzzy(key, e.actorId()) || fuzzy(key, e.attributes().get("name")));
+        }
+        for (String v : values.getOrDefault("label", List.of())) {
+            p = p.and(e -> hasLabel(e.attributes(), v));
+        }
+        return p;
+    }
+
+    /** Whether {@code value} is one of {@code key}'s values, or {@code key} is not filtered. */
+    private boolean exact(String key, String value) {
+        List<String> vs = values.get(key);
+        return vs == null || vs.contains(value);
+    }
+
+    /** As {@link #exact}, a value being a prefix of {@code value} also matching (dockerd's FuzzyMatch). */
+    private boolean fuzzy(String key, String value) {
+        List<String> vs = values.get(key);
+        return vs == null || (value != null && vs.stream().anyMatch(value::startsWith));
     }
 
     private void checkKeys(Set<String> allowed) {
@@ -125,22 +158,19 @@ final class DockerFilters {
     }
 
     private static boolean hasLabel(Network n, String label) {
-        int eq = label.indexOf('=');
-        return eq < 0 ? n.labels().containsKey(label) : label.substring(eq + 1).equals(n.labels().get(label.substring(0, eq)));
+        return hasLabel(n.labels(), label);
     }
 
-    /** {@code until} as dockerd reads it: a duration back from now (10m, 24h), RFC 3339, or Unix seconds. */
-    static Instant timestamp(String v, Instant now) {
-        try {
-            if (v.matches("[0-9]+(\\.[0-9]+)?")) {
-                return Instant.ofEpochMilli((long) (Double.parseDouble(v) * 1000));
-            }
-            if (v.matches("[0-9]+[hms]")) {
-                return now.minus(Duration.parse("PT" + v.toUpperCase()));
-            }
-            return Instant.parse(v);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException("invalid filter: 'until'='" + v + "': give a duration (24h), RFC 3339 time or Unix seconds");
-        }
+    /** {@code label} is KEY (present) or KEY=VALUE (present with that value). */
+    private static boolean hasLabel(Map<String, String> labels, String label) {
+        int eq = label.indexOf('=');
+        return eq < 0 ? labels.containsKey(label) : label.substring(eq + 1).equals(labels.get(label.substring(0, eq)));
     }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
 }

@@ -6,6 +6,7 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -31,11 +32,14 @@ final class DockerNetworkView {
         o.put("EnableIPv6", n.enableIpv6());
         ObjectNode ipam = o.putObject("IPAM");
         ipam.put("Driver", "default");
-        ipam.putNull("Options");
-        var config = ipam.putArray("Config");
-        for (NetworkPool p : n.pools()) {
-            config.addObject().put("Subnet", p.subnet()).put("Gateway", p.gateway());
+        if (n.predefined()) {
+            ipam.putNull("Options");
+        } else {
+            ipam.putObject("Options"); // what dockerd keeps from the docker CLI's create: an empty map
         }
+        var config = ipam.putArray("Config");
+        // dockerd lists the IPv4 pools first
+        n.pools().stream().sorted(Comparator.comparing(p -> p.subnet().contains(":"))).forEach(p -> config.add(pool(p)));
         o.put("Internal", n.internal());
         o.put("Attachable", n.attachable());
         o.put("Ingress", false);
@@ -54,6 +58,18 @@ final class DockerNetworkView {
         n.options().forEach(options::put);
         ObjectNode labels = o.putObject("Labels");
         n.labels().forEach(labels::put);
+        return o;
+    }
+
+    /** One {@code IPAM.Config} entry: IPRange and AuxiliaryAddresses only when set, as dockerd omits them. */
+    private static ObjectNode pool(NetworkPool p) {
+        ObjectNode o = JSON.objectNode().put("Subnet", p.subnet());
+        p.range().ifPresent(range -> o.put("IPRange", range));
+        o.put("Gateway", p.gateway());
+        if (!p.auxiliaryAddresses().isEmpty()) {
+            ObjectNode aux = o.putObject("AuxiliaryAddresses");
+            p.auxiliaryAddresses().forEach(aux::put);
+        }
         return o;
     }
 

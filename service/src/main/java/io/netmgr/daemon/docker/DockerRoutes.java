@@ -15,6 +15,7 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.daemon.Blocking;
 import io.netmgr.daemon.DaemonInfo;
 import io.netmgr.daemon.DaemonOperations;
+import io.netmgr.daemon.EventStream;
 import io.netmgr.daemon.HttpError;
 import io.netmgr.daemon.Replies;
 import io.netmgr.daemon.Subnets;
@@ -36,7 +37,8 @@ import java.util.stream.Collectors;
  * The networks subset of the Docker Engine API, so that an unmodified {@code docker} CLI with
  * {@code DOCKER_HOST=unix://<netmgrd socket>} manages netmgr networks: ping, version, network
  * list, inspect, create, remove, connect, disconnect and prune, with dockerd's status codes
- * and messages. A netmgr sandbox plays the part of a container.
+ * and messages, and the network events of {@code GET /events}. A netmgr sandbox plays the part
+ * of a container.
  */
 public final class DockerRoutes {
     /** The API version announced; the docker CLI then speaks this one (it supports 1.24 and up). */
@@ -46,17 +48,20 @@ public final class DockerRoutes {
     private final DaemonOperations ops;
     private final Blocking blocking;
     private final DaemonInfo info;
+    private final EventStream events;
 
-    public DockerRoutes(DaemonOperations ops, Blocking blocking, DaemonInfo info) {
+    public DockerRoutes(DaemonOperations ops, Blocking blocking, DaemonInfo info, EventStream events) {
         this.ops = ops;
         this.blocking = blocking;
         this.info = info;
+        this.events = events;
     }
 
     public void mount(Router r) {
         r.route(HttpMethod.GET, "/_ping").handler(this::ping);
         r.route(HttpMethod.HEAD, "/_ping").handler(this::ping);
         r.get("/version").handler(ctx -> Replies.json(ctx, 200, version()));
+        r.get("/events").handler(this::events);
         r.get("/networks").handler(ctx -> reply(ctx, 200, () -> list(ctx)));
         r.post("/networks/create").handler(ctx -> reply(ctx, 201, () -> create(ctx)));
         r.post("/networks/prune").handler(ctx -> reply(ctx, 200, () -> prune(ctx)));
@@ -65,7 +70,7 @@ public final class DockerRoutes {
         r.post("/networks/:ref/connect").handler(ctx -> empty(ctx, 200, () -> connect(ctx)));
         r.post("/networks/:ref/disconnect").handler(ctx -> empty(ctx, 200, () -> {
             var body = read(DOCKER, ctx.body().asString(), DockerBodies.Disconnect.class);
-            return ops.disconnect(ctx.pathParam("ref"), container(body.container()));
+            return ops.disconnect(ctx.pathParam("ref"), container(body.container()).id());
         }));
     }
 
@@ -74,6 +79,13 @@ public final class DockerRoutes {
                 .putHeader("Ostype", "linux").putHeader("Cache-Control", "no-cache, no-store, must-revalidate")
                 .putHeader("Pragma", "no-cache").putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end(ctx.request().method() == HttpMethod.HEAD ? "" : "OK");
+    }
+
+    /** {@code GET /events}: the network events, with {@code since}, {@code until} and {@code filters} as dockerd reads them. */
+    private void events(RoutingContext ctx) {
+        var matches = DockerFilters.parse(ctx.queryParams().get("filters")).forEvents();
+        var window = EventStream.Window.of(ctx.queryParams().get("since"), ctx.queryParams().get("until"), Instant.now());
+        this.events.serve(ctx, window, "application/json", e -> DockerEvent.of(e).filter(matches).map(DockerEvent::json));
     }
 
     private Map<String, Object> version() {
@@ -118,7 +130,7 @@ public final class DockerRoutes {
         }
         refuseUnsupported(body);
         NetworkConfig config = NetworkConfig.of(body.name(), body.driver() == null || body.driver().isBlank() ? "bridge" : body.driver())
-                .withInternal(body.internal()).withIpv6(Boolean.TRUE.equals(body.enableIPv6()));
+                .withInternal(body.internal()).withAttachable(body.attachable()).withIpv6(Boolean.TRUE.equals(body.enableIPv6()));
         List<IpamConfig> ipam = new ArrayList<>();
         List<DockerBodies.IpamPool> pools = body.ipam() == null || body.ipam().config() == null ? List.of() : body.ipam().config();
         for (int i = 0; i < pools.size(); i++) {
@@ -132,14 +144,31 @@ public final class DockerRoutes {
         for (var l : Optional.ofNullable(body.labels()).orElse(Map.of()).entrySet()) {
             config = config.withLabel(l.getKey(), l.getValue());
         }
-        Network n = ops.createNetwork(config);
+        Network n;
+        try {
+            n = ops.createNetwork(config);
+        } catch (NetmgrException e) {
+            if (e.kind() == NetmgrException.Kind.INVALID && e.getMessage().startsWith("unknown network driver")) {
+                throw pluginNotFound(config.driver(), e.getMessage()); // dockerd looks for a plugin of that name
+            }
+            throw e;
+        }
         return Map.of("Id", n.id(), "Warning", "");
+    }
+
+    /** dockerd's answer for a driver it has neither built in nor as a plugin, with netmgr's reason after it. */
+    private static NetmgrException pluginNotFound(String name, String reason) {
+        return NetmgrException.notFound("plugin \"" + name + "\" not found (" + reason + ")");
     }
 
     private static void refuseUnsupported(DockerBodies.NetworkCreate body) {
         if (body.ipam() != null && body.ipam().driver() != null && !body.ipam().driver().isBlank()
                 && !body.ipam().driver().equals("default")) {
-            throw new IllegalArgumentException("IPAM driver " + body.ipam().driver() + " is not supported: netmgr has the default IPAM driver only");
+            throw pluginNotFound(body.ipam().driver(), "netmgr has the default IPAM driver only");
+        }
+        if ("swarm".equals(body.scope())) {
+            throw NetmgrException.forbidden("cannot create a swarm scoped network when swarm is not active"
+                    + " (netmgrd manages local networks)");
         }
         if (body.scope() != null && !body.scope().isBlank() && !body.scope().equals("local")) {
             throw new IllegalArgumentException("scope " + body.scope() + " is not supported: netmgrd manages local networks");
@@ -157,7 +186,7 @@ public final class DockerRoutes {
 
     private Endpoint connect(RoutingContext ctx) throws IOException {
         var body = read(DOCKER, ctx.body().asString(), DockerBodies.Connect.class);
-        Sandbox sandbox = ops.sandbox(container(body.container()));
+        Sandbox sandbox = container(body.container());
         EndpointConfig config = EndpointConfig.named(sandbox.name());
         var settings = body.endpointConfig();
         if (settings != null) {
@@ -177,11 +206,22 @@ public final class DockerRoutes {
         return ops.createEndpoint(ctx.pathParam("ref"), config, Optional.of(sandbox.id()));
     }
 
-    private static String container(String ref) {
+    /**
+     * The sandbox playing the container {@code ref}; an unknown one gets dockerd's 404, looked up
+     * before the network as dockerd does.
+     */
+    private Sandbox container(String ref) {
         if (!present(ref)) {
             throw new IllegalArgumentException("container is missing: give Container (a netmgr sandbox name or id)");
         }
-        return ref;
+        try {
+            return ops.sandbox(ref);
+        } catch (NetmgrException e) {
+            if (e.kind() == NetmgrException.Kind.NOT_FOUND) {
+                throw NetmgrException.notFound("No such container: " + ref);
+            }
+            throw e;
+        }
     }
 
     private static boolean present(String s) {

@@ -44,11 +44,39 @@ class DockerFiltersTest {
     @Test
     void pruneUntilTakesDurationsTimesAndUnixSeconds() {
         Instant now = Instant.parse("2026-01-02T00:00:00Z");
-        assertThat(DockerFilters.timestamp("24h", now)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(DockerFilters.timestamp("1767225600", now)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(DockerFilters.parse("{\"until\":[\"1h\"]}").forPrune(now).test(FRONT)).isTrue();
         assertThat(DockerFilters.parse("{\"until\":[\"25h\"]}").forPrune(now).test(FRONT)).isFalse();
         assertThat(DockerFilters.parse("{\"label!\":[\"team\"]}").forPrune(now).test(FRONT)).isFalse();
+    }
+
+    @Test
+    void eventFiltersMatchAsDockerdsDo() {
+        DockerEvent create = new DockerEvent("network", "create", "abc123", Map.of("name", "front", "type", "bridge"), Instant.EPOCH);
+        DockerEvent connect = new DockerEvent("network", "connect", "abc123",
+                Map.of("name", "front", "type", "bridge", "container", "f00d"), Instant.EPOCH);
+        assertThat(DockerFilters.parse("").forEvents().test(create)).isTrue();
+        assertThat(DockerFilters.parse("{\"type\":{\"network\":true}}").forEvents().test(create)).isTrue();
+        assertThat(DockerFilters.parse("{\"type\":{\"container\":true}}").forEvents().test(create)).isFalse();
+        assertThat(DockerFilters.parse("{\"event\":[\"connect\",\"disconnect\"]}").forEvents().test(create)).isFalse();
+        assertThat(DockerFilters.parse("{\"event\":[\"connect\",\"disconnect\"]}").forEvents().test(connect)).isTrue();
+        // the actor, by name, id or a prefix of either
+        assertThat(DockerFilters.parse("{\"network\":[\"fro\"]}").forEvents().test(create)).isTrue();
+        assertThat(DockerFilters.parse("{\"network\":[\"abc\"]}").forEvents().test(create)).isTrue();
+        assertThat(DockerFilters.parse("{\"network\":[\"back\"]}").forEvents().test(create)).isFalse();
+        // dockerd matches a container filter against the actor too, so it drops network events
+        assertThat(DockerFilters.parse("{\"container\":[\"f00d\"]}").forEvents().test(connect)).isFalse();
+        assertThat(DockerFilters.parse("{\"scope\":[\"swarm\"]}").forEvents().test(create)).isFalse();
+        assertThat(DockerFilters.parse("{\"label\":[\"type=bridge\"]}").forEvents().test(create)).isTrue();
+        assertThatThrownBy(() -> DockerFilters.parse("{\"colour\":[\"red\"]}").forEvents()).hasMessage("invalid filter 'colour'");
+    }
+
+    @Test
+    void eventsRenderAsDockerdWritesThem() {
+        DockerEvent e = new DockerEvent("network", "connect", "abc123", Map.of("type", "bridge", "name", "front", "container", "f00d"),
+                Instant.ofEpochSecond(1767225600, 123456789));
+        assertThat(e.json()).isEqualTo("{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{\"ID\":\"abc123\",\"Attributes\":"
+                + "{\"container\":\"f00d\",\"name\":\"front\",\"type\":\"bridge\"}},\"scope\":\"local\",\"time\":1767225600,"
+                + "\"timeNano\":1767225600123456789}");
     }
 
     private static Network network(String name, String driver, Map<String, String> labels, boolean predefined, String created) {

@@ -1,0 +1,57 @@
+package io.netmgr.core.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkPool;
+import io.netmgr.core.store.MemoryStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Networks as the store keeps them: a pool's IP range and auxiliary addresses, and records written before they were kept. */
+class StoredNetworkTest {
+    private final StateStore state = new StateStore(new MemoryStore());
+
+    @Test
+    void aPoolKeepsItsRangeAndAuxiliaryAddresses() {
+        IpamConfig config = IpamConfig.of(IpPrefix.parse("10.1.0.0/24")).withIpRange(IpPrefix.parse("10.1.0.128/25"))
+                .withGateway(IpAddress.parse("10.1.0.1")).withAuxiliaryAddress("nas", IpAddress.parse("10.1.0.7"));
+        NetworkPool pool = NetworkPool.of(new Pool("10.1.0.0-24", "n", config));
+        Network n = new Network("a".repeat(64), "n", "bridge", List.of(pool), Map.of(), Map.of(), false, true, false, false,
+                "2026-01-01T00:00:00Z");
+        state.txn().put(StateStore.keyOf(n), StateStore.encode(n)).commit();
+
+        NetworkPool read = state.get(StateStore.NETWORKS, n.id(), Network.class).orElseThrow().pools().get(0);
+        assertThat(read.range()).contains("10.1.0.128/25");
+        assertThat(read.auxiliaryAddresses()).containsExactly(Map.entry("nas", "10.1.0.7"));
+        assertThat(read).isEqualTo(pool);
+    }
+
+    @Test
+    void aNetworkStoredBeforeRangesWereKeptReadsWithoutThem() {
+        String id = "b".repeat(64);
+        String old = "{\"id\":\"" + id + "\",\"name\":\"old\",\"driver\":\"bridge\",\"pools\":[{\"poolId\":\"10.2.0.0-24\","
+                + "\"subnet\":\"10.2.0.0/24\",\"gateway\":\"10.2.0.1\"}],\"options\":{},\"labels\":{},\"internal\":false,"
+                + "\"attachable\":true,\"enableIpv6\":false,\"predefined\":false,\"created\":\"2026-01-01T00:00:00Z\"}";
+        state.txn().put(StateStore.NETWORKS + id, old.getBytes(StandardCharsets.UTF_8)).commit();
+
+        NetworkPool read = state.get(StateStore.NETWORKS, id, Network.class).orElseThrow().pools().get(0);
+        assertThat(read.subnet()).isEqualTo("10.2.0.0/24");
+        assertThat(read.range()).isEmpty();
+        assertThat(read.auxiliaryAddresses()).isEmpty();
+    }
+
+    @Test
+    void aPoolWithoutRangeIsStoredWithoutTheFields() {
+        NetworkPool pool = NetworkPool.of(new Pool("10.3.0.0-24", "n",
+                IpamConfig.of(IpPrefix.parse("10.3.0.0/24")).withGateway(IpAddress.parse("10.3.0.1"))));
+        assertThat(new String(StateStore.encode(pool), StandardCharsets.UTF_8))
+                .isEqualTo("{\"poolId\":\"10.3.0.0-24\",\"subnet\":\"10.3.0.0/24\",\"gateway\":\"10.3.0.1\"}");
+    }
+}
