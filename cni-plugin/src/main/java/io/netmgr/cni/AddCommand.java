@@ -20,7 +20,7 @@ final class AddCommand {
     private AddCommand() {
     }
 
-    static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns) {
+    static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
         if (!Files.exists(netns)) {
             throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
         }
@@ -32,7 +32,7 @@ final class AddCommand {
         Sandbox sandbox = Attachments.sandboxFor(c, a, netns);
         Endpoint endpoint = null;
         try {
-            endpoint = c.createEndpoint(network.id(), endpointConfig(conf, a));
+            endpoint = c.createEndpoint(network.id(), endpointConfig(conf, a, requested));
             Endpoint joined = c.join(endpoint.id(), sandbox.id());
             try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
                 ContainerRoutes.apply(inside, joined.interfaceName(), network, conf.routes());
@@ -45,13 +45,13 @@ final class AddCommand {
         }
     }
 
-    private static EndpointConfig endpointConfig(NetConf conf, Attachment a) {
+    private static EndpointConfig endpointConfig(NetConf conf, Attachment a, RequestedAddresses requested) {
         EndpointConfig config = EndpointConfig.named(a.endpointName()).withInterfaceName(a.ifName())
                 .withPorts(PortPublishing.bindings(conf));
-        for (String ip : conf.runtimeConfig().ips()) {
+        for (String ip : requested.ips()) {
             config = ip.contains(":") ? config.withIpv6(ip) : config.withIpv4(ip);
         }
-        Optional<String> mac = conf.runtimeConfig().mac();
+        Optional<String> mac = requested.mac();
         return mac.isPresent() ? config.withMac(mac.get()) : config;
     }
 }

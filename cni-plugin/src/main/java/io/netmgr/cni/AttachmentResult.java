@@ -2,14 +2,17 @@ package io.netmgr.cni;
 
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.link.Link;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The CNI result of one joined endpoint: the bridge and host-side veth (for the bridge driver),
@@ -32,13 +35,20 @@ final class AttachmentResult {
         ifs.add(new CniResult.Interface(e.interfaceName(), e.mac(), Optional.of(netns), Optional.empty()));
         List<CniResult.Ip> ips = new ArrayList<>();
         List<CniResult.Route> routes = new ArrayList<>();
+        // as the controller routes: by the first pool of each family, when the network routes via its gateway
+        Set<Boolean> routed = new HashSet<>();
+        for (NetConf.RouteSpec r : extraRoutes) {
+            if (r.isDefault()) {
+                routed.add(r.dst().family() == IpFamily.V6);
+            }
+        }
+        boolean viaGateway = !network.internal() && (!network.driver().equals("bridge") || BridgeDriver.holdsGateway(network));
         for (int i = 0; i < e.addresses().size(); i++) {
             NetworkPool pool = network.pools().get(i);
             ips.add(new CniResult.Ip(e.addresses().get(i), Optional.of(pool.gateway()), Optional.of(containerIndex)));
             boolean v6 = pool.subnet().contains(":");
-            String any = v6 ? "::/0" : "0.0.0.0/0";
-            if (extraRoutes.stream().noneMatch(r -> r.isDefault() && (r.dst().family() == io.netmgr.core.ipam.IpFamily.V6) == v6)) {
-                routes.add(new CniResult.Route(any, Optional.of(pool.gateway())));
+            if (viaGateway && routed.add(v6)) {
+                routes.add(new CniResult.Route(v6 ? "::/0" : "0.0.0.0/0", Optional.of(pool.gateway())));
             }
         }
         for (NetConf.RouteSpec r : extraRoutes) {
@@ -50,7 +60,7 @@ final class AttachmentResult {
 
     /** The gateway of the pool of the route's family: where a route without "gw" goes. */
     static String gatewayFor(Network network, NetConf.RouteSpec r) {
-        boolean v6 = (r.dst().family() == io.netmgr.core.ipam.IpFamily.V6);
+        boolean v6 = (r.dst().family() == IpFamily.V6);
         return network.pools().stream().filter(p -> p.subnet().contains(":") == v6).findFirst()
                 .map(NetworkPool::gateway)
                 .orElseThrow(() -> ConfObject.invalid("route to " + r.dst() + " has no gateway and network " + network.name()

@@ -11,20 +11,23 @@ import io.netmgr.netlink.sys.SystemCallException;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import io.netmgr.core.firewall.Firewall;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * CHECK: the attachment is as ADD left it: the container interface with its MAC, addresses
- * and routes, the host side on its bridge, and a prevResult that agrees. Every difference found
+ * and routes, the host side on its bridge, its published ports in the kernel's ruleset, and a
+ * prevResult that agrees. Every difference found
  * is listed in one error (code 101), so an operator sees the whole drift at once.
  */
 final class CheckCommand {
     private CheckCommand() {
     }
 
-    static void run(NetworkController c, NetConf conf, Attachment a, Path netns) {
+    static void run(NetworkController c, Optional<Firewall> firewall, NetConf conf, Attachment a, Path netns) {
         CniResult prev = conf.prevResult().orElseThrow(() -> ConfObject.invalid("CHECK needs prevResult: the result of the ADD"));
         Network network = NetworkDefinition.find(c, conf.name()).orElseThrow(() -> new CniError(CniError.UNKNOWN_CONTAINER,
                 "network " + conf.name() + " does not exist in netmgr"));
@@ -36,6 +39,7 @@ final class CheckCommand {
         checkPrevResult(prev, e, netns, drift);
         checkContainer(netns, e, expected, drift);
         checkHostSide(c, network, e, drift);
+        checkPublishedPorts(firewall, e, drift);
         if (!drift.isEmpty()) {
             throw new CniError(CniError.DRIFT, "attachment " + a.ifName() + " of container " + a.containerId() + " on network "
                     + conf.name() + " has drifted: " + String.join("; ", drift), "DEL and ADD it again to repair it");
@@ -91,6 +95,18 @@ final class CheckCommand {
         } catch (SystemCallException ex) {
             drift.add("netns " + netns + " cannot be entered: " + ex.getMessage());
         }
+    }
+
+    /** Read from the live ruleset: a flushed table or a deleted map entry shows here. */
+    private static void checkPublishedPorts(Optional<Firewall> firewall, Endpoint e, List<String> drift) {
+        if (e.ports().isEmpty()) {
+            return;
+        }
+        if (firewall.isEmpty()) {
+            drift.add("ports " + e.ports() + " cannot be checked: this netmgr runs without a firewall");
+            return;
+        }
+        drift.addAll(firewall.get().verifyPorts(e.portMappings()).problems());
     }
 
     private static void checkHostSide(NetworkController c, Network network, Endpoint e, List<String> drift) {

@@ -45,7 +45,8 @@ public final class CniHandler {
         switch (command) {
             case ADD -> {
                 Path netns = netns(request);
-                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns));
+                RequestedAddresses requested = RequestedAddresses.of(conf, request);
+                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested));
                 CniResult full = conf.prevResult().map(result::after).orElse(result);
                 return CniResponse.ok(Json.write(full.toJson(conf.cniVersion())));
             }
@@ -55,8 +56,8 @@ public final class CniHandler {
             });
             case CHECK -> {
                 Path netns = netns(request);
-                netmgr.call(conf, request, c -> {
-                    CheckCommand.run(c, conf, attachment.get(), netns);
+                netmgr.inspect(conf, request, (c, firewall) -> {
+                    CheckCommand.run(c, firewall, conf, attachment.get(), netns);
                     return null;
                 });
             }

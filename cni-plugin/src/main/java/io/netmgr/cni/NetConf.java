@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpPrefix;
 import java.util.ArrayList;
@@ -18,14 +19,35 @@ import java.util.Set;
  */
 public record NetConf(String cniVersion, String name, String driver, Optional<String> bridge, Optional<String> master,
                       Optional<String> macvlanMode, List<Range> ranges, List<RouteSpec> routes, boolean ipMasq, int mtu,
-                      boolean hairpinMode, Optional<Map<String, Object>> dns, Optional<String> stateDir,
-                      Optional<String> daemonSocket, Optional<String> firewall, RuntimeConfig runtimeConfig, Optional<CniResult> prevResult,
-                      Optional<List<AttachmentId>> validAttachments) {
+                      boolean hairpinMode, boolean isGateway, Optional<Map<String, Object>> dns, Optional<String> stateDir,
+                      Optional<String> daemonSocket, Optional<String> firewall, RuntimeConfig runtimeConfig, CniArgsField args,
+                      Optional<CniResult> prevResult, Optional<List<AttachmentId>> validAttachments) {
 
     public static final Set<String> DRIVERS = Set.of("bridge", "macvlan");
 
-    /** One subnet to hand addresses out of; without a gateway, its first address is the gateway. */
-    public record Range(IpPrefix subnet, Optional<IpAddress> gateway) {
+    /**
+     * One range set: a subnet to hand one address out of, only from {@code addressRanges} when
+     * given (host-local's rangeStart/rangeEnd); without a gateway, its first address is the gateway.
+     */
+    public record Range(IpPrefix subnet, Optional<IpAddress> gateway, List<AddressRange> addressRanges) {
+        public Range {
+            addressRanges = List.copyOf(addressRanges);
+        }
+
+        /** Whether a container may hold {@code address} from this set. */
+        boolean offers(IpAddress address) {
+            return subnet.contains(address) && (addressRanges.isEmpty() || addressRanges.stream().anyMatch(r -> r.contains(address)));
+        }
+
+        String describe() {
+            return addressRanges.isEmpty() ? subnet.toString()
+                    : String.join(",", addressRanges.stream().map(AddressRange::toString).toList()) + " of " + subnet;
+        }
+    }
+
+    /** CONVENTIONS.md's {@code args.cni}: addresses and a MAC the configuration asks for. */
+    public record CniArgsField(List<String> ips, Optional<String> mac) {
+        static final CniArgsField NONE = new CniArgsField(List.of(), Optional.empty());
     }
 
     /** An extra route for the container; without {@code gw}, via the network's gateway. */
@@ -75,9 +97,9 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         if (driver.equals("macvlan") && master.isEmpty()) {
             throw ConfObject.invalid("driver macvlan needs \"master\": the host interface the macvlan children hang off");
         }
-        if (c.bool("isGateway").filter(b -> !b).isPresent()) {
-            throw new CniError(CniError.UNSUPPORTED_FIELD, "isGateway false is not supported: a netmgr bridge always holds "
-                    + "the gateway address; drop the field or set it to true");
+        boolean isGateway = c.bool("isGateway").orElse(true);
+        if (!isGateway && !driver.equals("bridge")) {
+            throw ConfObject.invalid("isGateway applies to driver bridge only, not " + driver + "; drop the field");
         }
         long mtu = c.number("mtu").orElse(0L);
         if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
@@ -92,6 +114,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             }
         }
         RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
+        CniArgsField args = c.object("args").flatMap(a -> a.object("cni")).map(NetConf::argsCni).orElse(CniArgsField.NONE);
         List<Range> ranges = ranges(c, ipam, runtime, c.object("runtimeConfig"));
         List<RouteSpec> routes = new ArrayList<>();
         List<Object> routeList = ipam.map(i -> i.array("routes")).orElse(List.of());
@@ -103,60 +126,32 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         Optional<CniResult> prev = c.has("prevResult") ? Optional.of(CniResult.parse("prevResult", json.get("prevResult")))
                 : Optional.empty();
         return new NetConf(version, name, driver, c.string("bridge"), master, c.string("mode"), ranges, routes,
-                c.bool("ipMasq").orElse(false), (int) mtu, c.bool("hairpinMode").orElse(false),
-                c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), c.string("firewall"), runtime, prev,
-                validAttachments(c));
+                c.bool("ipMasq").orElse(false), (int) mtu, c.bool("hairpinMode").orElse(false), isGateway,
+                c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), c.string("firewall"), runtime,
+                args, prev, validAttachments(c));
     }
 
     private static List<Range> ranges(ConfObject c, Optional<ConfObject> ipam, RuntimeConfig runtime, Optional<ConfObject> rc) {
         // the most specific source wins: the runtime's ipRanges, then ipam, then top level
         if (rc.isPresent() && rc.get().has("ipRanges")) {
-            return rangeSets(rc.get(), "ipRanges");
+            return RangeSets.parse(rc.get(), "ipRanges");
         }
         for (ConfObject o : ipam.isPresent() ? List.of(ipam.get(), c) : List.of(c)) {
             if (o.has("ranges")) {
-                return rangeSets(o, "ranges");
+                return RangeSets.parse(o, "ranges");
             }
             if (o.has("subnet")) {
-                return List.of(new Range(prefix(o, "subnet"), o.string("gateway").map(g -> address(o, "gateway", g))));
+                return List.of(new Range(prefix(o, "subnet"), o.string("gateway").map(g -> address(o, "gateway", g)), List.of()));
             }
         }
         return List.of(); // netmgr picks a free default pool
     }
 
-    /** host-local's shape: an array of range sets, each an array of ranges; netmgr uses each set's first range. */
-    private static List<Range> rangeSets(ConfObject o, String key) {
-        List<Range> out = new ArrayList<>();
-        List<Object> sets = o.array(key);
-        for (int i = 0; i < sets.size(); i++) {
-            String setPath = o.field(key) + "[" + i + "]";
-            List<Object> set = ConfObject.asArray(setPath, sets.get(i));
-            if (set.isEmpty()) {
-                throw ConfObject.invalid(setPath + " is empty; give at least one {\"subnet\": ...}");
-            }
-            if (set.size() > 1) {
-                throw new CniError(CniError.UNSUPPORTED_FIELD, setPath + " has " + set.size() + " ranges; netmgr takes one "
-                        + "subnet per address family: put each subnet in its own range set");
-            }
-            ConfObject r = ConfObject.asObject(setPath + "[0]", set.get(0));
-            if (r.has("rangeStart") || r.has("rangeEnd")) {
-                throw new CniError(CniError.UNSUPPORTED_FIELD, r.field("rangeStart") + "/rangeEnd are not supported: netmgr "
-                        + "hands out the whole subnet; use a smaller subnet instead");
-            }
-            Range range = new Range(prefix(r, "subnet"), r.string("gateway").map(g -> address(r, "gateway", g)));
-            range.gateway().filter(g -> !range.subnet().contains(g)).ifPresent(g -> {
-                throw ConfObject.invalid(r.field("gateway") + " " + g + " is outside " + r.field("subnet") + " " + range.subnet());
-            });
-            if (out.stream().anyMatch(x -> x.subnet().family() == range.subnet().family())) {
-                throw new CniError(CniError.UNSUPPORTED_FIELD, setPath + ": netmgr takes one subnet per address family, and "
-                        + range.subnet() + " is the second of its family");
-            }
-            out.add(range);
-        }
-        return out;
-    }
-
     private static RuntimeConfig runtimeConfig(ConfObject rc) {
+        if (rc.has("bandwidth")) {
+            throw new CniError(CniError.UNSUPPORTED_FIELD, rc.field("bandwidth") + " is not supported: netmgr does not shape "
+                    + "traffic yet; drop the bandwidth capability, or chain the reference bandwidth plugin after netmgr");
+        }
         List<PortMapping> ports = new ArrayList<>();
         List<Object> list = rc.array("portMappings");
         for (int i = 0; i < list.size(); i++) {
@@ -168,16 +163,25 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             ports.add(new PortMapping(port(p, "hostPort"), port(p, "containerPort"), protocol,
                     p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> address(p, "hostIP", h).toString())));
         }
+        return new RuntimeConfig(ports, ips(rc), rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields));
+    }
+
+    private static CniArgsField argsCni(ConfObject cni) {
+        return new CniArgsField(ips(cni), cni.string("mac").filter(m -> !m.isEmpty()));
+    }
+
+    /** An {@code ips} array: addresses, with or without a prefix length (which netmgr takes from the subnet). */
+    private static List<String> ips(ConfObject o) {
         List<String> ips = new ArrayList<>();
-        List<Object> ipList = rc.array("ips");
+        List<Object> ipList = o.array("ips");
         for (int i = 0; i < ipList.size(); i++) {
             if (!(ipList.get(i) instanceof String s)) {
-                throw ConfObject.invalid(rc.field("ips") + "[" + i + "] must be a string such as \"10.1.0.5/24\"");
+                throw ConfObject.invalid(o.field("ips") + "[" + i + "] must be a string such as \"10.1.0.5/24\"");
             }
             String bare = s.contains("/") ? s.substring(0, s.indexOf('/')) : s;
-            ips.add(IpAddressText.parse(rc.field("ips") + "[" + i + "]", bare).toString());
+            ips.add(IpAddressText.parse(o.field("ips") + "[" + i + "]", bare).toString());
         }
-        return new RuntimeConfig(ports, ips, rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields));
+        return ips;
     }
 
     private static Optional<List<AttachmentId>> validAttachments(ConfObject c) {
@@ -201,7 +205,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         return (int) n;
     }
 
-    private static IpPrefix prefix(ConfObject o, String key) {
+    static IpPrefix prefix(ConfObject o, String key) {
         String text = o.requiredString(key);
         try {
             IpPrefix p = IpPrefix.parse(text, o.field(key));

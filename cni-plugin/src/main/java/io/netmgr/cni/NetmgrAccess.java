@@ -2,6 +2,10 @@ package io.netmgr.cni;
 
 import io.netmgr.core.controller.NetworkController;
 import java.nio.file.Path;
+import io.netmgr.core.firewall.Firewall;
+import io.netmgr.nat.Firewalls;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -16,17 +20,42 @@ public interface NetmgrAccess {
     /** Runs {@code work} with a controller for the state directory {@code conf} and {@code request} name. */
     <T> T call(NetConf conf, CniRequest request, Function<NetworkController, T> work);
 
+    /**
+     * Runs read-only {@code work} (CHECK) with a controller and the host's firewall, outside the
+     * controller's lock: taking it, or opening netmgr with its firewall, brings netmgr's rules in
+     * line with the store first, which would repair what CHECK is there to report.
+     */
+    <T> T inspect(NetConf conf, CniRequest request, BiFunction<NetworkController, Optional<Firewall>, T> work);
+
     /** Opens netmgr on the configuration's state directory for each call. */
     static NetmgrAccess perCall() {
         return new NetmgrAccess() {
             @Override
             public <T> T call(NetConf conf, CniRequest request, Function<NetworkController, T> work) {
-                String firewall = conf.firewall().or(() -> request.get("NETMGR_FIREWALL")).orElse("nftables");
-                try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request), firewall)) {
+                try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request),
+                        firewallOf(conf, request))) {
                     return locked(netmgr.controller(), work);
                 }
             }
+
+            @Override
+            public <T> T inspect(NetConf conf, CniRequest request, BiFunction<NetworkController, Optional<Firewall>, T> work) {
+                String backend = firewallOf(conf, request);
+                // netmgr without its firewall, and the firewall alone beside it: nothing is taken over
+                try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request), "none")) {
+                    if (backend.equals("none")) {
+                        return work.apply(netmgr.controller(), Optional.empty());
+                    }
+                    try (Firewall firewall = Firewalls.open(Firewalls.Backend.parse(backend), netmgr.controller().host().namespace())) {
+                        return work.apply(netmgr.controller(), Optional.of(firewall));
+                    }
+                }
+            }
         };
+    }
+
+    private static String firewallOf(NetConf conf, CniRequest request) {
+        return conf.firewall().or(() -> request.get("NETMGR_FIREWALL")).orElse("nftables");
     }
 
     /**
@@ -44,6 +73,11 @@ public interface NetmgrAccess {
                             "drop stateDir and NETMGR_STATE_DIR, or set \"daemonSocket\": \"\" to run in-process");
                 }
                 return locked(controller, work);
+            }
+
+            @Override
+            public <T> T inspect(NetConf conf, CniRequest request, BiFunction<NetworkController, Optional<Firewall>, T> work) {
+                return call(conf, request, c -> work.apply(c, c.firewall()));
             }
         };
     }

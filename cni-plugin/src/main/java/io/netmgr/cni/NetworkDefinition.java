@@ -46,10 +46,7 @@ final class NetworkDefinition {
 
     static NetworkConfig toConfig(NetConf conf) {
         NetworkConfig config = NetworkConfig.of(conf.name(), conf.driver());
-        IpamConfig[] ipam = conf.ranges().stream().map(r -> {
-            IpamConfig i = IpamConfig.of(r.subnet());
-            return r.gateway().map(i::withGateway).orElse(i);
-        }).toArray(IpamConfig[]::new);
+        IpamConfig[] ipam = conf.ranges().stream().map(NetworkDefinition::ipamConfig).toArray(IpamConfig[]::new);
         if (ipam.length > 0) {
             config = config.withIpam(ipam);
         }
@@ -66,6 +63,9 @@ final class NetworkDefinition {
             // CNI's defaults, not Docker's: no masquerade and no hairpin unless asked for
             config = config.withOption("masquerade", Boolean.toString(conf.ipMasq()))
                     .withOption("hairpin", Boolean.toString(conf.hairpinMode()));
+            if (!conf.isGateway()) {
+                config = config.withOption(BridgeDriver.GATEWAY_OPTION, "false");
+            }
         } else {
             config = config.withOption(MacvlanDriver.PARENT_OPTION, conf.master().orElseThrow());
             if (conf.macvlanMode().isPresent()) {
@@ -73,6 +73,16 @@ final class NetworkDefinition {
             }
         }
         return config.withLabel("io.netmgr.cni", "true");
+    }
+
+    /** One range set as a netmgr pool: its subnet, gateway and the address ranges handed out. */
+    static IpamConfig ipamConfig(NetConf.Range r) {
+        try {
+            IpamConfig i = IpamConfig.of(r.subnet()).withAddressRanges(r.addressRanges());
+            return r.gateway().map(i::withGateway).orElse(i);
+        } catch (IllegalArgumentException e) {
+            throw ConfObject.invalid("range set " + r.describe() + ": " + e.getMessage());
+        }
     }
 
     private static void checkMatches(Network n, NetConf conf) {
@@ -87,11 +97,24 @@ final class NetworkDefinition {
             if (r.gateway().isPresent() && !pool.get().gateway().equals(r.gateway().get().toString())) {
                 throw conflict(n, "gateway " + pool.get().gateway(), "gateway " + r.gateway().get());
             }
+            IpamConfig wanted = ipamConfig(r);
+            String ranges = wanted.isNarrowed() ? wanted.allocationText() : null;
+            if (!java.util.Objects.equals(ranges, pool.get().ipRange())) {
+                throw conflict(n, "addresses from " + describe(pool.get().ipRange(), pool.get().subnet()), "addresses from "
+                        + describe(ranges, pool.get().subnet()));
+            }
+        }
+        if (conf.driver().equals("bridge") && BridgeDriver.holdsGateway(n) != conf.isGateway()) {
+            throw conflict(n, "isGateway " + BridgeDriver.holdsGateway(n), "isGateway " + conf.isGateway());
         }
         if (conf.driver().equals("bridge") && conf.bridge().isPresent()
                 && !conf.bridge().get().equals(BridgeDriver.bridgeName(n))) {
             throw conflict(n, "bridge " + BridgeDriver.bridgeName(n), "bridge " + conf.bridge().get());
         }
+    }
+
+    private static String describe(String ranges, String subnet) {
+        return ranges == null ? "all of " + subnet : ranges;
     }
 
     private static CniError conflict(Network n, String has, String asked) {

@@ -15,6 +15,12 @@ class CniHandlerTest {
             opened.incrementAndGet();
             throw new AssertionError("netmgr must not be reached");
         }
+
+        @Override
+        public <T> T inspect(NetConf conf, CniRequest request, java.util.function.BiFunction<io.netmgr.core.controller.NetworkController,
+                java.util.Optional<io.netmgr.core.firewall.Firewall>, T> work) {
+            return call(conf, request, c -> null);
+        }
     });
 
     private CniResponse run(String command, String stdin, String... env) {

@@ -53,6 +53,89 @@ class NetConfTest {
         assertThat(c.ranges().get(0).subnet()).hasToString("10.2.0.0/24");
     }
 
+    private static String withRanges(String ranges) {
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"ipam\":{\"type\":\"host-local\",\"ranges\":" + ranges + "}}";
+    }
+
+    @Test
+    void rangeStartAndEndAndSeveralRangesPerSet() {
+        NetConf c = NetConf.parse(withRanges("""
+                [[{"subnet":"10.9.0.0/24","rangeStart":"10.9.0.100","rangeEnd":"10.9.0.110"},
+                  {"subnet":"10.9.0.0/24","rangeStart":"10.9.0.200"}],
+                 [{"subnet":"10.8.0.0/24"}],
+                 [{"subnet":"fd00:9::/64","rangeEnd":"fd00:9::ff"}]]"""));
+        assertThat(c.ranges()).hasSize(3);
+        assertThat(c.ranges().get(0).addressRanges()).extracting(Object::toString)
+                .containsExactly("10.9.0.100-10.9.0.110", "10.9.0.200-10.9.0.254");
+        assertThat(c.ranges().get(1).addressRanges()).as("a whole subnet").isEmpty();
+        assertThat(c.ranges().get(2).addressRanges()).extracting(Object::toString).containsExactly("fd00:9::1-fd00:9::ff");
+    }
+
+    @Test
+    void badRangesNameTheField() {
+        assertThat(refusal(withRanges("""
+                [[{"subnet":"10.9.0.0/24","rangeStart":"10.9.0.50","rangeEnd":"10.9.0.10"}]]""")).getMessage())
+                .isEqualTo("ipam.ranges[0][0].rangeStart 10.9.0.50 comes after ipam.ranges[0][0].rangeEnd 10.9.0.10; "
+                        + "give the lower address as rangeStart");
+        assertThat(refusal(withRanges("""
+                [[{"subnet":"10.9.0.0/24","rangeEnd":"10.9.1.10"}]]""")).getMessage())
+                .isEqualTo("ipam.ranges[0][0].rangeEnd 10.9.1.10 is outside ipam.ranges[0][0].subnet 10.9.0.0/24");
+        assertThat(refusal(withRanges("""
+                [[{"subnet":"10.9.0.0/24","rangeStart":"10.9.0.0"}]]""")).getMessage())
+                .startsWith("ipam.ranges[0][0].rangeStart 10.9.0.0 is the network address of 10.9.0.0/24");
+        assertThat(refusal(withRanges("""
+                [[{"subnet":"10.9.0.0/24","gateway":"10.9.0.7","rangeStart":"10.9.0.7","rangeEnd":"10.9.0.7"}]]""")).getMessage())
+                .startsWith("ipam.ranges[0][0]: rangeStart and rangeEnd are both the gateway 10.9.0.7");
+        assertThat(refusal(withRanges("""
+                [[{"subnet":"10.9.0.0/24","rangeStart":"10.9.0.5","rangeEnd":"10.9.0.9"},
+                  {"subnet":"10.9.0.0/24","rangeStart":"10.9.0.9","rangeEnd":"10.9.0.20"}]]""")).getMessage())
+                .startsWith("ipam.ranges[0][1] (10.9.0.9-10.9.0.20) overlaps ipam.ranges[0][0] (10.9.0.5-10.9.0.9)");
+        assertThat(refusal(withRanges("""
+                [[{"subnet":"10.9.0.0/24"}],[{"subnet":"10.9.0.0/25"}]]""")).getMessage())
+                .startsWith("ipam.ranges[1][0].subnet 10.9.0.0/25 overlaps ipam.ranges[0][0].subnet 10.9.0.0/24");
+        CniError twoSubnets = refusal(withRanges("""
+                [[{"subnet":"10.9.0.0/24"},{"subnet":"10.7.0.0/24"}]]"""));
+        assertThat(twoSubnets.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
+        assertThat(twoSubnets.getMessage()).startsWith("ipam.ranges[0][1].subnet 10.7.0.0/24 differs from ipam.ranges[0][0].subnet");
+    }
+
+    @Test
+    void isGatewayFalseAndArgsCniAndNoBandwidth() {
+        NetConf c = NetConf.parse("""
+                {"cniVersion":"1.1.0","name":"n","isGateway":false,"args":{"cni":{"ips":["10.1.0.9/24"],"mac":"02:00:00:00:00:09"}}}""");
+        assertThat(c.isGateway()).isFalse();
+        assertThat(c.args().ips()).containsExactly("10.1.0.9");
+        assertThat(c.args().mac()).contains("02:00:00:00:00:09");
+        assertThat(NetConf.parse("""
+                {"cniVersion":"1.1.0","name":"n"}""").isGateway()).isTrue();
+        CniError bandwidth = refusal("""
+                {"cniVersion":"1.1.0","name":"n","runtimeConfig":{"bandwidth":{"ingressRate":1000}}}""");
+        assertThat(bandwidth.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
+        assertThat(bandwidth.getMessage()).contains("runtimeConfig.bandwidth").contains("reference bandwidth plugin");
+    }
+
+    @Test
+    void requestedAddressesFromEverySourceAddUpAndMustLieInARange() {
+        NetConf c = NetConf.parse("""
+                {"cniVersion":"1.1.0","name":"n","args":{"cni":{"ips":["fd00:9::5"]}},
+                 "ipam":{"ranges":[[{"subnet":"10.9.0.0/24","rangeStart":"10.9.0.100"}],[{"subnet":"fd00:9::/64"}]]}}""");
+        RequestedAddresses r = RequestedAddresses.of(c, request("IgnoreUnknown=1;K8S_POD_NAME=x;IP=10.9.0.150;MAC=02:00:00:00:00:01"));
+        assertThat(r.ips()).containsExactly("fd00:9::5", "10.9.0.150");
+        assertThat(r.mac()).contains("02:00:00:00:00:01");
+        assertThatThrownBy(() -> RequestedAddresses.of(c, request("IP=10.9.0.50"))).isInstanceOf(CniError.class)
+                .hasMessage("CNI_ARGS IP 10.9.0.50 is in no range of the configuration (10.9.0.100-10.9.0.254 of 10.9.0.0/24; "
+                        + "fd00:9::/64); ask for an address inside one");
+        assertThatThrownBy(() -> RequestedAddresses.of(c, request("K8S_POD_NAME=x"))).isInstanceOf(CniError.class)
+                .hasMessage("CNI_ARGS: unknown key K8S_POD_NAME; netmgr reads IP and MAC (add IgnoreUnknown=1 to pass others)");
+        assertThatThrownBy(() -> RequestedAddresses.of(c, request("IP=fd00:9::6"))).isInstanceOf(CniError.class)
+                .hasMessageContaining("asked for 2 IPv6 addresses (fd00:9::5 from args.cni.ips, fd00:9::6 from CNI_ARGS IP)");
+        assertThat(RequestedAddresses.of(c, request("IP=fd00:9::5")).ips()).as("the same address twice").containsExactly("fd00:9::5");
+    }
+
+    private static CniRequest request(String cniArgs) {
+        return new CniRequest(java.util.Map.of("CNI_ARGS", cniArgs), "");
+    }
+
     @Test
     void macvlanNeedsAMaster() {
         assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"driver\":\"macvlan\"}").getMessage()).contains("master");

@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  *
  * <p>Choices, mostly Docker's: a pool is released only once no endpoint holds an address of it
  * (gateway and auxiliary addresses go with it); a preferred address may lie outside the IP range
- * as long as it is in the subnet, so fixed addresses can be kept apart from dynamic ones; a
+ * as long as it is in the subnet, so fixed addresses can be kept apart from dynamic ones (but not
+ * outside address ranges, which follow CNI host-local: nothing outside them is ever handed out); a
  * preferred address does not move the pointer of dynamic ones; releases are idempotent.
  * Unlike Docker, the default gateway is the subnet's first usable address even with an IP range.
  *
@@ -189,7 +190,7 @@ public final class DefaultIpam implements IpamDriver {
             Optional<IpAddress> previous = last.map(KeyValue::value).filter(v -> v.length > 0)
                     .map(v -> IpAddress.parse(new String(v, UTF_8)));
             address = new FreeAddressSearch(store, poolId, pool.config()).after(previous)
-                    .orElseThrow(() -> IpamException.poolExhausted(pool.config().range(), pool.owner()));
+                    .orElseThrow(() -> IpamException.poolExhausted(pool.config().allocationText(), pool.owner()));
             pointer = address.toString().getBytes(UTF_8);
         }
         String key = IpamKeys.address(poolId, address);
@@ -209,6 +210,9 @@ public final class DefaultIpam implements IpamDriver {
             throw IpamException.addressOutsidePool(address, pool.subnet(), pool.owner());
         }
         IpamConfig.checkUsable(pool.subnet(), "address " + address, address);
+        if (!pool.config().addressRanges().isEmpty() && !pool.config().inAllocationRanges(address)) {
+            throw IpamException.addressOutsideRanges(address, pool.config().allocationText(), pool.owner());
+        }
         Optional<KeyValue> held = store.get(IpamKeys.address(pool.id(), address));
         held.map(kv -> Holder.decode(kv.key(), kv.value())).filter(h -> !h.equals(holder)).ifPresent(h -> {
             throw IpamException.addressInUse("address " + address, h.describe());

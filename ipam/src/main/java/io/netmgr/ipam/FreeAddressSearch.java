@@ -1,11 +1,13 @@
 package io.netmgr.ipam;
 
 import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Store;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,15 +35,49 @@ final class FreeAddressSearch {
         this.config = config;
     }
 
-    /** The next free usable address after {@code last}, or from the start of the range; empty when all are held. */
+    /**
+     * The next free usable address after {@code last}, or from the start of the first range; empty
+     * when all are held. With several ranges, the search goes on through the ranges after the one
+     * holding {@code last}, then wraps to the first.
+     */
     Optional<IpAddress> after(Optional<IpAddress> last) {
-        IpPrefix range = config.range();
-        IpAddress start = last.filter(range::contains).filter(a -> !a.equals(range.last()))
-                .map(IpAddress::next)
-                .orElse(range.network());
-        Optional<IpAddress> ahead = firstFree(start, range.last());
-        // the wrapped part ends at start itself: it was held a moment ago, but may have been released since
-        return ahead.isPresent() || start.equals(range.network()) ? ahead : firstFree(range.network(), start);
+        for (AddressRange segment : searchOrder(config.allocationRanges(), last)) {
+            Optional<IpAddress> free = firstFree(segment.first(), segment.last());
+            if (free.isPresent()) {
+                return free;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The ranges cut at {@code last}: what follows it in its range, the later ranges, the earlier
+     * ones, and last its range up to {@code last} itself (held a moment ago, but maybe released since).
+     */
+    static List<AddressRange> searchOrder(List<AddressRange> ranges, Optional<IpAddress> last) {
+        int at = last.isEmpty() ? -1 : indexOf(ranges, last.get());
+        if (at < 0) {
+            return ranges;
+        }
+        IpAddress pointer = last.get();
+        AddressRange current = ranges.get(at);
+        List<AddressRange> order = new ArrayList<>();
+        if (!pointer.equals(current.last())) {
+            order.add(new AddressRange(pointer.next(), current.last()));
+        }
+        order.addAll(ranges.subList(at + 1, ranges.size()));
+        order.addAll(ranges.subList(0, at));
+        order.add(new AddressRange(current.first(), pointer));
+        return order;
+    }
+
+    private static int indexOf(List<AddressRange> ranges, IpAddress address) {
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.get(i).contains(address)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The first free usable address from {@code from} to {@code to}, both included. */

@@ -1,5 +1,6 @@
 package io.netmgr.ipam;
 
+import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.Pool;
@@ -29,12 +30,14 @@ final class AllocationModel {
         this.config = pool.config();
         holders.put(pool.gateway(), "gateway");
         config.auxiliaryAddresses().forEach((name, address) -> holders.put(address, "aux:" + name));
-        for (IpAddress a = config.range().network(); ; a = a.next()) {
-            if (config.isUsable(a) && !holders.containsKey(a)) {
-                candidates.add(a);
-            }
-            if (a.equals(config.range().last())) {
-                break;
+        for (AddressRange range : config.allocationRanges()) {
+            for (IpAddress a = range.first(); ; a = a.next()) {
+                if (config.isUsable(a) && !holders.containsKey(a)) {
+                    candidates.add(a);
+                }
+                if (a.equals(range.last())) {
+                    break;
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.netmgr.ipam;
 import static io.netmgr.ipam.DefaultIpamTest.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpFamily;
@@ -51,13 +52,13 @@ class DefaultIpamPropertiesTest {
             Optional<IpAddress> expected = model.expectedNext();
             if (expected.isEmpty()) {
                 refused(() -> ipam.requestAddress(model.pool.id(), AddressRequest.any("ep" + owner)), Reason.POOL_EXHAUSTED,
-                        "no available addresses in " + model.config.range() + " of network net; remove unused endpoints,"
+                        "no available addresses in " + model.config.allocationText() + " of network net; remove unused endpoints,"
                                 + " or use a larger --subnet or --ip-range");
                 return;
             }
             IpAddress got = ipam.requestAddress(model.pool.id(), AddressRequest.any("ep" + owner)).address();
             assertThat(model.holders).as("never handed out twice, never the gateway or an auxiliary address").doesNotContainKey(got);
-            assertThat(model.config.range().contains(got)).as("%s inside the range %s", got, model.config.range()).isTrue();
+            assertThat(model.config.inAllocationRanges(got)).as("%s inside the ranges %s", got, model.config.allocationText()).isTrue();
             assertThat(model.config.isUsable(got)).as("%s neither network nor broadcast address", got).isTrue();
             assertThat(got).as("the first free address after the last one handed out").isEqualTo(expected.get());
             model.handedOut(got, "ep" + owner);
@@ -73,6 +74,7 @@ class DefaultIpamPropertiesTest {
             String holder = model.holders.get(address);
             Reason refusal = !model.config.subnet().contains(address) ? Reason.ADDRESS_OUTSIDE_POOL
                     : !model.config.isUsable(address) ? Reason.RESERVED_ADDRESS
+                    : !model.config.addressRanges().isEmpty() && !model.config.inAllocationRanges(address) ? Reason.ADDRESS_OUTSIDE_POOL
                     : holder != null && !holder.equals("endpoint:ep" + owner) ? Reason.ADDRESS_IN_USE
                     : null;
             if (refusal != null) {
@@ -150,7 +152,7 @@ class DefaultIpamPropertiesTest {
             }
             assertThat(handedOut).containsExactlyInAnyOrderElementsOf(model.candidates);
             refused(() -> ipam.requestAddress(model.pool.id(), AddressRequest.any("one-too-many")), Reason.POOL_EXHAUSTED,
-                    "no available addresses in " + config.range() + " of network net; remove unused endpoints,"
+                    "no available addresses in " + config.allocationText() + " of network net; remove unused endpoints,"
                             + " or use a larger --subnet or --ip-range");
         }
     }
@@ -231,6 +233,8 @@ class DefaultIpamPropertiesTest {
                 long step = 1L << (family.bits() - rangeLength);
                 long index = rangeIndex % (1L << (rangeLength - subnet.length()));
                 config = config.withIpRange(new IpPrefix(subnet.network().plus(index * step), rangeLength));
+            } else if (rangeBits == 0 && rangeIndex > 0) {
+                config = config.withAddressRanges(addressRanges(subnet, rangeIndex));
             }
             long size = subnet.size().longValueExact();
             if (gateway.isPresent()) {
@@ -243,6 +247,23 @@ class DefaultIpamPropertiesTest {
         } catch (IpamException e) {
             return null;
         }
+    }
+
+    /**
+     * CNI host-local's ranges: 1 to 3 runs of a few addresses each (start and end inside the
+     * usable addresses), spread over the subnet with gaps between them.
+     */
+    private static List<AddressRange> addressRanges(IpPrefix subnet, int count) {
+        long size = subnet.size().longValueExact();
+        long usable = size - 2;
+        List<AddressRange> ranges = new ArrayList<>();
+        long slice = Math.max(1, usable / count);
+        for (int i = 0; i < count && i * slice < usable; i++) {
+            long first = 1 + i * slice;
+            long last = Math.min(first + Math.max(0, slice / 2 - 1), usable);
+            ranges.add(new AddressRange(subnet.network().plus(first), subnet.network().plus(last)));
+        }
+        return ranges;
     }
 
     /** Up to 80 steps: requests 6, preferred requests 2, releases 4, stranger releases 1 in 13. */

@@ -3,6 +3,7 @@ package io.netmgr.ipam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.AssignedAddress;
 import io.netmgr.core.ipam.IpAddress;
@@ -290,6 +291,30 @@ class DefaultIpamTest {
             assertThat(handedOut).containsExactly(ip("10.1.0.8"), ip("10.1.0.9"), ip("10.1.0.10"), ip("10.1.0.11"));
             refused(() -> ipam.requestAddress(pool.id(), AddressRequest.any("more")), Reason.POOL_EXHAUSTED,
                     "no available addresses in 10.1.0.8/30 of network X; remove unused endpoints, or use a larger --subnet or --ip-range");
+        }
+
+        @Test
+        void addressRangesBoundWhatIsHandedOutAndWhatIsPreferred() {
+            IpamConfig config = IpamConfig.of(subnet("10.1.0.0/24")).withAddressRanges(List.of(
+                    AddressRange.parse("10.1.0.10-10.1.0.12"), AddressRange.parse("10.1.0.200-10.1.0.202")));
+            Pool pool = ipam.requestPool(PoolRequest.of("X", config));
+            assertThat(PoolCodec.decode(pool.id(), PoolCodec.encode(pool)).config()).as("stored and read back").isEqualTo(config
+                    .withGateway(ip("10.1.0.1")));
+            List<IpAddress> handedOut = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                handedOut.add(ipam.requestAddress(pool.id(), AddressRequest.any("ep" + i)).address());
+            }
+            assertThat(handedOut).containsExactly(ip("10.1.0.10"), ip("10.1.0.11"), ip("10.1.0.12"), ip("10.1.0.200"),
+                    ip("10.1.0.201"), ip("10.1.0.202"));
+            refused(() -> ipam.requestAddress(pool.id(), AddressRequest.any("more")), Reason.POOL_EXHAUSTED,
+                    "no available addresses in 10.1.0.10-10.1.0.12,10.1.0.200-10.1.0.202 of network X; remove unused endpoints,"
+                            + " or use a larger --subnet or --ip-range");
+            refused(() -> ipam.requestAddress(pool.id(), AddressRequest.preferred("fixed", ip("10.1.0.50"))),
+                    Reason.ADDRESS_OUTSIDE_POOL, "address 10.1.0.50 is outside the address ranges 10.1.0.10-10.1.0.12,"
+                            + "10.1.0.200-10.1.0.202 of network X; choose an address inside them");
+            // after the last range the search wraps to the first
+            ipam.releaseAddress(pool.id(), ip("10.1.0.11"), "ep1");
+            assertThat(ipam.requestAddress(pool.id(), AddressRequest.any("again")).address()).isEqualTo(ip("10.1.0.11"));
         }
 
         @Test

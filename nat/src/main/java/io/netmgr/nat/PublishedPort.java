@@ -20,6 +20,13 @@ public record PublishedPort(Protocol protocol, Optional<IpAddress> hostIp, int h
         return containerIp.family();
     }
 
+    /** As a user reads it: {@code tcp 198.51.100.1:8080 -> 10.1.0.2:80}, or {@code tcp 8080 -> ...} on every address. */
+    public String describe() {
+        String target = (family() == IpFamily.V6 ? "[" + containerIp + "]" : containerIp.toString()) + ":" + containerPort;
+        String host = hostIp.map(ip -> (ip.isV4() ? ip.toString() : "[" + ip + "]") + ":").orElse("") + hostPort;
+        return protocol.keyword() + " " + host + " -> " + target;
+    }
+
     /** Every port of every mapping, in the mappings' order. */
     public static List<PublishedPort> of(List<PortMapping> mappings) {
         List<PublishedPort> out = new ArrayList<>();

@@ -65,6 +65,9 @@ public abstract class TransactionalFirewall implements Firewall {
     /** What of {@code expected} (built only if the backend needs it) is missing or changed in the kernel. */
     protected abstract Verification inspect(Supplier<FirewallState> expected);
 
+    /** What of the rules publishing {@code ports} is missing or different in the kernel, port by port. */
+    protected abstract Verification inspectPorts(List<PublishedPort> ports);
+
     @Override
     public final synchronized void apply(FirewallState desired) {
         Objects.requireNonNull(desired, "desired");
@@ -140,6 +143,11 @@ public abstract class TransactionalFirewall implements Firewall {
     @Override
     public final synchronized Verification verify() {
         return inspect(this::current);
+    }
+
+    @Override
+    public final synchronized Verification verifyPorts(List<PortMapping> mappings) {
+        return mappings.isEmpty() ? Verification.INTACT : inspectPorts(PublishedPort.of(mappings));
     }
 
     @Override

@@ -218,6 +218,22 @@ public abstract class FirewallBehaviourIT {
     }
 
     @Test
+    void verifyPortsReadsTheKernelAndNamesEachMissingPort() {
+        firewall.apply(twoNetworksWithC1Published());
+        PortMapping published = c1Port("8080:80/tcp");
+        PortMapping never = c1Port("8099:80/tcp");
+        assertThat(firewall.verifyPorts(java.util.List.of(published)).intact()).isTrue();
+        assertThat(firewall.verifyPorts(java.util.List.of(published, never)).problems())
+                .singleElement().asString().startsWith("published port tcp 8099 -> " + C1 + ":80: ");
+        // another process's view: a fresh firewall on the same host knows nothing, but reads the kernel
+        try (Firewall other = open(t.host)) {
+            assertThat(other.verifyPorts(java.util.List.of(published)).intact()).isTrue();
+            wipeRules(t.host);
+            assertThat(other.verifyPorts(java.util.List.of(published)).problems()).isNotEmpty();
+        }
+    }
+
+    @Test
     void portRangesMapPortForPort() {
         firewall.apply(FirewallState.EMPTY.withNetwork(NET_A).withPort(c1Port("8080-8081:80-81/tcp")));
         assertThat(Probe.tcp(t.outside, HOST_IP, 8080)).contains("c1 from " + OUTSIDE_IP);

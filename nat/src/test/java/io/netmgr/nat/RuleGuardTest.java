@@ -46,6 +46,11 @@ class RuleGuardTest {
         }
 
         @Override
+        public Verification verifyPorts(List<io.netmgr.core.firewall.PortMapping> mappings) {
+            return verify();
+        }
+
+        @Override
         public void restore() {
             if (failRestore) {
                 throw new IllegalStateException("nft is busy");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -22,90 +21,54 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/netmgr-cni exec'd as a runtime does, linked into a plugin directory as "netmgr". A fresh
- * namespace plays the host (NETMGR_HOST_NETNS), joined to an "outside" namespace by a veth, so
- * nothing touches this machine's own links or rules; the store lives in a temp dir.
+ * bin/netmgr-cni exec'd as a runtime does, linked into a plugin directory as "netmgr", once
+ * in-process (no daemon) and once through a running netmgrd: the same checks on both paths. A
+ * fresh namespace plays the host, joined to an "outside" namespace by a veth, so nothing touches
+ * this machine's own links or rules; the store lives in a temp dir (see {@link CniTestHost}).
  */
-class CniPluginIT {
-    private static final String HOST_IP = "198.51.100.1";
-
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @TempDir
-    Path tmp;
+class CniPluginIT extends CniOnBothPaths {
+    private static final String HOST_IP = CniTestHost.HOST_IP;
 
     private NetNs host;
     private NetNs outside;
-    private CniRuntime runtime;
     private String network;
     private String bridge;
-    private String subnet;
 
     @BeforeEach
-    void setUp() throws Exception {
-        host = netns.create("host");
-        outside = netns.create("out");
-        Path plugins = Files.createDirectories(tmp.resolve("cni-bin"));
-        Files.createSymbolicLink(plugins.resolve("netmgr"), Distribution.HOME.resolve("bin/netmgr-cni"));
-        for (String ref : List.of("tuning", "firewall")) {
-            if (Files.exists(Path.of("/usr/lib/cni", ref))) {
-                Files.createSymbolicLink(plugins.resolve(ref), Path.of("/usr/lib/cni", ref));
-            }
-        }
-        runtime = new CniRuntime(plugins, Map.of("NETMGR_HOST_NETNS", host.path().toString(),
-                "NETMGR_STATE_DIR", tmp.resolve("state").toString()));
-        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
-        network = "cnit-" + tag;
-        bridge = "cnibr-" + tag;
-        subnet = "10.213." + ThreadLocalRandom.current().nextInt(0, 250) + ".0/24";
-        // the host's uplink: published ports answer on its address
-        IpOracle.ipDo(host, "link", "add", "up0", "type", "veth", "peer", "name", "up1", "netns", name(outside));
-        IpOracle.ipDo(host, "addr", "add", HOST_IP + "/24", "dev", "up0");
-        IpOracle.ipDo(host, "link", "set", "up0", "up");
-        IpOracle.ipDo(outside, "addr", "add", "198.51.100.2/24", "dev", "up1");
-        IpOracle.ipDo(outside, "link", "set", "up1", "up");
-    }
-
-    private static String name(NetNs ns) {
-        return ns.path().getFileName().toString();
+    void names() {
+        host = t.host;
+        outside = t.outside;
+        network = t.network;
+        bridge = t.bridge;
     }
 
     private Map<String, Object> conf(String version) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("cniVersion", version);
-        c.put("name", network);
-        c.put("type", "netmgr");
-        c.put("bridge", bridge);
-        c.put("ipMasq", true);
-        c.put("hairpinMode", true);
-        c.put("ipam", Map.of("type", "host-local", "ranges", List.of(List.of(Map.of("subnet", subnet))),
-                "routes", List.of(Map.of("dst", "0.0.0.0/0"))));
-        return c;
+        return t.conf(version);
     }
 
     private CniRuntime.Outcome add(String id, NetNs ns, Map<String, Object> conf) {
-        return runtime.exec("netmgr", "ADD", id, ns.path().toString(), "eth0", conf);
+        return t.add(id, ns, conf);
     }
 
     private CniRuntime.Outcome run(String command, String id, NetNs ns, Map<String, Object> conf) {
-        return runtime.exec("netmgr", command, id, ns == null ? null : ns.path().toString(), "eth0", conf);
+        return t.run(command, id, ns, conf);
+    }
+
+    private CniRuntime.Outcome exec(String type, String command, String id, String netns, String ifName, Map<String, Object> conf) {
+        return t.exec(type, command, id, netns, ifName, conf, Map.of());
     }
 
     @SuppressWarnings("unchecked")
-    private static String ipOf(Map<String, Object> result) {
+    static String ipOf(Map<String, Object> result) {
         Map<String, Object> ip = (Map<String, Object>) ((List<Object>) result.get("ips")).get(0);
         String cidr = (String) ip.get("address");
         return cidr.substring(0, cidr.indexOf('/'));
     }
 
     private static Map<String, Object> with(Map<String, Object> conf, String key, Object value) {
-        Map<String, Object> c = new LinkedHashMap<>(conf);
-        c.put(key, value);
-        return c;
+        return CniTestHost.with(conf, key, value);
     }
 
     @Test
@@ -177,8 +140,8 @@ class CniPluginIT {
             c1.close();
             NetNs.delete(nsName);
         }
-        runtime.exec("netmgr", "DEL", "ctr-g", path, "eth0", conf("1.0.0")).assertOk();
-        runtime.exec("netmgr", "DEL", "ctr-g", path, "eth0", conf("1.0.0")).assertOk();
+        exec("netmgr", "DEL", "ctr-g", path, "eth0", conf("1.0.0")).assertOk();
+        exec("netmgr", "DEL", "ctr-g", path, "eth0", conf("1.0.0")).assertOk();
         assertThat(IpOracle.ip(host, "link", "show", "master", bridge)).isEmpty();
     }
 
@@ -191,11 +154,11 @@ class CniPluginIT {
         assertThat(IpOracle.ip(host, "link", "show", "master", bridge)).hasSize(2);
         Map<String, Object> gc = with(conf("1.1.0"), "cni.dev/valid-attachments",
                 List.of(Map.of("containerID", "keep", "ifname", "eth0")));
-        runtime.exec("netmgr", "GC", null, null, null, gc).assertOk();
+        exec("netmgr", "GC", null, null, null, gc).assertOk();
         assertThat(IpOracle.ip(host, "link", "show", "master", bridge)).hasSize(1);
         assertThat(IpOracle.ip(b, "link", "show").toString()).doesNotContain("eth0");
         assertThat(IpOracle.ip(a, "link", "show").toString()).contains("eth0");
-        runtime.exec("netmgr", "GC", null, null, null, with(conf("1.1.0"), "cni.dev/valid-attachments", List.of())).assertOk();
+        exec("netmgr", "GC", null, null, null, with(conf("1.1.0"), "cni.dev/valid-attachments", List.of())).assertOk();
         assertThat(IpOracle.ip(host, "link", "show", "master", bridge)).isEmpty();
     }
 
@@ -245,20 +208,20 @@ class CniPluginIT {
             assertThat(o.exit()).isNotZero();
             assertThat(o.json()).containsKeys("cniVersion", "code", "msg");
         }
-        assertThat(Files.exists(tmp.resolve("state"))).isFalse();
+        assertThat(t.nothingStored()).isTrue();
         assertThat(IpOracle.ip(host, "link", "show").toString()).doesNotContain(bridge);
         assertThat(IpOracle.ip(c1, "link", "show").toString()).doesNotContain("eth0");
     }
 
     @Test
     void statusAndVersion() throws Exception {
-        runtime.exec("netmgr", "STATUS", null, null, null, conf("1.1.0")).assertOk();
+        exec("netmgr", "STATUS", null, null, null, conf("1.1.0")).assertOk();
         Path notADir = Files.writeString(tmp.resolve("file"), "x");
-        CniRuntime.Outcome down = runtime.exec("netmgr", "STATUS", null, null, null,
+        CniRuntime.Outcome down = exec("netmgr", "STATUS", null, null, null,
                 with(conf("1.1.0"), "stateDir", notADir.resolve("state").toString()));
         assertThat(down.exit()).isNotZero();
         assertThat(down.json()).containsEntry("code", 50L);
-        assertThat(runtime.exec("netmgr", "VERSION", null, null, null, Map.of("cniVersion", "1.1.0")).assertOk().out())
+        assertThat(exec("netmgr", "VERSION", null, null, null, Map.of("cniVersion", "1.1.0")).assertOk().out())
                 .contains("\"supportedVersions\":[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]");
     }
 
@@ -270,12 +233,12 @@ class CniPluginIT {
         Map<String, Object> ours = add("ctr-chain", c1, conf("1.0.0")).assertOk().json();
         Map<String, Object> tuning = new LinkedHashMap<>(Map.of("cniVersion", "1.0.0", "name", network, "type", "tuning",
                 "sysctl", Map.of("net.ipv4.conf.eth0.rp_filter", "2"), "prevResult", ours));
-        Map<String, Object> chained = runtime.exec("tuning", "ADD", "ctr-chain", c1.path().toString(), "eth0", tuning)
+        Map<String, Object> chained = exec("tuning", "ADD", "ctr-chain", c1.path().toString(), "eth0", tuning)
                 .assertOk().json();
         assertThat(ipOf(chained)).isEqualTo(ipOf(ours));
         assertThat(IpOracle.exec(c1, "sysctl", "-n", "net.ipv4.conf.eth0.rp_filter").strip()).isEqualTo("2");
         run("CHECK", "ctr-chain", c1, with(conf("1.0.0"), "prevResult", chained)).assertOk();
-        runtime.exec("tuning", "DEL", "ctr-chain", c1.path().toString(), "eth0", with(tuning, "prevResult", chained)).assertOk();
+        exec("tuning", "DEL", "ctr-chain", c1.path().toString(), "eth0", with(tuning, "prevResult", chained)).assertOk();
         run("DEL", "ctr-chain", c1, with(conf("1.0.0"), "prevResult", chained)).assertOk();
     }
 }

@@ -37,11 +37,18 @@ final class CniRuntime {
     }
 
     Outcome exec(String type, String command, String containerId, String netns, String ifName, Map<String, Object> conf) {
+        return exec(type, command, containerId, netns, ifName, conf, Map.of());
+    }
+
+    /** As above, with {@code env} added to the environment (CNI_ARGS, for one). */
+    Outcome exec(String type, String command, String containerId, String netns, String ifName, Map<String, Object> conf,
+            Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(pluginDir.resolve(type).toString());
-        Map<String, String> env = pb.environment();
-        env.clear(); // a runtime passes little: PATH and CNI_*
-        env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        env.putAll(extraEnv);
+        Map<String, String> processEnv = pb.environment();
+        processEnv.clear(); // a runtime passes little: PATH and CNI_*
+        processEnv.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        processEnv.putAll(extraEnv);
+        processEnv.putAll(env);
         Map<String, String> cni = new HashMap<>(Map.of("CNI_COMMAND", command, "CNI_PATH", pluginDir + ":/usr/lib/cni"));
         if (containerId != null) {
             cni.put("CNI_CONTAINERID", containerId);
@@ -50,7 +57,7 @@ final class CniRuntime {
         if (netns != null) {
             cni.put("CNI_NETNS", netns);
         }
-        env.putAll(cni);
+        processEnv.putAll(cni);
         try {
             java.io.File errFile = java.io.File.createTempFile("cni-err", ".txt");
             errFile.deleteOnExit();

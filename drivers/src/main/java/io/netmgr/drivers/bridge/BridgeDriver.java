@@ -40,6 +40,8 @@ public final class BridgeDriver implements NetworkDriver {
     private static final Pattern DEFAULT_BRIDGE = Pattern.compile("nm-([0-9a-f]{12})");
     private static final Pattern HOST_SIDE = Pattern.compile("nmv([0-9a-f]{12})");
     public static final String NAME_OPTION = "bridge.name";
+    /** "false": the bridge holds no gateway address and containers get no default route through it. */
+    public static final String GATEWAY_OPTION = "bridge.gateway";
 
     @Override
     public String name() {
@@ -71,8 +73,7 @@ public final class BridgeDriver implements NetworkDriver {
         LinkAttrs attrs = LinkAttrs.named(name).withMtu(options.mtu());
         int index = links.add(new Bridge(attrs)).index();
         try {
-            for (NetworkPool pool : network.pools()) {
-                IpNet gateway = gatewayOf(pool);
+            for (IpNet gateway : gatewayAddresses(network, options)) {
                 host.netlink().addresses().add(Address.of(index, gateway).withFlags(gateway.isIpv6() ? Address.NODAD : 0));
             }
             links.setUp(name);
@@ -99,8 +100,7 @@ public final class BridgeDriver implements NetworkDriver {
         int index = links.get(bridge).index();
         Set<String> present = host.netlink().addresses().list(index).stream().map(a -> a.ip().toString())
                 .collect(Collectors.toSet());
-        for (NetworkPool pool : network.pools()) {
-            IpNet gateway = gatewayOf(pool);
+        for (IpNet gateway : gatewayAddresses(network, BridgeOptions.of(network))) {
             if (!present.contains(gateway.toString())) {
                 host.netlink().addresses().add(Address.of(index, gateway).withFlags(gateway.isIpv6() ? Address.NODAD : 0));
                 done.add("restored gateway " + gateway + " on " + bridge);
@@ -152,13 +152,24 @@ public final class BridgeDriver implements NetworkDriver {
                 throw e;
             }
         }
-        return JoinInfo.created(endpoint.interfaceName(), hostSide);
+        JoinInfo made = JoinInfo.created(endpoint.interfaceName(), hostSide);
+        return options.gateway() ? made : made.withoutGatewayRoute();
     }
 
     @Override
     public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         // deleting one end of a veth deletes the other, wherever it is
         host.netlink().links().deleteIfExists(hostSideName(endpoint));
+    }
+
+    /** Whether the bridge holds the network's gateway addresses (option {@value #GATEWAY_OPTION}, default true). */
+    public static boolean holdsGateway(Network network) {
+        return BridgeOptions.of(network).gateway();
+    }
+
+    /** The addresses the bridge holds: each pool's gateway, or none with {@value #GATEWAY_OPTION}=false. */
+    private static List<IpNet> gatewayAddresses(Network network, BridgeOptions options) {
+        return options.gateway() ? network.pools().stream().map(BridgeDriver::gatewayOf).toList() : List.of();
     }
 
     /** The bridge's name on the host. */

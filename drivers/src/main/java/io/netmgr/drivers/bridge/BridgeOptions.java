@@ -17,15 +17,19 @@ import java.util.Optional;
  *   <li>{@code masquerade} / {@code com.docker.network.bridge.enable_ip_masquerade}: default true;</li>
  *   <li>{@code icc} / {@code com.docker.network.bridge.enable_icc}: containers talk to each other, default true;</li>
  *   <li>{@code hairpin}: a container reaches published ports (its own too) through a host
- *   address, default true: with no proxy process, hairpin mode on the port is what makes it work.</li>
+ *   address, default true: with no proxy process, hairpin mode on the port is what makes it work;</li>
+ *   <li>{@code bridge.gateway}: the bridge holds the gateway addresses and containers route through
+ *   them, default true; false makes the bridge a plain switch with no address, whose containers get
+ *   no default route from netmgr (CNI's {@code isGateway: false}; Docker has no such option).</li>
  * </ul>
  */
-record BridgeOptions(String bridgeName, int mtu, boolean masquerade, boolean icc, boolean hairpin) {
+record BridgeOptions(String bridgeName, int mtu, boolean masquerade, boolean icc, boolean hairpin, boolean gateway) {
     static final List<String> NAME = List.of("bridge.name", "com.docker.network.bridge.name");
     static final List<String> MTU = List.of("mtu", "com.docker.network.driver.mtu");
     static final List<String> MASQUERADE = List.of("masquerade", "com.docker.network.bridge.enable_ip_masquerade");
     static final List<String> ICC = List.of("icc", "com.docker.network.bridge.enable_icc");
     static final List<String> HAIRPIN = List.of("hairpin");
+    static final List<String> GATEWAY = List.of(BridgeDriver.GATEWAY_OPTION);
 
     /** The options of {@code network}; a malformed one is an error naming it and its value. */
     static BridgeOptions of(Network network) {
@@ -36,7 +40,7 @@ record BridgeOptions(String bridgeName, int mtu, boolean masquerade, boolean icc
             throw NetmgrException.invalid("option " + NAME.get(0) + ": " + e.getMessage());
         }
         return new BridgeOptions(name, mtu(network), flag(network, MASQUERADE, true), flag(network, ICC, true),
-                flag(network, HAIRPIN, true));
+                flag(network, HAIRPIN, true), flag(network, GATEWAY, true));
     }
 
     private static Optional<String> option(Network network, List<String> names) {

@@ -3,6 +3,7 @@ package io.netmgr.nat.ipt;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.TransactionalFirewall;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
@@ -98,6 +99,35 @@ public final class IptablesBackend extends TransactionalFirewall {
             for (IptablesRenderer.Jump jump : IptablesRenderer.jumps(family)) {
                 if (!saved.hasRule(jump.table(), jump.rule())) {
                     problems.add(tool + " jump '" + jump.rule() + "' in table " + jump.table() + " is missing");
+                }
+            }
+        }
+        return new Verification(problems);
+    }
+
+    @Override
+    protected Verification inspectPorts(List<PublishedPort> ports) {
+        List<String> problems = new ArrayList<>();
+        for (IpFamily family : FAMILIES) {
+            List<PublishedPort> ofFamily = ports.stream().filter(p -> p.family() == family).toList();
+            if (ofFamily.isEmpty()) {
+                continue;
+            }
+            String tool = family == IpFamily.V4 ? "iptables" : "ip6tables";
+            IptablesSnapshot saved = save(family);
+            for (IptablesRenderer.Jump jump : IptablesRenderer.jumps(family)) {
+                if (!jump.target().equals(IptablesRenderer.USER) && !saved.hasRule(jump.table(), jump.rule())) {
+                    problems.add(tool + " jump '" + jump.rule() + "' in table " + jump.table() + " is missing");
+                }
+            }
+            for (PublishedPort p : ofFamily) {
+                String dnat = "-A " + IptablesRenderer.DNAT + " " + IptablesRenderer.dnatRule(p);
+                String accept = "-A " + IptablesRenderer.PUBLISHED + " " + IptablesRenderer.acceptRule(p);
+                if (!saved.hasRule("nat", dnat)) {
+                    problems.add("published port " + p.describe() + ": " + tool + " rule '" + dnat + "' is missing");
+                }
+                if (!saved.hasRule("filter", accept)) {
+                    problems.add("published port " + p.describe() + ": " + tool + " rule '" + accept + "' is missing");
                 }
             }
         }

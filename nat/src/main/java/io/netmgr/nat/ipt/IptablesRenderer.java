@@ -156,29 +156,26 @@ public final class IptablesRenderer {
         for (boolean specific : new boolean[] {true, false}) {
             for (PublishedPort p : ports) {
                 if (p.hostIp().isPresent() == specific) {
-                    String proto = p.protocol().keyword();
-                    dnat.add(p.hostIp().map(ip -> "-d " + host(ip) + " ").orElse("") + "-p " + proto + " -m " + proto
-                            + " --dport " + p.hostPort() + " -j DNAT --to-destination " + endpoint(p.containerIp(), family)
-                            + ":" + p.containerPort());
+                    dnat.add(dnatRule(p));
                 }
             }
         }
         for (PublishedPort p : ports) {
-            String proto = p.protocol().keyword();
-            published.add("-d " + host(p.containerIp()) + " -p " + proto + " -m " + proto + " --dport "
-                    + p.containerPort() + " -j ACCEPT");
+            published.add(acceptRule(p));
         }
 
         for (NetworkRules n : s.networks()) {
-            IpPrefix subnet = n.subnets(family).get(0);
             if (!n.internal() && family == IpFamily.V4) {
                 postrouting.add("-s 127.0.0.0/8 -o " + n.bridge() + " -j MASQUERADE");
             }
-            if (!n.internal() && n.hairpin()) {
-                postrouting.add("-s " + subnet + " -o " + n.bridge() + " -m conntrack --ctstate DNAT -j MASQUERADE");
-            }
-            if (n.masquerades()) {
-                postrouting.add("-s " + subnet + " ! -o " + n.bridge() + " -j MASQUERADE");
+            // a network may have several subnets of a family (CNI range sets): each is masqueraded
+            for (IpPrefix subnet : n.subnets(family)) {
+                if (!n.internal() && n.hairpin()) {
+                    postrouting.add("-s " + subnet + " -o " + n.bridge() + " -m conntrack --ctstate DNAT -j MASQUERADE");
+                }
+                if (n.masquerades()) {
+                    postrouting.add("-s " + subnet + " ! -o " + n.bridge() + " -j MASQUERADE");
+                }
             }
         }
 
@@ -189,6 +186,19 @@ public final class IptablesRenderer {
         r.put(PUBLISHED, List.copyOf(published));
         r.put(ISOLATION, isolation);
         return r;
+    }
+
+    /** The NETMGR-DNAT rule of {@code p}, as iptables-save shows it after {@code -A NETMGR-DNAT}. */
+    static String dnatRule(PublishedPort p) {
+        String proto = p.protocol().keyword();
+        return p.hostIp().map(ip -> "-d " + host(ip) + " ").orElse("") + "-p " + proto + " -m " + proto + " --dport "
+                + p.hostPort() + " -j DNAT --to-destination " + endpoint(p.containerIp(), p.family()) + ":" + p.containerPort();
+    }
+
+    /** The NETMGR-PUBLISHED rule letting {@code p}'s DNATed traffic through to the container. */
+    static String acceptRule(PublishedPort p) {
+        String proto = p.protocol().keyword();
+        return "-d " + host(p.containerIp()) + " -p " + proto + " -m " + proto + " --dport " + p.containerPort() + " -j ACCEPT";
     }
 
     private static void insertJumps(String table, IpFamily family, IptablesSnapshot saved, StringBuilder body) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Verification;
+import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.TransactionalFirewall;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
@@ -130,6 +131,73 @@ public final class NftablesBackend extends TransactionalFirewall {
         if (ruleCounts.isEmpty()) {
             return Verification.INTACT;
         }
+        KernelTable kernel = kernelTable();
+        if (kernel == null) {
+            return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing"));
+        }
+        Map<String, Integer> rules = kernel.rules();
+        Set<String> sets = kernel.sets();
+        List<String> problems = chainProblems(ruleCounts, rules);
+        for (String set : NftablesRenderer.setNames()) {
+            if (!sets.contains(set)) {
+                problems.add("set " + set + " is missing");
+            }
+        }
+        if (problems.isEmpty() && elementCheckDue()) {
+            problems.addAll(countElements());
+        }
+        return new Verification(problems);
+    }
+
+    /**
+     * Each port's DNAT map entry and backend element, looked up with {@code get element} (one
+     * lookup per element, whatever the size of the maps), and the chains that consult the maps.
+     */
+    @Override
+    protected Verification inspectPorts(List<PublishedPort> ports) {
+        List<String> problems = new ArrayList<>();
+        KernelTable kernel = kernelTable();
+        if (kernel == null) {
+            return new Verification(ports.stream().map(p -> "published port " + p.describe() + ": table "
+                    + NftablesRenderer.TABLE + " is missing").toList());
+        }
+        problems.addAll(chainProblems(NftablesRenderer.portLookupChains(), kernel.rules()));
+        for (PublishedPort p : ports) {
+            for (NftablesRenderer.PortElement e : NftablesRenderer.portElements(p)) {
+                if (!holds(e)) {
+                    problems.add("published port " + p.describe() + ": element { " + e.element() + " } of " + e.set()
+                            + " is missing");
+                }
+            }
+        }
+        return new Verification(problems);
+    }
+
+    /** Chains of {@code expected} missing from {@code found}, or holding another number of rules. */
+    private static List<String> chainProblems(Map<String, Integer> expected, Map<String, Integer> found) {
+        List<String> problems = new ArrayList<>();
+        expected.forEach((chain, count) -> {
+            Integer there = found.get(chain);
+            if (there == null) {
+                problems.add("chain " + chain + " is missing");
+            } else if (there.intValue() != count.intValue()) {
+                problems.add("chain " + chain + " has " + there + " rules instead of " + count);
+            }
+        });
+        return problems;
+    }
+
+    private boolean holds(NftablesRenderer.PortElement e) {
+        try {
+            String listing = nft.run("get element " + NftablesRenderer.TABLE + " " + e.set() + " { " + e.element().key() + " }");
+            return listing.contains("elements = { " + e.element() + " }");
+        } catch (Nft.NftException notThere) {
+            return false;
+        }
+    }
+
+    /** netmgr's table as the kernel has it, without elements: rules per chain and the sets; null when the table is gone. */
+    private KernelTable kernelTable() {
         Map<String, Integer> rules = new HashMap<>();
         Set<String> sets = new HashSet<>();
         boolean table = false;
@@ -150,27 +218,10 @@ public final class NftablesBackend extends TransactionalFirewall {
                 sets.add(body.path("name").asText());
             }
         }
-        if (!table) {
-            return new Verification(List.of("table " + NftablesRenderer.TABLE + " is missing"));
-        }
-        List<String> problems = new ArrayList<>();
-        ruleCounts.forEach((chain, count) -> {
-            Integer found = rules.get(chain);
-            if (found == null) {
-                problems.add("chain " + chain + " is missing");
-            } else if (found.intValue() != count.intValue()) {
-                problems.add("chain " + chain + " has " + found + " rules instead of " + count);
-            }
-        });
-        for (String set : NftablesRenderer.setNames()) {
-            if (!sets.contains(set)) {
-                problems.add("set " + set + " is missing");
-            }
-        }
-        if (problems.isEmpty() && elementCheckDue()) {
-            problems.addAll(countElements());
-        }
-        return new Verification(problems);
+        return table ? new KernelTable(rules, sets) : null;
+    }
+
+    private record KernelTable(Map<String, Integer> rules, Set<String> sets) {
     }
 
     private boolean elementCheckDue() {

@@ -287,6 +287,15 @@ public final class NftablesRenderer {
         }
     }
 
+    /** The chains a packet to a published port passes through to reach the DNAT maps, with their rule counts. */
+    static Map<String, Integer> portLookupChains() {
+        Map<String, Integer> chains = new LinkedHashMap<>();
+        for (String chain : List.of("nat-PREROUTING", "nat-OUTPUT", "published")) {
+            chains.put(chain, BASE_RULES.get(chain).size());
+        }
+        return chains;
+    }
+
     /** One element a published port puts in a map or set; {@code shared} when other ports may put it there too. */
     public record PortElement(String set, Element element, boolean shared) {
     }

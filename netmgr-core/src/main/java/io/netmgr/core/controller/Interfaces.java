@@ -28,10 +28,11 @@ final class Interfaces {
     }
 
     /**
-     * Gives the interface its addresses, brings it up, and routes by the network's gateway
-     * unless the sandbox already has a default route of that family (from another network).
+     * Gives the interface its addresses, brings it up, and (when the driver's join says so) routes
+     * by the network's gateway unless the sandbox already has a default route of that family (from
+     * another network, or an earlier pool of the family).
      */
-    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint) {
+    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, boolean routeViaGateway) {
         int index = h.links().get(ifName).index();
         for (String cidr : endpoint.addresses()) {
             IpNet ip = IpNet.parse(cidr);
@@ -39,14 +40,13 @@ final class Interfaces {
             h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
         }
         h.links().setUp(ifName);
-        if (network.internal()) {
-            return; // an internal network offers no way out
+        if (network.internal() || !routeViaGateway) {
+            return; // an internal network offers no way out; a driver without gateway leaves routing to others
         }
-        List<Route> routes = h.routes().list();
+        Set<Boolean> routed = h.routes().list().stream().filter(Route::isDefault).map(Route::ipv6).collect(Collectors.toSet());
         for (NetworkPool pool : network.pools()) {
             IpNet gateway = IpNet.parse(pool.gateway());
-            boolean v6 = gateway.isIpv6();
-            if (routes.stream().noneMatch(r -> r.isDefault() && r.ipv6() == v6)) {
+            if (routed.add(gateway.isIpv6())) {
                 h.routes().add(Route.defaultVia(gateway.address(), index));
             }
         }

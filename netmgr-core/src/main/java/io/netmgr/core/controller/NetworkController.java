@@ -14,6 +14,7 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.ipam.AddressRequest;
+import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.AssignedAddress;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpFamily;
@@ -389,15 +390,29 @@ public final class NetworkController implements AutoCloseable {
     private List<String> reserveAddresses(Network network, String endpointId, EndpointConfig config, Undo undo) {
         List<String> addresses = new ArrayList<>();
         for (NetworkPool pool : network.pools()) {
-            boolean v6 = pool.subnet().contains(":");
-            var preferred = (v6 ? config.ipv6() : config.ipv4()).map(text -> IpAddress.parse(text, v6 ? "ipv6 address" : "ipv4 address"));
-            AddressRequest request = preferred.map(a -> AddressRequest.preferred(endpointId, a))
-                    .orElseGet(() -> AddressRequest.any(endpointId));
-            AssignedAddress a = ipam.requestAddress(pool.poolId(), request);
+            AssignedAddress a = ipam.requestAddress(pool.poolId(), addressRequest(network, pool, endpointId, config));
             undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), endpointId));
             addresses.add(a.toString());
         }
         return addresses;
+    }
+
+    /**
+     * The endpoint's address of its family from {@code pool}: the one it asked for if the pool's
+     * subnet holds it, else any. A network may have several pools of a family (CNI range sets, one
+     * address from each); the address asked for goes to the pool holding it, and to the first pool
+     * of its family if none does, which refuses it by name.
+     */
+    private static AddressRequest addressRequest(Network network, NetworkPool pool, String endpointId, EndpointConfig config) {
+        boolean v6 = pool.subnet().contains(":");
+        var preferred = (v6 ? config.ipv6() : config.ipv4()).map(text -> IpAddress.parse(text, v6 ? "ipv6 address" : "ipv4 address"));
+        if (preferred.isEmpty()) {
+            return AddressRequest.any(endpointId);
+        }
+        List<NetworkPool> family = network.pools().stream().filter(p -> p.subnet().contains(":") == v6).toList();
+        NetworkPool holder = family.stream().filter(p -> IpPrefix.parse(p.subnet()).contains(preferred.get())).findFirst()
+                .orElse(family.get(0));
+        return holder == pool ? AddressRequest.preferred(endpointId, preferred.get()) : AddressRequest.any(endpointId);
     }
 
     public List<Endpoint> endpoints() {
@@ -431,7 +446,7 @@ public final class NetworkController implements AutoCloseable {
                 JoinInfo info = driver.join(host, network, named, ns);
                 undo.push(() -> driver.leave(host, network, named, ns));
                 if (info.sandboxInterface().isPresent()) {
-                    interfaces.configure(inside, ifName, network, named);
+                    interfaces.configure(inside, ifName, network, named, info.routesViaGateway());
                 }
                 Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
                 firewall.publish(joined);

@@ -52,6 +52,13 @@ public interface Firewall extends AutoCloseable {
     /** Compares the kernel's rules with {@link #current()}, to detect rules removed by others. */
     Verification verify();
 
+    /**
+     * Whether the kernel holds, now, every rule that publishes {@code mappings}: read from the
+     * kernel, not from what this process applied (another process sharing the store may have
+     * published them). Each problem names the port; an empty list of mappings is intact.
+     */
+    Verification verifyPorts(java.util.List<PortMapping> mappings);
+
     /** True when nothing is missing from what was applied. */
     default boolean isIntact() {
         return verify().intact();

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  *
  * @param networkId  the network's id, which port mappings refer to
  * @param bridge     the Linux bridge interface of the network (at most 15 characters)
- * @param subnets    the network's subnets, at most one per family
+ * @param subnets    the network's subnets, several of a family if need be
  * @param masquerade rewrite the source of traffic leaving the subnet for the outside to the host's address
  * @param internal   no traffic to or from the outside at all (and so no masquerade, no published ports)
  * @param icc        containers on this network may talk to each other
@@ -34,12 +34,6 @@ public record NetworkRules(String networkId, String bridge, List<IpPrefix> subne
         subnets = List.copyOf(Objects.requireNonNull(subnets, "subnets"));
         if (subnets.isEmpty()) {
             throw FirewallException.invalid("network " + networkId + " has no subnet; give an IPv4 or IPv6 subnet");
-        }
-        for (IpFamily family : IpFamily.values()) {
-            if (subnets.stream().filter(s -> s.family() == family).count() > 1) {
-                throw FirewallException.invalid("network " + networkId + " has more than one " + family + " subnet "
-                        + subnets + "; give at most one per family");
-            }
         }
     }
 

@@ -75,7 +75,7 @@ public final class IpamException extends RuntimeException {
                 + ", leaving none for the gateway; give fewer --aux-address or a larger --subnet");
     }
 
-    public static IpamException rangeOutsideSubnet(IpPrefix range, IpPrefix subnet) {
+    public static IpamException rangeOutsideSubnet(AddressRange range, IpPrefix subnet) {
         return new IpamException(Reason.RANGE_OUTSIDE_SUBNET, "ip range " + range + " is not inside subnet " + subnet
                 + "; choose an --ip-range inside the subnet");
     }
@@ -114,7 +114,12 @@ public final class IpamException extends RuntimeException {
                 + " of network " + owner + "; choose an address inside " + subnet);
     }
 
-    public static IpamException poolExhausted(IpPrefix range, String owner) {
+    public static IpamException addressOutsideRanges(IpAddress address, String ranges, String owner) {
+        return new IpamException(Reason.ADDRESS_OUTSIDE_POOL, "address " + address + " is outside the address ranges " + ranges
+                + " of network " + owner + "; choose an address inside them");
+    }
+
+    public static IpamException poolExhausted(String range, String owner) {
         return new IpamException(Reason.POOL_EXHAUSTED, "no available addresses in " + range + " of network " + owner
                 + "; remove unused endpoints, or use a larger --subnet or --ip-range");
     }

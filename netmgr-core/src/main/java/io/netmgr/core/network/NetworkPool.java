@@ -9,9 +9,10 @@ import java.util.TreeMap;
 
 /**
  * One address pool of a network, as IPAM granted it, in text form: pool id, subnet, gateway,
- * the IP range addresses are handed out from ({@code null}: the whole subnet) and the
- * auxiliary addresses kept from endpoints. Networks stored before ranges were recorded here
- * read back with neither.
+ * where in the subnet addresses are handed out ({@code ipRange}: Docker's IPRange such as
+ * {@code 10.1.0.128/25}, or CNI address ranges such as {@code 10.1.0.10-10.1.0.20}; {@code null}
+ * for the whole subnet) and the auxiliary addresses kept from endpoints. Networks stored before
+ * ranges were recorded here read back with neither.
  */
 public record NetworkPool(String poolId, String subnet, String gateway,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String ipRange,
@@ -26,10 +27,10 @@ public record NetworkPool(String poolId, String subnet, String gateway,
         Map<String, String> aux = new TreeMap<>();
         pool.config().auxiliaryAddresses().forEach((name, address) -> aux.put(name, address.toString()));
         return new NetworkPool(pool.id(), pool.subnet().toString(), pool.gateway().toString(),
-                pool.config().ipRange().map(Object::toString).orElse(null), aux);
+                pool.config().isNarrowed() ? pool.config().allocationText() : null, aux);
     }
 
-    /** The range addresses are handed out from, when the user narrowed the subnet. */
+    /** The ranges addresses are handed out from, when the user narrowed the subnet. */
     public Optional<String> range() {
         return Optional.ofNullable(ipRange);
     }

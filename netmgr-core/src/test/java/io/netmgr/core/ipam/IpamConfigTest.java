@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netmgr.core.ipam.IpamException.Reason;
+import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class IpamConfigTest {
     @Test
     void defaultsToTheWholeSubnetAndTheFirstAddressAsGateway() {
         IpamConfig config = IpamConfig.of(SUBNET);
-        assertThat(config.range()).isEqualTo(SUBNET);
+        assertThat(config.allocationRanges()).containsExactly(AddressRange.of(SUBNET));
         assertThat(config.gatewayOrDefault()).isEqualTo(ip("10.1.0.1"));
         assertThat(config.firstUsable()).isEqualTo(ip("10.1.0.1"));
         assertThat(config.lastUsable()).isEqualTo(ip("10.1.0.254"));
@@ -48,6 +49,36 @@ class IpamConfigTest {
                 "ip range 10.1.1.0/25 is not inside subnet 10.1.0.0/24; choose an --ip-range inside the subnet");
         refused(() -> IpamConfig.of(SUBNET).withIpRange(IpPrefix.parse("10.1.0.0/23")), Reason.RANGE_OUTSIDE_SUBNET,
                 "ip range 10.1.0.0/23 is not inside subnet 10.1.0.0/24; choose an --ip-range inside the subnet");
+    }
+
+    @Test
+    void addressRangesNarrowWhereAddressesComeFrom() {
+        IpamConfig config = IpamConfig.of(SUBNET).withAddressRanges(List.of(
+                AddressRange.parse("10.1.0.100-10.1.0.120"), AddressRange.parse("10.1.0.10-10.1.0.20")));
+        assertThat(config.allocationRanges()).as("lowest first").extracting(AddressRange::toString)
+                .containsExactly("10.1.0.10-10.1.0.20", "10.1.0.100-10.1.0.120");
+        assertThat(config.inAllocationRanges(ip("10.1.0.20"))).isTrue();
+        assertThat(config.inAllocationRanges(ip("10.1.0.21"))).isFalse();
+        assertThat(config.allocationText()).isEqualTo("10.1.0.10-10.1.0.20,10.1.0.100-10.1.0.120");
+        assertThat(AddressRange.parse("10.1.0.128-10.1.0.255")).hasToString("10.1.0.128/25");
+    }
+
+    @Test
+    void badAddressRangesAreRefused() {
+        refused(() -> IpamConfig.of(SUBNET).withAddressRanges(List.of(AddressRange.parse("10.1.0.250-10.1.1.5"))),
+                Reason.RANGE_OUTSIDE_SUBNET,
+                "ip range 10.1.0.250-10.1.1.5 is not inside subnet 10.1.0.0/24; choose an --ip-range inside the subnet");
+        refused(() -> IpamConfig.of(SUBNET).withAddressRanges(List.of(AddressRange.parse("10.1.0.0-10.1.0.9"))),
+                Reason.RESERVED_ADDRESS, "range start 10.1.0.0 is the network address of 10.1.0.0/24; choose an address from "
+                        + "10.1.0.1 to 10.1.0.254");
+        refused(() -> IpamConfig.of(SUBNET).withAddressRanges(List.of(AddressRange.parse("10.1.0.1-10.1.0.1"))),
+                Reason.ADDRESS_IN_USE, "address range 10.1.0.1/32 already in use by the gateway, so it has no address to hand "
+                        + "out; choose another address");
+        assertThatThrownBy(() -> AddressRange.parse("10.1.0.9-10.1.0.2")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("address range 10.1.0.9-10.1.0.2 starts after it ends; give the lower address first");
+        assertThatThrownBy(() -> IpamConfig.of(SUBNET).withAddressRanges(List.of(AddressRange.parse("10.1.0.5-10.1.0.9"),
+                AddressRange.parse("10.1.0.9-10.1.0.12")))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("address ranges 10.1.0.5-10.1.0.9 and 10.1.0.9-10.1.0.12 overlap; give each address once");
     }
 
     @Test
