@@ -1,5 +1,8 @@
 package io.netmgr.tests;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.client.UnixHttpClient;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -78,10 +81,27 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Stops the daemon, first removing the sandboxes a test left behind (a failed assertion
+     * skips its own cleanup): their namespaces are mounted in /run/netns, outside the test's
+     * temp dir, and would outlive it.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            removeLeftSandboxes();
             stop();
+        }
+    }
+
+    private void removeLeftSandboxes() {
+        UnixHttpClient http = new UnixHttpClient(socket);
+        try {
+            for (JsonNode sandbox : new ObjectMapper().readTree(http.send("GET", "/v1/sandboxes", null).body())) {
+                http.send("DELETE", "/v1/sandboxes/" + sandbox.path("id").asText(), null);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not remove the sandboxes left in " + stateDir + ": " + e);
         }
     }
 }
