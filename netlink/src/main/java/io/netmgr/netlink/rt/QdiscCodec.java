@@ -80,25 +80,7 @@ public final class QdiscCodec {
         if (linkIndex <= 0) {
             throw new IllegalArgumentException("tbf needs a link index, got " + linkIndex);
         }
-        if (tbf.rateBytesPerSecond() < 1) {
-            throw new IllegalArgumentException(tbf + ": the rate must be at least 1 byte per second");
-        }
-        if (tbf.burstBytes() < 1 || tbf.burstBytes() > U32_MAX) {
-            throw new IllegalArgumentException(tbf + ": the burst must be 1 to " + U32_MAX + " bytes");
-        }
-        if (tbf.limitBytes() < 1 || tbf.limitBytes() > U32_MAX) {
-            throw new IllegalArgumentException(tbf + ": the limit must be 1 to " + U32_MAX + " bytes");
-        }
-        // the kernel reports the burst as 32-bit ticks of time at the rate: ~274 s at most
-        if (burstNanos(tbf) >> TICK_SHIFT > U32_MAX) {
-            throw new IllegalArgumentException(tbf + ": the burst lasts " + burstNanos(tbf) / NANOS_PER_SECOND
-                    + " s at the rate; tbf holds at most " + (U32_MAX << TICK_SHIFT) / NANOS_PER_SECOND + " s");
-        }
-    }
-
-    private static long burstNanos(Tbf tbf) {
-        // burst < 2^32 and 1e9 < 2^30: the product fits
-        return tbf.burstBytes() * NANOS_PER_SECOND / tbf.rateBytesPerSecond();
+        tbf.checked();
     }
 
     /** Decodes an RTM_NEWQDISC message; other messages give {@code null}. */
