@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * ADD: the network (made on first use), the container's sandbox (its netns adopted), an
- * endpoint with the requested addresses and MAC, joined; the result describes it all. A failure
- * part-way removes what this ADD made.
+ * endpoint with the requested addresses and MAC, joined, its traffic shaped when the bandwidth
+ * capability asks; the result describes it all. A failure part-way removes what this ADD made
+ * (the tbfs go with the veth).
  */
 final class AddCommand {
     private AddCommand() {
@@ -36,6 +37,9 @@ final class AddCommand {
             Endpoint joined = c.join(endpoint.id(), sandbox.id());
             try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
                 ContainerRoutes.apply(inside, joined.interfaceName(), network, conf.routes());
+                Bandwidth bandwidth = conf.runtimeConfig().bandwidth();
+                bandwidth.ingress().ifPresent(s -> TrafficShaping.apply(c.host().netlink(), joined.hostInterface(), s));
+                bandwidth.egress().ifPresent(s -> TrafficShaping.apply(inside, joined.interfaceName(), s));
             }
             return AttachmentResult.of(c, network, joined, netns.toString(), conf.routes(), conf.resultDns());
         } catch (RuntimeException e) {

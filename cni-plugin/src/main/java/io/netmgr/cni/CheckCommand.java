@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * CHECK: the attachment is as ADD left it: the container interface with its MAC, addresses
- * and routes, the host side on its bridge, its published ports in the kernel's ruleset, and a
- * prevResult that agrees. Every difference found
+ * and routes, the host side on its bridge, its published ports in the kernel's ruleset, the tbfs
+ * of the bandwidth capability, and a prevResult that agrees. Every difference found
  * is listed in one error (code 101), so an operator sees the whole drift at once.
  */
 final class CheckCommand {
@@ -37,8 +37,9 @@ final class CheckCommand {
         CniResult expected = AttachmentResult.of(c, network, e, netns.toString(), conf.routes(), conf.resultDns());
         List<String> drift = new ArrayList<>();
         checkPrevResult(prev, e, netns, drift);
-        checkContainer(netns, e, expected, drift);
-        checkHostSide(c, network, e, drift);
+        Bandwidth bandwidth = conf.runtimeConfig().bandwidth();
+        checkContainer(netns, e, expected, bandwidth, drift);
+        checkHostSide(c, network, e, bandwidth, drift);
         checkPublishedPorts(firewall, e, drift);
         if (!drift.isEmpty()) {
             throw new CniError(CniError.DRIFT, "attachment " + a.ifName() + " of container " + a.containerId() + " on network "
@@ -68,7 +69,7 @@ final class CheckCommand {
         }
     }
 
-    private static void checkContainer(Path netns, Endpoint e, CniResult expected, List<String> drift) {
+    private static void checkContainer(Path netns, Endpoint e, CniResult expected, Bandwidth bandwidth, List<String> drift) {
         try (NetNs ns = NetNs.openPath(netns); NetlinkHandle h = NetlinkHandle.open(ns)) {
             Link link = h.links().find(e.interfaceName()).orElse(null);
             if (link == null) {
@@ -92,6 +93,8 @@ final class CheckCommand {
             for (String r : ContainerRoutes.missing(h, link.attrs().index(), expected.routes())) {
                 drift.add("route " + r + " is missing");
             }
+            bandwidth.egress().flatMap(s -> TrafficShaping.drift(h, e.interfaceName(), e.interfaceName() + " in " + netns, s))
+                    .ifPresent(drift::add);
         } catch (SystemCallException ex) {
             drift.add("netns " + netns + " cannot be entered: " + ex.getMessage());
         }
@@ -109,7 +112,7 @@ final class CheckCommand {
         drift.addAll(firewall.get().verifyPorts(e.portMappings()).problems());
     }
 
-    private static void checkHostSide(NetworkController c, Network network, Endpoint e, List<String> drift) {
+    private static void checkHostSide(NetworkController c, Network network, Endpoint e, Bandwidth bandwidth, List<String> drift) {
         if (!network.driver().equals("bridge") || e.hostInterface() == null) {
             return;
         }
@@ -126,5 +129,7 @@ final class CheckCommand {
         } else if (veth.get().attrs().masterIndex() != br.get().attrs().index()) {
             drift.add("host interface " + e.hostInterface() + " is not a port of " + bridge);
         }
+        bandwidth.ingress().flatMap(s -> TrafficShaping.drift(c.host().netlink(), e.hostInterface(),
+                "host interface " + e.hostInterface(), s)).ifPresent(drift::add);
     }
 }

@@ -63,8 +63,9 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
 
     /** What the runtime passes through {@code runtimeConfig} for the capabilities netmgr has. */
     public record RuntimeConfig(List<PortMapping> portMappings, List<String> ips, Optional<String> mac,
-                                Optional<Map<String, Object>> dns) {
-        static final RuntimeConfig NONE = new RuntimeConfig(List.of(), List.of(), Optional.empty(), Optional.empty());
+                                Optional<Map<String, Object>> dns, Bandwidth bandwidth) {
+        static final RuntimeConfig NONE = new RuntimeConfig(List.of(), List.of(), Optional.empty(), Optional.empty(),
+                Bandwidth.NONE);
     }
 
     /** A {@code portMappings} entry: {@code hostIP}:{@code hostPort} to {@code containerPort}. */
@@ -114,6 +115,11 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             }
         }
         RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
+        if (!runtime.bandwidth().isEmpty() && !driver.equals("bridge")) {
+            throw new CniError(CniError.UNSUPPORTED_FIELD, "runtimeConfig.bandwidth works on driver bridge only, not " + driver
+                    + ": a macvlan child has no host-side interface where traffic into the container could be shaped;"
+                    + " drop the bandwidth capability from this network");
+        }
         CniArgsField args = c.object("args").flatMap(a -> a.object("cni")).map(NetConf::argsCni).orElse(CniArgsField.NONE);
         List<Range> ranges = ranges(c, ipam, runtime, c.object("runtimeConfig"));
         List<RouteSpec> routes = new ArrayList<>();
@@ -148,10 +154,6 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
     }
 
     private static RuntimeConfig runtimeConfig(ConfObject rc) {
-        if (rc.has("bandwidth")) {
-            throw new CniError(CniError.UNSUPPORTED_FIELD, rc.field("bandwidth") + " is not supported: netmgr does not shape "
-                    + "traffic yet; drop the bandwidth capability, or chain the reference bandwidth plugin after netmgr");
-        }
         List<PortMapping> ports = new ArrayList<>();
         List<Object> list = rc.array("portMappings");
         for (int i = 0; i < list.size(); i++) {
@@ -163,7 +165,8 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             ports.add(new PortMapping(port(p, "hostPort"), port(p, "containerPort"), protocol,
                     p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> address(p, "hostIP", h).toString())));
         }
-        return new RuntimeConfig(ports, ips(rc), rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields));
+        return new RuntimeConfig(ports, ips(rc), rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields),
+                rc.object("bandwidth").map(Bandwidth::parse).orElse(Bandwidth.NONE));
     }
 
     private static CniArgsField argsCni(ConfObject cni) {

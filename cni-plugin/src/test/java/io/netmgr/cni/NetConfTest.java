@@ -100,7 +100,7 @@ class NetConfTest {
     }
 
     @Test
-    void isGatewayFalseAndArgsCniAndNoBandwidth() {
+    void isGatewayFalseAndArgsCni() {
         NetConf c = NetConf.parse("""
                 {"cniVersion":"1.1.0","name":"n","isGateway":false,"args":{"cni":{"ips":["10.1.0.9/24"],"mac":"02:00:00:00:00:09"}}}""");
         assertThat(c.isGateway()).isFalse();
@@ -108,10 +108,55 @@ class NetConfTest {
         assertThat(c.args().mac()).contains("02:00:00:00:00:09");
         assertThat(NetConf.parse("""
                 {"cniVersion":"1.1.0","name":"n"}""").isGateway()).isTrue();
-        CniError bandwidth = refusal("""
-                {"cniVersion":"1.1.0","name":"n","runtimeConfig":{"bandwidth":{"ingressRate":1000}}}""");
-        assertThat(bandwidth.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
-        assertThat(bandwidth.getMessage()).contains("runtimeConfig.bandwidth").contains("reference bandwidth plugin");
+    }
+
+    private static String withBandwidth(String bandwidth) {
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"runtimeConfig\":{\"bandwidth\":" + bandwidth + "}}";
+    }
+
+    @Test
+    void bandwidthInBitsBecomesTbfsInBytesWithTheReferencesLatency() {
+        Bandwidth b = NetConf.parse(withBandwidth("""
+                {"ingressRate":8000000,"ingressBurst":262144,"egressRate":16000000000,"egressBurst":80000}""")).runtimeConfig().bandwidth();
+        assertThat(b.ingress().orElseThrow().tbf()).isEqualTo(new io.netmgr.netlink.qdisc.Tbf(1_000_000, 32_768, 25_000 + 32_768));
+        assertThat(b.egress().orElseThrow().tbf()).isEqualTo(new io.netmgr.netlink.qdisc.Tbf(2_000_000_000L, 10_000,
+                50_000_000 + 10_000));
+        assertThat(b.ingress().orElseThrow().burstField()).isEqualTo("runtimeConfig.bandwidth.ingressBurst");
+        // a direction without rate and burst (or with both 0) is not shaped
+        Bandwidth one = NetConf.parse(withBandwidth("{\"egressRate\":0,\"ingressRate\":8000,\"ingressBurst\":12000}"))
+                .runtimeConfig().bandwidth();
+        assertThat(one.egress()).isEmpty();
+        assertThat(one.ingress()).isPresent();
+        assertThat(NetConf.parse(withBandwidth("{}")).runtimeConfig().bandwidth().isEmpty()).isTrue();
+        assertThat(NetConf.parse("{\"cniVersion\":\"1.1.0\",\"name\":\"n\"}").runtimeConfig().bandwidth().isEmpty()).isTrue();
+    }
+
+    @Test
+    void bandwidthNonsenseIsRefusedNamingTheField() {
+        String[][] cases = {
+                {"{\"ingressRate\":1000}", "runtimeConfig.bandwidth.ingressBurst is missing: runtimeConfig.bandwidth.ingressRate 1000 needs a burst"},
+                {"{\"egressBurst\":12000}", "runtimeConfig.bandwidth.egressRate is missing"},
+                {"{\"ingressRate\":-8,\"ingressBurst\":12000}", "runtimeConfig.bandwidth.ingressRate -8 is negative"},
+                {"{\"ingressRate\":\"1mbit\",\"ingressBurst\":12000}", "runtimeConfig.bandwidth.ingressRate must be a whole number"},
+                {"{\"ingressRate\":1.5,\"ingressBurst\":12000}", "runtimeConfig.bandwidth.ingressRate must be a whole number"},
+                {"{\"egressRate\":7,\"egressBurst\":12000}", "runtimeConfig.bandwidth.egressRate 7 bit/s is below 8 bit/s"},
+                {"{\"egressRate\":8000,\"egressBurst\":4}", "runtimeConfig.bandwidth.egressBurst 4 bits is less than one byte"},
+                {"{\"ingressRate\":8000000,\"ingressBurst\":40000000000}",
+                        "runtimeConfig.bandwidth.ingressRate 8000000 with runtimeConfig.bandwidth.ingressBurst 40000000000 cannot be shaped"},
+                {"{\"ingressRate\":8000,\"ingressBurst\":8000000}", "tbf holds at most 274 s"},
+                {"{\"ingressRate\":8000000,\"ingressBurst\":12000,\"shapedSubnets\":[\"10.0.0.0/8\"]}",
+                        "runtimeConfig.bandwidth.shapedSubnets is not supported"},
+                {"\"fast\"", "runtimeConfig.bandwidth must be an object"}};
+        for (String[] c : cases) {
+            assertThat(refusal(withBandwidth(c[0])).getMessage()).as(c[0]).contains(c[1]);
+        }
+        assertThat(refusal(withBandwidth("{\"ingressRate\":1000}")).code()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);
+        assertThat(refusal(withBandwidth("{\"unshapedSubnets\":[]}")).code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
+        CniError macvlan = refusal("""
+                {"cniVersion":"1.1.0","name":"n","driver":"macvlan","master":"eth0",
+                 "runtimeConfig":{"bandwidth":{"ingressRate":8000000,"ingressBurst":12000}}}""");
+        assertThat(macvlan.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
+        assertThat(macvlan.getMessage()).contains("runtimeConfig.bandwidth works on driver bridge only, not macvlan");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.netmgr.netlink.rt.Addresses;
 import io.netmgr.netlink.rt.Fdb;
 import io.netmgr.netlink.rt.Links;
 import io.netmgr.netlink.rt.Neighbours;
+import io.netmgr.netlink.rt.Qdiscs;
 import io.netmgr.netlink.rt.Routes;
 import java.util.function.Consumer;
 
@@ -22,6 +23,7 @@ public final class NetlinkHandle implements AutoCloseable {
     private final Routes routes;
     private final Neighbours neighbours;
     private final Fdb fdb;
+    private final Qdiscs qdiscs;
 
     private NetlinkHandle(NetNs namespace, NetlinkSocket socket) {
         this.namespace = namespace;
@@ -31,6 +33,7 @@ public final class NetlinkHandle implements AutoCloseable {
         this.routes = new Routes(socket);
         this.neighbours = new Neighbours(socket);
         this.fdb = new Fdb(socket);
+        this.qdiscs = new Qdiscs(socket);
     }
 
     /** A handle on {@code namespace}. */
@@ -66,6 +69,11 @@ public final class NetlinkHandle implements AutoCloseable {
 
     public Fdb fdb() {
         return fdb;
+    }
+
+    /** Traffic control: the queueing disciplines on the links. */
+    public Qdiscs qdiscs() {
+        return qdiscs;
     }
 
     /** Link and address events of this handle's namespace, delivered on a thread of their own. */

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The plugin's configuration features, each with real kernel state and traffic, in-process and
  * through netmgrd: host-local ranges (rangeStart/rangeEnd, several range sets), isGateway false,
- * CNI_ARGS and args.cni, CHECK of the firewall rules, the refused bandwidth capability, macvlan,
- * and a chain with the reference firewall plugin.
+ * CNI_ARGS and args.cni, CHECK of the firewall rules, macvlan, and a chain with the reference
+ * firewall plugin (the bandwidth capability has {@link CniBandwidthIT}).
  */
 class CniFeaturesIT extends CniOnBothPaths {
     private String ip(int last) {
@@ -39,7 +39,7 @@ class CniFeaturesIT extends CniOnBothPaths {
         return ips.stream().map(m -> (String) m.get("address")).toList();
     }
 
-    private static void assertRefused(CniRuntime.Outcome o, long code, String message) {
+    static void assertRefused(CniRuntime.Outcome o, long code, String message) {
         assertThat(o.exit()).isNotZero();
         assertThat(o.json()).containsEntry("code", code);
         assertThat((String) o.json().get("msg")).contains(message);
@@ -150,16 +150,6 @@ class CniFeaturesIT extends CniOnBothPaths {
             }
         }
         t.run("DEL", "fw-1", c1, conf).assertOk();
-    }
-
-    @Test
-    void bandwidthIsRefusedAndChangesNothing() throws Exception {
-        NetNs c1 = netns.create("bw");
-        Map<String, Object> conf = with(t.conf("1.1.0"), "runtimeConfig",
-                Map.of("bandwidth", Map.of("ingressRate", 1_000_000, "ingressBurst", 100_000)));
-        assertRefused(t.add("bw-1", c1, conf), 2, "runtimeConfig.bandwidth is not supported");
-        assertThat(IpOracle.ip(c1, "link", "show").toString()).doesNotContain("eth0");
-        assertThat(t.nothingStored()).isTrue();
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.netmgr.netlink.rt;
 
-/** rtnetlink message types and attribute numbers (linux/rtnetlink.h, if_link.h, if_addr.h, neighbour.h). */
+/** rtnetlink message types and attribute numbers (linux/rtnetlink.h, if_link.h, if_addr.h, neighbour.h, pkt_sched.h). */
 public final class Rt {
     public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19;
     public static final int RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
     public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
     public static final int RTM_NEWNEIGH = 28, RTM_DELNEIGH = 29, RTM_GETNEIGH = 30;
+    public static final int RTM_NEWQDISC = 36, RTM_DELQDISC = 37, RTM_GETQDISC = 38;
 
     public static final int AF_UNSPEC = 0, AF_INET = 2, AF_BRIDGE = 7, AF_INET6 = 10;
 
@@ -41,6 +42,14 @@ public final class Rt {
     public static final int NDA_DST = 1, NDA_LLADDR = 2, NDA_PORT = 6, NDA_VNI = 7, NDA_IFINDEX = 8, NDA_MASTER = 9;
     public static final int NUD_REACHABLE = 0x02, NUD_STALE = 0x04, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
     public static final int NTF_SELF = 0x02, NTF_MASTER = 0x04;
+
+    /** struct tcmsg and TCA_* (traffic control). */
+    public static final int TCMSG_LEN = 20;
+    public static final int TCA_KIND = 1, TCA_OPTIONS = 2;
+    /** tc_tbf_qopt and TCA_TBF_* (pkt_sched.h). */
+    public static final int TC_TBF_QOPT_LEN = 36;
+    public static final int TCA_TBF_PARMS = 1, TCA_TBF_RATE64 = 4, TCA_TBF_BURST = 6;
+    public static final int TC_LINKLAYER_ETHERNET = 1;
 
     /** Multicast groups (bit masks for bind) of link and address events. */
     public static final int RTMGRP_LINK = 0x1, RTMGRP_IPV4_IFADDR = 0x10, RTMGRP_IPV6_IFADDR = 0x100;

@@ -57,6 +57,10 @@ public final class Attributes {
         return has(type) && length(type) >= 4 ? buf.getInt(offsets[type]) : otherwise;
     }
 
+    public long u64(int type, long otherwise) {
+        return has(type) && length(type) >= 8 ? buf.getLong(offsets[type]) : otherwise;
+    }
+
     public int u16(int type, int otherwise) {
         return has(type) && length(type) >= 2 ? buf.getShort(offsets[type]) & 0xffff : otherwise;
     }

@@ -85,6 +85,12 @@ public final class MessageWriter {
         return u32(v);
     }
 
+    public MessageWriter attrU64(int type, long v) {
+        attrHeader(type, 8);
+        ensure(8).putLong(v);
+        return this;
+    }
+
     /** A NUL-terminated string, as the kernel expects for names. */
     public MessageWriter attrString(int type, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);

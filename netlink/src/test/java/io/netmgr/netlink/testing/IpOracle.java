@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code ip} and {@code bridge} commands as an independent view of kernel state, for
+ * The {@code ip}, {@code bridge} and {@code tc} commands as an independent view of kernel state, for
  * tests only (main code never runs them). Output is {@code -j} JSON.
  */
 public final class IpOracle {
@@ -27,6 +27,11 @@ public final class IpOracle {
     /** {@code bridge -j -n NS args...} parsed. */
     public static JsonNode bridge(NetNs ns, String... args) {
         return json(run(command("bridge", ns, args)));
+    }
+
+    /** {@code tc -j -n NS args...} parsed. */
+    public static JsonNode tc(NetNs ns, String... args) {
+        return json(run(command("tc", ns, args)));
     }
 
     /** Runs {@code ip -n NS args...} (to set up state the code under test then reads). */

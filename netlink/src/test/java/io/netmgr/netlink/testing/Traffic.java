@@ -21,13 +21,16 @@ public final class Traffic {
 
     /** A one-connection echo server listening in {@code ns} on {@code address:port}. */
     public static EchoServer echoServer(NetNs ns, InetAddress address, int port) {
-        ServerSocket server = ns.call(() -> {
+        return new EchoServer(listen(ns, address, port));
+    }
+
+    private static ServerSocket listen(NetNs ns, InetAddress address, int port) {
+        return ns.call(() -> {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(address, port));
             return s;
         });
-        return new EchoServer(server);
     }
 
     /**
@@ -49,6 +52,72 @@ public final class Traffic {
                 throw new UncheckedIOException("TCP to " + address.getHostAddress() + ":" + port + " from " + client, e);
             }
         });
+    }
+
+    /** A server in {@code ns} on {@code address:port} that reads each connection to its end and answers the byte count. */
+    public static CountingSink sink(NetNs ns, InetAddress address, int port) {
+        return new CountingSink(listen(ns, address, port));
+    }
+
+    /**
+     * Sends {@code bytes} zero bytes from {@code client} to a {@link CountingSink} at {@code address:port}
+     * and returns how long it took until the sink confirmed them all, in nanoseconds; fails when
+     * the sink counted otherwise or nothing moved for {@code timeoutMillis}.
+     */
+    public static long timedSend(NetNs client, InetAddress address, int port, int bytes, int timeoutMillis) {
+        return client.call(() -> {
+            try (Socket socket = new Socket()) {
+                long start = System.nanoTime();
+                socket.connect(new InetSocketAddress(address, port), timeoutMillis);
+                socket.setSoTimeout(timeoutMillis);
+                OutputStream out = socket.getOutputStream();
+                byte[] chunk = new byte[64 * 1024];
+                for (int sent = 0; sent < bytes; sent += chunk.length) {
+                    out.write(chunk, 0, Math.min(chunk.length, bytes - sent));
+                }
+                socket.shutdownOutput();
+                String counted = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                long nanos = System.nanoTime() - start;
+                if (!counted.equals(Integer.toString(bytes))) {
+                    throw new IllegalStateException("sent " + bytes + " bytes, the sink counted " + counted);
+                }
+                return nanos;
+            } catch (IOException e) {
+                throw new UncheckedIOException("bulk TCP to " + address.getHostAddress() + ":" + port + " from " + client, e);
+            }
+        });
+    }
+
+    /** Counts every connection's bytes and answers the count until closed. */
+    public static final class CountingSink implements AutoCloseable {
+        private final ServerSocket server;
+
+        CountingSink(ServerSocket server) {
+            this.server = server;
+            Thread acceptor = new Thread(this::serve, "sink " + server.getLocalSocketAddress());
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    long n = in.transferTo(OutputStream.nullOutputStream());
+                    out.write(Long.toString(n).getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // closed, or a client went away: keep serving until closed
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** Echoes every connection's bytes back until closed. */
