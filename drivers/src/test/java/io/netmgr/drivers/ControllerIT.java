@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.driver.LinkReaper;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.ipam.IpPrefix;
@@ -18,6 +19,7 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
@@ -139,6 +141,42 @@ class ControllerIT {
         c.deleteNetwork(net.id().substring(0, 12)); // by unique ID prefix
         assertThat(c.networks(NetworkFilter.ALL.withName("busy"))).isEmpty();
         assertThat(ip(fixture.host, "link", "show")).noneMatch(l -> l.get("ifname").asText().equals(BridgeDriver.bridgeName(net)));
+    }
+
+    /**
+     * A deleted network's bridge is out of service at once (its name, address and routes free,
+     * so the same network can be made again right away) and deleted in the background: nothing
+     * is left once the controller closes. A retired bridge a killed process left is deleted by
+     * the next controller.
+     */
+    @Test
+    void aDeletedNetworksBridgeIsRetiredAtOnceAndDeletedBehind() {
+        NetworkController c = fixture.start(stateDir);
+        NetworkConfig config = NetworkConfig.of("brief", "bridge").withOption("bridge.name", "br-brief")
+                .withIpam(IpamConfig.of(IpPrefix.parse("10.33.0.0/24")));
+        c.createNetwork(config);
+        c.deleteNetwork("brief");
+        assertThat(ip(fixture.host, "link", "show")).noneMatch(l -> l.get("ifname").asText().equals("br-brief"));
+        assertThat(ip(fixture.host, "-4", "addr", "show")).noneMatch(l -> l.toString().contains("10.33.0.1"));
+        assertThat(ip(fixture.host, "route", "show")).noneMatch(r -> r.toString().contains("10.33.0.0/24"));
+
+        Network again = c.createNetwork(config); // the same bridge name and subnet, at once
+        Sandbox a = attach(c, "ra", again, EndpointConfig.named("ra").withIpv4("10.33.0.10"));
+        Sandbox b = attach(c, "rb", again, EndpointConfig.named("rb"));
+        assertTcp(b, a, "10.33.0.10");
+        c.deleteSandbox(a.id());
+        c.deleteSandbox(b.id());
+        NetNs host = fixture.host;
+        fixture.stop();
+        assertThat(ip(host, "link", "show")).noneMatch(l -> LinkReaper.isRetired(l.get("ifname").asText()));
+
+        // a process killed between retiring and deleting leaves one
+        try (NetlinkHandle h = NetlinkHandle.open(host)) {
+            h.links().add(Bridge.named("nmx-0123456789a"));
+        }
+        fixture.start(stateDir, host);
+        fixture.stop();
+        assertThat(ip(host, "link", "show")).noneMatch(l -> LinkReaper.isRetired(l.get("ifname").asText()));
     }
 
     @Test

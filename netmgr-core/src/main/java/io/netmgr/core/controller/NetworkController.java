@@ -9,6 +9,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
+import io.netmgr.core.driver.LinkReaper;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
@@ -63,7 +64,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     private NetworkController(Builder b) {
-        this.host = new HostContext(b.hostNamespace, NetlinkHandle.open(b.hostNamespace));
+        this.host = new HostContext(b.hostNamespace, NetlinkHandle.open(b.hostNamespace), new LinkReaper(b.hostNamespace));
         this.state = new StateStore(b.store);
         this.ipam = b.ipam;
         this.drivers = b.drivers;
@@ -75,6 +76,7 @@ public final class NetworkController implements AutoCloseable {
             try (HostLock.Held held = lock.acquire()) {
                 firewall.start(); // after the reconciler: the rules refer to bridges it may recreate
                 createMissingPredefinedNetworks();
+                host.reaper().reapLeftovers(host.netlink()); // links retired by a process that died
             }
         } catch (RuntimeException e) {
             close();
@@ -532,6 +534,7 @@ public final class NetworkController implements AutoCloseable {
     /** Releases the controller's handles; the firewall, if any, belongs to whoever made it. */
     @Override
     public void close() {
+        host.reaper().close(); // the retired links are deleted before the process may end
         lock.close();
         host.netlink().close();
     }
