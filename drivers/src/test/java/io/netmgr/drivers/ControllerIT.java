@@ -131,6 +131,21 @@ class ControllerIT {
     }
 
     @Test
+    void endpointsOnANetworkComeFromItsIndex() {
+        NetworkController c = fixture.start(stateDir);
+        Network red = c.createNetwork(NetworkConfig.of("red", "bridge"));
+        Network blue = c.createNetwork(NetworkConfig.of("blue", "bridge"));
+        Endpoint r1 = c.createEndpoint("red", EndpointConfig.named("r1"));
+        Endpoint r2 = c.createEndpoint("red", EndpointConfig.named("r2"));
+        Endpoint b1 = c.createEndpoint("blue", EndpointConfig.named("b1"));
+        assertThat(c.endpointsOn(red.id())).extracting(Endpoint::id).containsExactlyInAnyOrder(r1.id(), r2.id());
+        assertThat(c.endpointsOn(blue.id())).extracting(Endpoint::id).containsExactly(b1.id());
+        c.deleteEndpoint(r1.id());
+        assertThat(c.endpointsOn(red.id())).extracting(Endpoint::id).containsExactly(r2.id());
+        assertThat(c.endpointsOn("0123456789ab")).isEmpty();
+    }
+
+    @Test
     void networkWithEndpointsCannotBeDeleted() {
         NetworkController c = fixture.start(stateDir);
         Network net = c.createNetwork(NetworkConfig.of("busy", "bridge"));

@@ -106,6 +106,18 @@ public final class DaemonOperations {
         return metrics.time("sandbox.inspect", () -> controller.sandbox(ref));
     }
 
+    /** The sandbox with id {@code id}, if it still exists. */
+    public Optional<Sandbox> findSandbox(String id) {
+        try {
+            return Optional.of(controller.sandbox(id));
+        } catch (NetmgrException e) {
+            if (e.kind() == NetmgrException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** A sandbox in a namespace netmgr makes, or, with {@code namespacePath}, in someone else's. */
     public Sandbox createSandbox(String name, Optional<Path> namespacePath) {
         Sandbox s = metrics.time("sandbox.create", () -> namespacePath.map(p -> controller.adoptSandbox(name, p))
@@ -139,6 +151,11 @@ public final class DaemonOperations {
 
     public List<Endpoint> endpoints() {
         return metrics.time("endpoint.list", controller::endpoints);
+    }
+
+    /** The endpoints on network {@code n} (its index, not every endpoint of the host). */
+    public List<Endpoint> endpointsOn(Network n) {
+        return controller.endpointsOn(n.id());
     }
 
     /** An endpoint by full id or unique id prefix. */

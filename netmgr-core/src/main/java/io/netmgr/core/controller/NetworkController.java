@@ -421,6 +421,12 @@ public final class NetworkController implements AutoCloseable {
         return state.list(ENDPOINTS, Endpoint.class);
     }
 
+    /** The endpoints on the network with id {@code networkId}: its attachment index, not every endpoint of the host. */
+    public List<Endpoint> endpointsOn(String networkId) {
+        return state.attachedEndpointIds(networkId).stream().map(id -> state.get(ENDPOINTS, id, Endpoint.class))
+                .flatMap(Optional::stream).toList();
+    }
+
     /** The endpoint named {@code name} on the network with id {@code networkId}, if any: one index read. */
     public Optional<Endpoint> findEndpoint(String networkId, String name) {
         return state.idByName(StateStore.endpointName(networkId, name)).flatMap(id -> state.get(ENDPOINTS, id, Endpoint.class));

@@ -74,6 +74,12 @@ final class StateStore {
         return !store.range(attached(networkId)).isEmpty();
     }
 
+    /** The ids of the endpoints on network {@code networkId}, from its attachment index. */
+    List<String> attachedEndpointIds(String networkId) {
+        String prefix = attached(networkId);
+        return store.range(prefix).stream().map(kv -> kv.key().substring(prefix.length())).toList();
+    }
+
     Txn txn() {
         return store.txn();
     }

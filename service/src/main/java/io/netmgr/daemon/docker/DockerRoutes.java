@@ -25,13 +25,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The networks subset of the Docker Engine API, so that an unmodified {@code docker} CLI with
@@ -119,8 +118,14 @@ public final class DockerRoutes {
     }
 
     private Object inspect(Network n) {
-        Map<String, Sandbox> sandboxes = ops.sandboxes().stream().collect(Collectors.toMap(Sandbox::id, Function.identity()));
-        return DockerNetworkView.of(n, ops.endpoints(), sandboxes);
+        List<Endpoint> endpoints = ops.endpointsOn(n);
+        Map<String, Sandbox> sandboxes = new HashMap<>();
+        for (Endpoint e : endpoints) {
+            if (e.sandboxId() != null) {
+                ops.findSandbox(e.sandboxId()).ifPresent(s -> sandboxes.put(s.id(), s));
+            }
+        }
+        return DockerNetworkView.of(n, endpoints, sandboxes);
     }
 
     private Map<String, String> create(RoutingContext ctx) throws IOException {
