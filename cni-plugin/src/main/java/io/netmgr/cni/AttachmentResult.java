@@ -25,7 +25,7 @@ final class AttachmentResult {
     static CniResult of(NetworkController c, Network network, Endpoint e, String netns, List<NetConf.RouteSpec> extraRoutes,
                         Map<String, Object> dns) {
         List<CniResult.Interface> ifs = new ArrayList<>();
-        if (network.driver().equals("bridge")) {
+        if (network.driver().equals(BridgeDriver.NAME)) {
             ifs.add(hostInterface(c, BridgeDriver.bridgeName(network)));
             if (e.hostInterface() != null) {
                 ifs.add(hostInterface(c, e.hostInterface()));
@@ -42,7 +42,7 @@ final class AttachmentResult {
                 routed.add(r.dst().family() == IpFamily.V6);
             }
         }
-        boolean viaGateway = !network.internal() && (!network.driver().equals("bridge") || BridgeDriver.holdsGateway(network));
+        boolean viaGateway = !network.internal() && (!network.driver().equals(BridgeDriver.NAME) || BridgeDriver.holdsGateway(network));
         for (int i = 0; i < e.addresses().size(); i++) {
             NetworkPool pool = network.pools().get(i);
             ips.add(new CniResult.Ip(e.addresses().get(i), Optional.of(pool.gateway()), Optional.of(containerIndex)));

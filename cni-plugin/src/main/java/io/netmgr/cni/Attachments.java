@@ -1,6 +1,5 @@
 package io.netmgr.cni;
 
-import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
@@ -70,13 +69,7 @@ final class Attachments {
         String sandboxId = e.sandboxId();
         c.deleteEndpoint(e.id());
         if (sandboxId != null) {
-            Sandbox s;
-            try {
-                s = c.sandbox(sandboxId);
-            } catch (NetmgrException gone) {
-                return;
-            }
-            forgetSandboxIfUnused(c, s.name());
+            c.findSandboxById(sandboxId).ifPresent(s -> forgetSandboxIfUnused(c, s.name()));
         }
     }
 

@@ -113,7 +113,7 @@ final class CheckCommand {
     }
 
     private static void checkHostSide(NetworkController c, Network network, Endpoint e, Bandwidth bandwidth, List<String> drift) {
-        if (!network.driver().equals("bridge") || e.hostInterface() == null) {
+        if (!network.driver().equals(BridgeDriver.NAME) || e.hostInterface() == null) {
             return;
         }
         var links = c.host().netlink().links();

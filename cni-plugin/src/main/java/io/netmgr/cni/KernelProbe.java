@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Macvlan;
@@ -29,7 +30,7 @@ final class KernelProbe {
                 missing.add("veth links (" + e.getMessage() + ")");
                 return missing;
             }
-            if (driver.equals("bridge")) {
+            if (driver.equals(BridgeDriver.NAME)) {
                 try {
                     h.links().add(Bridge.named("probebr"));
                 } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package io.netmgr.cni;
 import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.drivers.bridge.BridgeDriver;
+import io.netmgr.drivers.macvlan.MacvlanDriver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                       Optional<String> daemonSocket, Optional<String> firewall, RuntimeConfig runtimeConfig, CniArgsField args,
                       Optional<CniResult> prevResult, Optional<List<AttachmentId>> validAttachments) {
 
-    public static final Set<String> DRIVERS = Set.of("bridge", "macvlan");
+    public static final Set<String> DRIVERS = Set.of(BridgeDriver.NAME, MacvlanDriver.NAME);
 
     /**
      * One range set: a subnet to hand one address out of, only from {@code addressRanges} when
@@ -90,16 +92,16 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
             throw ConfObject.invalid("name \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
         }
-        String driver = c.string("driver").orElse("bridge");
+        String driver = c.string("driver").orElse(BridgeDriver.NAME);
         if (!DRIVERS.contains(driver)) {
             throw new CniError(CniError.UNSUPPORTED_FIELD, "driver \"" + driver + "\" is not supported; use bridge or macvlan");
         }
         Optional<String> master = c.string("master");
-        if (driver.equals("macvlan") && master.isEmpty()) {
+        if (driver.equals(MacvlanDriver.NAME) && master.isEmpty()) {
             throw ConfObject.invalid("driver macvlan needs \"master\": the host interface the macvlan children hang off");
         }
         boolean isGateway = c.bool("isGateway").orElse(true);
-        if (!isGateway && !driver.equals("bridge")) {
+        if (!isGateway && !driver.equals(BridgeDriver.NAME)) {
             throw ConfObject.invalid("isGateway applies to driver bridge only, not " + driver + "; drop the field");
         }
         long mtu = c.number("mtu").orElse(0L);
@@ -115,7 +117,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             }
         }
         RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
-        if (!runtime.bandwidth().isEmpty() && !driver.equals("bridge")) {
+        if (!runtime.bandwidth().isEmpty() && !driver.equals(BridgeDriver.NAME)) {
             throw new CniError(CniError.UNSUPPORTED_FIELD, "runtimeConfig.bandwidth works on driver bridge only, not " + driver
                     + ": a macvlan child has no host-side interface where traffic into the container could be shaped;"
                     + " drop the bandwidth capability from this network");

@@ -56,7 +56,7 @@ final class NetworkDefinition {
         if (conf.mtu() != 0) {
             config = config.withOption("mtu", Integer.toString(conf.mtu()));
         }
-        if (conf.driver().equals("bridge")) {
+        if (conf.driver().equals(BridgeDriver.NAME)) {
             if (conf.bridge().isPresent()) {
                 config = config.withOption(BridgeDriver.NAME_OPTION, conf.bridge().get());
             }
@@ -104,10 +104,10 @@ final class NetworkDefinition {
                         + describe(ranges, pool.get().subnet()));
             }
         }
-        if (conf.driver().equals("bridge") && BridgeDriver.holdsGateway(n) != conf.isGateway()) {
+        if (conf.driver().equals(BridgeDriver.NAME) && BridgeDriver.holdsGateway(n) != conf.isGateway()) {
             throw conflict(n, "isGateway " + BridgeDriver.holdsGateway(n), "isGateway " + conf.isGateway());
         }
-        if (conf.driver().equals("bridge") && conf.bridge().isPresent()
+        if (conf.driver().equals(BridgeDriver.NAME) && conf.bridge().isPresent()
                 && !conf.bridge().get().equals(BridgeDriver.bridgeName(n))) {
             throw conflict(n, "bridge " + BridgeDriver.bridgeName(n), "bridge " + conf.bridge().get());
         }

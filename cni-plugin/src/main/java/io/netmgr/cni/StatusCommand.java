@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.drivers.macvlan.MacvlanDriver;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,7 @@ final class StatusCommand {
 
     static void run(io.netmgr.core.controller.NetworkController c, NetConf conf) {
         List<String> missing = new ArrayList<>(KernelProbe.missing(conf.driver()));
-        if (conf.driver().equals("macvlan") && !c.host().netlink().links().exists(conf.master().orElseThrow())) {
+        if (conf.driver().equals(MacvlanDriver.NAME) && !c.host().netlink().links().exists(conf.master().orElseThrow())) {
             missing.add("master interface " + conf.master().get());
         }
         if (!missing.isEmpty()) {

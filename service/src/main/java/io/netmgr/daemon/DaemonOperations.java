@@ -107,15 +107,8 @@ public final class DaemonOperations {
     }
 
     /** The sandbox with id {@code id}, if it still exists. */
-    public Optional<Sandbox> findSandbox(String id) {
-        try {
-            return Optional.of(controller.sandbox(id));
-        } catch (NetmgrException e) {
-            if (e.kind() == NetmgrException.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+    public Optional<Sandbox> sandboxById(String id) {
+        return controller.findSandboxById(id);
     }
 
     /** A sandbox in a namespace netmgr makes, or, with {@code namespacePath}, in someone else's. */

@@ -39,13 +39,15 @@ import java.util.stream.Collectors;
 public final class BridgeDriver implements NetworkDriver {
     private static final Pattern DEFAULT_BRIDGE = Pattern.compile("nm-([0-9a-f]{12})");
     private static final Pattern HOST_SIDE = Pattern.compile("nmv([0-9a-f]{12})");
+    /** The driver's name, as networks and CNI configurations give it. */
+    public static final String NAME = "bridge";
     public static final String NAME_OPTION = "bridge.name";
     /** "false": the bridge holds no gateway address and containers get no default route through it. */
     public static final String GATEWAY_OPTION = "bridge.gateway";
 
     @Override
     public String name() {
-        return "bridge";
+        return NAME;
     }
 
     @Override

@@ -18,12 +18,14 @@ import java.util.Locale;
  * by default (children of one parent reach each other), or {@code macvlan.mode}.
  */
 public final class MacvlanDriver implements NetworkDriver {
+    /** The driver's name, as networks and CNI configurations give it. */
+    public static final String NAME = "macvlan";
     public static final String PARENT_OPTION = "parent";
     public static final String MODE_OPTION = "macvlan.mode";
 
     @Override
     public String name() {
-        return "macvlan";
+        return NAME;
     }
 
     @Override

@@ -332,6 +332,11 @@ public final class NetworkController implements AutoCloseable {
         return state.idByName(StateStore.sandboxName(name)).flatMap(id -> state.get(SANDBOXES, id, Sandbox.class));
     }
 
+    /** The sandbox with id {@code id}, if it still exists: one read. */
+    public Optional<Sandbox> findSandboxById(String id) {
+        return state.get(SANDBOXES, id, Sandbox.class);
+    }
+
     public Sandbox sandbox(String ref) {
         return resolve("sandbox", ref, StateStore::sandboxName, SANDBOXES, Sandbox.class, Sandbox::id);
     }

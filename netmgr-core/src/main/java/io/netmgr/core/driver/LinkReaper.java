@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * drain), about 1 ms to take one out of service: down (its routes go), its addresses removed,
  * renamed {@value #RETIRED_PREFIX}&lt;random&gt;. Its name is free at once and nothing reaches it,
  * so a network is gone for the host when {@link #retire} returns; one background thread then
- * deletes it, outside the controller's lock (the slow part of a deletion runs after the kernel's
- * own lock is released, so other changes proceed meanwhile).
+ * deletes it, outside the controller's lock, while other changes go on (bench/networks-vs-dockerd.sh:
+ * a create+rm pair took 25 ms instead of 52).
  *
  * <p>{@link #close} waits for the deletions handed over; a process killed before that leaves
  * retired links, which the next controller deletes as it starts ({@link #reapLeftovers}).

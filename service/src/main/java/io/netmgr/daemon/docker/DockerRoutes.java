@@ -122,7 +122,7 @@ public final class DockerRoutes {
         Map<String, Sandbox> sandboxes = new HashMap<>();
         for (Endpoint e : endpoints) {
             if (e.sandboxId() != null) {
-                ops.findSandbox(e.sandboxId()).ifPresent(s -> sandboxes.put(s.id(), s));
+                ops.sandboxById(e.sandboxId()).ifPresent(s -> sandboxes.put(s.id(), s));
             }
         }
         return DockerNetworkView.of(n, endpoints, sandboxes);
