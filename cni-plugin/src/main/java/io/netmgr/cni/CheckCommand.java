@@ -2,16 +2,16 @@ package io.netmgr.cni;
 
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.network.Network;
+import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.sys.SystemCallException;
-import io.netmgr.drivers.bridge.BridgeDriver;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import io.netmgr.core.firewall.Firewall;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

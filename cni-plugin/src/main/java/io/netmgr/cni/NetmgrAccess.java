@@ -1,9 +1,9 @@
 package io.netmgr.cni;
 
 import io.netmgr.core.controller.NetworkController;
-import java.nio.file.Path;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.nat.Firewalls;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;

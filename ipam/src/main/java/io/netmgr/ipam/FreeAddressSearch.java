@@ -1,7 +1,7 @@
 package io.netmgr.ipam;
 
-import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.AddressRange;
+import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Store;

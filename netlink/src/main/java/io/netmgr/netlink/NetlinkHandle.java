@@ -1,8 +1,8 @@
 package io.netmgr.netlink;
 
-import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.event.EventSubscription;
 import io.netmgr.netlink.event.NetlinkEvent;
+import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.rt.Addresses;
 import io.netmgr.netlink.rt.Fdb;
 import io.netmgr.netlink.rt.Links;

@@ -1,10 +1,10 @@
 package io.netmgr.cli;
 
-import picocli.CommandLine;
 import io.netmgr.client.DaemonClient;
 import io.netmgr.client.DaemonException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code netmgr} command line. */
 @Command(name = "netmgr", mixinStandardHelpOptions = true, versionProvider = NetmgrCli.Version.class,

@@ -1,10 +1,10 @@
 package io.netmgr.daemon;
 
 import io.netmgr.netlink.ns.NetNs;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;

@@ -2,8 +2,8 @@ package io.netmgr.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netmgr.cni.Json;
 import io.netmgr.client.UnixHttpClient;
+import io.netmgr.cni.Json;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;

@@ -1,9 +1,9 @@
 package io.netmgr.nat.ipt;
 
 import io.netmgr.core.firewall.Firewall;
+import io.netmgr.nat.BackendTools;
 import io.netmgr.nat.FirewallBehaviourIT;
 import io.netmgr.nat.Firewalls;
-import io.netmgr.nat.BackendTools;
 import io.netmgr.netlink.ns.NetNs;
 
 /** The behaviour suite on the iptables backend. */
