@@ -2,10 +2,10 @@ package io.netmgr.cni;
 
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
-import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.drivers.bridge.BridgeDriver;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.link.Link;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ record CniArgs(List<String> ips, Optional<String> mac) {
 
     private static String address(String text) {
         try {
-            return io.netmgr.core.ipam.IpAddress.parse(text, "CNI_ARGS IP").toString();
+            return IpAddress.parse(text, "CNI_ARGS IP").toString();
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

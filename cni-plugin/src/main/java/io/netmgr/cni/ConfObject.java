@@ -1,5 +1,7 @@
 package io.netmgr.cni;
 
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +38,30 @@ record ConfObject(String path, Map<String, Object> fields) {
     String requiredString(String key) {
         return string(key).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> invalid(field(key) + " is missing; it is required"));
+    }
+
+    /** The address at {@code key}, when given; text that is not one is error 7 naming the field. */
+    Optional<IpAddress> address(String key) {
+        return string(key).map(text -> address(field(key), text));
+    }
+
+    /** The CIDR prefix at {@code key}, which must be given, e.g. {@code ipam.subnet}. */
+    IpPrefix requiredPrefix(String key) {
+        String text = requiredString(key);
+        try {
+            return IpPrefix.parse(text, field(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    /** {@code text} read as the address given as {@code field}, e.g. {@code runtimeConfig.ips[0]}. */
+    static IpAddress address(String field, String text) {
+        try {
+            return IpAddress.parse(text, field);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
     }
 
     Optional<Boolean> bool(String key) {

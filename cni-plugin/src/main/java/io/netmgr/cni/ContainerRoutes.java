@@ -2,6 +2,7 @@ package io.netmgr.cni;
 
 import io.netmgr.core.network.Network;
 import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.route.Route;
 import java.net.InetAddress;
@@ -22,7 +23,7 @@ final class ContainerRoutes {
         }
         int index = container.links().get(ifName).index();
         for (NetConf.RouteSpec r : routes) {
-            InetAddress gw = IpNet.parseAddress(r.gw().map(Object::toString).orElseGet(() -> AttachmentResult.gatewayFor(network, r)));
+            InetAddress gw = IpAddress.parse(r.gw().map(Object::toString).orElseGet(() -> AttachmentResult.gatewayFor(network, r))).toInetAddress();
             container.routes().replace(Route.via(IpNet.parse(r.dst().toString()), gw, index));
         }
     }
@@ -38,7 +39,7 @@ final class ContainerRoutes {
         IpNet dst = IpNet.parse(r.dst());
         boolean sameDst = p.isDefault() ? dst.prefixLength() == 0 && dst.isIpv6() == p.ipv6()
                 : p.destination() != null && p.destination().network().equals(dst.network());
-        boolean sameGw = r.gw().isEmpty() || p.gatewayAddress().map(IpNet::format).filter(r.gw().get()::equals).isPresent();
+        boolean sameGw = r.gw().isEmpty() || p.gatewayAddress().map(IpAddress::of).map(IpAddress::toString).filter(r.gw().get()::equals).isPresent();
         return sameDst && sameGw && p.linkIndex() == index;
     }
 }

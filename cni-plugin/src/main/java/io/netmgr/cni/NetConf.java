@@ -1,10 +1,10 @@
 package io.netmgr.cni;
 
 import io.netmgr.core.ipam.AddressRange;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.drivers.macvlan.MacvlanDriver;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +129,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         String routesPath = ipam.map(i -> i.field("routes")).orElse("ipam.routes");
         for (int i = 0; i < routeList.size(); i++) {
             ConfObject r = ConfObject.asObject(routesPath + "[" + i + "]", routeList.get(i));
-            routes.add(new RouteSpec(prefix(r, "dst"), r.string("gw").map(g -> address(r, "gw", g))));
+            routes.add(new RouteSpec(r.requiredPrefix("dst"), r.address("gw")));
         }
         Optional<CniResult> prev = c.has("prevResult") ? Optional.of(CniResult.parse("prevResult", json.get("prevResult")))
                 : Optional.empty();
@@ -149,7 +149,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                 return RangeSets.parse(o, "ranges");
             }
             if (o.has("subnet")) {
-                return List.of(new Range(prefix(o, "subnet"), o.string("gateway").map(g -> address(o, "gateway", g)), List.of()));
+                return List.of(new Range(o.requiredPrefix("subnet"), o.address("gateway"), List.of()));
             }
         }
         return List.of(); // netmgr picks a free default pool
@@ -165,7 +165,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                 throw ConfObject.invalid(p.field("protocol") + " \"" + protocol + "\": use tcp, udp or sctp");
             }
             ports.add(new PortMapping(port(p, "hostPort"), port(p, "containerPort"), protocol,
-                    p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> address(p, "hostIP", h).toString())));
+                    p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> ConfObject.address(p.field("hostIP"), h).toString())));
         }
         return new RuntimeConfig(ports, ips(rc), rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields),
                 rc.object("bandwidth").map(Bandwidth::parse).orElse(Bandwidth.NONE));
@@ -184,7 +184,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                 throw ConfObject.invalid(o.field("ips") + "[" + i + "] must be a string such as \"10.1.0.5/24\"");
             }
             String bare = s.contains("/") ? s.substring(0, s.indexOf('/')) : s;
-            ips.add(IpAddressText.parse(o.field("ips") + "[" + i + "]", bare).toString());
+            ips.add(ConfObject.address(o.field("ips") + "[" + i + "]", bare).toString());
         }
         return ips;
     }
@@ -208,24 +208,6 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             throw ConfObject.invalid(p.field(key) + " " + n + " is not a port (1-65535)");
         }
         return (int) n;
-    }
-
-    static IpPrefix prefix(ConfObject o, String key) {
-        String text = o.requiredString(key);
-        try {
-            IpPrefix p = IpPrefix.parse(text, o.field(key));
-            if (!p.network().equals(IpPrefix.containing(p.network(), p.length()).network())) {
-                throw ConfObject.invalid(o.field(key) + " \"" + text + "\" has host bits set; write "
-                        + IpPrefix.containing(p.network(), p.length()));
-            }
-            return p;
-        } catch (IllegalArgumentException e) {
-            throw ConfObject.invalid(e.getMessage());
-        }
-    }
-
-    private static IpAddress address(ConfObject o, String key, String text) {
-        return IpAddressText.parse(o.field(key), text);
     }
 
     /** The state directory: {@code stateDir} of the configuration, else NETMGR_STATE_DIR, else /var/lib/netmgr. */

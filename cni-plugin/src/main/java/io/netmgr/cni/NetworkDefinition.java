@@ -2,13 +2,13 @@ package io.netmgr.cni;
 
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
-import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.drivers.macvlan.MacvlanDriver;
+import io.netmgr.netlink.addr.IpFamily;
 import java.util.Optional;
 
 /**

@@ -3,7 +3,7 @@ package io.netmgr.cni;
 import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.firewall.PortRange;
 import io.netmgr.core.firewall.Protocol;
-import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package io.netmgr.cni;
 
 import io.netmgr.core.ipam.AddressRange;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,14 +48,14 @@ final class RangeSets {
         List<ConfObject> ranges = new ArrayList<>();
         for (int j = 0; j < set.size(); j++) {
             ConfObject r = ConfObject.asObject(setPath + "[" + j + "]", set.get(j));
-            IpPrefix s = NetConf.prefix(r, "subnet");
+            IpPrefix s = r.requiredPrefix("subnet");
             if (subnet != null && !subnet.equals(s)) {
                 throw new CniError(CniError.UNSUPPORTED_FIELD, r.field("subnet") + " " + s + " differs from " + setPath
                         + "[0].subnet " + subnet + ": netmgr takes a range set's addresses from one subnet; put the other "
                         + "subnet in a range set of its own (the container then gets an address from each set)");
             }
             subnet = s;
-            Optional<IpAddress> gw = r.string("gateway").map(g -> IpAddressText.parse(r.field("gateway"), g));
+            Optional<IpAddress> gw = r.address("gateway");
             if (gw.isPresent() && !subnet.contains(gw.get())) {
                 throw ConfObject.invalid(r.field("gateway") + " " + gw.get() + " is outside " + r.field("subnet") + " " + subnet);
             }
@@ -105,7 +105,7 @@ final class RangeSets {
     }
 
     private static Optional<IpAddress> bound(ConfObject r, String key, IpPrefix subnet) {
-        Optional<IpAddress> a = r.string(key).map(text -> IpAddressText.parse(r.field(key), text));
+        Optional<IpAddress> a = r.address(key);
         a.ifPresent(address -> {
             if (!subnet.contains(address)) {
                 throw ConfObject.invalid(r.field(key) + " " + address + " is outside " + r.field("subnet") + " " + subnet);

@@ -1,7 +1,7 @@
 package io.netmgr.cni;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

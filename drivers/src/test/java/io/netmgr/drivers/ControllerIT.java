@@ -11,14 +11,14 @@ import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.driver.LinkReaper;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.Veth;
@@ -316,7 +316,7 @@ class ControllerIT {
     }
 
     private void assertTcp(Sandbox client, Sandbox server, String serverIp) {
-        var address = IpNet.parseAddress(serverIp);
+        var address = IpAddress.parse(serverIp).toInetAddress();
         try (NetNs c = fixture.open(client); NetNs s = fixture.open(server);
              Traffic.EchoServer echo = Traffic.echoServer(s, address, 7000)) {
             assertThat(Traffic.exchange(c, address, 7000, "ping " + serverIp, 5000)).isEqualTo("ping " + serverIp);

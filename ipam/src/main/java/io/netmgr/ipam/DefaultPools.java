@@ -2,9 +2,9 @@ package io.netmgr.ipam;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
-import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;

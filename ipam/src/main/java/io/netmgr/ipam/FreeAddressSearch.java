@@ -1,10 +1,10 @@
 package io.netmgr.ipam;
 
 import io.netmgr.core.ipam.AddressRange;
-import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Store;
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

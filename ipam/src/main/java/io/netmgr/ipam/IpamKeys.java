@@ -1,8 +1,8 @@
 package io.netmgr.ipam;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
-import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpPrefix;
 
 /**
  * Where {@link DefaultIpam} keeps its state in the store:

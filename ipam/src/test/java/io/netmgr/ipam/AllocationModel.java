@@ -1,9 +1,9 @@
 package io.netmgr.ipam;
 
 import io.netmgr.core.ipam.AddressRange;
-import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.Pool;
+import io.netmgr.netlink.addr.IpAddress;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.nat.ipt.IptablesBackend;
 import io.netmgr.nat.nft.NftablesBackend;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
-import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -40,7 +40,7 @@ public final class Firewalls {
         return open(backend, ns, HostAddresses.of(ns));
     }
 
-    public static Firewall open(Backend backend, NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
+    public static Firewall open(Backend backend, NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         return backend == Backend.NFTABLES ? new NftablesBackend(ns, hostAddresses) : new IptablesBackend(ns, hostAddresses);
     }
 }

@@ -3,8 +3,8 @@ package io.netmgr.nat;
 import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Protocol;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ public final class HostSockets {
 
         @Override
         public String toString() {
-            return (address.family() == IpFamily.V6 ? "[" + address + "]" : address.toString()) + ":" + port + "/" + protocol;
+            return address.uriHost() + ":" + port + "/" + protocol;
         }
     }
 

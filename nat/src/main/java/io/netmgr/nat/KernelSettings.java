@@ -4,7 +4,7 @@ import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.UncheckedIOException;

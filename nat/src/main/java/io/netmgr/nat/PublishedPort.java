@@ -2,8 +2,8 @@ package io.netmgr.nat;
 
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Protocol;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +22,8 @@ public record PublishedPort(Protocol protocol, Optional<IpAddress> hostIp, int h
 
     /** As a user reads it: {@code tcp 198.51.100.1:8080 -> 10.1.0.2:80}, or {@code tcp 8080 -> ...} on every address. */
     public String describe() {
-        String target = (family() == IpFamily.V6 ? "[" + containerIp + "]" : containerIp.toString()) + ":" + containerPort;
-        String host = hostIp.map(ip -> (ip.isV4() ? ip.toString() : "[" + ip + "]") + ":").orElse("") + hostPort;
+        String target = containerIp.uriHost() + ":" + containerPort;
+        String host = hostIp.map(ip -> ip.uriHost() + ":").orElse("") + hostPort;
         return protocol.keyword() + " " + host + " -> " + target;
     }
 

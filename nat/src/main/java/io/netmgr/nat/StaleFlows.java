@@ -2,7 +2,7 @@ package io.netmgr.nat;
 
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Protocol;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

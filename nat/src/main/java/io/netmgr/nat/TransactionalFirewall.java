@@ -7,8 +7,8 @@ import io.netmgr.core.firewall.HostPortIndex;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Verification;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  */
 public abstract class TransactionalFirewall implements Firewall {
     protected final NetNs ns;
-    private final Supplier<Set<InetAddress>> hostAddresses;
+    private final Supplier<Set<IpAddress>> hostAddresses;
     private final KernelSettings kernel;
 
     private List<NetworkRules> networks = List.of();
@@ -41,7 +41,7 @@ public abstract class TransactionalFirewall implements Firewall {
     private HostPortIndex claimed = new HostPortIndex();
     private FirewallState snapshot = FirewallState.EMPTY; // null once ports changed since it was built
 
-    protected TransactionalFirewall(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
+    protected TransactionalFirewall(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         this.ns = Objects.requireNonNull(ns, "ns");
         this.hostAddresses = Objects.requireNonNull(hostAddresses, "hostAddresses");
         this.kernel = new KernelSettings(ns);
@@ -171,7 +171,7 @@ public abstract class TransactionalFirewall implements Firewall {
         });
     }
 
-    private Set<InetAddress> hostAddresses(List<PortMapping> mappings) {
+    private Set<IpAddress> hostAddresses(List<PortMapping> mappings) {
         // asking the kernel costs a netlink round trip: only when some mapping names an address
         return mappings.stream().anyMatch(p -> p.hostIp().isPresent()) ? hostAddresses.get() : Set.of();
     }

@@ -11,7 +11,7 @@ import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
-import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
 import org.junit.jupiter.api.AfterEach;

@@ -4,7 +4,7 @@ import static io.netmgr.nat.Scenarios.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.core.firewall.Protocol;
-import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

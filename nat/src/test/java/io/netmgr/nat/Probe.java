@@ -1,6 +1,6 @@
 package io.netmgr.nat;
 
-import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,8 +3,8 @@ package io.netmgr.nat;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 
 /** Representative firewall states, rendered by both backends' golden-file tests. */
 public final class Scenarios {

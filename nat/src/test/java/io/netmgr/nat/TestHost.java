@@ -2,12 +2,13 @@ package io.netmgr.nat;
 
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.route.Route;
+import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 
 /**
@@ -43,7 +44,7 @@ public final class TestHost {
             h.links().setUp("uplink");
             o.addresses().add("eth0", IpNet.parse(OUTSIDE_IP + "/24"));
             o.links().setUp("eth0");
-            o.routes().add(Route.via(IpNet.parse("10.50.0.0/16"), IpNet.parseAddress(HOST_IP),
+            o.routes().add(Route.via(IpNet.parse("10.50.0.0/16"), IpAddress.parse(HOST_IP).toInetAddress(),
                     o.links().get("eth0").index()));
         }
         address(host, "uplink", HOST_IP6 + "/64");
@@ -75,7 +76,7 @@ public final class TestHost {
             h.links().setUp(port);
             ch.addresses().add("eth0", IpNet.parse(cidr));
             ch.links().setUp("eth0");
-            ch.routes().add(Route.defaultVia(IpNet.parseAddress(gateway), ch.links().get("eth0").index()));
+            ch.routes().add(Route.defaultVia(IpAddress.parse(gateway).toInetAddress(), ch.links().get("eth0").index()));
         }
         return c;
     }
@@ -92,7 +93,7 @@ public final class TestHost {
     /** A default route in {@code ns} via {@code gateway} on eth0. */
     public static void defaultRoute(NetNs ns, String gateway) {
         try (NetlinkHandle h = NetlinkHandle.open(ns)) {
-            h.routes().add(Route.defaultVia(IpNet.parseAddress(gateway), h.links().get("eth0").index()));
+            h.routes().add(Route.defaultVia(IpAddress.parse(gateway).toInetAddress(), h.links().get("eth0").index()));
         }
     }
 

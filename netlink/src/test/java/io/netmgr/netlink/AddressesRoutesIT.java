@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
@@ -56,12 +57,12 @@ class AddressesRoutesIT {
             h.links().setUp("r0");
             int r0 = h.links().get("r0").index();
             h.addresses().add("r0", IpNet.parse("10.8.0.2/24"));
-            var gw = IpNet.parseAddress("10.8.0.1");
+            var gw = IpAddress.parse("10.8.0.1").toInetAddress();
 
             h.routes().add(Route.defaultVia(gw, r0));
             h.routes().add(Route.via(IpNet.parse("10.50.0.0/16"), gw, r0).withMetric(77));
             h.routes().add(Route.direct(IpNet.parse("10.60.0.0/16"), r0).withTable(100));
-            h.routes().add(Route.via(IpNet.parse("10.70.0.0/16"), IpNet.parseAddress("172.31.9.9"), r0).withOnlink(true));
+            h.routes().add(Route.via(IpNet.parse("10.70.0.0/16"), IpAddress.parse("172.31.9.9").toInetAddress(), r0).withOnlink(true));
 
             JsonNode main = ip(ns, "route", "show");
             assertThat(main.toString()).contains("\"dst\":\"default\",\"gateway\":\"10.8.0.1\"");
@@ -89,7 +90,7 @@ class AddressesRoutesIT {
             h.links().setUp("s0");
             int s0 = h.links().get("s0").index();
             h.addresses().add(Address.of(s0, IpNet.parse("fd00:8::2/64")).withFlags(Address.NODAD));
-            h.routes().add(Route.defaultVia(IpNet.parseAddress("fd00:8::1"), s0));
+            h.routes().add(Route.defaultVia(IpAddress.parse("fd00:8::1").toInetAddress(), s0));
             assertThat(ip(ns, "-6", "route", "show", "default").get(0).get("gateway").asText()).isEqualTo("fd00:8::1");
             assertThat(h.routes().list()).anyMatch(r -> r.ipv6() && r.isDefault());
         }

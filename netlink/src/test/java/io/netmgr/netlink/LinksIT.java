@@ -4,6 +4,7 @@ import static io.netmgr.netlink.testing.IpOracle.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Link;
@@ -92,8 +93,8 @@ class LinksIT {
             h.links().add(Veth.pair("under", "under-p"));
             h.addresses().add("under", IpNet.parse("192.0.2.1/24"));
             int under = h.links().get("under").index();
-            Vxlan vx = Vxlan.of("vx42", 42).withLocal(IpNet.parseAddress("192.0.2.1"))
-                    .withRemote(IpNet.parseAddress("192.0.2.2")).withPort(4790).withLearning(false)
+            Vxlan vx = Vxlan.of("vx42", 42).withLocal(IpAddress.parse("192.0.2.1").toInetAddress())
+                    .withRemote(IpAddress.parse("192.0.2.2").toInetAddress()).withPort(4790).withLearning(false)
                     .withProxy(true).withTtl(16).withUnderlay(under);
             Vxlan made = (Vxlan) h.links().add(vx);
             assertThat(made.vni()).isEqualTo(42);

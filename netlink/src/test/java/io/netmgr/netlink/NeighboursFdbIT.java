@@ -4,7 +4,7 @@ import static io.netmgr.netlink.testing.IpOracle.bridge;
 import static io.netmgr.netlink.testing.IpOracle.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.link.MacAddress;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.link.Vxlan;
@@ -27,15 +27,15 @@ class NeighboursFdbIT {
             h.links().add(Veth.pair("n0", "n0p"));
             int n0 = h.links().get("n0").index();
             MacAddress mac = MacAddress.parse("02:00:00:00:aa:01");
-            h.neighbours().set(Neighbour.permanent(n0, IpNet.parseAddress("10.7.0.9"), mac));
-            h.neighbours().set(Neighbour.permanent(n0, IpNet.parseAddress("fd00:7::9"), mac));
+            h.neighbours().set(Neighbour.permanent(n0, IpAddress.parse("10.7.0.9").toInetAddress(), mac));
+            h.neighbours().set(Neighbour.permanent(n0, IpAddress.parse("fd00:7::9").toInetAddress(), mac));
 
             var shown = ip(ns, "neigh", "show", "dev", "n0");
             assertThat(shown.toString()).contains("\"dst\":\"10.7.0.9\"", "\"lladdr\":\"02:00:00:00:aa:01\"", "PERMANENT", "fd00:7::9");
             assertThat(h.neighbours().list(n0)).extracting(n -> n.ip().getHostAddress()).contains("10.7.0.9");
             assertThat(h.neighbours().list(n0)).allMatch(Neighbour::isPermanent);
 
-            h.neighbours().delete(Neighbour.permanent(n0, IpNet.parseAddress("10.7.0.9"), mac));
+            h.neighbours().delete(Neighbour.permanent(n0, IpAddress.parse("10.7.0.9").toInetAddress(), mac));
             assertThat(ip(ns, "neigh", "show", "dev", "n0").toString()).doesNotContain("10.7.0.9");
         }
     }
@@ -47,9 +47,9 @@ class NeighboursFdbIT {
             h.links().add(Vxlan.of("vx1", 100).withLearning(false));
             int vx = h.links().get("vx1").index();
             MacAddress mac = MacAddress.parse("02:00:00:00:bb:02");
-            h.fdb().add(FdbEntry.vxlan(vx, mac, IpNet.parseAddress("192.0.2.20")));
-            h.fdb().add(FdbEntry.vxlan(vx, FdbEntry.FLOOD, IpNet.parseAddress("192.0.2.20")));
-            h.fdb().add(FdbEntry.vxlan(vx, FdbEntry.FLOOD, IpNet.parseAddress("192.0.2.21")));
+            h.fdb().add(FdbEntry.vxlan(vx, mac, IpAddress.parse("192.0.2.20").toInetAddress()));
+            h.fdb().add(FdbEntry.vxlan(vx, FdbEntry.FLOOD, IpAddress.parse("192.0.2.20").toInetAddress()));
+            h.fdb().add(FdbEntry.vxlan(vx, FdbEntry.FLOOD, IpAddress.parse("192.0.2.21").toInetAddress()));
 
             String shown = bridge(ns, "fdb", "show", "dev", "vx1").toString();
             assertThat(shown).contains("\"mac\":\"02:00:00:00:bb:02\",\"dst\":\"192.0.2.20\"")
@@ -58,7 +58,7 @@ class NeighboursFdbIT {
             assertThat(h.fdb().list(vx)).anyMatch(e -> e.mac().equals(mac) && e.self()
                     && e.destination().getHostAddress().equals("192.0.2.20"));
 
-            h.fdb().delete(FdbEntry.vxlan(vx, mac, IpNet.parseAddress("192.0.2.20")));
+            h.fdb().delete(FdbEntry.vxlan(vx, mac, IpAddress.parse("192.0.2.20").toInetAddress()));
             assertThat(bridge(ns, "fdb", "show", "dev", "vx1").toString()).doesNotContain("02:00:00:00:bb:02");
         }
     }

@@ -2,6 +2,7 @@ package io.netmgr.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.MacAddress;
@@ -121,6 +122,6 @@ class TrafficIT {
     }
 
     private static InetAddress addr(String s) {
-        return IpNet.parseAddress(s);
+        return IpAddress.parse(s).toInetAddress();
     }
 }

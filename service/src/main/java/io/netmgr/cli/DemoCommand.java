@@ -2,10 +2,11 @@ package io.netmgr.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.client.DaemonClient;
-import io.netmgr.core.ipam.IpFamily;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -162,23 +163,23 @@ final class DemoCommand implements Callable<Integer> {
      * through the gateway's published port.
      */
     private void traffic(DaemonClient client, NetNs host) throws IOException {
-        InetAddress web = ipv4(client, "web");
-        InetAddress from = ipv4(client, "client");
-        InetAddress gateway = IpNet.parseAddress(client.get("/v1/networks/demo").path("pools").get(0).path("gateway").asText());
+        IpAddress web = ipv4(client, "web");
+        IpAddress from = ipv4(client, "client");
+        IpAddress gateway = IpAddress.parse(client.get("/v1/networks/demo").path("pools").get(0).path("gateway").asText());
         try (NetNs webNs = NetNs.openPath(Path.of(client.get("/v1/sandboxes/web").path("namespacePath").asText()));
              NetNs clientNs = NetNs.openPath(Path.of(client.get("/v1/sandboxes/client").path("namespacePath").asText()));
-             ServerSocket listener = webNs.call(() -> new ServerSocket(PORT, 50, web))) {
+             ServerSocket listener = webNs.call(() -> new ServerSocket(PORT, 50, web.toInetAddress()))) {
             Thread echo = new Thread(() -> echo(listener), "demo-echo");
             echo.setDaemon(true);
             echo.start();
-            out.printf("# an echo server listens in sandbox web on %s:%d%n", IpNet.format(web), PORT);
-            exchange("client -> web", clientNs, web, PORT, "hello from " + IpNet.format(from));
-            exchange("host -> 127.0.0.1 (published)", host, InetAddress.getLoopbackAddress(), PUBLISHED, "hello from the host");
-            exchange("client -> gateway (published)", clientNs, gateway, PUBLISHED, "hello from " + IpNet.format(from));
+            out.printf("# an echo server listens in sandbox web on %s:%d%n", web.uriHost(), PORT);
+            exchange("client -> web", clientNs, web, PORT, "hello from " + from);
+            exchange("host -> 127.0.0.1 (published)", host, IpAddress.of(InetAddress.getLoopbackAddress()), PUBLISHED, "hello from the host");
+            exchange("client -> gateway (published)", clientNs, gateway, PUBLISHED, "hello from " + from);
         }
     }
 
-    private static InetAddress ipv4(DaemonClient client, String sandbox) {
+    private static IpAddress ipv4(DaemonClient client, String sandbox) {
         for (JsonNode e : client.get("/v1/endpoints?sandbox=" + sandbox)) {
             for (JsonNode a : e.path("addresses")) {
                 IpNet net = IpNet.parse(a.asText());
@@ -191,15 +192,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Sends a line from {@code client} (a namespace) to {@code ip:port} and checks it comes back. */
-    private void exchange(String what, NetNs client, InetAddress ip, int port, String message) {
+    private void exchange(String what, NetNs client, IpAddress ip, int port, String message) {
         long t0 = System.nanoTime();
         // the client socket is made and connected on its namespace's own thread
-        String reply = client.call(() -> send(ip, port, message));
+        String reply = client.call(() -> send(ip.toInetAddress(), port, message));
         long micros = (System.nanoTime() - t0) / 1000;
         if (!reply.equals(message)) {
             throw new IllegalStateException(what + ": echo returned '" + reply + "', expected '" + message + "'");
         }
-        out.printf("TCP %-30s %s:%d  \"%s\" echoed back in %.1f ms%n", what, IpNet.format(ip), port, reply,
+        out.printf("TCP %-30s %s:%d  \"%s\" echoed back in %.1f ms%n", what, ip.uriHost(), port, reply,
                 micros / 1000.0);
     }
 

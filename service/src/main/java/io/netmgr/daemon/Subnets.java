@@ -1,8 +1,8 @@
 package io.netmgr.daemon;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Map;
 
 /** One subnet of a network create request, in either API's field names, made into an {@link IpamConfig}. */

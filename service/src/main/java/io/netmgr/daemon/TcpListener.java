@@ -1,11 +1,10 @@
 package io.netmgr.daemon;
 
+import io.netmgr.netlink.addr.IpAddress;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import java.util.Optional;
  * a client must present a certificate signed by {@code --tls-ca}, as dockerd's
  * {@code --tlsverify}. On loopback, TLS is optional.
  */
-public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
+public record TcpListener(IpAddress host, int port, Optional<Tls> tls) {
 
     /** The server's certificate and key, and the CA that client certificates must be signed by (PEM files). */
     public record Tls(Path cert, Path key, Path clientCa) {
@@ -43,14 +42,11 @@ public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("--tcp " + tcp + ": the port must be a number from 1 to 65535");
         }
-        InetAddress host;
+        IpAddress host;
         try {
             // literal addresses only: a name would be looked up in DNS, and could change under us
-            if (!hostText.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                throw new UnknownHostException(hostText);
-            }
-            host = InetAddress.getByName(hostText);
-        } catch (UnknownHostException e) {
+            host = IpAddress.parse(hostText);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--tcp " + tcp + ": " + hostText + " is not an IP address; give one, "
                     + "e.g. 127.0.0.1 or 0.0.0.0");
         }
@@ -67,7 +63,7 @@ public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
                     + String.join(", ", given) + ")");
         }
         Optional<Tls> tls = given.isEmpty() ? Optional.empty() : Optional.of(new Tls(cert, key, clientCa));
-        if (tls.isEmpty() && !host.isLoopbackAddress()) {
+        if (tls.isEmpty() && !host.toInetAddress().isLoopbackAddress()) {
             throw new IllegalArgumentException("--tcp " + tcp + " is not a loopback address: anyone who reaches it could "
                     + "change this host's networks, so give --tls-cert, --tls-key and --tls-ca (clients then need a "
                     + "certificate signed by that CA), or listen on 127.0.0.1");
@@ -77,7 +73,7 @@ public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
 
     /** Vert.x server options for this listener. */
     HttpServerOptions options() {
-        HttpServerOptions options = new HttpServerOptions().setHost(host.getHostAddress()).setPort(port);
+        HttpServerOptions options = new HttpServerOptions().setHost(host.toString()).setPort(port);
         tls.ifPresent(t -> options.setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(t.cert().toString()).setKeyPath(t.key().toString()))
                 .setTrustOptions(new PemTrustOptions().addCertPath(t.clientCa().toString()))
@@ -87,7 +83,6 @@ public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
 
     @Override
     public String toString() {
-        String h = host.getHostAddress().contains(":") ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
-        return (tls.isPresent() ? "tcp+tls://" : "tcp://") + h + ":" + port;
+        return (tls.isPresent() ? "tcp+tls://" : "tcp://") + host.uriHost() + ":" + port;
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netmgr.core.NetmgrException;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamException;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

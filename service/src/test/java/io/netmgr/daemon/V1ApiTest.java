@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.client.DaemonClient;
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
@@ -51,8 +51,8 @@ class V1ApiTest {
 
             try (NetNs webNs = NetNs.openPath(java.nio.file.Path.of(d.get("/v1/sandboxes/web").json().path("namespacePath").asText()));
                  NetNs clientNs = NetNs.openPath(java.nio.file.Path.of(d.get("/v1/sandboxes/client").json().path("namespacePath").asText()));
-                 var echo = Traffic.echoServer(webNs, IpNet.parse("10.91.0.10/24").address(), 8080)) {
-                assertThat(Traffic.exchange(clientNs, IpNet.parse("10.91.0.10/24").address(), 8080, "hi", 3000)).isEqualTo("hi");
+                 var echo = Traffic.echoServer(webNs, IpAddress.parse("10.91.0.10").toInetAddress(), 8080)) {
+                assertThat(Traffic.exchange(clientNs, IpAddress.parse("10.91.0.10").toInetAddress(), 8080, "hi", 3000)).isEqualTo("hi");
             }
 
             assertThat(d.get("/v1/endpoints?network=front").json()).hasSize(2);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
@@ -78,7 +78,7 @@ class NetmgrdIT {
             assertThat(exec.out()).contains("10.97.0.10/24");
             assertThat(cli(daemon, "sandbox", "exec", "web", "sh", "-c", "exit 3").exit()).isEqualTo(3);
 
-            InetAddress web = IpNet.parse("10.97.0.10/24").address();
+            InetAddress web = IpAddress.parse("10.97.0.10").toInetAddress();
             try (NetNs webNs = NetNs.openPath(Path.of(sandboxNamespaces.get(0)));
                  NetNs clientNs = NetNs.openPath(Path.of(sandboxNamespaces.get(1)));
                  var echo = Traffic.echoServer(webNs, web, 7000); // serves one connection at a time: the live one

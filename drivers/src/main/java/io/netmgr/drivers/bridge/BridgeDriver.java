@@ -6,11 +6,12 @@ import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.firewall.NetworkRules;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.LinkAttrs;
@@ -191,6 +192,6 @@ public final class BridgeDriver implements NetworkDriver {
 
     private static IpNet gatewayOf(NetworkPool pool) {
         IpNet subnet = IpNet.parse(pool.subnet());
-        return new IpNet(IpNet.parseAddress(pool.gateway()), subnet.prefixLength());
+        return new IpNet(IpAddress.parse(pool.gateway()), subnet.prefixLength());
     }
 }

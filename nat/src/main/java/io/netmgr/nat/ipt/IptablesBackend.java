@@ -2,15 +2,15 @@ package io.netmgr.nat.ipt;
 
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.Verification;
-import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.TransactionalFirewall;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class IptablesBackend extends TransactionalFirewall {
     private static final System.Logger LOG = System.getLogger(IptablesBackend.class.getName());
     private static final List<IpFamily> FAMILIES = List.of(IpFamily.V4, IpFamily.V6);
 
-    public IptablesBackend(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
+    public IptablesBackend(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         super(ns, hostAddresses);
     }
 

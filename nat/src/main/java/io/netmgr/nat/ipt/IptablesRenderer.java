@@ -2,10 +2,10 @@ package io.netmgr.nat.ipt;
 
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.nat.PublishedPort;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -192,7 +192,7 @@ public final class IptablesRenderer {
     static String dnatRule(PublishedPort p) {
         String proto = p.protocol().keyword();
         return p.hostIp().map(ip -> "-d " + host(ip) + " ").orElse("") + "-p " + proto + " -m " + proto + " --dport "
-                + p.hostPort() + " -j DNAT --to-destination " + endpoint(p.containerIp(), p.family()) + ":" + p.containerPort();
+                + p.hostPort() + " -j DNAT --to-destination " + p.containerIp().uriHost() + ":" + p.containerPort();
     }
 
     /** The NETMGR-PUBLISHED rule letting {@code p}'s DNATed traffic through to the container. */
@@ -249,9 +249,5 @@ public final class IptablesRenderer {
 
     private static String host(IpAddress ip) {
         return ip + (ip.family() == IpFamily.V4 ? "/32" : "/128");
-    }
-
-    private static String endpoint(IpAddress ip, IpFamily family) {
-        return family == IpFamily.V6 ? "[" + ip + "]" : ip.toString();
     }
 }

@@ -7,11 +7,11 @@ import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.TransactionalFirewall;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,7 +43,7 @@ public final class NftablesBackend extends TransactionalFirewall {
     private Map<String, Integer> networkElementCounts = Map.of();
     private PortElementCounts portElements = PortElementCounts.of(List.of());
 
-    public NftablesBackend(NetNs ns, Supplier<Set<InetAddress>> hostAddresses) {
+    public NftablesBackend(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         super(ns, hostAddresses);
         this.nft = Nft.open(ns);
     }

@@ -2,10 +2,10 @@ package io.netmgr.nat.nft;
 
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
-import io.netmgr.core.ipam.IpFamily;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.nft.NftRuleset.Element;
+import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

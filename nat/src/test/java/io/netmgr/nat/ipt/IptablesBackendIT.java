@@ -7,9 +7,9 @@ import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.nat.Firewalls;
 import io.netmgr.nat.Scenarios;
 import io.netmgr.nat.TestHost;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class IptablesBackendIT {
     final TestNamespaces netns = new TestNamespaces();
 
     private static Firewall open(NetNs host) {
-        Set<InetAddress> any = Set.of(addr("127.0.0.1"), addr("192.0.2.1"), addr("fd00::1"));
+        Set<IpAddress> any = Set.of(addr("127.0.0.1"), addr("192.0.2.1"), addr("fd00::1"));
         return Firewalls.open(Firewalls.Backend.IPTABLES, host, () -> any);
     }
 
@@ -64,7 +64,7 @@ class IptablesBackendIT {
         }
     }
 
-    private static InetAddress addr(String s) {
-        return io.netmgr.core.ipam.IpAddress.parse(s).toInetAddress();
+    private static IpAddress addr(String s) {
+        return IpAddress.parse(s);
     }
 }

@@ -4,8 +4,8 @@ import static io.netmgr.nat.GoldenFiles.assertMatches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.core.firewall.FirewallState;
-import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.nat.Scenarios;
+import io.netmgr.netlink.addr.IpFamily;
 import org.junit.jupiter.api.Test;
 
 class IptablesRendererTest {

@@ -10,10 +10,10 @@ import io.netmgr.nat.Firewalls;
 import io.netmgr.nat.Scenarios;
 import io.netmgr.nat.TestHost;
 import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class NftablesBackendIT {
 
     private static Firewall open(NetNs host) {
         // every address the scenarios publish on counts as the host's: this test is about nft, not addresses
-        Set<InetAddress> any = Set.of(addr("127.0.0.1"), addr("192.0.2.1"), addr("fd00::1"));
+        Set<IpAddress> any = Set.of(addr("127.0.0.1"), addr("192.0.2.1"), addr("fd00::1"));
         return Firewalls.open(Firewalls.Backend.NFTABLES, host, () -> any);
     }
 
@@ -107,7 +107,7 @@ class NftablesBackendIT {
                 .toList();
     }
 
-    private static InetAddress addr(String s) {
-        return io.netmgr.core.ipam.IpAddress.parse(s).toInetAddress();
+    private static IpAddress addr(String s) {
+        return IpAddress.parse(s);
     }
 }

@@ -1,5 +1,6 @@
 package io.netmgr.netlink.route;
 
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -59,7 +60,7 @@ public record Route(IpNet destination, InetAddress gateway, int linkIndex, int t
     public String toString() {
         StringBuilder s = new StringBuilder(isDefault() ? "default" : destination.toString());
         if (gateway != null) {
-            s.append(" via ").append(IpNet.format(gateway));
+            s.append(" via ").append(IpAddress.of(gateway));
         }
         if (linkIndex > 0) {
             s.append(" dev #").append(linkIndex);

@@ -62,7 +62,7 @@ public final class AddressCodec {
         int scope = m.u8(3);
         int index = m.i32(4);
         Attributes at = m.attributes(IFADDRMSG_LEN);
-        return at.address(IFA_LOCAL).or(() -> at.address(IFA_ADDRESS))
+        return at.ipAddress(IFA_LOCAL).or(() -> at.ipAddress(IFA_ADDRESS))
                 .map(ip -> new Address(index, new IpNet(ip, prefix), scope, at.u32(IFA_FLAGS, flags)))
                 .orElse(null);
     }

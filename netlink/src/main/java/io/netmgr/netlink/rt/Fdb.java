@@ -1,7 +1,7 @@
 package io.netmgr.netlink.rt;
 
 import io.netmgr.netlink.NetlinkSocket;
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.neigh.FdbEntry;
 import java.util.List;
 
@@ -31,6 +31,6 @@ public final class Fdb {
 
     private static String describe(FdbEntry e) {
         return e.mac() + " on link #" + e.linkIndex()
-                + (e.destination() == null ? "" : " dst " + IpNet.format(e.destination()));
+                + (e.destination() == null ? "" : " dst " + IpAddress.of(e.destination()));
     }
 }

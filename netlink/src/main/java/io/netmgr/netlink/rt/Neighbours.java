@@ -1,7 +1,7 @@
 package io.netmgr.netlink.rt;
 
 import io.netmgr.netlink.NetlinkSocket;
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.neigh.Neighbour;
 import java.util.List;
 
@@ -14,12 +14,12 @@ public final class Neighbours {
     }
 
     public void set(Neighbour n) {
-        socket.execute(NeighbourCodec.set(n), "set neighbour " + IpNet.format(n.ip()) + " lladdr " + n.mac()
+        socket.execute(NeighbourCodec.set(n), "set neighbour " + IpAddress.of(n.ip()) + " lladdr " + n.mac()
                 + " on link #" + n.linkIndex());
     }
 
     public void delete(Neighbour n) {
-        socket.execute(NeighbourCodec.delete(n), "delete neighbour " + IpNet.format(n.ip()) + " on link #" + n.linkIndex());
+        socket.execute(NeighbourCodec.delete(n), "delete neighbour " + IpAddress.of(n.ip()) + " on link #" + n.linkIndex());
     }
 
     public List<Neighbour> list() {

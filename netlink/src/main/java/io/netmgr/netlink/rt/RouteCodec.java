@@ -2,6 +2,7 @@ package io.netmgr.netlink.rt;
 
 import static io.netmgr.netlink.rt.Rt.*;
 
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.route.Route;
 import io.netmgr.netlink.wire.Attributes;
@@ -9,7 +10,6 @@ import io.netmgr.netlink.wire.MessageWriter;
 import io.netmgr.netlink.wire.NetlinkMessage;
 import io.netmgr.netlink.wire.Nl;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 
 /** Encodes route requests and decodes RTM_NEWROUTE answers (struct rtmsg + RTA_*). */
 public final class RouteCodec {
@@ -67,7 +67,7 @@ public final class RouteCodec {
 
     private static void validate(Route r) {
         if (r.gateway() != null && (r.gateway() instanceof Inet6Address) != r.ipv6()) {
-            throw new IllegalArgumentException("route " + r + ": gateway " + IpNet.format(r.gateway())
+            throw new IllegalArgumentException("route " + r + ": gateway " + IpAddress.of(r.gateway())
                     + " is not of the destination's address family");
         }
         if (r.gateway() == null && r.linkIndex() <= 0) {
@@ -94,8 +94,7 @@ public final class RouteCodec {
         int type = m.u8(7);
         int flags = m.i32(8);
         Attributes at = m.attributes(RTMSG_LEN);
-        InetAddress dst = at.address(RTA_DST).orElse(null);
-        IpNet destination = dst == null ? null : new IpNet(dst, dstLen);
+        IpNet destination = at.ipAddress(RTA_DST).map(dst -> new IpNet(dst, dstLen)).orElse(null);
         return new Route(destination, at.address(RTA_GATEWAY).orElse(null), at.u32(RTA_OIF, 0),
                 at.u32(RTA_TABLE, table), at.u32(RTA_PRIORITY, 0), (flags & RTNH_F_ONLINK) != 0,
                 family == AF_INET6, at.address(RTA_PREFSRC).orElse(null), protocol, scope, type);

@@ -1,6 +1,6 @@
 package io.netmgr.netlink.wire;
 
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +103,12 @@ public final class Attributes {
 
     /** An IPv4 or IPv6 address attribute. */
     public Optional<InetAddress> address(int type) {
-        return bytes(type).filter(b -> b.length == 4 || b.length == 16).map(IpNet::addressOf);
+        return ipAddress(type).map(IpAddress::toInetAddress);
+    }
+
+    /** An IPv4 or IPv6 address attribute, as a value. */
+    public Optional<IpAddress> ipAddress(int type) {
+        return bytes(type).filter(b -> b.length == 4 || b.length == 16).map(IpAddress::of);
     }
 
     public Optional<Attributes> nested(int type) {

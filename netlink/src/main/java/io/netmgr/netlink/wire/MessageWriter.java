@@ -1,5 +1,6 @@
 package io.netmgr.netlink.wire;
 
+import io.netmgr.netlink.addr.IpAddress;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,6 +102,10 @@ public final class MessageWriter {
 
     public MessageWriter attrAddress(int type, InetAddress address) {
         return attr(type, address.getAddress());
+    }
+
+    public MessageWriter attrAddress(int type, IpAddress address) {
+        return attr(type, address.toBytes());
     }
 
     public MessageWriter attrFlag(int type) {

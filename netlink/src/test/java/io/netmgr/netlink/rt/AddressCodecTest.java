@@ -6,6 +6,7 @@ import static io.netmgr.netlink.rt.Rt.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.fixtures.HexFixture;
 import io.netmgr.netlink.fixtures.RequestComparison;
@@ -41,7 +42,7 @@ class AddressCodecTest {
         @Test
         void ipv4MappedIpv6StaysIpv6() throws Exception {
             Address a = AddressCodec.decode(HexFixture.message("kernel/addr-v6-mapped.hex"));
-            var mapped = Inet6Address.getByAddress(null, HexFormat.of().parseHex("00000000000000000000ffff0a030001"), -1);
+            var mapped = IpAddress.of(HexFormat.of().parseHex("00000000000000000000ffff0a030001"));
             assertThat(a).isEqualTo(new Address(BR0, new IpNet(mapped, 128), Address.SCOPE_UNIVERSE,
                     IFA_F_PERMANENT | IFA_F_NODAD));
             assertThat(a.ip()).hasToString("::ffff:10.3.0.1/128");
@@ -92,7 +93,7 @@ class AddressCodecTest {
                 assertThat(sent.attributes(IFADDRMSG_LEN).has(IFA_BROADCAST)).as(ip).isFalse();
             }
             var slash30 = HexFixture.message(AddressCodec.add(Address.of(BR0, IpNet.parse("10.1.0.1/30"))).toBytes(1), "/30");
-            assertThat(slash30.attributes(IFADDRMSG_LEN).address(IFA_BROADCAST)).contains(IpNet.parseAddress("10.1.0.3"));
+            assertThat(slash30.attributes(IFADDRMSG_LEN).address(IFA_BROADCAST)).contains(IpAddress.parse("10.1.0.3").toInetAddress());
         }
     }
 }

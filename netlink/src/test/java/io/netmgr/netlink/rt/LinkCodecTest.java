@@ -4,7 +4,7 @@ import static io.netmgr.netlink.fixtures.RequestComparison.asExecuted;
 import static io.netmgr.netlink.rt.Rt.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.fixtures.HexFixture;
 import io.netmgr.netlink.fixtures.RequestComparison;
 import io.netmgr.netlink.link.Bridge;
@@ -68,7 +68,7 @@ class LinkCodecTest {
         void vxlanWithItsSettings() {
             assertThat(LinkCodec.decode(HexFixture.message("kernel/link-vxlan.hex"))).isEqualTo(new Vxlan(
                     attrs(VX0, "vx0", 1500, "02:00:00:00:00:c0", 0, DOWN, "down", 0), 42,
-                    IpNet.parseAddress("10.0.0.1"), IpNet.parseAddress("10.0.0.2"), 4789, false, true, 64, 0));
+                    IpAddress.parse("10.0.0.1").toInetAddress(), IpAddress.parse("10.0.0.2").toInetAddress(), 4789, false, true, 64, 0));
         }
 
         @Test
@@ -110,7 +110,7 @@ class LinkCodecTest {
         @Test
         void createVxlan() {
             Vxlan vx = Vxlan.of("vx0", 42).withAttrs(LinkAttrs.named("vx0").withMac(mac("02:00:00:00:00:c0")))
-                    .withLocal(IpNet.parseAddress("10.0.0.1")).withRemote(IpNet.parseAddress("10.0.0.2"))
+                    .withLocal(IpAddress.parse("10.0.0.1").toInetAddress()).withRemote(IpAddress.parse("10.0.0.2").toInetAddress())
                     .withPort(4789).withTtl(64).withLearning(false).withProxy(true);
             assertLikeIproute2(LINK, asExecuted(LinkCodec.create(vx)), "link-add-vxlan");
         }
@@ -155,8 +155,8 @@ class LinkCodecTest {
 
         @Test
         void vxlanOverIpv6OnAnUnderlayWithAnotherPort() {
-            Vxlan vx = Vxlan.of("vx6", 0x123456).withLocal(IpNet.parseAddress("fd00::1"))
-                    .withRemote(IpNet.parseAddress("ff05::100")).withUnderlay(BR0).withPort(8472);
+            Vxlan vx = Vxlan.of("vx6", 0x123456).withLocal(IpAddress.parse("fd00::1").toInetAddress())
+                    .withRemote(IpAddress.parse("ff05::100").toInetAddress()).withUnderlay(BR0).withPort(8472);
             assertThat(LinkCodec.create(vx).toBytes(2)).isEqualTo(HexFixture.read("expected/link-add-vxlan-v6.hex"));
         }
 

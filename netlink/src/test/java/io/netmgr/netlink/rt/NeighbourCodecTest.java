@@ -7,7 +7,7 @@ import static io.netmgr.netlink.rt.LinkCodecTest.VX0;
 import static io.netmgr.netlink.rt.Rt.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.fixtures.HexFixture;
 import io.netmgr.netlink.fixtures.RequestComparison;
 import io.netmgr.netlink.link.MacAddress;
@@ -27,25 +27,25 @@ class NeighbourCodecTest {
         @Test
         void permanentIpv4Neighbour() {
             assertThat(NeighbourCodec.decodeNeighbour(HexFixture.message("kernel/neigh-v4-permanent.hex")))
-                    .isEqualTo(new Neighbour(BR0, IpNet.parseAddress("10.1.0.7"), NEIGHBOUR_MAC, NUD_PERMANENT));
+                    .isEqualTo(new Neighbour(BR0, IpAddress.parse("10.1.0.7").toInetAddress(), NEIGHBOUR_MAC, NUD_PERMANENT));
         }
 
         @Test
         void permanentIpv6Neighbour() {
             assertThat(NeighbourCodec.decodeNeighbour(HexFixture.message("kernel/neigh-v6-permanent.hex")))
-                    .isEqualTo(new Neighbour(BR0, IpNet.parseAddress("fd00::7"), NEIGHBOUR_MAC, NUD_PERMANENT));
+                    .isEqualTo(new Neighbour(BR0, IpAddress.parse("fd00::7").toInetAddress(), NEIGHBOUR_MAC, NUD_PERMANENT));
         }
 
         @Test
         void vxlanEntryWithItsRemote() {
             assertThat(NeighbourCodec.decodeFdb(HexFixture.message("kernel/fdb-vxlan-unicast.hex"))).isEqualTo(
-                    new FdbEntry(VX0, REMOTE_MAC, IpNet.parseAddress("10.0.0.3"), true, false, NUD_PERMANENT | NUD_NOARP));
+                    new FdbEntry(VX0, REMOTE_MAC, IpAddress.parse("10.0.0.3").toInetAddress(), true, false, NUD_PERMANENT | NUD_NOARP));
         }
 
         @Test
         void vxlanFloodEntry() {
             FdbEntry e = NeighbourCodec.decodeFdb(HexFixture.message("kernel/fdb-vxlan-flood.hex"));
-            assertThat(e).isEqualTo(new FdbEntry(VX0, FdbEntry.FLOOD, IpNet.parseAddress("10.0.0.4"), true, false,
+            assertThat(e).isEqualTo(new FdbEntry(VX0, FdbEntry.FLOOD, IpAddress.parse("10.0.0.4").toInetAddress(), true, false,
                     NUD_PERMANENT | NUD_NOARP));
             assertThat(e.isFlood()).isTrue();
         }
@@ -71,7 +71,7 @@ class NeighbourCodecTest {
 
         @Test
         void setPermanentNeighbour() {
-            Neighbour n = Neighbour.permanent(BR0, IpNet.parseAddress("10.1.0.7"), NEIGHBOUR_MAC);
+            Neighbour n = Neighbour.permanent(BR0, IpAddress.parse("10.1.0.7").toInetAddress(), NEIGHBOUR_MAC);
             NEIGH.assertSameAs(asExecuted(NeighbourCodec.set(n)), HexFixture.read("iproute2/neigh-replace.hex"),
                     "ip neigh replace ... nud permanent");
         }
@@ -79,14 +79,14 @@ class NeighbourCodecTest {
         @Test
         void vxlanEntryReplaces() {
             // bridge(8) sends NUD_NOARP with "permanent"; FdbEntry.vxlan does not (see EncodingByTheHeaders)
-            FdbEntry e = new FdbEntry(VX0, REMOTE_MAC, IpNet.parseAddress("10.0.0.3"), true, false, NUD_PERMANENT | NUD_NOARP);
+            FdbEntry e = new FdbEntry(VX0, REMOTE_MAC, IpAddress.parse("10.0.0.3").toInetAddress(), true, false, NUD_PERMANENT | NUD_NOARP);
             NEIGH.assertSameAs(asExecuted(NeighbourCodec.add(e)), HexFixture.read("iproute2/fdb-replace.hex"),
                     "bridge fdb replace ... self permanent");
         }
 
         @Test
         void floodEntryAppends() {
-            FdbEntry e = new FdbEntry(VX0, FdbEntry.FLOOD, IpNet.parseAddress("10.0.0.4"), true, false,
+            FdbEntry e = new FdbEntry(VX0, FdbEntry.FLOOD, IpAddress.parse("10.0.0.4").toInetAddress(), true, false,
                     NUD_PERMANENT | NUD_NOARP);
             NEIGH.assertSameAs(asExecuted(NeighbourCodec.add(e)), HexFixture.read("iproute2/fdb-append-flood.hex"),
                     "bridge fdb append 00:00:00:00:00:00 ... self permanent");
@@ -97,7 +97,7 @@ class NeighbourCodecTest {
     class EncodingByTheHeaders {
         @Test
         void vxlanEntry() {
-            FdbEntry e = FdbEntry.vxlan(VX0, REMOTE_MAC, IpNet.parseAddress("10.0.0.3"));
+            FdbEntry e = FdbEntry.vxlan(VX0, REMOTE_MAC, IpAddress.parse("10.0.0.3").toInetAddress());
             assertThat(NeighbourCodec.add(e).toBytes(8)).isEqualTo(HexFixture.read("expected/fdb-add-vxlan.hex"));
         }
 
@@ -109,7 +109,7 @@ class NeighbourCodecTest {
 
         @Test
         void deleteIpv6Neighbour() {
-            Neighbour n = Neighbour.permanent(BR0, IpNet.parseAddress("fd00::7"), NEIGHBOUR_MAC);
+            Neighbour n = Neighbour.permanent(BR0, IpAddress.parse("fd00::7").toInetAddress(), NEIGHBOUR_MAC);
             assertThat(NeighbourCodec.delete(n).toBytes(10)).isEqualTo(HexFixture.read("expected/neigh-del-v6.hex"));
         }
     }

@@ -3,7 +3,7 @@ package io.netmgr.netlink.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.fixtures.HexFixture;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -78,9 +78,9 @@ class MessageWriterTest {
 
     @Test
     void addressesInNetworkOrder() {
-        assertThat(body(new MessageWriter(TYPE, FLAGS).attrAddress(1, IpNet.parseAddress("10.0.0.1"))))
+        assertThat(body(new MessageWriter(TYPE, FLAGS).attrAddress(1, IpAddress.parse("10.0.0.1").toInetAddress())))
                 .isEqualTo(hex("0800 0100 0a000001"));
-        assertThat(body(new MessageWriter(TYPE, FLAGS).attrAddress(1, IpNet.parseAddress("fd00::2"))))
+        assertThat(body(new MessageWriter(TYPE, FLAGS).attrAddress(1, IpAddress.parse("fd00::2").toInetAddress())))
                 .isEqualTo(hex("1400 0100 fd000000000000000000000000000002"));
     }
 
@@ -136,7 +136,7 @@ class MessageWriterTest {
     void whatIsWrittenReadsBack() {
         MessageWriter w = new MessageWriter(TYPE, FLAGS).u32(0)
                 .attrU8(1, 200).attrU16(2, 65000).attrU32(3, -2).attrBe16(4, 8472).attrString(5, "vx0")
-                .attrAddress(6, IpNet.parseAddress("fd00::2")).attrFlag(7);
+                .attrAddress(6, IpAddress.parse("fd00::2").toInetAddress()).attrFlag(7);
         Attributes a = HexFixture.message(w.toBytes(1), "all").attributes(4);
         assertThat(a.u8(1, -1)).isEqualTo(200);
         assertThat(a.u16(2, -1)).isEqualTo(65000);
@@ -144,7 +144,7 @@ class MessageWriterTest {
         assertThat(a.be16(4, -1)).isEqualTo(8472);
         assertThat(a.string(5)).hasValue("vx0");
         assertThat(a.length(5)).isEqualTo(4);
-        assertThat(a.address(6)).hasValue(IpNet.parseAddress("fd00::2"));
+        assertThat(a.address(6)).hasValue(IpAddress.parse("fd00::2").toInetAddress());
         assertThat(a.has(7)).isTrue();
         assertThat(a.length(7)).isZero();
         assertThat(a.has(8)).isFalse();

@@ -1,7 +1,7 @@
 package io.netmgr.core.controller;
 
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.route.Route;
 import io.netmgr.netlink.rt.Rt;
 import java.util.List;

@@ -47,7 +47,7 @@ final class Interfaces {
         for (NetworkPool pool : network.pools()) {
             IpNet gateway = IpNet.parse(pool.gateway());
             if (routed.add(gateway.isIpv6())) {
-                h.routes().add(Route.defaultVia(gateway.address(), index));
+                h.routes().add(Route.defaultVia(gateway.address().toInetAddress(), index));
             }
         }
     }
@@ -67,8 +67,9 @@ final class Interfaces {
     /** Docker's rule: 02:42 followed by the IPv4 address, so the MAC says which container it is. */
     static String macFor(List<String> addresses) {
         for (String cidr : addresses) {
-            if (!cidr.contains(":")) {
-                byte[] v4 = IpNet.parse(cidr).address().getAddress();
+            IpNet ip = IpNet.parse(cidr);
+            if (!ip.isIpv6()) {
+                byte[] v4 = ip.address().toBytes();
                 return MacAddress.of(new byte[] {0x02, 0x42, v4[0], v4[1], v4[2], v4[3]}).toString();
             }
         }

@@ -3,7 +3,7 @@ package io.netmgr.core.endpoint;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.netmgr.core.Ids;
 import io.netmgr.core.firewall.PortMapping;
-import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.List;
 import java.util.Optional;
 

@@ -6,8 +6,7 @@ import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.PortRange;
 import io.netmgr.core.firewall.Protocol;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,7 +87,7 @@ public record PortBinding(Protocol protocol, Optional<IpAddress> hostIp, PortRan
     @JsonValue
     @Override
     public String toString() {
-        String host = hostIp.map(ip -> (ip.family() == IpFamily.V6 ? "[" + ip + "]" : ip.toString()) + ":").orElse("");
+        String host = hostIp.map(ip -> ip.uriHost() + ":").orElse("");
         return host + hostPorts + ":" + containerPorts + "/" + protocol;
     }
 

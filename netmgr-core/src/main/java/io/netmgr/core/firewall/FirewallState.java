@@ -1,8 +1,6 @@
 package io.netmgr.core.firewall;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
-import java.net.InetAddress;
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * The whole rule set netmgr wants on one host: its networks and their published ports. A value:
@@ -100,21 +97,20 @@ public record FirewallState(List<NetworkRules> networks, List<PortMapping> ports
      * never see a packet, and is almost always a typo. {@code hostAddresses} are the addresses of
      * the host namespace (127.0.0.1 among them).
      */
-    public void checkHostAddresses(Set<InetAddress> hostAddresses) {
+    public void checkHostAddresses(Set<IpAddress> hostAddresses) {
         checkHostAddresses(ports, hostAddresses);
     }
 
     /** {@link #checkHostAddresses(Set)} for some mappings only. */
-    public static void checkHostAddresses(List<PortMapping> ports, Set<InetAddress> hostAddresses) {
+    public static void checkHostAddresses(List<PortMapping> ports, Set<IpAddress> hostAddresses) {
         if (ports.stream().allMatch(p -> p.hostIp().isEmpty())) {
             return;
         }
-        Set<IpAddress> local = hostAddresses.stream().map(IpAddress::of).collect(Collectors.toSet());
         for (PortMapping p : ports) {
-            if (p.hostIp().isPresent() && !local.contains(p.hostIp().get())) {
+            if (p.hostIp().isPresent() && !hostAddresses.contains(p.hostIp().get())) {
                 throw new FirewallException(FirewallException.Reason.HOST_ADDRESS_NOT_LOCAL, "cannot publish " + p
                         + " for " + p.owner() + ": host address " + p.hostIp().get() + " is not an address of this"
-                        + " host; use one of " + local.stream().sorted().map(IpAddress::toString).toList()
+                        + " host; use one of " + hostAddresses.stream().sorted().map(IpAddress::toString).toList()
                         + ", or omit it to publish on every address");
             }
         }

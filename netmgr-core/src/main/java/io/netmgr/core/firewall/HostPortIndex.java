@@ -1,7 +1,7 @@
 package io.netmgr.core.firewall;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.netmgr.core.firewall;
 
-import io.netmgr.core.ipam.IpFamily;
-import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;

@@ -1,8 +1,8 @@
 package io.netmgr.core.firewall;
 
 import io.netmgr.core.endpoint.PortBinding;
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpFamily;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -79,10 +79,8 @@ public record PortMapping(String networkId, String owner, Protocol protocol, Opt
     /** Docker's notation: {@code 127.0.0.1:8080->10.0.0.2:80/tcp}. */
     @Override
     public String toString() {
-        String host = hostIp.map(ip -> ip.family() == IpFamily.V6 ? "[" + ip + "]" : ip.toString())
-                .orElse(family() == IpFamily.V6 ? "[::]" : "0.0.0.0");
-        String container = family() == IpFamily.V6 ? "[" + containerIp + "]" : containerIp.toString();
-        return host + ":" + hostPorts + "->" + container + ":" + containerPorts + "/" + protocol;
+        String host = hostIp.map(IpAddress::uriHost).orElse(family() == IpFamily.V6 ? "[::]" : "0.0.0.0");
+        return host + ":" + hostPorts + "->" + containerIp.uriHost() + ":" + containerPorts + "/" + protocol;
     }
 
     private static boolean isUnspecified(IpAddress ip) {

@@ -1,5 +1,6 @@
 package io.netmgr.core.ipam;
 
+import io.netmgr.netlink.addr.IpAddress;
 import java.util.Objects;
 import java.util.Optional;
 

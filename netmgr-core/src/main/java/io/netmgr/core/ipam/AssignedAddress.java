@@ -1,5 +1,7 @@
 package io.netmgr.core.ipam;
 
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Objects;
 
 /** An address handed out, with its subnet: what goes on an interface, printed as 10.1.0.5/24. */

@@ -1,5 +1,7 @@
 package io.netmgr.core.ipam;
 
+import io.netmgr.netlink.addr.IpAddress;
+
 /**
  * Hands out address pools to networks and addresses of those pools to endpoints (after
  * libnetwork's ipamapi.Ipam). Implementations persist what they hand out and are safe to use

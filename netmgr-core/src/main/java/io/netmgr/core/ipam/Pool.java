@@ -1,5 +1,8 @@
 package io.netmgr.core.ipam;
 
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Objects;
 
 /**

@@ -2,13 +2,13 @@ package io.netmgr.core.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.store.MemoryStore;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

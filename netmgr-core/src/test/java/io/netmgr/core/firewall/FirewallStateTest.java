@@ -3,9 +3,8 @@ package io.netmgr.core.firewall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netmgr.core.ipam.IpAddress;
-import io.netmgr.core.ipam.IpPrefix;
-import java.net.InetAddress;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class FirewallStateTest {
     @Test
     void refusesHostAddressNotOnTheHost() {
         FirewallState s = FirewallState.EMPTY.withNetwork(NET).withPort(publish("192.0.2.99:8080:80", "c1"));
-        Set<InetAddress> host = Set.of(addr("127.0.0.1"), addr("192.0.2.1"));
+        Set<IpAddress> host = Set.of(addr("127.0.0.1"), addr("192.0.2.1"));
         assertThatThrownBy(() -> s.checkHostAddresses(host)).isInstanceOf(FirewallException.class)
                 .hasMessageContaining("host address 192.0.2.99 is not an address of this host; use one of"
                         + " [127.0.0.1, 192.0.2.1]")
@@ -113,7 +112,7 @@ class FirewallStateTest {
                 .isEqualTo(Optional.empty());
     }
 
-    private static InetAddress addr(String s) {
-        return IpAddress.parse(s).toInetAddress();
+    private static IpAddress addr(String s) {
+        return IpAddress.parse(s);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netmgr.core.ipam.IpamException.Reason;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.netmgr.core.ipam;
+package io.netmgr.netlink.addr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.netmgr.core.ipam;
+package io.netmgr.netlink.addr;
 
 import java.math.BigInteger;
 import java.util.Objects;

@@ -1,8 +1,9 @@
-package io.netmgr.core.ipam;
+package io.netmgr.netlink.addr;
 
 /**
- * Reads IPv4 dotted-quad and IPv6 text without ever resolving a host name (which
- * {@code InetAddress.getByName} would do for anything it does not recognise).
+ * The one reader and writer of address text in netmgr: IPv4 dotted-quad and IPv6, never
+ * resolving a host name (which {@code InetAddress.getByName} would do for anything it does not
+ * recognise).
  * Failures are {@link IllegalArgumentException}s carrying only the reason; the public parsers
  * prefix it with the field and the text the user gave.
  */
@@ -119,8 +120,15 @@ final class AddressSyntax {
         return value;
     }
 
-    /** RFC 5952 text: lower case, no leading zeros, the longest run (2+) of zero groups as "::". */
+    /**
+     * RFC 5952 text: lower case, no leading zeros, the longest run (2+) of zero groups as "::";
+     * an IPv4-mapped address ({@code ::ffff:10.3.0.1}) with its IPv4 part dotted (section 5),
+     * as iproute2 writes it.
+     */
     static String formatV6(long high, long low) {
+        if (high == 0 && (low >>> 32) == 0xffffL) {
+            return "::ffff:" + (low >>> 24 & 0xff) + "." + (low >>> 16 & 0xff) + "." + (low >>> 8 & 0xff) + "." + (low & 0xff);
+        }
         int[] groups = new int[8];
         for (int i = 0; i < 4; i++) {
             groups[i] = (int) (high >>> (48 - 16 * i)) & 0xffff;

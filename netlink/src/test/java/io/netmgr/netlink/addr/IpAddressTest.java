@@ -1,13 +1,13 @@
-package io.netmgr.core.ipam;
+package io.netmgr.netlink.addr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class IpAddressTest {
 
@@ -29,7 +29,8 @@ class IpAddressTest {
             "2001:0db8:0000:0000:0000:0000:0002:0001|2001:db8::2:1",
             "2001:db8:0:1:1:1:1:1|2001:db8:0:1:1:1:1:1",
             "1:0:0:2:0:0:0:3|1:0:0:2::3",
-            "::ffff:10.1.2.3|::ffff:a01:203",
+            "::ffff:10.1.2.3|::ffff:10.1.2.3",             // IPv4-mapped: the IPv4 part dotted (RFC 5952, section 5)
+            "0:0:0:0:0:ffff:a01:203|::ffff:10.1.2.3",
             "fe80::1:2|fe80::1:2"})
     void parsesIpv6AndPrintsRfc5952(String text, String canonical) {
         IpAddress a = IpAddress.parse(text);
@@ -55,6 +56,13 @@ class IpAddressTest {
             "fe80::1%eth0|bad address \"fe80::1%eth0\": a zone (%name) is not part of an address; drop it"})
     void refusesBadTextSayingWhy(String text, String message) {
         assertThatThrownBy(() -> IpAddress.parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+
+    @Test
+    void aUrlHostBracketsIpv6Only() {
+        assertThat(IpAddress.parse("10.0.0.1").uriHost()).isEqualTo("10.0.0.1");
+        assertThat(IpAddress.parse("fd00::1").uriHost()).isEqualTo("[fd00::1]");
+        assertThat(IpAddress.parse("::ffff:10.0.0.1").uriHost()).isEqualTo("[::ffff:10.0.0.1]");
     }
 
     @Test

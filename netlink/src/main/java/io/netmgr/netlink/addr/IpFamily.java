@@ -1,4 +1,4 @@
-package io.netmgr.core.ipam;
+package io.netmgr.netlink.addr;
 
 /** An IP address family: IPv4 or IPv6. */
 public enum IpFamily {

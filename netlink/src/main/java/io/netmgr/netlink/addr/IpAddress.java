@@ -1,6 +1,7 @@
-package io.netmgr.core.ipam;
+package io.netmgr.netlink.addr;
 
 import java.math.BigInteger;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
@@ -88,13 +89,25 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
         return bytes;
     }
 
+    /**
+     * The JDK's address, from bytes (no name lookup). An IPv4-mapped IPv6 address
+     * ({@code ::ffff:a.b.c.d}) stays IPv6, where {@link InetAddress#getByAddress(byte[])} would
+     * make it IPv4: the kernel reports such addresses and routes as IPv6, with IPv6 prefix lengths.
+     */
     public InetAddress toInetAddress() {
         try {
-            // from bytes: no name lookup
-            return InetAddress.getByAddress(toBytes());
+            return family == IpFamily.V4 ? InetAddress.getByAddress(toBytes()) : Inet6Address.getByAddress(null, toBytes(), -1);
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 bytes are always an address", e);
         }
+    }
+
+    /**
+     * The address as the host of a URL or of {@code host:port}: IPv6 in brackets
+     * ({@code [fd00::1]}, RFC 3986), IPv4 as it is.
+     */
+    public String uriHost() {
+        return family == IpFamily.V6 ? "[" + this + "]" : toString();
     }
 
     /** Whether this is an IPv4 address. */
