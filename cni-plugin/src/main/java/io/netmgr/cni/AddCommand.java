@@ -6,6 +6,8 @@ import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +54,8 @@ final class AddCommand {
     private static EndpointConfig endpointConfig(NetConf conf, Attachment a, RequestedAddresses requested) {
         EndpointConfig config = EndpointConfig.named(a.endpointName()).withInterfaceName(a.ifName())
                 .withPorts(PortPublishing.bindings(conf));
-        for (String ip : requested.ips()) {
-            config = ip.contains(":") ? config.withIpv6(ip) : config.withIpv4(ip);
+        for (IpAddress ip : requested.ips()) {
+            config = ip.family() == IpFamily.V6 ? config.withIpv6(ip.toString()) : config.withIpv4(ip.toString());
         }
         Optional<String> mac = requested.mac();
         return mac.isPresent() ? config.withMac(mac.get()) : config;

@@ -5,6 +5,7 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.drivers.bridge.BridgeDriver;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.link.Link;
 import java.util.ArrayList;
@@ -46,22 +47,21 @@ final class AttachmentResult {
         for (int i = 0; i < e.addresses().size(); i++) {
             NetworkPool pool = network.pools().get(i);
             ips.add(new CniResult.Ip(e.addresses().get(i), Optional.of(pool.gateway()), Optional.of(containerIndex)));
-            boolean v6 = pool.subnet().contains(":");
+            boolean v6 = pool.family() == IpFamily.V6;
             if (viaGateway && routed.add(v6)) {
-                routes.add(new CniResult.Route(v6 ? "::/0" : "0.0.0.0/0", Optional.of(pool.gateway())));
+                routes.add(new CniResult.Route(v6 ? "::/0" : "0.0.0.0/0", Optional.of(pool.gateway().toString())));
             }
         }
         for (NetConf.RouteSpec r : extraRoutes) {
-            String gw = r.gw().map(Object::toString).orElseGet(() -> gatewayFor(network, r));
-            routes.add(new CniResult.Route(r.dst().toString(), Optional.of(gw)));
+            IpAddress gw = r.gw().orElseGet(() -> gatewayFor(network, r));
+            routes.add(new CniResult.Route(r.dst().toString(), Optional.of(gw.toString())));
         }
         return new CniResult(ifs, ips, routes, dns);
     }
 
     /** The gateway of the pool of the route's family: where a route without "gw" goes. */
-    static String gatewayFor(Network network, NetConf.RouteSpec r) {
-        boolean v6 = (r.dst().family() == IpFamily.V6);
-        return network.pools().stream().filter(p -> p.subnet().contains(":") == v6).findFirst()
+    static IpAddress gatewayFor(Network network, NetConf.RouteSpec r) {
+        return network.pools().stream().filter(p -> p.family() == r.dst().family()).findFirst()
                 .map(NetworkPool::gateway)
                 .orElseThrow(() -> ConfObject.invalid("route to " + r.dst() + " has no gateway and network " + network.name()
                         + " has no subnet of its family"));

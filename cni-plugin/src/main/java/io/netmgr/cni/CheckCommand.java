@@ -7,6 +7,7 @@ import io.netmgr.core.network.Network;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.sys.SystemCallException;
@@ -60,9 +61,9 @@ final class CheckCommand {
             return;
         }
         int ours = index;
-        Set<String> reported = prev.ips().stream().filter(ip -> ip.interfaceIndex().filter(i -> i == ours).isPresent())
+        Set<IpNet> reported = prev.ips().stream().filter(ip -> ip.interfaceIndex().filter(i -> i == ours).isPresent())
                 .map(CniResult.Ip::address).collect(Collectors.toSet());
-        for (String addr : e.addresses()) {
+        for (IpNet addr : e.addresses()) {
             if (!reported.contains(addr)) {
                 drift.add("prevResult lacks address " + addr);
             }
@@ -83,9 +84,8 @@ final class CheckCommand {
             if (!link.attrs().up()) {
                 drift.add(e.interfaceName() + " is down");
             }
-            Set<String> present = h.addresses().list(link.attrs().index()).stream().map(Address::ip).map(Object::toString)
-                    .collect(Collectors.toSet());
-            for (String addr : e.addresses()) {
+            Set<IpNet> present = h.addresses().list(link.attrs().index()).stream().map(Address::ip).collect(Collectors.toSet());
+            for (IpNet addr : e.addresses()) {
                 if (!present.contains(addr)) {
                     drift.add(e.interfaceName() + " lacks address " + addr);
                 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * do, any other key is refused unless {@code IgnoreUnknown} is {@code 1} or {@code true}
  * (Kubernetes runtimes send {@code IgnoreUnknown=1;K8S_POD_NAME=...}).
  */
-record CniArgs(List<String> ips, Optional<String> mac) {
+record CniArgs(List<IpAddress> ips, Optional<String> mac) {
     static final CniArgs NONE = new CniArgs(List.of(), Optional.empty());
     private static final Set<String> KNOWN = Set.of("IP", "MAC", "IgnoreUnknown");
 
@@ -38,15 +38,15 @@ record CniArgs(List<String> ips, Optional<String> mac) {
                 throw invalid("unknown key " + k + "; netmgr reads IP and MAC (add IgnoreUnknown=1 to pass others)");
             });
         }
-        List<String> ips = Optional.ofNullable(pairs.get("IP")).stream()
+        List<IpAddress> ips = Optional.ofNullable(pairs.get("IP")).stream()
                 .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip).filter(v -> !v.isEmpty())
                 .map(v -> address(v.contains("/") ? v.substring(0, v.indexOf('/')) : v)).toList();
         return new CniArgs(ips, Optional.ofNullable(pairs.get("MAC")).filter(m -> !m.isEmpty()));
     }
 
-    private static String address(String text) {
+    private static IpAddress address(String text) {
         try {
-            return IpAddress.parse(text, "CNI_ARGS IP").toString();
+            return IpAddress.parse(text, "CNI_ARGS IP");
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

@@ -1,5 +1,7 @@
 package io.netmgr.cni;
 
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +20,7 @@ public record CniResult(List<Interface> interfaces, List<Ip> ips, List<Route> ro
     }
 
     /** An address in CIDR form, its gateway, and the index of its interface in {@code interfaces}. */
-    public record Ip(String address, Optional<String> gateway, Optional<Integer> interfaceIndex) {
-        boolean isV6() {
-            return address.contains(":");
-        }
+    public record Ip(IpNet address, Optional<IpAddress> gateway, Optional<Integer> interfaceIndex) {
     }
 
     /** A route the container should have; no gateway means the default one of the interface. */
@@ -83,11 +82,11 @@ public record CniResult(List<Interface> interfaces, List<Ip> ips, List<Route> ro
             for (Ip ip : ips) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 if (ipVersionField) {
-                    o.put("version", ip.isV6() ? "6" : "4");
+                    o.put("version", ip.address().isIpv6() ? "6" : "4");
                 }
                 ip.interfaceIndex().ifPresent(i -> o.put("interface", (long) i));
-                o.put("address", ip.address());
-                ip.gateway().ifPresent(g -> o.put("gateway", g));
+                o.put("address", ip.address().toString());
+                ip.gateway().ifPresent(g -> o.put("gateway", g.toString()));
                 list.add(o);
             }
             m.put("ips", list);
@@ -123,7 +122,7 @@ public record CniResult(List<Interface> interfaces, List<Ip> ips, List<Route> ro
         List<Object> ipList = o.array("ips");
         for (int i = 0; i < ipList.size(); i++) {
             ConfObject x = ConfObject.asObject(o.field("ips") + "[" + i + "]", ipList.get(i));
-            ips.add(new Ip(x.requiredString("address"), x.string("gateway"), x.number("interface").map(Long::intValue)));
+            ips.add(new Ip(x.requiredInterfaceAddress("address"), x.address("gateway"), x.number("interface").map(Long::intValue)));
         }
         List<Route> routes = new ArrayList<>();
         List<Object> routeList = o.array("routes");

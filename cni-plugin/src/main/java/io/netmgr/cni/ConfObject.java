@@ -1,6 +1,7 @@
 package io.netmgr.cni;
 
 import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,16 @@ record ConfObject(String path, Map<String, Object> fields) {
             return IpPrefix.parse(text, field(key));
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
+        }
+    }
+
+    /** The interface address at {@code key}, which must be given: {@code 10.1.0.5/24}. */
+    IpNet requiredInterfaceAddress(String key) {
+        String text = requiredString(key);
+        try {
+            return IpNet.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(field(key) + " \"" + text + "\": " + e.getMessage());
         }
     }
 

@@ -5,7 +5,6 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.route.Route;
-import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -23,8 +22,8 @@ final class ContainerRoutes {
         }
         int index = container.links().get(ifName).index();
         for (NetConf.RouteSpec r : routes) {
-            InetAddress gw = IpAddress.parse(r.gw().map(Object::toString).orElseGet(() -> AttachmentResult.gatewayFor(network, r))).toInetAddress();
-            container.routes().replace(Route.via(IpNet.parse(r.dst().toString()), gw, index));
+            IpAddress gw = r.gw().orElseGet(() -> AttachmentResult.gatewayFor(network, r));
+            container.routes().replace(Route.via(new IpNet(r.dst().network(), r.dst().length()), gw.toInetAddress(), index));
         }
     }
 

@@ -48,7 +48,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
     }
 
     /** CONVENTIONS.md's {@code args.cni}: addresses and a MAC the configuration asks for. */
-    public record CniArgsField(List<String> ips, Optional<String> mac) {
+    public record CniArgsField(List<IpAddress> ips, Optional<String> mac) {
         static final CniArgsField NONE = new CniArgsField(List.of(), Optional.empty());
     }
 
@@ -64,7 +64,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
     }
 
     /** What the runtime passes through {@code runtimeConfig} for the capabilities netmgr has. */
-    public record RuntimeConfig(List<PortMapping> portMappings, List<String> ips, Optional<String> mac,
+    public record RuntimeConfig(List<PortMapping> portMappings, List<IpAddress> ips, Optional<String> mac,
                                 Optional<Map<String, Object>> dns, Bandwidth bandwidth) {
         static final RuntimeConfig NONE = new RuntimeConfig(List.of(), List.of(), Optional.empty(), Optional.empty(),
                 Bandwidth.NONE);
@@ -176,15 +176,15 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
     }
 
     /** An {@code ips} array: addresses, with or without a prefix length (which netmgr takes from the subnet). */
-    private static List<String> ips(ConfObject o) {
-        List<String> ips = new ArrayList<>();
+    private static List<IpAddress> ips(ConfObject o) {
+        List<IpAddress> ips = new ArrayList<>();
         List<Object> ipList = o.array("ips");
         for (int i = 0; i < ipList.size(); i++) {
             if (!(ipList.get(i) instanceof String s)) {
                 throw ConfObject.invalid(o.field("ips") + "[" + i + "] must be a string such as \"10.1.0.5/24\"");
             }
             String bare = s.contains("/") ? s.substring(0, s.indexOf('/')) : s;
-            ips.add(ConfObject.address(o.field("ips") + "[" + i + "]", bare).toString());
+            ips.add(ConfObject.address(o.field("ips") + "[" + i + "]", bare));
         }
         return ips;
     }

@@ -2,6 +2,7 @@ package io.netmgr.cni;
 
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
@@ -9,6 +10,8 @@ import io.netmgr.core.network.NetworkPool;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.drivers.macvlan.MacvlanDriver;
 import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpPrefix;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -90,17 +93,17 @@ final class NetworkDefinition {
             throw conflict(n, "driver " + n.driver(), "driver " + conf.driver());
         }
         for (NetConf.Range r : conf.ranges()) {
-            Optional<NetworkPool> pool = n.pools().stream().filter(p -> p.subnet().equals(r.subnet().toString())).findFirst();
+            Optional<NetworkPool> pool = n.pools().stream().filter(p -> p.subnet().equals(r.subnet())).findFirst();
             if (pool.isEmpty()) {
                 throw conflict(n, "subnets " + n.pools().stream().map(NetworkPool::subnet).toList(), "subnet " + r.subnet());
             }
-            if (r.gateway().isPresent() && !pool.get().gateway().equals(r.gateway().get().toString())) {
+            if (r.gateway().isPresent() && !pool.get().gateway().equals(r.gateway().get())) {
                 throw conflict(n, "gateway " + pool.get().gateway(), "gateway " + r.gateway().get());
             }
             IpamConfig wanted = ipamConfig(r);
-            String ranges = wanted.isNarrowed() ? wanted.allocationText() : null;
-            if (!java.util.Objects.equals(ranges, pool.get().ipRange())) {
-                throw conflict(n, "addresses from " + describe(pool.get().ipRange(), pool.get().subnet()), "addresses from "
+            List<AddressRange> ranges = wanted.isNarrowed() ? wanted.allocationRanges() : List.of();
+            if (!ranges.equals(pool.get().ranges())) {
+                throw conflict(n, "addresses from " + describe(pool.get().ranges(), pool.get().subnet()), "addresses from "
                         + describe(ranges, pool.get().subnet()));
             }
         }
@@ -113,8 +116,8 @@ final class NetworkDefinition {
         }
     }
 
-    private static String describe(String ranges, String subnet) {
-        return ranges == null ? "all of " + subnet : ranges;
+    private static String describe(List<AddressRange> ranges, IpPrefix subnet) {
+        return ranges.isEmpty() ? "all of " + subnet : AddressRange.format(ranges);
     }
 
     private static CniError conflict(Network n, String has, String asked) {

@@ -16,31 +16,31 @@ import java.util.Optional;
  * the runtimeConfig wins over args.cni, which wins over CNI_ARGS. Checked against the
  * configuration's range sets before netmgr is opened, so a refusal changes nothing.
  */
-record RequestedAddresses(List<String> ips, Optional<String> mac) {
+record RequestedAddresses(List<IpAddress> ips, Optional<String> mac) {
 
     static RequestedAddresses of(NetConf conf, CniRequest request) {
         CniArgs env = CniArgs.parse(request.args());
-        Map<String, String> sources = new LinkedHashMap<>();
+        Map<IpAddress, String> sources = new LinkedHashMap<>();
         add(sources, conf.runtimeConfig().ips(), "runtimeConfig.ips");
         add(sources, conf.args().ips(), "args.cni.ips");
         add(sources, env.ips(), "CNI_ARGS IP");
-        List<String> ips = new ArrayList<>(sources.keySet());
+        List<IpAddress> ips = new ArrayList<>(sources.keySet());
         for (IpFamily family : IpFamily.values()) {
-            List<String> ofFamily = ips.stream().filter(ip -> IpAddress.parse(ip).family() == family).toList();
+            List<IpAddress> ofFamily = ips.stream().filter(ip -> ip.family() == family).toList();
             if (ofFamily.size() > 1) {
                 throw new CniError(CniError.UNSUPPORTED_FIELD, "asked for " + ofFamily.size() + " " + family + " addresses ("
                         + String.join(", ", ofFamily.stream().map(ip -> ip + " from " + sources.get(ip)).toList())
                         + "); netmgr takes one requested address per address family");
             }
         }
-        for (String ip : ips) {
-            checkOffered(conf, IpAddress.parse(ip), sources.get(ip));
+        for (IpAddress ip : ips) {
+            checkOffered(conf, ip, sources.get(ip));
         }
         Optional<String> mac = conf.runtimeConfig().mac().or(() -> conf.args().mac()).or(env::mac);
         return new RequestedAddresses(ips, mac);
     }
 
-    private static void add(Map<String, String> sources, List<String> ips, String source) {
+    private static void add(Map<IpAddress, String> sources, List<IpAddress> ips, String source) {
         ips.forEach(ip -> sources.putIfAbsent(ip, source));
     }
 

@@ -2,6 +2,8 @@ package io.netmgr.cni;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +13,8 @@ class CniResultTest {
     private final CniResult result = new CniResult(
             List.of(new CniResult.Interface("br0", "aa:bb:cc:00:00:01", Optional.empty(), Optional.empty()),
                     new CniResult.Interface("eth0", "02:42:0a:00:00:02", Optional.of("/run/netns/c"), Optional.empty())),
-            List.of(new CniResult.Ip("10.0.0.2/24", Optional.of("10.0.0.1"), Optional.of(1)),
-                    new CniResult.Ip("fd00::2/64", Optional.of("fd00::1"), Optional.of(1))),
+            List.of(new CniResult.Ip(IpNet.parse("10.0.0.2/24"), Optional.of(IpAddress.parse("10.0.0.1")), Optional.of(1)),
+                    new CniResult.Ip(IpNet.parse("fd00::2/64"), Optional.of(IpAddress.parse("fd00::1")), Optional.of(1))),
             List.of(new CniResult.Route("0.0.0.0/0", Optional.of("10.0.0.1"))),
             Map.of("nameservers", List.of("10.0.0.1")));
 

@@ -3,6 +3,7 @@ package io.netmgr.cni;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.netlink.addr.IpAddress;
 import org.junit.jupiter.api.Test;
 
 class NetConfTest {
@@ -39,7 +40,7 @@ class NetConfTest {
         assertThat(c.hairpinMode()).isTrue();
         assertThat(c.runtimeConfig().portMappings()).containsExactly(
                 new NetConf.PortMapping(8080, 80, "tcp", java.util.Optional.of("127.0.0.1")));
-        assertThat(c.runtimeConfig().ips()).containsExactly("10.30.0.7");
+        assertThat(c.runtimeConfig().ips()).containsExactly(IpAddress.parse("10.30.0.7"));
         assertThat(c.runtimeConfig().mac()).contains("02:00:00:00:00:07");
         assertThat(c.resultDns()).containsKey("nameservers");
     }
@@ -104,7 +105,7 @@ class NetConfTest {
         NetConf c = NetConf.parse("""
                 {"cniVersion":"1.1.0","name":"n","isGateway":false,"args":{"cni":{"ips":["10.1.0.9/24"],"mac":"02:00:00:00:00:09"}}}""");
         assertThat(c.isGateway()).isFalse();
-        assertThat(c.args().ips()).containsExactly("10.1.0.9");
+        assertThat(c.args().ips()).containsExactly(IpAddress.parse("10.1.0.9"));
         assertThat(c.args().mac()).contains("02:00:00:00:00:09");
         assertThat(NetConf.parse("""
                 {"cniVersion":"1.1.0","name":"n"}""").isGateway()).isTrue();
@@ -165,7 +166,7 @@ class NetConfTest {
                 {"cniVersion":"1.1.0","name":"n","args":{"cni":{"ips":["fd00:9::5"]}},
                  "ipam":{"ranges":[[{"subnet":"10.9.0.0/24","rangeStart":"10.9.0.100"}],[{"subnet":"fd00:9::/64"}]]}}""");
         RequestedAddresses r = RequestedAddresses.of(c, request("IgnoreUnknown=1;K8S_POD_NAME=x;IP=10.9.0.150;MAC=02:00:00:00:00:01"));
-        assertThat(r.ips()).containsExactly("fd00:9::5", "10.9.0.150");
+        assertThat(r.ips()).containsExactly(IpAddress.parse("fd00:9::5"), IpAddress.parse("10.9.0.150"));
         assertThat(r.mac()).contains("02:00:00:00:00:01");
         assertThatThrownBy(() -> RequestedAddresses.of(c, request("IP=10.9.0.50"))).isInstanceOf(CniError.class)
                 .hasMessage("CNI_ARGS IP 10.9.0.50 is in no range of the configuration (10.9.0.100-10.9.0.254 of 10.9.0.0/24; "
@@ -174,7 +175,7 @@ class NetConfTest {
                 .hasMessage("CNI_ARGS: unknown key K8S_POD_NAME; netmgr reads IP and MAC (add IgnoreUnknown=1 to pass others)");
         assertThatThrownBy(() -> RequestedAddresses.of(c, request("IP=fd00:9::6"))).isInstanceOf(CniError.class)
                 .hasMessageContaining("asked for 2 IPv6 addresses (fd00:9::5 from args.cni.ips, fd00:9::6 from CNI_ARGS IP)");
-        assertThat(RequestedAddresses.of(c, request("IP=fd00:9::5")).ips()).as("the same address twice").containsExactly("fd00:9::5");
+        assertThat(RequestedAddresses.of(c, request("IP=fd00:9::5")).ips()).as("the same address twice").containsExactly(IpAddress.parse("fd00:9::5"));
     }
 
     private static CniRequest request(String cniArgs) {

@@ -18,6 +18,7 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Link;
@@ -124,7 +125,7 @@ class ControllerIT {
         NetworkController c = fixture.start(stateDir);
         c.createNetwork(NetworkConfig.of("static", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.32.0.0/24"))));
         Endpoint e = c.createEndpoint("static", EndpointConfig.named("fixed").withIpv4("10.32.0.50"));
-        assertThat(e.addresses()).containsExactly("10.32.0.50/24");
+        assertThat(e.addresses()).containsExactly(IpNet.parse("10.32.0.50/24"));
         assertThatThrownBy(() -> c.createEndpoint("static", EndpointConfig.named("again").withIpv4("10.32.0.50")))
                 .hasMessageContaining("address 10.32.0.50 already in use by endpoint " + e.id());
         assertThat(c.endpoints()).extracting(Endpoint::name).containsExactly("fixed");
@@ -264,7 +265,7 @@ class ControllerIT {
                 .withIpam(IpamConfig.of(IpPrefix.parse("10.34.0.0/24")), IpamConfig.of(IpPrefix.parse("fd00:34::/64"))));
         Sandbox a = attach(c, "v6a", net, EndpointConfig.named("v6a"));
         Sandbox b = attach(c, "v6b", net, EndpointConfig.named("v6b").withIpv6("fd00:34::99"));
-        assertThat(c.endpoints()).anyMatch(e -> e.addresses().contains("fd00:34::99/64"));
+        assertThat(c.endpoints()).anyMatch(e -> e.addresses().contains(IpNet.parse("fd00:34::99/64")));
         assertTcp(a, b, "fd00:34::99");
         try (NetNs ns = fixture.open(a)) {
             assertThat(ip(ns, "-6", "route", "show", "default").get(0).get("gateway").asText()).isEqualTo("fd00:34::1");

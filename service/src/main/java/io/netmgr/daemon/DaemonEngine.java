@@ -3,6 +3,7 @@ package io.netmgr.daemon;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.network.NetworkPool;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
 import io.netmgr.ipam.DefaultPools;
@@ -47,7 +48,7 @@ public final class DaemonEngine implements AutoCloseable {
      */
     public long freeDefaultIpv4Pools() {
         List<IpPrefix> taken = engine.controller().networks(NetworkFilter.ALL).stream()
-                .flatMap(n -> n.pools().stream()).map(p -> IpPrefix.parse(p.subnet())).toList();
+                .flatMap(n -> n.pools().stream()).map(NetworkPool::subnet).toList();
         List<IpPrefix> routed;
         try (NetlinkHandle links = NetlinkHandle.open(host)) {
             routed = new HostRoutes(links).get();

@@ -9,7 +9,6 @@ import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.addr.Address;
-import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.link.Bridge;
@@ -59,7 +58,7 @@ public final class BridgeDriver implements NetworkDriver {
     @Override
     public Optional<NetworkRules> firewallRules(Network network) {
         BridgeOptions options = BridgeOptions.of(network);
-        List<IpPrefix> subnets = network.pools().stream().map(p -> IpPrefix.parse(p.subnet(), "subnet")).toList();
+        List<IpPrefix> subnets = network.pools().stream().map(NetworkPool::subnet).toList();
         return Optional.of(new NetworkRules(network.id(), options.bridgeName(), subnets, options.masquerade(),
                 network.internal(), options.icc(), options.hairpin()));
     }
@@ -174,7 +173,7 @@ public final class BridgeDriver implements NetworkDriver {
 
     /** The addresses the bridge holds: each pool's gateway, or none with {@value #GATEWAY_OPTION}=false. */
     private static List<IpNet> gatewayAddresses(Network network, BridgeOptions options) {
-        return options.gateway() ? network.pools().stream().map(BridgeDriver::gatewayOf).toList() : List.of();
+        return options.gateway() ? network.pools().stream().map(NetworkPool::gatewayAddress).toList() : List.of();
     }
 
     /** The bridge's name on the host. */
@@ -188,10 +187,5 @@ public final class BridgeDriver implements NetworkDriver {
      */
     static String hostSideName(Endpoint endpoint) {
         return "nmv" + endpoint.id().substring(0, 12);
-    }
-
-    private static IpNet gatewayOf(NetworkPool pool) {
-        IpNet subnet = IpNet.parse(pool.subnet());
-        return new IpNet(IpAddress.parse(pool.gateway()), subnet.prefixLength());
     }
 }

@@ -6,6 +6,7 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.MacAddress;
@@ -34,8 +35,7 @@ final class Interfaces {
      */
     void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, boolean routeViaGateway) {
         int index = h.links().get(ifName).index();
-        for (String cidr : endpoint.addresses()) {
-            IpNet ip = IpNet.parse(cidr);
+        for (IpNet ip : endpoint.addresses()) {
             // DAD would leave an IPv6 address tentative (unusable) for a second or more
             h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
         }
@@ -45,9 +45,8 @@ final class Interfaces {
         }
         Set<Boolean> routed = h.routes().list().stream().filter(Route::isDefault).map(Route::ipv6).collect(Collectors.toSet());
         for (NetworkPool pool : network.pools()) {
-            IpNet gateway = IpNet.parse(pool.gateway());
-            if (routed.add(gateway.isIpv6())) {
-                h.routes().add(Route.defaultVia(gateway.address().toInetAddress(), index));
+            if (routed.add(pool.family() == IpFamily.V6)) {
+                h.routes().add(Route.defaultVia(pool.gateway().toInetAddress(), index));
             }
         }
     }
@@ -65,10 +64,9 @@ final class Interfaces {
     }
 
     /** Docker's rule: 02:42 followed by the IPv4 address, so the MAC says which container it is. */
-    static String macFor(List<String> addresses) {
-        for (String cidr : addresses) {
-            IpNet ip = IpNet.parse(cidr);
-            if (!ip.isIpv6()) {
+    static String macFor(List<IpNet> addresses) {
+        for (IpNet ip : addresses) {
+            if (ip.family() == IpFamily.V4) {
                 byte[] v4 = ip.address().toBytes();
                 return MacAddress.of(new byte[] {0x02, 0x42, v4[0], v4[1], v4[2], v4[3]}).toString();
             }

@@ -28,7 +28,7 @@ import io.netmgr.core.store.Store;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
-import io.netmgr.netlink.addr.IpPrefix;
+import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -375,7 +375,7 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try {
                 String id = Ids.newId();
-                List<String> addresses = reserveAddresses(network, id, config, undo);
+                List<IpNet> addresses = reserveAddresses(network, id, config, undo);
                 String mac = config.mac().map(Interfaces::checkMac).orElseGet(() -> Interfaces.macFor(addresses));
                 Endpoint endpoint = new Endpoint(id, config.name(), network.id(), addresses, mac, config.aliases(),
                         config.interfaceName().orElse(null), null, null, config.ports());
@@ -394,12 +394,12 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    private List<String> reserveAddresses(Network network, String endpointId, EndpointConfig config, Undo undo) {
-        List<String> addresses = new ArrayList<>();
+    private List<IpNet> reserveAddresses(Network network, String endpointId, EndpointConfig config, Undo undo) {
+        List<IpNet> addresses = new ArrayList<>();
         for (NetworkPool pool : network.pools()) {
             AssignedAddress a = ipam.requestAddress(pool.poolId(), addressRequest(network, pool, endpointId, config));
             undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), endpointId));
-            addresses.add(a.toString());
+            addresses.add(a.interfaceAddress());
         }
         return addresses;
     }
@@ -411,13 +411,13 @@ public final class NetworkController implements AutoCloseable {
      * of its family if none does, which refuses it by name.
      */
     private static AddressRequest addressRequest(Network network, NetworkPool pool, String endpointId, EndpointConfig config) {
-        boolean v6 = pool.subnet().contains(":");
+        boolean v6 = pool.family() == IpFamily.V6;
         var preferred = (v6 ? config.ipv6() : config.ipv4()).map(text -> IpAddress.parse(text, v6 ? "ipv6 address" : "ipv4 address"));
         if (preferred.isEmpty()) {
             return AddressRequest.any(endpointId);
         }
-        List<NetworkPool> family = network.pools().stream().filter(p -> p.subnet().contains(":") == v6).toList();
-        NetworkPool holder = family.stream().filter(p -> IpPrefix.parse(p.subnet()).contains(preferred.get())).findFirst()
+        List<NetworkPool> family = network.pools().stream().filter(p -> p.family() == pool.family()).toList();
+        NetworkPool holder = family.stream().filter(p -> p.subnet().contains(preferred.get())).findFirst()
                 .orElse(family.get(0));
         return holder == pool ? AddressRequest.preferred(endpointId, preferred.get()) : AddressRequest.any(endpointId);
     }

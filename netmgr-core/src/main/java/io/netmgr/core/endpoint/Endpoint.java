@@ -1,19 +1,26 @@
 package io.netmgr.core.endpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.netmgr.core.AddressJson;
 import io.netmgr.core.Ids;
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A network attachment: its addresses (CIDR text, e.g. {@code 172.17.0.2/16}) are reserved
+ * A network attachment: its addresses (stored as text, e.g. {@code 172.17.0.2/16}) are reserved
  * from the network's pools when it is created; {@code sandboxId} is set while it is joined.
  * {@code interfaceName} is its name inside the sandbox; {@code hostInterface} the driver's
  * host-side link, if any. {@code ports} are published while it is joined.
  */
-public record Endpoint(String id, String name, String networkId, List<String> addresses, String mac,
+public record Endpoint(String id, String name, String networkId,
+                       @JsonSerialize(contentUsing = ToStringSerializer.class)
+                       @JsonDeserialize(contentUsing = AddressJson.IpNetText.class) List<IpNet> addresses, String mac,
                        List<String> aliases, String interfaceName, String sandboxId, String hostInterface,
                        List<PortBinding> ports) {
 
@@ -38,7 +45,7 @@ public record Endpoint(String id, String name, String networkId, List<String> ad
     /** The endpoint's addresses without their prefix lengths. */
     @JsonIgnore
     public List<IpAddress> ips() {
-        return addresses.stream().map(cidr -> IpAddress.parse(cidr.substring(0, cidr.indexOf('/')))).toList();
+        return addresses.stream().map(IpNet::address).toList();
     }
 
     /** What the firewall must publish for this endpoint: each binding on each address of its family. */

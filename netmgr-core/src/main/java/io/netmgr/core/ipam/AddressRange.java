@@ -3,6 +3,8 @@ package io.netmgr.core.ipam;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,6 +40,16 @@ public record AddressRange(IpAddress first, IpAddress last) {
             return of(IpPrefix.parse(text));
         }
         return new AddressRange(IpAddress.parse(text.substring(0, dash).strip()), IpAddress.parse(text.substring(dash + 1).strip()));
+    }
+
+    /** {@link #parse} of each of the comma-separated ranges {@link #format} writes. */
+    public static List<AddressRange> parseAll(String text) {
+        return Arrays.stream(text.split(",")).map(String::strip).map(AddressRange::parse).toList();
+    }
+
+    /** The ranges as one text: {@code 10.1.0.128/25}, {@code 10.1.0.10-10.1.0.20,10.1.0.50-10.1.0.60}. */
+    public static String format(List<AddressRange> ranges) {
+        return String.join(",", ranges.stream().map(AddressRange::toString).toList());
     }
 
     public IpFamily family() {

@@ -1,6 +1,7 @@
 package io.netmgr.core.ipam;
 
 import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Objects;
 
@@ -19,8 +20,13 @@ public record AssignedAddress(IpAddress address, IpPrefix subnet) {
         return subnet.length();
     }
 
+    /** The address as it goes on an interface: {@code 10.1.0.5/24}. */
+    public IpNet interfaceAddress() {
+        return new IpNet(address, subnet.length());
+    }
+
     @Override
     public String toString() {
-        return address + "/" + subnet.length();
+        return interfaceAddress().toString();
     }
 }

@@ -79,7 +79,7 @@ public record IpamConfig(IpPrefix subnet, Optional<IpPrefix> ipRange, List<Addre
 
     /** The allocation ranges as a user reads them: {@code 10.1.0.128/25}, {@code 10.1.0.10-10.1.0.20,10.1.0.50-10.1.0.60}. */
     public String allocationText() {
-        return String.join(",", allocationRanges().stream().map(AddressRange::toString).toList());
+        return AddressRange.format(allocationRanges());
     }
 
     /** Whether addresses come from part of the subnet only (an IP range or address ranges). */

@@ -6,6 +6,8 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.addr.IpNet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,7 @@ final class DockerNetworkView {
         }
         var config = ipam.putArray("Config");
         // dockerd lists the IPv4 pools first
-        n.pools().stream().sorted(Comparator.comparing(p -> p.subnet().contains(":"))).forEach(p -> config.add(pool(p)));
+        n.pools().stream().sorted(Comparator.comparing(NetworkPool::family)).forEach(p -> config.add(pool(p)));
         o.put("Internal", n.internal());
         o.put("Attachable", n.attachable());
         o.put("Ingress", false);
@@ -52,7 +54,7 @@ final class DockerNetworkView {
                 continue;
             }
             containers.putObject(s.id()).put("Name", s.name()).put("EndpointID", e.id()).put("MacAddress", e.mac())
-                    .put("IPv4Address", address(e, false)).put("IPv6Address", address(e, true));
+                    .put("IPv4Address", address(e, IpFamily.V4)).put("IPv6Address", address(e, IpFamily.V6));
         }
         ObjectNode options = o.putObject("Options");
         n.options().forEach(options::put);
@@ -63,17 +65,17 @@ final class DockerNetworkView {
 
     /** One {@code IPAM.Config} entry: IPRange and AuxiliaryAddresses only when set, as dockerd omits them. */
     private static ObjectNode pool(NetworkPool p) {
-        ObjectNode o = JSON.objectNode().put("Subnet", p.subnet());
-        p.range().ifPresent(range -> o.put("IPRange", range));
-        o.put("Gateway", p.gateway());
+        ObjectNode o = JSON.objectNode().put("Subnet", p.subnet().toString());
+        p.rangeText().ifPresent(range -> o.put("IPRange", range));
+        o.put("Gateway", p.gateway().toString());
         if (!p.auxiliaryAddresses().isEmpty()) {
             ObjectNode aux = o.putObject("AuxiliaryAddresses");
-            p.auxiliaryAddresses().forEach(aux::put);
+            p.auxiliaryAddresses().forEach((name, address) -> aux.put(name, address.toString()));
         }
         return o;
     }
 
-    private static String address(Endpoint e, boolean v6) {
-        return e.addresses().stream().filter(a -> a.contains(":") == v6).findFirst().orElse("");
+    private static String address(Endpoint e, IpFamily family) {
+        return e.addresses().stream().filter(a -> a.family() == family).findFirst().map(IpNet::toString).orElse("");
     }
 }
