@@ -1,5 +1,6 @@
 package io.netmgr.nat;
 
+import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
@@ -36,6 +37,6 @@ public final class Scenarios {
     }
 
     public static PortMapping publish(String spec, String network, String owner, String containerIp) {
-        return PortMapping.parse(spec, network, owner, IpAddress.parse(containerIp));
+        return PortBinding.parse(spec).toMapping(network, owner, IpAddress.parse(containerIp));
     }
 }

@@ -79,8 +79,13 @@ public record PortBinding(Protocol protocol, Optional<IpAddress> hostIp, PortRan
     public List<PortMapping> toMappings(String networkId, String owner, List<IpAddress> containerIps) {
         return containerIps.stream()
                 .filter(ip -> hostIp.isEmpty() || hostIp.get().family() == ip.family())
-                .map(ip -> new PortMapping(networkId, owner, protocol, hostIp, hostPorts, ip, containerPorts))
+                .map(ip -> toMapping(networkId, owner, ip))
                 .toList();
+    }
+
+    /** The mapping of this binding to {@code containerIp}, which must be of the host address's family. */
+    public PortMapping toMapping(String networkId, String owner, IpAddress containerIp) {
+        return new PortMapping(networkId, owner, protocol, hostIp, hostPorts, containerIp, containerPorts);
     }
 
     /** The spec this binding was parsed from, in its one canonical spelling. */

@@ -1,6 +1,5 @@
 package io.netmgr.core.firewall;
 
-import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import java.util.Objects;
@@ -46,15 +45,6 @@ public record PortMapping(String networkId, String owner, Protocol protocol, Opt
     public static PortMapping of(String networkId, String owner, Protocol protocol, PortRange hostPorts,
             IpAddress containerIp, PortRange containerPorts) {
         return new PortMapping(networkId, owner, protocol, Optional.empty(), hostPorts, containerIp, containerPorts);
-    }
-
-    /**
-     * Parses Docker's publish syntax {@code [hostIp:]hostPorts:containerPorts[/protocol]} (see
-     * {@link PortBinding#parse}) for one container address.
-     */
-    public static PortMapping parse(String spec, String networkId, String owner, IpAddress containerIp) {
-        PortBinding b = PortBinding.parse(spec);
-        return new PortMapping(networkId, owner, b.protocol(), b.hostIp(), b.hostPorts(), containerIp, b.containerPorts());
     }
 
     /** Refuses ranges of different sizes: a range maps port for port. */

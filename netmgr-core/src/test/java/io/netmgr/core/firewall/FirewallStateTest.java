@@ -3,6 +3,7 @@ package io.netmgr.core.firewall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Optional;
@@ -15,7 +16,7 @@ class FirewallStateTest {
     private static final IpAddress C1 = IpAddress.parse("10.1.0.2");
 
     private static PortMapping publish(String spec, String owner) {
-        return PortMapping.parse(spec, "n1", owner, C1);
+        return PortBinding.parse(spec).toMapping("n1", owner, C1);
     }
 
     @Test
@@ -28,7 +29,7 @@ class FirewallStateTest {
         assertThat(p).hasToString("127.0.0.1:8080-8081->10.1.0.2:80-81/udp");
         assertThat(publish("8080:80", "c1").hostIp()).isEmpty();
         assertThat(publish("0.0.0.0:8080:80", "c1").hostIp()).as("0.0.0.0 means every address").isEmpty();
-        PortMapping v6 = PortMapping.parse("[fd00::5]:80:80", "n1", "c1", IpAddress.parse("fd00:1::2"));
+        PortMapping v6 = PortBinding.parse("[fd00::5]:80:80").toMapping("n1", "c1", IpAddress.parse("fd00:1::2"));
         assertThat(v6.hostIp()).contains(IpAddress.parse("fd00::5"));
     }
 
@@ -90,7 +91,7 @@ class FirewallStateTest {
         assertThatThrownBy(() -> FirewallState.EMPTY.withNetwork(NET.withInternal(true)).withPort(publish("80:80", "c1")))
                 .hasMessageContaining("is internal");
         assertThatThrownBy(() -> FirewallState.EMPTY.withNetwork(NET)
-                .withPort(PortMapping.parse("80:80", "n1", "c1", IpAddress.parse("10.9.0.2"))))
+                .withPort(PortBinding.parse("80:80").toMapping("n1", "c1", IpAddress.parse("10.9.0.2"))))
                 .hasMessageContaining("container address 10.9.0.2 is not in network n1's subnets");
     }
 
