@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.cni.config.HostNamespace;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;

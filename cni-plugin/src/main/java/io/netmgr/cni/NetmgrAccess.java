@@ -1,5 +1,7 @@
 package io.netmgr.cni;
 
+import io.netmgr.cni.config.HostNamespace;
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.nat.Firewalls;

@@ -2,6 +2,7 @@ package io.netmgr.cni;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.cni.config.NetConf;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

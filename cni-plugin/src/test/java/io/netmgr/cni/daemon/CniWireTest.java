@@ -1,8 +1,9 @@
-package io.netmgr.cni;
+package io.netmgr.cni.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.cni.CniRequest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

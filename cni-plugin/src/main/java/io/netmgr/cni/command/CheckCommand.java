@@ -1,5 +1,11 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.config.Bandwidth;
+import io.netmgr.cni.config.ConfObject;
+import io.netmgr.cni.config.NetConf;
+import io.netmgr.cni.result.AttachmentResult;
+import io.netmgr.cni.result.CniResult;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.firewall.Firewall;
@@ -23,11 +29,11 @@ import java.util.stream.Collectors;
  * of the bandwidth capability, and a prevResult that agrees. Every difference found
  * is listed in one error (code 101), so an operator sees the whole drift at once.
  */
-final class CheckCommand {
+public final class CheckCommand {
     private CheckCommand() {
     }
 
-    static void run(NetworkController c, Optional<Firewall> firewall, NetConf conf, Attachment a, Path netns) {
+    public static void run(NetworkController c, Optional<Firewall> firewall, NetConf conf, Attachment a, Path netns) {
         CniResult prev = conf.prevResult().orElseThrow(() -> ConfObject.invalid("CHECK needs prevResult: the result of the ADD"));
         Network network = NetworkDefinition.find(c, conf.name()).orElseThrow(() -> new CniError(CniError.UNKNOWN_CONTAINER,
                 "network " + conf.name() + " does not exist in netmgr"));

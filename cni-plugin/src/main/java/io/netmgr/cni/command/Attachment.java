@@ -1,5 +1,6 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.CniError;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
 import io.netmgr.core.ipam.IpAddress;
 

@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.config.ConfObject;
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
@@ -12,11 +14,11 @@ import java.util.stream.Collectors;
  * GC: every CNI attachment of the network that {@code cni.dev/valid-attachments} does not list
  * is removed as DEL would remove it. Returns one line per removal, for the log.
  */
-final class GcCommand {
+public final class GcCommand {
     private GcCommand() {
     }
 
-    static List<String> run(NetworkController c, NetConf conf) {
+    public static List<String> run(NetworkController c, NetConf conf) {
         List<NetConf.AttachmentId> valid = conf.validAttachments().orElseThrow(() -> ConfObject.invalid(
                 "GC needs cni.dev/valid-attachments (an empty array removes every attachment of the network)"));
         Set<String> keep = valid.stream().map(v -> new Attachment(v.containerId(), v.ifName()).endpointName())

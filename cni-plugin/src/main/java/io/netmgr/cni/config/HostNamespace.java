@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.CniRequest;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,7 +17,7 @@ public record HostNamespace(Optional<String> nameOrPath) {
         return new HostNamespace(request.get("NETMGR_HOST_NETNS"));
     }
 
-    NetNs open() {
+    public NetNs open() {
         if (nameOrPath.isEmpty()) {
             return NetNs.process();
         }

@@ -1,5 +1,11 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.config.Bandwidth;
+import io.netmgr.cni.config.NetConf;
+import io.netmgr.cni.config.RequestedAddresses;
+import io.netmgr.cni.result.AttachmentResult;
+import io.netmgr.cni.result.CniResult;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
@@ -17,11 +23,11 @@ import java.util.Optional;
  * capability asks; the result describes it all. A failure part-way removes what this ADD made
  * (the tbfs go with the veth).
  */
-final class AddCommand {
+public final class AddCommand {
     private AddCommand() {
     }
 
-    static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
+    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
         if (!Files.exists(netns)) {
             throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
         }

@@ -1,6 +1,10 @@
-package io.netmgr.cni;
+package io.netmgr.cni.daemon;
 
 import io.netmgr.client.UnixHttpClient;
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.CniHandler;
+import io.netmgr.cni.CniRequest;
+import io.netmgr.cni.CniResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +20,11 @@ import java.util.Optional;
  * does not carry. No daemon, a refused connection or an answer that is not a CNI response
  * means: run in-process instead.
  */
-final class DaemonClient {
+public final class DaemonClient {
     private DaemonClient() {
     }
 
-    static Optional<CniResponse> forward(CniRequest request) {
+    public static Optional<CniResponse> forward(CniRequest request) {
         Optional<Path> socket = CniWire.daemonSocket(request.stdin());
         if (socket.isEmpty() || !Files.exists(socket.get())) {
             return Optional.empty();

@@ -1,5 +1,6 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
+import io.netmgr.cni.CniError;
 import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpPrefix;

@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.config.Bandwidth;
+import io.netmgr.cni.config.ConfObject;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.qdisc.Qdisc;

@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.daemon;
 
+import io.netmgr.cni.CniRequest;
+import io.netmgr.cni.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
+import io.netmgr.cni.CniError;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,11 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.CniRequest;
+import io.netmgr.cni.command.Attachment;
 import org.junit.jupiter.api.Test;
 
 class NetConfTest {

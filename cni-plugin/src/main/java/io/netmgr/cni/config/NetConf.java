@@ -1,5 +1,10 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.CniRequest;
+import io.netmgr.cni.CniVersion;
+import io.netmgr.cni.Json;
+import io.netmgr.cni.result.CniResult;
 import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpPrefix;
@@ -41,7 +46,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             return subnet.contains(address) && (addressRanges.isEmpty() || addressRanges.stream().anyMatch(r -> r.contains(address)));
         }
 
-        String describe() {
+        public String describe() {
             return addressRanges.isEmpty() ? subnet.toString()
                     : String.join(",", addressRanges.stream().map(AddressRange::toString).toList()) + " of " + subnet;
         }
@@ -54,7 +59,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
 
     /** An extra route for the container; without {@code gw}, via the network's gateway. */
     public record RouteSpec(IpPrefix dst, Optional<IpAddress> gw) {
-        boolean isDefault() {
+        public boolean isDefault() {
             return dst.length() == 0;
         }
     }

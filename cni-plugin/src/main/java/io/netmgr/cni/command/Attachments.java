@@ -1,5 +1,6 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.CniError;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;

@@ -1,5 +1,6 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
+import io.netmgr.cni.CniError;
 import io.netmgr.netlink.qdisc.Tbf;
 import java.time.Duration;
 import java.util.List;
@@ -10,20 +11,20 @@ import java.util.Optional;
  * bandwidth plugin's): a rate in bits/s and a burst in bits for traffic into the container
  * ({@code ingress}) and out of it ({@code egress}); a direction without both is not shaped.
  */
-record Bandwidth(Optional<Shaping> ingress, Optional<Shaping> egress) {
+public record Bandwidth(Optional<Shaping> ingress, Optional<Shaping> egress) {
     static final Bandwidth NONE = new Bandwidth(Optional.empty(), Optional.empty());
     /** How long a packet may wait in the queue, as the reference plugin allows: it sets the tbf's limit. */
     static final Duration LATENCY = Duration.ofMillis(25);
     private static final List<String> FIELDS = List.of("ingressRate", "ingressBurst", "egressRate", "egressBurst");
 
     /** One direction's limits; {@code rateField}/{@code burstField} name them in messages. */
-    record Shaping(String direction, String rateField, long rateBits, String burstField, long burstBits) {
+    public record Shaping(String direction, String rateField, long rateBits, String burstField, long burstBits) {
         /** The tbf that enforces it, the sizes in bytes as the kernel counts them. */
-        Tbf tbf() {
+        public Tbf tbf() {
             return Tbf.withLatency(rateBits / 8, burstBits / 8, LATENCY);
         }
 
-        String describe() {
+        public String describe() {
             return direction + " shaping (" + rateBits + " bit/s, burst " + burstBits + " bits)";
         }
     }

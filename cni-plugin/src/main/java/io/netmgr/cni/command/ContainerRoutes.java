@@ -1,5 +1,8 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.config.NetConf;
+import io.netmgr.cni.result.AttachmentResult;
+import io.netmgr.cni.result.CniResult;
 import io.netmgr.core.network.Network;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpNet;

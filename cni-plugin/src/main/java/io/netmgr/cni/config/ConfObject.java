@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,13 +10,13 @@ import java.util.Optional;
  * Typed, path-aware reads of one JSON object of the network configuration; a value of the
  * wrong kind is a {@link CniError} naming the field, e.g. {@code ipam.ranges[0][0].subnet}.
  */
-record ConfObject(String path, Map<String, Object> fields) {
+public record ConfObject(String path, Map<String, Object> fields) {
 
     static ConfObject root(Map<String, Object> fields) {
         return new ConfObject("", fields);
     }
 
-    String field(String key) {
+    public String field(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
@@ -22,7 +24,7 @@ record ConfObject(String path, Map<String, Object> fields) {
         return fields.containsKey(key) && fields.get(key) != null;
     }
 
-    Optional<String> string(String key) {
+    public Optional<String> string(String key) {
         Object v = fields.get(key);
         if (v == null) {
             return Optional.empty();
@@ -33,7 +35,7 @@ record ConfObject(String path, Map<String, Object> fields) {
         return Optional.of(s);
     }
 
-    String requiredString(String key) {
+    public String requiredString(String key) {
         return string(key).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> invalid(field(key) + " is missing; it is required"));
     }
@@ -49,7 +51,7 @@ record ConfObject(String path, Map<String, Object> fields) {
         return Optional.of(b);
     }
 
-    Optional<Long> number(String key) {
+    public Optional<Long> number(String key) {
         Object v = fields.get(key);
         if (v == null) {
             return Optional.empty();
@@ -60,7 +62,7 @@ record ConfObject(String path, Map<String, Object> fields) {
         return Optional.of(n);
     }
 
-    Optional<ConfObject> object(String key) {
+    public Optional<ConfObject> object(String key) {
         Object v = fields.get(key);
         if (v == null) {
             return Optional.empty();
@@ -69,7 +71,7 @@ record ConfObject(String path, Map<String, Object> fields) {
     }
 
     /** The array at {@code key} (empty when absent). */
-    List<Object> array(String key) {
+    public List<Object> array(String key) {
         Object v = fields.get(key);
         if (v == null) {
             return List.of();
@@ -83,7 +85,7 @@ record ConfObject(String path, Map<String, Object> fields) {
     }
 
     @SuppressWarnings("unchecked")
-    static ConfObject asObject(String path, Object v) {
+    public static ConfObject asObject(String path, Object v) {
         if (!(v instanceof Map)) {
             throw invalid(path + " must be an object, not " + Json.kind(v));
         }
@@ -103,7 +105,7 @@ record ConfObject(String path, Map<String, Object> fields) {
         return invalid(field(key) + " must be " + expected + ", not " + Json.kind(v) + " " + Json.write(v));
     }
 
-    static CniError invalid(String msg) {
+    public static CniError invalid(String msg) {
         return new CniError(CniError.INVALID_NETWORK_CONFIG, msg);
     }
 }

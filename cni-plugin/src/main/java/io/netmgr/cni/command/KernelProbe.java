@@ -1,4 +1,4 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.netlink.NetlinkHandle;

@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.drivers.macvlan.MacvlanDriver;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +11,11 @@ import java.util.List;
  * driver needs (tried in a throwaway namespace) and a macvlan master exists.
  * The store and host namespace are proven usable by opening them before this runs.
  */
-final class StatusCommand {
+public final class StatusCommand {
     private StatusCommand() {
     }
 
-    static void run(io.netmgr.core.controller.NetworkController c, NetConf conf) {
+    public static void run(io.netmgr.core.controller.NetworkController c, NetConf conf) {
         List<String> missing = new ArrayList<>(KernelProbe.missing(conf.driver()));
         if (conf.driver().equals(MacvlanDriver.NAME) && !c.host().netlink().links().exists(conf.master().orElseThrow())) {
             missing.add("master interface " + conf.master().get());

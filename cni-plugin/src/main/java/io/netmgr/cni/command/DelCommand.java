@@ -1,5 +1,6 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.controller.NetworkController;
 
 /**
@@ -7,11 +8,11 @@ import io.netmgr.core.controller.NetworkController;
  * container's sandbox when it was the last attachment. Succeeds when there is nothing to
  * remove (a second DEL, an unknown network) and when the netns is already gone.
  */
-final class DelCommand {
+public final class DelCommand {
     private DelCommand() {
     }
 
-    static void run(NetworkController c, NetConf conf, Attachment a) {
+    public static void run(NetworkController c, NetConf conf, Attachment a) {
         NetworkDefinition.find(c, conf.name()).flatMap(n -> Attachments.endpoint(c, n, a))
                 .ifPresent(e -> Attachments.remove(c, e));
         // an ADD that died between adopting the sandbox and creating the endpoint left only the sandbox

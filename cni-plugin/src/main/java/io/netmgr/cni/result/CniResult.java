@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.result;
 
+import io.netmgr.cni.CniVersion;
+import io.netmgr.cni.config.ConfObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

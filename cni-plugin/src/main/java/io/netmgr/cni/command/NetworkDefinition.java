@@ -1,5 +1,8 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.config.ConfObject;
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.ipam.IpFamily;

@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.config;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.CniRequest;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpFamily;
 import java.util.ArrayList;
@@ -16,9 +18,9 @@ import java.util.Optional;
  * the runtimeConfig wins over args.cni, which wins over CNI_ARGS. Checked against the
  * configuration's range sets before netmgr is opened, so a refusal changes nothing.
  */
-record RequestedAddresses(List<String> ips, Optional<String> mac) {
+public record RequestedAddresses(List<String> ips, Optional<String> mac) {
 
-    static RequestedAddresses of(NetConf conf, CniRequest request) {
+    public static RequestedAddresses of(NetConf conf, CniRequest request) {
         CniArgs env = CniArgs.parse(request.args());
         Map<String, String> sources = new LinkedHashMap<>();
         add(sources, conf.runtimeConfig().ips(), "runtimeConfig.ips");

@@ -1,7 +1,9 @@
-package io.netmgr.cni;
+package io.netmgr.cni.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
-package io.netmgr.cni;
+package io.netmgr.cni.command;
 
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.firewall.PortRange;
 import io.netmgr.core.firewall.Protocol;

@@ -1,5 +1,7 @@
-package io.netmgr.cni;
+package io.netmgr.cni.result;
 
+import io.netmgr.cni.config.ConfObject;
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.ipam.IpFamily;
@@ -18,11 +20,11 @@ import java.util.Set;
  * The CNI result of one joined endpoint: the bridge and host-side veth (for the bridge driver),
  * the container interface, its addresses with their gateways, and the routes it was given.
  */
-final class AttachmentResult {
+public final class AttachmentResult {
     private AttachmentResult() {
     }
 
-    static CniResult of(NetworkController c, Network network, Endpoint e, String netns, List<NetConf.RouteSpec> extraRoutes,
+    public static CniResult of(NetworkController c, Network network, Endpoint e, String netns, List<NetConf.RouteSpec> extraRoutes,
                         Map<String, Object> dns) {
         List<CniResult.Interface> ifs = new ArrayList<>();
         if (network.driver().equals(BridgeDriver.NAME)) {
@@ -59,7 +61,7 @@ final class AttachmentResult {
     }
 
     /** The gateway of the pool of the route's family: where a route without "gw" goes. */
-    static String gatewayFor(Network network, NetConf.RouteSpec r) {
+    public static String gatewayFor(Network network, NetConf.RouteSpec r) {
         boolean v6 = (r.dst().family() == IpFamily.V6);
         return network.pools().stream().filter(p -> p.subnet().contains(":") == v6).findFirst()
                 .map(NetworkPool::gateway)
