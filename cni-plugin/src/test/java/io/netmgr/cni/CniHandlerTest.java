@@ -27,10 +27,8 @@ class CniHandlerTest {
     });
 
     private CniResponse run(String command, String stdin, String... env) {
-        Map<String, String> vars = new java.util.HashMap<>(Map.of("CNI_COMMAND", command));
-        for (int i = 0; i < env.length; i += 2) {
-            vars.put(env[i], env[i + 1]);
-        }
+        Map<String, String> vars = vars(env);
+        vars.put("CNI_COMMAND", command);
         return handler.handle(new CniRequest(vars, stdin));
     }
 
