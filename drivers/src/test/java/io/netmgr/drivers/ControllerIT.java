@@ -49,7 +49,7 @@ class ControllerIT {
     void predefinedNetworksExistAndCannotBeRemoved() {
         NetworkController c = fixture.start(stateDir);
         assertThat(c.networks(NetworkFilter.ALL)).extracting(Network::name).containsExactly("bridge", "host", "none");
-        assertThat(c.network("bridge").pools()).singleElement().satisfies(p -> assertThat(p.subnet()).isEqualTo("172.17.0.0/16"));
+        assertThat(c.network("bridge").pools()).singleElement().satisfies(p -> assertThat(p.subnet()).isEqualTo(IpPrefix.parse("172.17.0.0/16")));
         assertThat(ip(fixture.host, "addr", "show", "netmgr0").get(0).toString()).contains("172.17.0.1");
         assertThatThrownBy(() -> c.deleteNetwork("bridge")).isInstanceOf(NetmgrException.class)
                 .hasMessage("bridge is a pre-defined network and cannot be removed");
@@ -300,7 +300,7 @@ class ControllerIT {
                 .hasMessageContaining("option mtu=9");
         assertThat(c.networks(NetworkFilter.ALL)).hasSize(before);
         // the failed "mtu" network gave its pool back: the next default pool is still 172.18.0.0/16
-        assertThat(c.createNetwork(NetworkConfig.of("next", "bridge")).pools().get(0).subnet()).isEqualTo("172.18.0.0/16");
+        assertThat(c.createNetwork(NetworkConfig.of("next", "bridge")).pools().get(0).subnet()).isEqualTo(IpPrefix.parse("172.18.0.0/16"));
     }
 
     private List<String> hostLinks() {
