@@ -31,7 +31,7 @@ public final class HostSockets {
     /** A bound socket: a TCP listener or a bound UDP socket, and its inode to find its process. */
     public record Bound(Protocol protocol, IpAddress address, int port, long inode) {
         boolean isWildcard() {
-            return address.high() == 0 && address.low() == 0;
+            return address.isUnspecified();
         }
 
         @Override

@@ -110,6 +110,11 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
         return family == IpFamily.V6 ? "[" + this + "]" : toString();
     }
 
+    /** Whether this is 0.0.0.0 or ::, which say "every address" where a socket binds or a port is published. */
+    public boolean isUnspecified() {
+        return high == 0 && low == 0;
+    }
+
     /** Whether this is an IPv4 address. */
     public boolean isV4() {
         return family == IpFamily.V4;

@@ -66,6 +66,14 @@ class IpAddressTest {
     }
 
     @Test
+    void theUnspecifiedAddressOfEachFamily() {
+        assertThat(IpAddress.parse("0.0.0.0").isUnspecified()).isTrue();
+        assertThat(IpAddress.parse("::").isUnspecified()).isTrue();
+        assertThat(IpAddress.parse("0.0.0.1").isUnspecified()).isFalse();
+        assertThat(IpAddress.parse("::1").isUnspecified()).isFalse();
+    }
+
+    @Test
     void emptyTextAndFieldNames() {
         assertThatThrownBy(() -> IpAddress.parse("", "gateway")).hasMessage("bad gateway \"\": empty address");
     }

@@ -24,7 +24,7 @@ public record PortMapping(String networkId, String owner, Protocol protocol, Opt
         Objects.requireNonNull(containerIp, "containerIp");
         Objects.requireNonNull(containerPorts, "containerPorts");
         // 0.0.0.0 and :: say "every address", as in Docker's -p 0.0.0.0:80:80: one spelling only
-        hostIp = hostIp.filter(ip -> !isUnspecified(ip));
+        hostIp = hostIp.filter(ip -> !ip.isUnspecified());
         requireSameSize(hostPorts, containerPorts);
         if (hostIp.isPresent() && hostIp.get().family() != containerIp.family()) {
             throw FirewallException.invalid("host address " + hostIp.get() + " and container address " + containerIp
@@ -71,10 +71,6 @@ public record PortMapping(String networkId, String owner, Protocol protocol, Opt
     public String toString() {
         String host = hostIp.map(IpAddress::uriHost).orElse(family() == IpFamily.V6 ? "[::]" : "0.0.0.0");
         return host + ":" + hostPorts + "->" + containerIp.uriHost() + ":" + containerPorts + "/" + protocol;
-    }
-
-    private static boolean isUnspecified(IpAddress ip) {
-        return ip.high() == 0 && ip.low() == 0;
     }
 
     private static void requireText(String value, String what) {
