@@ -58,7 +58,7 @@ public final class BridgeDriver implements NetworkDriver {
     private static final CniMapping CNI = new CniMapping(
             Map.of("bridge", NAME_OPTION, "isGateway", GATEWAY_OPTION, "ipMasq", "masquerade", "hairpinMode", "hairpin"),
             Map.of("masquerade", "false", "hairpin", "false"), // no masquerade and no hairpin unless asked for
-            Set.of("bridge", "isGateway"));
+            Map.of("bridge", "", "isGateway", "true"));
 
     @Override
     public Capability capability() {

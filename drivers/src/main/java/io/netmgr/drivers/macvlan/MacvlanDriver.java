@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * macvlan: each endpoint is a child of the network's {@code parent} interface with its own
@@ -35,7 +34,7 @@ public final class MacvlanDriver implements NetworkDriver {
         return NAME;
     }
 
-    private static final CniMapping CNI = new CniMapping(Map.of("master", PARENT_OPTION, "mode", MODE_OPTION), Map.of(), Set.of());
+    private static final CniMapping CNI = new CniMapping(Map.of("master", PARENT_OPTION, "mode", MODE_OPTION), Map.of(), Map.of());
 
     /** Local, needs a parent; nothing to shape on the host (the child has no host-side end) and no gateway held. */
     @Override

@@ -218,6 +218,11 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /** The driver of {@code network}, to ask what it can do. */
+    public NetworkDriver driverOf(Network network) {
+        return drivers.get(network.driver());
+    }
+
     public HostContext host() {
         return host;
     }
@@ -533,6 +538,17 @@ public final class NetworkController implements AutoCloseable {
             peerHost.filter(h -> peers.isGlobal(network)).ifPresent(h -> peers.withdraw(peerOf(endpoint, h)));
             return left;
         }
+    }
+
+    /**
+     * The routes a join puts in {@code endpoint}'s sandbox, in order: the default route through
+     * its network's gateway of each family (as its driver names them, none on an internal
+     * network or where the endpoint routes by default itself), then the endpoint's own routes.
+     */
+    public List<EndpointRoute> sandboxRoutes(Endpoint endpoint) {
+        Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
+        return SandboxRoutes.of(network, endpoint, drivers.get(network.driver()).gateways(network), List.of()).stream()
+                .map(w -> new EndpointRoute(w.destination().toString(), w.via().map(Object::toString).orElse(null))).toList();
     }
 
     /**

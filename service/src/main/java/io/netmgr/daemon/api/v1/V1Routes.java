@@ -115,7 +115,7 @@ public final class V1Routes {
 
     private static NetworkConfig networkConfig(RoutingContext ctx) throws IOException {
         var body = read(STRICT, ctx.body().asString(), V1Bodies.CreateNetwork.class);
-        NetworkConfig config = NetworkConfig.of(required("name", body.name()), body.driver() == null ? "bridge" : body.driver())
+        NetworkConfig config = NetworkConfig.of(required("name", body.name()), body.driver() == null ? NetworkConfig.DEFAULT_DRIVER : body.driver())
                 .withInternal(body.internal()).withIpv6(body.ipv6());
         List<IpamConfig> ipam = new ArrayList<>();
         List<V1Bodies.Subnet> subnets = body.subnets() == null ? List.of() : body.subnets();
