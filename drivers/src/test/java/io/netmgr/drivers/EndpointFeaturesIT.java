@@ -79,7 +79,8 @@ class EndpointFeaturesIT {
                 "route 10.99.0.0/16 via 10.61.0.1 is missing",
                 "ingress shaping (8000000 bit/s, burst 262144 bits) is missing: the root qdisc of host interface "
                         + e.hostInterface() + " is noqueue, not tbf",
-                "egress shaping (16000000 bit/s, burst 80000 bits) is missing: the root qdisc of eth0 in the sandbox is noqueue, not tbf");
+                "egress shaping (16000000 bit/s, burst 80000 bits) is missing: the root qdisc of eth0 in " + s.path()
+                        + " is noqueue, not tbf");
         assertThat(c.reconcile()).contains("restored route 10.99.0.0/16 via 10.61.0.1 of endpoint s",
                 "restored ingress shaping (8000000 bit/s, burst 262144 bits) of endpoint s on " + e.hostInterface());
         assertApplied(s, e);

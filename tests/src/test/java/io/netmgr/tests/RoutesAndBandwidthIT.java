@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,19 +31,10 @@ class RoutesAndBandwidthIT {
 
     @RegisterExtension
     final TestNamespaces netns = new TestNamespaces();
-    private final List<String> sandboxNamespaces = new ArrayList<>();
+    @RegisterExtension
+    final DaemonSandboxes sandboxNamespaces = new DaemonSandboxes();
     @TempDir
     Path dir;
-
-    @AfterEach
-    void removeSandboxNamespacesLeft() {
-        for (String path : sandboxNamespaces) {
-            Path p = Path.of(path);
-            if (Files.exists(p)) {
-                NetNs.delete(p.getFileName().toString());
-            }
-        }
-    }
 
     @Test
     void routesAndBandwidthFromTheCliSurviveARestartAndAHandDeletedQdisc() throws Exception {

@@ -195,7 +195,7 @@ public final class BridgeDriver implements NetworkDriver {
             }
             if (!endpoint.bandwidth().isEmpty()) {
                 try (NetlinkHandle inside = NetlinkHandle.open(sandbox)) {
-                    new VethShaping(host.netlink(), hostSide, inside, endpoint.interfaceName()).apply(endpoint.bandwidth());
+                    new VethShaping(host.netlink(), hostSide, inside, endpoint.interfaceName(), sandbox.path()).apply(endpoint.bandwidth());
                 }
             }
         } catch (RuntimeException e) {
@@ -211,7 +211,7 @@ public final class BridgeDriver implements NetworkDriver {
             return List.of();
         }
         try (NetlinkHandle inside = NetlinkHandle.open(sandbox)) {
-            return new VethShaping(host.netlink(), hostSideName(endpoint), inside, endpoint.interfaceName())
+            return new VethShaping(host.netlink(), hostSideName(endpoint), inside, endpoint.interfaceName(), sandbox.path())
                     .repair(endpoint.bandwidth(), endpoint.name());
         }
     }
@@ -231,7 +231,7 @@ public final class BridgeDriver implements NetworkDriver {
             drift.add("host interface " + hostSideName(endpoint) + " is not a port of " + bridge);
         }
         try (NetlinkHandle inside = NetlinkHandle.open(sandbox)) {
-            drift.addAll(new VethShaping(host.netlink(), hostSideName(endpoint), inside, endpoint.interfaceName())
+            drift.addAll(new VethShaping(host.netlink(), hostSideName(endpoint), inside, endpoint.interfaceName(), sandbox.path())
                     .drift(endpoint.bandwidth()));
         }
         return drift;

@@ -7,6 +7,7 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.qdisc.Qdisc;
 import io.netmgr.netlink.qdisc.Tbf;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,12 +23,15 @@ final class VethShaping {
     private final String hostSide;
     private final NetlinkHandle sandbox;
     private final String sandboxSide;
+    private final String sandboxPlace;
 
-    VethShaping(NetlinkHandle host, String hostSide, NetlinkHandle sandbox, String sandboxSide) {
+    /** {@code sandboxPath} names the sandbox in messages. */
+    VethShaping(NetlinkHandle host, String hostSide, NetlinkHandle sandbox, String sandboxSide, Path sandboxPath) {
         this.host = host;
         this.hostSide = hostSide;
         this.sandbox = sandbox;
         this.sandboxSide = sandboxSide;
+        this.sandboxPlace = sandboxSide + " in " + sandboxPath;
     }
 
     /** Puts the tbfs of {@code bandwidth} in place, replacing whatever root qdisc was there. */
@@ -41,7 +45,7 @@ final class VethShaping {
         List<String> drift = new ArrayList<>();
         bandwidth.ingressLimit().flatMap(l -> drift(host, hostSide, "host interface " + hostSide, l.describe("ingress"), l))
                 .ifPresent(drift::add);
-        bandwidth.egressLimit().flatMap(l -> drift(sandbox, sandboxSide, sandboxSide + " in the sandbox", l.describe("egress"), l))
+        bandwidth.egressLimit().flatMap(l -> drift(sandbox, sandboxSide, sandboxPlace, l.describe("egress"), l))
                 .ifPresent(drift::add);
         return drift;
     }
@@ -55,7 +59,7 @@ final class VethShaping {
         });
         bandwidth.egressLimit().filter(l -> drift(sandbox, sandboxSide, sandboxSide, "", l).isPresent()).ifPresent(l -> {
             apply(sandbox, sandboxSide, "egress", l);
-            done.add("restored " + l.describe("egress") + " of endpoint " + endpointName + " on " + sandboxSide + " in its sandbox");
+            done.add("restored " + l.describe("egress") + " of endpoint " + endpointName + " on " + sandboxPlace);
         });
         return done;
     }

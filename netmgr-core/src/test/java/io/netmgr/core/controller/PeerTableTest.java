@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netmgr.core.driver.Capability;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.HostContext;
-import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.driver.PassiveDriver;
 import io.netmgr.core.driver.Peer;
 import io.netmgr.core.driver.PeerListener;
 import io.netmgr.core.driver.Scope;
-import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.store.MemoryStore;
-import io.netmgr.netlink.ns.NetNs;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +30,7 @@ class PeerTableTest {
     private final Network local = network("l", "fake-local");
 
     /** A global-scope driver that records what it learns. */
-    static class RecordingOverlay implements NetworkDriver, PeerListener {
+    static class RecordingOverlay extends PassiveDriver implements PeerListener {
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
         @Override
@@ -43,23 +41,6 @@ class PeerTableTest {
         @Override
         public Capability capability() {
             return new Capability(Scope.GLOBAL, false, false, List.of());
-        }
-
-        @Override
-        public void createNetwork(HostContext host, Network network) {
-        }
-
-        @Override
-        public void deleteNetwork(HostContext host, Network network) {
-        }
-
-        @Override
-        public JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
-            return JoinInfo.NOTHING;
-        }
-
-        @Override
-        public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         }
 
         @Override
