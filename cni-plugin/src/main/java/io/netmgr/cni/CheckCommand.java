@@ -31,7 +31,8 @@ final class CheckCommand {
                         + a.ifName() + " on network " + conf.name()));
         List<String> drift = new ArrayList<>();
         checkPrevResult(prev, e, netns, drift);
-        drift.addAll(c.verify(e.id()));
+        // as the configuration asks: a CHECK without the bandwidth capability does not look for tbfs
+        drift.addAll(c.verify(e.withBandwidth(conf.runtimeConfig().bandwidth())));
         checkPublishedPorts(firewall, e, drift);
         if (!drift.isEmpty()) {
             throw new CniError(CniError.DRIFT, "attachment " + a.ifName() + " of container " + a.containerId() + " on network "

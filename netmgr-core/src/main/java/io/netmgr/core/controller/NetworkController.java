@@ -557,14 +557,21 @@ public final class NetworkController implements AutoCloseable {
      * One line per difference; empty when it is as joined.
      */
     public List<String> verify(String endpointId) {
+        return verify(endpoint(endpointId));
+    }
+
+    /**
+     * {@link #verify(String)} against {@code expected}: the stored endpoint as a caller expects
+     * it, e.g. with the bandwidth a CNI CHECK's configuration asks for.
+     */
+    public List<String> verify(Endpoint expected) {
         try (HostLock.Held held = lock.acquire()) {
-            Endpoint endpoint = endpoint(endpointId);
-            Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
-            Optional<Sandbox> sandbox = endpoint.sandbox().flatMap(this::findSandboxById);
+            Network network = state.get(NETWORKS, expected.networkId(), Network.class).orElseThrow();
+            Optional<Sandbox> sandbox = expected.sandbox().flatMap(this::findSandboxById);
             if (sandbox.isEmpty()) {
-                return List.of("endpoint " + endpoint.name() + " is not joined to a sandbox");
+                return List.of("endpoint " + expected.name() + " is not joined to a sandbox");
             }
-            return new EndpointCheck(host, drivers.get(network.driver())).run(network, endpoint, sandbox.get());
+            return new EndpointCheck(host, drivers.get(network.driver())).run(network, expected, sandbox.get());
         }
     }
 

@@ -35,6 +35,11 @@ public record Endpoint(String id, String name, String networkId, List<String> ad
         return new Endpoint(id, name, networkId, addresses, mac, aliases, ifName, sandbox, hostSide, ports, routes, bandwidth);
     }
 
+    /** The same endpoint with other bandwidth limits. */
+    public Endpoint withBandwidth(Bandwidth limits) {
+        return new Endpoint(id, name, networkId, addresses, mac, aliases, interfaceName, sandboxId, hostInterface, ports, routes, limits);
+    }
+
     public Endpoint left() {
         return new Endpoint(id, name, networkId, addresses, mac, aliases, interfaceName, null, null, ports, routes, bandwidth);
     }
