@@ -1,0 +1,48 @@
+package io.netmgr.cni.result;
+
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointRoute;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkPool;
+import io.netmgr.netlink.link.Link;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CNI result of one joined endpoint: the host links of the network and the endpoint (a
+ * bridge and the host end of a veth, when the driver makes them), the container interface, its
+ * addresses with their gateways, and the routes its join put in the sandbox.
+ */
+public final class AttachmentResult {
+    private AttachmentResult() {
+    }
+
+    public static CniResult of(NetworkController c, Network network, Endpoint e, String netns, Map<String, Object> dns) {
+        List<CniResult.Interface> ifs = new ArrayList<>();
+        c.driverOf(network).networkLink(network).ifPresent(link -> ifs.add(hostInterface(c, link)));
+        if (e.hostInterface() != null) {
+            ifs.add(hostInterface(c, e.hostInterface()));
+        }
+        int containerIndex = ifs.size();
+        ifs.add(new CniResult.Interface(e.interfaceName(), e.mac(), Optional.of(netns), Optional.empty()));
+        List<CniResult.Ip> ips = new ArrayList<>();
+        for (int i = 0; i < e.addresses().size(); i++) {
+            NetworkPool pool = network.pools().get(i);
+            ips.add(new CniResult.Ip(e.addresses().get(i), Optional.of(pool.gateway()), Optional.of(containerIndex)));
+        }
+        List<CniResult.Route> routes = new ArrayList<>();
+        for (EndpointRoute r : c.sandboxRoutes(e)) {
+            routes.add(new CniResult.Route(r.destination(), Optional.ofNullable(r.via())));
+        }
+        return new CniResult(ifs, ips, routes, dns);
+    }
+
+    private static CniResult.Interface hostInterface(NetworkController c, String name) {
+        Optional<Link> link = c.host().netlink().links().find(name);
+        String mac = link.flatMap(l -> l.attrs().macAddress()).map(Object::toString).orElse("");
+        return new CniResult.Interface(name, mac, Optional.empty(), Optional.empty());
+    }
+}
