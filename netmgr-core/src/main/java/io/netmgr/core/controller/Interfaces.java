@@ -1,16 +1,15 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
-import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.MacAddress;
-import io.netmgr.netlink.route.Route;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -29,26 +28,17 @@ final class Interfaces {
     }
 
     /**
-     * Gives the interface its addresses, brings it up, and (when the driver's join says so) routes
-     * by the network's gateway unless the sandbox already has a default route of that family (from
-     * another network, or an earlier pool of the family).
+     * Gives the interface its addresses, brings it up, and routes as the driver's join and the
+     * endpoint ask (see {@link SandboxRoutes}).
      */
-    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, boolean routeViaGateway) {
+    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, JoinInfo info) {
         int index = h.links().get(ifName).index();
         for (IpNet ip : endpoint.addresses()) {
             // DAD would leave an IPv6 address tentative (unusable) for a second or more
             h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
         }
         h.links().setUp(ifName);
-        if (network.internal() || !routeViaGateway) {
-            return; // an internal network offers no way out; a driver without gateway leaves routing to others
-        }
-        Set<Boolean> routed = h.routes().list().stream().filter(Route::isDefault).map(Route::ipv6).collect(Collectors.toSet());
-        for (NetworkPool pool : network.pools()) {
-            if (routed.add(pool.family() == IpFamily.V6)) {
-                h.routes().add(Route.defaultVia(pool.gateway().toInetAddress(), index));
-            }
-        }
+        SandboxRoutes.program(h, index, SandboxRoutes.of(network, endpoint, info.gateways(), info.staticRoutes()));
     }
 
     static String checkMac(String text) {
