@@ -61,8 +61,8 @@ class EndpointFeaturesIT {
         Network net = c.createNetwork(NetworkConfig.of("shaped", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.61.0.0/24"))));
         Sandbox s = c.createSandbox("s");
         Endpoint e = c.join(c.createEndpoint(net.id(), shapedAndRouted("s")).id(), s.id());
-        assertThat(e.routes()).containsExactly(new EndpointRoute("10.99.0.0/16", "10.61.0.1"),
-                new EndpointRoute("10.98.0.0/16", "10.61.0.254"));
+        assertThat(e.routes()).containsExactly(EndpointRoute.of("10.99.0.0/16", "10.61.0.1"),
+                EndpointRoute.of("10.98.0.0/16", "10.61.0.254"));
         assertApplied(s, e);
         assertThat(c.verify(e.id())).isEmpty();
 

@@ -120,7 +120,7 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
             if (gw.isPresent() && gw.get().family() != dst.family()) {
                 throw ConfObject.invalid(r.field("gw") + " " + gw.get() + " is not of the family of " + r.field("dst") + " " + dst);
             }
-            routes.add(EndpointRoute.of(dst.toString(), gw.map(Object::toString).orElse(null)));
+            routes.add(new EndpointRoute(dst, gw.orElse(null)));
         }
         Optional<CniResult> prev = c.has("prevResult") ? Optional.of(CniResult.parse("prevResult", json.get("prevResult")))
                 : Optional.empty();

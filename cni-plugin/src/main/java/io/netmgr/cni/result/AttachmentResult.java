@@ -35,7 +35,7 @@ public final class AttachmentResult {
         }
         List<CniResult.Route> routes = new ArrayList<>();
         for (EndpointRoute r : c.sandboxRoutes(e)) {
-            routes.add(new CniResult.Route(r.destination(), Optional.ofNullable(r.via())));
+            routes.add(new CniResult.Route(r.destination().toString(), r.gateway().map(Object::toString)));
         }
         return new CniResult(ifs, ips, routes, dns);
     }

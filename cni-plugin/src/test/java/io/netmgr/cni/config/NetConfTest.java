@@ -39,7 +39,7 @@ class NetConfTest {
         assertThat(c.ranges().get(0).gateway().orElseThrow()).hasToString("10.30.0.254");
         assertThat(c.routes()).hasSize(2);
         assertThat(c.routes().get(0).isDefault()).isTrue();
-        assertThat(c.routes().get(1)).isEqualTo(new io.netmgr.core.endpoint.EndpointRoute("192.168.0.0/16", "10.30.0.9"));
+        assertThat(c.routes().get(1)).isEqualTo(io.netmgr.core.endpoint.EndpointRoute.of("192.168.0.0/16", "10.30.0.9"));
         assertThat(c.mtu()).isEqualTo(1400);
         assertThat(c.runtimeConfig().portMappings()).containsExactly(
                 new NetConf.PortMapping(8080, 80, "tcp", java.util.Optional.of("127.0.0.1")));

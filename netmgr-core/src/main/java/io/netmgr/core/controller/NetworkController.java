@@ -548,7 +548,7 @@ public final class NetworkController implements AutoCloseable {
     public List<EndpointRoute> sandboxRoutes(Endpoint endpoint) {
         Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
         return SandboxRoutes.of(network, endpoint, drivers.get(network.driver()).gateways(network), List.of()).stream()
-                .map(w -> new EndpointRoute(w.destination().toString(), w.via().map(Object::toString).orElse(null))).toList();
+                .map(w -> new EndpointRoute(w.destination(), w.via().orElse(null))).toList();
     }
 
     /**

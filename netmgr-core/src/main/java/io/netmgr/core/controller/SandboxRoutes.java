@@ -60,7 +60,7 @@ final class SandboxRoutes {
         Set<Boolean> routed = new HashSet<>();
         for (EndpointRoute r : endpoint.routes()) {
             if (r.isDefault()) {
-                routed.add(!r.prefix().network().isV4());
+                routed.add(r.destination().family() == IpFamily.V6);
             }
         }
         if (!network.internal()) { // an internal network offers no way out
@@ -72,7 +72,7 @@ final class SandboxRoutes {
             }
         }
         staticRoutes.forEach(r -> wanted.add(new Wanted(r.destination(), r.nextHop(), false)));
-        endpoint.routes().forEach(r -> wanted.add(new Wanted(r.prefix(), r.gateway(), false)));
+        endpoint.routes().forEach(r -> wanted.add(new Wanted(r.destination(), r.gateway(), false)));
         return wanted;
     }
 
@@ -96,7 +96,7 @@ final class SandboxRoutes {
 
     private static boolean matches(Route p, int index, Wanted w) {
         boolean sameDst = p.isDefault() ? w.isDefault() && w.v6() == p.ipv6()
-                : p.destination() != null && p.destination().network().equals(IpNet.parse(w.destination().toString()));
+                : p.destination() != null && p.destination().prefix().equals(w.destination());
         boolean sameGw = w.via().isEmpty() || p.gatewayAddress().map(IpAddress::of).filter(w.via().get()::equals).isPresent();
         return sameDst && sameGw && p.linkIndex() == index;
     }

@@ -1,8 +1,13 @@
 package io.netmgr.core.endpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.netmgr.core.AddressJson;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Optional;
@@ -11,9 +16,13 @@ import java.util.Optional;
  * A route the endpoint's sandbox gets on join: to {@code destination} (CIDR) via {@code via}.
  * Asked for without {@code via}, it goes through the network's gateway of its family, which
  * the controller fills in when it creates the endpoint; a default route (0.0.0.0/0, ::/0)
- * replaces the one through the network's gateway.
+ * replaces the one through the network's gateway. Stored as text: {@code "10.9.0.0/16"}, {@code "10.1.0.254"}.
  */
-public record EndpointRoute(String destination, String via) {
+public record EndpointRoute(
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = AddressJson.IpPrefixText.class)
+        IpPrefix destination,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = AddressJson.IpAddressText.class)
+        IpAddress via) {
 
     /** A route as the user gives it: {@code via} may be null. Checked; the message names the route. */
     public static EndpointRoute of(String destination, String via) {
@@ -25,7 +34,7 @@ public record EndpointRoute(String destination, String via) {
                     : e.getMessage());
         }
         if (via == null) {
-            return new EndpointRoute(dst.toString(), null);
+            return new EndpointRoute(dst, null);
         }
         IpAddress gw;
         try {
@@ -36,7 +45,7 @@ public record EndpointRoute(String destination, String via) {
         if (gw.family() != dst.network().family()) {
             throw NetmgrException.invalid("route " + dst + " via " + via + " mixes IPv4 and IPv6; give a gateway of the destination's family");
         }
-        return new EndpointRoute(dst.toString(), gw.toString());
+        return new EndpointRoute(dst, gw);
     }
 
     /** {@code DST[,via=GW]}, as the CLI takes it. */
@@ -52,18 +61,13 @@ public record EndpointRoute(String destination, String via) {
     }
 
     @JsonIgnore
-    public IpPrefix prefix() {
-        return IpPrefix.parse(destination, "route destination");
-    }
-
-    @JsonIgnore
     public Optional<IpAddress> gateway() {
-        return Optional.ofNullable(via).map(IpAddress::parse);
+        return Optional.ofNullable(via);
     }
 
     @JsonIgnore
     public boolean isDefault() {
-        return prefix().length() == 0;
+        return destination.length() == 0;
     }
 
     /** This route with its gateway filled in from {@code network}'s first pool of its family, if it had none. */
@@ -71,8 +75,8 @@ public record EndpointRoute(String destination, String via) {
         if (via != null) {
             return this;
         }
-        String gw = network.pools().stream().filter(p -> p.family() == prefix().family()).findFirst()
-                .map(p -> p.gateway().toString())
+        IpAddress gw = network.pools().stream().filter(p -> p.family() == destination.family()).findFirst()
+                .map(NetworkPool::gateway)
                 .orElseThrow(() -> NetmgrException.invalid("route to " + destination + " has no gateway and network "
                         + network.name() + " has no subnet of its family; give one with via"));
         return new EndpointRoute(destination, gw);

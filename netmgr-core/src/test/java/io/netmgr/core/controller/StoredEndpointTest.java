@@ -5,15 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointRoute;
 import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpPrefix;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Endpoints as the store keeps them: addresses as CIDR text, read back as typed values. */
+/** Endpoints as the store keeps them: addresses and routes as text, read back as typed values. */
 class StoredEndpointTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ID = "e".repeat(64);
@@ -36,6 +38,19 @@ class StoredEndpointTest {
         assertThat(read.portMappings()).singleElement().satisfies(m -> assertThat(m.containerIp()).isEqualTo(IpAddress.parse("10.4.0.2")));
         // written back, the addresses are the same text (other fields may grow with the model)
         assertThat(JSON.readTree(StateStore.encode(read)).get("addresses")).isEqualTo(JSON.readTree(STORED).get("addresses"));
+    }
+
+    @Test
+    void itsRoutesStoredAsTextReadAsTypedValues() throws Exception {
+        String stored = STORED.replace("}", ",\"routes\":[{\"destination\":\"10.99.0.0/16\",\"via\":\"10.4.0.1\"},"
+                + "{\"destination\":\"fd00:99::/48\",\"via\":\"fd00:4::1\"}]}");
+        state.txn().put(StateStore.ENDPOINTS + ID, stored.getBytes(StandardCharsets.UTF_8)).commit();
+
+        Endpoint read = state.get(StateStore.ENDPOINTS, ID, Endpoint.class).orElseThrow();
+        assertThat(read.routes()).containsExactly(EndpointRoute.of("10.99.0.0/16", "10.4.0.1"), EndpointRoute.of("fd00:99::/48", "fd00:4::1"));
+        assertThat(read.routes().get(1).destination()).isEqualTo(IpPrefix.parse("fd00:99::/48"));
+        assertThat(read.routes().get(1).gateway()).contains(IpAddress.parse("fd00:4::1"));
+        assertThat(JSON.readTree(StateStore.encode(read)).get("routes")).isEqualTo(JSON.readTree(stored).get("routes"));
     }
 
     @Test

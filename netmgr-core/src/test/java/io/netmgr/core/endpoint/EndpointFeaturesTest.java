@@ -22,10 +22,10 @@ class EndpointFeaturesTest {
     @Test
     void aRouteIsParsedFromTheCliFormAndGetsTheNetworksGateway() {
         Network n = network("10.61.0.0/24", "fd00:61::/64");
-        assertThat(EndpointRoute.parse("10.99.0.0/16").resolvedOn(n)).isEqualTo(new EndpointRoute("10.99.0.0/16", "10.61.0.1"));
-        assertThat(EndpointRoute.parse("fd00:99::/48").resolvedOn(n)).isEqualTo(new EndpointRoute("fd00:99::/48", "fd00:61::1"));
+        assertThat(EndpointRoute.parse("10.99.0.0/16").resolvedOn(n)).isEqualTo(EndpointRoute.of("10.99.0.0/16", "10.61.0.1"));
+        assertThat(EndpointRoute.parse("fd00:99::/48").resolvedOn(n)).isEqualTo(EndpointRoute.of("fd00:99::/48", "fd00:61::1"));
         assertThat(EndpointRoute.parse("0.0.0.0/0,via=10.61.0.254").resolvedOn(n))
-                .isEqualTo(new EndpointRoute("0.0.0.0/0", "10.61.0.254"));
+                .isEqualTo(EndpointRoute.of("0.0.0.0/0", "10.61.0.254"));
         assertThat(EndpointRoute.parse("0.0.0.0/0").isDefault()).isTrue();
     }
 
