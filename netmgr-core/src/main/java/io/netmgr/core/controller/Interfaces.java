@@ -1,56 +1,12 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.NetmgrException;
-import io.netmgr.core.endpoint.Endpoint;
-import io.netmgr.core.network.Network;
-import io.netmgr.core.network.NetworkPool;
-import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpNet;
-import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.MacAddress;
-import io.netmgr.netlink.route.Route;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
-/** The sandbox side of a join: interface names, addresses, default routes, MACs. */
+/** An endpoint's MAC address: the one asked for, if unicast, or one made from its IPv4 address. */
 final class Interfaces {
-
-    /** eth0, eth1... the first name not used in the sandbox. */
-    String nextFreeName(NetlinkHandle sandbox) {
-        Set<String> used = sandbox.links().list().stream().map(Link::name).collect(Collectors.toSet());
-        for (int i = 0; ; i++) {
-            if (!used.contains("eth" + i)) {
-                return "eth" + i;
-            }
-        }
-    }
-
-    /**
-     * Gives the interface its addresses, brings it up, and (when the driver's join says so) routes
-     * by the network's gateway unless the sandbox already has a default route of that family (from
-     * another network, or an earlier pool of the family).
-     */
-    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, boolean routeViaGateway) {
-        int index = h.links().get(ifName).index();
-        for (String cidr : endpoint.addresses()) {
-            IpNet ip = IpNet.parse(cidr);
-            // DAD would leave an IPv6 address tentative (unusable) for a second or more
-            h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
-        }
-        h.links().setUp(ifName);
-        if (network.internal() || !routeViaGateway) {
-            return; // an internal network offers no way out; a driver without gateway leaves routing to others
-        }
-        Set<Boolean> routed = h.routes().list().stream().filter(Route::isDefault).map(Route::ipv6).collect(Collectors.toSet());
-        for (NetworkPool pool : network.pools()) {
-            IpNet gateway = IpNet.parse(pool.gateway());
-            if (routed.add(gateway.isIpv6())) {
-                h.routes().add(Route.defaultVia(gateway.address(), index));
-            }
-        }
-    }
 
     static String checkMac(String text) {
         try {

@@ -7,10 +7,11 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.kernel.HostKernel;
+import io.netmgr.core.kernel.SandboxNamespaces;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,13 +26,17 @@ import java.util.stream.Collectors;
  * is the truth; the kernel is derived from it.
  */
 final class Reconciler {
+    private final HostKernel kernel;
     private final HostContext host;
+    private final SandboxNamespaces namespaces;
     private final StateStore state;
     private final IpamDriver ipam;
     private final DriverRegistry drivers;
 
-    Reconciler(HostContext host, StateStore state, IpamDriver ipam, DriverRegistry drivers) {
-        this.host = host;
+    Reconciler(HostKernel kernel, SandboxNamespaces namespaces, StateStore state, IpamDriver ipam, DriverRegistry drivers) {
+        this.kernel = kernel;
+        this.host = kernel.context();
+        this.namespaces = namespaces;
         this.state = state;
         this.ipam = ipam;
         this.drivers = drivers;
@@ -57,9 +62,9 @@ final class Reconciler {
     private List<Endpoint> forgetDeadSandboxes(List<String> done) {
         Set<String> dead = new HashSet<>();
         for (Sandbox s : state.list(StateStore.SANDBOXES, Sandbox.class)) {
-            if (!Files.exists(s.path())) {
+            if (!namespaces.exists(s.path())) {
                 dead.add(s.id());
-                state.txn().delete(StateStore.keyOf(s)).delete(StateStore.sandboxName(s.name())).commit();
+                Sandboxes.forget(state.txn(), s).commit();
                 done.add("forgot sandbox " + s.name() + ": its namespace " + s.path() + " is gone");
             }
         }
@@ -84,7 +89,7 @@ final class Reconciler {
         for (NetworkDriver d : drivers.all()) {
             for (Map.Entry<String, String> link : d.madeLinks(host).entrySet()) {
                 if (owners.stream().noneMatch(id -> id.startsWith(link.getValue()))) {
-                    if (host.netlink().links().deleteIfExists(link.getKey())) {
+                    if (kernel.deleteLinkIfExists(link.getKey())) {
                         done.add("removed link " + link.getKey() + ": made by netmgr, owned by nothing the store knows");
                     }
                 }
