@@ -248,10 +248,7 @@ public final class NetworkController implements AutoCloseable {
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
                 undo.push(() -> firewall.removeNetwork(network));
-                boolean ok = state.txn().ifAbsent(StateStore.networkName(network.name()))
-                        .put(StateStore.networkName(network.name()), StateStore.text(id))
-                        .put(StateStore.keyOf(network), StateStore.encode(network))
-                        .commit().succeeded();
+                boolean ok = StateStore.create(state.txn(), network).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("network with name " + config.name() + " already exists");
                 }
@@ -318,12 +315,9 @@ public final class NetworkController implements AutoCloseable {
                 undo.push(() -> firewall.addNetwork(network));
                 driver.deleteNetwork(host, network);
                 undo.push(() -> driver.createNetwork(host, network));
-                commitOrConflict(state.txn().ifPresent(StateStore.keyOf(network))
-                        .delete(StateStore.keyOf(network)).delete(StateStore.networkName(network.name())),
+                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(network)), network),
                         "network " + network.name() + " changed while it was being removed; try again");
-                undo.push(() -> state.txn().ifAbsent(StateStore.networkName(network.name()))
-                        .put(StateStore.networkName(network.name()), StateStore.text(network.id()))
-                        .put(StateStore.keyOf(network), StateStore.encode(network)).commit());
+                undo.push(() -> StateStore.create(state.txn(), network).commit());
                 for (NetworkPool p : network.pools()) {
                     releasePool(p.poolId(), undo);
                 }
@@ -406,14 +400,14 @@ public final class NetworkController implements AutoCloseable {
             Optional<SandboxNamespace> ns = sandboxes.openIfAlive(sandbox);
             Undo undo = new Undo();
             try {
-                Txn txn = Sandboxes.forget(state.txn().ifPresent(StateStore.keyOf(sandbox)), sandbox);
+                Txn txn = StateStore.forget(state.txn().ifPresent(StateStore.keyOf(sandbox)), sandbox);
                 for (Endpoint e : joined) {
                     Endpoint left = unplug(networkOf(e), e, ns, undo);
                     txn.ifPresent(StateStore.keyOf(e)).put(StateStore.keyOf(left), StateStore.encode(left));
                 }
                 commitOrConflict(txn, "sandbox " + sandbox.name() + " changed while it was being removed; try again");
                 undo.push(() -> {
-                    Txn restore = Sandboxes.restore(state.txn(), sandbox);
+                    Txn restore = StateStore.create(state.txn(), sandbox);
                     joined.forEach(e -> restore.put(StateStore.keyOf(e), StateStore.encode(e)));
                     restore.commit();
                 });
@@ -447,11 +441,7 @@ public final class NetworkController implements AutoCloseable {
                 String mac = requestedMac.orElseGet(() -> Interfaces.macFor(addresses));
                 Endpoint endpoint = new Endpoint(id, config.name(), network.id(), addresses, mac, config.aliases(),
                         config.interfaceName().orElse(null), null, null, config.ports());
-                boolean ok = state.txn().ifAbsent(StateStore.endpointName(network.id(), config.name()))
-                        .put(StateStore.endpointName(network.id(), config.name()), StateStore.text(id))
-                        .put(StateStore.attached(network.id()) + id, new byte[0])
-                        .put(StateStore.keyOf(endpoint), StateStore.encode(endpoint))
-                        .commit().succeeded();
+                boolean ok = StateStore.create(state.txn(), endpoint).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
                 }
@@ -600,14 +590,9 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try {
                 Endpoint left = endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, undo);
-                commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).delete(StateStore.keyOf(endpoint))
-                        .delete(StateStore.attached(network.id()) + endpoint.id())
-                        .delete(StateStore.endpointName(network.id(), endpoint.name())),
+                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(endpoint)), endpoint),
                         "endpoint " + endpoint.name() + " was removed meanwhile");
-                undo.push(() -> state.txn().ifAbsent(StateStore.endpointName(network.id(), endpoint.name()))
-                        .put(StateStore.endpointName(network.id(), endpoint.name()), StateStore.text(endpoint.id()))
-                        .put(StateStore.attached(network.id()) + endpoint.id(), new byte[0])
-                        .put(StateStore.keyOf(endpoint), StateStore.encode(endpoint)).commit());
+                undo.push(() -> StateStore.create(state.txn(), endpoint).commit());
                 List<IpAddress> ips = left.ips();
                 for (int i = 0; i < ips.size(); i++) {
                     String poolId = network.pools().get(i).poolId();

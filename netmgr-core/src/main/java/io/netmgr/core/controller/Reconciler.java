@@ -64,7 +64,7 @@ final class Reconciler {
         for (Sandbox s : state.list(StateStore.SANDBOXES, Sandbox.class)) {
             if (!namespaces.exists(s.path())) {
                 dead.add(s.id());
-                Sandboxes.forget(state.txn(), s).commit();
+                StateStore.forget(state.txn(), s).commit();
                 done.add("forgot sandbox " + s.name() + ": its namespace " + s.path() + " is gone");
             }
         }

@@ -5,7 +5,6 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.kernel.SandboxNamespace;
 import io.netmgr.core.kernel.SandboxNamespaces;
 import io.netmgr.core.sandbox.Sandbox;
-import io.netmgr.core.store.Txn;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -65,17 +64,6 @@ final class Sandboxes {
         }
     }
 
-    /** {@code txn}, also forgetting {@code s}. */
-    static Txn forget(Txn txn, Sandbox s) {
-        return txn.delete(StateStore.keyOf(s)).delete(StateStore.sandboxName(s.name()));
-    }
-
-    /** {@code txn}, also storing {@code s}, unless its name is taken. */
-    static Txn restore(Txn txn, Sandbox s) {
-        return txn.ifAbsent(StateStore.sandboxName(s.name())).put(StateStore.sandboxName(s.name()), StateStore.text(s.id()))
-                .put(StateStore.keyOf(s), StateStore.encode(s));
-    }
-
     /** The sandbox's namespace entered, or nothing when it is gone (DEL after the runtime removed it). */
     Optional<SandboxNamespace> openIfAlive(Sandbox s) {
         return namespaces.openIfAlive(s.path());
@@ -93,7 +81,7 @@ final class Sandboxes {
     }
 
     private void save(Sandbox s) {
-        boolean ok = restore(state.txn(), s).commit().succeeded();
+        boolean ok = StateStore.create(state.txn(), s).commit().succeeded();
         if (!ok) {
             throw NetmgrException.conflict("sandbox with name " + s.name() + " already exists");
         }

@@ -162,8 +162,7 @@ class ControllerTest {
 
     @Test
     void joinPutsTheEndpointInTheSandboxAndLeaveTakesItOut() {
-        c.createNetwork(NetworkConfig.of("n", "fake"));
-        Endpoint e = c.createEndpoint("n", EndpointConfig.named("e"));
+        Endpoint e = endpointOnANewNetwork();
         Sandbox s = c.createSandbox("s");
         Endpoint joined = c.join(e.id(), "s");
         assertThat(joined.sandboxId()).isEqualTo(s.id());
@@ -215,8 +214,7 @@ class ControllerTest {
 
     @Test
     void aSharedSandboxLastsUntilItsLastUserGoes() {
-        c.createNetwork(NetworkConfig.of("n", "fake"));
-        Endpoint e = c.createEndpoint("n", EndpointConfig.named("e"));
+        Endpoint e = endpointOnANewNetwork();
         Sandbox first = c.createSandbox("first");
         c.join(e.id(), "first");
         Sandbox second = c.shareSandbox("first");
@@ -249,11 +247,8 @@ class ControllerTest {
 
     @Test
     void anEndpointLeavesASandboxWhoseNamespaceVanished() {
-        c.createNetwork(NetworkConfig.of("n", "fake"));
-        Endpoint e = c.createEndpoint("n", EndpointConfig.named("e"));
-        Path runtimes = world.kernel.runtimeNamespace("c1");
-        c.adoptSandbox("s", runtimes);
-        c.join(e.id(), "s");
+        Endpoint e = endpointOnANewNetwork();
+        Path runtimes = joinedToARuntimesNamespace(e, "s");
         world.kernel.vanish(runtimes);
         c.deleteEndpoint(e.id());
         assertThat(world.driver.made().joined()).isEmpty();
@@ -262,11 +257,8 @@ class ControllerTest {
 
     @Test
     void reconcilingForgetsSandboxesWhoseNamespaceVanished() {
-        c.createNetwork(NetworkConfig.of("n", "fake"));
-        Endpoint e = c.createEndpoint("n", EndpointConfig.named("e"));
-        Path runtimes = world.kernel.runtimeNamespace("c1");
-        c.adoptSandbox("gone", runtimes);
-        c.join(e.id(), "gone");
+        Endpoint e = endpointOnANewNetwork();
+        Path runtimes = joinedToARuntimesNamespace(e, "gone");
         world.kernel.vanish(runtimes);
         assertThat(c.reconcile()).containsExactly("forgot sandbox gone: its namespace " + runtimes + " is gone",
                 "endpoint e left its vanished sandbox");
@@ -290,5 +282,19 @@ class ControllerTest {
         assertThat(world.state()).isEqualTo(before);
         c.close();
         assertThat(world.kernel.closed()).isTrue();
+    }
+
+    /** Endpoint e on a new network n. */
+    private Endpoint endpointOnANewNetwork() {
+        c.createNetwork(NetworkConfig.of("n", "fake"));
+        return c.createEndpoint("n", EndpointConfig.named("e"));
+    }
+
+    /** Joins {@code e} to a new sandbox adopting a runtime's namespace; returns the namespace's path. */
+    private Path joinedToARuntimesNamespace(Endpoint e, String sandbox) {
+        Path runtimes = world.kernel.runtimeNamespace("c1");
+        c.adoptSandbox(sandbox, runtimes);
+        c.join(e.id(), sandbox);
+        return runtimes;
     }
 }
