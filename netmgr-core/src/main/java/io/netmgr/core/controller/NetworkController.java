@@ -47,9 +47,9 @@ import java.util.regex.Pattern;
  * default; tests pass a fresh one), or to a {@link HostKernel} of the caller's (a fake, for unit
  * tests). Each mutation validates first, then changes the kernel and commits one store
  * transaction; when a step fails, the steps before it are undone, so a failed call changes
- * nothing. What is acquired (pools, addresses, links, rules) is acquired before the commit and
- * what is released after it, so a crash in between leaves only what nothing stored owns, which
- * the {@link Reconciler} removes.
+ * nothing. Pools and addresses are granted before the commit and given back after it, so a
+ * crash in between leaves only grants no stored object owns; the {@link Reconciler} releases
+ * those at the next start, and brings links and rules in line with the store.
  */
 public final class NetworkController implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
