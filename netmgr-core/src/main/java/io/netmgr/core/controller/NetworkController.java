@@ -10,8 +10,10 @@ import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.endpoint.EndpointRoute;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.AssignedAddress;
@@ -25,6 +27,7 @@ import io.netmgr.core.ipam.PoolRequest;
 import io.netmgr.core.kernel.HostKernel;
 import io.netmgr.core.kernel.SandboxNamespace;
 import io.netmgr.core.kernel.SandboxNamespaces;
+import io.netmgr.core.kernel.SandboxRoutes;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
@@ -64,6 +67,8 @@ public final class NetworkController implements AutoCloseable {
     private final HostFirewall firewall;
     private final HostLock lock;
     private final List<String> lastReconcile;
+    private final Optional<String> peerHost;
+    private final PeerTable peers;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -80,12 +85,17 @@ public final class NetworkController implements AutoCloseable {
         this.sandboxes = new Sandboxes(state, namespaces);
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
+        this.peerHost = b.peerHost;
+        this.peers = new PeerTable(b.store, drivers, host, b.peerHost.orElse(""), id -> state.get(NETWORKS, id, Network.class));
         try {
             this.lastReconcile = b.reconcileAtStart ? reconcile() : List.of();
             try (HostLock.Held held = lock.acquire()) {
                 firewall.start(); // after the reconciler: the rules refer to bridges it may recreate
                 createMissingPredefinedNetworks();
                 kernel.reapRetiredLinks(); // links retired by a process that died
+            }
+            if (peerHost.isPresent()) {
+                peers.start();
             }
         } catch (RuntimeException e) {
             close();
@@ -116,6 +126,7 @@ public final class NetworkController implements AutoCloseable {
         private Optional<Firewall> firewall = Optional.empty();
         private Optional<Path> lockFile = Optional.empty();
         private boolean reconcileAtStart = true;
+        private Optional<String> peerHost = Optional.empty();
 
         private Builder(Supplier<HostKernel> kernel, Store store, IpamDriver ipam, DriverRegistry drivers) {
             this.kernel = kernel;
@@ -153,6 +164,16 @@ public final class NetworkController implements AutoCloseable {
          */
         public Builder reconcileAtStart(boolean on) {
             this.reconcileAtStart = on;
+            return this;
+        }
+
+        /**
+         * This host's address among the hosts sharing the store: endpoints of global-scope
+         * networks joined here are published under it, and the drivers of those networks learn
+         * of the other hosts' ({@link PeerTable}). Without it, none of this happens.
+         */
+        public Builder peerHost(String address) {
+            this.peerHost = Optional.of(address);
             return this;
         }
 
@@ -218,6 +239,11 @@ public final class NetworkController implements AutoCloseable {
                 create(config, true);
             }
         }
+    }
+
+    /** The driver of {@code network}, to ask what it can do. */
+    public NetworkDriver driverOf(Network network) {
+        return drivers.get(network.driver());
     }
 
     public HostContext host() {
@@ -430,7 +456,10 @@ public final class NetworkController implements AutoCloseable {
         Optional<String> requestedMac = config.mac().map(Interfaces::checkMac);
         try (HostLock.Held held = lock.acquire()) {
             Network network = network(networkRef);
+            NetworkDriver driver = drivers.get(network.driver());
             firewall.checkCanPublish(network, config.ports());
+            checkCanShape(network, driver, config);
+            List<EndpointRoute> routes = config.routes().stream().map(r -> r.resolvedOn(network)).toList();
             if (state.idByName(StateStore.endpointName(network.id(), config.name())).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
             }
@@ -440,7 +469,9 @@ public final class NetworkController implements AutoCloseable {
                 List<String> addresses = reserveAddresses(network, id, config, undo);
                 String mac = requestedMac.orElseGet(() -> Interfaces.macFor(addresses));
                 Endpoint endpoint = new Endpoint(id, config.name(), network.id(), addresses, mac, config.aliases(),
-                        config.interfaceName().orElse(null), null, null, config.ports());
+                        config.interfaceName().orElse(null), null, null, config.ports(), routes, config.bandwidth());
+                driver.createEndpoint(host, network, endpoint);
+                undo.push(() -> driver.deleteEndpoint(host, network, endpoint));
                 boolean ok = StateStore.create(state.txn(), endpoint).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
@@ -449,6 +480,14 @@ public final class NetworkController implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
             }
+        }
+    }
+
+    private static void checkCanShape(Network network, NetworkDriver driver, EndpointConfig config) {
+        if (!config.bandwidth().isEmpty() && !driver.capability().shapesTraffic()) {
+            throw NetmgrException.invalid("network " + network.name() + " uses driver " + driver.name()
+                    + ", which cannot limit an endpoint's bandwidth (it makes no host-side link to shape traffic on);"
+                    + " drop the bandwidth limits or use a network whose driver can (bridge)");
         }
     }
 
@@ -520,6 +559,7 @@ public final class NetworkController implements AutoCloseable {
                     undo.push(() -> firewall.unpublish(joined));
                     driver.programExternalConnectivity(host, network, joined);
                     undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
+                    announce(network, joined, undo);
                     commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).ifPresent(StateStore.keyOf(sandbox))
                             .put(StateStore.keyOf(joined), StateStore.encode(joined)),
                             "endpoint " + endpoint.name() + " or sandbox " + sandbox.name() + " was removed while joining; try again");
@@ -536,7 +576,7 @@ public final class NetworkController implements AutoCloseable {
         JoinInfo info = driver.join(host, network, named, ns.handle());
         undo.push(() -> driver.leave(host, network, named, ns.handle()));
         if (info.sandboxInterface().isPresent()) {
-            ns.configure(named.interfaceName(), network, named, info.routesViaGateway());
+            ns.configure(named.interfaceName(), named, SandboxRoutes.of(network, named, info.gateways(), info.staticRoutes()));
         }
         return info;
     }
@@ -547,6 +587,7 @@ public final class NetworkController implements AutoCloseable {
      */
     private Endpoint unplug(Network network, Endpoint endpoint, Optional<SandboxNamespace> ns, Undo undo) {
         NetworkDriver driver = drivers.get(network.driver());
+        withdraw(network, endpoint, undo);
         driver.revokeExternalConnectivity(host, network, endpoint);
         undo.push(() -> driver.programExternalConnectivity(host, network, endpoint));
         firewall.unpublish(endpoint);
@@ -581,15 +622,53 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /**
+     * The routes a join puts in {@code endpoint}'s sandbox, in order: the default route through
+     * its network's gateway of each family (as its driver names them, none on an internal
+     * network or where the endpoint routes by default itself), then the endpoint's own routes.
+     */
+    public List<EndpointRoute> sandboxRoutes(Endpoint endpoint) {
+        Network network = networkOf(endpoint);
+        return SandboxRoutes.of(network, endpoint, drivers.get(network.driver()).gateways(network), List.of()).stream()
+                .map(w -> new EndpointRoute(w.destination().toString(), w.via().map(Object::toString).orElse(null))).toList();
+    }
+
+    /**
+     * What differs, for a joined endpoint, from what its join made: its interface in the
+     * sandbox (MAC, up, addresses), its routes, and what the driver checks (host side, bandwidth).
+     * One line per difference; empty when it is as joined.
+     */
+    public List<String> verify(String endpointId) {
+        return verify(endpoint(endpointId));
+    }
+
+    /**
+     * {@link #verify(String)} against {@code expected}: the stored endpoint as a caller expects
+     * it, e.g. with the bandwidth a CNI CHECK's configuration asks for.
+     */
+    public List<String> verify(Endpoint expected) {
+        try (HostLock.Held held = lock.acquire()) {
+            Network network = networkOf(expected);
+            Optional<Sandbox> sandbox = expected.sandbox().flatMap(this::findSandboxById);
+            if (sandbox.isEmpty()) {
+                return List.of("endpoint " + expected.name() + " is not joined to a sandbox");
+            }
+            return new EndpointCheck(host, namespaces, drivers.get(network.driver())).run(network, expected, sandbox.get());
+        }
+    }
+
     /** Leaves if joined, forgets the endpoint and releases its addresses. */
     public void deleteEndpoint(String endpointId) {
         try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = endpoint(endpointId);
             Network network = networkOf(endpoint);
+            NetworkDriver driver = drivers.get(network.driver());
             Optional<SandboxNamespace> ns = sandboxOf(endpoint);
             Undo undo = new Undo();
             try {
                 Endpoint left = endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, undo);
+                driver.deleteEndpoint(host, network, left);
+                undo.push(() -> driver.createEndpoint(host, network, left));
                 commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(endpoint)), endpoint),
                         "endpoint " + endpoint.name() + " was removed meanwhile");
                 undo.push(() -> StateStore.create(state.txn(), endpoint).commit());
@@ -625,7 +704,27 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /** Tells the other hosts about {@code joined} when its network is global (see {@link PeerTable}), pushing how to take it back. */
+    private void announce(Network network, Endpoint joined, Undo undo) {
+        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(joined, h)).ifPresent(peer -> {
+            peers.publish(peer);
+            undo.push(() -> peers.withdraw(peer));
+        });
+    }
+
+    /** Takes back what {@link #announce} told the other hosts, pushing how to tell them again. */
+    private void withdraw(Network network, Endpoint endpoint, Undo undo) {
+        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(endpoint, h)).ifPresent(peer -> {
+            peers.withdraw(peer);
+            undo.push(() -> peers.publish(peer));
+        });
+    }
+
     // ---- helpers
+
+    private static Peer peerOf(Endpoint e, String host) {
+        return new Peer(e.networkId(), e.id(), host, e.addresses(), e.mac());
+    }
 
     private <T> T resolve(String kind, String ref, Function<String, String> nameKey, String prefix, Class<T> type,
                           Function<T, String> idOf) {
@@ -657,9 +756,10 @@ public final class NetworkController implements AutoCloseable {
     @Override
     public void close() {
         try {
+            peers.close();
             lock.close();
         } finally {
-            kernel.close();
+            kernel.close(); // waits for the retired links' deletion before the process may end
         }
     }
 }

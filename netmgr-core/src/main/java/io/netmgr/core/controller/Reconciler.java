@@ -8,7 +8,9 @@ import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.kernel.HostKernel;
+import io.netmgr.core.kernel.SandboxNamespace;
 import io.netmgr.core.kernel.SandboxNamespaces;
+import io.netmgr.core.kernel.SandboxRoutes;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
@@ -53,6 +55,7 @@ final class Reconciler {
                 done.addAll(drivers.get(n.driver()).repair(host, n, joined));
             }
         }
+        repairEndpoints(networks, endpoints, done);
         removeUnownedLinks(networks, endpoints, done);
         releaseUnownedAddresses(networks, endpoints, done);
         return done;
@@ -79,6 +82,35 @@ final class Reconciler {
             endpoints.add(e);
         }
         return endpoints;
+    }
+
+    /**
+     * Puts back what a join made for endpoints with routes or bandwidth of their own (a route or
+     * qdisc deleted by hand); the others' sandboxes are not entered, so a start stays quick.
+     */
+    private void repairEndpoints(List<Network> networks, List<Endpoint> endpoints, List<String> done) {
+        Map<String, Network> byId = networks.stream().collect(Collectors.toMap(Network::id, n -> n));
+        for (Endpoint e : endpoints) {
+            Network n = byId.get(e.networkId());
+            if (e.sandboxId() == null || n == null || !drivers.has(n.driver()) || (e.routes().isEmpty() && e.bandwidth().isEmpty())) {
+                continue;
+            }
+            var sandbox = state.get(StateStore.SANDBOXES, e.sandboxId(), Sandbox.class);
+            if (sandbox.isEmpty()) {
+                continue;
+            }
+            NetworkDriver driver = drivers.get(n.driver());
+            try (SandboxNamespace ns = namespaces.open(sandbox.get().path())) {
+                var restored = ns.restoreRoutes(e.interfaceName(), SandboxRoutes.of(n, e, List.of(), List.of()));
+                if (restored.isEmpty()) {
+                    continue; // nothing to route through; the endpoint's owner must join it again
+                }
+                restored.get().forEach(r -> done.add("restored route " + r + " of endpoint " + e.name()));
+                done.addAll(driver.repairEndpoint(host, n, e, ns.handle()));
+            } catch (RuntimeException ex) {
+                done.add("could not repair endpoint " + e.name() + ": " + ex.getMessage());
+            }
+        }
     }
 
     private void removeUnownedLinks(List<Network> networks, List<Endpoint> endpoints, List<String> done) {

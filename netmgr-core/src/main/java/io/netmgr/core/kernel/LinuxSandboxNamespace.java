@@ -1,14 +1,14 @@
 package io.netmgr.core.kernel;
 
 import io.netmgr.core.endpoint.Endpoint;
-import io.netmgr.core.network.Network;
-import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.netlink.route.Route;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -41,7 +41,7 @@ final class LinuxSandboxNamespace implements SandboxNamespace {
     }
 
     @Override
-    public void configure(String ifName, Network network, Endpoint endpoint, boolean routeViaGateway) {
+    public void configure(String ifName, Endpoint endpoint, List<SandboxRoutes.Wanted> routes) {
         NetlinkHandle h = netlink();
         int index = h.links().get(ifName).index();
         for (String cidr : endpoint.addresses()) {
@@ -50,16 +50,47 @@ final class LinuxSandboxNamespace implements SandboxNamespace {
             h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
         }
         h.links().setUp(ifName);
-        if (network.internal() || !routeViaGateway) {
-            return; // an internal network offers no way out; a driver without gateway leaves routing to others
+        SandboxRoutes.program(h, index, routes);
+    }
+
+    @Override
+    public Optional<List<SandboxRoutes.Wanted>> restoreRoutes(String ifName, List<SandboxRoutes.Wanted> wanted) {
+        NetlinkHandle h = netlink();
+        Optional<Link> link = h.links().find(ifName);
+        if (link.isEmpty()) {
+            return Optional.empty();
         }
-        Set<Boolean> routed = h.routes().list().stream().filter(Route::isDefault).map(Route::ipv6).collect(Collectors.toSet());
-        for (NetworkPool pool : network.pools()) {
-            IpNet gateway = IpNet.parse(pool.gateway());
-            if (routed.add(gateway.isIpv6())) {
-                h.routes().add(Route.defaultVia(gateway.address(), index));
+        List<SandboxRoutes.Wanted> missing = SandboxRoutes.missing(h, link.get().index(), wanted);
+        SandboxRoutes.program(h, link.get().index(), missing);
+        return Optional.of(missing);
+    }
+
+    @Override
+    public List<String> drift(Endpoint e, List<SandboxRoutes.Wanted> wanted) {
+        NetlinkHandle h = netlink();
+        Link link = h.links().find(e.interfaceName()).orElse(null);
+        if (link == null) {
+            return List.of("interface " + e.interfaceName() + " is missing from " + ns.path());
+        }
+        List<String> drift = new ArrayList<>();
+        String mac = link.attrs().macAddress().map(Object::toString).orElse("");
+        if (!mac.equalsIgnoreCase(e.mac())) {
+            drift.add(e.interfaceName() + " has MAC " + mac + ", expected " + e.mac());
+        }
+        if (!link.attrs().up()) {
+            drift.add(e.interfaceName() + " is down");
+        }
+        Set<String> present = h.addresses().list(link.attrs().index()).stream().map(Address::ip).map(Object::toString)
+                .collect(Collectors.toSet());
+        for (String addr : e.addresses()) {
+            if (!present.contains(addr)) {
+                drift.add(e.interfaceName() + " lacks address " + addr);
             }
         }
+        for (SandboxRoutes.Wanted r : SandboxRoutes.missing(h, link.attrs().index(), wanted)) {
+            drift.add("route " + r + " is missing");
+        }
+        return drift;
     }
 
     private NetlinkHandle netlink() {

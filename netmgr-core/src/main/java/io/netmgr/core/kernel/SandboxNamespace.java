@@ -1,8 +1,9 @@
 package io.netmgr.core.kernel;
 
 import io.netmgr.core.endpoint.Endpoint;
-import io.netmgr.core.network.Network;
 import io.netmgr.netlink.ns.NetNs;
+import java.util.List;
+import java.util.Optional;
 
 /** One sandbox's namespace, entered: the controller's side of a join, and the handle drivers get. */
 public interface SandboxNamespace extends AutoCloseable {
@@ -14,11 +15,22 @@ public interface SandboxNamespace extends AutoCloseable {
     String nextFreeInterfaceName();
 
     /**
-     * Gives interface {@code ifName} the endpoint's addresses, brings it up, and (when
-     * {@code routeViaGateway}) routes by the network's gateways unless the sandbox already has a
-     * default route of that family (from another network, or an earlier pool of the family).
+     * Gives interface {@code ifName} the endpoint's addresses, brings it up, and adds
+     * {@code routes} (see {@link SandboxRoutes#of}) through it.
      */
-    void configure(String ifName, Network network, Endpoint endpoint, boolean routeViaGateway);
+    void configure(String ifName, Endpoint endpoint, List<SandboxRoutes.Wanted> routes);
+
+    /**
+     * Adds the routes of {@code wanted} that interface {@code ifName} lacks (deleted by hand) and
+     * returns them; empty when the sandbox has no such interface.
+     */
+    Optional<List<SandboxRoutes.Wanted>> restoreRoutes(String ifName, List<SandboxRoutes.Wanted> wanted);
+
+    /**
+     * How the endpoint's interface differs from what its join made (missing, MAC, down,
+     * addresses, routes of {@code wanted}), one line each; empty when it is as joined.
+     */
+    List<String> drift(Endpoint endpoint, List<SandboxRoutes.Wanted> wanted);
 
     @Override
     void close();

@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A driver that ignores the kernel and remembers what it made: networks, joined endpoints
- * (with their interface), endpoints opened to the outside. Each call is a step {@link Faults}
+ * A driver that ignores the kernel and remembers what it made: networks, endpoints, joined
+ * endpoints (with their interface), endpoints opened to the outside. Each call is a step {@link Faults}
  * can fail, and a failed call makes nothing, as the driver contract asks. Its networks have
  * bridge-like firewall rules when they have addresses; option {@code fake.invalid} is refused.
  */
@@ -25,6 +25,7 @@ public final class FakeDriver implements NetworkDriver {
     private final String name;
     private final Faults faults;
     private final Set<String> networks = new HashSet<>();
+    private final Set<String> endpoints = new HashSet<>();
     private final Map<String, String> joined = new HashMap<>();
     private final Set<String> external = new HashSet<>();
 
@@ -33,12 +34,12 @@ public final class FakeDriver implements NetworkDriver {
         this.faults = faults;
     }
 
-    /** What the driver holds: network ids, endpoint id to its interface, endpoints open to the outside. */
-    public record Made(Set<String> networks, Map<String, String> joined, Set<String> external) {
+    /** What the driver holds: network and endpoint ids, endpoint id to its interface, endpoints open to the outside. */
+    public record Made(Set<String> networks, Set<String> endpoints, Map<String, String> joined, Set<String> external) {
     }
 
     public synchronized Made made() {
-        return new Made(Set.copyOf(networks), Map.copyOf(joined), Set.copyOf(external));
+        return new Made(Set.copyOf(networks), Set.copyOf(endpoints), Map.copyOf(joined), Set.copyOf(external));
     }
 
     @Override
@@ -69,10 +70,27 @@ public final class FakeDriver implements NetworkDriver {
     }
 
     @Override
+    public synchronized void createEndpoint(HostContext host, Network network, Endpoint endpoint) {
+        faults.step("driver createEndpoint " + endpoint.name());
+        if (!endpoints.add(endpoint.id())) {
+            throw new IllegalStateException("endpoint " + endpoint.name() + " made twice");
+        }
+    }
+
+    @Override
+    public synchronized void deleteEndpoint(HostContext host, Network network, Endpoint endpoint) {
+        faults.step("driver deleteEndpoint " + endpoint.name());
+        endpoints.remove(endpoint.id());
+    }
+
+    @Override
     public synchronized JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         faults.step("driver join " + endpoint.name());
         if (!networks.contains(network.id())) {
             throw new IllegalStateException("join to network " + network.name() + ", which the driver never made");
+        }
+        if (!endpoints.contains(endpoint.id())) {
+            throw new IllegalStateException("join of endpoint " + endpoint.name() + ", which the driver never made");
         }
         if (joined.putIfAbsent(endpoint.id(), endpoint.interfaceName()) != null) {
             throw new IllegalStateException("endpoint " + endpoint.name() + " joined twice");

@@ -6,7 +6,7 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.kernel.HostKernel;
 import io.netmgr.core.kernel.SandboxNamespace;
 import io.netmgr.core.kernel.SandboxNamespaces;
-import io.netmgr.core.network.Network;
+import io.netmgr.core.kernel.SandboxRoutes;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,11 +143,21 @@ public final class FakeKernel implements HostKernel, SandboxNamespaces {
         }
 
         @Override
-        public void configure(String ifName, Network network, Endpoint endpoint, boolean routeViaGateway) {
+        public void configure(String ifName, Endpoint endpoint, List<SandboxRoutes.Wanted> routes) {
             faults.step("sandbox configure " + ifName + " of " + endpoint.name());
             synchronized (FakeKernel.this) {
                 configured.add(ifName + " of " + endpoint.name() + " in " + path);
             }
+        }
+
+        @Override
+        public Optional<List<SandboxRoutes.Wanted>> restoreRoutes(String ifName, List<SandboxRoutes.Wanted> wanted) {
+            return Optional.of(List.of()); // the fake keeps no routes, so none is ever missing
+        }
+
+        @Override
+        public List<String> drift(Endpoint endpoint, List<SandboxRoutes.Wanted> wanted) {
+            return List.of();
         }
 
         @Override
