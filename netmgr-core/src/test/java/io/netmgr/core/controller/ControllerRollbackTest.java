@@ -49,6 +49,15 @@ class ControllerRollbackTest {
             Endpoint e = joined(w, "n", "e", "s");
             return () -> w.controller().leave(e.id());
         });
+        CALLS.put("join, global network", w -> {
+            Endpoint e = besideASandboxOnAGlobalNetwork(w);
+            return () -> w.controller().join(e.id(), "s");
+        });
+        CALLS.put("leave, global network", w -> {
+            Endpoint e = besideASandboxOnAGlobalNetwork(w);
+            w.controller().join(e.id(), "s");
+            return () -> w.controller().leave(e.id());
+        });
         CALLS.put("deleteEndpoint, joined", w -> {
             Endpoint e = joined(w, "n", "e", "s");
             return () -> w.controller().deleteEndpoint(e.id());
@@ -133,6 +142,13 @@ class ControllerRollbackTest {
     private static String kindOf(String step) {
         String[] words = step.split(" ");
         return words[0] + " " + words[1];
+    }
+
+    /** Endpoint e on network g of the global driver (announced to other hosts once joined), and sandbox s. */
+    private static Endpoint besideASandboxOnAGlobalNetwork(ControllerWorld w) {
+        w.controller().createNetwork(NetworkConfig.of("g", "global"));
+        w.controller().createSandbox("s");
+        return w.controller().createEndpoint("g", EndpointConfig.named("e"));
     }
 
     private static void dualStack(ControllerWorld w, String name) {

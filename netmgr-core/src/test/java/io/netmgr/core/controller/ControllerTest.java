@@ -57,7 +57,7 @@ class ControllerTest {
         assertThatThrownBy(() -> c.createSandbox("a/b")).hasMessageContaining("invalid sandbox name \"a/b\"");
         assertThatThrownBy(() -> c.createEndpoint("bridge", EndpointConfig.named(""))).hasMessageContaining("invalid endpoint name \"\"");
         assertThatThrownBy(() -> c.createNetwork(NetworkConfig.of("x", "warp")))
-                .hasMessage("unknown network driver \"warp\"; available: bridge, fake, host, none");
+                .hasMessage("unknown network driver \"warp\"; available: bridge, fake, global, host, none");
         assertThat(world.faults.steps()).isEmpty();
         assertThat(world.state()).isEqualTo(before);
     }

@@ -1,6 +1,7 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.driver.Scope;
 import io.netmgr.core.fake.FakeDriver;
 import io.netmgr.core.fake.FakeFirewall;
 import io.netmgr.core.fake.FakeIpam;
@@ -13,8 +14,9 @@ import java.util.Set;
 
 /**
  * A controller on fakes only (no root, no kernel): a store that can fail its commits, IPAM in
- * memory, a fake kernel and firewall, and fake drivers named fake, bridge, host and none (the
- * last three so the predefined networks exist), all failing at the step {@link #faults} says.
+ * memory, a fake kernel and firewall, and fake drivers named fake, global (of global scope, its
+ * endpoints announced to other hosts through the store), bridge, host and none (the last three
+ * so the predefined networks exist), all failing at the step {@link #faults} says.
  */
 final class ControllerWorld implements AutoCloseable {
     final Faults faults = new Faults();
@@ -23,7 +25,8 @@ final class ControllerWorld implements AutoCloseable {
     final FakeKernel kernel = new FakeKernel(faults);
     final FakeFirewall firewall = new FakeFirewall(faults);
     final FakeDriver driver = new FakeDriver("fake", faults);
-    final DriverRegistry drivers = new DriverRegistry().register(driver).register(new FakeDriver("bridge", faults))
+    final DriverRegistry drivers = new DriverRegistry().register(driver).register(new FakeDriver("global", faults, Scope.GLOBAL))
+            .register(new FakeDriver("bridge", faults))
             .register(new FakeDriver("host", faults)).register(new FakeDriver("none", faults));
     private NetworkController controller;
 
@@ -37,7 +40,8 @@ final class ControllerWorld implements AutoCloseable {
 
     /** A new controller on this world's store and kernel, as a restart or a second process makes it. */
     NetworkController start() {
-        return NetworkController.builder(kernel, store, ipam, drivers).sandboxNamespaces(kernel).firewall(firewall).build();
+        return NetworkController.builder(kernel, store, ipam, drivers).sandboxNamespaces(kernel).firewall(firewall)
+                .peerHost("192.0.2.1").build();
     }
 
     /** Everything a failed call must leave as it found it. */

@@ -1,9 +1,11 @@
 package io.netmgr.core.fake;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.Capability;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.driver.Scope;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.ipam.IpPrefix;
@@ -11,6 +13,7 @@ import io.netmgr.core.network.Network;
 import io.netmgr.netlink.ns.NetNs;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,14 +27,21 @@ import java.util.Set;
 public final class FakeDriver implements NetworkDriver {
     private final String name;
     private final Faults faults;
+    private final Scope scope;
     private final Set<String> networks = new HashSet<>();
     private final Set<String> endpoints = new HashSet<>();
     private final Map<String, String> joined = new HashMap<>();
     private final Set<String> external = new HashSet<>();
 
     public FakeDriver(String name, Faults faults) {
+        this(name, faults, Scope.LOCAL);
+    }
+
+    /** A driver of data scope {@code scope}: a global one's endpoints are announced to other hosts. */
+    public FakeDriver(String name, Faults faults, Scope scope) {
         this.name = name;
         this.faults = faults;
+        this.scope = scope;
     }
 
     /** What the driver holds: network and endpoint ids, endpoint id to its interface, endpoints open to the outside. */
@@ -45,6 +55,11 @@ public final class FakeDriver implements NetworkDriver {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public Capability capability() {
+        return new Capability(scope, false, false, List.of());
     }
 
     @Override
