@@ -342,22 +342,23 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /**
-     * Releases one user of the sandbox; the last one leaves every endpoint, deletes them and,
-     * if netmgr made the namespace, the namespace.
+     * Releases one user of the sandbox; the last one deletes every endpoint joined to it (as
+     * dockerd does when a container goes: left, addresses released, forgotten) and, if netmgr
+     * made the namespace, the namespace. Returns the endpoints deleted, as they were joined.
      */
-    public void deleteSandbox(String ref) {
+    public List<Endpoint> deleteSandbox(String ref) {
         try (HostLock.Held held = lock.acquire()) {
             Sandbox sandbox = sandbox(ref);
             if (sandbox.users() > 1) {
                 sandboxes.release(sandbox);
-                return;
+                return List.of();
             }
-            for (Endpoint e : endpoints()) {
-                if (sandbox.id().equals(e.sandboxId())) {
-                    leave(e.id());
-                }
+            List<Endpoint> joined = endpoints().stream().filter(e -> sandbox.id().equals(e.sandboxId())).toList();
+            for (Endpoint e : joined) {
+                deleteEndpoint(e.id());
             }
             sandboxes.delete(sandbox);
+            return joined;
         }
     }
 
