@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library example of docs/library.md ({@link LibraryExample}, the same text, see
- * {@link LibraryExampleDocTest}) run as written, with a namespace playing the host.
+ * {@link DocExamplesTest}) run as written, with a namespace playing the host.
  */
 class LibraryExampleIT {
     @RegisterExtension
