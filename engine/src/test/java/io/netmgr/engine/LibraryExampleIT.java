@@ -49,7 +49,7 @@ class LibraryExampleIT {
         NetworkController c = engine.controller();
 
         Endpoint web = LibraryExample.connect(c);
-        assertThat(web.addresses()).containsExactly("10.30.0.10/24");
+        assertThat(web.addresses()).extracting(Object::toString).containsExactly("10.30.0.10/24");
         assertThat(web.interfaceName()).isEqualTo("eth0");
         Path namespace = c.sandbox("web").path();
         try (NetNs ns = NetNs.openPath(namespace)) {
