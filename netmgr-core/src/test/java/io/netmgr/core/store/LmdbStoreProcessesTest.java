@@ -100,6 +100,30 @@ class LmdbStoreProcessesTest {
         }
     }
 
+    /** A unit of several transactions is durable once it returns, and never half there. */
+    @Test
+    void everyUnitReportedBeforeKillNineSurvivesWhole() {
+        for (int round = 0; round < 3; round++) {
+            ChildJvm writer = child("units", stateDir().toString());
+            List<Long> reported = new ArrayList<>();
+            int killAfter = ThreadLocalRandom.current().nextInt(20, 200);
+            while (reported.size() < killAfter) {
+                reported.add(Long.parseLong(writer.nextLine(STARTUP)));
+            }
+            writer.killNine();
+            writer.remainingLines(Duration.ofSeconds(10)).forEach(line -> reported.add(Long.parseLong(line)));
+
+            try (LmdbStore store = LmdbStore.open(stateDir())) {
+                for (long unit : reported) {
+                    assertThat(store.get("u/" + unit + "/b")).as("unit %d reported by the killed writer", unit).isPresent();
+                }
+                List<KeyValue> written = store.range("u/");
+                assertThat(written).hasSize((int) store.revision()); // two per unit: a and b, or neither
+                assertThat(written.stream().filter(kv -> kv.key().endsWith("/a")).count() * 2).isEqualTo(written.size());
+            }
+        }
+    }
+
     @Test
     void writerKilledInsideItsTransactionDoesNotBlockOthers() throws Exception {
         try (LmdbStore store = LmdbStore.open(stateDir())) {
