@@ -67,18 +67,24 @@ class LmdbStoreProcessesTest {
         System.out.printf("%d processes x %d increments: %d races lost and retried%n", processes, increments, racesLost);
     }
 
+    /** Runs a writing child {@code job}, SIGKILLs it after 20-200 reports, and returns them all. */
+    private List<Long> reportedBeforeKillNine(String job) {
+        ChildJvm writer = child(job, stateDir().toString());
+        List<Long> reported = new ArrayList<>();
+        int killAfter = ThreadLocalRandom.current().nextInt(20, 200);
+        while (reported.size() < killAfter) {
+            reported.add(Long.parseLong(writer.nextLine(STARTUP)));
+        }
+        writer.killNine();
+        writer.remainingLines(Duration.ofSeconds(10)).forEach(line -> reported.add(Long.parseLong(line)));
+        return reported;
+    }
+
     @Test
     void everyCommitReportedBeforeKillNineSurvives() {
         // several rounds: each kill lands at another point of the write loop, maybe inside a commit
         for (int round = 0; round < 3; round++) {
-            ChildJvm writer = child("write", stateDir().toString());
-            List<Long> reported = new ArrayList<>();
-            int killAfter = ThreadLocalRandom.current().nextInt(20, 200);
-            while (reported.size() < killAfter) {
-                reported.add(Long.parseLong(writer.nextLine(STARTUP)));
-            }
-            writer.killNine();
-            writer.remainingLines(Duration.ofSeconds(10)).forEach(line -> reported.add(Long.parseLong(line)));
+            List<Long> reported = reportedBeforeKillNine("write");
             long lastReported = reported.get(reported.size() - 1);
 
             try (LmdbStore store = LmdbStore.open(stateDir())) {
@@ -104,15 +110,7 @@ class LmdbStoreProcessesTest {
     @Test
     void everyUnitReportedBeforeKillNineSurvivesWhole() {
         for (int round = 0; round < 3; round++) {
-            ChildJvm writer = child("units", stateDir().toString());
-            List<Long> reported = new ArrayList<>();
-            int killAfter = ThreadLocalRandom.current().nextInt(20, 200);
-            while (reported.size() < killAfter) {
-                reported.add(Long.parseLong(writer.nextLine(STARTUP)));
-            }
-            writer.killNine();
-            writer.remainingLines(Duration.ofSeconds(10)).forEach(line -> reported.add(Long.parseLong(line)));
-
+            List<Long> reported = reportedBeforeKillNine("units");
             try (LmdbStore store = LmdbStore.open(stateDir())) {
                 for (long unit : reported) {
                     assertThat(store.get("u/" + unit + "/b")).as("unit %d reported by the killed writer", unit).isPresent();
