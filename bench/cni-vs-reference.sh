@@ -4,7 +4,7 @@
 #   1. reference bridge + portmap   (bench/cni-harness/bridge.conflist)
 #   2. reference bridge only        (bench/cni-harness/bridge-only.conflist)
 #   3. netmgr, in-process           (the same shape with "type": "netmgr", portMappings included)
-#   4. netmgr, through netmgrd      (the same, handed over with socat to a netmgrd this script
+#   4. netmgr, through netmgrd      (the same, handed over by the launcher to a netmgrd this script
 #                                    starts and stops; its /metrics then gives the daemon's share)
 # usage: bench/cni-vs-reference.sh [N]   (default 200; root; build first: mvn -o -q -pl cni-plugin,dist -am package -DskipTests)
 # Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir; its

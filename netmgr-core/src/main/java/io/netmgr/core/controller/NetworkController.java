@@ -215,11 +215,12 @@ public final class NetworkController implements AutoCloseable {
      * Runs {@code work} holding the controller's lock, which spans the processes sharing its lock
      * file, with the firewall in line with the store first. For a caller whose several calls are
      * one step (a CNI command: find the network, adopt the sandbox, create and join the endpoint);
-     * the controller's own calls inside join the hold.
+     * the controller's own calls inside join the hold, and their store transactions are made
+     * durable together at the end ({@link io.netmgr.core.store.Store#inOneCommit}).
      */
     public <T> T exclusively(Supplier<T> work) {
         try (HostLock.Held held = lock.acquire()) {
-            return work.get();
+            return state.store().inOneCommit(work);
         }
     }
 
