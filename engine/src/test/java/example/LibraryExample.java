@@ -3,12 +3,12 @@ package example;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
-import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
+import io.netmgr.netlink.addr.IpPrefix;
 
 /** netmgr as a library: a container "web" on a bridge network publishing a port, then removed. */
 public final class LibraryExample {
