@@ -180,6 +180,32 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /**
+     * Repairs every network whose host side was damaged behind netmgr's back (a bridge deleted
+     * by hand): its driver makes it again with the ports of its joined endpoints, and the
+     * firewall is programmed again, sysctls of the new bridge included. Returns one line per
+     * repair, for the log; {@link NetworkHealer} calls it when the kernel reports a bridge gone.
+     */
+    public List<String> repairDamagedNetworks() {
+        try (HostLock.Held held = lock.acquire()) {
+            List<String> done = new ArrayList<>();
+            for (Network n : state.list(NETWORKS, Network.class)) {
+                done.addAll(repairIfDamaged(n));
+            }
+            return done;
+        }
+    }
+
+    private List<String> repairIfDamaged(Network network) {
+        if (!drivers.has(network.driver()) || drivers.get(network.driver()).intact(host, network)) {
+            return List.of();
+        }
+        List<Endpoint> joined = endpointsOn(network.id()).stream().filter(e -> e.sandboxId() != null).toList();
+        List<String> done = drivers.get(network.driver()).repair(host, network, joined);
+        firewall.reassert();
+        return done;
+    }
+
     /** What the reconciliation at start changed. */
     public List<String> startupRepairs() {
         return lastReconcile;
@@ -452,6 +478,7 @@ public final class NetworkController implements AutoCloseable {
             Sandbox sandbox = sandbox(sandboxRef);
             Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
             NetworkDriver driver = drivers.get(network.driver());
+            repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
             Undo undo = new Undo();
             try (NetNs ns = NetNs.openPath(sandbox.path()); NetlinkHandle inside = NetlinkHandle.open(ns)) {
                 String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : interfaces.nextFreeName(inside);

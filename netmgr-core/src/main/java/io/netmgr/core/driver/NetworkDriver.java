@@ -64,6 +64,15 @@ public interface NetworkDriver {
     }
 
     /**
+     * Whether what {@code network} stands on in the host is still there (a bridge someone may
+     * have deleted): a cheap check the controller makes before each join, so a network damaged
+     * while nobody watched (a reboot, as a CNI plugin sees it) is {@link #repair repaired} first.
+     */
+    default boolean intact(HostContext host, Network network) {
+        return true;
+    }
+
+    /**
      * The host links this driver makes, recognised by name, each with the ID prefix of the
      * network or endpoint it belongs to: the reconciler removes those nobody owns any more.
      */
