@@ -17,6 +17,11 @@ public final class HostDriver implements NetworkDriver {
     }
 
     @Override
+    public boolean usesHostNamespace() {
+        return true;
+    }
+
+    @Override
     public void createNetwork(HostContext host, Network network) {
     }
 

@@ -56,6 +56,7 @@ public final class NetworkController implements AutoCloseable {
     private final Interfaces interfaces = new Interfaces();
     private final HostFirewall firewall;
     private final HostLock lock;
+    private final HostNamespaces hostNamespaces;
     private final List<String> lastReconcile;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
@@ -69,6 +70,7 @@ public final class NetworkController implements AutoCloseable {
         this.ipam = b.ipam;
         this.drivers = b.drivers;
         this.sandboxes = new Sandboxes(state, b.sandboxRunDir);
+        this.hostNamespaces = new HostNamespaces(b.hostNamespace);
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         try {
@@ -478,9 +480,10 @@ public final class NetworkController implements AutoCloseable {
             Sandbox sandbox = sandbox(sandboxRef);
             Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
             NetworkDriver driver = drivers.get(network.driver());
-            repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
             Undo undo = new Undo();
             try (NetNs ns = NetNs.openPath(sandbox.path()); NetlinkHandle inside = NetlinkHandle.open(ns)) {
+                hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns);
+                repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
                 String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : interfaces.nextFreeName(inside);
                 Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
                 JoinInfo info = driver.join(host, network, named, ns);

@@ -24,6 +24,15 @@ public interface NetworkDriver {
 
     void createNetwork(HostContext host, Network network);
 
+    /**
+     * Whether this driver's endpoints join the host's own namespace as it is (host networking).
+     * The controller refuses to join any other driver's endpoint into a sandbox of the host's
+     * namespace, where its interface and default route would land on the host.
+     */
+    default boolean usesHostNamespace() {
+        return false;
+    }
+
     void deleteNetwork(HostContext host, Network network);
 
     /** Puts {@code endpoint}'s interface into {@code sandbox}, named {@code endpoint.interfaceName()}. */
