@@ -55,6 +55,7 @@ public final class Engine implements AutoCloseable {
             LmdbStore store = push(opened, LmdbStore.open(config.stateDir().resolve("store")));
             NetNs host = config.hostNamespace().orElseGet(NetNs::process);
             NetlinkHandle routes = push(opened, NetlinkHandle.open(host));
+            HostClaim.take(routes, host.toString(), config.stateDir()); // before the firewall or a bridge is touched
             Optional<Firewall> firewall = config.firewall().equals("none") ? Optional.empty()
                     : Optional.of(push(opened, Firewalls.open(Firewalls.Backend.parse(config.firewall()), host)));
             NetworkController.Builder builder = NetworkController.builder(host, store,

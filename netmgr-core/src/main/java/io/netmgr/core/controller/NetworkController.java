@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
  * commits one store transaction; when a step fails, the steps before it are undone.
  */
 public final class NetworkController implements AutoCloseable {
+    private static final String PREDEFINED_BRIDGE = "netmgr0";
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
     private final HostContext host;
@@ -74,7 +75,7 @@ public final class NetworkController implements AutoCloseable {
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         try {
-            this.lastReconcile = b.reconcileAtStart ? reconcile() : List.of();
+            this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
                 firewall.start(); // after the reconciler: the rules refer to bridges it may recreate
                 createMissingPredefinedNetworks();
@@ -210,7 +211,7 @@ public final class NetworkController implements AutoCloseable {
 
     /** What the reconciliation at start changed. */
     public List<String> startupRepairs() {
-        return lastReconcile;
+        return List.copyOf(lastReconcile);
     }
 
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */
@@ -219,7 +220,14 @@ public final class NetworkController implements AutoCloseable {
             if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
                 NetworkConfig config = NetworkConfig.of(name, name).withAttachable(false); // as dockerd shows them
                 if (name.equals("bridge")) {
-                    config = config.withOption("bridge.name", "netmgr0");
+                    config = config.withOption("bridge.name", PREDEFINED_BRIDGE);
+                    // A store without the predefined network is a fresh one, and an engine refuses a host
+                    // another live state directory manages before this (its HostClaim): a netmgr0 here
+                    // is what a netmgr whose state was deleted left. Out before the pool is chosen,
+                    // or its route would push the network off 172.17.0.0/16.
+                    if (host.reaper().retire(host.netlink(), PREDEFINED_BRIDGE)) {
+                        lastReconcile.add("replaced bridge " + PREDEFINED_BRIDGE + ", left by a netmgr whose state is gone");
+                    }
                 }
                 create(config, true);
             }
