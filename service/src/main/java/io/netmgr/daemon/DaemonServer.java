@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ public final class DaemonServer implements AutoCloseable {
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
-            Router router = router(vertx, blocking, ops, events, metrics, info,
+            Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
             HttpServer server = vertx.createHttpServer().requestHandler(router)
@@ -92,7 +93,7 @@ public final class DaemonServer implements AutoCloseable {
     }
 
     static Router router(Vertx vertx, Blocking blocking, DaemonOperations ops, Events events, OperationMetrics metrics,
-                         DaemonInfo info, SystemDoctor doctor, CniRoute cni) {
+                         DaemonInfo info, Supplier<Optional<String>> health, SystemDoctor doctor, CniRoute cni) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
@@ -104,10 +105,11 @@ public final class DaemonServer implements AutoCloseable {
             }
         });
         router.route().handler(BodyHandler.create(false).setBodyLimit(JsonBodies.MAX_BYTES));
-        router.get("/health").handler(ctx -> blocking.reply(ctx, 200, () -> {
+        router.get("/health").handler(ctx -> blocking.call(() -> {
             ops.networks(NetworkFilter.ALL); // the store answers
-            return Map.of("status", "ok");
-        }));
+            return health.get();
+        }).onSuccess(problem -> Replies.json(ctx, problem.isEmpty() ? 200 : 503, problem.isEmpty() ? Map.of("status", "ok")
+                : Map.of("status", "degraded", "message", problem.get()))).onFailure(ctx::fail));
         router.get("/metrics").handler(ctx -> blocking.call(() -> metrics.scrape(ops.endpointCounts()))
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
                 .onFailure(ctx::fail));
