@@ -65,6 +65,7 @@ public final class Netmgrd {
         }
         DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
                 options.socket(), options.stateDir());
+        SandboxMounts.checkVisibleToHost(NetNs.DEFAULT_RUN_DIR);
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
         // The controller (netlink, store, firewall, reconciliation) and Vert.x each take a few
         // hundred ms to load and warm up: on two threads they are ready sooner.
