@@ -10,7 +10,10 @@ import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.netlink.ns.NetNs;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,13 +56,21 @@ final class Reconciler {
         return done;
     }
 
-    /** Endpoints joined to a sandbox whose namespace is gone leave it; such sandboxes are forgotten. */
+    /**
+     * Endpoints joined to a sandbox whose namespace is gone leave it; such sandboxes are forgotten.
+     * Gone is also a path that is no longer a namespace: the empty file an unmounted /run/netns
+     * entry leaves (a reboot, or a daemon that ran in a mount namespace of its own), which
+     * would otherwise fail every join with EINVAL. netmgr's own such files are removed.
+     */
     private List<Endpoint> forgetDeadSandboxes(List<String> done) {
         Set<String> dead = new HashSet<>();
         for (Sandbox s : state.list(StateStore.SANDBOXES, Sandbox.class)) {
-            if (!Files.exists(s.path())) {
+            if (!isNamespace(s.path())) {
                 dead.add(s.id());
                 state.txn().delete(StateStore.keyOf(s)).delete(StateStore.sandboxName(s.name())).commit();
+                if (s.owned() && Files.exists(s.path())) {
+                    NetNs.delete(s.path().getFileName().toString(), s.path().getParent());
+                }
                 done.add("forgot sandbox " + s.name() + ": its namespace " + s.path() + " is gone");
             }
         }
@@ -74,6 +85,15 @@ final class Reconciler {
             endpoints.add(e);
         }
         return endpoints;
+    }
+
+    /** Whether {@code path} is a namespace file: on nsfs, like the process's own, not a file left where one was mounted. */
+    private static boolean isNamespace(Path path) {
+        try {
+            return NetNs.identityOf(path).device() == NetNs.process().identity().device();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void removeUnownedLinks(List<Network> networks, List<Endpoint> endpoints, List<String> done) {
