@@ -54,7 +54,7 @@ class HealingIT {
     private NetworkController open(boolean longLived) {
         t = TestHost.create(netns);
         engine = Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host)
-                .withFirewall("nftables").withRuleGuard(longLived));
+                .withFirewall(FirewallChoice.NFTABLES).withRuleGuard(longLived));
         NetworkController c = engine.controller();
         c.createNetwork(NetworkConfig.of("web", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.50.1.0/24", "subnet"))));
         return c;

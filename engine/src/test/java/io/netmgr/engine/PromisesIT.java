@@ -45,7 +45,7 @@ abstract class PromisesIT {
     void start() {
         t = TestHost.create(netns); // the outside namespace routes 10.50.0.0/16 to the host
         engine = Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host)
-                .withFirewall(tools().name().toLowerCase(java.util.Locale.ROOT)).withRuleGuard(false));
+                .withFirewall(FirewallChoice.parse("backend", tools().name().toLowerCase(java.util.Locale.ROOT))).withRuleGuard(false));
         c = engine.controller();
         probe.tcpServer(t.outside, 7000, "outside");
     }

@@ -52,7 +52,7 @@ class RestartIT {
     }
 
     private Engine open() {
-        return Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host).withFirewall("nftables")
+        return Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host).withFirewall(FirewallChoice.NFTABLES)
                 .withRuleGuard(false));
     }
 

@@ -35,7 +35,7 @@ class StateDirectoriesIT {
     Path dir;
 
     private static Engine open(Path stateDir, NetNs host) {
-        return Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host).withFirewall("nftables")
+        return Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host).withFirewall(FirewallChoice.NFTABLES)
                 .withRuleGuard(false));
     }
 
