@@ -14,15 +14,10 @@ import io.netmgr.nat.TestHost;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A network's bridge deleted behind netmgr's back (`ip link del`), with the nftables firewall on:
@@ -30,32 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * rules; a short-lived one (a CNI plugin run after a reboot) makes it again at the next join.
  * Checked by the links `ip -j` shows and by TCP through the published ports.
  */
-class HealingIT {
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @TempDir
-    Path stateDir;
-
-    private final Probe probe = new Probe();
-    private TestHost t;
-    private Engine engine;
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        if (engine != null) {
-            for (Endpoint e : engine.controller().endpoints()) {
-                engine.controller().deleteEndpoint(e.id());
-            }
-            engine.close();
-        }
-    }
+class HealingIT extends EngineOnTestHost {
 
     private NetworkController open(boolean longLived) {
-        t = TestHost.create(netns);
-        engine = Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host)
-                .withFirewall(FirewallChoice.NFTABLES).withRuleGuard(longLived));
-        NetworkController c = engine.controller();
+        NetworkController c = open(FirewallChoice.NFTABLES, longLived).controller();
         c.createNetwork(NetworkConfig.of("web", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.50.1.0/24", "subnet"))));
         return c;
     }

@@ -3,7 +3,6 @@ package io.netmgr.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.core.controller.NetworkController;
-import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
@@ -13,29 +12,16 @@ import io.netmgr.nat.BackendTools;
 import io.netmgr.nat.Probe;
 import io.netmgr.nat.TestHost;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.netlink.testing.TestNamespaces;
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the README promises, shown by packets through the controller of an {@link Engine}: the
  * CVE-2020-8558 guard, masquerade=false, hairpin=false, IPv6 published ports, and the host, none
  * and container modes. Run once per firewall backend, since each renders the rules its own way.
  */
-abstract class PromisesIT {
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @TempDir
-    Path stateDir;
-
-    private final Probe probe = new Probe();
-    private TestHost t;
-    private Engine engine;
+abstract class PromisesIT extends EngineOnTestHost {
     private NetworkController c;
 
     /** The backend under test. */
@@ -43,23 +29,9 @@ abstract class PromisesIT {
 
     @BeforeEach
     void start() {
-        t = TestHost.create(netns); // the outside namespace routes 10.50.0.0/16 to the host
-        engine = Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host)
-                .withFirewall(FirewallChoice.parse("backend", tools().name().toLowerCase(java.util.Locale.ROOT))).withRuleGuard(false));
-        c = engine.controller();
+        // the outside namespace routes 10.50.0.0/16 to the host
+        c = open(FirewallChoice.parse("backend", tools().name().toLowerCase(java.util.Locale.ROOT)), false).controller();
         probe.tcpServer(t.outside, 7000, "outside");
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        for (Sandbox s : c.sandboxes()) {
-            c.deleteSandbox(s.id());
-        }
-        for (Endpoint e : c.endpoints()) {
-            c.deleteEndpoint(e.id());
-        }
-        engine.close();
     }
 
     private void network(String name, String subnet, String... options) {

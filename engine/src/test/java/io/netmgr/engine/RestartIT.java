@@ -18,14 +18,9 @@ import io.netmgr.netlink.link.LinkAttrs;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
-import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a restart does with the state a crash or a vanished container leaves, with the nftables
@@ -33,47 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
  * (the kernel changed but the store not, the store committed but the rules not) or as a runtime
  * that removed its namespace without a DEL would, then opens the engine again.
  */
-class RestartIT {
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @TempDir
-    Path stateDir;
-
-    private final Probe probe = new Probe();
-    private TestHost t;
-    private Engine engine;
+class RestartIT extends EngineOnTestHost {
 
     @BeforeEach
     void start() {
-        t = TestHost.create(netns);
-        engine = open();
+        open();
         engine.controller().createNetwork(NetworkConfig.of("web", "bridge")
                 .withIpam(IpamConfig.of(IpPrefix.parse("10.52.1.0/24", "subnet"))));
     }
 
     private Engine open() {
-        return Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host).withFirewall(FirewallChoice.NFTABLES)
-                .withRuleGuard(false));
+        return open(FirewallChoice.NFTABLES, false);
     }
 
     private NetworkController restart() {
         engine.close();
-        engine = open();
-        return engine.controller();
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        if (engine != null) {
-            for (Sandbox s : engine.controller().sandboxes()) {
-                engine.controller().deleteSandbox(s.id());
-            }
-            for (Endpoint e : engine.controller().endpoints()) {
-                engine.controller().deleteEndpoint(e.id());
-            }
-            engine.close();
-        }
+        return open().controller();
     }
 
     @Test
@@ -148,7 +118,7 @@ class RestartIT {
         BackendTools.NFTABLES.wipeRules(t.host); // the join committed, its rules never programmed
         assertThat(Probe.tcp(t.outside, TestHost.HOST_IP, 8080)).isEmpty();
 
-        engine = open();
+        open();
 
         assertThat(Probe.tcp(t.outside, TestHost.HOST_IP, 8080)).contains("c1 from " + TestHost.OUTSIDE_IP);
     }
