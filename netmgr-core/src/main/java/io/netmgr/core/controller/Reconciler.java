@@ -26,6 +26,14 @@ import java.util.stream.Collectors;
  * store says should exist is recreated, and what netmgr made that the store no longer knows
  * (a half-made endpoint's veth, a network's bridge, reserved addresses) is removed. The store
  * is the truth; the kernel is derived from it.
+ *
+ * <p>An endpoint stored but never joined (a CNI ADD killed between creating and joining it, whose
+ * caller got "try again") keeps its addresses and its sandbox; only its half-made veth goes. Its
+ * caller retries the ADD, which joins it, or sends DEL or GC, which remove it, as CNI requires of
+ * runtimes; Cilium likewise restores endpoints and leaves their removal to DEL. libnetwork instead
+ * deletes, at start, endpoints no active sandbox holds; netmgr cannot tell those from endpoints a
+ * REST or Docker caller created and has not connected yet, which are legitimate and must survive
+ * a restart.
  */
 final class Reconciler {
     private final HostContext host;
