@@ -9,24 +9,23 @@ import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
-import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.nat.BackendTools;
 import io.netmgr.nat.Probe;
 import io.netmgr.nat.TestHost;
-import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.link.LinkAttrs;
-import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a restart does with the state a crash or a vanished container leaves, with the nftables
- * firewall on: each test leaves the store and the kernel as a kill -9 at a chosen point would
- * (the kernel changed but the store not, the store committed but the rules not) or as a runtime
- * that removed its namespace without a DEL would, then opens the engine again.
+ * firewall on: a second process killed at a chosen point of a join (after the kernel step, after
+ * the firewall step, before the store commit; {@code -Dnetmgr.crashAt}), rules lost after a
+ * commit, a runtime that removed its namespace without a DEL; then the engine opens again.
  */
 class RestartIT extends EngineOnTestHost {
 
@@ -34,7 +33,7 @@ class RestartIT extends EngineOnTestHost {
     void start() {
         open();
         engine.controller().createNetwork(NetworkConfig.of("web", "bridge")
-                .withIpam(IpamConfig.of(IpPrefix.parse("10.52.1.0/24", "subnet"))));
+                .withIpam(IpamConfig.of(IpPrefix.parse("10.50.1.0/24", "subnet"))));
     }
 
     private Engine open() {
@@ -78,32 +77,41 @@ class RestartIT extends EngineOnTestHost {
         assertThat(unmounted.path()).as("netmgr's own empty namespace file").doesNotExist();
     }
 
-    @Test
-    void aCrashBetweenTheKernelAndTheStoreLeavesAnEndpointThatARetryJoinsAndADeleteReleases() {
-        NetworkController c = engine.controller();
-        NetNs container = netns.create("c1");
-        c.adoptSandbox("c1", container.path());
-        Endpoint e = c.createEndpoint("web", EndpointConfig.named("c1").withIpv4("10.52.1.9"));
-        // the join's veth made, its store commit never happened
-        try (NetlinkHandle h = NetlinkHandle.open(t.host)) {
-            int bridge = h.links().get(BridgeDriver.bridgeName(c.network("web"))).index();
-            h.links().add(new Veth(LinkAttrs.named("nmv" + e.id().substring(0, 12)).withMaster(bridge).withUp(true),
-                    "eth0", container, null));
-        }
+    /** Kills (halts) a second process sharing the state dir at {@code point} of a join of c1 publishing 8080. */
+    private void joinDyingAt(String point, NetNs c1) throws Exception {
+        engine.close();
+        engine = null;
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dnetmgr.crashAt=" + point, "-cp", System.getProperty("java.class.path"), JoinThatDies.class.getName(),
+                stateDir.toString(), t.host.path().toString(), c1.path().toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(child.waitFor()).as(out).isEqualTo(137);
+        assertThat(out).isEqualTo("created\n");
+    }
 
-        c = restart();
+    @ParameterizedTest
+    @ValueSource(strings = {"join.after-kernel", "join.after-firewall"})
+    void aJoinKilledHalfWayLeavesNothingHalfMadeAfterTheRestart(String point) throws Exception {
+        NetNs c1 = netns.create("c1");
+        joinDyingAt(point, c1);
+        assertThat(TestHost.exec(c1, "ip", "-o", "link")).as("the kernel step happened").contains("eth0");
 
-        assertThat(c.startupRepairs()).anySatisfy(l -> assertThat(l).startsWith("removed link nmv" + e.id().substring(0, 12)));
-        assertThat(IpOracle.exec(container, "ip", "-o", "link")).doesNotContain("eth0");
-        assertThat(c.endpoint(e.id()).addresses()).containsExactly("10.52.1.9/24"); // kept for the caller's retry or DEL
-        assertThat(c.sandbox("c1").name()).isEqualTo("c1");
+        NetworkController c = open().controller();
+
+        assertThat(TestHost.exec(c1, "ip", "-o", "link")).doesNotContain("eth0");
+        assertThat(TestHost.exec(t.host, "ip", "-o", "link")).doesNotContain("nmv");
+        assertThat(BackendTools.NFTABLES.listRules(t.host)).doesNotContain("8080");
+        Endpoint e = c.endpoints().stream().filter(x -> x.name().equals("c1")).findFirst().orElseThrow();
+        assertThat(e.sandboxId()).isNull();
+        assertThat(e.addresses()).containsExactly("10.50.1.9/24");
         c.join(e.id(), "c1"); // the runtime's retried ADD
-        probe.tcpServer(container, 80, "c1");
-        assertThat(Probe.tcp(t.host, "10.52.1.9", 80)).contains("c1 from 10.52.1.1");
-        c.deleteSandbox("c1"); // its DEL
+        probe.tcpServer(c1, 80, "c1");
+        assertThat(Probe.tcp(t.outside, TestHost.HOST_IP, 8080)).contains("c1 from " + TestHost.OUTSIDE_IP);
+        c.deleteSandbox("c1"); // its DEL: the address is free again
         c.deleteEndpoint(e.id());
-        var again = c.createEndpoint("web", EndpointConfig.named("c2").withIpv4("10.52.1.9"));
-        assertThat(again.addresses()).containsExactly("10.52.1.9/24");
+        assertThat(c.createEndpoint("web", EndpointConfig.named("c2").withIpv4("10.50.1.9")).addresses())
+                .containsExactly("10.50.1.9/24");
     }
 
     @Test
@@ -111,7 +119,7 @@ class RestartIT extends EngineOnTestHost {
         NetworkController c = engine.controller();
         NetNs container = netns.create("c1");
         c.adoptSandbox("c1", container.path());
-        c.join(c.createEndpoint("web", EndpointConfig.named("c1").withIpv4("10.52.1.2").withPorts("8080:80")).id(), "c1");
+        c.join(c.createEndpoint("web", EndpointConfig.named("c1").withIpv4("10.50.1.2").withPorts("8080:80")).id(), "c1");
         probe.tcpServer(container, 80, "c1");
         engine.close();
         engine = null;

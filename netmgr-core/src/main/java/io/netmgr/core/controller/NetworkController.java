@@ -500,8 +500,10 @@ public final class NetworkController implements AutoCloseable {
                     interfaces.configure(inside, ifName, network, named, info.routesViaGateway());
                 }
                 Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
+                CrashPoint.reach(CrashPoint.JOIN_AFTER_KERNEL);
                 firewall.publish(joined);
                 undo.push(() -> firewall.unpublish(joined));
+                CrashPoint.reach(CrashPoint.JOIN_AFTER_FIREWALL);
                 driver.programExternalConnectivity(host, network, joined);
                 undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
                 state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(joined), StateStore.encode(joined)).commit();
