@@ -3,13 +3,13 @@ package io.netmgr.drivers.host;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
-import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.driver.PassiveDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.netlink.ns.NetNs;
 
 /** Host networking: the container uses the host's namespace itself; there is nothing to make. */
-public final class HostDriver implements NetworkDriver {
+public final class HostDriver extends PassiveDriver {
 
     @Override
     public String name() {
@@ -22,23 +22,11 @@ public final class HostDriver implements NetworkDriver {
     }
 
     @Override
-    public void createNetwork(HostContext host, Network network) {
-    }
-
-    @Override
-    public void deleteNetwork(HostContext host, Network network) {
-    }
-
-    @Override
     public JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         if (!sandbox.sameAs(host.namespace())) {
             throw NetmgrException.invalid("only a sandbox of the host's own namespace (" + host.namespace()
                     + ") can join the host network; adopt that namespace as the sandbox");
         }
         return JoinInfo.NOTHING;
-    }
-
-    @Override
-    public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
     }
 }
