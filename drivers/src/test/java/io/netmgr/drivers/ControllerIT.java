@@ -271,8 +271,33 @@ class ControllerIT {
         }
     }
 
+    /**
+     * The sandbox refuses IPv6 addresses, so the join fails after the driver made the veth pair,
+     * while the controller configures the sandbox side: the rollback must take the pair away.
+     */
     @Test
-    void aFailedJoinLeavesNothingBehind() {
+    void aJoinFailingAfterTheDriverJoinedIsRolledBack() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("rb6", "bridge").withIpv6(true)
+                .withIpam(IpamConfig.of(IpPrefix.parse("10.36.0.0/24")), IpamConfig.of(IpPrefix.parse("fd00:36::/64"))));
+        Sandbox s = c.createSandbox("no-ipv6");
+        try (NetNs ns = fixture.open(s)) {
+            ns.writeSysctl("net/ipv6/conf/default/disable_ipv6", "1"); // interfaces made here from now on
+        }
+        Endpoint e = c.createEndpoint("rb6", EndpointConfig.named("e"));
+        List<String> hostLinksBefore = hostLinks();
+        assertThatThrownBy(() -> c.join(e.id(), s.id())).hasMessageContaining("EACCES");
+        assertThat(hostLinks()).isEqualTo(hostLinksBefore);
+        assertThat(ip(fixture.host, "link", "show", "master", BridgeDriver.bridgeName(net))).isEmpty();
+        try (NetNs ns = fixture.open(s)) {
+            assertThat(ip(ns, "link", "show")).extracting(l -> l.get("ifname").asText()).containsExactly("lo");
+        }
+        assertThat(c.endpoint(e.id()).sandboxId()).isNull();
+    }
+
+    /** The driver's own join fails (the sandbox has the interface name already): the driver leaves nothing. */
+    @Test
+    void aJoinTheDriverRefusesLeavesNothingBehind() {
         NetworkController c = fixture.start(stateDir);
         c.createNetwork(NetworkConfig.of("rb", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.35.0.0/24"))));
         Sandbox s = c.createSandbox("clash");

@@ -21,8 +21,11 @@ final class HostNamespaces {
 
     private final Set<NetNs.Identity> hosts = new HashSet<>();
 
+    /** {@code host} is null for a controller on a fake kernel, whose sandboxes are no namespaces. */
     HostNamespaces(NetNs host) {
-        hosts.add(host.identity());
+        if (host != null) {
+            hosts.add(host.identity());
+        }
         hosts.add(NetNs.process().identity());
         try {
             hosts.add(NetNs.identityOf(MACHINE_ROOT));
@@ -37,7 +40,7 @@ final class HostNamespaces {
      * driver that uses the host's namespace as it is (host) may.
      */
     void checkJoin(Network network, boolean driverUsesHostNamespace, Sandbox sandbox, NetNs ns) {
-        if (!driverUsesHostNamespace && hosts.contains(ns.identity())) {
+        if (!driverUsesHostNamespace && ns != null && hosts.contains(ns.identity())) {
             throw NetmgrException.invalid("cannot join network " + network.name() + " into sandbox " + sandbox.name()
                     + ": its namespace " + sandbox.path() + " is the host's network namespace, and the join would put "
                     + "an interface and a default route into the host; a container that wants the host's network "

@@ -7,14 +7,14 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.kernel.HostKernel;
+import io.netmgr.core.kernel.SandboxNamespace;
+import io.netmgr.core.kernel.SandboxNamespaces;
+import io.netmgr.core.kernel.SandboxRoutes;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
-import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.ns.NetNs;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,13 +37,17 @@ import java.util.stream.Collectors;
  * a restart.
  */
 final class Reconciler {
+    private final HostKernel kernel;
     private final HostContext host;
+    private final SandboxNamespaces namespaces;
     private final StateStore state;
     private final IpamDriver ipam;
     private final DriverRegistry drivers;
 
-    Reconciler(HostContext host, StateStore state, IpamDriver ipam, DriverRegistry drivers) {
-        this.host = host;
+    Reconciler(HostKernel kernel, SandboxNamespaces namespaces, StateStore state, IpamDriver ipam, DriverRegistry drivers) {
+        this.kernel = kernel;
+        this.host = kernel.context();
+        this.namespaces = namespaces;
         this.state = state;
         this.ipam = ipam;
         this.drivers = drivers;
@@ -75,11 +79,11 @@ final class Reconciler {
     private List<Endpoint> forgetDeadSandboxes(List<String> done) {
         Set<String> dead = new HashSet<>();
         for (Sandbox s : state.list(StateStore.SANDBOXES, Sandbox.class)) {
-            if (!isNamespace(s.path())) {
+            if (!namespaces.exists(s.path())) {
                 dead.add(s.id());
-                state.txn().delete(StateStore.keyOf(s)).delete(StateStore.sandboxName(s.name())).commit();
+                StateStore.forget(state.txn(), s).commit();
                 if (s.owned() && Files.exists(s.path())) {
-                    NetNs.delete(s.path().getFileName().toString(), s.path().getParent());
+                    namespaces.remove(s.path()); // the empty file an unmounted entry of ours left
                 }
                 done.add("forgot sandbox " + s.name() + ": its namespace " + s.path() + " is gone");
             }
@@ -113,27 +117,16 @@ final class Reconciler {
                 continue;
             }
             NetworkDriver driver = drivers.get(n.driver());
-            try (NetNs ns = NetNs.openPath(sandbox.get().path()); NetlinkHandle h = NetlinkHandle.open(ns)) {
-                var link = h.links().find(e.interfaceName());
-                if (link.isEmpty()) {
+            try (SandboxNamespace ns = namespaces.open(sandbox.get().path())) {
+                var restored = ns.restoreRoutes(e.interfaceName(), SandboxRoutes.of(n, e, List.of(), List.of()));
+                if (restored.isEmpty()) {
                     continue; // nothing to route through; the endpoint's owner must join it again
                 }
-                var missing = SandboxRoutes.missing(h, link.get().index(), SandboxRoutes.of(n, e, List.of(), List.of()));
-                SandboxRoutes.program(h, link.get().index(), missing);
-                missing.forEach(r -> done.add("restored route " + r + " of endpoint " + e.name()));
-                done.addAll(driver.repairEndpoint(host, n, e, ns));
+                restored.get().forEach(r -> done.add("restored route " + r + " of endpoint " + e.name()));
+                done.addAll(driver.repairEndpoint(host, n, e, ns.handle()));
             } catch (RuntimeException ex) {
                 done.add("could not repair endpoint " + e.name() + ": " + ex.getMessage());
             }
-        }
-    }
-
-    /** Whether {@code path} is a namespace file: on nsfs, like the process's own, not a file left where one was mounted. */
-    private static boolean isNamespace(Path path) {
-        try {
-            return NetNs.identityOf(path).device() == NetNs.process().identity().device();
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -145,7 +138,7 @@ final class Reconciler {
         for (NetworkDriver d : drivers.all()) {
             for (Map.Entry<String, String> link : d.madeLinks(host).entrySet()) {
                 if (owners.stream().noneMatch(id -> id.startsWith(link.getValue()))) {
-                    if (host.netlink().links().deleteIfExists(link.getKey())) {
+                    if (kernel.deleteLinkIfExists(link.getKey())) {
                         done.add("removed link " + link.getKey() + ": made by netmgr, owned by nothing the store knows");
                     }
                 }

@@ -48,12 +48,11 @@ public final class LinkReaper implements AutoCloseable {
     /**
      * Takes link {@code name} out of service through {@code caller} (the caller's own handle, on
      * the caller's thread) and has it deleted in the background; nothing when it does not exist.
-     * Returns whether it existed.
      */
-    public boolean retire(NetlinkHandle caller, String name) {
+    public void retire(NetlinkHandle caller, String name) {
         var link = caller.links().find(name);
         if (link.isEmpty()) {
-            return false;
+            return;
         }
         caller.links().setDown(name);
         for (Address a : caller.addresses().list(link.get().index())) {
@@ -62,7 +61,6 @@ public final class LinkReaper implements AutoCloseable {
         String retired = RETIRED_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 11);
         caller.links().rename(name, retired);
         deleteLater(retired);
-        return true;
     }
 
     /** Has the retired links a killed process left on the host deleted; call at start. */
