@@ -194,6 +194,32 @@ class ControllerIT {
         assertThat(ip(host, "link", "show")).noneMatch(l -> LinkReaper.isRetired(l.get("ifname").asText()));
     }
 
+    /**
+     * The library does what DELETE /v1/sandboxes does: the last user of a sandbox takes its
+     * endpoints along (interface gone, addresses free again), so the network can go right after.
+     */
+    @Test
+    void deletingASandboxDeletesItsEndpoints() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("brief", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.34.0.0/24"))));
+        Sandbox web = attach(c, "web", net, EndpointConfig.named("web").withIpv4("10.34.0.10"));
+        Sandbox shared = c.shareSandbox("web");
+
+        assertThat(c.deleteSandbox(shared.id())).isEmpty(); // one user left: its endpoint stays
+        assertThat(c.endpointsOn(net.id())).extracting(Endpoint::name).containsExactly("web");
+
+        assertThat(c.deleteSandbox("web")).singleElement().satisfies(e -> {
+            assertThat(e.name()).isEqualTo("web");
+            assertThat(e.sandboxId()).isEqualTo(web.id());
+        });
+        assertThat(c.endpoints()).isEmpty();
+        assertThat(ip(fixture.host, "link", "show")).noneMatch(l -> l.get("ifname").asText().startsWith("nmv"));
+        Endpoint again = c.createEndpoint(net.id(), EndpointConfig.named("again").withIpv4("10.34.0.10"));
+        c.deleteEndpoint(again.id());
+        c.deleteNetwork("brief");
+        assertThat(c.networks(NetworkFilter.ALL)).extracting(Network::name).doesNotContain("brief");
+    }
+
     @Test
     void hostModeSeesTheHostsLinks() {
         NetworkController c = fixture.start(stateDir);

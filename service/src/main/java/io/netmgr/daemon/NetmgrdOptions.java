@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * netmgrd's command line. Read by hand rather than by picocli, which the CLI uses: picocli's
  * classes are built for Java 5, so the JVM's class data sharing cannot archive them, and with
- * its reflection it cost the daemon 150-400 ms of every start.
+ * its reflection it made every start of the daemon slower (bench/daemon-start.sh).
  */
 record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, FirewallChoice firewall,
                       Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,

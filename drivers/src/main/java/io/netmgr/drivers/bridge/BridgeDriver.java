@@ -129,7 +129,7 @@ public final class BridgeDriver implements NetworkDriver {
     @Override
     public void deleteNetwork(HostContext host, Network network) {
         // out of service now, deleted in the background: the kernel's deletion of a bridge is the
-        // slow part (35-55 ms) of removing a network
+        // slow part of removing a network (see LinkReaper)
         host.reaper().retire(host.netlink(), bridgeName(network));
     }
 

@@ -218,11 +218,12 @@ public final class NetworkController implements AutoCloseable {
      * Runs {@code work} holding the controller's lock, which spans the processes sharing its lock
      * file, with the firewall in line with the store first. For a caller whose several calls are
      * one step (a CNI command: find the network, adopt the sandbox, create and join the endpoint);
-     * the controller's own calls inside join the hold.
+     * the controller's own calls inside join the hold, and their store transactions are made
+     * durable together at the end ({@link io.netmgr.core.store.Store#inOneCommit}).
      */
     public <T> T exclusively(Supplier<T> work) {
         try (HostLock.Held held = lock.acquire()) {
-            return work.get();
+            return state.store().inOneCommit(work);
         }
     }
 
@@ -448,15 +449,17 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /**
-     * Releases one user of the sandbox; the last one takes every endpoint out of it (they stay,
-     * left, with their addresses) and forgets the sandbox, deleting its namespace if netmgr made it.
+     * Releases one user of the sandbox; the last one deletes every endpoint joined to it (as
+     * dockerd does when a container goes: left, addresses released, forgotten) and forgets the
+     * sandbox, deleting its namespace if netmgr made it. Returns the endpoints deleted, as they
+     * were joined.
      */
-    public void deleteSandbox(String ref) {
+    public List<Endpoint> deleteSandbox(String ref) {
         try (HostLock.Held held = lock.acquire()) {
             Sandbox sandbox = sandbox(ref);
             if (sandbox.users() > 1) {
                 sandboxes.release(sandbox);
-                return;
+                return List.of();
             }
             List<Endpoint> joined = endpoints().stream().filter(e -> sandbox.id().equals(e.sandboxId())).toList();
             Optional<SandboxNamespace> ns = sandboxes.openIfAlive(sandbox);
@@ -464,18 +467,23 @@ public final class NetworkController implements AutoCloseable {
             try {
                 Txn txn = StateStore.forget(state.txn().ifPresent(StateStore.keyOf(sandbox)), sandbox);
                 for (Endpoint e : joined) {
-                    Endpoint left = unplug(networkOf(e), e, ns, undo);
-                    txn.ifPresent(StateStore.keyOf(e)).put(StateStore.keyOf(left), StateStore.encode(left));
+                    Network network = networkOf(e);
+                    discard(network, unplug(network, e, ns, undo), undo);
+                    StateStore.forget(txn.ifPresent(StateStore.keyOf(e)), e);
                 }
                 commitOrConflict(txn, "sandbox " + sandbox.name() + " changed while it was being removed; try again");
                 undo.push(() -> {
                     Txn restore = StateStore.create(state.txn(), sandbox);
-                    joined.forEach(e -> restore.put(StateStore.keyOf(e), StateStore.encode(e)));
+                    joined.forEach(e -> StateStore.create(restore, e));
                     restore.commit();
                 });
+                for (Endpoint e : joined) {
+                    releaseAddresses(networkOf(e), e, undo);
+                }
                 if (sandbox.owned() && ns.isPresent()) {
                     namespaces.remove(sandbox.path()); // last: a namespace removed cannot be put back
                 }
+                return joined;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
             } finally {
@@ -702,28 +710,37 @@ public final class NetworkController implements AutoCloseable {
         try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = endpoint(endpointId);
             Network network = networkOf(endpoint);
-            NetworkDriver driver = drivers.get(network.driver());
             Optional<SandboxNamespace> ns = sandboxOf(endpoint);
             Undo undo = new Undo();
             try {
-                Endpoint left = endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, undo);
-                driver.deleteEndpoint(host, network, left);
-                undo.push(() -> driver.createEndpoint(host, network, left));
+                discard(network, endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, undo), undo);
                 commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(endpoint)), endpoint),
                         "endpoint " + endpoint.name() + " was removed meanwhile");
                 undo.push(() -> StateStore.create(state.txn(), endpoint).commit());
-                List<IpAddress> ips = left.ips();
-                for (int i = 0; i < ips.size(); i++) {
-                    String poolId = network.pools().get(i).poolId();
-                    IpAddress ip = ips.get(i);
-                    ipam.releaseAddress(poolId, ip, endpoint.id());
-                    undo.push(() -> ipam.requestAddress(poolId, AddressRequest.preferred(endpoint.id(), ip)));
-                }
+                releaseAddresses(network, endpoint, undo);
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
             } finally {
                 ns.ifPresent(SandboxNamespace::close);
             }
+        }
+    }
+
+    /** Lets the driver drop what it made for the endpoint {@code left} (out of any sandbox). */
+    private void discard(Network network, Endpoint left, Undo undo) {
+        NetworkDriver driver = drivers.get(network.driver());
+        driver.deleteEndpoint(host, network, left);
+        undo.push(() -> driver.createEndpoint(host, network, left));
+    }
+
+    /** Gives the endpoint's addresses back to IPAM, after the store has forgotten it. */
+    private void releaseAddresses(Network network, Endpoint endpoint, Undo undo) {
+        List<IpAddress> ips = endpoint.ips();
+        for (int i = 0; i < ips.size(); i++) {
+            String poolId = network.pools().get(i).poolId();
+            IpAddress ip = ips.get(i);
+            ipam.releaseAddress(poolId, ip, endpoint.id());
+            undo.push(() -> ipam.requestAddress(poolId, AddressRequest.preferred(endpoint.id(), ip)));
         }
     }
 

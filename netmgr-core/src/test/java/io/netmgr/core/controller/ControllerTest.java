@@ -224,13 +224,14 @@ class ControllerTest {
         assertThat(c.sandbox("first").users()).isEqualTo(1);
         assertThat(c.endpoint(e.id()).sandboxId()).isEqualTo(first.id());
         assertThat(world.kernel.namespaces()).contains(first.path());
-        c.deleteSandbox(first.id());
+        assertThat(c.deleteSandbox(first.id())).extracting(Endpoint::id).containsExactly(e.id());
         assertThat(c.sandboxes()).isEmpty();
         assertThat(world.kernel.namespaces()).doesNotContain(first.path());
-        // the library does what DELETE /v1/sandboxes does not: its endpoints stay, left, with their addresses
-        assertThat(c.endpoint(e.id()).sandboxId()).isNull();
+        // as DELETE /v1/sandboxes does: its endpoints go with it, their addresses released
+        assertThat(c.endpoints()).isEmpty();
         assertThat(world.driver.made().joined()).isEmpty();
-        assertThatThrownBy(() -> c.deleteNetwork("n")).hasMessageContaining("has active endpoints");
+        assertThat(world.ipam.grants().addresses()).isEmpty();
+        c.deleteNetwork("n");
     }
 
     @Test

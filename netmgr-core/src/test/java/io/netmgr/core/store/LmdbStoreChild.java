@@ -13,6 +13,8 @@ import java.nio.file.Path;
  *   <li>{@code increment DIR N}: prints READY, waits for GO on stdin, makes N compare-and-swap
  *       increments of key "counter", prints DONE and how many races it lost;
  *   <li>{@code write DIR}: puts key w/R at each next revision R forever, printing "R" after each commit;
+ *   <li>{@code units DIR}: commits units N = 1, 2, 3... (after those already there) forever, each two transactions (u/N/a,
+ *       then u/N/b) in one {@link LmdbStore#inOneCommit}, printing "N" after each;
  *   <li>{@code hold DIR}: opens a write transaction, writes in it, prints HOLDING and never ends it;
  *   <li>{@code script DIR put:K=V|del:K ...}: commits each step, printing its revision;
  *   <li>{@code frozen DIR}: puts k=1, prints READY; after FROZEN on stdin (its files made
@@ -29,6 +31,7 @@ final class LmdbStoreChild {
         switch (args[0]) {
             case "increment" -> increment(store, Integer.parseInt(args[2]));
             case "write" -> write(store);
+            case "units" -> units(store);
             case "hold" -> hold(store);
             case "script" -> script(store, args);
             case "frozen" -> frozen(store);
@@ -92,6 +95,19 @@ final class LmdbStoreChild {
             }
             // printed only after commit() returned: every number printed is durable
             System.out.println(result.revision());
+            System.out.flush();
+        }
+    }
+
+    private static void units(LmdbStore store) {
+        while (true) {
+            long unit = store.revision() / 2 + 1; // a killed writer's successor goes on from there
+            store.inOneCommit(() -> {
+                store.txn().put("u/" + unit + "/a", new byte[] {1}).commit();
+                return store.txn().put("u/" + unit + "/b", new byte[] {2}).commit();
+            });
+            // printed only after inOneCommit returned: every unit printed is durable
+            System.out.println(unit);
             System.out.flush();
         }
     }
