@@ -108,8 +108,7 @@ class RestartIT extends EngineOnTestHost {
         c.join(e.id(), "c1"); // the runtime's retried ADD
         probe.tcpServer(c1, 80, "c1");
         assertThat(Probe.tcp(t.outside, TestHost.HOST_IP, 8080)).contains("c1 from " + TestHost.OUTSIDE_IP);
-        c.deleteSandbox("c1"); // its DEL: the address is free again
-        c.deleteEndpoint(e.id());
+        c.deleteSandbox("c1"); // its DEL: the endpoint goes with the sandbox, its address is free again
         assertThat(c.createEndpoint("web", EndpointConfig.named("c2").withIpv4("10.50.1.9")).addresses())
                 .containsExactly("10.50.1.9/24");
     }
