@@ -55,6 +55,7 @@ import java.util.regex.Pattern;
  * those at the next start, and brings links and rules in line with the store.
  */
 public final class NetworkController implements AutoCloseable {
+    private static final String PREDEFINED_BRIDGE = "netmgr0";
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
     private final HostKernel kernel;
@@ -66,6 +67,7 @@ public final class NetworkController implements AutoCloseable {
     private final Sandboxes sandboxes;
     private final HostFirewall firewall;
     private final HostLock lock;
+    private final HostNamespaces hostNamespaces;
     private final List<String> lastReconcile;
     private final Optional<String> peerHost;
     private final PeerTable peers;
@@ -83,12 +85,13 @@ public final class NetworkController implements AutoCloseable {
         this.ipam = b.ipam;
         this.drivers = b.drivers;
         this.sandboxes = new Sandboxes(state, namespaces);
+        this.hostNamespaces = new HostNamespaces(host.namespace());
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peerHost = b.peerHost;
         this.peers = new PeerTable(b.store, drivers, host, b.peerHost.orElse(""), id -> state.get(NETWORKS, id, Network.class));
         try {
-            this.lastReconcile = b.reconcileAtStart ? reconcile() : List.of();
+            this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
                 firewall.start(); // after the reconciler: the rules refer to bridges it may recreate
                 createMissingPredefinedNetworks();
@@ -224,9 +227,35 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /**
+     * Repairs every network whose host side was damaged behind netmgr's back (a bridge deleted
+     * by hand): its driver makes it again with the ports of its joined endpoints, and the
+     * firewall is programmed again, sysctls of the new bridge included. Returns one line per
+     * repair, for the log; {@link NetworkHealer} calls it when the kernel reports a bridge gone.
+     */
+    public List<String> repairDamagedNetworks() {
+        try (HostLock.Held held = lock.acquire()) {
+            List<String> done = new ArrayList<>();
+            for (Network n : state.list(NETWORKS, Network.class)) {
+                done.addAll(repairIfDamaged(n));
+            }
+            return done;
+        }
+    }
+
+    private List<String> repairIfDamaged(Network network) {
+        if (!drivers.has(network.driver()) || drivers.get(network.driver()).intact(host, network)) {
+            return List.of();
+        }
+        List<Endpoint> joined = endpointsOn(network.id()).stream().filter(e -> e.sandboxId() != null).toList();
+        List<String> done = drivers.get(network.driver()).repair(host, network, joined);
+        firewall.reassert();
+        return done;
+    }
+
     /** What the reconciliation at start changed. */
     public List<String> startupRepairs() {
-        return lastReconcile;
+        return List.copyOf(lastReconcile);
     }
 
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */
@@ -235,7 +264,14 @@ public final class NetworkController implements AutoCloseable {
             if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
                 NetworkConfig config = NetworkConfig.of(name, name).withAttachable(false); // as dockerd shows them
                 if (name.equals("bridge")) {
-                    config = config.withOption("bridge.name", "netmgr0");
+                    config = config.withOption("bridge.name", PREDEFINED_BRIDGE);
+                    // A store without the predefined network is a fresh one, and an engine refuses a host
+                    // another live state directory manages before this (its HostClaim): a netmgr0 here
+                    // is what a netmgr whose state was deleted left. Out before the pool is chosen,
+                    // or its route would push the network off 172.17.0.0/16.
+                    if (kernel.deleteLinkIfExists(PREDEFINED_BRIDGE)) {
+                        lastReconcile.add("replaced bridge " + PREDEFINED_BRIDGE + ", left by a netmgr whose state is gone");
+                    }
                 }
                 create(config, true);
             }
@@ -558,13 +594,17 @@ public final class NetworkController implements AutoCloseable {
             Network network = networkOf(endpoint);
             NetworkDriver driver = drivers.get(network.driver());
             try (SandboxNamespace ns = sandboxes.open(sandbox)) {
+                hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns.handle());
+                repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
                 Undo undo = new Undo(); // run while the namespace is still open
                 try {
                     String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : ns.nextFreeInterfaceName();
                     JoinInfo info = plug(driver, network, endpoint.joined(sandbox.id(), ifName, null), ns, undo);
                     Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
+                    CrashPoint.reach(CrashPoint.JOIN_AFTER_KERNEL);
                     firewall.publish(joined);
                     undo.push(() -> firewall.unpublish(joined));
+                    CrashPoint.reach(CrashPoint.JOIN_AFTER_FIREWALL);
                     driver.programExternalConnectivity(host, network, joined);
                     undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
                     announce(network, joined, undo);

@@ -14,6 +14,7 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.netlink.addr.IpAddress;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,14 @@ import java.util.stream.Collectors;
  * store says should exist is recreated, and what netmgr made that the store no longer knows
  * (a half-made endpoint's veth, a network's bridge, reserved addresses) is removed. The store
  * is the truth; the kernel is derived from it.
+ *
+ * <p>An endpoint stored but never joined (a CNI ADD killed between creating and joining it, whose
+ * caller got "try again") keeps its addresses and its sandbox; only its half-made veth goes. Its
+ * caller retries the ADD, which joins it, or sends DEL or GC, which remove it, as CNI requires of
+ * runtimes; Cilium likewise restores endpoints and leaves their removal to DEL. libnetwork instead
+ * deletes, at start, endpoints no active sandbox holds; netmgr cannot tell those from endpoints a
+ * REST or Docker caller created and has not connected yet, which are legitimate and must survive
+ * a restart.
  */
 final class Reconciler {
     private final HostKernel kernel;
@@ -61,13 +70,21 @@ final class Reconciler {
         return done;
     }
 
-    /** Endpoints joined to a sandbox whose namespace is gone leave it; such sandboxes are forgotten. */
+    /**
+     * Endpoints joined to a sandbox whose namespace is gone leave it; such sandboxes are forgotten.
+     * Gone is also a path that is no longer a namespace: the empty file an unmounted /run/netns
+     * entry leaves (a reboot, or a daemon that ran in a mount namespace of its own), which
+     * would otherwise fail every join with EINVAL. netmgr's own such files are removed.
+     */
     private List<Endpoint> forgetDeadSandboxes(List<String> done) {
         Set<String> dead = new HashSet<>();
         for (Sandbox s : state.list(StateStore.SANDBOXES, Sandbox.class)) {
             if (!namespaces.exists(s.path())) {
                 dead.add(s.id());
                 StateStore.forget(state.txn(), s).commit();
+                if (s.owned() && Files.exists(s.path())) {
+                    namespaces.remove(s.path()); // the empty file an unmounted entry of ours left
+                }
                 done.add("forgot sandbox " + s.name() + ": its namespace " + s.path() + " is gone");
             }
         }

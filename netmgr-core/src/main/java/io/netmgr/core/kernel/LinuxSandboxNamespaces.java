@@ -4,6 +4,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.sys.SystemCallException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,7 +38,14 @@ final class LinuxSandboxNamespaces implements SandboxNamespaces {
 
     @Override
     public boolean exists(Path path) {
-        return Files.exists(path);
+        // a namespace file is on nsfs, like the process's own; the empty file an unmounted entry
+        // leaves (a reboot, a daemon that ran in a mount namespace of its own) is not one, and
+        // entering it would fail every join with EINVAL
+        try {
+            return NetNs.identityOf(path).device() == NetNs.process().identity().device();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

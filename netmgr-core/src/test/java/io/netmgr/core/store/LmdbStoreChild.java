@@ -16,7 +16,9 @@ import java.nio.file.Path;
  *   <li>{@code units DIR}: commits units N = 1, 2, 3... (after those already there) forever, each two transactions (u/N/a,
  *       then u/N/b) in one {@link LmdbStore#inOneCommit}, printing "N" after each;
  *   <li>{@code hold DIR}: opens a write transaction, writes in it, prints HOLDING and never ends it;
- *   <li>{@code script DIR put:K=V|del:K ...}: commits each step, printing its revision.
+ *   <li>{@code script DIR put:K=V|del:K ...}: commits each step, printing its revision;
+ *   <li>{@code frozen DIR}: puts k=1, prints READY; after FROZEN on stdin (its files made
+ *       read-only) reads, tries a change, and prints what happened; after THAWED changes again.
  * </ul>
  */
 final class LmdbStoreChild {
@@ -32,6 +34,7 @@ final class LmdbStoreChild {
             case "units" -> units(store);
             case "hold" -> hold(store);
             case "script" -> script(store, args);
+            case "frozen" -> frozen(store);
             default -> throw new IllegalArgumentException("unknown job " + args[0]);
         }
         store.close();
@@ -49,6 +52,38 @@ final class LmdbStoreChild {
             racesLost += StoreCounter.increment(store, "counter");
         }
         System.out.println("DONE " + racesLost);
+    }
+
+    private static void frozen(LmdbStore store) throws Exception {
+        store.txn().put("k", "1".getBytes(UTF_8)).commit();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+        say("READY");
+        expect(in, "FROZEN");
+        for (int i = 0; i < 100; i++) {
+            store.revision(); // as the watch poller and the rule guard do, many times a second
+        }
+        say("read " + new String(store.get("k").orElseThrow().value(), UTF_8));
+        say("unwritable " + store.unwritable().isPresent());
+        try {
+            store.txn().put("k", "2".getBytes(UTF_8)).commit();
+            say("written");
+        } catch (StoreException.ReadOnly e) {
+            say("refused " + e.getMessage());
+        }
+        expect(in, "THAWED");
+        store.txn().put("k", "3".getBytes(UTF_8)).commit();
+        say("written " + new String(store.get("k").orElseThrow().value(), UTF_8));
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static void expect(BufferedReader in, String line) throws java.io.IOException {
+        if (!line.equals(in.readLine())) {
+            throw new IllegalStateException("expected " + line);
+        }
     }
 
     private static void write(LmdbStore store) {
