@@ -38,6 +38,7 @@ mounts_under_root() {
 cleanup() {
     status=$?
     trap - EXIT INT TERM
+    set +e # every step of the cleanup is tried
     # processes still running in the chroot were started by this script's commands
     for proc in /proc/[0-9]*; do
         [ "$(readlink "$proc/root" 2>/dev/null)" = "$root" ] && kill -9 "${proc#/proc/}" 2>/dev/null
