@@ -102,48 +102,53 @@ public final class Traffic {
     }
 
     /** Counts every connection's bytes and answers the count until closed. */
-    public static final class CountingSink extends Listener {
-        CountingSink(ServerSocket server) {
-            super(server, "sink");
-        }
-
-        @Override
-        void handle(InputStream in, OutputStream out) throws IOException {
-            long n = in.transferTo(OutputStream.nullOutputStream());
-            out.write(Long.toString(n).getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** Echoes every connection's bytes back until closed. */
-    public static final class EchoServer extends Listener {
-        EchoServer(ServerSocket server) {
-            super(server, "echo");
-        }
-
-        @Override
-        void handle(InputStream in, OutputStream out) throws IOException {
-            in.transferTo(out);
-        }
-    }
-
-    /** A listening socket whose connections one daemon thread serves, one at a time, until closed. */
-    abstract static class Listener implements AutoCloseable {
+    public static final class CountingSink implements AutoCloseable {
         private final ServerSocket server;
-        private final Thread acceptor;
 
-        Listener(ServerSocket server, String name) {
+        CountingSink(ServerSocket server) {
             this.server = server;
-            this.acceptor = new Thread(this::serve, name + " " + server.getLocalSocketAddress());
+            Thread acceptor = new Thread(this::serve, "sink " + server.getLocalSocketAddress());
             acceptor.setDaemon(true);
             acceptor.start();
         }
 
-        abstract void handle(InputStream in, OutputStream out) throws IOException;
+        private void serve() {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    long n = in.transferTo(OutputStream.nullOutputStream());
+                    out.write(Long.toString(n).getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // closed, or a client went away: keep serving until closed
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Echoes every connection's bytes back until closed. */
+    public static final class EchoServer implements AutoCloseable {
+        private final ServerSocket server;
+        private final Thread acceptor;
+
+        EchoServer(ServerSocket server) {
+            this.server = server;
+            this.acceptor = new Thread(this::serve, "echo " + server.getLocalSocketAddress());
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
 
         private void serve() {
             while (!server.isClosed()) {
                 try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                    handle(in, out);
+                    in.transferTo(out);
                 } catch (IOException e) {
                     // closed, or a client went away: keep serving until closed
                 }
@@ -154,19 +159,12 @@ public final class Traffic {
             return server.getLocalPort();
         }
 
-        /**
-         * Returns once the port is free for the next listener: closing a socket another thread
-         * is accepting on completes only when that thread leaves accept().
-         */
         @Override
         public void close() {
             try {
                 server.close();
-                acceptor.join(10_000);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }
