@@ -50,7 +50,8 @@ final class DaemonProcess implements AutoCloseable {
                 socket.toString(), "--state-dir", stateDir.toString(), "--host-netns", hostNetns));
         launch.environment().putAll(environment);
         process = launch.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // generous: on 2 cores shared with other builds a JVM has taken over 30 s to start
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("netmgrd exited with " + process.exitValue() + ":\n" + Files.readString(log));
@@ -61,7 +62,7 @@ final class DaemonProcess implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("netmgrd did not listen on " + socket + " within 30 s:\n" + Files.readString(log));
+        throw new AssertionError("netmgrd did not listen on " + socket + " within 120 s:\n" + Files.readString(log));
     }
 
     private boolean answers() {
