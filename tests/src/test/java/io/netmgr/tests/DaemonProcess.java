@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,14 +22,21 @@ final class DaemonProcess implements AutoCloseable {
     final Path stateDir;
     final Path log;
     private final String hostNetns;
+    private final Map<String, String> environment;
     private Process process;
     long readyMillis;
 
     DaemonProcess(Path dir, String hostNetns) {
+        this(dir, hostNetns, Map.of());
+    }
+
+    /** With {@code environment} added to the launcher's (NETMGR_JAVA, NETMGR_CDS_DIR...). */
+    DaemonProcess(Path dir, String hostNetns, Map<String, String> environment) {
         this.socket = dir.resolve("netmgr.sock");
         this.stateDir = dir.resolve("state");
         this.log = dir.resolve("netmgrd.log");
         this.hostNetns = hostNetns;
+        this.environment = Map.copyOf(environment);
     }
 
     String host() {
@@ -38,10 +46,12 @@ final class DaemonProcess implements AutoCloseable {
     /** Starts netmgrd and waits until its socket accepts connections. */
     DaemonProcess start() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        process = new ProcessBuilder(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket", socket.toString(),
-                "--state-dir", stateDir.toString(), "--host-netns", hostNetns))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        ProcessBuilder launch = new ProcessBuilder(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
+                socket.toString(), "--state-dir", stateDir.toString(), "--host-netns", hostNetns));
+        launch.environment().putAll(environment);
+        process = launch.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // generous: on 2 cores shared with other builds a JVM has taken over 30 s to start
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("netmgrd exited with " + process.exitValue() + ":\n" + Files.readString(log));
@@ -52,7 +62,7 @@ final class DaemonProcess implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("netmgrd did not listen on " + socket + " within 30 s:\n" + Files.readString(log));
+        throw new AssertionError("netmgrd did not listen on " + socket + " within 120 s:\n" + Files.readString(log));
     }
 
     private boolean answers() {
@@ -71,12 +81,16 @@ final class DaemonProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** SIGTERM (Process.destroy on Linux) and wait; returns the exit code. */
+    /**
+     * SIGTERM (Process.destroy on Linux) and wait; returns the exit code. The first daemon of a
+     * run writes the launcher's class data sharing archive as it exits, a second JVM on JDK 25:
+     * on a busy machine that takes a while, so the wait is long.
+     */
     int stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("netmgrd " + process.pid() + " ignored SIGTERM for 30 s");
+            throw new AssertionError("netmgrd " + process.pid() + " ignored SIGTERM for 120 s");
         }
         return process.exitValue();
     }

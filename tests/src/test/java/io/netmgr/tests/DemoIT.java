@@ -25,6 +25,8 @@ class DemoIT {
                 .contains("TCP host -> 127.0.0.1 (published)  127.0.0.1:8080  \"hello from the host\" echoed back")
                 .contains("TCP client -> gateway (published)  10.201.7.1:8080  \"hello from 10.201.7.3\" echoed back")
                 .contains("netmgrd stopped (SIGTERM)");
+        assertThat(r.out() + r.err()).as("no JVM error or warning on a healthy run").doesNotContain("[error]")
+                .doesNotContain("[warning]");
         try (Stream<Path> left = Files.list(Path.of("/run/netns"))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("nm-demo-"));
         }
