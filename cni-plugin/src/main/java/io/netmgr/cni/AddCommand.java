@@ -25,10 +25,15 @@ final class AddCommand {
         if (!Files.exists(netns)) {
             throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
         }
+        if (hasInterface(netns, a.ifName())) {
+            boolean added = NetworkDefinition.find(c, conf.name()).flatMap(n -> Attachments.endpoint(c, n, a)).isPresent();
+            throw added ? alreadyAdded(conf, a) : new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME " + a.ifName()
+                    + ": the container's namespace " + netns + " already has an interface of that name",
+                    "give this network's interface another name");
+        }
         Network network = NetworkDefinition.ensure(c, conf);
         if (Attachments.endpoint(c, network, a).isPresent()) {
-            throw new CniError(CniError.CONFLICT, "container " + a.containerId() + " already has " + a.ifName()
-                    + " on network " + conf.name(), "DEL the attachment before adding it again");
+            throw alreadyAdded(conf, a); // its interface gone from the container, the attachment still stored
         }
         Sandbox sandbox = Attachments.sandboxFor(c, a, netns);
         Endpoint endpoint = null;
@@ -46,6 +51,17 @@ final class AddCommand {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());
             throw e;
+        }
+    }
+
+    private static CniError alreadyAdded(NetConf conf, Attachment a) {
+        return new CniError(CniError.CONFLICT, "container " + a.containerId() + " already has " + a.ifName() + " on network "
+                + conf.name(), "DEL the attachment before adding it again");
+    }
+
+    private static boolean hasInterface(Path netns, String ifName) {
+        try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
+            return inside.links().find(ifName).isPresent();
         }
     }
 

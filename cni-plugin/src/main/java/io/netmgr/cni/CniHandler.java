@@ -1,6 +1,7 @@
 package io.netmgr.cni;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.ipam.IpamException;
 import io.netmgr.core.store.StoreException;
 import java.nio.file.Path;
@@ -139,12 +140,20 @@ public final class CniHandler {
         if (e instanceof IpamException i) {
             return new CniError(CniError.CONFLICT, i.getMessage());
         }
+        if (e instanceof FirewallException f) {
+            return switch (f.reason()) {
+                case PORT_ALREADY_PUBLISHED -> new CniError(CniError.CONFLICT, f.getMessage());
+                case BACKEND_FAILED -> new CniError(CniError.INTERNAL, "firewall: " + f.getMessage());
+                default -> new CniError(CniError.INVALID_NETWORK_CONFIG, f.getMessage());
+            };
+        }
         if (e instanceof StoreException) {
             return new CniError(CniError.IO_FAILURE, "netmgr store: " + e.getMessage());
         }
         if (e instanceof IllegalArgumentException) {
             return new CniError(CniError.INVALID_NETWORK_CONFIG, e.getMessage());
         }
-        return new CniError(CniError.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage());
+        // the caller gets what failed, not which Java class said it
+        return new CniError(CniError.INTERNAL, e.getMessage() == null ? "internal error" : e.getMessage());
     }
 }

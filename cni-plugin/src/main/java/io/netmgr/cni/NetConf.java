@@ -1,10 +1,12 @@
 package io.netmgr.cni;
 
+import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.drivers.bridge.BridgeDriver;
 import io.netmgr.drivers.macvlan.MacvlanDriver;
+import io.netmgr.nat.Firewalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,8 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             throw new CniError(CniError.INCOMPATIBLE_VERSION, "cniVersion " + version + " is not supported; netmgr-cni supports "
                     + String.join(", ", CniVersion.SUPPORTED));
         }
+        c.requiredString("type"); // the runtime found this plugin by it: a configuration without it is not one
+        c.object("capabilities");
         String name = c.requiredString("name");
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
             throw ConfObject.invalid("name \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
@@ -116,6 +120,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                         + "addresses itself from a host-local-shaped ipam section (subnet, ranges, routes)");
             }
         }
+        c.string("firewall").ifPresent(NetConf::checkFirewall);
         RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
         if (!runtime.bandwidth().isEmpty() && !driver.equals(BridgeDriver.NAME)) {
             throw new CniError(CniError.UNSUPPORTED_FIELD, "runtimeConfig.bandwidth works on driver bridge only, not " + driver
@@ -139,14 +144,30 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                 args, prev, validAttachments(c));
     }
 
+    private static void checkFirewall(String backend) {
+        if (!backend.equals("none")) {
+            try {
+                Firewalls.Backend.parse(backend);
+            } catch (FirewallException e) {
+                throw ConfObject.invalid("firewall \"" + backend + "\" is not one netmgr has: use nftables, iptables or none");
+            }
+        }
+    }
+
     private static List<Range> ranges(ConfObject c, Optional<ConfObject> ipam, RuntimeConfig runtime, Optional<ConfObject> rc) {
         // the most specific source wins: the runtime's ipRanges, then ipam, then top level
-        if (rc.isPresent() && rc.get().has("ipRanges")) {
+        // a runtime with no ranges to give may send none or an empty list: the configuration's then
+        if (rc.isPresent() && !rc.get().array("ipRanges").isEmpty()) {
             return RangeSets.parse(rc.get(), "ipRanges");
         }
         for (ConfObject o : ipam.isPresent() ? List.of(ipam.get(), c) : List.of(c)) {
             if (o.has("ranges")) {
-                return RangeSets.parse(o, "ranges");
+                List<Range> ranges = RangeSets.parse(o, "ranges");
+                if (ranges.isEmpty()) {
+                    throw ConfObject.invalid(o.field("ranges") + " is empty; give at least one range set, such as "
+                            + "[[{\"subnet\": \"10.22.0.0/16\"}]], or drop the field for a free default pool");
+                }
+                return ranges;
             }
             if (o.has("subnet")) {
                 return List.of(new Range(prefix(o, "subnet"), o.string("gateway").map(g -> address(o, "gateway", g)), List.of()));

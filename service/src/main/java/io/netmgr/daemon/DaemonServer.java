@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class DaemonServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonServer.class);
     // Docker clients prefix every path with the API version they negotiated: /v1.47/networks
-    private static final Pattern DOCKER_VERSION = Pattern.compile("^/v1\\.[0-9]+(/.*)$");
+    private static final Pattern DOCKER_VERSION = Pattern.compile("^/v(1\\.[0-9]{1,6})(/.*)$");
     private static final int CONTROLLER_THREADS = 8;
 
     private final Vertx vertx;
@@ -94,8 +94,13 @@ public final class DaemonServer implements AutoCloseable {
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
             if (m.matches()) {
+                Optional<String> unsupported = DockerRoutes.unsupportedVersion(m.group(1));
+                if (unsupported.isPresent()) {
+                    Replies.error(ctx, new HttpError(400, unsupported.get()));
+                    return;
+                }
                 String query = ctx.request().query();
-                ctx.reroute(m.group(1) + (query == null ? "" : "?" + query));
+                ctx.reroute(m.group(2) + (query == null ? "" : "?" + query));
             } else {
                 ctx.next();
             }

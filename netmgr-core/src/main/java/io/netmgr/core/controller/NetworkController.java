@@ -210,6 +210,8 @@ public final class NetworkController implements AutoCloseable {
 
     private Network create(NetworkConfig config, boolean predefined) {
         validateName("network", config.name());
+        validateKeys("label", config.labels().keySet());
+        validateKeys("option", config.options().keySet());
         NetworkDriver driver = drivers.get(config.driver());
         try (HostLock.Held held = lock.acquire()) {
             if (state.idByName(StateStore.networkName(config.name())).isPresent()) {
@@ -368,6 +370,7 @@ public final class NetworkController implements AutoCloseable {
         validateName("endpoint", config.name());
         try (HostLock.Held held = lock.acquire()) {
             Network network = network(networkRef);
+            EndpointRequest.check(network, config);
             firewall.checkCanPublish(network, config.ports());
             if (state.idByName(StateStore.endpointName(network.id(), config.name())).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
@@ -539,6 +542,13 @@ public final class NetworkController implements AutoCloseable {
         if (name == null || !NAME.matcher(name).matches()) {
             throw NetmgrException.invalid("invalid " + kind + " name \"" + name + "\": use 1 to 64 letters, digits, "
                     + "'_', '.' or '-', starting with a letter or digit");
+        }
+    }
+
+    /** Label and option keys: a blank one is a typo (--label =x), never meant. */
+    private static void validateKeys(String kind, java.util.Set<String> keys) {
+        if (keys.stream().anyMatch(String::isBlank)) {
+            throw NetmgrException.invalid(kind + " with an empty key; write KEY=VALUE with a KEY");
         }
     }
 

@@ -26,6 +26,10 @@ final class V1Bodies {
                           List<String> aliases, String interfaceName, List<String> ports) {
     }
 
+    /** {@code POST /v1/networks/prune} and {@code POST /v1/endpoints/{id}/leave}: no body, or {@code {}}. */
+    record NoFields() {
+    }
+
     /** {@code POST /v1/endpoints/{id}/join}. */
     record Join(String sandbox) {
     }
