@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.core.ipam.IpAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,15 +124,35 @@ public record CniResult(List<Interface> interfaces, List<Ip> ips, List<Route> ro
         List<Object> ipList = o.array("ips");
         for (int i = 0; i < ipList.size(); i++) {
             ConfObject x = ConfObject.asObject(o.field("ips") + "[" + i + "]", ipList.get(i));
-            ips.add(new Ip(x.requiredString("address"), x.string("gateway"), x.number("interface").map(Long::intValue)));
+            x.string("gateway").ifPresent(g -> IpAddressText.parse(x.field("gateway"), g));
+            Optional<Long> index = x.number("interface");
+            if (index.isPresent() && (index.get() < 0 || index.get() >= ifs.size())) {
+                throw ConfObject.invalid(x.field("interface") + " " + index.get() + " names no interface: " + o.field("interfaces")
+                        + " has " + ifs.size() + (ifs.isEmpty() ? "" : ", numbered from 0"));
+            }
+            ips.add(new Ip(addressWithLength(x, "address"), x.string("gateway"), index.map(Long::intValue)));
         }
         List<Route> routes = new ArrayList<>();
         List<Object> routeList = o.array("routes");
         for (int i = 0; i < routeList.size(); i++) {
             ConfObject x = ConfObject.asObject(o.field("routes") + "[" + i + "]", routeList.get(i));
+            NetConf.prefix(x, "dst");
+            x.string("gw").ifPresent(g -> IpAddressText.parse(x.field("gw"), g));
             routes.add(new Route(x.requiredString("dst"), x.string("gw")));
         }
         Map<String, Object> dns = o.object("dns").map(ConfObject::fields).orElse(Map.of());
         return new CniResult(ifs, ips, routes, dns);
+    }
+
+    /** An address with its prefix length, as a result's ips carry it: {@code 10.1.0.5/24}. */
+    private static String addressWithLength(ConfObject x, String key) {
+        String text = x.requiredString(key);
+        int slash = text.indexOf('/');
+        IpAddress address = IpAddressText.parse(x.field(key), slash < 0 ? text : text.substring(0, slash));
+        String length = slash < 0 ? "" : text.substring(slash + 1);
+        if (!length.matches("[0-9]{1,3}") || Integer.parseInt(length) > address.family().bits()) {
+            throw ConfObject.invalid(x.field(key) + " \"" + text + "\" is not an address with a prefix length, such as 10.1.0.5/24");
+        }
+        return text;
     }
 }

@@ -25,6 +25,12 @@ final class DaemonClient {
         if (socket.isEmpty() || !Files.exists(socket.get())) {
             return Optional.empty();
         }
+        if (!Files.isWritable(socket.get())) {
+            // in-process would fail too, later and less clearly: netmgr's work needs the same privileges
+            return Optional.of(CniResponse.failed(new CniError(CniError.IO_FAILURE, "permission denied: netmgr-cni cannot open "
+                    + "netmgrd's socket " + socket.get(), "run the plugin as root, as container runtimes do, or as a member "
+                    + "of the socket's group"), CniHandler.versionForErrors(request.stdin())));
+        }
         UnixHttpClient.Response answer;
         try {
             answer = new UnixHttpClient(socket.get()).send("POST", CniWire.PATH,

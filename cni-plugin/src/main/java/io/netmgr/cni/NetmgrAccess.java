@@ -96,7 +96,8 @@ public interface NetmgrAccess {
         if (conf.stateDir().isEmpty() && request.get("NETMGR_STATE_DIR").isPresent()) {
             return "set NETMGR_STATE_DIR=" + daemons;
         }
-        return (conf.stateDir().isPresent() ? "set" : "add") + " \"stateDir\": \"" + daemons + "\" in the configuration";
+        String field = "\"stateDir\": \"" + daemons + "\"";
+        return conf.stateDir().isPresent() ? "set " + field + " in the configuration" : "add " + field + " to the configuration";
     }
 
     private static <T> T locked(NetworkController controller, Function<NetworkController, T> work) {
