@@ -31,6 +31,7 @@ final class AddCommand {
                     + ": the container's namespace " + netns + " already has an interface of that name",
                     "give this network's interface another name");
         }
+        boolean networkExisted = NetworkDefinition.find(c, conf.name()).isPresent();
         Network network = NetworkDefinition.ensure(c, conf);
         if (Attachments.endpoint(c, network, a).isPresent()) {
             throw alreadyAdded(conf, a); // its interface gone from the container, the attachment still stored
@@ -50,6 +51,9 @@ final class AddCommand {
         } catch (RuntimeException e) {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());
+            if (!networkExisted) {
+                Attachments.removeNetworkQuietly(c, network, e); // a refused first ADD leaves no network behind
+            }
             throw e;
         }
     }

@@ -138,7 +138,13 @@ public final class CniHandler {
             };
         }
         if (e instanceof IpamException i) {
-            return new CniError(CniError.CONFLICT, i.getMessage());
+            return switch (i.reason()) {
+                // the configuration asks for what cannot be: a gateway or range outside its subnet...
+                case SUBNET_TOO_SMALL, RANGE_OUTSIDE_SUBNET, GATEWAY_OUTSIDE_SUBNET, AUXILIARY_OUTSIDE_SUBNET, RESERVED_ADDRESS,
+                     ADDRESS_OUTSIDE_POOL -> new CniError(CniError.INVALID_NETWORK_CONFIG, i.getMessage());
+                // ...or what is taken now
+                default -> new CniError(CniError.CONFLICT, i.getMessage());
+            };
         }
         if (e instanceof FirewallException f) {
             return switch (f.reason()) {

@@ -170,7 +170,8 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                 return ranges;
             }
             if (o.has("subnet")) {
-                return List.of(new Range(prefix(o, "subnet"), o.string("gateway").map(g -> address(o, "gateway", g)), List.of()));
+                IpPrefix subnet = prefix(o, "subnet");
+                return List.of(new Range(subnet, gatewayIn(o, subnet), List.of()));
             }
         }
         return List.of(); // netmgr picks a free default pool
@@ -243,6 +244,15 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         } catch (IllegalArgumentException e) {
             throw ConfObject.invalid(e.getMessage());
         }
+    }
+
+    /** The {@code gateway} of {@code o}, if given, refused unless {@code subnet} holds it. */
+    static Optional<IpAddress> gatewayIn(ConfObject o, IpPrefix subnet) {
+        Optional<IpAddress> gateway = o.string("gateway").map(g -> address(o, "gateway", g));
+        if (gateway.isPresent() && !subnet.contains(gateway.get())) {
+            throw ConfObject.invalid(o.field("gateway") + " " + gateway.get() + " is outside " + o.field("subnet") + " " + subnet);
+        }
+        return gateway;
     }
 
     private static IpAddress address(ConfObject o, String key, String text) {

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,11 +74,12 @@ public final class DaemonServer implements AutoCloseable {
             Router router = router(vertx, blocking, ops, events, metrics, info,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
-            HttpServer server = vertx.createHttpServer().requestHandler(router)
+            HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             Optional<HttpServer> tcpServer = tcp.isEmpty() ? Optional.empty()
-                    : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router).listen().await());
+                    : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router)
+                            .invalidRequestHandler(Replies::invalidRequest).listen().await());
             return new DaemonServer(vertx, blocking, server, tcpServer, socket);
         } catch (IOException e) {
             vertx.close();
@@ -105,6 +107,7 @@ public final class DaemonServer implements AutoCloseable {
                 ctx.next();
             }
         });
+        router.route().handler(DaemonServer::refuseNonJsonBody);
         router.route().handler(BodyHandler.create(false).setBodyLimit(JsonBodies.MAX_BYTES));
         router.get("/health").handler(ctx -> blocking.reply(ctx, 200, () -> {
             ops.networks(NetworkFilter.ALL); // the store answers
@@ -129,6 +132,31 @@ public final class DaemonServer implements AutoCloseable {
             router.errorHandler(status, ctx -> Replies.error(ctx, HttpError.ofStatus(status)));
         }
         return router;
+    }
+
+    /**
+     * dockerd's rule: a body comes as JSON, said by Content-Type application/json or by no
+     * Content-Type at all (a request without a body may say what it likes). Anything else (curl -d's form type) is refused before a form decoder
+     * would read it.
+     */
+    private static void refuseNonJsonBody(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String length = ctx.request().getHeader("Content-Length");
+        boolean body = ctx.request().getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
+        if (body && !media.isEmpty() && !media.equals("application/json")) {
+            Replies.error(ctx, new HttpError(400, "unsupported Content-Type header (" + type + "): send the body as JSON with "
+                    + "Content-Type: application/json"));
+            return;
+        }
+        // a body Netty cannot decode (a chunk size "ZZZ") ends the connection; say why before it goes
+        ctx.request().exceptionHandler(failure -> {
+            if (!ctx.response().headWritten() && !ctx.response().closed()) {
+                ctx.response().putHeader("Connection", "close");
+                Replies.error(ctx, new HttpError(400, "malformed HTTP request body: check Content-Length and the chunk sizes"));
+            }
+        });
+        ctx.next();
     }
 
     /**

@@ -14,6 +14,11 @@ import io.vertx.ext.web.handler.HttpException;
  */
 public record HttpError(int status, String message) {
 
+    /** One line, always: a value the caller sent with a line break in it is shown escaped. */
+    public HttpError {
+        message = message == null ? "" : message.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
     /** The status and message for a failure of a request handler. */
     public static HttpError of(Throwable failure, int statusIfNone) {
         if (failure == null) {

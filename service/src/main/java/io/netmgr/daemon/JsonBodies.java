@@ -41,17 +41,19 @@ public final class JsonBodies {
     // what Jackson found instead, in its words ("from Array value", "Cannot coerce Integer value"), and in ours
     private static final Pattern JACKSON_INPUT = Pattern.compile("(?:from|coerce) ([\\w-]+) value");
     private static final Map<String, String> GOT = Map.of("Array", "an array", "Object", "an object", "String", "a string",
-            "Integer", "a number", "Floating-point", "a number", "Boolean", "true or false", "Null", "null");
+            "Integer", "a number", "Floating-point", "a number", "Float", "a number", "Boolean", "true or false", "Null", "null");
 
     /** netmgr's own API: camelCase, unknown fields refused. */
     public static final ObjectMapper STRICT = noScalarCoercion(JsonMapper.builder(boundedFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build());
 
     /** Docker's API: UpperCamelCase, case-insensitive, unknown fields ignored. */
     public static final ObjectMapper DOCKER = noScalarCoercion(JsonMapper.builder(boundedFactory())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
             .build());
@@ -64,14 +66,21 @@ public final class JsonBodies {
     }
 
     /**
-     * A number or boolean where a string belongs is refused, as Go's decoder (dockerd) refuses
-     * it: {@code {"name": 5}} is a mistake, not network "5".
+     * A value of one JSON kind where another belongs is refused, as Go's decoder (dockerd)
+     * refuses it: {@code {"name": 5}} is a mistake, not network "5"; nor is {@code "yes"} or
+     * {@code 1} true.
      */
     private static ObjectMapper noScalarCoercion(ObjectMapper mapper) {
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        for (LogicalType number : new LogicalType[] {LogicalType.Integer, LogicalType.Float}) {
+            mapper.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
         return mapper;
     }
 
@@ -111,6 +120,9 @@ public final class JsonBodies {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
                     .collect(Collectors.joining(", ", "; known fields: ", ""));
             return "unknown field \"" + path(u) + "\" in request body" + known;
+        }
+        if (e instanceof JsonMappingException m && m.getCause() instanceof JsonProcessingException syntax) {
+            return describe(syntax); // a syntax error met while reading a field: the syntax is what to fix
         }
         if (e instanceof StreamConstraintsException) {
             return "request body nests objects or arrays deeper than " + MAX_DEPTH + " levels: send a flatter JSON object";

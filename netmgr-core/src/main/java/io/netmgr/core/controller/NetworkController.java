@@ -458,6 +458,10 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try (NetNs ns = NetNs.openPath(sandbox.path()); NetlinkHandle inside = NetlinkHandle.open(ns)) {
                 String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : interfaces.nextFreeName(inside);
+                if (inside.links().find(ifName).isPresent()) {
+                    throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
+                            + "; give endpoint " + endpoint.name() + " another interface name");
+                }
                 Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
                 JoinInfo info = driver.join(host, network, named, ns);
                 undo.push(() -> driver.leave(host, network, named, ns));
