@@ -90,12 +90,12 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
             throw new CniError(CniError.INCOMPATIBLE_VERSION, "cniVersion " + version + " is not supported; netmgr-cni supports "
                     + String.join(", ", CniVersion.SUPPORTED));
         }
-        c.requiredString("type"); // the runtime found this plugin by it: a configuration without it is not one
-        c.object("capabilities");
         String name = c.requiredString("name");
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
             throw ConfObject.invalid("name \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
         }
+        c.requiredString("type"); // the runtime found this plugin by it: a configuration without it is not one
+        c.object("capabilities");
         String driver = c.string("driver").orElse(BridgeDriver.NAME);
         if (!DRIVERS.contains(driver)) {
             throw new CniError(CniError.UNSUPPORTED_FIELD, "driver \"" + driver + "\" is not supported; use bridge or macvlan");

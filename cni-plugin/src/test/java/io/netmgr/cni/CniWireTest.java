@@ -48,4 +48,15 @@ class CniWireTest {
         assertThat(CniWire.daemonSocket("{}").orElseThrow()).hasToString(CniWire.DEFAULT_SOCKET);
         assertThat(CniWire.daemonSocket("{not json").orElseThrow()).hasToString(CniWire.DEFAULT_SOCKET);
     }
+
+    @Test
+    void aConfigurationThatIsNotUtf8IsRefusedNotRepaired() {
+        byte[] bytes = "{\"name\":\"a\u00ff\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CniWire.configuration(bytes))
+                .isInstanceOfSatisfying(CniError.class, e -> org.assertj.core.api.Assertions.assertThat(e.code())
+                        .isEqualTo(CniError.DECODING_FAILURE))
+                .hasMessage("network configuration is not valid UTF-8");
+        org.assertj.core.api.Assertions.assertThat(CniWire.configuration("{\"name\":\"\u00e9\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("{\"name\":\"\u00e9\"}");
+    }
 }

@@ -149,13 +149,6 @@ public final class DaemonServer implements AutoCloseable {
                     + "Content-Type: application/json"));
             return;
         }
-        // a body Netty cannot decode (a chunk size "ZZZ") ends the connection; say why before it goes
-        ctx.request().exceptionHandler(failure -> {
-            if (!ctx.response().headWritten() && !ctx.response().closed()) {
-                ctx.response().putHeader("Connection", "close");
-                Replies.error(ctx, new HttpError(400, "malformed HTTP request body: check Content-Length and the chunk sizes"));
-            }
-        });
         ctx.next();
     }
 

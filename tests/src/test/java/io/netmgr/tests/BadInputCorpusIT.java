@@ -47,10 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A case is one JSON object per line ({@code #} starts a comment). Fields: {@code says}, a
  * fragment the message must contain; for HTTP {@code status}, {@code method}, {@code path} and
  * a body as {@code json} (a value), {@code raw} (text; {@code @NEST@} becomes 5,000 nested
- * arrays) or {@code http} (a whole request, sent as is); for CNI {@code code}, {@code conf}
+ * arrays, {@code @BIG@} a body over the size limit) or {@code http} (a whole request, sent as is
+ * but for {@code @FORM@}, a 9,000-byte form); a path's {@code {endpoint:NAME}} is that fixture's id; for CNI {@code code}, {@code conf}
  * (merged over a minimal configuration; null removes a field) or {@code raw}/{@code base64}
- * ({@code @SOCKET@} becomes the path's daemonSocket), {@code env} (null unsets) and
- * {@code paths}; for the CLI {@code exit} and {@code args}.
+ * ({@code @SOCKET@} becomes the path's daemonSocket), {@code env} (null unsets), {@code paths}
+ * and {@code user} (a uid to run as); for the CLI {@code exit} and {@code args}.
  */
 class BadInputCorpusIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +59,7 @@ class BadInputCorpusIT {
     private static final Path CNI = Distribution.HOME.resolve("bin/netmgr-cni");
     private static final List<String> LEAKS = List.of("io.netmgr", "Exception", "java.", "\tat ");
     private static final String NEST = "[".repeat(5000) + "]".repeat(5000);
+    private static final String FORM = "a=" + "b".repeat(8998);
     private static final String BIG = "{\"name\":\"" + "a".repeat(300_000) + "\"}";
     private static final Pattern ENDPOINT_REF = Pattern.compile("\\{endpoint:([a-z-]+)}");
 
@@ -175,7 +177,7 @@ class BadInputCorpusIT {
         int status;
         String body;
         if (c.has("http")) {
-            String[] answer = rawHttp(c.get("http").asText());
+            String[] answer = rawHttp(c.get("http").asText().replace("@FORM@", FORM));
             status = Integer.parseInt(answer[0]);
             body = answer[1];
         } else {
@@ -256,7 +258,12 @@ class BadInputCorpusIT {
                 env.put(e.getKey(), e.getValue().asText());
             }
         }
-        ProcessBuilder pb = new ProcessBuilder(CNI.toString());
+        List<String> command = new ArrayList<>();
+        if (c.has("user")) { // a caller without root, as the runtime of a rootless user would be
+            command.addAll(List.of("setpriv", "--reuid=" + c.get("user").asInt(), "--regid=" + c.get("user").asInt(), "--clear-groups"));
+        }
+        command.add(CNI.toString());
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().putAll(env);
         Path err = Files.createTempFile(tmp, "cni-err", ".txt");
