@@ -1,5 +1,14 @@
 package io.netmgr.cni;
 
+import io.netmgr.cni.command.AddCommand;
+import io.netmgr.cni.command.Attachment;
+import io.netmgr.cni.command.CheckCommand;
+import io.netmgr.cni.command.DelCommand;
+import io.netmgr.cni.command.GcCommand;
+import io.netmgr.cni.command.StatusCommand;
+import io.netmgr.cni.config.NetConf;
+import io.netmgr.cni.config.RequestedAddresses;
+import io.netmgr.cni.result.CniResult;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.ipam.IpamException;
@@ -114,7 +123,7 @@ public final class CniHandler {
     }
 
     /** The configuration's cniVersion when it is one we speak, so even an error reads in it; else the latest. */
-    static String versionForErrors(String stdin) {
+    public static String versionForErrors(String stdin) {
         try {
             Object v = Json.parseObject(stdin).get("cniVersion");
             return v instanceof String s && CniVersion.isSupported(s) ? s : CniVersion.LATEST;

@@ -1,5 +1,7 @@
 package io.netmgr.cni;
 
+import io.netmgr.cni.daemon.CniWire;
+import io.netmgr.cni.daemon.DaemonClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,10 @@
 package io.netmgr.cni;
 
+import io.netmgr.cni.config.HostNamespace;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
+import io.netmgr.engine.FirewallChoice;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
 
@@ -21,7 +23,7 @@ final class EmbeddedNetmgr implements AutoCloseable {
         this.engine = engine;
     }
 
-    static EmbeddedNetmgr open(Path stateDir, HostNamespace hostNamespace, String firewall) {
+    static EmbeddedNetmgr open(Path stateDir, HostNamespace hostNamespace, FirewallChoice firewall) {
         NetNs host = hostNamespace.open();
         try {
             EngineConfig config = EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host)

@@ -1,7 +1,10 @@
 package io.netmgr.cni;
 
+import io.netmgr.cni.config.HostNamespace;
+import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.firewall.Firewall;
+import io.netmgr.engine.FirewallChoice;
 import io.netmgr.nat.Firewalls;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -40,13 +43,14 @@ public interface NetmgrAccess {
 
             @Override
             public <T> T inspect(NetConf conf, CniRequest request, BiFunction<NetworkController, Optional<Firewall>, T> work) {
-                String backend = firewallOf(conf, request);
+                Optional<Firewalls.Backend> backend = firewallOf(conf, request).backend();
                 // netmgr without its firewall, and the firewall alone beside it: nothing is taken over
-                try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request), "none")) {
-                    if (backend.equals("none")) {
+                try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request),
+                        FirewallChoice.NONE)) {
+                    if (backend.isEmpty()) {
                         return work.apply(netmgr.controller(), Optional.empty());
                     }
-                    try (Firewall firewall = Firewalls.open(Firewalls.Backend.parse(backend), netmgr.controller().host().namespace())) {
+                    try (Firewall firewall = Firewalls.open(backend.get(), netmgr.controller().host().namespace())) {
                         return work.apply(netmgr.controller(), Optional.of(firewall));
                     }
                 }
@@ -54,8 +58,21 @@ public interface NetmgrAccess {
         };
     }
 
-    private static String firewallOf(NetConf conf, CniRequest request) {
-        return conf.firewall().or(() -> request.get("NETMGR_FIREWALL")).orElse("nftables");
+    /** The configuration's {@code firewall}, else {@code NETMGR_FIREWALL}, else nftables; an unknown value is refused. */
+    private static FirewallChoice firewallOf(NetConf conf, CniRequest request) {
+        if (conf.firewall().isPresent()) {
+            return firewall("the configuration's \"firewall\"", conf.firewall().get(), CniError.INVALID_NETWORK_CONFIG);
+        }
+        return request.get("NETMGR_FIREWALL").map(v -> firewall("NETMGR_FIREWALL", v, CniError.INVALID_ENVIRONMENT))
+                .orElse(FirewallChoice.NFTABLES);
+    }
+
+    private static FirewallChoice firewall(String field, String text, int errorCode) {
+        try {
+            return FirewallChoice.parse(field, text);
+        } catch (IllegalArgumentException e) {
+            throw new CniError(errorCode, e.getMessage());
+        }
     }
 
     /**

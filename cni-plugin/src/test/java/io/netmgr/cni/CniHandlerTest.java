@@ -2,9 +2,12 @@ package io.netmgr.cni;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.cni.config.NetConf;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The handler's checks before netmgr is reached: bad input never opens the store. */
 class CniHandlerTest {
@@ -24,10 +27,8 @@ class CniHandlerTest {
     });
 
     private CniResponse run(String command, String stdin, String... env) {
-        Map<String, String> vars = new java.util.HashMap<>(Map.of("CNI_COMMAND", command));
-        for (int i = 0; i < env.length; i += 2) {
-            vars.put(env[i], env[i + 1]);
-        }
+        Map<String, String> vars = vars(env);
+        vars.put("CNI_COMMAND", command);
         return handler.handle(new CniRequest(vars, stdin));
     }
 
@@ -51,5 +52,28 @@ class CniHandlerTest {
         assertThat(run("CHECK", "{\"cniVersion\":\"0.3.1\",\"name\":\"n\",\"type\":\"netmgr\"}", "CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0")
                 .stdout()).contains("\"code\":1");
         assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void anUnknownFirewallIsRefusedNamingWhereItCameFromBeforeNetmgrOpens(@TempDir Path tmp) {
+        CniHandler perCall = new CniHandler(NetmgrAccess.perCall());
+        String[] env = {"CNI_COMMAND", "ADD", "CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0", "CNI_NETNS", "/proc/self/ns/net",
+                "NETMGR_STATE_DIR", tmp.resolve("state").toString()};
+        CniResponse fromConf = perCall.handle(new CniRequest(vars(env),
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\",\"firewall\":\"ufw\"}"));
+        assertThat(fromConf.stdout()).contains("\"code\":7").contains("unknown firewall \\\"ufw\\\" in the configuration's");
+        Map<String, String> withEnv = vars(env);
+        withEnv.put("NETMGR_FIREWALL", "pf");
+        CniResponse fromEnv = perCall.handle(new CniRequest(withEnv, "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\"}"));
+        assertThat(fromEnv.stdout()).contains("\"code\":4").contains("unknown firewall \\\"pf\\\" in NETMGR_FIREWALL");
+        assertThat(tmp.resolve("state")).doesNotExist(); // the store was never opened
+    }
+
+    private static Map<String, String> vars(String... env) {
+        Map<String, String> vars = new java.util.HashMap<>();
+        for (int i = 0; i < env.length; i += 2) {
+            vars.put(env[i], env[i + 1]);
+        }
+        return vars;
     }
 }

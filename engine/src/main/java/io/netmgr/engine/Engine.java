@@ -51,8 +51,7 @@ public final class Engine implements AutoCloseable {
             LmdbStore store = push(opened, LmdbStore.open(config.stateDir().resolve("store")));
             NetNs host = config.hostNamespace().orElseGet(NetNs::process);
             NetlinkHandle routes = push(opened, NetlinkHandle.open(host));
-            Optional<Firewall> firewall = config.firewall().equals("none") ? Optional.empty()
-                    : Optional.of(push(opened, Firewalls.open(Firewalls.Backend.parse(config.firewall()), host)));
+            Optional<Firewall> firewall = config.firewall().backend().map(backend -> push(opened, Firewalls.open(backend, host)));
             NetworkController.Builder builder = NetworkController.builder(host, store,
                             new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost()),
                             DriverRegistry.fromClassPath())

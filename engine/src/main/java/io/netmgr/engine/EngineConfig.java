@@ -2,7 +2,7 @@ package io.netmgr.engine;
 
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,25 +10,22 @@ import java.util.Optional;
  *
  * @param stateDir         the embedded store ({@code store/}) and the lock file processes sharing it take turns with
  * @param hostNamespace    the namespace playing the host; empty for the process's own
- * @param firewall         "nftables" (default), "iptables", or "none" for an engine that does its own
+ * @param firewall         nftables (default), iptables, or none for an engine whose user does its own
  * @param reconcileAtStart repair kernel and IPAM from the store at start (a short-lived process may skip it)
  * @param ruleGuard        put netmgr's rules back within a second when someone removes them
  * @param sandboxRunDir    where namespaces of sandboxes netmgr makes are mounted
  */
-public record EngineConfig(Path stateDir, Optional<NetNs> hostNamespace, String firewall, boolean reconcileAtStart,
+public record EngineConfig(Path stateDir, Optional<NetNs> hostNamespace, FirewallChoice firewall, boolean reconcileAtStart,
                            boolean ruleGuard, Path sandboxRunDir) {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/netmgr");
 
     public EngineConfig {
-        firewall = firewall.trim().toLowerCase(Locale.ROOT);
-        if (!firewall.equals("none")) {
-            io.netmgr.nat.Firewalls.Backend.parse(firewall); // refused early, with the choices named
-        }
+        Objects.requireNonNull(firewall, "firewall");
     }
 
     /** /var/lib/netmgr, the process's own namespace, nftables, reconcile and guard on, /run/netns. */
     public static EngineConfig defaults() {
-        return new EngineConfig(DEFAULT_STATE_DIR, Optional.empty(), "nftables", true, true, NetNs.DEFAULT_RUN_DIR);
+        return new EngineConfig(DEFAULT_STATE_DIR, Optional.empty(), FirewallChoice.NFTABLES, true, true, NetNs.DEFAULT_RUN_DIR);
     }
 
     public EngineConfig withStateDir(Path dir) {
@@ -39,7 +36,7 @@ public record EngineConfig(Path stateDir, Optional<NetNs> hostNamespace, String 
         return new EngineConfig(stateDir, Optional.of(ns), firewall, reconcileAtStart, ruleGuard, sandboxRunDir);
     }
 
-    public EngineConfig withFirewall(String backend) {
+    public EngineConfig withFirewall(FirewallChoice backend) {
         return new EngineConfig(stateDir, hostNamespace, backend, reconcileAtStart, ruleGuard, sandboxRunDir);
     }
 

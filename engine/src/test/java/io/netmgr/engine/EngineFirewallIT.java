@@ -69,7 +69,7 @@ abstract class EngineFirewallIT {
 
     private Engine open(boolean guard) {
         return Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(t.host)
-                .withFirewall(backend()).withRuleGuard(guard));
+                .withFirewall(FirewallChoice.parse("backend", backend())).withRuleGuard(guard));
     }
 
     @AfterEach

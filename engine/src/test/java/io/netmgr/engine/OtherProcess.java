@@ -18,7 +18,7 @@ public final class OtherProcess {
     public static void main(String[] args) throws Exception {
         NetNs host = NetNs.openPath(Path.of(args[1]));
         try (Engine engine = Engine.open(EngineConfig.defaults().withStateDir(Path.of(args[0])).withHostNamespace(host)
-                .withFirewall(args[2]).withReconcile(false).withRuleGuard(false))) {
+                .withFirewall(FirewallChoice.parse("the third argument", args[2])).withReconcile(false).withRuleGuard(false))) {
             NetworkController c = engine.controller();
             c.adoptSandbox("c2", Path.of(args[3]));
             Endpoint e = c.createEndpoint("web", EndpointConfig.named("c2").withPorts("8090:80"));

@@ -7,6 +7,7 @@ import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
+import io.netmgr.engine.FirewallChoice;
 import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.ns.NetNs;
@@ -28,7 +29,7 @@ public final class DaemonEngine implements AutoCloseable {
     }
 
     /** Opens the engine; the controller reconciles kernel and store as it starts. */
-    public static DaemonEngine open(Path stateDir, NetNs host, String firewall) {
+    public static DaemonEngine open(Path stateDir, NetNs host, FirewallChoice firewall) {
         return new DaemonEngine(Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host)
                 .withFirewall(firewall)), host);
     }

@@ -1,5 +1,6 @@
 package io.netmgr.daemon;
 
+import io.netmgr.engine.FirewallChoice;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import java.util.Optional;
  * classes are built for Java 5, so the JVM's class data sharing cannot archive them, and with
  * its reflection it cost the daemon 150-400 ms of every start.
  */
-record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, String firewall,
+record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, FirewallChoice firewall,
                       Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,
                       Optional<String> hostNetns, Action action) {
 
@@ -82,8 +83,16 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
             }
         }
         return new NetmgrdOptions(path(values, "--socket"), path(values, "--state-dir"), path(values, "--config"),
-                value(values, "--firewall").orElse("nftables"), value(values, "--tcp"), path(values, "--tls-cert"),
+                firewall(values), value(values, "--tcp"), path(values, "--tls-cert"),
                 path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), action);
+    }
+
+    private static FirewallChoice firewall(String[] values) {
+        try {
+            return value(values, "--firewall").map(v -> FirewallChoice.parse("--firewall", v)).orElse(FirewallChoice.NFTABLES);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static Optional<String> value(String[] values, String option) {

@@ -3,6 +3,7 @@ package io.netmgr.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.engine.FirewallChoice;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class NetmgrdOptionsTest {
         assertThat(o.socket()).contains(Path.of("/tmp/s.sock"));
         assertThat(o.stateDir()).contains(Path.of("/tmp/state"));
         assertThat(o.configFile()).contains(Path.of("/tmp/c.json"));
-        assertThat(o.firewall()).isEqualTo("iptables");
+        assertThat(o.firewall()).isEqualTo(FirewallChoice.IPTABLES);
         assertThat(o.tcp()).contains("127.0.0.1:2375");
         assertThat(o.tlsCert()).contains(Path.of("c.pem"));
         assertThat(o.tlsKey()).contains(Path.of("k.pem"));
@@ -30,7 +31,7 @@ class NetmgrdOptionsTest {
     void defaultsToServingWithNftablesAndNothingElseSet() {
         NetmgrdOptions o = NetmgrdOptions.parse();
         assertThat(o.action()).isEqualTo(NetmgrdOptions.Action.SERVE);
-        assertThat(o.firewall()).isEqualTo("nftables");
+        assertThat(o.firewall()).isEqualTo(FirewallChoice.NFTABLES);
         assertThat(o.socket()).isEqualTo(Optional.empty());
         assertThat(o.tcp()).isEqualTo(Optional.empty());
         assertThat(o.hostNetns()).isEqualTo(Optional.empty());
@@ -57,6 +58,8 @@ class NetmgrdOptionsTest {
         assertThatThrownBy(() -> NetmgrdOptions.parse("--bogus=1")).hasMessage("Unknown option: '--bogus=1'");
         assertThatThrownBy(() -> NetmgrdOptions.parse("serve")).hasMessageContaining("Unexpected argument: 'serve'");
         assertThatThrownBy(() -> NetmgrdOptions.parse("--socket")).hasMessage("Missing required parameter for option '--socket'");
+        assertThatThrownBy(() -> NetmgrdOptions.parse("--firewall=ufw")).isInstanceOf(NetmgrdOptions.UsageException.class)
+                .hasMessage("unknown firewall \"ufw\" in --firewall: choose nftables (the default), iptables or none");
         // an option name is never taken for the value of the one before it
         assertThatThrownBy(() -> NetmgrdOptions.parse("--socket", "--state-dir", "/x"))
                 .hasMessage("Missing required parameter for option '--socket'");

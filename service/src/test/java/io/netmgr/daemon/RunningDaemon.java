@@ -3,6 +3,7 @@ package io.netmgr.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.client.UnixHttpClient;
+import io.netmgr.engine.FirewallChoice;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ final class RunningDaemon implements AutoCloseable {
     RunningDaemon(NetNs host, java.util.Optional<TcpListener> tcp) throws IOException {
         dir = Files.createTempDirectory("netmgrd-test-");
         socket = dir.resolve("netmgr.sock");
-        engine = DaemonEngine.open(dir.resolve("state"), host, "none");
+        engine = DaemonEngine.open(dir.resolve("state"), host, FirewallChoice.NONE);
         server = DaemonServer.start(engine, socket, tcp, new DaemonInfo("test", ProcessHandle.current().pid(), socket.toString(),
                 dir.toString(), host.path().toString(), Instant.now().toString()));
         http = new UnixHttpClient(socket);

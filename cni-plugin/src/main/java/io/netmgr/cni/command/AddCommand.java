@@ -1,0 +1,87 @@
+package io.netmgr.cni.command;
+
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.config.Bandwidth;
+import io.netmgr.cni.config.NetConf;
+import io.netmgr.cni.config.RequestedAddresses;
+import io.netmgr.cni.result.AttachmentResult;
+import io.netmgr.cni.result.CniResult;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.ns.NetNs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * ADD: the network (made on first use), the container's sandbox (its netns adopted), an
+ * endpoint with the requested addresses and MAC, joined, its traffic shaped when the bandwidth
+ * capability asks; the result describes it all. A failure part-way removes what this ADD made
+ * (the tbfs go with the veth).
+ */
+public final class AddCommand {
+    private AddCommand() {
+    }
+
+    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
+        if (!Files.exists(netns)) {
+            throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
+        }
+        if (hasInterface(netns, a.ifName())) {
+            boolean added = NetworkDefinition.find(c, conf.name()).flatMap(n -> Attachments.endpoint(c, n, a)).isPresent();
+            throw added ? alreadyAdded(conf, a) : new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME " + a.ifName()
+                    + ": the container's namespace " + netns + " already has an interface of that name",
+                    "give this network's interface another name");
+        }
+        boolean networkExisted = NetworkDefinition.find(c, conf.name()).isPresent();
+        Network network = NetworkDefinition.ensure(c, conf);
+        if (Attachments.endpoint(c, network, a).isPresent()) {
+            throw alreadyAdded(conf, a); // its interface gone from the container, the attachment still stored
+        }
+        Sandbox sandbox = Attachments.sandboxFor(c, a, netns);
+        Endpoint endpoint = null;
+        try {
+            endpoint = c.createEndpoint(network.id(), endpointConfig(conf, a, requested));
+            Endpoint joined = c.join(endpoint.id(), sandbox.id());
+            try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
+                ContainerRoutes.apply(inside, joined.interfaceName(), network, conf.routes());
+                Bandwidth bandwidth = conf.runtimeConfig().bandwidth();
+                bandwidth.ingress().ifPresent(s -> TrafficShaping.apply(c.host().netlink(), joined.hostInterface(), s));
+                bandwidth.egress().ifPresent(s -> TrafficShaping.apply(inside, joined.interfaceName(), s));
+            }
+            return AttachmentResult.of(c, network, joined, netns.toString(), conf.routes(), conf.resultDns());
+        } catch (RuntimeException e) {
+            Attachments.removeQuietly(c, endpoint, e);
+            Attachments.forgetSandboxIfUnused(c, sandbox.name());
+            if (!networkExisted) {
+                Attachments.removeNetworkQuietly(c, network, e); // a refused first ADD leaves no network behind
+            }
+            throw e;
+        }
+    }
+
+    private static CniError alreadyAdded(NetConf conf, Attachment a) {
+        return new CniError(CniError.CONFLICT, "container " + a.containerId() + " already has " + a.ifName() + " on network "
+                + conf.name(), "DEL the attachment before adding it again");
+    }
+
+    private static boolean hasInterface(Path netns, String ifName) {
+        try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
+            return inside.links().find(ifName).isPresent();
+        }
+    }
+
+    private static EndpointConfig endpointConfig(NetConf conf, Attachment a, RequestedAddresses requested) {
+        EndpointConfig config = EndpointConfig.named(a.endpointName()).withInterfaceName(a.ifName())
+                .withPorts(PortPublishing.bindings(conf));
+        for (String ip : requested.ips()) {
+            config = ip.contains(":") ? config.withIpv6(ip) : config.withIpv4(ip);
+        }
+        Optional<String> mac = requested.mac();
+        return mac.isPresent() ? config.withMac(mac.get()) : config;
+    }
+}

@@ -1,0 +1,274 @@
+package io.netmgr.cni.config;
+
+import io.netmgr.cni.CniError;
+import io.netmgr.cni.CniRequest;
+import io.netmgr.cni.CniVersion;
+import io.netmgr.cni.Json;
+import io.netmgr.cni.result.CniResult;
+import io.netmgr.core.ipam.AddressRange;
+import io.netmgr.core.ipam.IpAddress;
+import io.netmgr.core.ipam.IpPrefix;
+import io.netmgr.drivers.bridge.BridgeDriver;
+import io.netmgr.drivers.macvlan.MacvlanDriver;
+import io.netmgr.engine.FirewallChoice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The network configuration a runtime gives netmgr-cni on stdin, checked: everything a command
+ * needs, or a {@link CniError} naming the field before anything is changed.
+ *
+ * <p>Addressing comes from {@code subnet}/{@code gateway}, a top-level {@code ranges}, or an
+ * {@code ipam} section shaped like host-local's ({@code subnet}, {@code ranges}, {@code routes});
+ * {@code runtimeConfig.ipRanges} replaces the ranges when the runtime sends them.
+ */
+public record NetConf(String cniVersion, String name, String driver, Optional<String> bridge, Optional<String> master,
+                      Optional<String> macvlanMode, List<Range> ranges, List<RouteSpec> routes, boolean ipMasq, int mtu,
+                      boolean hairpinMode, boolean isGateway, Optional<Map<String, Object>> dns, Optional<String> stateDir,
+                      Optional<String> daemonSocket, Optional<String> firewall, RuntimeConfig runtimeConfig, CniArgsField args,
+                      Optional<CniResult> prevResult, Optional<List<AttachmentId>> validAttachments) {
+
+    public static final Set<String> DRIVERS = Set.of(BridgeDriver.NAME, MacvlanDriver.NAME);
+
+    /**
+     * One range set: a subnet to hand one address out of, only from {@code addressRanges} when
+     * given (host-local's rangeStart/rangeEnd); without a gateway, its first address is the gateway.
+     */
+    public record Range(IpPrefix subnet, Optional<IpAddress> gateway, List<AddressRange> addressRanges) {
+        public Range {
+            addressRanges = List.copyOf(addressRanges);
+        }
+
+        /** Whether a container may hold {@code address} from this set. */
+        boolean offers(IpAddress address) {
+            return subnet.contains(address) && (addressRanges.isEmpty() || addressRanges.stream().anyMatch(r -> r.contains(address)));
+        }
+
+        public String describe() {
+            return addressRanges.isEmpty() ? subnet.toString()
+                    : String.join(",", addressRanges.stream().map(AddressRange::toString).toList()) + " of " + subnet;
+        }
+    }
+
+    /** CONVENTIONS.md's {@code args.cni}: addresses and a MAC the configuration asks for. */
+    public record CniArgsField(List<String> ips, Optional<String> mac) {
+        static final CniArgsField NONE = new CniArgsField(List.of(), Optional.empty());
+    }
+
+    /** An extra route for the container; without {@code gw}, via the network's gateway. */
+    public record RouteSpec(IpPrefix dst, Optional<IpAddress> gw) {
+        public boolean isDefault() {
+            return dst.length() == 0;
+        }
+    }
+
+    /** {@code cni.dev/valid-attachments} entry of a GC. */
+    public record AttachmentId(String containerId, String ifName) {
+    }
+
+    /** What the runtime passes through {@code runtimeConfig} for the capabilities netmgr has. */
+    public record RuntimeConfig(List<PortMapping> portMappings, List<String> ips, Optional<String> mac,
+                                Optional<Map<String, Object>> dns, Bandwidth bandwidth) {
+        static final RuntimeConfig NONE = new RuntimeConfig(List.of(), List.of(), Optional.empty(), Optional.empty(),
+                Bandwidth.NONE);
+    }
+
+    /** A {@code portMappings} entry: {@code hostIP}:{@code hostPort} to {@code containerPort}. */
+    public record PortMapping(int hostPort, int containerPort, String protocol, Optional<String> hostIp) {
+    }
+
+    /** Reads and checks {@code stdin}; throws {@link CniError} (codes 1, 2, 6 or 7). */
+    public static NetConf parse(String stdin) {
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(stdin);
+        } catch (IllegalArgumentException e) {
+            throw new CniError(CniError.DECODING_FAILURE, "network configuration is not valid JSON: " + e.getMessage());
+        }
+        ConfObject c = ConfObject.root(json);
+        String version = c.requiredString("cniVersion");
+        if (!CniVersion.isSupported(version)) {
+            throw new CniError(CniError.INCOMPATIBLE_VERSION, "cniVersion " + version + " is not supported; netmgr-cni supports "
+                    + String.join(", ", CniVersion.SUPPORTED));
+        }
+        String name = c.requiredString("name");
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
+            throw ConfObject.invalid("name \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+        c.requiredString("type"); // the runtime found this plugin by it: a configuration without it is not one
+        c.object("capabilities");
+        String driver = c.string("driver").orElse(BridgeDriver.NAME);
+        if (!DRIVERS.contains(driver)) {
+            throw new CniError(CniError.UNSUPPORTED_FIELD, "driver \"" + driver + "\" is not supported; use bridge or macvlan");
+        }
+        Optional<String> master = c.string("master");
+        if (driver.equals(MacvlanDriver.NAME) && master.isEmpty()) {
+            throw ConfObject.invalid("driver macvlan needs \"master\": the host interface the macvlan children hang off");
+        }
+        boolean isGateway = c.bool("isGateway").orElse(true);
+        if (!isGateway && !driver.equals(BridgeDriver.NAME)) {
+            throw ConfObject.invalid("isGateway applies to driver bridge only, not " + driver + "; drop the field");
+        }
+        long mtu = c.number("mtu").orElse(0L);
+        if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
+            throw ConfObject.invalid("mtu " + mtu + " is out of range: give 68 to 65535");
+        }
+        Optional<ConfObject> ipam = c.object("ipam");
+        if (ipam.isPresent()) {
+            Optional<String> type = ipam.get().string("type");
+            if (type.isPresent() && !type.get().equals("host-local") && !type.get().equals("netmgr")) {
+                throw new CniError(CniError.UNSUPPORTED_FIELD, "ipam.type " + type.get() + " is not supported: netmgr assigns "
+                        + "addresses itself from a host-local-shaped ipam section (subnet, ranges, routes)");
+            }
+        }
+        c.string("firewall").ifPresent(NetConf::checkFirewall);
+        RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
+        if (!runtime.bandwidth().isEmpty() && !driver.equals(BridgeDriver.NAME)) {
+            throw new CniError(CniError.UNSUPPORTED_FIELD, "runtimeConfig.bandwidth works on driver bridge only, not " + driver
+                    + ": a macvlan child has no host-side interface where traffic into the container could be shaped;"
+                    + " drop the bandwidth capability from this network");
+        }
+        CniArgsField args = c.object("args").flatMap(a -> a.object("cni")).map(NetConf::argsCni).orElse(CniArgsField.NONE);
+        List<Range> ranges = ranges(c, ipam, runtime, c.object("runtimeConfig"));
+        List<RouteSpec> routes = new ArrayList<>();
+        List<Object> routeList = ipam.map(i -> i.array("routes")).orElse(List.of());
+        String routesPath = ipam.map(i -> i.field("routes")).orElse("ipam.routes");
+        for (int i = 0; i < routeList.size(); i++) {
+            ConfObject r = ConfObject.asObject(routesPath + "[" + i + "]", routeList.get(i));
+            routes.add(new RouteSpec(prefix(r, "dst"), r.string("gw").map(g -> address(r, "gw", g))));
+        }
+        Optional<CniResult> prev = c.has("prevResult") ? Optional.of(CniResult.parse("prevResult", json.get("prevResult")))
+                : Optional.empty();
+        return new NetConf(version, name, driver, c.string("bridge"), master, c.string("mode"), ranges, routes,
+                c.bool("ipMasq").orElse(false), (int) mtu, c.bool("hairpinMode").orElse(false), isGateway,
+                c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), c.string("firewall"), runtime,
+                args, prev, validAttachments(c));
+    }
+
+    /** Checked here, not only where the in-process path opens it: the daemon's path must refuse it too. */
+    private static void checkFirewall(String backend) {
+        try {
+            FirewallChoice.parse("the configuration's \"firewall\"", backend);
+        } catch (IllegalArgumentException e) {
+            throw ConfObject.invalid(e.getMessage());
+        }
+    }
+
+    private static List<Range> ranges(ConfObject c, Optional<ConfObject> ipam, RuntimeConfig runtime, Optional<ConfObject> rc) {
+        // the most specific source wins: the runtime's ipRanges, then ipam, then top level
+        // a runtime with no ranges to give may send none or an empty list: the configuration's then
+        if (rc.isPresent() && !rc.get().array("ipRanges").isEmpty()) {
+            return RangeSets.parse(rc.get(), "ipRanges");
+        }
+        for (ConfObject o : ipam.isPresent() ? List.of(ipam.get(), c) : List.of(c)) {
+            if (o.has("ranges")) {
+                List<Range> ranges = RangeSets.parse(o, "ranges");
+                if (ranges.isEmpty()) {
+                    throw ConfObject.invalid(o.field("ranges") + " is empty; give at least one range set, such as "
+                            + "[[{\"subnet\": \"10.22.0.0/16\"}]], or drop the field for a free default pool");
+                }
+                return ranges;
+            }
+            if (o.has("subnet")) {
+                IpPrefix subnet = prefix(o, "subnet");
+                return List.of(new Range(subnet, gatewayIn(o, subnet), List.of()));
+            }
+        }
+        return List.of(); // netmgr picks a free default pool
+    }
+
+    private static RuntimeConfig runtimeConfig(ConfObject rc) {
+        List<PortMapping> ports = new ArrayList<>();
+        List<Object> list = rc.array("portMappings");
+        for (int i = 0; i < list.size(); i++) {
+            ConfObject p = ConfObject.asObject(rc.field("portMappings") + "[" + i + "]", list.get(i));
+            String protocol = p.string("protocol").orElse("tcp").toLowerCase(java.util.Locale.ROOT);
+            if (!protocol.equals("tcp") && !protocol.equals("udp") && !protocol.equals("sctp")) {
+                throw ConfObject.invalid(p.field("protocol") + " \"" + protocol + "\": use tcp, udp or sctp");
+            }
+            ports.add(new PortMapping(port(p, "hostPort"), port(p, "containerPort"), protocol,
+                    p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> address(p, "hostIP", h).toString())));
+        }
+        return new RuntimeConfig(ports, ips(rc), rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields),
+                rc.object("bandwidth").map(Bandwidth::parse).orElse(Bandwidth.NONE));
+    }
+
+    private static CniArgsField argsCni(ConfObject cni) {
+        return new CniArgsField(ips(cni), cni.string("mac").filter(m -> !m.isEmpty()));
+    }
+
+    /** An {@code ips} array: addresses, with or without a prefix length (which netmgr takes from the subnet). */
+    private static List<String> ips(ConfObject o) {
+        List<String> ips = new ArrayList<>();
+        List<Object> ipList = o.array("ips");
+        for (int i = 0; i < ipList.size(); i++) {
+            if (!(ipList.get(i) instanceof String s)) {
+                throw ConfObject.invalid(o.field("ips") + "[" + i + "] must be a string such as \"10.1.0.5/24\"");
+            }
+            String bare = s.contains("/") ? s.substring(0, s.indexOf('/')) : s;
+            ips.add(IpAddressText.parse(o.field("ips") + "[" + i + "]", bare).toString());
+        }
+        return ips;
+    }
+
+    private static Optional<List<AttachmentId>> validAttachments(ConfObject c) {
+        if (!c.has("cni.dev/valid-attachments")) {
+            return Optional.empty();
+        }
+        List<AttachmentId> ids = new ArrayList<>();
+        List<Object> list = c.array("cni.dev/valid-attachments");
+        for (int i = 0; i < list.size(); i++) {
+            ConfObject a = ConfObject.asObject("cni.dev/valid-attachments[" + i + "]", list.get(i));
+            ids.add(new AttachmentId(a.requiredString("containerID"), a.requiredString("ifname")));
+        }
+        return Optional.of(ids);
+    }
+
+    private static int port(ConfObject p, String key) {
+        long n = p.number(key).orElseThrow(() -> ConfObject.invalid(p.field(key) + " is missing"));
+        if (n < 1 || n > 65535) {
+            throw ConfObject.invalid(p.field(key) + " " + n + " is not a port (1-65535)");
+        }
+        return (int) n;
+    }
+
+    public static IpPrefix prefix(ConfObject o, String key) {
+        String text = o.requiredString(key);
+        try {
+            IpPrefix p = IpPrefix.parse(text, o.field(key));
+            if (!p.network().equals(IpPrefix.containing(p.network(), p.length()).network())) {
+                throw ConfObject.invalid(o.field(key) + " \"" + text + "\" has host bits set; write "
+                        + IpPrefix.containing(p.network(), p.length()));
+            }
+            return p;
+        } catch (IllegalArgumentException e) {
+            throw ConfObject.invalid(e.getMessage());
+        }
+    }
+
+    /** The {@code gateway} of {@code o}, if given, refused unless {@code subnet} holds it. */
+    static Optional<IpAddress> gatewayIn(ConfObject o, IpPrefix subnet) {
+        Optional<IpAddress> gateway = o.string("gateway").map(g -> address(o, "gateway", g));
+        if (gateway.isPresent() && !subnet.contains(gateway.get())) {
+            throw ConfObject.invalid(o.field("gateway") + " " + gateway.get() + " is outside " + o.field("subnet") + " " + subnet);
+        }
+        return gateway;
+    }
+
+    private static IpAddress address(ConfObject o, String key, String text) {
+        return IpAddressText.parse(o.field(key), text);
+    }
+
+    /** The state directory: {@code stateDir} of the configuration, else NETMGR_STATE_DIR, else /var/lib/netmgr. */
+    public java.nio.file.Path stateDir(CniRequest request) {
+        return java.nio.file.Path.of(stateDir.or(() -> request.get("NETMGR_STATE_DIR")).orElse("/var/lib/netmgr"));
+    }
+
+    /** DNS for the result: the runtime's, else the configuration's. */
+    public Map<String, Object> resultDns() {
+        return runtimeConfig.dns().or(() -> dns).orElse(Map.of());
+    }
+}
