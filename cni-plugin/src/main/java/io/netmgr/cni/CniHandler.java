@@ -55,6 +55,7 @@ public final class CniHandler {
         switch (command) {
             case ADD -> {
                 Path netns = netns(request);
+                AddCommand.checkNamespace(netns);
                 RequestedAddresses requested = RequestedAddresses.of(conf, request);
                 CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested));
                 CniResult full = conf.prevResult().map(result::after).orElse(result);

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * netmgr's REST API, Docker's API, the CNI plugin on both paths, the CLI) against the built
  * distribution and one netmgrd: each is refused with the status or CNI code the case names, in
  * one line that names the problem and no Java class, and changes nothing (the daemon's networks,
- * sandboxes and endpoints, the links and addresses of the namespace playing the host and of the
- * container's, and the host's nftables ruleset are the same after the case as before it).
+ * sandboxes and endpoints, the links and addresses of the namespaces playing the host (the
+ * daemon's, and the in-process plugin's) and of the container's, and their nftables rulesets are
+ * the same after the case as before it).
  *
  * <p>A case is one JSON object per line ({@code #} starts a comment). Fields: {@code says}, a
  * fragment the message must contain; for HTTP {@code status}, {@code method}, {@code path} and
@@ -72,17 +73,20 @@ class BadInputCorpusIT {
     private UnixHttpClient http;
     private NetNs host;
     private NetNs container;
+    private NetNs inProcessHost;
     private Snapshot last;
 
     @TestFactory
     Stream<DynamicNode> everyCaseIsRefusedClearlyAndChangesNothing() throws Exception {
         host = netns.create("bihost");
         container = netns.create("bictr");
+        inProcessHost = netns.create("biproc");
         daemon = new DaemonProcess(Files.createDirectories(tmp.resolve("d")), CniTestHost.name(host)).start();
         List<DynamicNode> fronts;
         try {
             http = new UnixHttpClient(daemon.socket);
             makeFixtures();
+            warmUpInProcess();
             fronts = List.of(front("rest", this::httpCase), front("docker", this::httpCase), cniFront(), front("cli", this::cliCase));
         } catch (Exception | AssertionError e) {
             daemon.close();
@@ -210,16 +214,24 @@ class BadInputCorpusIT {
         return out.toString();
     }
 
-    /** Sends {@code request} as is ({@code \r\n} line ends) and returns the status and body of the answer. */
+    /**
+     * Sends {@code request} as is ({@code \r\n} line ends) and returns the status and body of the
+     * answer, read by its Content-Length: the connection may stay open after it.
+     */
     private String[] rawHttp(String request) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(daemon.socket));
             ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-            String answer = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).as("an answer to " + request.lines().findFirst().orElse("")).startsWith("HTTP/1.");
-            String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
-            String rest = answer.substring(answer.indexOf("\r\n\r\n") + 4);
-            return new String[] {head.split(" ")[1], rest.isEmpty() ? "{}" : rest};
+            InputStream in = Channels.newInputStream(ch);
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b).as("an answer to " + request.lines().findFirst().orElse("")).isNotNegative();
+                head.append((char) b);
+            }
+            Matcher length = Pattern.compile("(?i)content-length: *([0-9]+)").matcher(head);
+            byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+            return new String[] {head.toString().split(" ")[1], body.length == 0 ? "{}" : new String(body, StandardCharsets.UTF_8)};
         }
     }
 
@@ -246,10 +258,7 @@ class BadInputCorpusIT {
             }
             stdin = JSON.writeValueAsBytes(conf);
         }
-        Map<String, String> env = new HashMap<>(Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "CNI_COMMAND", "ADD",
-                "CNI_CONTAINERID", "corpus-ctr", "CNI_IFNAME", "eth0", "CNI_NETNS", container.path().toString(),
-                "CNI_PATH", "/usr/lib/cni", "NETMGR_HOST_NETNS", host.path().toString(),
-                "NETMGR_STATE_DIR", daemon.stateDir.toString()));
+        Map<String, String> env = cniEnvironment(path.equals("daemon"));
         for (Iterator<Map.Entry<String, JsonNode>> it = c.path("env").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isNull()) {
@@ -262,6 +271,30 @@ class BadInputCorpusIT {
         if (c.has("user")) { // a caller without root, as the runtime of a rootless user would be
             command.addAll(List.of("setpriv", "--reuid=" + c.get("user").asInt(), "--regid=" + c.get("user").asInt(), "--clear-groups"));
         }
+        String[] result = execCni(command, env, stdin);
+        String out = result[1];
+        String stderr = result[2];
+        assertThat(Integer.parseInt(result[0])).as(c.get("line") + " exit; stdout " + out + "; stderr " + stderr).isNotZero();
+        JsonNode error = JSON.readTree(out);
+        assertThat(error.path("code").asInt()).as(c.get("line") + " code; stdout " + out).isEqualTo(c.get("code").asInt());
+        assertOneClearLine(c, error.path("msg").asText(null), out + stderr);
+    }
+
+    /**
+     * A runtime's environment: the daemon's host namespace and state, or for the in-process path
+     * a host namespace and state of its own (an in-process netmgr on the daemon's namespace would
+     * render the daemon's rules its own way, a separate matter from bad input).
+     */
+    private Map<String, String> cniEnvironment(boolean daemonPath) {
+        return new HashMap<>(Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "CNI_COMMAND", "ADD",
+                "CNI_CONTAINERID", "corpus-ctr", "CNI_IFNAME", "eth0", "CNI_NETNS", container.path().toString(),
+                "CNI_PATH", "/usr/lib/cni", "NETMGR_HOST_NETNS", (daemonPath ? host : inProcessHost).path().toString(),
+                "NETMGR_STATE_DIR", (daemonPath ? daemon.stateDir : tmp.resolve("in-process-state")).toString()));
+    }
+
+    /** Runs netmgr-cni after {@code prefix} with {@code env} and {@code stdin}; its exit code, stdout and stderr. */
+    private String[] execCni(List<String> prefix, Map<String, String> env, byte[] stdin) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
         command.add(CNI.toString());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
@@ -273,10 +306,21 @@ class BadInputCorpusIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("netmgr-cni finished").isTrue();
         String stderr = Files.readString(err);
-        assertThat(p.exitValue()).as(c.get("line") + " exit; stdout " + out + "; stderr " + stderr).isNotZero();
-        JsonNode error = JSON.readTree(out);
-        assertThat(error.path("code").asInt()).as(c.get("line") + " code; stdout " + out).isEqualTo(c.get("code").asInt());
-        assertOneClearLine(c, error.path("msg").asText(null), out + stderr);
+        Files.delete(err);
+        return new String[] {Integer.toString(p.exitValue()), out, stderr};
+    }
+
+    /** An ADD and DEL in-process, so the corpus starts on a host where netmgr has run (its bridge and rules made). */
+    private void warmUpInProcess() throws Exception {
+        byte[] conf = ("{\"cniVersion\":\"1.1.0\",\"name\":\"corpus-warm\",\"type\":\"netmgr\",\"daemonSocket\":\"\","
+                + "\"ipam\":{\"subnet\":\"10.251.0.0/24\"}}").getBytes(StandardCharsets.UTF_8);
+        for (String command : List.of("ADD", "DEL")) {
+            Map<String, String> env = cniEnvironment(false);
+            env.put("CNI_COMMAND", command);
+            env.put("CNI_IFNAME", "warm0");
+            String[] r = execCni(List.of(), env, conf);
+            assertThat(r[0]).as(command + ": " + r[1] + r[2]).isEqualTo("0");
+        }
     }
 
     // ---- CLI
@@ -308,13 +352,34 @@ class BadInputCorpusIT {
 
     /** The daemon's objects, the kernel's links and addresses in the host and container namespaces, the host's rules. */
     record Snapshot(String networks, String sandboxes, String endpoints, JsonNode hostLinks, JsonNode hostAddresses,
-                    JsonNode containerLinks, String ruleset) {
+                    JsonNode containerLinks, String ruleset, JsonNode inProcessLinks, JsonNode inProcessAddresses,
+                    String inProcessRuleset) {
     }
 
     private Snapshot snapshot() throws IOException {
-        return new Snapshot(get("/v1/networks"), get("/v1/sandboxes"), get("/v1/endpoints"), IpOracle.ip(host, "link", "show"),
-                withoutLinkLocal(IpOracle.ip(host, "addr", "show")), IpOracle.ip(container, "link", "show"),
-                IpOracle.exec(host, "nft", "list", "ruleset"));
+        return new Snapshot(get("/v1/networks"), get("/v1/sandboxes"), get("/v1/endpoints"),
+                withoutCarrier(IpOracle.ip(host, "link", "show")), withoutCarrier(withoutLinkLocal(IpOracle.ip(host, "addr", "show"))),
+                withoutCarrier(IpOracle.ip(container, "link", "show")), IpOracle.exec(host, "nft", "list", "ruleset"),
+                withoutCarrier(IpOracle.ip(inProcessHost, "link", "show")),
+                withoutCarrier(withoutLinkLocal(IpOracle.ip(inProcessHost, "addr", "show"))),
+                IpOracle.exec(inProcessHost, "nft", "list", "ruleset"));
+    }
+
+    /**
+     * A bridge's carrier follows its ports a moment after they come or go (the in-process warm-up
+     * removes one): operstate and the carrier flags are the kernel's to settle, not a change.
+     */
+    private static JsonNode withoutCarrier(JsonNode links) {
+        for (JsonNode link : links) {
+            ((ObjectNode) link).remove("operstate");
+            for (Iterator<JsonNode> it = link.path("flags").iterator(); it.hasNext(); ) {
+                String flag = it.next().asText();
+                if (flag.equals("NO-CARRIER") || flag.equals("LOWER_UP")) {
+                    it.remove();
+                }
+            }
+        }
+        return links;
     }
 
     /** The kernel's own IPv6 link-local addresses come and leave "tentative" on their own time: not ours to compare. */

@@ -27,10 +27,14 @@ public final class AddCommand {
     private AddCommand() {
     }
 
-    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
+    /** Refuses a container namespace that is not there, before netmgr is opened for the ADD. */
+    public static void checkNamespace(Path netns) {
         if (!Files.exists(netns)) {
             throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
         }
+    }
+
+    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
         if (hasInterface(netns, a.ifName())) {
             boolean added = NetworkDefinition.find(c, conf.name()).flatMap(n -> Attachments.endpoint(c, n, a)).isPresent();
             throw added ? alreadyAdded(conf, a) : new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME " + a.ifName()

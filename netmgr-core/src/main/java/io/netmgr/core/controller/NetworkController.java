@@ -463,6 +463,7 @@ public final class NetworkController implements AutoCloseable {
                             + "; give endpoint " + endpoint.name() + " another interface name");
                 }
                 Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
+                firewall.checkPortsFree(named); // a taken host port is refused before the driver makes a link
                 JoinInfo info = driver.join(host, network, named, ns);
                 undo.push(() -> driver.leave(host, network, named, ns));
                 if (info.sandboxInterface().isPresent()) {
