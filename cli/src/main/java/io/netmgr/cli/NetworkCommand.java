@@ -143,6 +143,12 @@ final class NetworkCommand {
         @Option(names = "--ip6", description = "IPv6 address.") String ip6;
         @Option(names = "--alias", description = "Alias on this network; repeat for more.") List<String> aliases = new ArrayList<>();
         @Option(names = {"-p", "--publish"}, description = "Publish a port: [HOST_IP:]HOST_PORT:PORT[/PROTO]; repeat for more.") List<String> ports = new ArrayList<>();
+        @Option(names = "--route", paramLabel = "DST[,via=GW]",
+                description = "A route in the sandbox, via the network's gateway unless given; repeat for more.") List<String> routes = new ArrayList<>();
+        @Option(names = "--ingress-rate", paramLabel = "BITS/S", description = "Limit traffic into the sandbox to this rate.") long ingressRate;
+        @Option(names = "--ingress-burst", paramLabel = "BITS", description = "Burst of the ingress limit (at least the MTU's).") long ingressBurst;
+        @Option(names = "--egress-rate", paramLabel = "BITS/S", description = "Limit traffic out of the sandbox to this rate.") long egressRate;
+        @Option(names = "--egress-burst", paramLabel = "BITS", description = "Burst of the egress limit (at least the MTU's).") long egressBurst;
 
         @Override
         public Integer call() {
@@ -154,6 +160,11 @@ final class NetworkCommand {
             body.put("ipv6", ip6);
             body.put("aliases", aliases);
             body.put("ports", ports);
+            body.put("routes", routes);
+            if (ingressRate != 0 || ingressBurst != 0 || egressRate != 0 || egressBurst != 0) {
+                body.put("bandwidth", Map.of("ingressRate", ingressRate, "ingressBurst", ingressBurst,
+                        "egressRate", egressRate, "egressBurst", egressBurst));
+            }
             JsonNode e = daemon().post("/v1/endpoints", body);
             out().println(e.path("id").asText());
             return 0;

@@ -135,7 +135,7 @@ class CniBandwidthIT extends CniOnBothPaths {
         Map<String, Object> tinyBurst = with(t.conf("1.1.0"), "runtimeConfig",
                 Map.of("bandwidth", Map.of("egressRate", 8_000_000, "egressBurst", 8_000)));
         assertRefused(t.add("bw-bad", c1, tinyBurst), 7,
-                "runtimeConfig.bandwidth.egressBurst 8000 bits (1000 bytes) is less than the MTU of eth0 (1500 bytes)");
+                "egress burst 8000 bits (1000 bytes) is less than the MTU of eth0 (1500 bytes)");
         assertThat(IpOracle.ip(c1, "link", "show").toString()).doesNotContain("eth0");
         assertThat(veths(t.host)).isEqualTo(hostVeths);
         assertThat(IpOracle.tc(t.host, "qdisc", "show").toString()).doesNotContain("tbf");

@@ -140,6 +140,12 @@ final class CniTestHost implements AutoCloseable {
         return !Files.exists(stateDir);
     }
 
+    /** Stops netmgrd (SIGTERM) and starts it again on the same state: its start reconciles. */
+    void restartDaemon() throws Exception {
+        daemon.stop();
+        daemon.start();
+    }
+
     static Map<String, Object> with(Map<String, Object> conf, String key, Object value) {
         Map<String, Object> c = new LinkedHashMap<>(conf);
         c.put(key, value);

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,20 +35,11 @@ class NetmgrdIT {
 
     @RegisterExtension
     final TestNamespaces netns = new TestNamespaces();
-    private final List<String> sandboxNamespaces = new ArrayList<>();
+    @RegisterExtension
+    final DaemonSandboxes sandboxNamespaces = new DaemonSandboxes();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void removeSandboxNamespacesLeft() {
-        for (String path : sandboxNamespaces) {
-            Path p = Path.of(path);
-            if (Files.exists(p)) {
-                NetNs.delete(p.getFileName().toString());
-            }
-        }
-    }
 
     @Test
     void cliDrivesTheDaemonAndTrafficSurvivesARestart() throws Exception {
@@ -108,7 +98,7 @@ class NetmgrdIT {
             assertThat(cli(daemon, "sandbox", "rm", "web", "client").exit()).isZero();
             assertThat(cli(daemon, "network", "prune").out()).contains("front");
             assertThat(IpOracle.ip(host, "link", "show").findValuesAsText("ifname")).doesNotContain("nm-" + networkId.substring(0, 12));
-            for (String ns : sandboxNamespaces) {
+            for (String ns : sandboxNamespaces.all()) {
                 assertThat(Path.of(ns)).doesNotExist();
             }
         }

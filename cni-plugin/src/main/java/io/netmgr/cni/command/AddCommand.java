@@ -1,7 +1,6 @@
 package io.netmgr.cni.command;
 
 import io.netmgr.cni.CniError;
-import io.netmgr.cni.config.Bandwidth;
 import io.netmgr.cni.config.NetConf;
 import io.netmgr.cni.config.RequestedAddresses;
 import io.netmgr.cni.result.AttachmentResult;
@@ -19,9 +18,9 @@ import java.util.Optional;
 
 /**
  * ADD: the network (made on first use), the container's sandbox (its netns adopted), an
- * endpoint with the requested addresses and MAC, joined, its traffic shaped when the bandwidth
- * capability asks; the result describes it all. A failure part-way removes what this ADD made
- * (the tbfs go with the veth).
+ * endpoint with the requested addresses and MAC, the configuration's routes and the bandwidth
+ * capability's limits, joined; the result describes it all. A failure part-way removes what
+ * this ADD made.
  */
 public final class AddCommand {
     private AddCommand() {
@@ -51,13 +50,7 @@ public final class AddCommand {
         try {
             endpoint = c.createEndpoint(network.id(), endpointConfig(conf, a, requested));
             Endpoint joined = c.join(endpoint.id(), sandbox.id());
-            try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
-                ContainerRoutes.apply(inside, joined.interfaceName(), network, conf.routes());
-                Bandwidth bandwidth = conf.runtimeConfig().bandwidth();
-                bandwidth.ingress().ifPresent(s -> TrafficShaping.apply(c.host().netlink(), joined.hostInterface(), s));
-                bandwidth.egress().ifPresent(s -> TrafficShaping.apply(inside, joined.interfaceName(), s));
-            }
-            return AttachmentResult.of(c, network, joined, netns.toString(), conf.routes(), conf.resultDns());
+            return AttachmentResult.of(c, network, joined, netns.toString(), conf.resultDns());
         } catch (RuntimeException e) {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());
@@ -81,7 +74,7 @@ public final class AddCommand {
 
     private static EndpointConfig endpointConfig(NetConf conf, Attachment a, RequestedAddresses requested) {
         EndpointConfig config = EndpointConfig.named(a.endpointName()).withInterfaceName(a.ifName())
-                .withPorts(PortPublishing.bindings(conf));
+                .withPorts(PortPublishing.bindings(conf)).withRoutes(conf.routes()).withBandwidth(conf.runtimeConfig().bandwidth());
         for (String ip : requested.ips()) {
             config = ip.contains(":") ? config.withIpv6(ip) : config.withIpv4(ip);
         }

@@ -1,9 +1,7 @@
 package io.netmgr.cni.command;
 
-import io.netmgr.drivers.bridge.BridgeDriver;
+import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.link.Bridge;
-import io.netmgr.netlink.link.Macvlan;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import java.util.ArrayList;
@@ -18,8 +16,8 @@ final class KernelProbe {
     private KernelProbe() {
     }
 
-    /** The link kinds {@code driver} needs that this kernel refuses to make; empty when all work. */
-    static List<String> missing(String driver) {
+    /** The kernel features {@code driver} needs that this kernel refuses; empty when all work. */
+    static List<String> missing(NetworkDriver driver) {
         List<String> missing = new ArrayList<>();
         String name = "nm-probe-" + ProcessHandle.current().pid();
         NetNs ns = NetNs.create(name);
@@ -30,20 +28,7 @@ final class KernelProbe {
                 missing.add("veth links (" + e.getMessage() + ")");
                 return missing;
             }
-            if (driver.equals(BridgeDriver.NAME)) {
-                try {
-                    h.links().add(Bridge.named("probebr"));
-                } catch (RuntimeException e) {
-                    missing.add("bridge links (" + e.getMessage() + ")");
-                }
-            } else {
-                try {
-                    int parent = h.links().get("probe0").index();
-                    h.links().add(Macvlan.on("probemv", parent, Macvlan.Mode.BRIDGE));
-                } catch (RuntimeException e) {
-                    missing.add("macvlan links (" + e.getMessage() + ")");
-                }
-            }
+            missing.addAll(driver.missingKernelFeatures(h));
         } finally {
             ns.close();
             NetNs.delete(name);

@@ -1,17 +1,18 @@
 package io.netmgr.cni.command;
 
 import io.netmgr.cni.CniError;
+import io.netmgr.cni.config.CniDrivers;
 import io.netmgr.cni.config.ConfObject;
 import io.netmgr.cni.config.NetConf;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.driver.CniMapping;
 import io.netmgr.core.ipam.IpFamily;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
-import io.netmgr.drivers.bridge.BridgeDriver;
-import io.netmgr.drivers.macvlan.MacvlanDriver;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,21 +60,8 @@ final class NetworkDefinition {
         if (conf.mtu() != 0) {
             config = config.withOption("mtu", Integer.toString(conf.mtu()));
         }
-        if (conf.driver().equals(BridgeDriver.NAME)) {
-            if (conf.bridge().isPresent()) {
-                config = config.withOption(BridgeDriver.NAME_OPTION, conf.bridge().get());
-            }
-            // CNI's defaults, not Docker's: no masquerade and no hairpin unless asked for
-            config = config.withOption("masquerade", Boolean.toString(conf.ipMasq()))
-                    .withOption("hairpin", Boolean.toString(conf.hairpinMode()));
-            if (!conf.isGateway()) {
-                config = config.withOption(BridgeDriver.GATEWAY_OPTION, "false");
-            }
-        } else {
-            config = config.withOption(MacvlanDriver.PARENT_OPTION, conf.master().orElseThrow());
-            if (conf.macvlanMode().isPresent()) {
-                config = config.withOption(MacvlanDriver.MODE_OPTION, conf.macvlanMode().get());
-            }
+        for (Map.Entry<String, String> o : conf.driverOptions().entrySet()) {
+            config = config.withOption(o.getKey(), o.getValue());
         }
         return config.withLabel("io.netmgr.cni", "true");
     }
@@ -107,12 +95,15 @@ final class NetworkDefinition {
                         + describe(ranges, pool.get().subnet()));
             }
         }
-        if (conf.driver().equals(BridgeDriver.NAME) && BridgeDriver.holdsGateway(n) != conf.isGateway()) {
-            throw conflict(n, "isGateway " + BridgeDriver.holdsGateway(n), "isGateway " + conf.isGateway());
-        }
-        if (conf.driver().equals(BridgeDriver.NAME) && conf.bridge().isPresent()
-                && !conf.bridge().get().equals(BridgeDriver.bridgeName(n))) {
-            throw conflict(n, "bridge " + BridgeDriver.bridgeName(n), "bridge " + conf.bridge().get());
+        CniMapping mapping = CniDrivers.mapping(conf.driver());
+        for (Map.Entry<String, String> fixed : mapping.fixed().entrySet()) {
+            String key = fixed.getKey();
+            Optional<String> byDefault = Optional.of(fixed.getValue()).filter(v -> !v.isEmpty());
+            Optional<String> asked = Optional.ofNullable(conf.driverKeys().get(key)).or(() -> byDefault);
+            Optional<String> has = n.option(mapping.keys().get(key)).or(() -> byDefault);
+            if (asked.isPresent() && !asked.equals(has)) {
+                throw conflict(n, key + " " + has.orElse("(the driver's default)"), key + " " + asked.get());
+            }
         }
     }
 

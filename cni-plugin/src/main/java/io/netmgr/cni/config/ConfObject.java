@@ -51,6 +51,18 @@ public record ConfObject(String path, Map<String, Object> fields) {
         return Optional.of(b);
     }
 
+    /** A string or a boolean, as text: a driver option's value. */
+    Optional<String> scalar(String key) {
+        Object v = fields.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String) && !(v instanceof Boolean)) {
+            throw wrongKind(key, "a string or true or false", v);
+        }
+        return Optional.of(v.toString());
+    }
+
     public Optional<Long> number(String key) {
         Object v = fields.get(key);
         if (v == null) {

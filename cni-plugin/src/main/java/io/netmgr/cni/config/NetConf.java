@@ -5,17 +5,18 @@ import io.netmgr.cni.CniRequest;
 import io.netmgr.cni.CniVersion;
 import io.netmgr.cni.Json;
 import io.netmgr.cni.result.CniResult;
+import io.netmgr.core.driver.CniMapping;
+import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.endpoint.Bandwidth;
+import io.netmgr.core.endpoint.EndpointRoute;
 import io.netmgr.core.ipam.AddressRange;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpPrefix;
-import io.netmgr.drivers.bridge.BridgeDriver;
-import io.netmgr.drivers.macvlan.MacvlanDriver;
 import io.netmgr.engine.FirewallChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The network configuration a runtime gives netmgr-cni on stdin, checked: everything a command
@@ -25,13 +26,10 @@ import java.util.Set;
  * {@code ipam} section shaped like host-local's ({@code subnet}, {@code ranges}, {@code routes});
  * {@code runtimeConfig.ipRanges} replaces the ranges when the runtime sends them.
  */
-public record NetConf(String cniVersion, String name, String driver, Optional<String> bridge, Optional<String> master,
-                      Optional<String> macvlanMode, List<Range> ranges, List<RouteSpec> routes, boolean ipMasq, int mtu,
-                      boolean hairpinMode, boolean isGateway, Optional<Map<String, Object>> dns, Optional<String> stateDir,
+public record NetConf(String cniVersion, String name, String driver, Map<String, String> driverKeys, List<Range> ranges,
+                      List<EndpointRoute> routes, int mtu, Optional<Map<String, Object>> dns, Optional<String> stateDir,
                       Optional<String> daemonSocket, Optional<String> firewall, RuntimeConfig runtimeConfig, CniArgsField args,
                       Optional<CniResult> prevResult, Optional<List<AttachmentId>> validAttachments) {
-
-    public static final Set<String> DRIVERS = Set.of(BridgeDriver.NAME, MacvlanDriver.NAME);
 
     /**
      * One range set: a subnet to hand one address out of, only from {@code addressRanges} when
@@ -56,13 +54,6 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
     /** CONVENTIONS.md's {@code args.cni}: addresses and a MAC the configuration asks for. */
     public record CniArgsField(List<String> ips, Optional<String> mac) {
         static final CniArgsField NONE = new CniArgsField(List.of(), Optional.empty());
-    }
-
-    /** An extra route for the container; without {@code gw}, via the network's gateway. */
-    public record RouteSpec(IpPrefix dst, Optional<IpAddress> gw) {
-        public boolean isDefault() {
-            return dst.length() == 0;
-        }
     }
 
     /** {@code cni.dev/valid-attachments} entry of a GC. */
@@ -100,18 +91,8 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         }
         c.requiredString("type"); // the runtime found this plugin by it: a configuration without it is not one
         c.object("capabilities");
-        String driver = c.string("driver").orElse(BridgeDriver.NAME);
-        if (!DRIVERS.contains(driver)) {
-            throw new CniError(CniError.UNSUPPORTED_FIELD, "driver \"" + driver + "\" is not supported; use bridge or macvlan");
-        }
-        Optional<String> master = c.string("master");
-        if (driver.equals(MacvlanDriver.NAME) && master.isEmpty()) {
-            throw ConfObject.invalid("driver macvlan needs \"master\": the host interface the macvlan children hang off");
-        }
-        boolean isGateway = c.bool("isGateway").orElse(true);
-        if (!isGateway && !driver.equals(BridgeDriver.NAME)) {
-            throw ConfObject.invalid("isGateway applies to driver bridge only, not " + driver + "; drop the field");
-        }
+        String driver = c.string("driver").orElse(CniDrivers.defaultName());
+        Map<String, String> driverKeys = driverKeys(c, driver);
         long mtu = c.number("mtu").orElse(0L);
         if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
             throw ConfObject.invalid("mtu " + mtu + " is out of range: give 68 to 65535");
@@ -126,24 +107,28 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         }
         c.string("firewall").ifPresent(NetConf::checkFirewall);
         RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
-        if (!runtime.bandwidth().isEmpty() && !driver.equals(BridgeDriver.NAME)) {
-            throw new CniError(CniError.UNSUPPORTED_FIELD, "runtimeConfig.bandwidth works on driver bridge only, not " + driver
-                    + ": a macvlan child has no host-side interface where traffic into the container could be shaped;"
-                    + " drop the bandwidth capability from this network");
+        if (!runtime.bandwidth().isEmpty() && !CniDrivers.get(driver).capability().shapesTraffic()) {
+            throw new CniError(CniError.UNSUPPORTED_FIELD, "runtimeConfig.bandwidth works on a driver that can shape traffic ("
+                    + String.join(", ", shapingDrivers()) + "), not " + driver + ": it makes no host-side interface where traffic"
+                    + " into the container could be shaped; drop the bandwidth capability from this network");
         }
         CniArgsField args = c.object("args").flatMap(a -> a.object("cni")).map(NetConf::argsCni).orElse(CniArgsField.NONE);
         List<Range> ranges = ranges(c, ipam, runtime, c.object("runtimeConfig"));
-        List<RouteSpec> routes = new ArrayList<>();
+        List<EndpointRoute> routes = new ArrayList<>();
         List<Object> routeList = ipam.map(i -> i.array("routes")).orElse(List.of());
         String routesPath = ipam.map(i -> i.field("routes")).orElse("ipam.routes");
         for (int i = 0; i < routeList.size(); i++) {
             ConfObject r = ConfObject.asObject(routesPath + "[" + i + "]", routeList.get(i));
-            routes.add(new RouteSpec(prefix(r, "dst"), r.string("gw").map(g -> address(r, "gw", g))));
+            IpPrefix dst = prefix(r, "dst");
+            Optional<IpAddress> gw = r.string("gw").map(g -> address(r, "gw", g));
+            if (gw.isPresent() && gw.get().family() != dst.network().family()) {
+                throw ConfObject.invalid(r.field("gw") + " " + gw.get() + " is not of the family of " + r.field("dst") + " " + dst);
+            }
+            routes.add(EndpointRoute.of(dst.toString(), gw.map(Object::toString).orElse(null)));
         }
         Optional<CniResult> prev = c.has("prevResult") ? Optional.of(CniResult.parse("prevResult", json.get("prevResult")))
                 : Optional.empty();
-        return new NetConf(version, name, driver, c.string("bridge"), master, c.string("mode"), ranges, routes,
-                c.bool("ipMasq").orElse(false), (int) mtu, c.bool("hairpinMode").orElse(false), isGateway,
+        return new NetConf(version, name, driver, driverKeys, ranges, routes, (int) mtu,
                 c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), c.string("firewall"), runtime,
                 args, prev, validAttachments(c));
     }
@@ -155,6 +140,44 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
         } catch (IllegalArgumentException e) {
             throw ConfObject.invalid(e.getMessage());
         }
+    }
+
+    /**
+     * The configuration's keys that set options of {@code driver} (as its {@link CniMapping} says),
+     * by key, as text; a key only another driver takes, or a missing required one, is refused.
+     */
+    private static Map<String, String> driverKeys(ConfObject c, String driver) {
+        NetworkDriver d = CniDrivers.get(driver);
+        CniMapping mapping = d.cniMapping().orElseThrow();
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        for (String key : c.fields().keySet()) {
+            if (mapping.keys().containsKey(key)) {
+                c.scalar(key).ifPresent(v -> keys.put(key, v));
+            } else if (!CniDrivers.othersTaking(key, driver).isEmpty()) {
+                throw ConfObject.invalid(key + " applies to driver " + String.join(", ", CniDrivers.othersTaking(key, driver))
+                        + " only, not " + driver + "; drop the field");
+            }
+        }
+        for (String option : d.capability().requiredOptions()) {
+            String key = mapping.keyOf(option);
+            if (!keys.containsKey(key) || keys.get(key).isEmpty()) {
+                throw ConfObject.invalid("driver " + driver + " needs \"" + key + "\" (its option " + option
+                        + " of the network); add it to the configuration");
+            }
+        }
+        return Map.copyOf(keys);
+    }
+
+    private static List<String> shapingDrivers() {
+        return CniDrivers.names().stream().filter(n -> CniDrivers.get(n).capability().shapesTraffic()).toList();
+    }
+
+    /** The network options this configuration sets for its driver: CNI's defaults, then its own keys. */
+    public Map<String, String> driverOptions() {
+        CniMapping mapping = CniDrivers.mapping(driver);
+        Map<String, String> options = new java.util.HashMap<>(mapping.defaults());
+        driverKeys.forEach((key, value) -> options.put(mapping.keys().get(key), value));
+        return options;
     }
 
     private static List<Range> ranges(ConfObject c, Optional<ConfObject> ipam, RuntimeConfig runtime, Optional<ConfObject> rc) {
@@ -193,7 +216,7 @@ public record NetConf(String cniVersion, String name, String driver, Optional<St
                     p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> address(p, "hostIP", h).toString())));
         }
         return new RuntimeConfig(ports, ips(rc), rc.string("mac").filter(m -> !m.isEmpty()), rc.object("dns").map(ConfObject::fields),
-                rc.object("bandwidth").map(Bandwidth::parse).orElse(Bandwidth.NONE));
+                rc.object("bandwidth").map(BandwidthCapability::parse).orElse(Bandwidth.NONE));
     }
 
     private static CniArgsField argsCni(ConfObject cni) {

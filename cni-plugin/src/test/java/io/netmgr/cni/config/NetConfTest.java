@@ -31,15 +31,15 @@ class NetConfTest {
                                   "ips":["10.30.0.7/24"],"mac":"02:00:00:00:00:07"}}""");
         assertThat(c.name()).isEqualTo("front");
         assertThat(c.driver()).isEqualTo("bridge");
-        assertThat(c.bridge()).contains("br-front");
+        assertThat(c.driverOptions()).containsEntry("bridge.name", "br-front").containsEntry("masquerade", "true")
+                .containsEntry("hairpin", "true").containsEntry("bridge.gateway", "true");
         assertThat(c.ranges()).hasSize(2);
         assertThat(c.ranges().get(0).subnet()).hasToString("10.30.0.0/24");
         assertThat(c.ranges().get(0).gateway().orElseThrow()).hasToString("10.30.0.254");
         assertThat(c.routes()).hasSize(2);
         assertThat(c.routes().get(0).isDefault()).isTrue();
+        assertThat(c.routes().get(1)).isEqualTo(new io.netmgr.core.endpoint.EndpointRoute("192.168.0.0/16", "10.30.0.9"));
         assertThat(c.mtu()).isEqualTo(1400);
-        assertThat(c.ipMasq()).isTrue();
-        assertThat(c.hairpinMode()).isTrue();
         assertThat(c.runtimeConfig().portMappings()).containsExactly(
                 new NetConf.PortMapping(8080, 80, "tcp", java.util.Optional.of("127.0.0.1")));
         assertThat(c.runtimeConfig().ips()).containsExactly("10.30.0.7");
@@ -106,11 +106,13 @@ class NetConfTest {
     void isGatewayFalseAndArgsCni() {
         NetConf c = NetConf.parse("""
                 {"cniVersion":"1.1.0","name":"n","type":"netmgr","isGateway":false,"args":{"cni":{"ips":["10.1.0.9/24"],"mac":"02:00:00:00:00:09"}}}""");
-        assertThat(c.isGateway()).isFalse();
+        assertThat(c.driverOptions()).containsEntry("bridge.gateway", "false");
         assertThat(c.args().ips()).containsExactly("10.1.0.9");
         assertThat(c.args().mac()).contains("02:00:00:00:00:09");
+        // CNI's defaults, not Docker's: no masquerade, no hairpin
         assertThat(NetConf.parse("""
-                {"cniVersion":"1.1.0","name":"n","type":"netmgr"}""").isGateway()).isTrue();
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr"}""").driverOptions()).doesNotContainKey("bridge.gateway")
+                .containsEntry("masquerade", "false").containsEntry("hairpin", "false");
     }
 
     private static String withBandwidth(String bandwidth) {
@@ -119,17 +121,16 @@ class NetConfTest {
 
     @Test
     void bandwidthInBitsBecomesTbfsInBytesWithTheReferencesLatency() {
-        Bandwidth b = NetConf.parse(withBandwidth("""
+        io.netmgr.core.endpoint.Bandwidth b = NetConf.parse(withBandwidth("""
                 {"ingressRate":8000000,"ingressBurst":262144,"egressRate":16000000000,"egressBurst":80000}""")).runtimeConfig().bandwidth();
-        assertThat(b.ingress().orElseThrow().tbf()).isEqualTo(new io.netmgr.netlink.qdisc.Tbf(1_000_000, 32_768, 25_000 + 32_768));
-        assertThat(b.egress().orElseThrow().tbf()).isEqualTo(new io.netmgr.netlink.qdisc.Tbf(2_000_000_000L, 10_000,
+        assertThat(b.ingressLimit().orElseThrow().tbf()).isEqualTo(new io.netmgr.netlink.qdisc.Tbf(1_000_000, 32_768, 25_000 + 32_768));
+        assertThat(b.egressLimit().orElseThrow().tbf()).isEqualTo(new io.netmgr.netlink.qdisc.Tbf(2_000_000_000L, 10_000,
                 50_000_000 + 10_000));
-        assertThat(b.ingress().orElseThrow().burstField()).isEqualTo("runtimeConfig.bandwidth.ingressBurst");
         // a direction without rate and burst (or with both 0) is not shaped
-        Bandwidth one = NetConf.parse(withBandwidth("{\"egressRate\":0,\"ingressRate\":8000,\"ingressBurst\":12000}"))
+        io.netmgr.core.endpoint.Bandwidth one = NetConf.parse(withBandwidth("{\"egressRate\":0,\"ingressRate\":8000,\"ingressBurst\":12000}"))
                 .runtimeConfig().bandwidth();
-        assertThat(one.egress()).isEmpty();
-        assertThat(one.ingress()).isPresent();
+        assertThat(one.egressLimit()).isEmpty();
+        assertThat(one.ingressLimit()).isPresent();
         assertThat(NetConf.parse(withBandwidth("{}")).runtimeConfig().bandwidth().isEmpty()).isTrue();
         assertThat(NetConf.parse("{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\"}").runtimeConfig().bandwidth().isEmpty()).isTrue();
     }
@@ -159,7 +160,7 @@ class NetConfTest {
                 {"cniVersion":"1.1.0","name":"n","type":"netmgr","driver":"macvlan","master":"eth0",
                  "runtimeConfig":{"bandwidth":{"ingressRate":8000000,"ingressBurst":12000}}}""");
         assertThat(macvlan.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
-        assertThat(macvlan.getMessage()).contains("runtimeConfig.bandwidth works on driver bridge only, not macvlan");
+        assertThat(macvlan.getMessage()).contains("runtimeConfig.bandwidth works on a driver that can shape traffic (bridge), not macvlan");
     }
 
     @Test
@@ -185,10 +186,18 @@ class NetConfTest {
     }
 
     @Test
-    void macvlanNeedsAMaster() {
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\"}").getMessage()).contains("master");
-        assertThat(NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\",\"master\":\"eth1\"}").master())
-                .contains("eth1");
+    void macvlanNeedsAMasterAndDriverKeysStayWithTheirDriver() {
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\"}").getMessage())
+                .contains("driver macvlan needs \"master\" (its option parent of the network)");
+        NetConf m = NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\",\"master\":\"eth1\",\"mode\":\"vepa\"}");
+        assertThat(m.driverOptions()).isEqualTo(java.util.Map.of("parent", "eth1", "macvlan.mode", "vepa"));
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\",\"master\":\"eth1\",\"isGateway\":false}")
+                .getMessage()).isEqualTo("isGateway applies to driver bridge only, not macvlan; drop the field");
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"type\":\"netmgr\",\"master\":\"eth1\"}").getMessage())
+                .isEqualTo("master applies to driver macvlan only, not bridge; drop the field");
+        CniError host = refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"h\",\"type\":\"netmgr\",\"driver\":\"host\"}");
+        assertThat(host.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
+        assertThat(host.getMessage()).isEqualTo("driver \"host\" is not supported; use bridge or macvlan");
     }
 
     @Test
@@ -240,7 +249,7 @@ class NetConfTest {
 
     @Test
     void whatUsedToBeAcceptedSilentlyIsRefusedNamingTheField() {
-        assertThat(refusal("{\"cniVersion\":\"1.1.0\",\"name\":\"n\"}").getMessage()).isEqualTo("type is missing; it is required");
+        assertThat(refusal("{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\"}").getMessage()).isEqualTo("type is missing; it is required");
         assertThat(refusal(minimal(",\"capabilities\":\"x\"")).getMessage()).contains("capabilities must be an object");
         CniError empty = refusal(minimal(",\"ipam\":{\"type\":\"host-local\",\"ranges\":[]}"));
         assertThat(empty.code()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);

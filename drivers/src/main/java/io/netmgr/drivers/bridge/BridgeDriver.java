@@ -1,15 +1,19 @@
 package io.netmgr.drivers.bridge;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.Capability;
+import io.netmgr.core.driver.CniMapping;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpPrefix;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.NetlinkException;
+import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Bridge;
@@ -52,9 +56,46 @@ public final class BridgeDriver implements NetworkDriver {
         return NAME;
     }
 
+    /** CNI's keys for the bridge's options, and CNI's defaults where they are not Docker's. */
+    private static final CniMapping CNI = new CniMapping(
+            Map.of("bridge", NAME_OPTION, "isGateway", GATEWAY_OPTION, "ipMasq", "masquerade", "hairpinMode", "hairpin"),
+            Map.of("masquerade", "false", "hairpin", "false"), // no masquerade and no hairpin unless asked for
+            Map.of("bridge", "", "isGateway", "true"));
+
+    @Override
+    public Capability capability() {
+        return Capability.LOCAL.withTrafficShaping().withGateway();
+    }
+
+    @Override
+    public Optional<CniMapping> cniMapping() {
+        return Optional.of(CNI);
+    }
+
     @Override
     public void validate(Network network) {
         BridgeOptions.of(network);
+    }
+
+    /** The pools' gateways, or none when the bridge holds none ({@value #GATEWAY_OPTION}=false). */
+    @Override
+    public List<IpAddress> gateways(Network network) {
+        return BridgeOptions.of(network).gateway() ? NetworkDriver.super.gateways(network) : List.of();
+    }
+
+    @Override
+    public Optional<String> networkLink(Network network) {
+        return Optional.of(bridgeName(network));
+    }
+
+    @Override
+    public List<String> missingKernelFeatures(NetlinkHandle scratch) {
+        try {
+            scratch.links().add(Bridge.named("probebr"));
+            return List.of();
+        } catch (RuntimeException e) {
+            return List.of("bridge links (" + e.getMessage() + ")");
+        }
     }
 
     @Override
@@ -162,27 +203,58 @@ public final class BridgeDriver implements NetworkDriver {
             }
             throw e;
         }
-        if (options.hairpin()) {
-            try {
+        try {
+            if (options.hairpin()) {
                 links.setHairpin(hostSide, true);
-            } catch (RuntimeException e) {
-                links.deleteIfExists(hostSide); // takes the sandbox side with it
-                throw e;
             }
+            if (!endpoint.bandwidth().isEmpty()) {
+                try (NetlinkHandle inside = NetlinkHandle.open(sandbox)) {
+                    new VethShaping(host.netlink(), hostSide, inside, endpoint.interfaceName(), sandbox.path()).apply(endpoint.bandwidth());
+                }
+            }
+        } catch (RuntimeException e) {
+            links.deleteIfExists(hostSide); // takes the sandbox side and the qdiscs with it
+            throw e;
         }
-        JoinInfo made = JoinInfo.created(endpoint.interfaceName(), hostSide);
-        return options.gateway() ? made : made.withoutGatewayRoute();
+        return JoinInfo.created(endpoint.interfaceName(), hostSide).withGateways(gateways(network));
+    }
+
+    @Override
+    public List<String> repairEndpoint(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        if (endpoint.bandwidth().isEmpty() || !host.netlink().links().exists(hostSideName(endpoint))) {
+            return List.of();
+        }
+        try (NetlinkHandle inside = NetlinkHandle.open(sandbox)) {
+            return new VethShaping(host.netlink(), hostSideName(endpoint), inside, endpoint.interfaceName(), sandbox.path())
+                    .repair(endpoint.bandwidth(), endpoint.name());
+        }
+    }
+
+    @Override
+    public List<String> verify(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        List<String> drift = new ArrayList<>();
+        Links links = host.netlink().links();
+        String bridge = bridgeName(network);
+        var br = links.find(bridge);
+        var veth = links.find(hostSideName(endpoint));
+        if (br.isEmpty()) {
+            drift.add("bridge " + bridge + " is missing");
+        } else if (veth.isEmpty()) {
+            drift.add("host interface " + hostSideName(endpoint) + " is missing");
+        } else if (veth.get().attrs().masterIndex() != br.get().attrs().index()) {
+            drift.add("host interface " + hostSideName(endpoint) + " is not a port of " + bridge);
+        }
+        try (NetlinkHandle inside = NetlinkHandle.open(sandbox)) {
+            drift.addAll(new VethShaping(host.netlink(), hostSideName(endpoint), inside, endpoint.interfaceName(), sandbox.path())
+                    .drift(endpoint.bandwidth()));
+        }
+        return drift;
     }
 
     @Override
     public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         // deleting one end of a veth deletes the other, wherever it is
         host.netlink().links().deleteIfExists(hostSideName(endpoint));
-    }
-
-    /** Whether the bridge holds the network's gateway addresses (option {@value #GATEWAY_OPTION}, default true). */
-    public static boolean holdsGateway(Network network) {
-        return BridgeOptions.of(network).gateway();
     }
 
     /** The addresses the bridge holds: each pool's gateway, or none with {@value #GATEWAY_OPTION}=false. */

@@ -3,25 +3,17 @@ package io.netmgr.drivers.host;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
-import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.driver.PassiveDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.netlink.ns.NetNs;
 
 /** Host networking: the container uses the host's namespace itself; there is nothing to make. */
-public final class HostDriver implements NetworkDriver {
+public final class HostDriver extends PassiveDriver {
 
     @Override
     public String name() {
         return "host";
-    }
-
-    @Override
-    public void createNetwork(HostContext host, Network network) {
-    }
-
-    @Override
-    public void deleteNetwork(HostContext host, Network network) {
     }
 
     @Override
@@ -31,9 +23,5 @@ public final class HostDriver implements NetworkDriver {
                     + ") can join the host network; adopt that namespace as the sandbox");
         }
         return JoinInfo.NOTHING;
-    }
-
-    @Override
-    public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
     }
 }

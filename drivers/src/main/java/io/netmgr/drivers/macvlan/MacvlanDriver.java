@@ -1,16 +1,22 @@
 package io.netmgr.drivers.macvlan;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.Capability;
+import io.netmgr.core.driver.CniMapping;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
+import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.link.LinkAttrs;
 import io.netmgr.netlink.link.MacAddress;
 import io.netmgr.netlink.link.Macvlan;
 import io.netmgr.netlink.ns.NetNs;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * macvlan: each endpoint is a child of the network's {@code parent} interface with its own
@@ -26,6 +32,36 @@ public final class MacvlanDriver implements NetworkDriver {
     @Override
     public String name() {
         return NAME;
+    }
+
+    private static final CniMapping CNI = new CniMapping(Map.of("master", PARENT_OPTION, "mode", MODE_OPTION), Map.of(), Map.of());
+
+    /** Local, needs a parent; nothing to shape on the host (the child has no host-side end) and no gateway held. */
+    @Override
+    public Capability capability() {
+        return Capability.LOCAL.requiring(PARENT_OPTION);
+    }
+
+    @Override
+    public Optional<CniMapping> cniMapping() {
+        return Optional.of(CNI);
+    }
+
+    @Override
+    public List<String> missingKernelFeatures(NetlinkHandle scratch) {
+        try {
+            int parent = scratch.links().get("probe0").index();
+            scratch.links().add(Macvlan.on("probemv", parent, Macvlan.Mode.BRIDGE));
+            return List.of();
+        } catch (RuntimeException e) {
+            return List.of("macvlan links (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public List<String> missingOnHost(HostContext host, Map<String, String> options) {
+        String parent = options.get(PARENT_OPTION);
+        return parent == null || host.netlink().links().exists(parent) ? List.of() : List.of("parent interface " + parent);
     }
 
     @Override
@@ -61,13 +97,13 @@ public final class MacvlanDriver implements NetworkDriver {
             links.deleteIfExists(temp);
             throw e;
         }
-        return JoinInfo.created(endpoint.interfaceName(), null);
+        return JoinInfo.created(endpoint.interfaceName(), null).withGateways(gateways(network));
     }
 
     @Override
     public void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         if (sandbox != null) {
-            try (var h = io.netmgr.netlink.NetlinkHandle.open(sandbox)) {
+            try (var h = NetlinkHandle.open(sandbox)) {
                 h.links().deleteIfExists(endpoint.interfaceName());
             }
         }

@@ -26,10 +26,23 @@ public final class Traffic {
 
     private static ServerSocket listen(NetNs ns, InetAddress address, int port) {
         return ns.call(() -> {
-            ServerSocket s = new ServerSocket();
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(address, port));
-            return s;
+            // a server on the port closed just before may still hold it: the JDK closes a socket
+            // whose accept is blocked only once that thread has woken up
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (true) {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                try {
+                    s.bind(new InetSocketAddress(address, port));
+                    return s;
+                } catch (java.net.BindException e) {
+                    s.close();
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(20);
+                }
+            }
         });
     }
 

@@ -1,15 +1,14 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
-import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.MacAddress;
-import io.netmgr.netlink.route.Route;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,11 +27,10 @@ final class Interfaces {
     }
 
     /**
-     * Gives the interface its addresses, brings it up, and (when the driver's join says so) routes
-     * by the network's gateway unless the sandbox already has a default route of that family (from
-     * another network, or an earlier pool of the family).
+     * Gives the interface its addresses, brings it up, and routes as the driver's join and the
+     * endpoint ask (see {@link SandboxRoutes}).
      */
-    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, boolean routeViaGateway) {
+    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, JoinInfo info) {
         int index = h.links().get(ifName).index();
         for (String cidr : endpoint.addresses()) {
             IpNet ip = IpNet.parse(cidr);
@@ -40,16 +38,7 @@ final class Interfaces {
             h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
         }
         h.links().setUp(ifName);
-        if (network.internal() || !routeViaGateway) {
-            return; // an internal network offers no way out; a driver without gateway leaves routing to others
-        }
-        Set<Boolean> routed = h.routes().list().stream().filter(Route::isDefault).map(Route::ipv6).collect(Collectors.toSet());
-        for (NetworkPool pool : network.pools()) {
-            IpNet gateway = IpNet.parse(pool.gateway());
-            if (routed.add(gateway.isIpv6())) {
-                h.routes().add(Route.defaultVia(gateway.address(), index));
-            }
-        }
+        SandboxRoutes.program(h, index, SandboxRoutes.of(network, endpoint, info.gateways(), info.staticRoutes()));
     }
 
     /** {@code text} as a MAC a container's interface can have: unicast and not all zeros (the kernel refuses those at join). */

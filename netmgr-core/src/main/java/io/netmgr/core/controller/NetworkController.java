@@ -11,8 +11,10 @@ import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.LinkReaper;
 import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.endpoint.EndpointRoute;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.AssignedAddress;
@@ -57,6 +59,8 @@ public final class NetworkController implements AutoCloseable {
     private final HostFirewall firewall;
     private final HostLock lock;
     private final List<String> lastReconcile;
+    private final Optional<String> peerHost;
+    private final PeerTable peers;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -71,12 +75,17 @@ public final class NetworkController implements AutoCloseable {
         this.sandboxes = new Sandboxes(state, b.sandboxRunDir);
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
+        this.peerHost = b.peerHost;
+        this.peers = new PeerTable(b.store, drivers, host, b.peerHost.orElse(""), id -> state.get(NETWORKS, id, Network.class));
         try {
             this.lastReconcile = b.reconcileAtStart ? reconcile() : List.of();
             try (HostLock.Held held = lock.acquire()) {
                 firewall.start(); // after the reconciler: the rules refer to bridges it may recreate
                 createMissingPredefinedNetworks();
                 host.reaper().reapLeftovers(host.netlink()); // links retired by a process that died
+            }
+            if (peerHost.isPresent()) {
+                peers.start();
             }
         } catch (RuntimeException e) {
             close();
@@ -99,6 +108,7 @@ public final class NetworkController implements AutoCloseable {
         private Optional<Firewall> firewall = Optional.empty();
         private Optional<Path> lockFile = Optional.empty();
         private boolean reconcileAtStart = true;
+        private Optional<String> peerHost = Optional.empty();
 
         private Builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
             this.hostNamespace = hostNamespace;
@@ -131,6 +141,16 @@ public final class NetworkController implements AutoCloseable {
          */
         public Builder reconcileAtStart(boolean on) {
             this.reconcileAtStart = on;
+            return this;
+        }
+
+        /**
+         * This host's address among the hosts sharing the store: endpoints of global-scope
+         * networks joined here are published under it, and the drivers of those networks learn
+         * of the other hosts' ({@link PeerTable}). Without it, none of this happens.
+         */
+        public Builder peerHost(String address) {
+            this.peerHost = Optional.of(address);
             return this;
         }
 
@@ -196,6 +216,11 @@ public final class NetworkController implements AutoCloseable {
                 create(config, true);
             }
         }
+    }
+
+    /** The driver of {@code network}, to ask what it can do. */
+    public NetworkDriver driverOf(Network network) {
+        return drivers.get(network.driver());
     }
 
     public HostContext host() {
@@ -371,7 +396,10 @@ public final class NetworkController implements AutoCloseable {
         try (HostLock.Held held = lock.acquire()) {
             Network network = network(networkRef);
             EndpointRequest.check(network, config);
+            NetworkDriver driver = drivers.get(network.driver());
             firewall.checkCanPublish(network, config.ports());
+            checkCanShape(network, driver, config);
+            List<EndpointRoute> routes = config.routes().stream().map(r -> r.resolvedOn(network)).toList();
             if (state.idByName(StateStore.endpointName(network.id(), config.name())).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
             }
@@ -381,7 +409,9 @@ public final class NetworkController implements AutoCloseable {
                 List<String> addresses = reserveAddresses(network, id, config, undo);
                 String mac = config.mac().map(Interfaces::checkMac).orElseGet(() -> Interfaces.macFor(addresses));
                 Endpoint endpoint = new Endpoint(id, config.name(), network.id(), addresses, mac, config.aliases(),
-                        config.interfaceName().orElse(null), null, null, config.ports());
+                        config.interfaceName().orElse(null), null, null, config.ports(), routes, config.bandwidth());
+                driver.createEndpoint(host, network, endpoint);
+                undo.push(() -> driver.deleteEndpoint(host, network, endpoint));
                 boolean ok = state.txn().ifAbsent(StateStore.endpointName(network.id(), config.name()))
                         .put(StateStore.endpointName(network.id(), config.name()), StateStore.text(id))
                         .put(StateStore.attached(network.id()) + id, new byte[0])
@@ -394,6 +424,14 @@ public final class NetworkController implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
             }
+        }
+    }
+
+    private static void checkCanShape(Network network, NetworkDriver driver, EndpointConfig config) {
+        if (!config.bandwidth().isEmpty() && !driver.capability().shapesTraffic()) {
+            throw NetmgrException.invalid("network " + network.name() + " uses driver " + driver.name()
+                    + ", which cannot limit an endpoint's bandwidth (it makes no host-side link to shape traffic on);"
+                    + " drop the bandwidth limits or use a network whose driver can (bridge)");
         }
     }
 
@@ -467,7 +505,7 @@ public final class NetworkController implements AutoCloseable {
                 JoinInfo info = driver.join(host, network, named, ns);
                 undo.push(() -> driver.leave(host, network, named, ns));
                 if (info.sandboxInterface().isPresent()) {
-                    interfaces.configure(inside, ifName, network, named, info.routesViaGateway());
+                    interfaces.configure(inside, ifName, network, named, info);
                 }
                 Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
                 firewall.publish(joined);
@@ -475,6 +513,7 @@ public final class NetworkController implements AutoCloseable {
                 driver.programExternalConnectivity(host, network, joined);
                 undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
                 state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(joined), StateStore.encode(joined)).commit();
+                peerHost.filter(h -> peers.isGlobal(network)).ifPresent(h -> peers.publish(peerOf(joined, h)));
                 return joined;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -504,7 +543,43 @@ public final class NetworkController implements AutoCloseable {
             }
             Endpoint left = endpoint.left();
             state.txn().put(StateStore.keyOf(left), StateStore.encode(left)).commit();
+            peerHost.filter(h -> peers.isGlobal(network)).ifPresent(h -> peers.withdraw(peerOf(endpoint, h)));
             return left;
+        }
+    }
+
+    /**
+     * The routes a join puts in {@code endpoint}'s sandbox, in order: the default route through
+     * its network's gateway of each family (as its driver names them, none on an internal
+     * network or where the endpoint routes by default itself), then the endpoint's own routes.
+     */
+    public List<EndpointRoute> sandboxRoutes(Endpoint endpoint) {
+        Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
+        return SandboxRoutes.of(network, endpoint, drivers.get(network.driver()).gateways(network), List.of()).stream()
+                .map(w -> new EndpointRoute(w.destination().toString(), w.via().map(Object::toString).orElse(null))).toList();
+    }
+
+    /**
+     * What differs, for a joined endpoint, from what its join made: its interface in the
+     * sandbox (MAC, up, addresses), its routes, and what the driver checks (host side, bandwidth).
+     * One line per difference; empty when it is as joined.
+     */
+    public List<String> verify(String endpointId) {
+        return verify(endpoint(endpointId));
+    }
+
+    /**
+     * {@link #verify(String)} against {@code expected}: the stored endpoint as a caller expects
+     * it, e.g. with the bandwidth a CNI CHECK's configuration asks for.
+     */
+    public List<String> verify(Endpoint expected) {
+        try (HostLock.Held held = lock.acquire()) {
+            Network network = state.get(NETWORKS, expected.networkId(), Network.class).orElseThrow();
+            Optional<Sandbox> sandbox = expected.sandbox().flatMap(this::findSandboxById);
+            if (sandbox.isEmpty()) {
+                return List.of("endpoint " + expected.name() + " is not joined to a sandbox");
+            }
+            return new EndpointCheck(host, drivers.get(network.driver())).run(network, expected, sandbox.get());
         }
     }
 
@@ -513,6 +588,7 @@ public final class NetworkController implements AutoCloseable {
         try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = leave(endpointId);
             Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
+            drivers.get(network.driver()).deleteEndpoint(host, network, endpoint);
             state.txn().delete(StateStore.keyOf(endpoint)).delete(StateStore.attached(network.id()) + endpoint.id())
                     .delete(StateStore.endpointName(network.id(), endpoint.name())).commit();
             List<IpAddress> ips = endpoint.ips();
@@ -523,6 +599,10 @@ public final class NetworkController implements AutoCloseable {
     }
 
     // ---- helpers
+
+    private static Peer peerOf(Endpoint e, String host) {
+        return new Peer(e.networkId(), e.id(), host, e.addresses(), e.mac());
+    }
 
     private <T> T resolve(String kind, String ref, Function<String, String> nameKey, String prefix, Class<T> type,
                           Function<T, String> idOf) {
@@ -560,6 +640,7 @@ public final class NetworkController implements AutoCloseable {
     /** Releases the controller's handles; the firewall, if any, belongs to whoever made it. */
     @Override
     public void close() {
+        peers.close();
         host.reaper().close(); // the retired links are deleted before the process may end
         lock.close();
         host.netlink().close();

@@ -10,6 +10,8 @@ import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,6 +50,7 @@ final class Reconciler {
                 done.addAll(drivers.get(n.driver()).repair(host, n, joined));
             }
         }
+        repairEndpoints(networks, endpoints, done);
         removeUnownedLinks(networks, endpoints, done);
         releaseUnownedAddresses(networks, endpoints, done);
         return done;
@@ -74,6 +77,37 @@ final class Reconciler {
             endpoints.add(e);
         }
         return endpoints;
+    }
+
+    /**
+     * Puts back what a join made for endpoints with routes or bandwidth of their own (a route or
+     * qdisc deleted by hand); the others' sandboxes are not entered, so a start stays quick.
+     */
+    private void repairEndpoints(List<Network> networks, List<Endpoint> endpoints, List<String> done) {
+        Map<String, Network> byId = networks.stream().collect(Collectors.toMap(Network::id, n -> n));
+        for (Endpoint e : endpoints) {
+            Network n = byId.get(e.networkId());
+            if (e.sandboxId() == null || n == null || !drivers.has(n.driver()) || (e.routes().isEmpty() && e.bandwidth().isEmpty())) {
+                continue;
+            }
+            var sandbox = state.get(StateStore.SANDBOXES, e.sandboxId(), Sandbox.class);
+            if (sandbox.isEmpty()) {
+                continue;
+            }
+            NetworkDriver driver = drivers.get(n.driver());
+            try (NetNs ns = NetNs.openPath(sandbox.get().path()); NetlinkHandle h = NetlinkHandle.open(ns)) {
+                var link = h.links().find(e.interfaceName());
+                if (link.isEmpty()) {
+                    continue; // nothing to route through; the endpoint's owner must join it again
+                }
+                var missing = SandboxRoutes.missing(h, link.get().index(), SandboxRoutes.of(n, e, List.of(), List.of()));
+                SandboxRoutes.program(h, link.get().index(), missing);
+                missing.forEach(r -> done.add("restored route " + r + " of endpoint " + e.name()));
+                done.addAll(driver.repairEndpoint(host, n, e, ns));
+            } catch (RuntimeException ex) {
+                done.add("could not repair endpoint " + e.name() + ": " + ex.getMessage());
+            }
+        }
     }
 
     private void removeUnownedLinks(List<Network> networks, List<Endpoint> endpoints, List<String> done) {

@@ -96,7 +96,7 @@ final class StateStore {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static <T> T decode(KeyValue kv, Class<T> type) {
+    static <T> T decode(KeyValue kv, Class<T> type) {
         try {
             return JSON.readValue(kv.value(), type);
         } catch (IOException e) {

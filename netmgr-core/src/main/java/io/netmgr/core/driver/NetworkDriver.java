@@ -2,7 +2,10 @@ package io.netmgr.core.driver;
 
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkPool;
+import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.ns.NetNs;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +13,19 @@ import java.util.Optional;
 
 /**
  * A network driver (after libnetwork's driverapi): makes what a network needs on the host,
- * and puts an endpoint's interface into a sandbox on join. Every method must either succeed
- * or leave nothing behind, so the controller can roll back cleanly.
+ * what an endpoint needs when it is created, and puts an endpoint's interface into a sandbox on
+ * join. Every method must either succeed or leave nothing behind, so the controller can roll
+ * back cleanly. A global-scope driver also implements {@link PeerListener}.
  */
 public interface NetworkDriver {
 
     /** The name networks use to pick this driver ("bridge", "macvlan"...). */
     String name();
+
+    /** What the driver can do: its data scope, whether it shapes traffic, the options it needs. */
+    default Capability capability() {
+        return Capability.LOCAL;
+    }
 
     /** Checks the network's options before anything is made; throws NetmgrException.invalid. */
     default void validate(Network network) {
@@ -26,8 +35,39 @@ public interface NetworkDriver {
 
     void deleteNetwork(HostContext host, Network network);
 
-    /** Puts {@code endpoint}'s interface into {@code sandbox}, named {@code endpoint.interfaceName()}. */
+    /**
+     * Makes what {@code endpoint} needs before any join (libnetwork's CreateEndpoint); its
+     * addresses are already reserved. Nothing by default.
+     */
+    default void createEndpoint(HostContext host, Network network, Endpoint endpoint) {
+    }
+
+    /** Undoes {@link #createEndpoint}; the endpoint has left any sandbox. Nothing by default. */
+    default void deleteEndpoint(HostContext host, Network network, Endpoint endpoint) {
+    }
+
+    /**
+     * Puts {@code endpoint}'s interface into {@code sandbox}, named {@code endpoint.interfaceName()},
+     * shapes its {@code bandwidth} when the driver can, and says which gateways and static
+     * routes the sandbox needs.
+     */
     JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
+
+    /** Undoes {@link #join}; must succeed when the sandbox or the links are already gone. */
+    void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
+
+    /**
+     * The gateways a sandbox on {@code network} routes through by default, as {@link #join}
+     * reports them: each pool's by default.
+     */
+    default List<IpAddress> gateways(Network network) {
+        return network.pools().stream().map(NetworkPool::gateway).map(IpAddress::parse).toList();
+    }
+
+    /** The host link {@code network}'s endpoints hang off (a bridge), if the driver makes one. */
+    default Optional<String> networkLink(Network network) {
+        return Optional.empty();
+    }
 
     /**
      * What the host firewall must do for {@code network} (masquerade, isolation, icc, published
@@ -51,9 +91,6 @@ public interface NetworkDriver {
     default void revokeExternalConnectivity(HostContext host, Network network, Endpoint endpoint) {
     }
 
-    /** Undoes {@link #join}; must succeed when the sandbox or the links are already gone. */
-    void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
-
     /**
      * Brings the host side of {@code network} back to what the store says (a deleted bridge,
      * a missing gateway address, detached ports of {@code joined} endpoints); returns what it
@@ -64,10 +101,41 @@ public interface NetworkDriver {
     }
 
     /**
+     * Brings what {@link #join} made for one joined endpoint back to what the store says (a
+     * removed qdisc); {@code sandbox} is its namespace. Returns one line per repair.
+     */
+    default List<String> repairEndpoint(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        return List.of();
+    }
+
+    /** What differs from what {@link #join} made for {@code endpoint}, one line each; empty when nothing. */
+    default List<String> verify(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
+        return List.of();
+    }
+
+    /**
      * The host links this driver makes, recognised by name, each with the ID prefix of the
      * network or endpoint it belongs to: the reconciler removes those nobody owns any more.
      */
     default Map<String, String> madeLinks(HostContext host) {
         return Map.of();
+    }
+
+    /** How a CNI configuration's keys set this driver's options; empty when it does not serve CNI. */
+    default Optional<CniMapping> cniMapping() {
+        return Optional.empty();
+    }
+
+    /**
+     * The kernel features this driver needs that {@code scratch} (a throwaway namespace holding
+     * a veth pair probe0/probe1) refuses, found by making its links there; empty when all work.
+     */
+    default List<String> missingKernelFeatures(NetlinkHandle scratch) {
+        return List.of();
+    }
+
+    /** What the host lacks for a network with {@code options} (a missing parent interface); empty when nothing. */
+    default List<String> missingOnHost(HostContext host, Map<String, String> options) {
+        return List.of();
     }
 }

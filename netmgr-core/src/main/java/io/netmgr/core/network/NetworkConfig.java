@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public record NetworkConfig(String name, String driver, List<IpamConfig> ipam, Map<String, String> options,
                             Map<String, String> labels, boolean internal, boolean attachable, boolean enableIpv6) {
+    /** The driver of a network created without one, as in Docker. */
+    public static final String DEFAULT_DRIVER = "bridge";
 
     public NetworkConfig {
         ipam = List.copyOf(ipam);

@@ -155,7 +155,7 @@ public final class DockerRoutes {
             throw new IllegalArgumentException("network name is missing: give Name");
         }
         refuseUnsupported(body);
-        NetworkConfig config = NetworkConfig.of(body.name(), body.driver() == null || body.driver().isBlank() ? "bridge" : body.driver())
+        NetworkConfig config = NetworkConfig.of(body.name(), body.driver() == null || body.driver().isBlank() ? NetworkConfig.DEFAULT_DRIVER : body.driver())
                 .withInternal(body.internal()).withAttachable(body.attachable()).withIpv6(Boolean.TRUE.equals(body.enableIPv6()));
         List<IpamConfig> ipam = new ArrayList<>();
         List<DockerBodies.IpamPool> pools = body.ipam() == null || body.ipam().config() == null ? List.of() : body.ipam().config();

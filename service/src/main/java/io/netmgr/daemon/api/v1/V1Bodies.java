@@ -21,9 +21,18 @@ final class V1Bodies {
     record CreateSandbox(String name, String namespacePath) {
     }
 
-    /** {@code POST /v1/endpoints}: with {@code sandbox}, the endpoint is joined to it at once. */
+    /**
+     * {@code POST /v1/endpoints}: with {@code sandbox}, the endpoint is joined to it at once.
+     * {@code ports} as Docker writes them ({@code [HOST_IP:]HOST_PORT:PORT[/PROTO]}), {@code routes}
+     * as {@code DESTINATION[,via=GATEWAY]}.
+     */
     record CreateEndpoint(String network, String name, String sandbox, String ipv4, String ipv6, String mac,
-                          List<String> aliases, String interfaceName, List<String> ports) {
+                          List<String> aliases, String interfaceName, List<String> ports, List<String> routes,
+                          Bandwidth bandwidth) {
+    }
+
+    /** An endpoint's bandwidth limits: rates in bits per second, bursts in bits; 0 or absent is no limit. */
+    record Bandwidth(long ingressRate, long ingressBurst, long egressRate, long egressBurst) {
     }
 
     /** {@code POST /v1/networks/prune} and {@code POST /v1/endpoints/{id}/leave}: no body, or {@code {}}. */

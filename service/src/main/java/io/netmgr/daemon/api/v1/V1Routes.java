@@ -4,9 +4,12 @@ import static io.netmgr.daemon.JsonBodies.STRICT;
 import static io.netmgr.daemon.JsonBodies.read;
 
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.endpoint.Bandwidth;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.endpoint.EndpointRoute;
 import io.netmgr.core.endpoint.PortBinding;
+import io.netmgr.core.endpoint.TrafficLimit;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
@@ -120,7 +123,7 @@ public final class V1Routes {
 
     private static NetworkConfig networkConfig(RoutingContext ctx) throws IOException {
         var body = read(STRICT, ctx.body().asString(), V1Bodies.CreateNetwork.class);
-        NetworkConfig config = NetworkConfig.of(required("name", body.name()), body.driver() == null ? "bridge" : body.driver())
+        NetworkConfig config = NetworkConfig.of(required("name", body.name()), body.driver() == null ? NetworkConfig.DEFAULT_DRIVER : body.driver())
                 .withInternal(body.internal()).withIpv6(body.ipv6());
         List<IpamConfig> ipam = new ArrayList<>();
         List<V1Bodies.Subnet> subnets = body.subnets() == null ? List.of() : body.subnets();
@@ -169,6 +172,15 @@ public final class V1Routes {
         }
         if (body.ports() != null && !body.ports().isEmpty()) {
             config = config.withPorts(PortBinding.parseAll(body.ports()));
+        }
+        if (body.routes() != null && !body.routes().isEmpty()) {
+            config = config.withRoutes(body.routes().stream().map(EndpointRoute::parse).toList());
+        }
+        if (body.bandwidth() != null) {
+            V1Bodies.Bandwidth b = body.bandwidth();
+            config = config.withBandwidth(Bandwidth.of(
+                    TrafficLimit.of("bandwidth.ingressRate", b.ingressRate(), "bandwidth.ingressBurst", b.ingressBurst()),
+                    TrafficLimit.of("bandwidth.egressRate", b.egressRate(), "bandwidth.egressBurst", b.egressBurst())));
         }
         return ops.createEndpoint(required("network", body.network()), config, Optional.ofNullable(body.sandbox()));
     }
