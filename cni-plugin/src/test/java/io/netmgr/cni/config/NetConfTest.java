@@ -249,7 +249,7 @@ class NetConfTest {
 
     @Test
     void whatUsedToBeAcceptedSilentlyIsRefusedNamingTheField() {
-        assertThat(refusal("{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\"}").getMessage()).isEqualTo("type is missing; it is required");
+        assertThat(refusal("{\"name\":\"n\",\"cniVersion\":\"1.1.0\"}").getMessage()).isEqualTo("type is missing; it is required");
         assertThat(refusal(minimal(",\"capabilities\":\"x\"")).getMessage()).contains("capabilities must be an object");
         CniError empty = refusal(minimal(",\"ipam\":{\"type\":\"host-local\",\"ranges\":[]}"));
         assertThat(empty.code()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);
