@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # cni-vs-reference.sh - ADD/DEL latency of netmgr-cni next to the reference CNI plugins, in one
-# run on this host, through the shared harness (shared/bench/cni-bench.sh, one runtime worker):
-#   1. reference bridge + portmap   (shared/bench/bridge.conflist)
-#   2. reference bridge only        (shared/bench/bridge-only.conflist)
+# run on this host, through the CNI harness (bench/cni-harness/cni-bench.sh, one runtime worker):
+#   1. reference bridge + portmap   (bench/cni-harness/bridge.conflist)
+#   2. reference bridge only        (bench/cni-harness/bridge-only.conflist)
 #   3. netmgr, in-process           (the same shape with "type": "netmgr", portMappings included)
-#   4. netmgr, through netmgrd      (the same, handed over with socat to a netmgrd this script
+#   4. netmgr, through netmgrd      (the same, handed over by the launcher to a netmgrd this script
 #                                    starts and stops; its /metrics then gives the daemon's share)
 # usage: bench/cni-vs-reference.sh [N]   (default 200; root; build first: mvn -o -q -pl cni-plugin,dist -am package -DskipTests)
 # Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir; its
@@ -13,8 +13,7 @@ set -euo pipefail
 N=${1:-200}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-SHARED=${SHARED_BENCH:-$ROOT/../../shared/bench}
-[ -x "$SHARED/cni-bench.sh" ] || SHARED=/work/shared/bench
+SHARED=${SHARED_BENCH:-$HERE/cni-harness}
 PLUGIN=$ROOT/dist/target/netmgr/bin/netmgr-cni
 [ -x "$PLUGIN" ] || { echo "build first: $PLUGIN missing" >&2; exit 2; }
 [ -x /usr/lib/cni/bridge ] || { echo "install containernetworking-plugins (reference plugins)" >&2; exit 2; }

@@ -1,12 +1,12 @@
 #!/bin/sh
 # 1,000 containers attached to one bridge network and detached again: netmgr's library
 # (create+join / leave+delete on the embedded store) beside the reference CNI bridge plugin
-# with host-local IPAM (../shared/bench/cni-bench.sh, bridge-only.conflist), in one run.
+# with host-local IPAM (bench/cni-harness/cni-bench.sh, bridge-only.conflist), in one run.
 #   bench/endpoints-vs-cni.sh [N]      needs root and Debian's containernetworking-plugins
 set -eu
 cd "$(dirname -- "$(readlink -f -- "$0")")/.."
 n=${1:-1000}
-shared=${SHARED_BENCH:-../shared/bench}
+shared=${SHARED_BENCH:-bench/cni-harness}
 mvn -B -q package -DskipTests -pl bench -am
 java=${JAVA:-java}
 ours=$("$java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" io.netmgr.bench.EndpointChurn "$n")

@@ -1,14 +1,14 @@
 #!/bin/sh
 # Publishing ports one at a time: netmgr's firewall (nftables and iptables backends) publishing
 # N ports, each cost at the 1st, 1,000th and Nth, beside the reference CNI portmap plugin adding
-# a mapping per container (../shared/bench/cni-bench.sh: bridge.conflist, i.e. bridge+portmap,
+# a mapping per container (bench/cni-harness/cni-bench.sh: bridge.conflist, i.e. bridge+portmap,
 # minus bridge-only.conflist, in the same run).
 #   bench/ports-vs-portmap.sh [N] [REF_N]   needs root and Debian's containernetworking-plugins
 set -eu
 cd "$(dirname -- "$(readlink -f -- "$0")")/.."
 n=${1:-5000}
 ref_n=${2:-200}
-shared=${SHARED_BENCH:-../shared/bench}
+shared=${SHARED_BENCH:-bench/cni-harness}
 mvn -B -q -o package -DskipTests -pl bench -am
 java=${JAVA:-java}
 ours=$("$java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" io.netmgr.bench.PortPublishing "$n")

@@ -194,6 +194,32 @@ class ControllerIT {
         assertThat(ip(host, "link", "show")).noneMatch(l -> LinkReaper.isRetired(l.get("ifname").asText()));
     }
 
+    /**
+     * The library does what DELETE /v1/sandboxes does: the last user of a sandbox takes its
+     * endpoints along (interface gone, addresses free again), so the network can go right after.
+     */
+    @Test
+    void deletingASandboxDeletesItsEndpoints() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("brief", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.34.0.0/24"))));
+        Sandbox web = attach(c, "web", net, EndpointConfig.named("web").withIpv4("10.34.0.10"));
+        Sandbox shared = c.shareSandbox("web");
+
+        assertThat(c.deleteSandbox(shared.id())).isEmpty(); // one user left: its endpoint stays
+        assertThat(c.endpointsOn(net.id())).extracting(Endpoint::name).containsExactly("web");
+
+        assertThat(c.deleteSandbox("web")).singleElement().satisfies(e -> {
+            assertThat(e.name()).isEqualTo("web");
+            assertThat(e.sandboxId()).isEqualTo(web.id());
+        });
+        assertThat(c.endpoints()).isEmpty();
+        assertThat(ip(fixture.host, "link", "show")).noneMatch(l -> l.get("ifname").asText().startsWith("nmv"));
+        Endpoint again = c.createEndpoint(net.id(), EndpointConfig.named("again").withIpv4("10.34.0.10"));
+        c.deleteEndpoint(again.id());
+        c.deleteNetwork("brief");
+        assertThat(c.networks(NetworkFilter.ALL)).extracting(Network::name).doesNotContain("brief");
+    }
+
     @Test
     void hostModeSeesTheHostsLinks() {
         NetworkController c = fixture.start(stateDir);
@@ -271,8 +297,33 @@ class ControllerIT {
         }
     }
 
+    /**
+     * The sandbox refuses IPv6 addresses, so the join fails after the driver made the veth pair,
+     * while the controller configures the sandbox side: the rollback must take the pair away.
+     */
     @Test
-    void aFailedJoinLeavesNothingBehind() {
+    void aJoinFailingAfterTheDriverJoinedIsRolledBack() {
+        NetworkController c = fixture.start(stateDir);
+        Network net = c.createNetwork(NetworkConfig.of("rb6", "bridge").withIpv6(true)
+                .withIpam(IpamConfig.of(IpPrefix.parse("10.36.0.0/24")), IpamConfig.of(IpPrefix.parse("fd00:36::/64"))));
+        Sandbox s = c.createSandbox("no-ipv6");
+        try (NetNs ns = fixture.open(s)) {
+            ns.writeSysctl("net/ipv6/conf/default/disable_ipv6", "1"); // interfaces made here from now on
+        }
+        Endpoint e = c.createEndpoint("rb6", EndpointConfig.named("e"));
+        List<String> hostLinksBefore = hostLinks();
+        assertThatThrownBy(() -> c.join(e.id(), s.id())).hasMessageContaining("EACCES");
+        assertThat(hostLinks()).isEqualTo(hostLinksBefore);
+        assertThat(ip(fixture.host, "link", "show", "master", BridgeDriver.bridgeName(net))).isEmpty();
+        try (NetNs ns = fixture.open(s)) {
+            assertThat(ip(ns, "link", "show")).extracting(l -> l.get("ifname").asText()).containsExactly("lo");
+        }
+        assertThat(c.endpoint(e.id()).sandboxId()).isNull();
+    }
+
+    /** The driver's own join fails (the sandbox has the interface name already): the driver leaves nothing. */
+    @Test
+    void aJoinTheDriverRefusesLeavesNothingBehind() {
         NetworkController c = fixture.start(stateDir);
         c.createNetwork(NetworkConfig.of("rb", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.35.0.0/24"))));
         Sandbox s = c.createSandbox("clash");

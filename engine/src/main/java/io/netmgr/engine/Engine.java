@@ -2,6 +2,7 @@ package io.netmgr.engine;
 
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.controller.NetworkHealer;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.store.LmdbStore;
@@ -43,7 +44,10 @@ public final class Engine implements AutoCloseable {
         this.opened = opened;
     }
 
-    /** Opens the store and starts the controller (reconciling, if configured) and the rule guard. */
+    /**
+     * Opens the store and starts the controller (reconciling, if configured), and with the rule
+     * guard the {@link NetworkHealer} that remakes bridges deleted while it runs.
+     */
     public static Engine open(EngineConfig config) {
         Deque<AutoCloseable> opened = new ArrayDeque<>(); // closed in reverse on failure
         try {
@@ -51,6 +55,7 @@ public final class Engine implements AutoCloseable {
             LmdbStore store = push(opened, LmdbStore.open(config.stateDir().resolve("store")));
             NetNs host = config.hostNamespace().orElseGet(NetNs::process);
             NetlinkHandle routes = push(opened, NetlinkHandle.open(host));
+            HostClaim.take(routes, host.toString(), config.stateDir()); // before the firewall or a bridge is touched
             Optional<Firewall> firewall = config.firewall().backend().map(backend -> push(opened, Firewalls.open(backend, host)));
             NetworkController.Builder builder = NetworkController.builder(host, store,
                             new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost()),
@@ -62,6 +67,9 @@ public final class Engine implements AutoCloseable {
             NetworkController controller = push(opened, builder.build());
             Optional<RuleGuard> guard = firewall.filter(f -> config.ruleGuard())
                     .map(f -> push(opened, RuleGuard.start(f, RuleGuard.DEFAULT_INTERVAL, controller::withFirewallInSync)));
+            if (config.ruleGuard()) {
+                push(opened, NetworkHealer.start(controller));
+            }
             return new Engine(config, store, controller, firewall, guard, opened);
         } catch (IOException e) {
             closeAll(opened, null);

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param hostNamespace    the namespace playing the host; empty for the process's own
  * @param firewall         nftables (default), iptables, or none for an engine whose user does its own
  * @param reconcileAtStart repair kernel and IPAM from the store at start (a short-lived process may skip it)
- * @param ruleGuard        put netmgr's rules back within a second when someone removes them
+ * @param ruleGuard        put netmgr's rules back within a second when someone removes them, and a network's
+ *                         bridge as soon as someone deletes it (for a long-lived process)
  * @param sandboxRunDir    where namespaces of sandboxes netmgr makes are mounted
  */
 public record EngineConfig(Path stateDir, Optional<NetNs> hostNamespace, FirewallChoice firewall, boolean reconcileAtStart,

@@ -51,7 +51,7 @@ public final class NetlinkSocket implements AutoCloseable {
         int fd = check(libc.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, protocol),
                 "open netlink socket (protocol " + protocol + ")");
         try {
-            // A dump of thousands of objects must not overflow the default 212 KiB buffer;
+            // A dump of thousands of objects must not overflow the default receive buffer;
             // FORCE works as root and the plain option is the fallback otherwise.
             if (libc.setsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVBUFFORCE, Native.direct(4).putInt(0, RECV_BUFFER), 4) < 0) {
                 Native.setIntOption(fd, Native.SOL_SOCKET, Native.SO_RCVBUF, RECV_BUFFER, "SO_RCVBUF");

@@ -13,6 +13,7 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The daemon's {@link Engine} (store under {@code <stateDir>/store}, IPAM, drivers, firewall,
@@ -40,6 +41,11 @@ public final class DaemonEngine implements AutoCloseable {
 
     public NetNs hostNamespace() {
         return host;
+    }
+
+    /** What keeps the daemon from working fully, for /health: a store that turned read-only. */
+    public Optional<String> problem() {
+        return engine.store().unwritable();
     }
 
     /**

@@ -119,22 +119,13 @@ public final class DaemonOperations {
         return s;
     }
 
-    /**
-     * Removes the sandbox and, as dockerd does when a container goes, the endpoints joined to it
-     * (the controller leaves them; their addresses are released here).
-     */
+    /** Removes the sandbox and, with its last user, the endpoints joined to it (the controller deletes them). */
     public Sandbox deleteSandbox(String ref) {
         Sandbox s = controller.sandbox(ref);
-        List<Endpoint> joined = controller.endpoints().stream().filter(e -> s.id().equals(e.sandboxId())).toList();
-        metrics.time("sandbox.remove", () -> {
-            controller.deleteSandbox(s.id());
-            return s;
-        });
-        if (s.users() <= 1) { // the last user of a shared sandbox takes its endpoints along
-            for (Endpoint e : joined) {
-                events.publish(endpointEvent("left", e, controller.network(e.networkId()), s.id(), s.name()));
-                deleteEndpoint(e.id());
-            }
+        List<Endpoint> deleted = metrics.time("sandbox.remove", () -> controller.deleteSandbox(s.id()));
+        for (Endpoint e : deleted) {
+            events.publish(endpointEvent("left", e, controller.network(e.networkId()), s.id(), s.name()));
+            events.publish(endpointRemoved(e));
         }
         events.publish(Event.of("sandbox", "removed", s.id(), s.name(), Map.of()));
         return s;
@@ -235,8 +226,12 @@ public final class DaemonOperations {
             controller.deleteEndpoint(e.id());
             return e;
         });
-        events.publish(Event.of("endpoint", "removed", e.id(), e.name(), Map.of("network", e.networkId())));
+        events.publish(endpointRemoved(e));
         return e;
+    }
+
+    private static Event endpointRemoved(Endpoint e) {
+        return Event.of("endpoint", "removed", e.id(), e.name(), Map.of("network", e.networkId()));
     }
 
     /** The endpoint joining {@code sandboxRef} to {@code networkRef}, left and removed (Docker's disconnect). */

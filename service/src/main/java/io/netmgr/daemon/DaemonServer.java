@@ -15,11 +15,13 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ public final class DaemonServer implements AutoCloseable {
     // Docker clients prefix every path with the API version they negotiated: /v1.47/networks
     private static final Pattern DOCKER_VERSION = Pattern.compile("^/v(1\\.[0-9]{1,6})(/.*)$");
     private static final int CONTROLLER_THREADS = 8;
+    private static final int S_IFMT = 0170000; // stat(2)'s file type bits
+    private static final int S_IFSOCK = 0140000;
 
     private final Vertx vertx;
     private final Blocking blocking;
@@ -71,7 +75,7 @@ public final class DaemonServer implements AutoCloseable {
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
-            Router router = router(vertx, blocking, ops, events, metrics, info,
+            Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
@@ -91,7 +95,7 @@ public final class DaemonServer implements AutoCloseable {
     }
 
     static Router router(Vertx vertx, Blocking blocking, DaemonOperations ops, Events events, OperationMetrics metrics,
-                         DaemonInfo info, SystemDoctor doctor, CniRoute cni) {
+                         DaemonInfo info, Supplier<Optional<String>> health, SystemDoctor doctor, CniRoute cni) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
@@ -109,10 +113,11 @@ public final class DaemonServer implements AutoCloseable {
         });
         router.route().handler(DaemonServer::refuseNonJsonBody);
         router.route().handler(BodyHandler.create(false).setBodyLimit(JsonBodies.MAX_BYTES));
-        router.get("/health").handler(ctx -> blocking.reply(ctx, 200, () -> {
+        router.get("/health").handler(ctx -> blocking.call(() -> {
             ops.networks(NetworkFilter.ALL); // the store answers
-            return Map.of("status", "ok");
-        }));
+            return health.get();
+        }).onSuccess(problem -> Replies.json(ctx, problem.isEmpty() ? 200 : 503, problem.isEmpty() ? Map.of("status", "ok")
+                : Map.of("status", "degraded", "message", problem.get()))).onFailure(ctx::fail));
         router.get("/metrics").handler(ctx -> blocking.call(() -> metrics.scrape(ops.endpointCounts()))
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
                 .onFailure(ctx::fail));
@@ -154,13 +159,19 @@ public final class DaemonServer implements AutoCloseable {
 
     /**
      * Makes the socket's directory; removes a socket file nobody answers on (a daemon that died);
-     * refuses when a daemon answers there. netmgrd calls it first, before touching any state.
+     * refuses when a daemon answers there, and when the path is anything but a socket (a file
+     * given by mistake is never deleted). netmgrd calls it first, before touching any state.
      */
     public static void prepareSocketPath(Path socket) {
         try {
             Path dir = socket.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            if (Files.exists(socket)) {
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                int type = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT;
+                if (type != S_IFSOCK) {
+                    throw new IllegalArgumentException("--socket " + socket + " exists and is not a socket (" + fileKind(type)
+                            + "): netmgrd only replaces a socket a stopped daemon left; give --socket another path");
+                }
                 try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                     ch.connect(UnixDomainSocketAddress.of(socket));
                     throw new IllegalStateException("another netmgrd is listening on " + socket
@@ -172,6 +183,15 @@ public final class DaemonServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare socket " + socket + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String fileKind(int type) {
+        return switch (type) {
+            case 0100000 -> "a regular file";
+            case 0040000 -> "a directory";
+            case 0120000 -> "a symbolic link";
+            default -> "a special file";
+        };
     }
 
     public Path socket() {

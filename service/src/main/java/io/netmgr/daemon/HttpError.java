@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.ipam.IpamException;
+import io.netmgr.core.store.StoreException;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.ext.web.handler.HttpException;
 
 /**
  * An HTTP error as both APIs answer it, {@code {"message": ...}} with a status: 4xx for the
  * caller's mistakes (400 invalid, 403 forbidden, 404 not found, 409 conflict, 413 too large),
- * 500 for ours.
+ * 500 for ours, 503 while the store cannot take changes.
  */
 public record HttpError(int status, String message) {
 
@@ -36,6 +37,9 @@ public record HttpError(int status, String message) {
                 case BACKEND_FAILED -> 500;
                 default -> 400;
             }, e.getMessage());
+        }
+        if (failure instanceof StoreException.ReadOnly e) {
+            return new HttpError(503, e.getMessage()); // ours, and passing: it works again once the files are writable
         }
         if (failure instanceof JsonProcessingException e) {
             return new HttpError(400, JsonBodies.describe(e));

@@ -59,12 +59,13 @@ public final class Netmgrd {
         long t0 = System.nanoTime();
         var log = org.slf4j.LoggerFactory.getLogger(Netmgrd.class);
         Optional<TcpListener> tcpListener = options.tcp().map(tcp -> TcpListener.parse(tcp, options.tlsCert().orElse(null),
-                options.tlsKey().orElse(null), options.tlsCa().orElse(null))); // refused before any state is touched
+                options.tlsKey().orElse(null), options.tlsCa().orElse(null), options.plainTcpAccepted())); // refused before any state is touched
         if (options.tcp().isEmpty() && (options.tlsCert().isPresent() || options.tlsKey().isPresent() || options.tlsCa().isPresent())) {
             throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca secure --tcp: give --tcp HOST:PORT too");
         }
         DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
                 options.socket(), options.stateDir());
+        SandboxMounts.checkVisibleToHost(NetNs.DEFAULT_RUN_DIR);
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
         // The controller (netlink, store, firewall, reconciliation) and Vert.x each take a few
         // hundred ms to load and warm up: on two threads they are ready sooner.
@@ -112,6 +113,7 @@ public final class Netmgrd {
         long jvmMs = System.currentTimeMillis() - ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L)
                 - (System.nanoTime() - t0) / 1_000_000;
         tcpListener.ifPresent(t -> log.info("listening on {} too", t));
+        tcpListener.flatMap(TcpListener::warning).ifPresent(log::warn);
         log.info("listening on unix://{} (state in {}, host namespace {}), ready in {} ms (controller {} ms, JVM start {} ms)",
                 config.socket(), config.stateDir(), host.path(), (System.nanoTime() - t0) / 1_000_000, engineMs, jvmMs);
         stopped.await();

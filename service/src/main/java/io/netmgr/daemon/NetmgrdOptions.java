@@ -8,19 +8,19 @@ import java.util.Optional;
 /**
  * netmgrd's command line. Read by hand rather than by picocli, which the CLI uses: picocli's
  * classes are built for Java 5, so the JVM's class data sharing cannot archive them, and with
- * its reflection it cost the daemon 150-400 ms of every start.
+ * its reflection it made every start of the daemon slower (bench/daemon-start.sh).
  */
 record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, FirewallChoice firewall,
                       Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,
-                      Optional<String> hostNetns, Action action) {
+                      Optional<String> hostNetns, boolean plainTcpAccepted, Action action) {
 
     /** What the command line asks for: serve, or print the help or the version and stop. */
     enum Action { SERVE, HELP, VERSION }
 
     static final String USAGE = """
             Usage: netmgrd [-hV] [--config=FILE] [--firewall=BACKEND] [--socket=PATH]
-                           [--state-dir=DIR] [--tcp=HOST:PORT] [--tls-ca=FILE]
-                           [--tls-cert=FILE] [--tls-key=FILE]
+                           [--state-dir=DIR] [--tcp=HOST:PORT] [--tls=false]
+                           [--tls-ca=FILE] [--tls-cert=FILE] [--tls-key=FILE]
             netmgr daemon: REST API (netmgr's own and Docker's networks subset) on a unix
             socket.
                   --config=FILE        Config file (default: /etc/netmgr/netmgrd.json,
@@ -31,10 +31,13 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
                   --socket=PATH        Unix socket to listen on (default:
                                          /run/netmgr/netmgr.sock).
                   --state-dir=DIR      Where the store lives (default: /var/lib/netmgr).
-                  --tcp=HOST:PORT      Also listen on TCP (off by default). Anywhere but
-                                         loopback this needs --tls-cert, --tls-key and
-                                         --tls-ca: clients must present a certificate
-                                         signed by that CA.
+                  --tcp=HOST:PORT      Also listen on TCP (off by default). This needs
+                                         --tls-cert, --tls-key and --tls-ca: clients must
+                                         present a certificate signed by that CA. On
+                                         loopback only, --tls=false serves plain HTTP.
+                  --tls=false          Accept --tcp on loopback without TLS: every local
+                                         user, root or not, can then change this host's
+                                         networks (warned at start).
                   --tls-ca=FILE        CA that client certificates must be signed by
                                          (PEM).
                   --tls-cert=FILE      Server certificate for --tcp (PEM).
@@ -46,7 +49,7 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
     // machine's own links are never touched. Not in the usage text.
     private static final String HOST_NETNS = "--host-netns";
     private static final List<String> VALUED = List.of("--socket", "--state-dir", "--config", "--firewall", "--tcp",
-            "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS);
+            "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS, "--tls");
 
     /** A command line netmgrd cannot read; the message names the argument. */
     static final class UsageException extends IllegalArgumentException {
@@ -84,7 +87,17 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
         }
         return new NetmgrdOptions(path(values, "--socket"), path(values, "--state-dir"), path(values, "--config"),
                 firewall(values), value(values, "--tcp"), path(values, "--tls-cert"),
-                path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), action);
+                path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), plainTcpAccepted(values), action);
+    }
+
+    /** {@code --tls=false}: the explicit opt-in to plain TCP, as dockerd's; {@code --tls=true} is the default. */
+    private static boolean plainTcpAccepted(String[] values) {
+        return switch (value(values, "--tls").orElse("true")) {
+            case "true" -> false;
+            case "false" -> true;
+            default -> throw new UsageException("Invalid value for option '--tls': '" + value(values, "--tls").get()
+                    + "' (give true or false)");
+        };
     }
 
     private static FirewallChoice firewall(String[] values) {

@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * netmgrd's optional TCP listener ({@code --tcp HOST:PORT}), beside the unix socket. The API
- * changes the host's networks, so anywhere but loopback it takes TLS with client certificates:
- * a client must present a certificate signed by {@code --tls-ca}, as dockerd's
- * {@code --tlsverify}. On loopback, TLS is optional.
+ * changes the host's networks, so it takes TLS with client certificates: a client must present a
+ * certificate signed by {@code --tls-ca}, as dockerd's {@code --tlsverify}. Plain HTTP is served
+ * on loopback only, and only when asked for explicitly ({@code --tls=false}, as dockerd 27 asks),
+ * because the unix socket's file mode is then no longer what keeps other local users out.
  */
 public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
 
@@ -26,9 +27,10 @@ public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
 
     /**
      * Reads {@code --tcp} and the TLS flags; refuses (naming the flag and what to do) a bad
-     * address, a partial TLS setup, a missing file, or a non-loopback address without TLS.
+     * address, a partial TLS setup, a missing file, a non-loopback address without TLS, and
+     * plain TCP on loopback unless {@code plainAccepted} ({@code --tls=false}).
      */
-    public static TcpListener parse(String tcp, Path cert, Path key, Path clientCa) {
+    public static TcpListener parse(String tcp, Path cert, Path key, Path clientCa, boolean plainAccepted) {
         int colon = tcp.lastIndexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("--tcp " + tcp + ": give HOST:PORT, e.g. 127.0.0.1:2375");
@@ -72,7 +74,21 @@ public record TcpListener(InetAddress host, int port, Optional<Tls> tls) {
                     + "change this host's networks, so give --tls-cert, --tls-key and --tls-ca (clients then need a "
                     + "certificate signed by that CA), or listen on 127.0.0.1");
         }
+        if (tls.isPresent() && plainAccepted) {
+            throw new IllegalArgumentException("--tls=false contradicts --tls-cert, --tls-key and --tls-ca: drop one or the other");
+        }
+        if (tls.isEmpty() && !plainAccepted) {
+            throw new IllegalArgumentException("--tcp " + tcp + " without TLS lets every local user, root or not, change this "
+                    + "host's networks and enter its namespaces; give --tls-cert, --tls-key and --tls-ca, or --tls=false "
+                    + "to accept that");
+        }
         return new TcpListener(host, port, tls);
+    }
+
+    /** What to warn about at start: empty with TLS. */
+    Optional<String> warning() {
+        return tls.isPresent() ? Optional.empty() : Optional.of("listening on " + this + " WITHOUT TLS (--tls=false): every "
+                + "local user, root or not, can change this host's networks through it");
     }
 
     /** Vert.x server options for this listener. */

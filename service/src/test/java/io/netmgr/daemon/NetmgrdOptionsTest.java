@@ -25,6 +25,15 @@ class NetmgrdOptionsTest {
         assertThat(o.tlsKey()).contains(Path.of("k.pem"));
         assertThat(o.tlsCa()).contains(Path.of("ca.pem"));
         assertThat(o.hostNetns()).contains("nmhost");
+        assertThat(o.plainTcpAccepted()).isFalse();
+    }
+
+    @Test
+    void plainTcpIsAcceptedOnlyByTlsFalse() {
+        assertThat(NetmgrdOptions.parse("--tcp", "127.0.0.1:2375", "--tls=false").plainTcpAccepted()).isTrue();
+        assertThat(NetmgrdOptions.parse("--tls", "true").plainTcpAccepted()).isFalse();
+        assertThatThrownBy(() -> NetmgrdOptions.parse("--tls=no")).isInstanceOf(NetmgrdOptions.UsageException.class)
+                .hasMessage("Invalid value for option '--tls': 'no' (give true or false)");
     }
 
     @Test
@@ -67,7 +76,7 @@ class NetmgrdOptionsTest {
 
     @Test
     void theUsageTextNamesEveryPublicOption() {
-        for (String option : new String[] {"--config", "--firewall", "--help", "--socket", "--state-dir", "--tcp", "--tls-ca",
+        for (String option : new String[] {"--config", "--firewall", "--help", "--socket", "--state-dir", "--tcp", "--tls", "--tls-ca",
                 "--tls-cert", "--tls-key", "--version"}) {
             assertThat(NetmgrdOptions.USAGE).contains(option);
         }

@@ -46,11 +46,11 @@ class TcpListenerIT {
     void plainOnLoopbackAndTlsWithClientCertificatesOnly() throws Exception {
         int plain = freePort();
         int tls = freePort();
-        try (RunningDaemon d1 = new RunningDaemon(netns.create("tcp"), Optional.of(TcpListener.parse("127.0.0.1:" + plain, null, null, null)))) {
+        try (RunningDaemon d1 = new RunningDaemon(netns.create("tcp"), Optional.of(TcpListener.parse("127.0.0.1:" + plain, null, null, null, true)))) {
             assertThat(curl("http://127.0.0.1:" + plain + "/v1/networks?name=bridge")).contains("\"name\":\"bridge\"");
         }
         TcpListener secured = TcpListener.parse("127.0.0.1:" + tls, pki.resolve("server.pem"), pki.resolve("server.key"),
-                pki.resolve("ca.pem"));
+                pki.resolve("ca.pem"), false);
         try (RunningDaemon d2 = new RunningDaemon(netns.create("tls"), Optional.of(secured))) {
             String url = "https://127.0.0.1:" + tls + "/health";
             assertThat(curl(url, "--cacert", pki.resolve("ca.pem").toString(), "--cert", pki.resolve("client.pem").toString(),

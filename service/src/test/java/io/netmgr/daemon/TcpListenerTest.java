@@ -14,26 +14,33 @@ class TcpListenerTest {
     Path dir;
 
     @Test
-    void loopbackNeedsNoTlsAnythingElseDoes() throws Exception {
-        assertThat(TcpListener.parse("127.0.0.1:2375", null, null, null).toString()).isEqualTo("tcp://127.0.0.1:2375");
-        assertThat(TcpListener.parse("[::1]:2375", null, null, null).tls()).isEmpty();
-        assertThatThrownBy(() -> TcpListener.parse("0.0.0.0:2376", null, null, null))
+    void plainTcpOnlyOnLoopbackAndOnlyWhenAskedForExplicitly() throws Exception {
+        assertThatThrownBy(() -> TcpListener.parse("127.0.0.1:2375", null, null, null, false))
+                .hasMessageContaining("without TLS lets every local user").hasMessageContaining("--tls=false");
+        TcpListener plain = TcpListener.parse("127.0.0.1:2375", null, null, null, true);
+        assertThat(plain.toString()).isEqualTo("tcp://127.0.0.1:2375");
+        assertThat(plain.warning()).hasValueSatisfying(w -> assertThat(w).contains("WITHOUT TLS"));
+        assertThat(TcpListener.parse("[::1]:2375", null, null, null, true).tls()).isEmpty();
+        assertThatThrownBy(() -> TcpListener.parse("0.0.0.0:2376", null, null, null, true))
                 .hasMessageContaining("not a loopback address").hasMessageContaining("--tls-ca");
         Path f = Files.writeString(dir.resolve("x.pem"), "pem");
-        assertThat(TcpListener.parse("0.0.0.0:2376", f, f, f).toString()).isEqualTo("tcp+tls://0.0.0.0:2376");
+        TcpListener secured = TcpListener.parse("0.0.0.0:2376", f, f, f, false);
+        assertThat(secured.toString()).isEqualTo("tcp+tls://0.0.0.0:2376");
+        assertThat(secured.warning()).isEmpty();
+        assertThatThrownBy(() -> TcpListener.parse("127.0.0.1:2376", f, f, f, true)).hasMessageContaining("--tls=false contradicts");
     }
 
     @Test
     void badAddressesPortsAndPartialTlsAreRefusedNamingTheFlag() throws Exception {
         Path f = Files.writeString(dir.resolve("x.pem"), "pem");
-        assertThatThrownBy(() -> TcpListener.parse("2375", null, null, null)).hasMessageContaining("give HOST:PORT");
-        assertThatThrownBy(() -> TcpListener.parse("127.0.0.1:0", null, null, null)).hasMessageContaining("1 to 65535");
-        assertThatThrownBy(() -> TcpListener.parse("127.0.0.1:http", null, null, null)).hasMessageContaining("1 to 65535");
-        assertThatThrownBy(() -> TcpListener.parse("example.com:2375", null, null, null))
+        assertThatThrownBy(() -> TcpListener.parse("2375", null, null, null, false)).hasMessageContaining("give HOST:PORT");
+        assertThatThrownBy(() -> TcpListener.parse("127.0.0.1:0", null, null, null, false)).hasMessageContaining("1 to 65535");
+        assertThatThrownBy(() -> TcpListener.parse("127.0.0.1:http", null, null, null, false)).hasMessageContaining("1 to 65535");
+        assertThatThrownBy(() -> TcpListener.parse("example.com:2375", null, null, null, false))
                 .hasMessageContaining("example.com is not an IP address");
-        assertThatThrownBy(() -> TcpListener.parse("0.0.0.0:2376", f, f, null))
+        assertThatThrownBy(() -> TcpListener.parse("0.0.0.0:2376", f, f, null, false))
                 .hasMessageContaining("TLS needs --tls-ca too");
-        assertThatThrownBy(() -> TcpListener.parse("0.0.0.0:2376", f, dir.resolve("missing.pem"), f))
+        assertThatThrownBy(() -> TcpListener.parse("0.0.0.0:2376", f, dir.resolve("missing.pem"), f, false))
                 .hasMessageContaining("--tls-key").hasMessageContaining("no such readable file");
     }
 }

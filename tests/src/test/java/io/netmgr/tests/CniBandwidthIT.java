@@ -59,10 +59,13 @@ class CniBandwidthIT extends CniOnBothPaths {
         return names;
     }
 
-    /** Sends {@link #TRANSFER_BYTES} and returns the throughput in bits per second. */
-    private static double throughput(NetNs from, NetNs to, String toIp) throws Exception {
-        try (Traffic.CountingSink sink = Traffic.sink(to, InetAddress.getByName("0.0.0.0"), 5001)) {
-            long nanos = Traffic.timedSend(from, InetAddress.getByName(toIp), 5001, TRANSFER_BYTES, 30_000);
+    /**
+     * Sends {@link #TRANSFER_BYTES} to {@code port} and returns the throughput in bits per second.
+     * Each transfer takes its own port: the previous sink's connection may still hold one.
+     */
+    private static double throughput(NetNs from, NetNs to, String toIp, int port) throws Exception {
+        try (Traffic.CountingSink sink = Traffic.sink(to, InetAddress.getByName("0.0.0.0"), port)) {
+            long nanos = Traffic.timedSend(from, InetAddress.getByName(toIp), port, TRANSFER_BYTES, 30_000);
             return TRANSFER_BYTES * 8 / (nanos / 1e9);
         }
     }
@@ -79,9 +82,9 @@ class CniBandwidthIT extends CniOnBothPaths {
         assertThat(IpOracle.tc(t.host, "qdisc", "show", "dev", hostVeth(rp)).toString()).doesNotContain("tbf");
 
         // loose bounds only: shaped transfers stay under twice their rate, the unshaped one goes well past it
-        double into = throughput(peer, c1, ipOf(r1));
-        double outOf = throughput(c1, peer, ipOf(rp));
-        double unshaped = throughput(t.host, peer, ipOf(rp));
+        double into = throughput(peer, c1, ipOf(r1), 5001);
+        double outOf = throughput(c1, peer, ipOf(rp), 5002);
+        double unshaped = throughput(t.host, peer, ipOf(rp), 5003);
         System.out.printf("%s: into the container %.1f Mbit/s (rate %d), out of it %.1f Mbit/s (rate %d), unshaped %.1f Mbit/s%n",
                 via, into / 1e6, INGRESS_BITS / 1_000_000, outOf / 1e6, EGRESS_BITS / 1_000_000, unshaped / 1e6);
         assertThat(into).as("bits/s into the container, shaped to %d", INGRESS_BITS).isLessThan(2.0 * INGRESS_BITS);

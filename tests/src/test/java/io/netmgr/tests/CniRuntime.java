@@ -43,6 +43,12 @@ final class CniRuntime {
     /** As above, with {@code env} added to the environment (CNI_ARGS, for one). */
     Outcome exec(String type, String command, String containerId, String netns, String ifName, Map<String, Object> conf,
             Map<String, String> env) {
+        return exec(type, command, containerId, netns, ifName, Json.write(conf), env);
+    }
+
+    /** As above, with the configuration's text as given. */
+    Outcome exec(String type, String command, String containerId, String netns, String ifName, String conf,
+            Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(pluginDir.resolve(type).toString());
         Map<String, String> processEnv = pb.environment();
         processEnv.clear(); // a runtime passes little: PATH and CNI_*
@@ -63,7 +69,7 @@ final class CniRuntime {
             errFile.deleteOnExit();
             pb.redirectError(errFile);
             Process p = pb.start();
-            p.getOutputStream().write(Json.write(conf).getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().write(conf.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

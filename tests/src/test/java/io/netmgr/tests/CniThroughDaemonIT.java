@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * netmgr-cni with a running netmgrd: the plugin hands ADD and DEL to the daemon's
  * {@code POST /v1/cni} (no in-process fallback), the containers get working networking, and
  * the daemon's own API sees the attachments. Both ways of handing a call over are exercised:
- * the launcher's own (socat, no JVM) and the JVM's (when socat is missing).
+ * the launcher's own (no JVM) and the JVM's (when the launcher cannot read the socket's path).
  */
 class CniThroughDaemonIT {
     @RegisterExtension
@@ -38,28 +38,42 @@ class CniThroughDaemonIT {
     @TempDir
     Path tmp;
 
-    /** How the call reaches the daemon, and the environment that forces that way. */
+    /** How the call reaches the daemon, and what forces that way. */
     enum HandOver {
-        /** The launcher with socat: a JVM must not be needed, so none can be found. */
-        LAUNCHER_SOCAT {
+        /** The launcher itself: a JVM must not be needed, so none can be found. */
+        LAUNCHER {
             @Override
-            Map<String, String> env(Path tmp) {
+            Map<String, String> env() {
                 return Map.of("NETMGR_JAVA", "/nonexistent/bin/java");
             }
+
+            @Override
+            String text(Map<String, Object> conf) {
+                return Json.write(conf);
+            }
         },
-        /** No socat on PATH: the launcher starts the JVM, whose client hands the call over. */
+        /**
+         * The JVM's client: the launcher reads daemonSocket only as a plain string, so one
+         * written with JSON escapes ({@code "\/run\/..."}) is the JVM's to read.
+         */
         JVM_CLIENT {
             @Override
-            Map<String, String> env(Path tmp) throws IOException {
-                Path bin = Files.createDirectories(tmp.resolve("bin-without-socat"));
-                for (String tool : List.of("readlink", "dirname", "sed", "mkdir")) {
-                    Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
-                }
-                return Map.of("PATH", bin.toString());
+            Map<String, String> env() {
+                return Map.of();
+            }
+
+            @Override
+            String text(Map<String, Object> conf) {
+                String socket = Json.write(Map.of("daemonSocket", conf.get("daemonSocket")));
+                socket = socket.substring(1, socket.length() - 1);
+                return Json.write(conf).replace(socket, socket.replace("/", "\\/"));
             }
         };
 
-        abstract Map<String, String> env(Path tmp) throws IOException;
+        abstract Map<String, String> env();
+
+        /** The configuration as this way's plugin gets it. */
+        abstract String text(Map<String, Object> conf);
     }
 
     @ParameterizedTest
@@ -69,13 +83,13 @@ class CniThroughDaemonIT {
         NetNs c1 = netns.create("cd1");
         NetNs c2 = netns.create("cd2");
         try (DaemonProcess daemon = new DaemonProcess(tmp, NetmgrdIT.name(host)).start()) {
-            Map<String, String> env = new LinkedHashMap<>(way.env(tmp));
+            Map<String, String> env = new LinkedHashMap<>(way.env());
             env.put("NETMGR_STATE_DIR", daemon.stateDir.toString());
             CniRuntime runtime = new CniRuntime(plugins(), env);
-            Map<String, Object> conf = conf(daemon.socket.toString());
+            String conf = way.text(conf(daemon.socket.toString()));
 
-            CniRuntime.Outcome a1 = runtime.exec("netmgr", "ADD", "ctr-d1", c1.path().toString(), "eth0", conf).assertOk();
-            CniRuntime.Outcome a2 = runtime.exec("netmgr", "ADD", "ctr-d2", c2.path().toString(), "eth0", conf).assertOk();
+            CniRuntime.Outcome a1 = runtime.exec("netmgr", "ADD", "ctr-d1", c1.path().toString(), "eth0", conf, Map.of()).assertOk();
+            CniRuntime.Outcome a2 = runtime.exec("netmgr", "ADD", "ctr-d2", c2.path().toString(), "eth0", conf, Map.of()).assertOk();
             assertThat(a1.err() + a2.err()).doesNotContain("running in-process");
             assertThat(a1.out()).startsWith("{\"cniVersion\":\"1.1.0\",\"interfaces\":").endsWith("}");
             assertThat(NetmgrdIT.cli(daemon, "network", "ls", "--format", "{{.Name}}").out()).contains("cnid");
@@ -85,11 +99,11 @@ class CniThroughDaemonIT {
                 assertThat(Traffic.exchange(c2, InetAddress.getByName(ip1), 80, "via daemon", 3000)).isEqualTo("via daemon");
             }
             // a refusal travels back as the plugin's error object and exit code
-            CniRuntime.Outcome again = runtime.exec("netmgr", "ADD", "ctr-d1", c1.path().toString(), "eth0", conf);
+            CniRuntime.Outcome again = runtime.exec("netmgr", "ADD", "ctr-d1", c1.path().toString(), "eth0", conf, Map.of());
             assertThat(again.exit()).isNotZero();
             assertThat(again.json()).containsEntry("code", 100L);
             for (String id : List.of("ctr-d1", "ctr-d2")) {
-                CniRuntime.Outcome del = runtime.exec("netmgr", "DEL", id, null, "eth0", conf).assertOk();
+                CniRuntime.Outcome del = runtime.exec("netmgr", "DEL", id, null, "eth0", conf, Map.of()).assertOk();
                 assertThat(del.err()).doesNotContain("running in-process");
                 assertThat(del.out()).isEmpty(); // DEL prints nothing on success
             }
@@ -103,21 +117,48 @@ class CniThroughDaemonIT {
     }
 
     /**
-     * The launcher carries variables verbatim where it can and leaves the rest to the JVM's
-     * client, which encodes them: the daemon sees the same values either way.
+     * Control and non-ASCII characters travel percent-encoded, {@code %} itself too, either way:
+     * the daemon sees the values the runtime set.
      */
-    @Test
-    void variablesTheLauncherCannotCarryStillReachTheDaemon() throws Exception {
+    @ParameterizedTest
+    @EnumSource(HandOver.class)
+    void variablesWithAnyCharactersReachTheDaemon(HandOver way) throws Exception {
         NetNs host = netns.create("cniv");
         NetNs c1 = netns.create("cv1");
         try (DaemonProcess daemon = new DaemonProcess(tmp, NetmgrdIT.name(host)).start()) {
+            Map<String, String> env = new LinkedHashMap<>(way.env());
+            env.put("NETMGR_STATE_DIR", daemon.stateDir.toString());
             // a tab and a non-ASCII character in CNI_ARGS, which the plugin ignores but must accept
-            CniRuntime runtime = new CniRuntime(plugins(), Map.of("NETMGR_STATE_DIR", daemon.stateDir.toString(),
-                    "CNI_ARGS", "IgnoreUnknown=1;NOTE=caf\u00e9\tx%41"));
-            CniRuntime.Outcome add = runtime.exec("netmgr", "ADD", "ctr-v1", c1.path().toString(), "eth0",
-                    conf(daemon.socket.toString())).assertOk();
+            CniRuntime runtime = new CniRuntime(plugins(), env);
+            String conf = way.text(conf(daemon.socket.toString()));
+            CniRuntime.Outcome add = runtime.exec("netmgr", "ADD", "ctr-v1", c1.path().toString(), "eth0", conf,
+                    Map.of("CNI_ARGS", "IgnoreUnknown=1;NOTE=caf\u00e9\tx%41")).assertOk();
             assertThat(add.err()).doesNotContain("running in-process");
-            runtime.exec("netmgr", "DEL", "ctr-v1", null, "eth0", conf(daemon.socket.toString())).assertOk();
+            runtime.exec("netmgr", "DEL", "ctr-v1", null, "eth0", conf, Map.of()).assertOk();
+        }
+    }
+
+    /**
+     * VERSION as runtimes ask it ({@code {"cniVersion": "X"}}) is answered by the launcher alone
+     * (no daemon listens, no JVM can start), word for word as the daemon answers it.
+     */
+    @Test
+    void theLauncherAnswersVersionAsTheDaemonDoes() throws Exception {
+        NetNs host = netns.create("cniq");
+        CniRuntime launcherAlone = new CniRuntime(plugins(), HandOver.LAUNCHER.env());
+        try (DaemonProcess daemon = new DaemonProcess(tmp, NetmgrdIT.name(host)).start()) {
+            UnixHttpClient http = new UnixHttpClient(daemon.socket);
+            for (String asked : List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0", "0.2.0", "9.9.9", "")) {
+                UnixHttpClient.Response fromDaemon = http.send("POST", "/v1/cni", List.of("CNI-Env: CNI_COMMAND=VERSION"),
+                        Json.write(Map.of("cniVersion", asked, "daemonSocket", daemon.socket.toString()))
+                                .getBytes(StandardCharsets.UTF_8));
+                assertThat(fromDaemon.headers()).containsEntry("cni-exit-code", "0");
+                for (String text : List.of(Json.write(Map.of("cniVersion", asked)), " {\n\t\"cniVersion\" : \"" + asked + "\" }\n")) {
+                    CniRuntime.Outcome local = launcherAlone.exec("netmgr", "VERSION", null, null, null, text, Map.of());
+                    assertThat(local.exit()).as("VERSION of %s: %s", text, local.err()).isZero();
+                    assertThat(local.out()).as("VERSION of %s", text).isEqualTo(fromDaemon.text());
+                }
+            }
         }
     }
 
@@ -141,10 +182,10 @@ class CniThroughDaemonIT {
             server.setDaemon(true);
             server.start();
             Path stateDir = tmp.resolve("state");
-            Map<String, String> env = new LinkedHashMap<>(way.env(tmp));
+            Map<String, String> env = new LinkedHashMap<>(way.env());
             env.put("NETMGR_STATE_DIR", stateDir.toString());
             CniRuntime.Outcome add = new CniRuntime(plugins(), env).exec("netmgr", "ADD", "ctr-m1",
-                    "/proc/self/ns/net", "eth0", conf(socket.toString()));
+                    "/proc/self/ns/net", "eth0", way.text(conf(socket.toString())), Map.of());
             server.join(10_000);
             assertThat(add.exit()).isNotZero();
             assertThat(add.json()).containsEntry("code", 11L);

@@ -209,8 +209,8 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
         for (int i = 0; i < list.size(); i++) {
             ConfObject p = ConfObject.asObject(rc.field("portMappings") + "[" + i + "]", list.get(i));
             String protocol = p.string("protocol").orElse("tcp").toLowerCase(java.util.Locale.ROOT);
-            if (!protocol.equals("tcp") && !protocol.equals("udp") && !protocol.equals("sctp")) {
-                throw ConfObject.invalid(p.field("protocol") + " \"" + protocol + "\": use tcp, udp or sctp");
+            if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+                throw ConfObject.invalid(p.field("protocol") + " \"" + protocol + "\": netmgr publishes tcp or udp ports");
             }
             ports.add(new PortMapping(port(p, "hostPort"), port(p, "containerPort"), protocol,
                     p.string("hostIP").filter(s -> !s.isEmpty()).map(h -> address(p, "hostIP", h).toString())));

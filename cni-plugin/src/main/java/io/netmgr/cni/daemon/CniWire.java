@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * How one plugin call travels to netmgrd's {@code POST /v1/cni} and back, in a shape a shell
- * script with curl can speak as well as {@link DaemonClient} (the launcher {@code netmgr-cni}
+ * How one plugin call travels to netmgrd's {@code POST /v1/cni} and back, in a shape a small
+ * script can speak as well as {@link DaemonClient} (the launcher {@code netmgr-cni}
  * hands calls over without starting a JVM):
  * <ul>
  * <li>request: the network configuration (the plugin's stdin) as the body, unchanged; each

@@ -15,10 +15,10 @@ import java.util.Optional;
 
 /**
  * The fast path from a JVM: hands a call to netmgrd over its unix socket in the {@link CniWire}
- * shape, with the CLI's JDK-only {@link UnixHttpClient}. The launcher tries the same with curl
- * before it starts a JVM; this serves when curl is missing or a variable is one the launcher
- * does not carry. No daemon, a refused connection or an answer that is not a CNI response
- * means: run in-process instead.
+ * shape, with the CLI's JDK-only {@link UnixHttpClient}. The launcher script tries the same
+ * before it starts a JVM; this serves when the script could not (a daemonSocket it cannot
+ * read). No daemon, a refused connection or an answer that is not a CNI response means: run
+ * in-process instead.
  */
 public final class DaemonClient {
     private DaemonClient() {

@@ -48,6 +48,14 @@ class NetConfTest {
     }
 
     @Test
+    void aPortMappingOfAnotherProtocolIsRefusedNamingItsField() {
+        assertThat(refusal("""
+                {"cniVersion":"1.1.0","name":"n","runtimeConfig":{"portMappings":[
+                 {"hostPort":8080,"containerPort":80,"protocol":"udp"},{"hostPort":8080,"containerPort":80,"protocol":"sctp"}]}}""")
+                .getMessage()).isEqualTo("runtimeConfig.portMappings[1].protocol \"sctp\": netmgr publishes tcp or udp ports");
+    }
+
+    @Test
     void topLevelSubnetAndRuntimeIpRanges() {
         assertThat(NetConf.parse("{\"cniVersion\":\"0.4.0\",\"name\":\"n\",\"type\":\"netmgr\",\"subnet\":\"10.1.0.0/16\"}").ranges().get(0).subnet())
                 .hasToString("10.1.0.0/16");

@@ -131,8 +131,13 @@ public final class BridgeDriver implements NetworkDriver {
     @Override
     public void deleteNetwork(HostContext host, Network network) {
         // out of service now, deleted in the background: the kernel's deletion of a bridge is the
-        // slow part (35-55 ms) of removing a network
+        // slow part of removing a network (see LinkReaper)
         host.reaper().retire(host.netlink(), bridgeName(network));
+    }
+
+    @Override
+    public boolean intact(HostContext host, Network network) {
+        return host.netlink().links().exists(bridgeName(network));
     }
 
     @Override
@@ -156,11 +161,15 @@ public final class BridgeDriver implements NetworkDriver {
         if (!links.get(bridge).attrs().up()) {
             links.setUp(bridge);
         }
+        boolean hairpin = BridgeOptions.of(network).hairpin();
         for (Endpoint e : joined) {
             // a bridge deleted and made again has lost its ports; the veths themselves survive
             links.find(hostSideName(e)).filter(l -> l.attrs().masterIndex() != index).ifPresent(l -> {
                 links.setMaster(l.name(), bridge);
                 links.setUp(l.name());
+                if (hairpin) {
+                    links.setHairpin(l.name(), true); // a port setting: it went with the old bridge
+                }
                 done.add("reattached " + l.name() + " (endpoint " + e.name() + ") to " + bridge);
             });
         }

@@ -17,6 +17,11 @@ public final class HostDriver extends PassiveDriver {
     }
 
     @Override
+    public boolean usesHostNamespace() {
+        return true;
+    }
+
+    @Override
     public JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         if (!sandbox.sameAs(host.namespace())) {
             throw NetmgrException.invalid("only a sandbox of the host's own namespace (" + host.namespace()

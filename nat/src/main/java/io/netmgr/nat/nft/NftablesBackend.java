@@ -120,9 +120,8 @@ public final class NftablesBackend extends TransactionalFirewall {
 
     /**
      * Checks the table, its chains and sets and each chain's rule count from a terse listing of
-     * the ruleset, which leaves set elements out and costs about 10 ms whatever their number.
-     * Elements are counted too, from a full listing, which grows with them (half a second for
-     * 5,000): every time while there are at most {@value #ELEMENTS_COUNTED_EVERY_TIME}, at most
+     * the ruleset, which leaves set elements out, so its cost does not grow with them.
+     * Elements are counted too, from a full listing, whose cost grows with them: every time while there are at most {@value #ELEMENTS_COUNTED_EVERY_TIME}, at most
      * every {@value #ELEMENT_CHECK_SECONDS} s above.
      */
     @Override

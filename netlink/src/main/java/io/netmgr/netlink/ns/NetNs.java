@@ -40,7 +40,7 @@ public final class NetNs implements AutoCloseable {
     private final int fd;
     private final String description;
     private final Path path;
-    private final long inode;
+    private final Identity identity;
     private final ExecutorService thread;
     private final Thread worker;
     private volatile boolean closed;
@@ -49,7 +49,7 @@ public final class NetNs implements AutoCloseable {
         this.fd = fd;
         this.description = description;
         this.path = path;
-        this.inode = inodeOf(fd);
+        this.identity = identityOf(fd);
         this.thread = thread;
         this.worker = submit(thread, Thread::currentThread);
     }
@@ -182,14 +182,32 @@ public final class NetNs implements AutoCloseable {
         return path;
     }
 
-    /** The namespace's inode number: equal inodes mean the same namespace. */
+    /** The namespace's inode number on nsfs. */
     public long inode() {
-        return inode;
+        return identity.inode();
+    }
+
+    /** The namespace's device and inode, which name it whatever path it was opened by. */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** A namespace as stat(2) names it: equal device and inode mean the same namespace. */
+    public record Identity(long device, long inode) {
+    }
+
+    /**
+     * The identity of the namespace at {@code path} (a bind mount, or /proc/PID/ns/net, which
+     * stat follows), without entering it.
+     */
+    public static Identity identityOf(Path path) throws IOException {
+        return new Identity(((Number) Files.getAttribute(path, "unix:dev")).longValue(),
+                ((Number) Files.getAttribute(path, "unix:ino")).longValue());
     }
 
     /** True when {@code other} is a handle on the same kernel namespace. */
     public boolean sameAs(NetNs other) {
-        return inode == other.inode;
+        return identity.equals(other.identity);
     }
 
     /** Reads a sysctl under /proc/sys inside this namespace, e.g. {@code net/ipv4/ip_forward}. */
@@ -270,10 +288,10 @@ public final class NetNs implements AutoCloseable {
         }
     }
 
-    private static long inodeOf(int fd) {
+    private static Identity identityOf(int fd) {
         ByteBuffer stat = Native.direct(144);
         check(LIBC.fstat(fd, stat), "fstat namespace fd");
-        return stat.getLong(8); // struct stat: st_dev (8 bytes), then st_ino
+        return new Identity(stat.getLong(0), stat.getLong(8)); // struct stat: st_dev, then st_ino
     }
 
     private static ExecutorService newNamespaceThread(String name) {

@@ -17,6 +17,7 @@ import io.netmgr.netlink.wire.Nl;
 
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** Encodes link requests and decodes RTM_NEWLINK answers. Pure: no sockets, testable byte for byte. */
 public final class LinkCodec {
@@ -108,6 +109,16 @@ public final class LinkCodec {
 
     public static MessageWriter setMac(int index, MacAddress mac) {
         return change(index).attr(IFLA_ADDRESS, mac.bytes());
+    }
+
+    /** RTM_NEWLINK setting the link's alias (ifalias), a free-text label of at most 255 bytes. */
+    public static MessageWriter setAlias(int index, String alias) {
+        return change(index).attrString(IFLA_IFALIAS, alias);
+    }
+
+    /** The alias an RTM_NEWLINK message carries, if the link has one. */
+    public static Optional<String> decodeAlias(NetlinkMessage m) {
+        return m.type() == RTM_NEWLINK ? m.attributes(IFINFOMSG_LEN).string(IFLA_IFALIAS) : Optional.empty();
     }
 
     /** RTM_NEWLINK enslaving link {@code index} to {@code masterIndex} (a bridge); 0 detaches it. */

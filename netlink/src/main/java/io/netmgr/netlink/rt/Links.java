@@ -131,6 +131,17 @@ public final class Links {
         socket.execute(w, "move link " + name + " to " + target + " as " + newName);
     }
 
+    /** Sets the link's alias (what `ip link show` prints after "alias"), at most 255 bytes. */
+    public void setAlias(String name, String alias) {
+        socket.execute(LinkCodec.setAlias(get(name).index(), alias), "set alias of link " + name);
+    }
+
+    /** The link's alias, if it has one; throws {@link NetlinkException} (ENODEV) when there is no such link. */
+    public Optional<String> alias(String name) {
+        List<Optional<String>> found = socket.query(LinkCodec.getByName(name), "get link " + name, LinkCodec::decodeAlias);
+        return only(found, name).filter(a -> !a.isEmpty());
+    }
+
     /** Hairpin mode of a bridge port: frames may leave by the port they came in on. */
     public void setHairpin(String name, boolean on) {
         socket.execute(LinkCodec.bridgePort(get(name).index(), on, null), "set hairpin " + on + " on bridge port " + name);
@@ -141,7 +152,7 @@ public final class Links {
         socket.execute(LinkCodec.bridgePort(get(name).index(), null, on), "set learning " + on + " on bridge port " + name);
     }
 
-    private static Link only(List<Link> links, String what) {
+    private static <T> T only(List<T> links, String what) {
         if (links.isEmpty()) {
             throw new NetlinkException("get link " + what, Errno.ENODEV, null);
         }

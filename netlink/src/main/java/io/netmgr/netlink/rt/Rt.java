@@ -14,7 +14,7 @@ public final class Rt {
     public static final int IFINFOMSG_LEN = 16;
     public static final int IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5,
             IFLA_MASTER = 10, IFLA_PROTINFO = 12, IFLA_TXQLEN = 13, IFLA_OPERSTATE = 16, IFLA_LINKINFO = 18,
-            IFLA_NET_NS_PID = 19, IFLA_NET_NS_FD = 28, IFLA_EXT_MASK = 29;
+            IFLA_NET_NS_PID = 19, IFLA_IFALIAS = 20, IFLA_NET_NS_FD = 28, IFLA_EXT_MASK = 29;
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2;
     public static final int VETH_INFO_PEER = 1;
     public static final int IFLA_MACVLAN_MODE = 1;

@@ -68,6 +68,16 @@ final class HostFirewall {
         appliedRevision = state.store().revision();
     }
 
+    /**
+     * Programs the rules this process holds again, sysctls included: after a network's bridge was
+     * made again, whose per-bridge settings (route_localnet) went with the old one.
+     */
+    void reassert() {
+        if (started) {
+            firewall.ifPresent(f -> translate(f::restore));
+        }
+    }
+
     /** Records that the rules reflect the store as it is now; call holding the host lock after a mutation. */
     void caughtUp() {
         if (started && firewall.isPresent()) {

@@ -1,45 +1,12 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.NetmgrException;
-import io.netmgr.core.driver.JoinInfo;
-import io.netmgr.core.endpoint.Endpoint;
-import io.netmgr.core.network.Network;
-import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpNet;
-import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.MacAddress;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
-/** The sandbox side of a join: interface names, addresses, default routes, MACs. */
+/** An endpoint's MAC address: the one asked for, if unicast, or one made from its IPv4 address. */
 final class Interfaces {
-
-    /** eth0, eth1... the first name not used in the sandbox. */
-    String nextFreeName(NetlinkHandle sandbox) {
-        Set<String> used = sandbox.links().list().stream().map(Link::name).collect(Collectors.toSet());
-        for (int i = 0; ; i++) {
-            if (!used.contains("eth" + i)) {
-                return "eth" + i;
-            }
-        }
-    }
-
-    /**
-     * Gives the interface its addresses, brings it up, and routes as the driver's join and the
-     * endpoint ask (see {@link SandboxRoutes}).
-     */
-    void configure(NetlinkHandle h, String ifName, Network network, Endpoint endpoint, JoinInfo info) {
-        int index = h.links().get(ifName).index();
-        for (String cidr : endpoint.addresses()) {
-            IpNet ip = IpNet.parse(cidr);
-            // DAD would leave an IPv6 address tentative (unusable) for a second or more
-            h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
-        }
-        h.links().setUp(ifName);
-        SandboxRoutes.program(h, index, SandboxRoutes.of(network, endpoint, info.gateways(), info.staticRoutes()));
-    }
 
     /** {@code text} as a MAC a container's interface can have: unicast and not all zeros (the kernel refuses those at join). */
     static String checkMac(String text) {

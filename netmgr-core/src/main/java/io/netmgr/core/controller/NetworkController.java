@@ -9,7 +9,6 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
-import io.netmgr.core.driver.LinkReaper;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
@@ -25,12 +24,16 @@ import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
+import io.netmgr.core.kernel.HostKernel;
+import io.netmgr.core.kernel.SandboxNamespace;
+import io.netmgr.core.kernel.SandboxNamespaces;
+import io.netmgr.core.kernel.SandboxRoutes;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.Store;
-import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.core.store.Txn;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,20 +47,27 @@ import java.util.regex.Pattern;
 /**
  * The Container Network Model: networks, sandboxes and endpoints, kept in a {@link Store} and
  * made real in the kernel by drivers. Bound to one "host" namespace (the process's own by
- * default; tests pass a fresh one). Each mutation validates first, then changes the kernel and
- * commits one store transaction; when a step fails, the steps before it are undone.
+ * default; tests pass a fresh one), or to a {@link HostKernel} of the caller's (a fake, for unit
+ * tests). Each mutation validates first, then changes the kernel and commits one store
+ * transaction; when a step fails, the steps before it are undone, so a failed call changes
+ * nothing. Pools and addresses are granted before the commit and given back after it, so a
+ * crash in between leaves only grants no stored object owns; the {@link Reconciler} releases
+ * those at the next start, and brings links and rules in line with the store.
  */
 public final class NetworkController implements AutoCloseable {
+    private static final String PREDEFINED_BRIDGE = "netmgr0";
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
+    private final HostKernel kernel;
     private final HostContext host;
+    private final SandboxNamespaces namespaces;
     private final StateStore state;
     private final IpamDriver ipam;
     private final DriverRegistry drivers;
     private final Sandboxes sandboxes;
-    private final Interfaces interfaces = new Interfaces();
     private final HostFirewall firewall;
     private final HostLock lock;
+    private final HostNamespaces hostNamespaces;
     private final List<String> lastReconcile;
     private final Optional<String> peerHost;
     private final PeerTable peers;
@@ -68,21 +78,24 @@ public final class NetworkController implements AutoCloseable {
     }
 
     private NetworkController(Builder b) {
-        this.host = new HostContext(b.hostNamespace, NetlinkHandle.open(b.hostNamespace), new LinkReaper(b.hostNamespace));
+        this.kernel = b.kernel.get();
+        this.host = kernel.context();
+        this.namespaces = b.sandboxNamespaces;
         this.state = new StateStore(b.store);
         this.ipam = b.ipam;
         this.drivers = b.drivers;
-        this.sandboxes = new Sandboxes(state, b.sandboxRunDir);
+        this.sandboxes = new Sandboxes(state, namespaces);
+        this.hostNamespaces = new HostNamespaces(host.namespace());
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peerHost = b.peerHost;
         this.peers = new PeerTable(b.store, drivers, host, b.peerHost.orElse(""), id -> state.get(NETWORKS, id, Network.class));
         try {
-            this.lastReconcile = b.reconcileAtStart ? reconcile() : List.of();
+            this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
                 firewall.start(); // after the reconciler: the rules refer to bridges it may recreate
                 createMissingPredefinedNetworks();
-                host.reaper().reapLeftovers(host.netlink()); // links retired by a process that died
+                kernel.reapRetiredLinks(); // links retired by a process that died
             }
             if (peerHost.isPresent()) {
                 peers.start();
@@ -93,25 +106,33 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    /** Starts building a controller bound to {@code hostNamespace}. */
+    /** Starts building a controller bound to {@code hostNamespace}, working on its kernel through netlink. */
     public static Builder builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
-        return new Builder(hostNamespace, store, ipam, drivers);
+        return new Builder(() -> HostKernel.open(hostNamespace), store, ipam, drivers);
+    }
+
+    /**
+     * Starts building a controller on {@code host}, a kernel of the caller's (a fake, in unit
+     * tests; give {@link Builder#sandboxNamespaces} one too). The controller closes it.
+     */
+    public static Builder builder(HostKernel host, Store store, IpamDriver ipam, DriverRegistry drivers) {
+        return new Builder(() -> host, store, ipam, drivers);
     }
 
     /** The optional parts of a controller, with their defaults. */
     public static final class Builder {
-        private final NetNs hostNamespace;
+        private final Supplier<HostKernel> kernel;
         private final Store store;
         private final IpamDriver ipam;
         private final DriverRegistry drivers;
-        private Path sandboxRunDir = NetNs.DEFAULT_RUN_DIR;
+        private SandboxNamespaces sandboxNamespaces = SandboxNamespaces.mountedUnder(NetNs.DEFAULT_RUN_DIR);
         private Optional<Firewall> firewall = Optional.empty();
         private Optional<Path> lockFile = Optional.empty();
         private boolean reconcileAtStart = true;
         private Optional<String> peerHost = Optional.empty();
 
-        private Builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
-            this.hostNamespace = hostNamespace;
+        private Builder(Supplier<HostKernel> kernel, Store store, IpamDriver ipam, DriverRegistry drivers) {
+            this.kernel = kernel;
             this.store = store;
             this.ipam = ipam;
             this.drivers = drivers;
@@ -119,7 +140,12 @@ public final class NetworkController implements AutoCloseable {
 
         /** Where the namespaces of sandboxes netmgr makes are mounted (default /run/netns). */
         public Builder sandboxRunDir(Path dir) {
-            this.sandboxRunDir = dir;
+            return sandboxNamespaces(SandboxNamespaces.mountedUnder(dir));
+        }
+
+        /** Where sandboxes' namespaces are made and entered (default: mounted under /run/netns). */
+        public Builder sandboxNamespaces(SandboxNamespaces namespaces) {
+            this.sandboxNamespaces = namespaces;
             return this;
         }
 
@@ -165,7 +191,7 @@ public final class NetworkController implements AutoCloseable {
      */
     public List<String> reconcile() {
         try (HostLock.Held held = lock.acquire()) {
-            List<String> done = new Reconciler(host, state, ipam, drivers).run();
+            List<String> done = new Reconciler(kernel, namespaces, state, ipam, drivers).run();
             firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
             return done;
         }
@@ -192,17 +218,44 @@ public final class NetworkController implements AutoCloseable {
      * Runs {@code work} holding the controller's lock, which spans the processes sharing its lock
      * file, with the firewall in line with the store first. For a caller whose several calls are
      * one step (a CNI command: find the network, adopt the sandbox, create and join the endpoint);
-     * the controller's own calls inside join the hold.
+     * the controller's own calls inside join the hold, and their store transactions are made
+     * durable together at the end ({@link io.netmgr.core.store.Store#inOneCommit}).
      */
     public <T> T exclusively(Supplier<T> work) {
         try (HostLock.Held held = lock.acquire()) {
-            return work.get();
+            return state.store().inOneCommit(work);
         }
+    }
+
+    /**
+     * Repairs every network whose host side was damaged behind netmgr's back (a bridge deleted
+     * by hand): its driver makes it again with the ports of its joined endpoints, and the
+     * firewall is programmed again, sysctls of the new bridge included. Returns one line per
+     * repair, for the log; {@link NetworkHealer} calls it when the kernel reports a bridge gone.
+     */
+    public List<String> repairDamagedNetworks() {
+        try (HostLock.Held held = lock.acquire()) {
+            List<String> done = new ArrayList<>();
+            for (Network n : state.list(NETWORKS, Network.class)) {
+                done.addAll(repairIfDamaged(n));
+            }
+            return done;
+        }
+    }
+
+    private List<String> repairIfDamaged(Network network) {
+        if (!drivers.has(network.driver()) || drivers.get(network.driver()).intact(host, network)) {
+            return List.of();
+        }
+        List<Endpoint> joined = endpointsOn(network.id()).stream().filter(e -> e.sandboxId() != null).toList();
+        List<String> done = drivers.get(network.driver()).repair(host, network, joined);
+        firewall.reassert();
+        return done;
     }
 
     /** What the reconciliation at start changed. */
     public List<String> startupRepairs() {
-        return lastReconcile;
+        return List.copyOf(lastReconcile);
     }
 
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */
@@ -211,7 +264,14 @@ public final class NetworkController implements AutoCloseable {
             if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
                 NetworkConfig config = NetworkConfig.of(name, name).withAttachable(false); // as dockerd shows them
                 if (name.equals("bridge")) {
-                    config = config.withOption("bridge.name", "netmgr0");
+                    config = config.withOption("bridge.name", PREDEFINED_BRIDGE);
+                    // A store without the predefined network is a fresh one, and an engine refuses a host
+                    // another live state directory manages before this (its HostClaim): a netmgr0 here
+                    // is what a netmgr whose state was deleted left. Out before the pool is chosen,
+                    // or its route would push the network off 172.17.0.0/16.
+                    if (kernel.deleteLinkIfExists(PREDEFINED_BRIDGE)) {
+                        lastReconcile.add("replaced bridge " + PREDEFINED_BRIDGE + ", left by a netmgr whose state is gone");
+                    }
                 }
                 create(config, true);
             }
@@ -253,10 +313,7 @@ public final class NetworkController implements AutoCloseable {
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
                 undo.push(() -> firewall.removeNetwork(network));
-                boolean ok = state.txn().ifAbsent(StateStore.networkName(network.name()))
-                        .put(StateStore.networkName(network.name()), StateStore.text(id))
-                        .put(StateStore.keyOf(network), StateStore.encode(network))
-                        .commit().succeeded();
+                boolean ok = StateStore.create(state.txn(), network).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("network with name " + config.name() + " already exists");
                 }
@@ -316,13 +373,38 @@ public final class NetworkController implements AutoCloseable {
                 throw NetmgrException.forbidden("error while removing network: network " + network.name() + " id "
                         + network.id() + " has active endpoints; disconnect them first");
             }
-            firewall.removeNetwork(network);
-            drivers.get(network.driver()).deleteNetwork(host, network);
-            state.txn().delete(StateStore.keyOf(network)).delete(StateStore.networkName(network.name())).commit();
-            for (NetworkPool p : network.pools()) {
-                ipam.releasePool(p.poolId());
+            NetworkDriver driver = drivers.get(network.driver());
+            Undo undo = new Undo();
+            try {
+                firewall.removeNetwork(network);
+                undo.push(() -> firewall.addNetwork(network));
+                driver.deleteNetwork(host, network);
+                undo.push(() -> driver.createNetwork(host, network));
+                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(network)), network),
+                        "network " + network.name() + " changed while it was being removed; try again");
+                undo.push(() -> StateStore.create(state.txn(), network).commit());
+                for (NetworkPool p : network.pools()) {
+                    releasePool(p.poolId(), undo);
+                }
+            } catch (RuntimeException e) {
+                throw undo.rollback(e);
             }
         }
+    }
+
+    /** Releases a pool, pushing how to grant it again as it was (same subnet, gateway and ranges, so the same id). */
+    private void releasePool(String poolId, Undo undo) {
+        Optional<Pool> granted = ipam.pools().stream().filter(p -> p.id().equals(poolId)).findFirst();
+        if (granted.isEmpty()) {
+            return; // already gone: releasing an unknown pool does nothing
+        }
+        ipam.releasePool(poolId);
+        undo.push(() -> {
+            Pool again = ipam.requestPool(PoolRequest.of(granted.get().owner(), granted.get().config()));
+            if (!again.id().equals(poolId)) {
+                throw new IllegalStateException("pool " + poolId + " was granted again as " + again.id());
+            }
+        });
     }
 
     // ---- sandboxes
@@ -369,22 +451,46 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /**
-     * Releases one user of the sandbox; the last one leaves every endpoint, deletes them and,
-     * if netmgr made the namespace, the namespace.
+     * Releases one user of the sandbox; the last one deletes every endpoint joined to it (as
+     * dockerd does when a container goes: left, addresses released, forgotten) and forgets the
+     * sandbox, deleting its namespace if netmgr made it. Returns the endpoints deleted, as they
+     * were joined.
      */
-    public void deleteSandbox(String ref) {
+    public List<Endpoint> deleteSandbox(String ref) {
         try (HostLock.Held held = lock.acquire()) {
             Sandbox sandbox = sandbox(ref);
             if (sandbox.users() > 1) {
                 sandboxes.release(sandbox);
-                return;
+                return List.of();
             }
-            for (Endpoint e : endpoints()) {
-                if (sandbox.id().equals(e.sandboxId())) {
-                    leave(e.id());
+            List<Endpoint> joined = endpoints().stream().filter(e -> sandbox.id().equals(e.sandboxId())).toList();
+            Optional<SandboxNamespace> ns = sandboxes.openIfAlive(sandbox);
+            Undo undo = new Undo();
+            try {
+                Txn txn = StateStore.forget(state.txn().ifPresent(StateStore.keyOf(sandbox)), sandbox);
+                for (Endpoint e : joined) {
+                    Network network = networkOf(e);
+                    discard(network, unplug(network, e, ns, undo), undo);
+                    StateStore.forget(txn.ifPresent(StateStore.keyOf(e)), e);
                 }
+                commitOrConflict(txn, "sandbox " + sandbox.name() + " changed while it was being removed; try again");
+                undo.push(() -> {
+                    Txn restore = StateStore.create(state.txn(), sandbox);
+                    joined.forEach(e -> StateStore.create(restore, e));
+                    restore.commit();
+                });
+                for (Endpoint e : joined) {
+                    releaseAddresses(networkOf(e), e, undo);
+                }
+                if (sandbox.owned() && ns.isPresent()) {
+                    namespaces.remove(sandbox.path()); // last: a namespace removed cannot be put back
+                }
+                return joined;
+            } catch (RuntimeException e) {
+                throw undo.rollback(e);
+            } finally {
+                ns.ifPresent(SandboxNamespace::close);
             }
-            sandboxes.delete(sandbox);
         }
     }
 
@@ -393,6 +499,7 @@ public final class NetworkController implements AutoCloseable {
     /** A new endpoint on {@code networkRef} with its addresses reserved; not yet in a sandbox. */
     public Endpoint createEndpoint(String networkRef, EndpointConfig config) {
         validateName("endpoint", config.name());
+        Optional<String> requestedMac = config.mac().map(Interfaces::checkMac);
         try (HostLock.Held held = lock.acquire()) {
             Network network = network(networkRef);
             EndpointRequest.check(network, config);
@@ -407,16 +514,12 @@ public final class NetworkController implements AutoCloseable {
             try {
                 String id = Ids.newId();
                 List<String> addresses = reserveAddresses(network, id, config, undo);
-                String mac = config.mac().map(Interfaces::checkMac).orElseGet(() -> Interfaces.macFor(addresses));
+                String mac = requestedMac.orElseGet(() -> Interfaces.macFor(addresses));
                 Endpoint endpoint = new Endpoint(id, config.name(), network.id(), addresses, mac, config.aliases(),
                         config.interfaceName().orElse(null), null, null, config.ports(), routes, config.bandwidth());
                 driver.createEndpoint(host, network, endpoint);
                 undo.push(() -> driver.deleteEndpoint(host, network, endpoint));
-                boolean ok = state.txn().ifAbsent(StateStore.endpointName(network.id(), config.name()))
-                        .put(StateStore.endpointName(network.id(), config.name()), StateStore.text(id))
-                        .put(StateStore.attached(network.id()) + id, new byte[0])
-                        .put(StateStore.keyOf(endpoint), StateStore.encode(endpoint))
-                        .commit().succeeded();
+                boolean ok = StateStore.create(state.txn(), endpoint).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
                 }
@@ -491,34 +594,66 @@ public final class NetworkController implements AutoCloseable {
                 throw NetmgrException.conflict("endpoint " + endpoint.name() + " is already joined to sandbox " + endpoint.sandboxId());
             }
             Sandbox sandbox = sandbox(sandboxRef);
-            Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
+            Network network = networkOf(endpoint);
             NetworkDriver driver = drivers.get(network.driver());
-            Undo undo = new Undo();
-            try (NetNs ns = NetNs.openPath(sandbox.path()); NetlinkHandle inside = NetlinkHandle.open(ns)) {
-                String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : interfaces.nextFreeName(inside);
-                if (inside.links().find(ifName).isPresent()) {
-                    throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
-                            + "; give endpoint " + endpoint.name() + " another interface name");
+            try (SandboxNamespace ns = sandboxes.open(sandbox)) {
+                hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns.handle());
+                repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
+                Undo undo = new Undo(); // run while the namespace is still open
+                try {
+                    String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : ns.nextFreeInterfaceName();
+                    if (ns.hasInterface(ifName)) {
+                        throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
+                                + "; give endpoint " + endpoint.name() + " another interface name");
+                    }
+                    Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
+                    firewall.checkPortsFree(named); // a taken host port is refused before the driver makes a link
+                    JoinInfo info = plug(driver, network, named, ns, undo);
+                    Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
+                    CrashPoint.reach(CrashPoint.JOIN_AFTER_KERNEL);
+                    firewall.publish(joined);
+                    undo.push(() -> firewall.unpublish(joined));
+                    CrashPoint.reach(CrashPoint.JOIN_AFTER_FIREWALL);
+                    driver.programExternalConnectivity(host, network, joined);
+                    undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
+                    announce(network, joined, undo);
+                    commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).ifPresent(StateStore.keyOf(sandbox))
+                            .put(StateStore.keyOf(joined), StateStore.encode(joined)),
+                            "endpoint " + endpoint.name() + " or sandbox " + sandbox.name() + " was removed while joining; try again");
+                    return joined;
+                } catch (RuntimeException e) {
+                    throw undo.rollback(e);
                 }
-                Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
-                firewall.checkPortsFree(named); // a taken host port is refused before the driver makes a link
-                JoinInfo info = driver.join(host, network, named, ns);
-                undo.push(() -> driver.leave(host, network, named, ns));
-                if (info.sandboxInterface().isPresent()) {
-                    interfaces.configure(inside, ifName, network, named, info);
-                }
-                Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
-                firewall.publish(joined);
-                undo.push(() -> firewall.unpublish(joined));
-                driver.programExternalConnectivity(host, network, joined);
-                undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
-                state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(joined), StateStore.encode(joined)).commit();
-                peerHost.filter(h -> peers.isGlobal(network)).ifPresent(h -> peers.publish(peerOf(joined, h)));
-                return joined;
-            } catch (RuntimeException e) {
-                throw undo.rollback(e);
             }
         }
+    }
+
+    /** The driver puts {@code named}'s interface into the sandbox; the controller gives it its addresses and routes. */
+    private JoinInfo plug(NetworkDriver driver, Network network, Endpoint named, SandboxNamespace ns, Undo undo) {
+        JoinInfo info = driver.join(host, network, named, ns.handle());
+        undo.push(() -> driver.leave(host, network, named, ns.handle()));
+        if (info.sandboxInterface().isPresent()) {
+            ns.configure(named.interfaceName(), named, SandboxRoutes.of(network, named, info.gateways(), info.staticRoutes()));
+        }
+        return info;
+    }
+
+    /**
+     * Takes joined {@code endpoint} out of its sandbox ({@code ns}, empty when the namespace is
+     * gone), the reverse of {@link #join}, pushing how to put it back; returns it left.
+     */
+    private Endpoint unplug(Network network, Endpoint endpoint, Optional<SandboxNamespace> ns, Undo undo) {
+        NetworkDriver driver = drivers.get(network.driver());
+        withdraw(network, endpoint, undo);
+        driver.revokeExternalConnectivity(host, network, endpoint);
+        undo.push(() -> driver.programExternalConnectivity(host, network, endpoint));
+        firewall.unpublish(endpoint);
+        undo.push(() -> firewall.publish(endpoint));
+        driver.leave(host, network, endpoint, ns.map(SandboxNamespace::handle).orElse(null));
+        // with the namespace gone there is nothing to put back, and the store says so once committed
+        ns.ifPresent(sandbox -> undo.push(() -> plug(driver, network, endpoint.joined(endpoint.sandboxId(),
+                endpoint.interfaceName(), null), sandbox, new Undo())));
+        return endpoint.left();
     }
 
     /** Takes the endpoint out of its sandbox; its addresses stay reserved. */
@@ -528,23 +663,19 @@ public final class NetworkController implements AutoCloseable {
             if (endpoint.sandboxId() == null) {
                 return endpoint;
             }
-            Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
-            Sandbox sandbox = state.get(SANDBOXES, endpoint.sandboxId(), Sandbox.class).orElse(null);
-            NetNs ns = sandbox == null ? null : sandboxes.openIfAlive(sandbox);
+            Network network = networkOf(endpoint);
+            Optional<SandboxNamespace> ns = sandboxOf(endpoint);
+            Undo undo = new Undo();
             try {
-                NetworkDriver driver = drivers.get(network.driver());
-                firewall.unpublish(endpoint);
-                driver.revokeExternalConnectivity(host, network, endpoint);
-                driver.leave(host, network, endpoint, ns);
+                Endpoint left = unplug(network, endpoint, ns, undo);
+                commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(left), StateStore.encode(left)),
+                        "endpoint " + endpoint.name() + " was removed while leaving; try again");
+                return left;
+            } catch (RuntimeException e) {
+                throw undo.rollback(e);
             } finally {
-                if (ns != null) {
-                    ns.close();
-                }
+                ns.ifPresent(SandboxNamespace::close);
             }
-            Endpoint left = endpoint.left();
-            state.txn().put(StateStore.keyOf(left), StateStore.encode(left)).commit();
-            peerHost.filter(h -> peers.isGlobal(network)).ifPresent(h -> peers.withdraw(peerOf(endpoint, h)));
-            return left;
         }
     }
 
@@ -554,7 +685,7 @@ public final class NetworkController implements AutoCloseable {
      * network or where the endpoint routes by default itself), then the endpoint's own routes.
      */
     public List<EndpointRoute> sandboxRoutes(Endpoint endpoint) {
-        Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
+        Network network = networkOf(endpoint);
         return SandboxRoutes.of(network, endpoint, drivers.get(network.driver()).gateways(network), List.of()).stream()
                 .map(w -> new EndpointRoute(w.destination().toString(), w.via().map(Object::toString).orElse(null))).toList();
     }
@@ -574,28 +705,85 @@ public final class NetworkController implements AutoCloseable {
      */
     public List<String> verify(Endpoint expected) {
         try (HostLock.Held held = lock.acquire()) {
-            Network network = state.get(NETWORKS, expected.networkId(), Network.class).orElseThrow();
+            Network network = networkOf(expected);
             Optional<Sandbox> sandbox = expected.sandbox().flatMap(this::findSandboxById);
             if (sandbox.isEmpty()) {
                 return List.of("endpoint " + expected.name() + " is not joined to a sandbox");
             }
-            return new EndpointCheck(host, drivers.get(network.driver())).run(network, expected, sandbox.get());
+            return new EndpointCheck(host, namespaces, drivers.get(network.driver())).run(network, expected, sandbox.get());
         }
     }
 
-    /** Leaves if joined, releases the addresses and forgets the endpoint. */
+    /** Leaves if joined, forgets the endpoint and releases its addresses. */
     public void deleteEndpoint(String endpointId) {
         try (HostLock.Held held = lock.acquire()) {
-            Endpoint endpoint = leave(endpointId);
-            Network network = state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow();
-            drivers.get(network.driver()).deleteEndpoint(host, network, endpoint);
-            state.txn().delete(StateStore.keyOf(endpoint)).delete(StateStore.attached(network.id()) + endpoint.id())
-                    .delete(StateStore.endpointName(network.id(), endpoint.name())).commit();
-            List<IpAddress> ips = endpoint.ips();
-            for (int i = 0; i < ips.size(); i++) {
-                ipam.releaseAddress(network.pools().get(i).poolId(), ips.get(i), endpoint.id());
+            Endpoint endpoint = endpoint(endpointId);
+            Network network = networkOf(endpoint);
+            Optional<SandboxNamespace> ns = sandboxOf(endpoint);
+            Undo undo = new Undo();
+            try {
+                discard(network, endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, undo), undo);
+                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(endpoint)), endpoint),
+                        "endpoint " + endpoint.name() + " was removed meanwhile");
+                undo.push(() -> StateStore.create(state.txn(), endpoint).commit());
+                releaseAddresses(network, endpoint, undo);
+            } catch (RuntimeException e) {
+                throw undo.rollback(e);
+            } finally {
+                ns.ifPresent(SandboxNamespace::close);
             }
         }
+    }
+
+    /** Lets the driver drop what it made for the endpoint {@code left} (out of any sandbox). */
+    private void discard(Network network, Endpoint left, Undo undo) {
+        NetworkDriver driver = drivers.get(network.driver());
+        driver.deleteEndpoint(host, network, left);
+        undo.push(() -> driver.createEndpoint(host, network, left));
+    }
+
+    /** Gives the endpoint's addresses back to IPAM, after the store has forgotten it. */
+    private void releaseAddresses(Network network, Endpoint endpoint, Undo undo) {
+        List<IpAddress> ips = endpoint.ips();
+        for (int i = 0; i < ips.size(); i++) {
+            String poolId = network.pools().get(i).poolId();
+            IpAddress ip = ips.get(i);
+            ipam.releaseAddress(poolId, ip, endpoint.id());
+            undo.push(() -> ipam.requestAddress(poolId, AddressRequest.preferred(endpoint.id(), ip)));
+        }
+    }
+
+    /** The namespace of the sandbox {@code endpoint} is joined to, entered; empty when not joined or gone. */
+    private Optional<SandboxNamespace> sandboxOf(Endpoint endpoint) {
+        return endpoint.sandbox().flatMap(id -> state.get(SANDBOXES, id, Sandbox.class)).flatMap(sandboxes::openIfAlive);
+    }
+
+    private Network networkOf(Endpoint endpoint) {
+        return state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow(() -> new IllegalStateException(
+                "endpoint " + endpoint.name() + " refers to network " + endpoint.networkId() + ", which is not stored"));
+    }
+
+    /** Commits {@code txn}; a condition that no longer holds (another process changed the object) is a conflict. */
+    private static void commitOrConflict(Txn txn, String message) {
+        if (!txn.commit().succeeded()) {
+            throw NetmgrException.conflict(message);
+        }
+    }
+
+    /** Tells the other hosts about {@code joined} when its network is global (see {@link PeerTable}), pushing how to take it back. */
+    private void announce(Network network, Endpoint joined, Undo undo) {
+        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(joined, h)).ifPresent(peer -> {
+            peers.publish(peer);
+            undo.push(() -> peers.withdraw(peer));
+        });
+    }
+
+    /** Takes back what {@link #announce} told the other hosts, pushing how to tell them again. */
+    private void withdraw(Network network, Endpoint endpoint, Undo undo) {
+        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(endpoint, h)).ifPresent(peer -> {
+            peers.withdraw(peer);
+            undo.push(() -> peers.publish(peer));
+        });
     }
 
     // ---- helpers
@@ -640,9 +828,11 @@ public final class NetworkController implements AutoCloseable {
     /** Releases the controller's handles; the firewall, if any, belongs to whoever made it. */
     @Override
     public void close() {
-        peers.close();
-        host.reaper().close(); // the retired links are deleted before the process may end
-        lock.close();
-        host.netlink().close();
+        try {
+            peers.close();
+            lock.close();
+        } finally {
+            kernel.close(); // waits for the retired links' deletion before the process may end
+        }
     }
 }

@@ -7,11 +7,13 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.ipam.IpAddress;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.kernel.HostKernel;
+import io.netmgr.core.kernel.SandboxNamespace;
+import io.netmgr.core.kernel.SandboxNamespaces;
+import io.netmgr.core.kernel.SandboxRoutes;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
-import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,15 +27,27 @@ import java.util.stream.Collectors;
  * store says should exist is recreated, and what netmgr made that the store no longer knows
  * (a half-made endpoint's veth, a network's bridge, reserved addresses) is removed. The store
  * is the truth; the kernel is derived from it.
+ *
+ * <p>An endpoint stored but never joined (a CNI ADD killed between creating and joining it, whose
+ * caller got "try again") keeps its addresses and its sandbox; only its half-made veth goes. Its
+ * caller retries the ADD, which joins it, or sends DEL or GC, which remove it, as CNI requires of
+ * runtimes; Cilium likewise restores endpoints and leaves their removal to DEL. libnetwork instead
+ * deletes, at start, endpoints no active sandbox holds; netmgr cannot tell those from endpoints a
+ * REST or Docker caller created and has not connected yet, which are legitimate and must survive
+ * a restart.
  */
 final class Reconciler {
+    private final HostKernel kernel;
     private final HostContext host;
+    private final SandboxNamespaces namespaces;
     private final StateStore state;
     private final IpamDriver ipam;
     private final DriverRegistry drivers;
 
-    Reconciler(HostContext host, StateStore state, IpamDriver ipam, DriverRegistry drivers) {
-        this.host = host;
+    Reconciler(HostKernel kernel, SandboxNamespaces namespaces, StateStore state, IpamDriver ipam, DriverRegistry drivers) {
+        this.kernel = kernel;
+        this.host = kernel.context();
+        this.namespaces = namespaces;
         this.state = state;
         this.ipam = ipam;
         this.drivers = drivers;
@@ -56,13 +70,21 @@ final class Reconciler {
         return done;
     }
 
-    /** Endpoints joined to a sandbox whose namespace is gone leave it; such sandboxes are forgotten. */
+    /**
+     * Endpoints joined to a sandbox whose namespace is gone leave it; such sandboxes are forgotten.
+     * Gone is also a path that is no longer a namespace: the empty file an unmounted /run/netns
+     * entry leaves (a reboot, or a daemon that ran in a mount namespace of its own), which
+     * would otherwise fail every join with EINVAL. netmgr's own such files are removed.
+     */
     private List<Endpoint> forgetDeadSandboxes(List<String> done) {
         Set<String> dead = new HashSet<>();
         for (Sandbox s : state.list(StateStore.SANDBOXES, Sandbox.class)) {
-            if (!Files.exists(s.path())) {
+            if (!namespaces.exists(s.path())) {
                 dead.add(s.id());
-                state.txn().delete(StateStore.keyOf(s)).delete(StateStore.sandboxName(s.name())).commit();
+                StateStore.forget(state.txn(), s).commit();
+                if (s.owned() && Files.exists(s.path())) {
+                    namespaces.remove(s.path()); // the empty file an unmounted entry of ours left
+                }
                 done.add("forgot sandbox " + s.name() + ": its namespace " + s.path() + " is gone");
             }
         }
@@ -95,15 +117,13 @@ final class Reconciler {
                 continue;
             }
             NetworkDriver driver = drivers.get(n.driver());
-            try (NetNs ns = NetNs.openPath(sandbox.get().path()); NetlinkHandle h = NetlinkHandle.open(ns)) {
-                var link = h.links().find(e.interfaceName());
-                if (link.isEmpty()) {
+            try (SandboxNamespace ns = namespaces.open(sandbox.get().path())) {
+                var restored = ns.restoreRoutes(e.interfaceName(), SandboxRoutes.of(n, e, List.of(), List.of()));
+                if (restored.isEmpty()) {
                     continue; // nothing to route through; the endpoint's owner must join it again
                 }
-                var missing = SandboxRoutes.missing(h, link.get().index(), SandboxRoutes.of(n, e, List.of(), List.of()));
-                SandboxRoutes.program(h, link.get().index(), missing);
-                missing.forEach(r -> done.add("restored route " + r + " of endpoint " + e.name()));
-                done.addAll(driver.repairEndpoint(host, n, e, ns));
+                restored.get().forEach(r -> done.add("restored route " + r + " of endpoint " + e.name()));
+                done.addAll(driver.repairEndpoint(host, n, e, ns.handle()));
             } catch (RuntimeException ex) {
                 done.add("could not repair endpoint " + e.name() + ": " + ex.getMessage());
             }
@@ -118,7 +138,7 @@ final class Reconciler {
         for (NetworkDriver d : drivers.all()) {
             for (Map.Entry<String, String> link : d.madeLinks(host).entrySet()) {
                 if (owners.stream().noneMatch(id -> id.startsWith(link.getValue()))) {
-                    if (host.netlink().links().deleteIfExists(link.getKey())) {
+                    if (kernel.deleteLinkIfExists(link.getKey())) {
                         done.add("removed link " + link.getKey() + ": made by netmgr, owned by nothing the store knows");
                     }
                 }

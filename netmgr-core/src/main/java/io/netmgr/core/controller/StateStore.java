@@ -84,6 +84,38 @@ final class StateStore {
         return store.txn();
     }
 
+    /** {@code txn}, also storing new network {@code n} under its name; its condition fails when the name is taken. */
+    static Txn create(Txn txn, Network n) {
+        return txn.ifAbsent(networkName(n.name())).put(networkName(n.name()), text(n.id())).put(keyOf(n), encode(n));
+    }
+
+    /** {@code txn}, also storing new endpoint {@code e} under its name in its network, and in the network's index. */
+    static Txn create(Txn txn, Endpoint e) {
+        String name = endpointName(e.networkId(), e.name());
+        return txn.ifAbsent(name).put(name, text(e.id())).put(attached(e.networkId()) + e.id(), new byte[0])
+                .put(keyOf(e), encode(e));
+    }
+
+    /** {@code txn}, also storing new sandbox {@code s} under its name; its condition fails when the name is taken. */
+    static Txn create(Txn txn, Sandbox s) {
+        return txn.ifAbsent(sandboxName(s.name())).put(sandboxName(s.name()), text(s.id())).put(keyOf(s), encode(s));
+    }
+
+    /** {@code txn}, also forgetting network {@code n} and its name. */
+    static Txn forget(Txn txn, Network n) {
+        return txn.delete(keyOf(n)).delete(networkName(n.name()));
+    }
+
+    /** {@code txn}, also forgetting endpoint {@code e}, its name and its place in the network's index. */
+    static Txn forget(Txn txn, Endpoint e) {
+        return txn.delete(keyOf(e)).delete(attached(e.networkId()) + e.id()).delete(endpointName(e.networkId(), e.name()));
+    }
+
+    /** {@code txn}, also forgetting sandbox {@code s} and its name. */
+    static Txn forget(Txn txn, Sandbox s) {
+        return txn.delete(keyOf(s)).delete(sandboxName(s.name()));
+    }
+
     static byte[] encode(Object value) {
         try {
             return JSON.writeValueAsBytes(value);

@@ -12,13 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Deletes the host links netmgr no longer needs off the caller's path. The kernel takes 35-55 ms
- * here to delete a bridge (unregistering waits for RCU grace periods and for every reference to
- * drain), about 1 ms to take one out of service: down (its routes go), its addresses removed,
- * renamed {@value #RETIRED_PREFIX}&lt;random&gt;. Its name is free at once and nothing reaches it,
- * so a network is gone for the host when {@link #retire} returns; one background thread then
- * deletes it, outside the controller's lock, while other changes go on (bench/networks-vs-dockerd.sh:
- * a create+rm pair took 25 ms instead of 52).
+ * Deletes the host links netmgr no longer needs off the caller's path. Deleting a bridge is slow
+ * (unregistering waits for RCU grace periods and for every reference to drain); taking one out of
+ * service is quick: down (its routes go), its addresses removed, renamed
+ * {@value #RETIRED_PREFIX}&lt;random&gt;. Its name is free at once and nothing reaches it, so a
+ * network is gone for the host when {@link #retire} returns; one background thread then deletes
+ * it, outside the controller's lock, while other changes go on (figures: bench/README.md,
+ * bench/networks-vs-dockerd.sh).
  *
  * <p>{@link #close} waits for the deletions handed over; a process killed before that leaves
  * retired links, which the next controller deletes as it starts ({@link #reapLeftovers}).

@@ -33,6 +33,15 @@ public interface NetworkDriver {
 
     void createNetwork(HostContext host, Network network);
 
+    /**
+     * Whether this driver's endpoints join the host's own namespace as it is (host networking).
+     * The controller refuses to join any other driver's endpoint into a sandbox of the host's
+     * namespace, where its interface and default route would land on the host.
+     */
+    default boolean usesHostNamespace() {
+        return false;
+    }
+
     void deleteNetwork(HostContext host, Network network);
 
     /**
@@ -98,6 +107,15 @@ public interface NetworkDriver {
      */
     default List<String> repair(HostContext host, Network network, List<Endpoint> joined) {
         return List.of();
+    }
+
+    /**
+     * Whether what {@code network} stands on in the host is still there (a bridge someone may
+     * have deleted): a cheap check the controller makes before each join, so a network damaged
+     * while nobody watched (a reboot, as a CNI plugin sees it) is {@link #repair repaired} first.
+     */
+    default boolean intact(HostContext host, Network network) {
+        return true;
     }
 
     /**

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.lmdbjava.ByteArrayProxy;
 import org.lmdbjava.Cursor;
@@ -48,23 +48,28 @@ public final class LmdbStore implements Store {
     private static final Set<Path> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
 
     private final Path file;
+    private final Path lockFile;
     private final Env<byte[]> env;
-    private final Dbi<byte[]> keys;
-    private final Dbi<byte[]> changes;
-    private final Dbi<byte[]> meta;
+    private final Databases main;
+    private Databases readOnly; // opened when the files turn read-only under a running process; guarded by lifecycle
     private final int retainedRevisions;
     private final WatchHub hub;
     // shared by every use of the Env, exclusive to close it: LMDB must not close under a txn
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /** The write transaction of the {@link #inOneCommit} running on this thread, if any. */
+    private final ThreadLocal<org.lmdbjava.Txn<byte[]>> unit = new ThreadLocal<>();
     private boolean closed;
+
+    /** The three databases of one Env: keys and their records, the change log, and the store's own metadata. */
+    private record Databases(Env<byte[]> env, Dbi<byte[]> keys, Dbi<byte[]> changes, Dbi<byte[]> meta) {
+    }
 
     private LmdbStore(Path file, Env<byte[]> env, Dbi<byte[]> keys, Dbi<byte[]> changes, Dbi<byte[]> meta,
             int retainedRevisions) {
         this.file = file;
+        this.lockFile = Path.of(file + "-lock");
         this.env = env;
-        this.keys = keys;
-        this.changes = changes;
-        this.meta = meta;
+        this.main = new Databases(env, keys, changes, meta);
         this.retainedRevisions = retainedRevisions;
         this.hub = new WatchHub(new Log(), POLL_MILLIS, TimeUnit.MILLISECONDS, "netmgr-store-watch " + file);
     }
@@ -155,17 +160,17 @@ public final class LmdbStore implements Store {
 
     @Override
     public Optional<KeyValue> get(String key) {
-        return read(txn -> new Space(txn).get(key));
+        return read((txn, db) -> new Space(txn, db).get(key));
     }
 
     @Override
     public List<KeyValue> range(String prefix) {
-        return read(txn -> new Space(txn).range(prefix));
+        return read((txn, db) -> new Space(txn, db).range(prefix));
     }
 
     @Override
     public long revision() {
-        return read(txn -> new Space(txn).revision());
+        return read((txn, db) -> new Space(txn, db).revision());
     }
 
     @Override
@@ -186,6 +191,9 @@ public final class LmdbStore implements Store {
         try {
             if (!closed) {
                 closed = true;
+                if (readOnly != null) {
+                    readOnly.env().close();
+                }
                 env.close();
                 OPEN_IN_THIS_PROCESS.remove(file);
             }
@@ -204,29 +212,128 @@ public final class LmdbStore implements Store {
         return env;
     }
 
+    /**
+     * Why the store cannot take changes now, if it cannot: its file or lock file turned read-only
+     * under the running process (chattr +i, a read-only remount, a changed mode). LMDB keeps its
+     * lock table (the writer's mutex, the readers' slots) in a shared writable mapping of the lock
+     * file, and a write to such a mapping of a file that no longer takes writes kills the process
+     * with SIGBUS instead of failing. So every transaction asks first (access(2), about a
+     * microsecond): changes are refused with this reason, and reads go to a read-only Env that
+     * touches no lock file. A file turning read-only between the question and the transaction
+     * can still crash the process; that window is a few microseconds wide.
+     */
+    public Optional<String> unwritable() {
+        for (Path p : List.of(file, lockFile)) {
+            if (!Files.isWritable(p)) {
+                return Optional.of("the store " + p + " is read-only (immutable, on a read-only file system, or not "
+                        + "writable by this user): changes are refused and reads served until it is writable again; "
+                        + "check 'lsattr " + p + "' and the mount of " + file.getParent());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One LMDB write transaction for the whole of {@code work}: each of its transactions is a
+     * child of it, and the one fsync comes at the end. A CNI ADD made four commits, and their
+     * fsyncs were half of its time (bench/README.md).
+     */
+    @Override
+    public <T> T inOneCommit(Supplier<T> work) {
+        if (unit.get() != null) {
+            return work.get();
+        }
+        Optional<String> readOnlyReason = unwritable(); // before LMDB's writer mutex, in the lock file
+        if (readOnlyReason.isPresent()) {
+            throw new StoreException.ReadOnly(readOnlyReason.get());
+        }
+        try {
+            return using(() -> {
+                try (org.lmdbjava.Txn<byte[]> txn = env.txnWrite()) {
+                    long before = new Space(txn, main).revision();
+                    unit.set(txn);
+                    T result;
+                    try {
+                        result = work.get();
+                    } catch (RuntimeException | Error e) {
+                        unit.remove();
+                        try {
+                            commitIfChanged(txn, before); // what it committed before failing stays, as it would have
+                        } catch (RuntimeException lost) {
+                            e.addSuppressed(lost);
+                        }
+                        throw e;
+                    }
+                    unit.remove();
+                    commitIfChanged(txn, before);
+                    return result;
+                }
+            });
+        } finally {
+            hub.wake();
+        }
+    }
+
+    private void commitIfChanged(org.lmdbjava.Txn<byte[]> txn, long before) {
+        // nothing changed: closing aborts, which costs no sync
+        if (new Space(txn, main).revision() != before) {
+            txn.commit();
+        }
+    }
+
     private TxnResult commit(TxnBuilder.Request request) {
+        org.lmdbjava.Txn<byte[]> outer = unit.get();
         TxnResult result = using(() -> {
-            try (org.lmdbjava.Txn<byte[]> txn = env.txnWrite()) {
-                Space space = new Space(txn);
+            Optional<String> readOnlyReason = unwritable();
+            if (readOnlyReason.isPresent()) {
+                throw new StoreException.ReadOnly(readOnlyReason.get());
+            }
+            try (org.lmdbjava.Txn<byte[]> txn = outer == null ? env.txnWrite() : env.txn(outer)) {
+                Space space = new Space(txn, main);
                 long before = space.revision();
                 TxnResult outcome = Mvcc.commit(space, request);
-                // nothing changed: closing aborts, which costs no sync
+                // nothing changed: closing aborts, which costs no sync (a child's commit costs none either)
                 if (outcome.revision() != before) {
                     txn.commit();
                 }
                 return outcome;
             }
         });
-        hub.wake();
+        if (outer == null) {
+            hub.wake();
+        }
         return result;
     }
 
-    private <R> R read(Function<org.lmdbjava.Txn<byte[]>, R> work) {
+    private <R> R read(BiFunction<org.lmdbjava.Txn<byte[]>, Databases, R> work) {
+        org.lmdbjava.Txn<byte[]> outer = unit.get();
+        if (outer != null) {
+            return using(() -> work.apply(outer, main)); // reads what this thread's unit has committed so far
+        }
         return using(() -> {
-            try (org.lmdbjava.Txn<byte[]> txn = env.txnRead()) {
-                return work.apply(txn);
+            Databases db = unwritable().isEmpty() ? main : readOnlyDatabases();
+            try (org.lmdbjava.Txn<byte[]> txn = db.env().txnRead()) {
+                return work.apply(txn, db);
             }
         });
+    }
+
+    /**
+     * A second Env on the file, mapped read-only and without the lock file (MDB_NOLOCK): safe
+     * while nothing can write the file, which is when it is used. Opened once, on first need.
+     */
+    private synchronized Databases readOnlyDatabases() {
+        if (readOnly == null) {
+            Env<byte[]> ro = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(MAP_SIZE).setMaxDbs(3)
+                    .open(file.toFile(), EnvFlags.MDB_NOSUBDIR, EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV, EnvFlags.MDB_NOLOCK);
+            try (org.lmdbjava.Txn<byte[]> txn = ro.txnRead()) {
+                Databases opened = new Databases(ro, ro.openDbi(txn, LmdbCodec.key("keys"), null, false),
+                        ro.openDbi(txn, LmdbCodec.key("changes"), null, false), ro.openDbi(txn, LmdbCodec.key("meta"), null, false));
+                txn.commit(); // handles opened in a transaction that aborts are closed with it
+                readOnly = opened;
+            }
+        }
+        return readOnly;
     }
 
     private <R> R using(Supplier<R> work) {
@@ -249,9 +356,15 @@ public final class LmdbStore implements Store {
     /** The store's state inside one LMDB transaction. */
     private final class Space implements Mvcc.KeySpace {
         private final org.lmdbjava.Txn<byte[]> txn;
+        private final Dbi<byte[]> keys;
+        private final Dbi<byte[]> changes;
+        private final Dbi<byte[]> meta;
 
-        Space(org.lmdbjava.Txn<byte[]> txn) {
+        Space(org.lmdbjava.Txn<byte[]> txn, Databases db) {
             this.txn = txn;
+            this.keys = db.keys();
+            this.changes = db.changes();
+            this.meta = db.meta();
         }
 
         @Override
@@ -342,7 +455,7 @@ public final class LmdbStore implements Store {
 
         @Override
         public List<WatchEvent> eventsAfter(long afterRevision, int maxRevisions) {
-            return read(txn -> new Space(txn).eventsAfter(afterRevision, maxRevisions));
+            return read((txn, db) -> new Space(txn, db).eventsAfter(afterRevision, maxRevisions));
         }
     }
 }

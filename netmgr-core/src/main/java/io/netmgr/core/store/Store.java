@@ -3,6 +3,7 @@ package io.netmgr.core.store;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * netmgr's state: a transactional key-value store with revisions, compare-and-swap, prefix
@@ -31,6 +32,18 @@ public interface Store extends AutoCloseable {
 
     /** Starts a transaction: compares, then operations applied atomically if all compares hold. */
     Txn txn();
+
+    /**
+     * Runs {@code work}, whose transactions on this thread are made durable together when it
+     * returns or throws, at the cost of one disk flush instead of one each. Each transaction still
+     * commits or fails on its own, gets its own revision and is read back by this thread at once;
+     * other threads and processes see them all at the end, so call this only holding the lock
+     * that orders the store's writers (the controller's). A call inside another joins it. By
+     * default each transaction is made durable as it commits.
+     */
+    default <T> T inOneCommit(Supplier<T> work) {
+        return work.get();
+    }
 
     /**
      * Calls {@code listener} for every change under {@code prefix} after {@code afterRevision},

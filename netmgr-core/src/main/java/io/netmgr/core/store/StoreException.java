@@ -11,4 +11,13 @@ public class StoreException extends RuntimeException {
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The store cannot take changes now (its files turned read-only); reads still work. */
+    public static final class ReadOnly extends StoreException {
+        private static final long serialVersionUID = 1L;
+
+        public ReadOnly(String message) {
+            super(message);
+        }
+    }
 }

@@ -13,8 +13,12 @@ import java.nio.file.Path;
  *   <li>{@code increment DIR N}: prints READY, waits for GO on stdin, makes N compare-and-swap
  *       increments of key "counter", prints DONE and how many races it lost;
  *   <li>{@code write DIR}: puts key w/R at each next revision R forever, printing "R" after each commit;
+ *   <li>{@code units DIR}: commits units N = 1, 2, 3... (after those already there) forever, each two transactions (u/N/a,
+ *       then u/N/b) in one {@link LmdbStore#inOneCommit}, printing "N" after each;
  *   <li>{@code hold DIR}: opens a write transaction, writes in it, prints HOLDING and never ends it;
- *   <li>{@code script DIR put:K=V|del:K ...}: commits each step, printing its revision.
+ *   <li>{@code script DIR put:K=V|del:K ...}: commits each step, printing its revision;
+ *   <li>{@code frozen DIR}: puts k=1, prints READY; after FROZEN on stdin (its files made
+ *       read-only) reads, tries a change, and prints what happened; after THAWED changes again.
  * </ul>
  */
 final class LmdbStoreChild {
@@ -27,8 +31,10 @@ final class LmdbStoreChild {
         switch (args[0]) {
             case "increment" -> increment(store, Integer.parseInt(args[2]));
             case "write" -> write(store);
+            case "units" -> units(store);
             case "hold" -> hold(store);
             case "script" -> script(store, args);
+            case "frozen" -> frozen(store);
             default -> throw new IllegalArgumentException("unknown job " + args[0]);
         }
         store.close();
@@ -48,6 +54,38 @@ final class LmdbStoreChild {
         System.out.println("DONE " + racesLost);
     }
 
+    private static void frozen(LmdbStore store) throws Exception {
+        store.txn().put("k", "1".getBytes(UTF_8)).commit();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+        say("READY");
+        expect(in, "FROZEN");
+        for (int i = 0; i < 100; i++) {
+            store.revision(); // as the watch poller and the rule guard do, many times a second
+        }
+        say("read " + new String(store.get("k").orElseThrow().value(), UTF_8));
+        say("unwritable " + store.unwritable().isPresent());
+        try {
+            store.txn().put("k", "2".getBytes(UTF_8)).commit();
+            say("written");
+        } catch (StoreException.ReadOnly e) {
+            say("refused " + e.getMessage());
+        }
+        expect(in, "THAWED");
+        store.txn().put("k", "3".getBytes(UTF_8)).commit();
+        say("written " + new String(store.get("k").orElseThrow().value(), UTF_8));
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static void expect(BufferedReader in, String line) throws java.io.IOException {
+        if (!line.equals(in.readLine())) {
+            throw new IllegalStateException("expected " + line);
+        }
+    }
+
     private static void write(LmdbStore store) {
         while (true) {
             long next = store.revision() + 1;
@@ -57,6 +95,19 @@ final class LmdbStoreChild {
             }
             // printed only after commit() returned: every number printed is durable
             System.out.println(result.revision());
+            System.out.flush();
+        }
+    }
+
+    private static void units(LmdbStore store) {
+        while (true) {
+            long unit = store.revision() / 2 + 1; // a killed writer's successor goes on from there
+            store.inOneCommit(() -> {
+                store.txn().put("u/" + unit + "/a", new byte[] {1}).commit();
+                return store.txn().put("u/" + unit + "/b", new byte[] {2}).commit();
+            });
+            // printed only after inOneCommit returned: every unit printed is durable
+            System.out.println(unit);
             System.out.flush();
         }
     }

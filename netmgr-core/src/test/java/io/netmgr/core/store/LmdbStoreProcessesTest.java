@@ -67,18 +67,24 @@ class LmdbStoreProcessesTest {
         System.out.printf("%d processes x %d increments: %d races lost and retried%n", processes, increments, racesLost);
     }
 
+    /** Runs a writing child {@code job}, SIGKILLs it after 20-200 reports, and returns them all. */
+    private List<Long> reportedBeforeKillNine(String job) {
+        ChildJvm writer = child(job, stateDir().toString());
+        List<Long> reported = new ArrayList<>();
+        int killAfter = ThreadLocalRandom.current().nextInt(20, 200);
+        while (reported.size() < killAfter) {
+            reported.add(Long.parseLong(writer.nextLine(STARTUP)));
+        }
+        writer.killNine();
+        writer.remainingLines(Duration.ofSeconds(10)).forEach(line -> reported.add(Long.parseLong(line)));
+        return reported;
+    }
+
     @Test
     void everyCommitReportedBeforeKillNineSurvives() {
         // several rounds: each kill lands at another point of the write loop, maybe inside a commit
         for (int round = 0; round < 3; round++) {
-            ChildJvm writer = child("write", stateDir().toString());
-            List<Long> reported = new ArrayList<>();
-            int killAfter = ThreadLocalRandom.current().nextInt(20, 200);
-            while (reported.size() < killAfter) {
-                reported.add(Long.parseLong(writer.nextLine(STARTUP)));
-            }
-            writer.killNine();
-            writer.remainingLines(Duration.ofSeconds(10)).forEach(line -> reported.add(Long.parseLong(line)));
+            List<Long> reported = reportedBeforeKillNine("write");
             long lastReported = reported.get(reported.size() - 1);
 
             try (LmdbStore store = LmdbStore.open(stateDir())) {
@@ -97,6 +103,22 @@ class LmdbStoreProcessesTest {
         try (LmdbStore store = LmdbStore.open(stateDir())) {
             long revision = store.revision();
             assertThat(store.txn().put("after-kill", new byte[] {1}).commit()).isEqualTo(new TxnResult(true, revision + 1));
+        }
+    }
+
+    /** A unit of several transactions is durable once it returns, and never half there. */
+    @Test
+    void everyUnitReportedBeforeKillNineSurvivesWhole() {
+        for (int round = 0; round < 3; round++) {
+            List<Long> reported = reportedBeforeKillNine("units");
+            try (LmdbStore store = LmdbStore.open(stateDir())) {
+                for (long unit : reported) {
+                    assertThat(store.get("u/" + unit + "/b")).as("unit %d reported by the killed writer", unit).isPresent();
+                }
+                List<KeyValue> written = store.range("u/");
+                assertThat(written).hasSize((int) store.revision()); // two per unit: a and b, or neither
+                assertThat(written.stream().filter(kv -> kv.key().endsWith("/a")).count() * 2).isEqualTo(written.size());
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package io.netmgr.core.controller;
+package io.netmgr.core.kernel;
 
 import io.netmgr.core.driver.StaticRoute;
 import io.netmgr.core.endpoint.Endpoint;
@@ -21,15 +21,15 @@ import java.util.stream.Collectors;
  * The routes an endpoint's interface gets in its sandbox: a default route through the first
  * gateway of each family the driver named (unless the network is internal, or the endpoint
  * asks for a default route of its own), the driver's static routes, then the endpoint's own.
- * Programmed on join, checked by {@link NetworkController#verify}, repaired by the reconciler.
+ * Programmed on join, checked by {@code NetworkController.verify}, repaired by the reconciler.
  */
-final class SandboxRoutes {
+public final class SandboxRoutes {
 
     /**
      * One route; {@code yields} for a default route through the network's gateway, which is
      * not added when the sandbox already has a default route of its family (from another network).
      */
-    record Wanted(IpPrefix destination, Optional<IpAddress> via, boolean yields) {
+    public record Wanted(IpPrefix destination, Optional<IpAddress> via, boolean yields) {
         boolean isDefault() {
             return destination.length() == 0;
         }
@@ -55,7 +55,7 @@ final class SandboxRoutes {
     private SandboxRoutes() {
     }
 
-    static List<Wanted> of(Network network, Endpoint endpoint, List<IpAddress> gateways, List<StaticRoute> staticRoutes) {
+    public static List<Wanted> of(Network network, Endpoint endpoint, List<IpAddress> gateways, List<StaticRoute> staticRoutes) {
         List<Wanted> wanted = new ArrayList<>();
         Set<Boolean> routed = new HashSet<>();
         for (EndpointRoute r : endpoint.routes()) {
