@@ -50,7 +50,7 @@ class NetConfTest {
     @Test
     void aPortMappingOfAnotherProtocolIsRefusedNamingItsField() {
         assertThat(refusal("""
-                {"cniVersion":"1.1.0","name":"n","runtimeConfig":{"portMappings":[
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr","runtimeConfig":{"portMappings":[
                  {"hostPort":8080,"containerPort":80,"protocol":"udp"},{"hostPort":8080,"containerPort":80,"protocol":"sctp"}]}}""")
                 .getMessage()).isEqualTo("runtimeConfig.portMappings[1].protocol \"sctp\": netmgr publishes tcp or udp ports");
     }
