@@ -18,10 +18,14 @@ final class GoTemplate {
     private final String template;
 
     GoTemplate(String template) {
-        Matcher unsupported = ANY_ACTION.matcher(ACTION.matcher(template).replaceAll(""));
+        String rest = ACTION.matcher(template).replaceAll("");
+        Matcher unsupported = ANY_ACTION.matcher(rest);
         if (unsupported.find()) {
             throw new IllegalArgumentException("--format: " + unsupported.group() + " is not supported; use {{.Field}}, "
                     + "{{.Field.Sub}}, {{json .Field}} or {{.}}");
+        }
+        if (rest.contains("{{")) {
+            throw new IllegalArgumentException("--format: \"{{\" is never closed; write {{.Field}}");
         }
         this.template = template;
     }

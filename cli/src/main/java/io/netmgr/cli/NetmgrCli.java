@@ -11,7 +11,10 @@ import picocli.CommandLine;
         description = "netmgr: container networks for Linux.",
         subcommands = {NetworkCommand.class, SandboxCommand.class, SystemCommand.class, DemoCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
-public final class NetmgrCli implements Runnable {
+// no run(): picocli then answers a bare `netmgr` as it does `netmgr network`, "Missing required
+// subcommand" and the usage on stderr, exit 2. docker exits 0 there, but nothing was done and a
+// script that lost its arguments should hear about it.
+public final class NetmgrCli {
 
     @Option(names = {"-H", "--host"}, description = "Daemon socket, unix:///path (default: $NETMGR_HOST, else "
             + DaemonClient.DEFAULT_HOST + ").")
@@ -47,11 +50,6 @@ public final class NetmgrCli implements Runnable {
             e.printStackTrace(cmd.getErr());
         }
         return e instanceof IllegalArgumentException ? 2 : 1;
-    }
-
-    @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
     }
 
     /** The version baked into the jar's manifest by the build. */

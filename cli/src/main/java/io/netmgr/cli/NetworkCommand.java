@@ -81,6 +81,7 @@ final class NetworkCommand {
 
         @Override
         public Integer call() {
+            Output.checkFormat(format);
             JsonNode networks = daemon().get("/v1/networks" + query(filters));
             Output.list(out(), networks, format, quiet, Output::shortId, COLUMNS);
             return 0;
@@ -94,6 +95,7 @@ final class NetworkCommand {
 
         @Override
         public Integer call() {
+            Output.checkFormat(format);
             DaemonClient d = daemon();
             List<JsonNode> found = new ArrayList<>();
             for (String ref : refs) {

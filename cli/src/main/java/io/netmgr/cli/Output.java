@@ -23,6 +23,13 @@ final class Output {
     private Output() {
     }
 
+    /** Refuses a --format template that cannot be rendered, before the daemon is asked anything. */
+    static void checkFormat(String format) {
+        if (format != null && !"json".equals(format)) {
+            new GoTemplate(format);
+        }
+    }
+
     /** A list of items: {@code quiet} prints only {@code quietCell} of each. */
     static void list(PrintStream out, JsonNode items, String format, boolean quiet, Function<JsonNode, String> quietCell,
                      List<Column> columns) {

@@ -50,6 +50,7 @@ final class SandboxCommand {
 
         @Override
         public Integer call() {
+            Output.checkFormat(format);
             Output.list(out(), daemon().get("/v1/sandboxes"), format, quiet, Output::shortId, COLUMNS);
             return 0;
         }
@@ -62,6 +63,7 @@ final class SandboxCommand {
 
         @Override
         public Integer call() {
+            Output.checkFormat(format);
             DaemonClient d = daemon();
             List<JsonNode> found = new ArrayList<>();
             for (String ref : refs) {
@@ -95,9 +97,14 @@ final class SandboxCommand {
 
         @Override
         public Integer call() throws InterruptedException {
+            // `exec SB -- cmd`: picocli stops at SB and hands the "--" on as the command's first word
+            List<String> program = command.get(0).equals("--") ? command.subList(1, command.size()) : command;
+            if (program.isEmpty()) {
+                throw new IllegalArgumentException("no command after \"--\"; write: netmgr sandbox exec SANDBOX -- COMMAND [ARG...]");
+            }
             String path = daemon().get("/v1/sandboxes/" + segment(sandbox)).path("namespacePath").asText();
             List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + path, "--"));
-            argv.addAll(command);
+            argv.addAll(program);
             try {
                 return new ProcessBuilder(argv).inheritIO().start().waitFor();
             } catch (IOException e) {

@@ -36,6 +36,29 @@ class NetmgrCliTest {
     }
 
     @Test
+    void noArgumentsIsAUsageErrorOnStderr() {
+        Captured c = capture(() -> NetmgrCli.run());
+        assertThat(c.exit).isEqualTo(2);
+        assertThat(c.err).startsWith("Missing required subcommand").contains("Usage: netmgr");
+        assertThat(c.out).isEmpty();
+    }
+
+    @Test
+    void execWithNothingAfterTheDashesIsRefusedBeforeTheDaemonIsAsked() {
+        // no daemon listens on this socket: the refusal comes first
+        Captured c = capture(() -> NetmgrCli.run("-H", "unix:///nonexistent/netmgr.sock", "sandbox", "exec", "sb", "--"));
+        assertThat(c.exit).isEqualTo(2);
+        assertThat(c.err).contains("no command after \"--\"");
+    }
+
+    @Test
+    void unclosedFormatActionIsRefused() {
+        Captured c = capture(() -> NetmgrCli.run("-H", "unix:///nonexistent/netmgr.sock", "network", "ls", "--format", "{{"));
+        assertThat(c.exit).isEqualTo(2);
+        assertThat(c.err).contains("--format: \"{{\" is never closed");
+    }
+
+    @Test
     void bashCompletesCommandsSubcommandsAndOptions(@TempDir Path dir) throws Exception {
         Captured script = capture(() -> NetmgrCli.run("completion", "bash"));
         assertThat(script.exit).as(script.err).isZero();

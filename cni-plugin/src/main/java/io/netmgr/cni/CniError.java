@@ -52,7 +52,7 @@ public final class CniError extends RuntimeException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cniVersion", cniVersion);
         m.put("code", (long) code);
-        m.put("msg", getMessage());
+        m.put("msg", getMessage() == null ? "" : getMessage().replace("\r", "\\r").replace("\n", "\\n")); // one line, always
         if (!details.isEmpty()) {
             m.put("details", details);
         }

@@ -10,6 +10,7 @@ import io.netmgr.cni.config.NetConf;
 import io.netmgr.cni.config.RequestedAddresses;
 import io.netmgr.cni.result.CniResult;
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.ipam.IpamException;
 import io.netmgr.core.store.StoreException;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class CniHandler {
         switch (command) {
             case ADD -> {
                 Path netns = netns(request);
+                AddCommand.checkNamespace(netns);
                 RequestedAddresses requested = RequestedAddresses.of(conf, request);
                 CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested));
                 CniResult full = conf.prevResult().map(result::after).orElse(result);
@@ -146,7 +148,20 @@ public final class CniHandler {
             };
         }
         if (e instanceof IpamException i) {
-            return new CniError(CniError.CONFLICT, i.getMessage());
+            return switch (i.reason()) {
+                // the configuration asks for what cannot be: a gateway or range outside its subnet...
+                case SUBNET_TOO_SMALL, RANGE_OUTSIDE_SUBNET, GATEWAY_OUTSIDE_SUBNET, AUXILIARY_OUTSIDE_SUBNET, RESERVED_ADDRESS,
+                     ADDRESS_OUTSIDE_POOL -> new CniError(CniError.INVALID_NETWORK_CONFIG, i.getMessage());
+                // ...or what is taken now
+                default -> new CniError(CniError.CONFLICT, i.getMessage());
+            };
+        }
+        if (e instanceof FirewallException f) {
+            return switch (f.reason()) {
+                case PORT_ALREADY_PUBLISHED -> new CniError(CniError.CONFLICT, f.getMessage());
+                case BACKEND_FAILED -> new CniError(CniError.INTERNAL, "firewall: " + f.getMessage());
+                default -> new CniError(CniError.INVALID_NETWORK_CONFIG, f.getMessage());
+            };
         }
         if (e instanceof StoreException) {
             return new CniError(CniError.IO_FAILURE, "netmgr store: " + e.getMessage());
@@ -154,6 +169,7 @@ public final class CniHandler {
         if (e instanceof IllegalArgumentException) {
             return new CniError(CniError.INVALID_NETWORK_CONFIG, e.getMessage());
         }
-        return new CniError(CniError.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage());
+        // the caller gets what failed, not which Java class said it
+        return new CniError(CniError.INTERNAL, e.getMessage() == null ? "internal error" : e.getMessage());
     }
 }

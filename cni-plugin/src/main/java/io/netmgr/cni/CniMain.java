@@ -1,5 +1,6 @@
 package io.netmgr.cni;
 
+import io.netmgr.cni.daemon.CniWire;
 import io.netmgr.cni.daemon.DaemonClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,9 +16,13 @@ public final class CniMain {
     }
 
     public static void main(String[] args) throws IOException {
-        String stdin = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-        CniRequest request = CniRequest.fromEnvironment(System.getenv(), stdin);
-        CniResponse response = DaemonClient.forward(request).orElseGet(() -> InProcess.handle(request));
+        CniResponse response;
+        try {
+            CniRequest request = CniRequest.fromEnvironment(System.getenv(), CniWire.configuration(System.in.readAllBytes()));
+            response = DaemonClient.forward(request).orElseGet(() -> InProcess.handle(request));
+        } catch (CniError e) {
+            response = CniResponse.failed(e, CniVersion.LATEST);
+        }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         out.print(response.stdout());
         out.flush();

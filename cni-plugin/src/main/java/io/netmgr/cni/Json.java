@@ -12,8 +12,12 @@ import java.util.Map;
  * and one codec serves both that path and the handler.
  */
 public final class Json {
+    /** Deepest nesting of objects and arrays read; a configuration needs a handful, a hostile one costs no stack. */
+    public static final int MAX_DEPTH = 400;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -77,9 +81,9 @@ public final class Json {
         char c = text.charAt(pos);
         switch (c) {
             case '{':
-                return object();
+                return nested(this::object);
             case '[':
-                return array();
+                return nested(this::array);
             case '"':
                 return string();
             case 't':
@@ -94,6 +98,15 @@ public final class Json {
                 }
                 throw error("unexpected '" + c + "'");
         }
+    }
+
+    private Object nested(java.util.function.Supplier<Object> container) {
+        if (++depth > MAX_DEPTH) {
+            throw error("objects or arrays nested deeper than " + MAX_DEPTH + " levels");
+        }
+        Object value = container.get();
+        depth--;
+        return value;
     }
 
     private Map<String, Object> object() {

@@ -86,8 +86,8 @@ public interface NetmgrAccess {
                 Path wanted = conf.stateDir(request);
                 if (!wanted.toAbsolutePath().normalize().equals(stateDir.toAbsolutePath().normalize())) {
                     throw new CniError(CniError.INVALID_NETWORK_CONFIG, "the netmgr daemon serves state directory " + stateDir
-                            + ", but this request names " + wanted,
-                            "drop stateDir and NETMGR_STATE_DIR, or set \"daemonSocket\": \"\" to run in-process");
+                            + ", but this request's is " + wanted + " (" + source(conf, request) + ")",
+                            fix(conf, request, stateDir) + ", or set \"daemonSocket\": \"\" to run in-process on " + wanted);
                 }
                 return locked(controller, work);
             }
@@ -97,6 +97,24 @@ public interface NetmgrAccess {
                 return call(conf, request, c -> work.apply(c, c.firewall()));
             }
         };
+    }
+
+    /** Where the request's state directory came from, in the caller's words. */
+    private static String source(NetConf conf, CniRequest request) {
+        if (conf.stateDir().isPresent()) {
+            return "\"stateDir\" of the configuration";
+        }
+        return request.get("NETMGR_STATE_DIR").isPresent() ? "NETMGR_STATE_DIR" : "the default, as neither \"stateDir\" nor "
+                + "NETMGR_STATE_DIR is set";
+    }
+
+    /** What to change so the request names the daemon's directory. */
+    private static String fix(NetConf conf, CniRequest request, Path daemons) {
+        if (conf.stateDir().isEmpty() && request.get("NETMGR_STATE_DIR").isPresent()) {
+            return "set NETMGR_STATE_DIR=" + daemons;
+        }
+        String field = "\"stateDir\": \"" + daemons + "\"";
+        return conf.stateDir().isPresent() ? "set " + field + " in the configuration" : "add " + field + " to the configuration";
     }
 
     private static <T> T locked(NetworkController controller, Function<NetworkController, T> work) {

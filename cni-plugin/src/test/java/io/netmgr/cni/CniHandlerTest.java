@@ -41,15 +41,15 @@ class CniHandlerTest {
 
     @Test
     void refusalsComeAsErrorObjectsInTheConfigurationsVersion() {
-        CniResponse bad = run("ADD", "{\"cniVersion\":\"0.3.1\",\"name\":\"n\",\"subnet\":\"10.0.0.0/99\"}",
+        CniResponse bad = run("ADD", "{\"cniVersion\":\"0.3.1\",\"name\":\"n\",\"type\":\"netmgr\",\"subnet\":\"10.0.0.0/99\"}",
                 "CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0", "CNI_NETNS", "/proc/self/ns/net");
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.stdout()).startsWith("{\"cniVersion\":\"0.3.1\",\"code\":7,");
         assertThat(run("FROB", "{}").stdout()).contains("\"code\":4").contains("FROB");
-        assertThat(run("ADD", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}", "CNI_IFNAME", "eth0").stdout())
+        assertThat(run("ADD", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\"}", "CNI_IFNAME", "eth0").stdout())
                 .contains("\"code\":4").contains("CNI_CONTAINERID");
-        assertThat(run("GC", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}").stdout()).contains("\"code\":1").contains("1.1.0");
-        assertThat(run("CHECK", "{\"cniVersion\":\"0.3.1\",\"name\":\"n\"}", "CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0")
+        assertThat(run("GC", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\"}").stdout()).contains("\"code\":1").contains("1.1.0");
+        assertThat(run("CHECK", "{\"cniVersion\":\"0.3.1\",\"name\":\"n\",\"type\":\"netmgr\"}", "CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0")
                 .stdout()).contains("\"code\":1");
         assertThat(opened).hasValue(0);
     }

@@ -333,7 +333,7 @@ class ControllerIT {
         }
         Endpoint e = c.createEndpoint("rb", EndpointConfig.named("e").withInterfaceName("eth5"));
         List<String> hostLinksBefore = hostLinks();
-        assertThatThrownBy(() -> c.join(e.id(), s.id())).hasMessageContaining("EEXIST");
+        assertThatThrownBy(() -> c.join(e.id(), s.id())).hasMessage("sandbox clash already has an interface named eth5; give endpoint e another interface name");
         assertThat(hostLinks()).isEqualTo(hostLinksBefore);
         assertThat(c.endpoint(e.id()).sandboxId()).isNull();
     }

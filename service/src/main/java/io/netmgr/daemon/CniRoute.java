@@ -1,9 +1,11 @@
 package io.netmgr.daemon;
 
 import io.netmgr.cni.CniCommand;
+import io.netmgr.cni.CniError;
 import io.netmgr.cni.CniHandler;
 import io.netmgr.cni.CniRequest;
 import io.netmgr.cni.CniResponse;
+import io.netmgr.cni.CniVersion;
 import io.netmgr.cni.NetmgrAccess;
 import io.netmgr.cni.daemon.CniWire;
 import io.vertx.ext.web.Router;
@@ -39,7 +41,13 @@ final class CniRoute {
     }
 
     private void serve(RoutingContext ctx) {
-        String configuration = ctx.body().asString();
+        String configuration;
+        try {
+            configuration = CniWire.configuration(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        } catch (CniError e) {
+            reply(ctx, CniResponse.failed(e, CniVersion.LATEST));
+            return;
+        }
         Optional<Path> named = CniWire.daemonSocket(configuration);
         if (named.isEmpty() || !sameFile(named.get(), socket)) {
             Replies.error(ctx, new HttpError(CniWire.MISDIRECTED, "this configuration names daemonSocket "

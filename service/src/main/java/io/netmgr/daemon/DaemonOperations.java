@@ -167,6 +167,9 @@ public final class DaemonOperations {
      */
     public Endpoint createEndpoint(String networkRef, EndpointConfig config, Optional<String> sandboxRef) {
         Sandbox sandbox = sandboxRef.map(controller::sandbox).orElse(null); // unknown sandbox: refuse before reserving
+        if (sandbox != null) {
+            refuseSecondConnection(controller.network(networkRef), sandbox);
+        }
         Endpoint created = metrics.time("endpoint.create", () -> controller.createEndpoint(networkRef, config));
         Network network = controller.network(created.networkId());
         events.publish(endpointEvent("created", created, network, null, null));
@@ -185,6 +188,17 @@ public final class DaemonOperations {
         }
     }
 
+    /**
+     * Docker's rule for connect: a container joins a network once (dockerd answers 403). CNI,
+     * which may give a container two interfaces on one network, does not come this way.
+     */
+    private void refuseSecondConnection(Network network, Sandbox sandbox) {
+        controller.endpointsOn(network.id()).stream().filter(e -> sandbox.id().equals(e.sandboxId())).findFirst().ifPresent(e -> {
+            throw NetmgrException.forbidden("sandbox " + sandbox.name() + " is already connected to network " + network.name()
+                    + " by endpoint " + e.name() + "; disconnect it first");
+        });
+    }
+
     public Endpoint join(String endpointRef, String sandboxRef) {
         Endpoint e = resolveEndpoint(endpointRef);
         Sandbox s = controller.sandbox(sandboxRef);
@@ -195,10 +209,11 @@ public final class DaemonOperations {
 
     public Endpoint leave(String endpointRef) {
         Endpoint e = resolveEndpoint(endpointRef);
-        Endpoint left = metrics.time("endpoint.leave", () -> controller.leave(e.id()));
-        if (e.sandboxId() != null) {
-            events.publish(endpointEvent("left", e, controller.network(e.networkId()), e.sandboxId(), sandboxName(e.sandboxId())));
+        if (e.sandboxId() == null) {
+            throw NetmgrException.conflict("endpoint " + e.name() + " is not joined to a sandbox: there is nothing to leave");
         }
+        Endpoint left = metrics.time("endpoint.leave", () -> controller.leave(e.id()));
+        events.publish(endpointEvent("left", e, controller.network(e.networkId()), e.sandboxId(), sandboxName(e.sandboxId())));
         return left;
     }
 

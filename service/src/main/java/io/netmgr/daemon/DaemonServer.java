@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class DaemonServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonServer.class);
     // Docker clients prefix every path with the API version they negotiated: /v1.47/networks
-    private static final Pattern DOCKER_VERSION = Pattern.compile("^/v1\\.[0-9]+(/.*)$");
+    private static final Pattern DOCKER_VERSION = Pattern.compile("^/v(1\\.[0-9]{1,6})(/.*)$");
     private static final int CONTROLLER_THREADS = 8;
     private static final int S_IFMT = 0170000; // stat(2)'s file type bits
     private static final int S_IFSOCK = 0140000;
@@ -77,11 +78,12 @@ public final class DaemonServer implements AutoCloseable {
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
-            HttpServer server = vertx.createHttpServer().requestHandler(router)
+            HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             Optional<HttpServer> tcpServer = tcp.isEmpty() ? Optional.empty()
-                    : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router).listen().await());
+                    : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router)
+                            .invalidRequestHandler(Replies::invalidRequest).listen().await());
             return new DaemonServer(vertx, blocking, server, tcpServer, socket);
         } catch (IOException e) {
             vertx.close();
@@ -98,12 +100,18 @@ public final class DaemonServer implements AutoCloseable {
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
             if (m.matches()) {
+                Optional<String> unsupported = DockerRoutes.unsupportedVersion(m.group(1));
+                if (unsupported.isPresent()) {
+                    Replies.error(ctx, new HttpError(400, unsupported.get()));
+                    return;
+                }
                 String query = ctx.request().query();
-                ctx.reroute(m.group(1) + (query == null ? "" : "?" + query));
+                ctx.reroute(m.group(2) + (query == null ? "" : "?" + query));
             } else {
                 ctx.next();
             }
         });
+        router.route().handler(DaemonServer::refuseNonJsonBody);
         router.route().handler(BodyHandler.create(false).setBodyLimit(JsonBodies.MAX_BYTES));
         router.get("/health").handler(ctx -> blocking.call(() -> {
             ops.networks(NetworkFilter.ALL); // the store answers
@@ -129,6 +137,24 @@ public final class DaemonServer implements AutoCloseable {
             router.errorHandler(status, ctx -> Replies.error(ctx, HttpError.ofStatus(status)));
         }
         return router;
+    }
+
+    /**
+     * dockerd's rule: a body comes as JSON, said by Content-Type application/json or by no
+     * Content-Type at all (a request without a body may say what it likes). Anything else (curl -d's form type) is refused before a form decoder
+     * would read it.
+     */
+    private static void refuseNonJsonBody(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String length = ctx.request().getHeader("Content-Length");
+        boolean body = ctx.request().getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
+        if (body && !media.isEmpty() && !media.equals("application/json")) {
+            Replies.error(ctx, new HttpError(400, "unsupported Content-Type header (" + type + "): send the body as JSON with "
+                    + "Content-Type: application/json"));
+            return;
+        }
+        ctx.next();
     }
 
     /**

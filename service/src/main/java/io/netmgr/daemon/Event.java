@@ -2,6 +2,7 @@ package io.netmgr.daemon;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Map;
  * also by Docker's {@code /events}.
  */
 public record Event(String time, String type, String action, String id, String name, Map<String, String> attributes) {
+    /** Every {@link #type} there is, for callers who filter on one. */
+    public static final List<String> TYPES = List.of("network", "endpoint", "sandbox");
 
     public Event {
         attributes = Map.copyOf(attributes);

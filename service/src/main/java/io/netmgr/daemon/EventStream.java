@@ -27,6 +27,10 @@ public final class EventStream {
     /** {@code GET /v1/events}. */
     void handle(RoutingContext ctx) {
         String type = ctx.queryParams().get("type");
+        if (type != null && !Event.TYPES.contains(type)) {
+            Replies.error(ctx, new HttpError(400, "unknown event type \"" + type + "\"; use " + String.join(", ", Event.TYPES)));
+            return;
+        }
         serve(ctx, Window.of(ctx.queryParams().get("since"), ctx.queryParams().get("until"), Instant.now()),
                 "application/x-ndjson", e -> type == null || type.equals(e.type()) ? Optional.of(JsonBodies.write(e)) : Optional.empty());
     }

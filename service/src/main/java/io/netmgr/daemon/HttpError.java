@@ -5,6 +5,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.ipam.IpamException;
 import io.netmgr.core.store.StoreException;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.ext.web.handler.HttpException;
 
 /**
@@ -13,6 +14,11 @@ import io.vertx.ext.web.handler.HttpException;
  * 500 for ours, 503 while the store cannot take changes.
  */
 public record HttpError(int status, String message) {
+
+    /** One line, always: a value the caller sent with a line break in it is shown escaped. */
+    public HttpError {
+        message = message == null ? "" : message.replace("\r", "\\r").replace("\n", "\\n");
+    }
 
     /** The status and message for a failure of a request handler. */
     public static HttpError of(Throwable failure, int statusIfNone) {
@@ -44,7 +50,13 @@ public record HttpError(int status, String message) {
         if (failure instanceof HttpException e) {
             return e.getPayload() != null ? new HttpError(e.getStatusCode(), e.getPayload()) : ofStatus(e.getStatusCode());
         }
-        return new HttpError(500, "internal error: " + failure);
+        if (failure instanceof DecoderException) {
+            // a body sent as a form (curl -d's default type) that the form decoder could not take
+            return new HttpError(400, "request body cannot be read as a form; send JSON with Content-Type: application/json");
+        }
+        // the class and stack go to netmgrd's log; the caller gets what happened, in one line
+        String message = failure.getMessage() == null ? "no detail" : failure.getMessage().lines().findFirst().orElse("");
+        return new HttpError(500, "internal error: " + message + " (netmgrd's log has the details)");
     }
 
     /** The message for a bare status, such as one Vert.x produced before any handler ran. */

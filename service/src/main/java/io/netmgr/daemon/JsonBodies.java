@@ -1,16 +1,26 @@
 package io.netmgr.daemon;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -22,20 +32,56 @@ public final class JsonBodies {
     /** Bodies larger than this are refused with 413 before any handler sees them. */
     public static final long MAX_BYTES = 256 * 1024;
 
+    /**
+     * Deepest nesting of objects and arrays a body may have. No request of either API needs more
+     * than a handful of levels; the bound keeps a hostile body from costing stack or time.
+     */
+    public static final int MAX_DEPTH = 400;
+
+    // what Jackson found instead, in its words ("from Array value", "Cannot coerce Integer value"), and in ours
+    private static final Pattern JACKSON_INPUT = Pattern.compile("(?:from|coerce) ([\\w-]+) value");
+    private static final Map<String, String> GOT = Map.of("Array", "an array", "Object", "an object", "String", "a string",
+            "Integer", "a number", "Floating-point", "a number", "Float", "a number", "Boolean", "true or false", "Null", "null");
+
     /** netmgr's own API: camelCase, unknown fields refused. */
-    public static final ObjectMapper STRICT = JsonMapper.builder()
+    public static final ObjectMapper STRICT = noScalarCoercion(JsonMapper.builder(boundedFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .build();
+            .build());
 
     /** Docker's API: UpperCamelCase, case-insensitive, unknown fields ignored. */
-    public static final ObjectMapper DOCKER = JsonMapper.builder()
+    public static final ObjectMapper DOCKER = noScalarCoercion(JsonMapper.builder(boundedFactory())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
-            .build();
+            .build());
 
     private JsonBodies() {
+    }
+
+    private static JsonFactory boundedFactory() {
+        return JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+    }
+
+    /**
+     * A value of one JSON kind where another belongs is refused, as Go's decoder (dockerd)
+     * refuses it: {@code {"name": 5}} is a mistake, not network "5"; nor is {@code "yes"} or
+     * {@code 1} true.
+     */
+    private static ObjectMapper noScalarCoercion(ObjectMapper mapper) {
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        for (LogicalType number : new LogicalType[] {LogicalType.Integer, LogicalType.Float}) {
+            mapper.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        return mapper;
     }
 
     /** Reads {@code body} as {@code type}; an empty body is refused with a message naming what is expected. */
@@ -75,16 +121,54 @@ public final class JsonBodies {
                     .collect(Collectors.joining(", ", "; known fields: ", ""));
             return "unknown field \"" + path(u) + "\" in request body" + known;
         }
+        if (e instanceof JsonMappingException m && m.getCause() instanceof JsonProcessingException syntax) {
+            return describe(syntax); // a syntax error met while reading a field: the syntax is what to fix
+        }
+        if (e instanceof StreamConstraintsException) {
+            return "request body nests objects or arrays deeper than " + MAX_DEPTH + " levels: send a flatter JSON object";
+        }
         if (e instanceof JsonParseException || e.getClass().getSimpleName().startsWith("JsonEOF")) {
             var where = e.getLocation();
             return "malformed JSON in request body" + (where == null ? "" : " at line " + where.getLineNr() + " column "
                     + where.getColumnNr()) + ": " + firstLine(e.getOriginalMessage());
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            String expected = "expected " + kindOf(m.getTargetType()) + got(m.getOriginalMessage());
+            return m.getPath().isEmpty() ? "request body: " + expected
+                    : "field \"" + path(m) + "\" of request body: " + expected;
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             return "field \"" + path(m) + "\" of request body: " + firstLine(m.getOriginalMessage());
         }
         return "cannot read request body: " + firstLine(e.getOriginalMessage());
     }
+
+    /** A Java type in JSON's words: what the caller should have sent. */
+    private static String kindOf(Class<?> type) {
+        if (CharSequence.class.isAssignableFrom(type) || type.isEnum()) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object"; // records and maps
+    }
+
+    /** ", got an array" from Jackson's "... from Array value (token ...)", or nothing. */
+    private static String got(String message) {
+        var m = JACKSON_INPUT.matcher(message == null ? "" : message);
+        if (!m.find()) {
+            return "";
+        }
+        return ", got " + GOT.getOrDefault(m.group(1), "something else");
+    }
+
 
     private static String path(JsonMappingException e) {
         StringBuilder b = new StringBuilder();

@@ -1,5 +1,8 @@
 package io.netmgr.daemon;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writing JSON answers and errors, the same way for every route. */
@@ -14,6 +17,19 @@ public final class Replies {
 
     public static void noContent(RoutingContext ctx) {
         ctx.response().setStatusCode(204).end();
+    }
+
+    /**
+     * The answer to a request Netty could not decode (a broken request line, header or length),
+     * in the same shape as every other error; the connection closes after it.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        HttpError error = cause instanceof TooLongHttpLineException ? new HttpError(414, "request line too long")
+                : cause instanceof TooLongHttpHeaderException ? new HttpError(431, "request headers too large")
+                : new HttpError(400, "malformed HTTP request: check the request line, the headers and Content-Length");
+        request.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json")
+                .putHeader("Connection", "close").end(JsonBodies.write(java.util.Map.of("message", error.message())));
     }
 
     public static void error(RoutingContext ctx, HttpError error) {

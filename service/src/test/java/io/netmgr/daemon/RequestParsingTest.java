@@ -67,4 +67,38 @@ class RequestParsingTest {
         Files.writeString(file, "{\"sokcet\":\"/x\"}");
         assertThatThrownBy(() -> DaemonConfig.load(file, true, Optional.empty(), Optional.empty())).hasMessageContaining("sokcet");
     }
+
+    private static String refusal(String body) {
+        try {
+            JsonBodies.read(JsonBodies.STRICT, body, Body.class);
+        } catch (JsonProcessingException e) {
+            return JsonBodies.describe(e);
+        }
+        throw new AssertionError("accepted: " + body);
+    }
+
+    @Test
+    void aValueOfAnotherKindIsRefusedInJsonsWordsNotJavas() {
+        assertThat(refusal("{\"name\": 5}")).isEqualTo("field \"name\" of request body: expected a string, got a number");
+        assertThat(refusal("{\"name\": [\"a\"]}")).isEqualTo("field \"name\" of request body: expected a string, got an array");
+        assertThat(refusal("{\"internal\": \"yes\"}")).startsWith("field \"internal\" of request body: expected true or false");
+        assertThat(refusal("{\"internal\": 1}")).startsWith("field \"internal\" of request body: expected true or false");
+        assertThat(refusal("[]")).isEqualTo("request body: expected an object, got an array");
+    }
+
+    @Test
+    void trailingTokensAndDeepNestingAreRefused() {
+        assertThat(refusal("{\"name\":\"a\"} {}")).contains("request body");
+        assertThatThrownBy(() -> JsonBodies.read(JsonBodies.DOCKER, "{\"Name\":\"x\",\"Foo\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
+                Body.class)).satisfies(e -> assertThat(JsonBodies.describe((JsonProcessingException) e))
+                .isEqualTo("request body nests objects or arrays deeper than 400 levels: send a flatter JSON object"));
+    }
+
+    @Test
+    void errorsAreOneLineAndNameNoJavaClass() {
+        assertThat(new HttpError(400, "invalid network name \"a\nb\"").message()).isEqualTo("invalid network name \"a\\nb\"");
+        HttpError internal = HttpError.of(new IllegalStateException("add veth link x: EXFULL (exchange full)"), 500);
+        assertThat(internal.status()).isEqualTo(500);
+        assertThat(internal.message()).isEqualTo("internal error: add veth link x: EXFULL (exchange full) (netmgrd's log has the details)");
+    }
 }

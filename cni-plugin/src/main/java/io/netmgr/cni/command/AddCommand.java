@@ -10,8 +10,10 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -26,14 +28,24 @@ public final class AddCommand {
     private AddCommand() {
     }
 
-    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
+    /** Refuses a container namespace that is not there, before netmgr is opened for the ADD. */
+    public static void checkNamespace(Path netns) {
         if (!Files.exists(netns)) {
             throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + netns + " does not exist");
         }
+    }
+
+    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
+        if (hasInterface(netns, a.ifName())) {
+            boolean added = NetworkDefinition.find(c, conf.name()).flatMap(n -> Attachments.endpoint(c, n, a)).isPresent();
+            throw added ? alreadyAdded(conf, a) : new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME " + a.ifName()
+                    + ": the container's namespace " + netns + " already has an interface of that name",
+                    "give this network's interface another name");
+        }
+        boolean networkExisted = NetworkDefinition.find(c, conf.name()).isPresent();
         Network network = NetworkDefinition.ensure(c, conf);
         if (Attachments.endpoint(c, network, a).isPresent()) {
-            throw new CniError(CniError.CONFLICT, "container " + a.containerId() + " already has " + a.ifName()
-                    + " on network " + conf.name(), "DEL the attachment before adding it again");
+            throw alreadyAdded(conf, a); // its interface gone from the container, the attachment still stored
         }
         Sandbox sandbox = Attachments.sandboxFor(c, a, netns);
         Endpoint endpoint = null;
@@ -44,7 +56,21 @@ public final class AddCommand {
         } catch (RuntimeException e) {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());
+            if (!networkExisted) {
+                Attachments.removeNetworkQuietly(c, network, e); // a refused first ADD leaves no network behind
+            }
             throw e;
+        }
+    }
+
+    private static CniError alreadyAdded(NetConf conf, Attachment a) {
+        return new CniError(CniError.CONFLICT, "container " + a.containerId() + " already has " + a.ifName() + " on network "
+                + conf.name(), "DEL the attachment before adding it again");
+    }
+
+    private static boolean hasInterface(Path netns, String ifName) {
+        try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
+            return inside.links().find(ifName).isPresent();
         }
     }
 

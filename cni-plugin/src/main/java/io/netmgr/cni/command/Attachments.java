@@ -94,4 +94,13 @@ final class Attachments {
             cause.addSuppressed(ex);
         }
     }
+
+    /** Deletes a network this call made, keeping any failure as suppressed by {@code cause}. */
+    static void removeNetworkQuietly(NetworkController c, Network network, RuntimeException cause) {
+        try {
+            c.deleteNetwork(network.id());
+        } catch (RuntimeException ex) {
+            cause.addSuppressed(ex);
+        }
+    }
 }

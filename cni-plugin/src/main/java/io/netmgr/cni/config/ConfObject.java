@@ -49,7 +49,7 @@ public record ConfObject(String path, Map<String, Object> fields) {
     }
 
     /** The CIDR prefix at {@code key}, which must be given, e.g. {@code ipam.subnet}. */
-    IpPrefix requiredPrefix(String key) {
+    public IpPrefix requiredPrefix(String key) {
         String text = requiredString(key);
         try {
             return IpPrefix.parse(text, field(key));
@@ -58,14 +58,16 @@ public record ConfObject(String path, Map<String, Object> fields) {
         }
     }
 
-    /** The interface address at {@code key}, which must be given: {@code 10.1.0.5/24}. */
+    /** The interface address at {@code key}, which must be given with its prefix length: {@code 10.1.0.5/24}. */
     public IpNet requiredInterfaceAddress(String key) {
         String text = requiredString(key);
-        try {
-            return IpNet.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw invalid(field(key) + " \"" + text + "\": " + e.getMessage());
+        int slash = text.indexOf('/');
+        IpAddress address = address(field(key), slash < 0 ? text : text.substring(0, slash));
+        String length = slash < 0 ? "" : text.substring(slash + 1);
+        if (!length.matches("[0-9]{1,3}") || Integer.parseInt(length) > address.family().bits()) {
+            throw invalid(field(key) + " \"" + text + "\" is not an address with a prefix length, such as 10.1.0.5/24");
         }
+        return new IpNet(address, Integer.parseInt(length));
     }
 
     /** {@code text} read as the address given as {@code field}, e.g. {@code runtimeConfig.ips[0]}. */

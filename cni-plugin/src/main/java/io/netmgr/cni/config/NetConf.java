@@ -10,6 +10,7 @@ import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Bandwidth;
 import io.netmgr.core.endpoint.EndpointRoute;
 import io.netmgr.core.ipam.AddressRange;
+import io.netmgr.engine.FirewallChoice;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.ArrayList;
@@ -88,6 +89,8 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
             throw ConfObject.invalid("name \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
         }
+        c.requiredString("type"); // the runtime found this plugin by it: a configuration without it is not one
+        c.object("capabilities");
         String driver = c.string("driver").orElse(CniDrivers.defaultName());
         Map<String, String> driverKeys = driverKeys(c, driver);
         long mtu = c.number("mtu").orElse(0L);
@@ -102,6 +105,7 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
                         + "addresses itself from a host-local-shaped ipam section (subnet, ranges, routes)");
             }
         }
+        c.string("firewall").ifPresent(NetConf::checkFirewall);
         RuntimeConfig runtime = c.object("runtimeConfig").map(NetConf::runtimeConfig).orElse(RuntimeConfig.NONE);
         if (!runtime.bandwidth().isEmpty() && !CniDrivers.get(driver).capability().shapesTraffic()) {
             throw new CniError(CniError.UNSUPPORTED_FIELD, "runtimeConfig.bandwidth works on a driver that can shape traffic ("
@@ -127,6 +131,15 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
         return new NetConf(version, name, driver, driverKeys, ranges, routes, (int) mtu,
                 c.object("dns").map(ConfObject::fields), c.string("stateDir"), c.string("daemonSocket"), c.string("firewall"), runtime,
                 args, prev, validAttachments(c));
+    }
+
+    /** Checked here, not only where the in-process path opens it: the daemon's path must refuse it too. */
+    private static void checkFirewall(String backend) {
+        try {
+            FirewallChoice.parse("the configuration's \"firewall\"", backend);
+        } catch (IllegalArgumentException e) {
+            throw ConfObject.invalid(e.getMessage());
+        }
     }
 
     /**
@@ -169,15 +182,22 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
 
     private static List<Range> ranges(ConfObject c, Optional<ConfObject> ipam, RuntimeConfig runtime, Optional<ConfObject> rc) {
         // the most specific source wins: the runtime's ipRanges, then ipam, then top level
-        if (rc.isPresent() && rc.get().has("ipRanges")) {
+        // a runtime with no ranges to give may send none or an empty list: the configuration's then
+        if (rc.isPresent() && !rc.get().array("ipRanges").isEmpty()) {
             return RangeSets.parse(rc.get(), "ipRanges");
         }
         for (ConfObject o : ipam.isPresent() ? List.of(ipam.get(), c) : List.of(c)) {
             if (o.has("ranges")) {
-                return RangeSets.parse(o, "ranges");
+                List<Range> ranges = RangeSets.parse(o, "ranges");
+                if (ranges.isEmpty()) {
+                    throw ConfObject.invalid(o.field("ranges") + " is empty; give at least one range set, such as "
+                            + "[[{\"subnet\": \"10.22.0.0/16\"}]], or drop the field for a free default pool");
+                }
+                return ranges;
             }
             if (o.has("subnet")) {
-                return List.of(new Range(o.requiredPrefix("subnet"), o.address("gateway"), List.of()));
+                IpPrefix subnet = o.requiredPrefix("subnet");
+                return List.of(new Range(subnet, gatewayIn(o, subnet), List.of()));
             }
         }
         return List.of(); // netmgr picks a free default pool
@@ -236,6 +256,15 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
             throw ConfObject.invalid(p.field(key) + " " + n + " is not a port (1-65535)");
         }
         return (int) n;
+    }
+
+    /** The {@code gateway} of {@code o}, if given, refused unless {@code subnet} holds it. */
+    static Optional<IpAddress> gatewayIn(ConfObject o, IpPrefix subnet) {
+        Optional<IpAddress> gateway = o.address("gateway");
+        if (gateway.isPresent() && !subnet.contains(gateway.get())) {
+            throw ConfObject.invalid(o.field("gateway") + " " + gateway.get() + " is outside " + o.field("subnet") + " " + subnet);
+        }
+        return gateway;
     }
 
     /** The state directory: {@code stateDir} of the configuration, else NETMGR_STATE_DIR, else /var/lib/netmgr. */

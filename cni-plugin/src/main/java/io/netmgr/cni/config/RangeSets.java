@@ -56,10 +56,7 @@ final class RangeSets {
                         + "subnet in a range set of its own (the container then gets an address from each set)");
             }
             subnet = s;
-            Optional<IpAddress> gw = r.address("gateway");
-            if (gw.isPresent() && !subnet.contains(gw.get())) {
-                throw ConfObject.invalid(r.field("gateway") + " " + gw.get() + " is outside " + r.field("subnet") + " " + subnet);
-            }
+            Optional<IpAddress> gw = NetConf.gatewayIn(r, subnet);
             if (gw.isPresent() && gateway.isPresent() && !gw.equals(gateway)) {
                 throw ConfObject.invalid(r.field("gateway") + " " + gw.get() + " differs from " + gatewayField + " "
                         + gateway.get() + ": the ranges of a set share one subnet and so one gateway");

@@ -1,8 +1,12 @@
 package io.netmgr.cni.daemon;
 
+import io.netmgr.cni.CniError;
 import io.netmgr.cni.CniRequest;
 import io.netmgr.cni.Json;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +41,20 @@ public final class CniWire {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private CniWire() {
+    }
+
+    /**
+     * The configuration's bytes as text. Bytes that are not UTF-8 are refused (code 6) rather
+     * than replaced, so a damaged configuration is never read as a different one.
+     */
+    public static String configuration(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CniError(CniError.DECODING_FAILURE, "network configuration is not valid UTF-8",
+                    "JSON text must be UTF-8; check the file's encoding");
+        }
     }
 
     /** The {@value #ENV_HEADER} header values for {@code request}'s variables. */

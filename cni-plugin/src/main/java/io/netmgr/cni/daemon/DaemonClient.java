@@ -26,8 +26,15 @@ public final class DaemonClient {
 
     public static Optional<CniResponse> forward(CniRequest request) {
         Optional<Path> socket = CniWire.daemonSocket(request.stdin());
-        if (socket.isEmpty() || !Files.exists(socket.get())) {
+        if (socket.isEmpty() || Files.notExists(socket.get())) {
             return Optional.empty();
+        }
+        // neither there nor not there: a directory on the way this user may not search
+        if (!Files.exists(socket.get()) || !Files.isWritable(socket.get())) {
+            // in-process would fail too, later and less clearly: netmgr's work needs the same privileges
+            return Optional.of(CniResponse.failed(new CniError(CniError.IO_FAILURE, "permission denied: netmgr-cni cannot open "
+                    + "netmgrd's socket " + socket.get(), "run the plugin as root, as container runtimes do, or as a member "
+                    + "of the socket's group"), CniHandler.versionForErrors(request.stdin())));
         }
         UnixHttpClient.Response answer;
         try {

@@ -124,12 +124,19 @@ public record CniResult(List<Interface> interfaces, List<Ip> ips, List<Route> ro
         List<Object> ipList = o.array("ips");
         for (int i = 0; i < ipList.size(); i++) {
             ConfObject x = ConfObject.asObject(o.field("ips") + "[" + i + "]", ipList.get(i));
-            ips.add(new Ip(x.requiredInterfaceAddress("address"), x.address("gateway"), x.number("interface").map(Long::intValue)));
+            Optional<Long> index = x.number("interface");
+            if (index.isPresent() && (index.get() < 0 || index.get() >= ifs.size())) {
+                throw ConfObject.invalid(x.field("interface") + " " + index.get() + " names no interface: " + o.field("interfaces")
+                        + " has " + ifs.size() + (ifs.isEmpty() ? "" : ", numbered from 0"));
+            }
+            ips.add(new Ip(x.requiredInterfaceAddress("address"), x.address("gateway"), index.map(Long::intValue)));
         }
         List<Route> routes = new ArrayList<>();
         List<Object> routeList = o.array("routes");
         for (int i = 0; i < routeList.size(); i++) {
             ConfObject x = ConfObject.asObject(o.field("routes") + "[" + i + "]", routeList.get(i));
+            x.requiredPrefix("dst"); // checked here; another plugin's route is passed on as written
+            x.address("gw");
             routes.add(new Route(x.requiredString("dst"), x.string("gw")));
         }
         Map<String, Object> dns = o.object("dns").map(ConfObject::fields).orElse(Map.of());

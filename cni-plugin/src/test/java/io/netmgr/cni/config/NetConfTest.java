@@ -51,22 +51,22 @@ class NetConfTest {
     @Test
     void aPortMappingOfAnotherProtocolIsRefusedNamingItsField() {
         assertThat(refusal("""
-                {"cniVersion":"1.1.0","name":"n","runtimeConfig":{"portMappings":[
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr","runtimeConfig":{"portMappings":[
                  {"hostPort":8080,"containerPort":80,"protocol":"udp"},{"hostPort":8080,"containerPort":80,"protocol":"sctp"}]}}""")
                 .getMessage()).isEqualTo("runtimeConfig.portMappings[1].protocol \"sctp\": netmgr publishes tcp or udp ports");
     }
 
     @Test
     void topLevelSubnetAndRuntimeIpRanges() {
-        assertThat(NetConf.parse("{\"cniVersion\":\"0.4.0\",\"name\":\"n\",\"subnet\":\"10.1.0.0/16\"}").ranges().get(0).subnet())
+        assertThat(NetConf.parse("{\"cniVersion\":\"0.4.0\",\"name\":\"n\",\"type\":\"netmgr\",\"subnet\":\"10.1.0.0/16\"}").ranges().get(0).subnet())
                 .hasToString("10.1.0.0/16");
-        NetConf c = NetConf.parse("{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"subnet\":\"10.1.0.0/16\","
+        NetConf c = NetConf.parse("{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\",\"subnet\":\"10.1.0.0/16\","
                 + "\"runtimeConfig\":{\"ipRanges\":[[{\"subnet\":\"10.2.0.0/24\"}]]}}");
         assertThat(c.ranges().get(0).subnet()).hasToString("10.2.0.0/24");
     }
 
     private static String withRanges(String ranges) {
-        return "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"ipam\":{\"type\":\"host-local\",\"ranges\":" + ranges + "}}";
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\",\"ipam\":{\"type\":\"host-local\",\"ranges\":" + ranges + "}}";
     }
 
     @Test
@@ -114,18 +114,18 @@ class NetConfTest {
     @Test
     void isGatewayFalseAndArgsCni() {
         NetConf c = NetConf.parse("""
-                {"cniVersion":"1.1.0","name":"n","isGateway":false,"args":{"cni":{"ips":["10.1.0.9/24"],"mac":"02:00:00:00:00:09"}}}""");
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr","isGateway":false,"args":{"cni":{"ips":["10.1.0.9/24"],"mac":"02:00:00:00:00:09"}}}""");
         assertThat(c.driverOptions()).containsEntry("bridge.gateway", "false");
         assertThat(c.args().ips()).containsExactly(IpAddress.parse("10.1.0.9"));
         assertThat(c.args().mac()).contains("02:00:00:00:00:09");
         // CNI's defaults, not Docker's: no masquerade, no hairpin
         assertThat(NetConf.parse("""
-                {"cniVersion":"1.1.0","name":"n"}""").driverOptions()).doesNotContainKey("bridge.gateway")
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr"}""").driverOptions()).doesNotContainKey("bridge.gateway")
                 .containsEntry("masquerade", "false").containsEntry("hairpin", "false");
     }
 
     private static String withBandwidth(String bandwidth) {
-        return "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"runtimeConfig\":{\"bandwidth\":" + bandwidth + "}}";
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\",\"runtimeConfig\":{\"bandwidth\":" + bandwidth + "}}";
     }
 
     @Test
@@ -141,7 +141,7 @@ class NetConfTest {
         assertThat(one.egressLimit()).isEmpty();
         assertThat(one.ingressLimit()).isPresent();
         assertThat(NetConf.parse(withBandwidth("{}")).runtimeConfig().bandwidth().isEmpty()).isTrue();
-        assertThat(NetConf.parse("{\"cniVersion\":\"1.1.0\",\"name\":\"n\"}").runtimeConfig().bandwidth().isEmpty()).isTrue();
+        assertThat(NetConf.parse("{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\"}").runtimeConfig().bandwidth().isEmpty()).isTrue();
     }
 
     @Test
@@ -166,7 +166,7 @@ class NetConfTest {
         assertThat(refusal(withBandwidth("{\"ingressRate\":1000}")).code()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);
         assertThat(refusal(withBandwidth("{\"unshapedSubnets\":[]}")).code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
         CniError macvlan = refusal("""
-                {"cniVersion":"1.1.0","name":"n","driver":"macvlan","master":"eth0",
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr","driver":"macvlan","master":"eth0",
                  "runtimeConfig":{"bandwidth":{"ingressRate":8000000,"ingressBurst":12000}}}""");
         assertThat(macvlan.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
         assertThat(macvlan.getMessage()).contains("runtimeConfig.bandwidth works on a driver that can shape traffic (bridge), not macvlan");
@@ -175,7 +175,7 @@ class NetConfTest {
     @Test
     void requestedAddressesFromEverySourceAddUpAndMustLieInARange() {
         NetConf c = NetConf.parse("""
-                {"cniVersion":"1.1.0","name":"n","args":{"cni":{"ips":["fd00:9::5"]}},
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr","args":{"cni":{"ips":["fd00:9::5"]}},
                  "ipam":{"ranges":[[{"subnet":"10.9.0.0/24","rangeStart":"10.9.0.100"}],[{"subnet":"fd00:9::/64"}]]}}""");
         RequestedAddresses r = RequestedAddresses.of(c, request("IgnoreUnknown=1;K8S_POD_NAME=x;IP=10.9.0.150;MAC=02:00:00:00:00:01"));
         assertThat(r.ips()).containsExactly(IpAddress.parse("fd00:9::5"), IpAddress.parse("10.9.0.150"));
@@ -196,15 +196,15 @@ class NetConfTest {
 
     @Test
     void macvlanNeedsAMasterAndDriverKeysStayWithTheirDriver() {
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"driver\":\"macvlan\"}").getMessage())
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\"}").getMessage())
                 .contains("driver macvlan needs \"master\" (its option parent of the network)");
-        NetConf m = NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"driver\":\"macvlan\",\"master\":\"eth1\",\"mode\":\"vepa\"}");
+        NetConf m = NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\",\"master\":\"eth1\",\"mode\":\"vepa\"}");
         assertThat(m.driverOptions()).isEqualTo(java.util.Map.of("parent", "eth1", "macvlan.mode", "vepa"));
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"driver\":\"macvlan\",\"master\":\"eth1\",\"isGateway\":false}")
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"netmgr\",\"driver\":\"macvlan\",\"master\":\"eth1\",\"isGateway\":false}")
                 .getMessage()).isEqualTo("isGateway applies to driver bridge only, not macvlan; drop the field");
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"master\":\"eth1\"}").getMessage())
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"type\":\"netmgr\",\"master\":\"eth1\"}").getMessage())
                 .isEqualTo("master applies to driver macvlan only, not bridge; drop the field");
-        CniError host = refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"h\",\"driver\":\"host\"}");
+        CniError host = refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"h\",\"type\":\"netmgr\",\"driver\":\"host\"}");
         assertThat(host.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
         assertThat(host.getMessage()).isEqualTo("driver \"host\" is not supported; use bridge or macvlan");
     }
@@ -213,27 +213,27 @@ class NetConfTest {
     void badInputIsRefusedWithTheSpecCodeAndTheField() {
         assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":").code()).isEqualTo(CniError.DECODING_FAILURE);
         assertThat(refusal("[1]").code()).isEqualTo(CniError.DECODING_FAILURE);
-        assertThat(refusal("{\"cniVersion\":\"2.0.0\",\"name\":\"n\"}").code()).isEqualTo(CniError.INCOMPATIBLE_VERSION);
+        assertThat(refusal("{\"cniVersion\":\"2.0.0\",\"name\":\"n\",\"type\":\"netmgr\"}").code()).isEqualTo(CniError.INCOMPATIBLE_VERSION);
         CniError noName = refusal("{\"cniVersion\":\"1.0.0\"}");
         assertThat(noName.code()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);
         assertThat(noName.getMessage()).contains("name");
-        CniError subnet = refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"ipam\":{\"ranges\":[[{\"subnet\":\"10.0.0.300/24\"}]]}}");
+        CniError subnet = refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\",\"ipam\":{\"ranges\":[[{\"subnet\":\"10.0.0.300/24\"}]]}}");
         assertThat(subnet.code()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);
         assertThat(subnet.getMessage()).contains("ipam.ranges[0][0].subnet").contains("300");
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"subnet\":\"10.0.0.5/24\"}").getMessage())
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\",\"subnet\":\"10.0.0.5/24\"}").getMessage())
                 .contains("host bits").contains("10.0.0.0/24");
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"mtu\":\"big\"}").getMessage()).contains("mtu must be a whole number");
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"ipam\":{\"type\":\"dhcp\"}}").code())
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\",\"mtu\":\"big\"}").getMessage()).contains("mtu must be a whole number");
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\",\"ipam\":{\"type\":\"dhcp\"}}").code())
                 .isEqualTo(CniError.UNSUPPORTED_FIELD);
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"runtimeConfig\":{\"portMappings\":[{\"hostPort\":0,\"containerPort\":80}]}}")
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"netmgr\",\"runtimeConfig\":{\"portMappings\":[{\"hostPort\":0,\"containerPort\":80}]}}")
                 .getMessage()).contains("runtimeConfig.portMappings[0].hostPort");
-        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"bad name\"}").getMessage()).contains("bad name");
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"bad name\",\"type\":\"netmgr\"}").getMessage()).contains("bad name");
     }
 
     @Test
     void readsValidAttachmentsAndPrevResult() {
         NetConf c = NetConf.parse("""
-                {"cniVersion":"1.1.0","name":"n","cni.dev/valid-attachments":[{"containerID":"c1","ifname":"eth0"}],
+                {"cniVersion":"1.1.0","name":"n","type":"netmgr","cni.dev/valid-attachments":[{"containerID":"c1","ifname":"eth0"}],
                  "prevResult":{"cniVersion":"0.4.0","interfaces":[{"name":"eth0","sandbox":"/run/netns/x"}],
                                "ips":[{"version":"4","address":"10.0.0.2/24","interface":0}]}}""");
         assertThat(c.validAttachments().orElseThrow()).containsExactly(new NetConf.AttachmentId("c1", "eth0"));
@@ -250,5 +250,42 @@ class NetConfTest {
         assertThat(new Attachment(long1, "eth0").sandboxName()).isNotEqualTo(new Attachment(long2, "eth0").sandboxName());
         assertThatThrownBy(() -> new Attachment("a/b", "eth0")).isInstanceOf(CniError.class).hasMessageContaining("CNI_CONTAINERID");
         assertThatThrownBy(() -> new Attachment("c", "a-name-longer-than-15")).hasMessageContaining("CNI_IFNAME");
+    }
+
+    private static String minimal(String more) {
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"type\":\"netmgr\"" + more + "}";
+    }
+
+    @Test
+    void whatUsedToBeAcceptedSilentlyIsRefusedNamingTheField() {
+        assertThat(refusal("{\"name\":\"n\",\"cniVersion\":\"1.1.0\"}").getMessage()).isEqualTo("type is missing; it is required");
+        assertThat(refusal(minimal(",\"capabilities\":\"x\"")).getMessage()).contains("capabilities must be an object");
+        CniError empty = refusal(minimal(",\"ipam\":{\"type\":\"host-local\",\"ranges\":[]}"));
+        assertThat(empty.code()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);
+        assertThat(empty.getMessage()).startsWith("ipam.ranges is empty");
+        assertThat(refusal(minimal(",\"firewall\":\"bogus\"")).getMessage())
+                .isEqualTo("unknown firewall \"bogus\" in the configuration's \"firewall\": choose nftables (the default), iptables or none");
+        assertThat(refusal(minimal(",\"ipam\":{\"subnet\":\"10.1.0.0/24\",\"gateway\":\"10.9.0.1\"}")).getMessage())
+                .isEqualTo("ipam.gateway 10.9.0.1 is outside ipam.subnet 10.1.0.0/24");
+    }
+
+    @Test
+    void aPrevResultIsCheckedBeforeItIsCopiedIntoOurs() {
+        assertThat(refusal(minimal(",\"prevResult\":{\"ips\":[{\"address\":\"zz\"}]}")).getMessage())
+                .startsWith("bad prevResult.ips[0].address \"zz\"");
+        assertThat(refusal(minimal(",\"prevResult\":{\"ips\":[{\"address\":\"10.1.0.5\"}]}")).getMessage())
+                .contains("is not an address with a prefix length");
+        assertThat(refusal(minimal(",\"prevResult\":{\"interfaces\":[{\"name\":\"eth0\"}],"
+                + "\"ips\":[{\"address\":\"10.1.0.5/24\",\"interface\":3}]}")).getMessage())
+                .isEqualTo("prevResult.ips[0].interface 3 names no interface: prevResult.interfaces has 1, numbered from 0");
+    }
+
+    @Test
+    void deepNestingIsADecodingFailureNotAStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        CniError e = refusal(minimal(",\"x\":" + deep));
+        assertThat(e.code()).isEqualTo(CniError.DECODING_FAILURE);
+        assertThat(e.getMessage()).contains("nested deeper than 400 levels");
+        assertThat(NetConf.parse(minimal(",\"x\":" + "[".repeat(399) + "]".repeat(399))).name()).isEqualTo("n");
     }
 }

@@ -3,6 +3,7 @@ package io.netmgr.cni.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.cni.CniError;
 import io.netmgr.cni.CniRequest;
 import java.util.List;
 import java.util.Map;
@@ -48,5 +49,16 @@ class CniWireTest {
         assertThat(CniWire.daemonSocket("{\"daemonSocket\":\"/tmp/d.sock\"}").orElseThrow()).hasToString("/tmp/d.sock");
         assertThat(CniWire.daemonSocket("{}").orElseThrow()).hasToString(CniWire.DEFAULT_SOCKET);
         assertThat(CniWire.daemonSocket("{not json").orElseThrow()).hasToString(CniWire.DEFAULT_SOCKET);
+    }
+
+    @Test
+    void aConfigurationThatIsNotUtf8IsRefusedNotRepaired() {
+        byte[] bytes = "{\"name\":\"a\u00ff\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CniWire.configuration(bytes))
+                .isInstanceOfSatisfying(CniError.class, e -> org.assertj.core.api.Assertions.assertThat(e.code())
+                        .isEqualTo(CniError.DECODING_FAILURE))
+                .hasMessage("network configuration is not valid UTF-8");
+        org.assertj.core.api.Assertions.assertThat(CniWire.configuration("{\"name\":\"\u00e9\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("{\"name\":\"\u00e9\"}");
     }
 }

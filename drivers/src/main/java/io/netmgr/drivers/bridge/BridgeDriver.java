@@ -10,6 +10,7 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
+import io.netmgr.netlink.NetlinkException;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpAddress;
@@ -22,6 +23,7 @@ import io.netmgr.netlink.link.MacAddress;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.rt.Links;
+import io.netmgr.netlink.sys.Errno;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -189,6 +191,9 @@ public final class BridgeDriver implements NetworkDriver {
         return made;
     }
 
+    /** Ports a Linux bridge takes (BR_MAX_PORTS 1024, less port number 0); one more fails with EXFULL. */
+    public static final int MAX_PORTS = 1023;
+
     @Override
     public JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         Links links = host.netlink().links();
@@ -197,7 +202,16 @@ public final class BridgeDriver implements NetworkDriver {
         int bridge = links.get(options.bridgeName()).index();
         // port of the bridge and up from the start: one request instead of three
         LinkAttrs attrs = LinkAttrs.named(hostSide).withMtu(options.mtu()).withMaster(bridge).withUp(true);
-        links.add(new Veth(attrs, endpoint.interfaceName(), sandbox, MacAddress.parse(endpoint.mac())));
+        try {
+            links.add(new Veth(attrs, endpoint.interfaceName(), sandbox, MacAddress.parse(endpoint.mac())));
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.EXFULL) {
+                // the kernel made neither end: enslaving failed inside the request that creates the pair
+                throw NetmgrException.conflict("network " + network.name() + " is full: its bridge " + options.bridgeName()
+                        + " has " + MAX_PORTS + " ports, the most a Linux bridge takes; put this container on another network");
+            }
+            throw e;
+        }
         try {
             if (options.hairpin()) {
                 links.setHairpin(hostSide, true);

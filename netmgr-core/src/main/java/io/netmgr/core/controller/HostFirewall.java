@@ -133,6 +133,17 @@ final class HostFirewall {
         }
     }
 
+    /**
+     * Refuses {@code endpoint}'s ports when another endpoint holds one, as {@link #publish} would,
+     * but before a join has made anything: the next state is built, not applied.
+     */
+    void checkPortsFree(Endpoint endpoint) {
+        List<PortMapping> mappings = endpoint.portMappings();
+        if (!mappings.isEmpty()) {
+            translate(() -> firewall.orElseThrow().current().withPort(mappings.toArray(PortMapping[]::new)));
+        }
+    }
+
     /** Publishes {@code endpoint}'s ports; refused, naming the owner, when a host port is taken. */
     void publish(Endpoint endpoint) {
         List<PortMapping> mappings = endpoint.portMappings();

@@ -9,16 +9,20 @@ import java.util.List;
 /** An endpoint's MAC address: the one asked for, if unicast, or one made from its IPv4 address. */
 final class Interfaces {
 
+    /** {@code text} as a MAC a container's interface can have: unicast and not all zeros (the kernel refuses those at join). */
     static String checkMac(String text) {
+        MacAddress mac;
         try {
-            MacAddress mac = MacAddress.parse(text);
-            if ((mac.bytes()[0] & 1) != 0) {
-                throw NetmgrException.invalid("mac address " + text + " is a multicast address; give a unicast one such as 02:42:ac:11:00:02");
-            }
-            return mac.toString();
+            mac = MacAddress.parse(text);
         } catch (IllegalArgumentException e) {
             throw NetmgrException.invalid("invalid mac address \"" + text + "\": " + e.getMessage());
         }
+        byte[] bytes = mac.bytes();
+        String why = (bytes[0] & 1) != 0 ? "is a multicast address" : java.util.Arrays.equals(bytes, new byte[6]) ? "is all zeros" : null;
+        if (why != null) {
+            throw NetmgrException.invalid("mac address " + text + " " + why + "; give a unicast one such as 02:42:ac:11:00:02");
+        }
+        return mac.toString();
     }
 
     /** Docker's rule: 02:42 followed by the IPv4 address, so the MAC says which container it is. */

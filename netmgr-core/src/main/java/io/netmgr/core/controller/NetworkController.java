@@ -295,6 +295,8 @@ public final class NetworkController implements AutoCloseable {
 
     private Network create(NetworkConfig config, boolean predefined) {
         validateName("network", config.name());
+        validateKeys("label", config.labels().keySet());
+        validateKeys("option", config.options().keySet());
         NetworkDriver driver = drivers.get(config.driver());
         try (HostLock.Held held = lock.acquire()) {
             if (state.idByName(StateStore.networkName(config.name())).isPresent()) {
@@ -500,6 +502,7 @@ public final class NetworkController implements AutoCloseable {
         Optional<String> requestedMac = config.mac().map(Interfaces::checkMac);
         try (HostLock.Held held = lock.acquire()) {
             Network network = network(networkRef);
+            EndpointRequest.check(network, config);
             NetworkDriver driver = drivers.get(network.driver());
             firewall.checkCanPublish(network, config.ports());
             checkCanShape(network, driver, config);
@@ -599,7 +602,13 @@ public final class NetworkController implements AutoCloseable {
                 Undo undo = new Undo(); // run while the namespace is still open
                 try {
                     String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : ns.nextFreeInterfaceName();
-                    JoinInfo info = plug(driver, network, endpoint.joined(sandbox.id(), ifName, null), ns, undo);
+                    if (ns.hasInterface(ifName)) {
+                        throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
+                                + "; give endpoint " + endpoint.name() + " another interface name");
+                    }
+                    Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
+                    firewall.checkPortsFree(named); // a taken host port is refused before the driver makes a link
+                    JoinInfo info = plug(driver, network, named, ns, undo);
                     Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
                     CrashPoint.reach(CrashPoint.JOIN_AFTER_KERNEL);
                     firewall.publish(joined);
@@ -806,6 +815,13 @@ public final class NetworkController implements AutoCloseable {
         if (name == null || !NAME.matcher(name).matches()) {
             throw NetmgrException.invalid("invalid " + kind + " name \"" + name + "\": use 1 to 64 letters, digits, "
                     + "'_', '.' or '-', starting with a letter or digit");
+        }
+    }
+
+    /** Label and option keys: a blank one is a typo (--label =x), never meant. */
+    private static void validateKeys(String kind, java.util.Set<String> keys) {
+        if (keys.stream().anyMatch(String::isBlank)) {
+            throw NetmgrException.invalid(kind + " with an empty key; write KEY=VALUE with a KEY");
         }
     }
 

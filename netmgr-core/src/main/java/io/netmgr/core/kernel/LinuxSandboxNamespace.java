@@ -31,6 +31,11 @@ final class LinuxSandboxNamespace implements SandboxNamespace {
     }
 
     @Override
+    public boolean hasInterface(String ifName) {
+        return netlink().links().find(ifName).isPresent();
+    }
+
+    @Override
     public String nextFreeInterfaceName() {
         Set<String> used = netlink().links().list().stream().map(Link::name).collect(Collectors.toSet());
         for (int i = 0; ; i++) {

@@ -14,6 +14,9 @@ public interface SandboxNamespace extends AutoCloseable {
     /** eth0, eth1... the first interface name not used in the sandbox. */
     String nextFreeInterfaceName();
 
+    /** Whether the sandbox has an interface named {@code ifName} already. */
+    boolean hasInterface(String ifName);
+
     /**
      * Gives interface {@code ifName} the endpoint's addresses, brings it up, and adds
      * {@code routes} (see {@link SandboxRoutes#of}) through it.

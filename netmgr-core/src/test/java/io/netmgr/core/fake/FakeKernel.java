@@ -143,6 +143,11 @@ public final class FakeKernel implements HostKernel, SandboxNamespaces {
         }
 
         @Override
+        public boolean hasInterface(String ifName) {
+            return false; // the fake's sandboxes start empty and forget what was configured in them
+        }
+
+        @Override
         public void configure(String ifName, Endpoint endpoint, List<SandboxRoutes.Wanted> routes) {
             faults.step("sandbox configure " + ifName + " of " + endpoint.name());
             synchronized (FakeKernel.this) {

@@ -56,6 +56,27 @@ public final class DockerRoutes {
         this.events = events;
     }
 
+    /**
+     * dockerd's refusal of an API version it does not speak (a path prefix such as
+     * {@code /v1.99}), in its words, or empty for one between {@value #MIN_API_VERSION} and
+     * {@value #API_VERSION}.
+     */
+    public static Optional<String> unsupportedVersion(String version) {
+        int minor = minor(version);
+        if (minor > minor(API_VERSION)) {
+            return Optional.of("client version " + version + " is too new. Maximum supported API version is " + API_VERSION);
+        }
+        if (minor < minor(MIN_API_VERSION)) {
+            return Optional.of("client version " + version + " is too old. Minimum supported API version is " + MIN_API_VERSION
+                    + ", please upgrade your client to a newer version");
+        }
+        return Optional.empty();
+    }
+
+    private static int minor(String version) {
+        return Integer.parseInt(version.substring(version.indexOf('.') + 1));
+    }
+
     public void mount(Router r) {
         r.route(HttpMethod.GET, "/_ping").handler(this::ping);
         r.route(HttpMethod.HEAD, "/_ping").handler(this::ping);

@@ -35,6 +35,10 @@ final class V1Bodies {
     record Bandwidth(long ingressRate, long ingressBurst, long egressRate, long egressBurst) {
     }
 
+    /** {@code POST /v1/networks/prune} and {@code POST /v1/endpoints/{id}/leave}: no body, or {@code {}}. */
+    record NoFields() {
+    }
+
     /** {@code POST /v1/endpoints/{id}/join}. */
     record Join(String sandbox) {
     }

@@ -60,8 +60,10 @@ public final class V1Routes {
 
         r.get("/v1/networks").handler(ctx -> blocking.reply(ctx, 200, () -> ops.networks(filter(ctx))));
         r.post("/v1/networks").handler(ctx -> blocking.reply(ctx, 201, () -> ops.createNetwork(networkConfig(ctx))));
-        r.post("/v1/networks/prune").handler(ctx -> blocking.reply(ctx, 200,
-                () -> Map.of("removed", ops.pruneNetworks(n -> true).stream().map(Network::name).toList())));
+        r.post("/v1/networks/prune").handler(ctx -> blocking.reply(ctx, 200, () -> {
+            noFields(ctx);
+            return Map.of("removed", ops.pruneNetworks(n -> true).stream().map(Network::name).toList());
+        }));
         r.get("/v1/networks/:ref").handler(ctx -> blocking.reply(ctx, 200, () -> ops.network(ctx.pathParam("ref"))));
         r.delete("/v1/networks/:ref").handler(ctx -> noContent(ctx, () -> ops.deleteNetwork(ctx.pathParam("ref"))));
 
@@ -78,7 +80,10 @@ public final class V1Routes {
         r.get("/v1/endpoints/:ref").handler(ctx -> blocking.reply(ctx, 200, () -> ops.endpoint(ctx.pathParam("ref"))));
         r.post("/v1/endpoints/:ref/join").handler(ctx -> blocking.reply(ctx, 200, () -> ops.join(ctx.pathParam("ref"),
                 required("sandbox", read(STRICT, ctx.body().asString(), V1Bodies.Join.class).sandbox()))));
-        r.post("/v1/endpoints/:ref/leave").handler(ctx -> blocking.reply(ctx, 200, () -> ops.leave(ctx.pathParam("ref"))));
+        r.post("/v1/endpoints/:ref/leave").handler(ctx -> blocking.reply(ctx, 200, () -> {
+            noFields(ctx);
+            return ops.leave(ctx.pathParam("ref"));
+        }));
         r.delete("/v1/endpoints/:ref").handler(ctx -> noContent(ctx, () -> ops.deleteEndpoint(ctx.pathParam("ref"))));
     }
 
@@ -178,6 +183,14 @@ public final class V1Routes {
                     TrafficLimit.of("bandwidth.egressRate", b.egressRate(), "bandwidth.egressBurst", b.egressBurst())));
         }
         return ops.createEndpoint(required("network", body.network()), config, Optional.ofNullable(body.sandbox()));
+    }
+
+    /** A body that is there must be {@code {}}: a malformed or misaddressed one is refused before anything acts. */
+    private static void noFields(RoutingContext ctx) throws IOException {
+        String body = ctx.body().asString();
+        if (body != null && !body.isBlank()) {
+            read(STRICT, body, V1Bodies.NoFields.class);
+        }
     }
 
     private static String required(String field, String value) {
