@@ -194,8 +194,9 @@ public final class DaemonOperations {
      */
     private void refuseSecondConnection(Network network, Sandbox sandbox) {
         controller.endpointsOn(network.id()).stream().filter(e -> sandbox.id().equals(e.sandboxId())).findFirst().ifPresent(e -> {
-            throw NetmgrException.forbidden("sandbox " + sandbox.name() + " is already connected to network " + network.name()
-                    + " by endpoint " + e.name() + "; disconnect it first");
+            // dockerd's words first, which docker CLI users and scripts know
+            throw NetmgrException.forbidden("endpoint with name " + e.name() + " already exists in network " + network.name()
+                    + " (sandbox " + sandbox.name() + " is already connected to it); disconnect it first");
         });
     }
 

@@ -76,7 +76,7 @@ class DockerApiTest {
             assertThat(containers.path(sandboxId).path("IPv4Address").asText()).isEqualTo("10.95.0.7/24");
             assertThat(containers.path(sandboxId).path("MacAddress").asText()).isEqualTo("02:42:0a:5f:00:07");
             assertThat(containers.path(sandboxId).path("EndpointID").asText()).hasSize(64);
-            assertError(d.post("/networks/front/connect", "{\"Container\":\"web\"}"), 403, "sandbox web is already connected to network front");
+            assertError(d.post("/networks/front/connect", "{\"Container\":\"web\"}"), 403, "already exists in network front (sandbox web is already connected to it)");
             assertError(d.delete("/networks/front"), 403, "has active endpoints");
             assertThat(d.post("/networks/front/disconnect", "{\"Container\":\"web\"}").status()).isEqualTo(200);
             assertError(d.post("/networks/front/disconnect", "{\"Container\":\"web\"}"), 403,
