@@ -28,6 +28,8 @@ cleanup() {
     ip link del cbr-bench2 2>/dev/null || true       # or its reconciler the bridge
   fi
   rm -rf "$WORK"
+  # netmgr claims the host namespace for its state directory on lo's alias; ours is gone now
+  case "$(ip -d link show lo)" in *"alias netmgr state $WORK/"*) ip link set lo alias "" ;; esac
   if [ $had_netmgr0 = 0 ] && ip link show netmgr0 >/dev/null 2>&1; then ip link del netmgr0; fi
 }
 trap cleanup EXIT
@@ -68,8 +70,11 @@ run() { # label conflist plugin-dir [extra env]
 run reference-bridge-portmap "$SHARED/bridge.conflist" /usr/lib/cni
 run reference-bridge-only "$SHARED/bridge-only.conflist" /usr/lib/cni
 CLEAN_NFT_TABLES="inet netmgr" run netmgr-inprocess "$WORK/netmgr.conflist" "$WORK/bin:/usr/lib/cni"
-# the in-process runs made the predefined bridge netmgr0 for their store; the daemon's store makes its own
+# the in-process runs made the predefined bridge netmgr0 for their store; the daemon's store makes its own.
+# Their state directory goes too: netmgrd takes the host namespace over only from a state directory
+# that no longer exists (one state directory per host namespace).
 if [ $had_netmgr0 = 0 ]; then ip link del netmgr0 2>/dev/null || true; fi
+rm -rf "$WORK/state"
 "$ROOT/dist/target/netmgr/bin/netmgrd" --socket "$WORK/netmgr.sock" --state-dir "$WORK/state-daemon" 2>"$WORK/netmgrd.log" &
 daemon_pid=$!
 for _ in $(seq 100); do [ -S "$WORK/netmgr.sock" ] && break; sleep 0.1; done

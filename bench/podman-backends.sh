@@ -55,6 +55,8 @@ cleanup() {
   fi
   ip link del nmbench-nm0 2>/dev/null
   ip link del nmbench-ref0 2>/dev/null
+  # netmgr claims the host namespace for its state directory on lo's alias; ours is gone now
+  case "$(ip -d link show lo)" in *"alias netmgr state $WORK/"*) ip link set lo alias "" ;; esac
   if [ $had_netmgr0 = 0 ] && ip link show netmgr0 >/dev/null 2>&1; then ip link del netmgr0; fi
   # aardvark-dns outlives the last container of a network; it is ours when its config names our network
   local pidfile=/run/containers/networks/aardvark-dns/aardvark.pid
