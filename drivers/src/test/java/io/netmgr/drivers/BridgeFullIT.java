@@ -18,11 +18,9 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.link.LinkAttrs;
 import io.netmgr.netlink.link.Veth;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import io.netmgr.netlink.testing.TestNamespaces;
 
 /**
  * A bridge network whose bridge has the kernel's maximum of ports refuses one more endpoint by
@@ -30,11 +28,7 @@ import io.netmgr.netlink.testing.TestNamespaces;
  */
 class BridgeFullIT {
     @RegisterExtension
-    @Order(2)
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    @Order(1)
-    final ControllerFixture fixture = new ControllerFixture(netns);
+    final ControllerFixture fixture = new ControllerFixture();
     @TempDir
     Path stateDir;
 

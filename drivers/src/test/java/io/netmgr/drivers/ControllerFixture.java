@@ -12,21 +12,30 @@ import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A controller bound to a fresh namespace playing the host, on an embedded store in a temp
- * dir, with the drivers found on the class path. Sandboxes left at the end are deleted.
+ * dir, with the drivers found on the class path. Sandboxes left at the end are deleted, then
+ * the controller is closed, then every namespace the test made is removed (in that order, so
+ * nothing is left holding a namespace being deleted).
  */
-final class ControllerFixture implements AfterEachCallback {
-    private final TestNamespaces netns;
+final class ControllerFixture implements BeforeEachCallback, AfterEachCallback {
+    private final TestNamespaces netns = new TestNamespaces();
     NetNs host;
     LmdbStore store;
     NetworkController controller;
     private NetlinkHandle routesHandle;
 
-    ControllerFixture(TestNamespaces netns) {
-        this.netns = netns;
+    /** One more namespace the test needs (a container's, a peer's), removed after the test. */
+    NetNs namespace(String hint) {
+        return netns.create(hint);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        netns.beforeEach(context);
     }
 
     DefaultIpam ipam;
@@ -70,5 +79,6 @@ final class ControllerFixture implements AfterEachCallback {
             routesHandle.close();
             store.close();
         }
+        netns.afterEach(context);
     }
 }

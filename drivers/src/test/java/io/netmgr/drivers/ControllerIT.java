@@ -24,12 +24,10 @@ import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.Link;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,11 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The controller with the real drivers, in a namespace playing the host, checked by traffic and by `ip -j`. */
 class ControllerIT {
     @RegisterExtension
-    @Order(2)
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    @Order(1)
-    final ControllerFixture fixture = new ControllerFixture(netns);
+    final ControllerFixture fixture = new ControllerFixture();
     @TempDir
     Path stateDir;
 

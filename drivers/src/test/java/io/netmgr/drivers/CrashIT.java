@@ -16,7 +16,6 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.netlink.testing.TestNamespaces;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,11 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** kill -9 in the middle of work, then a restart: the reconciler leaves nothing leaked. */
 class CrashIT {
     @RegisterExtension
-    @Order(2)
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    @Order(1)
-    final ControllerFixture fixture = new ControllerFixture(netns);
+    final ControllerFixture fixture = new ControllerFixture();
     @TempDir
     Path stateDir;
 

@@ -22,12 +22,10 @@ import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.route.Route;
-import io.netmgr.netlink.testing.TestNamespaces;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,11 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndpointFeaturesIT {
     @RegisterExtension
-    @Order(2)
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    @Order(1)
-    final ControllerFixture fixture = new ControllerFixture(netns);
+    final ControllerFixture fixture = new ControllerFixture();
     @TempDir
     Path stateDir;
 

@@ -13,11 +13,9 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,11 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostNamespaceRefusalIT {
     @RegisterExtension
-    @Order(2)
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    @Order(1)
-    final ControllerFixture fixture = new ControllerFixture(netns);
+    final ControllerFixture fixture = new ControllerFixture();
     @TempDir
     Path stateDir;
 
@@ -67,7 +61,7 @@ class HostNamespaceRefusalIT {
         // host mode still joins the host's namespace, and a bridge network still joins a container's
         Endpoint hostMode = c.createEndpoint("host", EndpointConfig.named("hm"));
         c.join(hostMode.id(), "h3");
-        NetNs container = netns.create("c");
+        NetNs container = fixture.namespace("c");
         c.adoptSandbox("c", container.path());
         c.join(c.createEndpoint("web", EndpointConfig.named("c")).id(), "c");
         assertThat(IpOracle.exec(container, "ip", "-o", "link")).contains("eth0");
