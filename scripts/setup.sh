@@ -35,7 +35,9 @@ need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-l
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check
 # netmgrd's TLS listener; DockerCliIT drives netmgrd with the docker CLI (docker.io, which also
 # brings dockerd: on a machine booted with systemd, Debian starts it).
-[ -z "$tests" ] || need="$need iproute2 nftables procps containernetworking-plugins curl openssl docker.io"
+# The cluster tests start a real etcd cluster (etcd-server); the Docker plugin tests import a
+# busybox root filesystem as their image (busybox-static); the DNS tests resolve with dig.
+[ -z "$tests" ] || need="$need iproute2 nftables procps containernetworking-plugins curl openssl docker.io etcd-server busybox-static bind9-dnsutils"
 
 missing=""
 for package in $need; do
