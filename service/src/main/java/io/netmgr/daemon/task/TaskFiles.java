@@ -42,6 +42,9 @@ public final class TaskFiles {
         Path log = log(slot);
         try {
             Files.createDirectories(log.getParent());
+            if (!Files.exists(log)) {
+                Files.createFile(log); // the slot's mark: every slot that ever started has one
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + log.getParent() + " for the logs of " + slot.name(), e);
         }
@@ -77,6 +80,18 @@ public final class TaskFiles {
             Files.deleteIfExists(pidFile(slot));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + pidFile(slot), e);
+        }
+    }
+
+    /** The services that have task files. */
+    public List<String> services() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
         }
     }
 

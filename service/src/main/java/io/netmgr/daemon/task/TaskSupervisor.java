@@ -89,11 +89,18 @@ public final class TaskSupervisor {
             }
         }
         stop(strays);
-        for (TaskSlot slot : strayed) {
-            files.forgetPid(slot);
-            TaskSpec spec = wanted.get(slot.service());
-            if (spec == null || slot.slot() > spec.replicas()) {
-                sandboxes.remove(slot);
+        strayed.forEach(files::forgetPid);
+        // every slot that ever started has a log: the sandboxes of slots no longer wanted go,
+        // whether their task ran at the crash or waited out a back-off
+        for (String service : files.services()) {
+            TaskSpec spec = wanted.get(service);
+            for (TaskSlot slot : files.logged(service)) {
+                if (spec == null || slot.slot() > spec.replicas()) {
+                    sandboxes.remove(slot);
+                }
+            }
+            if (spec == null) {
+                files.removeService(service);
             }
         }
         specs.forEach(this::apply);
@@ -173,8 +180,9 @@ public final class TaskSupervisor {
         t.everStarted = true;
         TaskSpec spec = desired.get(t.slot.service());
         try {
+            var log = files.prepareLog(t.slot); // first: a crash after the sandbox is made leaves a log that finds it
             var namespace = sandboxes.ensure(t.slot);
-            t.process = launcher.start(t.slot, namespace, spec.command(), files.prepareLog(t.slot));
+            t.process = launcher.start(t.slot, namespace, spec.command(), log);
             files.recordPid(t.slot, t.process.pid(), t.process.startTime());
             t.startedAt = now;
             t.since = now;

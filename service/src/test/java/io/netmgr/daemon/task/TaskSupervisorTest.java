@@ -180,6 +180,21 @@ class TaskSupervisorTest {
     }
 
     @Test
+    void afterARestartTheSandboxOfATaskWaitingOutItsBackoffGoesWithItsRemovedService() {
+        TaskSupervisor before = supervisor();
+        before.apply(new TaskSpec("web", 2, CMD));
+        launcher.started.get(1).exitWith(3); // web.2 waits out its back-off: no pid recorded
+        before.tick();
+        launcher.adoptable.put(launcher.started.get(0).pid, launcher.started.get(0));
+
+        supervisor().adopt(List.of()); // the service was removed (kill -9 inside rm)
+
+        assertThat(launcher.running()).isEmpty();
+        assertThat(sandboxes.made).isEmpty();
+        assertThat(state.resolve("tasks/web")).doesNotExist();
+    }
+
+    @Test
     void scaleToZeroKeepsTheServiceSupervised() {
         TaskSupervisor s = supervisor();
         s.apply(new TaskSpec("web", 2, CMD));
