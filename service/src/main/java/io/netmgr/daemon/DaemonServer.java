@@ -1,7 +1,9 @@
 package io.netmgr.daemon;
 
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.daemon.api.v1.ServiceTaskRoutes;
 import io.netmgr.daemon.api.v1.V1Routes;
+import io.netmgr.daemon.task.ServiceTasks;
 import io.netmgr.daemon.docker.DockerRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -45,9 +47,12 @@ public final class DaemonServer implements AutoCloseable {
     private final HttpServer server;
     private final Optional<HttpServer> tcpServer;
     private final Path socket;
+    private final ServiceTasks tasks;
 
-    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer, Path socket) {
+    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer, Path socket,
+                         ServiceTasks tasks) {
         this.vertx = vertx;
+        this.tasks = tasks;
         this.blocking = blocking;
         this.server = server;
         this.tcpServer = tcpServer;
@@ -70,27 +75,38 @@ public final class DaemonServer implements AutoCloseable {
      */
     public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket,
                                      Optional<TcpListener> tcp, DaemonInfo info) {
+        ServiceTasks tasks = null;
         try {
             prepareSocketPath(socket);
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
+            tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()));
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
+            new ServiceTaskRoutes(tasks, blocking).mount(router);
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             Optional<HttpServer> tcpServer = tcp.isEmpty() ? Optional.empty()
                     : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router)
                             .invalidRequestHandler(Replies::invalidRequest).listen().await());
-            return new DaemonServer(vertx, blocking, server, tcpServer, socket);
+            return new DaemonServer(vertx, blocking, server, tcpServer, socket, tasks);
         } catch (IOException e) {
+            closeQuietly(tasks);
             vertx.close();
             throw new UncheckedIOException("cannot set the mode of " + socket, e);
         } catch (RuntimeException e) {
+            closeQuietly(tasks);
             vertx.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(ServiceTasks tasks) {
+        if (tasks != null) {
+            tasks.close();
         }
     }
 
@@ -201,6 +217,7 @@ public final class DaemonServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            tasks.close(); // the tasks keep running: the next netmgrd adopts them
             server.close().await();
             tcpServer.ifPresent(t -> t.close().await());
             blocking.close();

@@ -142,9 +142,12 @@ public final class ServiceTasks implements AutoCloseable {
     /** A reader of service {@code ref}'s task logs; refused for a service netmgr runs no tasks for. */
     public TaskLogs.Cursor logs(String ref, Optional<Integer> slot, int tail) {
         Service service = services.service(ref);
-        if (specs.of(service.id()).isEmpty()) {
-            throw NetmgrException.invalid("service " + service.name() + " runs no tasks of netmgr's (created without --replicas N "
-                    + "-- COMMAND): its backends' output is wherever their runtime keeps it");
+        TaskSpecStore.Stored stored = specs.of(service.id()).orElseThrow(() -> NetmgrException.invalid("service " + service.name()
+                + " runs no tasks of netmgr's (created without --replicas N -- COMMAND): its backends' output is wherever "
+                + "their runtime keeps it"));
+        if (slot.isPresent() && slot.get() > stored.replicas() && !logs.hasLog(new TaskSlot(service.name(), slot.get()))) {
+            throw NetmgrException.notFound("service " + service.name() + " has no task " + slot.get() + " (it runs "
+                    + stored.replicas() + ": " + service.name() + ".1 to " + service.name() + "." + stored.replicas() + ")");
         }
         return logs.open(service.name(), slot, tail);
     }

@@ -27,6 +27,11 @@ public final class TaskLogs {
         this.files = files;
     }
 
+    /** Whether task {@code slot} ever wrote a log (a slot scaled away keeps its log until the service goes). */
+    public boolean hasLog(TaskSlot slot) {
+        return files.logged(slot.service()).contains(slot);
+    }
+
     /** One line of a task's output, without its newline. */
     public record TaskLine(String task, String line) {
     }
