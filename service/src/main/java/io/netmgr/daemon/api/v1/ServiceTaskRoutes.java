@@ -52,6 +52,9 @@ public final class ServiceTaskRoutes {
         boolean follow = flag(ctx, "follow");
         int tail = number(ctx, "tail", -1);
         int slot = number(ctx, "task", 0);
+        if (ctx.queryParams().contains("task") && slot < 1) {
+            throw new IllegalArgumentException("query task=" + slot + ": tasks count from 1 (SERVICE.1, SERVICE.2...)");
+        }
         blocking.call(() -> {
             TaskLogs.Cursor cursor = tasks.logs(ctx.pathParam("ref"), slot > 0 ? Optional.of(slot) : Optional.empty(), tail);
             return new Opened(cursor, cursor.poll());
