@@ -2,6 +2,7 @@ package io.netmgr.daemon;
 
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.daemon.api.v1.ServiceTaskRoutes;
+import io.netmgr.daemon.api.v1.ServiceRoutes;
 import io.netmgr.daemon.api.v1.V1Routes;
 import io.netmgr.daemon.task.ServiceTasks;
 import io.netmgr.daemon.docker.DockerRoutes;
@@ -84,7 +85,8 @@ public final class DaemonServer implements AutoCloseable {
             tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()));
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
-                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
+                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics),
+                    new ServiceRoutes(engine.services(), tasks, blocking, events));
             new ServiceTaskRoutes(tasks, blocking).mount(router);
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
@@ -111,7 +113,8 @@ public final class DaemonServer implements AutoCloseable {
     }
 
     static Router router(Vertx vertx, Blocking blocking, DaemonOperations ops, Events events, OperationMetrics metrics,
-                         DaemonInfo info, Supplier<Optional<String>> health, SystemDoctor doctor, CniRoute cni) {
+                         DaemonInfo info, Supplier<Optional<String>> health, SystemDoctor doctor, CniRoute cni,
+                         ServiceRoutes services) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
@@ -140,6 +143,7 @@ public final class DaemonServer implements AutoCloseable {
         EventStream eventStream = new EventStream(events);
         router.get("/v1/events").handler(eventStream::handle);
         new V1Routes(ops, blocking, info, doctor).mount(router);
+        services.mount(router);
         new DockerRoutes(ops, blocking, info, eventStream).mount(router);
         cni.mount(router);
         router.route().failureHandler(ctx -> {
