@@ -180,8 +180,10 @@ class ServiceTasksIT {
             var r = cli(daemon, create(2, List.of("no-such-program-here", "--serve")));
             assertThat(r.exit()).isNotZero();
             assertThat(r.err()).contains("command: no-such-program-here not found in netmgrd's PATH");
-            var text = cli(daemon, create(2, List.of("/etc/hostname")));
-            assertThat(text.err()).contains("command: /etc/hostname is not an executable file");
+            Path notes = Files.writeString(dir.resolve("notes.txt"), "not a program");
+            var text = cli(daemon, create(2, List.of(notes.toString())));
+            assertThat(text.exit()).isNotZero();
+            assertThat(text.err()).contains("command: " + notes + " is not an executable file");
             assertThat(json(curl(daemon, "GET", "/v1/services", null).body())).isEmpty();
             assertThat(sandboxNames(daemon)).isEmpty();
 

@@ -157,8 +157,8 @@ public final class TaskSupervisor {
         tick();
         return tasks.values().stream().filter(t -> t.slot.service().equals(service)).map(t -> new TaskStatus(t.slot.name(),
                 t.slot.slot(), t.process != null ? "running" : t.everStarted || t.lastExit != null ? "restarting" : "starting",
-                t.process != null ? t.process.pid() : null, t.restarts, t.lastExit == null ? null : t.lastExit.toString(), t.since,
-                t.process != null ? null : t.nextStart)).toList();
+                t.process != null ? t.process.pid() : null, t.restarts, t.lastExit == null ? null : t.lastExit.toString(), t.since.toString(),
+                t.process != null ? null : t.nextStart.toString())).toList();
     }
 
     private void exited(Task t, TaskExit exit, Instant now) {

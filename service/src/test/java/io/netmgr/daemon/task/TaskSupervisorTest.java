@@ -76,8 +76,8 @@ class TaskSupervisorTest {
             TaskStatus st = s.status("web").get(0);
             assertThat(st.state()).isEqualTo("restarting");
             assertThat(st.lastExit()).isEqualTo("exit 3");
-            waits.add(Duration.between(clock.instant(), st.nextStart()).toMillis());
-            clock.advance(Duration.between(clock.instant(), st.nextStart()).minusMillis(1));
+            waits.add(Duration.between(clock.instant(), Instant.parse(st.nextStart())).toMillis());
+            clock.advance(Duration.between(clock.instant(), Instant.parse(st.nextStart())).minusMillis(1));
             s.tick();
             assertThat(launcher.running()).isEmpty(); // not a moment early
             clock.advance(Duration.ofMillis(1));
@@ -103,7 +103,7 @@ class TaskSupervisorTest {
         launcher.running().get(0).exitWith(1);
         s.tick();
         TaskStatus st = s.status("web").get(0);
-        assertThat(Duration.between(clock.instant(), st.nextStart())).isEqualTo(Duration.ofMillis(500));
+        assertThat(Duration.between(clock.instant(), Instant.parse(st.nextStart()))).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
