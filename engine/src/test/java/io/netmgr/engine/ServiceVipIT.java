@@ -18,6 +18,13 @@ import io.netmgr.nat.Probe;
 import io.netmgr.nat.TestHost;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +103,76 @@ class ServiceVipIT extends EngineOnTestHost {
         for (int i = 0; i < 20; i++) {
             assertThat(Probe.udp(client, vip(web), 53)).hasValueSatisfying(r -> assertThat(r).doesNotStartWith("b2"));
         }
+    }
+
+    @Test
+    void aRunningFlowToAnotherBackendSurvivesADetach() throws Exception {
+        Service web = services.create(ServiceSpec.of("web", "svcnet"));
+        List<ServerSocket> servers = new java.util.ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            services.attach("web", "b" + i);
+            servers.add(namedEcho(backends.get("b" + i), "b" + i));
+        }
+        InetAddress vip = InetAddress.getByName(vip(web));
+        try (Socket live = client.call(() -> {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(vip, 7000), 5000);
+            s.setSoTimeout(5000);
+            return s;
+        })) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(live.getInputStream(), StandardCharsets.UTF_8));
+            String serving = in.readLine();
+            String other = List.of("b1", "b2", "b3").stream().filter(b -> !b.equals(serving)).findFirst().orElseThrow();
+            services.detach("web", other);
+            live.getOutputStream().write("still there\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(in.readLine()).as("the flow to %s goes on after %s left", serving, other).isEqualTo("still there");
+            assertThat(spread(client, vip(web), 80, 60)).doesNotContainKey(other).doesNotContainKey("none");
+        } finally {
+            for (ServerSocket s : servers) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aBackendWhoseSandboxGoesTakesNoMoreTraffic() {
+        Service web = services.create(ServiceSpec.of("web", "svcnet"));
+        services.attach("web", "b1");
+        services.attach("web", "b2");
+        controller.deleteSandbox("b2");
+        assertThat(spread(client, vip(web), 80, 30)).containsOnlyKeys("b1");
+        assertThat(services.backends("web")).extracting(services::state).containsExactlyInAnyOrder("running", "removed");
+        services.detach("web", "b2"); // a removed sandbox's backend is detached by its name
+        assertThat(services.backends("web")).hasSize(1);
+    }
+
+    /** A TCP server on port 7000 of {@code ns} that says its name on each connection, then echoes lines. */
+    private static ServerSocket namedEcho(NetNs ns, String name) throws Exception {
+        ServerSocket server = ns.call(() -> new ServerSocket(7000));
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread conn = new Thread(() -> {
+                        try (s; BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+                            s.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+                            for (String line; (line = r.readLine()) != null; ) {
+                                s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                            }
+                        } catch (java.io.IOException e) {
+                            // the client went away
+                        }
+                    });
+                    conn.setDaemon(true);
+                    conn.start();
+                } catch (java.io.IOException e) {
+                    return; // closed
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server;
     }
 
     @Test
