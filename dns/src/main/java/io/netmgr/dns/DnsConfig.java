@@ -1,0 +1,51 @@
+package io.netmgr.dns;
+
+import io.netmgr.netlink.ns.NetNs;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the containers' resolver runs.
+ *
+ * @param listenAt        where it answers inside each sandbox (Docker's 127.0.0.11:53)
+ * @param upstreams       the resolvers asked for names the networks do not know, in order
+ * @param search          search domains handed on to sandboxes' resolv.conf
+ * @param upstreamTimeout how long one upstream may take before the next is asked
+ * @param etcNetns        where {@code ip netns exec} finds a namespace's own files (/etc/netns)
+ * @param sandboxRunDir   where sandboxes netmgr makes have their namespaces (/run/netns)
+ */
+public record DnsConfig(InetSocketAddress listenAt, List<InetSocketAddress> upstreams, List<String> search,
+                        Duration upstreamTimeout, Path etcNetns, Path sandboxRunDir) {
+    /** Docker's address for the embedded resolver: on every sandbox's loopback, so no route is needed. */
+    public static final InetSocketAddress DOCKER_ADDRESS = new InetSocketAddress("127.0.0.11", 53);
+    public static final Path ETC_NETNS = Path.of("/etc/netns");
+
+    public DnsConfig {
+        upstreams = List.copyOf(upstreams);
+        search = List.copyOf(search);
+    }
+
+    /** 127.0.0.11:53, forwarding to what {@code hostResolvConf} lists, 2 s per upstream, /etc/netns and /run/netns. */
+    public static DnsConfig from(HostResolvConf hostResolvConf) {
+        return new DnsConfig(DOCKER_ADDRESS, hostResolvConf.nameservers(), hostResolvConf.search(), Duration.ofSeconds(2),
+                ETC_NETNS, NetNs.DEFAULT_RUN_DIR);
+    }
+
+    public DnsConfig withUpstreams(List<InetSocketAddress> servers) {
+        return new DnsConfig(listenAt, servers, search, upstreamTimeout, etcNetns, sandboxRunDir);
+    }
+
+    public DnsConfig withListenAt(InetSocketAddress address) {
+        return new DnsConfig(address, upstreams, search, upstreamTimeout, etcNetns, sandboxRunDir);
+    }
+
+    public DnsConfig withUpstreamTimeout(Duration timeout) {
+        return new DnsConfig(listenAt, upstreams, search, timeout, etcNetns, sandboxRunDir);
+    }
+
+    public DnsConfig withSandboxRunDir(Path dir) {
+        return new DnsConfig(listenAt, upstreams, search, upstreamTimeout, etcNetns, dir);
+    }
+}
