@@ -811,7 +811,8 @@ public final class NetworkController implements AutoCloseable {
         throw NetmgrException.notFound(kind + " " + ref + " not found");
     }
 
-    static void validateName(String kind, String name) {
+    /** Refuses a name that is not 1-64 letters, digits, _ . - starting with a letter or digit, naming the kind. */
+    public static void validateName(String kind, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw NetmgrException.invalid("invalid " + kind + " name \"" + name + "\": use 1 to 64 letters, digits, "
                     + "'_', '.' or '-', starting with a letter or digit");

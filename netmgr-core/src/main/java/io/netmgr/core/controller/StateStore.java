@@ -1,16 +1,12 @@
 package io.netmgr.core.controller;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Store;
+import io.netmgr.core.store.StoredJson;
 import io.netmgr.core.store.Txn;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,14 +19,15 @@ import java.util.Optional;
  * /netmgr/names/network/NAME     ID   (names are unique: created with ifAbsent)
  * /netmgr/names/sandbox/NAME     ID
  * /netmgr/names/endpoint/NETID/NAME   ID   (unique within a network)
- * /netmgr/attached/NETID/EPID    ""   (a network's endpoints, so delete can refuse cheaply)
+ * /netmgr/attached/NETID/EPID    ""   (a network's endpoints, so delete can refuse cheaply;
+ *                                     a service's id there holds the network for its virtual IP)
  * </pre>
+ * Services keep their own keys beside these ({@link io.netmgr.core.service.ServiceStore}).
  */
 final class StateStore {
     static final String NETWORKS = "/netmgr/networks/";
     static final String ENDPOINTS = "/netmgr/endpoints/";
     static final String SANDBOXES = "/netmgr/sandboxes/";
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Store store;
 
@@ -117,23 +114,15 @@ final class StateStore {
     }
 
     static byte[] encode(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredJson.encode(value);
     }
 
     static byte[] text(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return StoredJson.text(s);
     }
 
     static <T> T decode(KeyValue kv, Class<T> type) {
-        try {
-            return JSON.readValue(kv.value(), type);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored " + kv.key() + " is not a valid " + type.getSimpleName(), e);
-        }
+        return StoredJson.decode(kv, type);
     }
 
     static String keyOf(Network n) {

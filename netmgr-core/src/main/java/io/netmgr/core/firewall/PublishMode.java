@@ -1,0 +1,32 @@
+package io.netmgr.core.firewall;
+
+import java.util.Locale;
+
+/**
+ * How a service's port is published, as swarm names it: {@code ingress} answers on every host
+ * address and spreads over every backend with source NAT (the routing mesh); {@code host} answers
+ * only where a backend runs, only to local backends, keeping the client's address.
+ */
+public enum PublishMode {
+    INGRESS, HOST;
+
+    /** Parses "ingress" or "host" (any case); anything else is a clear error naming the value. */
+    public static PublishMode parse(String text) {
+        for (PublishMode m : values()) {
+            if (m.keyword().equalsIgnoreCase(text == null ? "" : text.trim())) {
+                return m;
+            }
+        }
+        throw FirewallException.invalid("bad publish mode \"" + text + "\": use ingress or host");
+    }
+
+    /** The lower-case name the CLI, the API and swarm use. */
+    public String keyword() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return keyword();
+    }
+}
