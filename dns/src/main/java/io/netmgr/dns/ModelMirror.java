@@ -4,6 +4,9 @@ import io.netmgr.core.controller.StoredModel;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.service.EndpointMode;
+import io.netmgr.core.service.Service;
+import io.netmgr.core.service.ServiceBackend;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.WatchEvent;
 import java.net.InetAddress;
@@ -17,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The networks, endpoints and sandboxes of the store, as its watch reports them, and the
+ * The networks, endpoints, sandboxes and services of the store, as its watch reports them, and the
  * {@link NameTable} they make. Applying a change twice leaves the same state, so a watch may
  * replay changes a first read already saw. Not thread-safe: one thread applies, then builds.
  */
@@ -25,6 +28,8 @@ final class ModelMirror {
     private final Map<String, Network> networks = new HashMap<>();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Map<String, Sandbox> sandboxes = new HashMap<>();
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    private final Map<String, ServiceBackend> backends = new LinkedHashMap<>();
 
     /** Takes in one stored object (a first read). */
     void put(KeyValue kv) {
@@ -34,6 +39,8 @@ final class ModelMirror {
                 case NETWORK -> networks.put(id, StoredModel.network(kv));
                 case ENDPOINT -> endpoints.put(id, StoredModel.endpoint(kv));
                 case SANDBOX -> sandboxes.put(id, StoredModel.sandbox(kv));
+                case SERVICE -> services.put(id, StoredModel.service(kv));
+                case SERVICE_BACKEND -> backends.put(id, StoredModel.serviceBackend(kv));
             }
         });
     }
@@ -51,6 +58,8 @@ final class ModelMirror {
                 case NETWORK -> networks.remove(id);
                 case ENDPOINT -> endpoints.remove(id);
                 case SANDBOX -> sandboxes.remove(id);
+                case SERVICE -> services.remove(id);
+                case SERVICE_BACKEND -> backends.remove(id);
             }
         }
         return true;
@@ -59,7 +68,9 @@ final class ModelMirror {
     /**
      * The names as they stand: each joined endpoint on a user-defined network gives its sandbox's
      * name and its aliases its addresses on that network (Docker's rule: the default, host and
-     * none networks have no name resolution).
+     * none networks have no name resolution). On each of a service's networks, swarm's names:
+     * NAME is its virtual IP there (every backend's address in dnsrr mode) and tasks.NAME every
+     * backend's address there.
      */
     NameTable table() {
         Map<String, Map<String, List<InetAddress>>> names = new HashMap<>();
@@ -79,6 +90,23 @@ final class ModelMirror {
             add(onNetwork, sandbox.name(), addresses);
             for (String alias : e.aliases()) {
                 add(onNetwork, alias, addresses);
+            }
+        }
+        Map<String, List<ServiceBackend>> backendsOf = new HashMap<>();
+        backends.values().forEach(b -> backendsOf.computeIfAbsent(b.serviceId(), id -> new ArrayList<>()).add(b));
+        for (Service s : services.values()) {
+            List<ServiceBackend> its = backendsOf.getOrDefault(s.id(), List.of());
+            for (String networkId : s.networkIds()) {
+                Network network = networks.get(networkId);
+                if (network == null || !userDefined(network)) {
+                    continue;
+                }
+                Map<String, List<InetAddress>> onNetwork = names.computeIfAbsent(networkId, id -> new HashMap<>());
+                List<InetAddress> tasks = its.stream().filter(b -> b.networkId().equals(networkId))
+                        .map(b -> b.address().address().toInetAddress()).toList();
+                add(onNetwork, "tasks." + s.name(), tasks);
+                add(onNetwork, s.name(), s.endpointMode() == EndpointMode.DNSRR ? tasks
+                        : s.vipOn(networkId).map(v -> List.of(v.address().address().toInetAddress())).orElse(List.of()));
             }
         }
         return new NameTable(names, scopes, served);

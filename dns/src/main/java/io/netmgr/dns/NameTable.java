@@ -37,7 +37,8 @@ public final class NameTable {
 
     /**
      * The addresses {@code name} has on the networks sandbox {@code askerId} shares with it, or
-     * nothing when no such network knows the name (an empty list never comes back).
+     * nothing when no such network knows the name. An empty list is a name without address (a
+     * service with no backend yet): it exists, so the answer is empty rather than NXDOMAIN.
      */
     public Optional<List<InetAddress>> lookup(String askerId, String name) {
         Set<String> networks = networksBySandbox.get(askerId);

@@ -5,6 +5,10 @@ import io.netmgr.core.endpoint.Bandwidth;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.service.EndpointMode;
+import io.netmgr.core.service.Service;
+import io.netmgr.core.service.ServiceBackend;
+import io.netmgr.core.service.ServiceVip;
 import io.netmgr.core.store.Store;
 import io.netmgr.netlink.addr.IpNet;
 import java.util.Arrays;
@@ -38,6 +42,22 @@ final class ModelWriter {
                 "eth0", sandbox, null, List.of(), List.of(), Bandwidth.NONE);
         put("/netmgr/endpoints/" + id, e);
         return e;
+    }
+
+    Service service(String id, String name, EndpointMode mode, Map<String, String> vipByNetwork, String... networks) {
+        List<ServiceVip> vips = vipByNetwork.entrySet().stream().map(v -> new ServiceVip(v.getKey(), IpNet.parse(v.getValue()))).toList();
+        Service s = new Service(id, name, mode, List.of(networks), vips, List.of(), Map.of(), "now");
+        put("/netmgr/services/" + id, s);
+        return s;
+    }
+
+    void backend(String service, String endpoint, String sandbox, String network, String address) {
+        put("/netmgr/service-backends/" + service + "/" + endpoint,
+                new ServiceBackend(service, endpoint, sandbox, sandbox, network, IpNet.parse(address), "this"));
+    }
+
+    void deleteBackend(String service, String endpoint) {
+        store.txn().delete("/netmgr/service-backends/" + service + "/" + endpoint).commit();
     }
 
     void deleteEndpoint(String id) {

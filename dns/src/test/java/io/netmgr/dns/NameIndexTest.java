@@ -2,10 +2,12 @@ package io.netmgr.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.core.service.EndpointMode;
 import io.netmgr.core.store.MemoryStore;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -110,6 +112,32 @@ class NameIndexTest {
 
         Optional<List<InetAddress>> api = index.table().lookup("s2", "api");
         assertThat(api).contains(List.of(ip("10.0.0.2"), ip("10.0.0.3"), ip("10.0.0.4")));
+    }
+
+    @Test
+    void aServiceNameIsItsVipAndTasksNameEveryBackendOnTheAskersNetworks() {
+        twoNetworksThreeSandboxes();
+        model.service("svc", "api", EndpointMode.VIP, Map.of("front", "10.1.0.100/24", "back", "10.2.0.100/24"), "front", "back");
+        model.backend("svc", "e3", "db", "back", "10.2.0.3/24");
+        model.backend("svc", "e4", "cache", "front", "10.1.0.4/24");
+        model.service("rr", "rr", EndpointMode.DNSRR, Map.of(), "back");
+        model.backend("rr", "e2", "web", "back", "10.2.0.2/24");
+        model.backend("rr", "e3", "db", "back", "10.2.0.3/24");
+        model.service("empty", "idle", EndpointMode.VIP, Map.of("front", "10.1.0.101/24"), "front");
+        index = NameIndex.follow(store, changes::incrementAndGet);
+        NameTable names = index.table();
+
+        assertThat(names.lookup("cache", "api")).as("the VIP on front").contains(List.of(ip("10.1.0.100")));
+        assertThat(names.lookup("db", "api")).as("the VIP on back").contains(List.of(ip("10.2.0.100")));
+        assertThat(names.lookup("cache", "tasks.api")).as("backends on front only").contains(List.of(ip("10.1.0.4")));
+        assertThat(names.lookup("web", "tasks.api")).as("web is on both")
+                .hasValueSatisfying(a -> assertThat(a).containsExactlyInAnyOrder(ip("10.1.0.4"), ip("10.2.0.3")));
+        assertThat(names.lookup("db", "rr")).as("dnsrr: the backends").contains(List.of(ip("10.2.0.2"), ip("10.2.0.3")));
+        assertThat(names.lookup("cache", "rr")).as("rr is on back only").isEmpty();
+        assertThat(names.lookup("cache", "tasks.idle")).as("no backend yet: known, without address").contains(List.of());
+
+        model.deleteBackend("rr", "e2");
+        waitFor(() -> index.table().lookup("db", "rr").equals(Optional.of(List.of(ip("10.2.0.3")))));
     }
 
     static InetAddress ip(String text) {
