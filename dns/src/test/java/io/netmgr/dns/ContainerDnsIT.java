@@ -10,6 +10,11 @@ import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.service.EndpointMode;
+import io.netmgr.core.service.Service;
+import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.service.ServiceSpec;
+import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.LmdbStore;
 import io.netmgr.ipam.DefaultIpam;
 import io.netmgr.ipam.DefaultPools;
@@ -47,6 +52,7 @@ class ContainerDnsIT {
     private LmdbStore store;
     private NetlinkHandle routes;
     private NetworkController controller;
+    private DefaultIpam ipam;
     private FakeUpstream upstream;
     private ContainerDns dns;
 
@@ -55,8 +61,8 @@ class ContainerDnsIT {
         host = netns.create("dnshost");
         store = LmdbStore.open(stateDir.resolve("store"));
         routes = NetlinkHandle.open(host);
-        controller = new NetworkController(host, store, new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost()),
-                DriverRegistry.fromClassPath(), NetNs.DEFAULT_RUN_DIR);
+        ipam = new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost());
+        controller = new NetworkController(host, store, ipam, DriverRegistry.fromClassPath(), NetNs.DEFAULT_RUN_DIR);
         upstream = new FakeUpstream(host, Map.of("outside.example", ip("192.0.2.7")));
         dns = ContainerDns.start(store, host, DnsConfig.from(new HostResolvConf(List.of(), List.of()))
                 .withUpstreams(List.of(upstream.address())).withUpstreamTimeout(Duration.ofSeconds(5)));
@@ -205,6 +211,37 @@ class ContainerDnsIT {
         controller.leave(e.id());
         waitFor(() -> in(web, "dig", "+tries=3", "late").contains("status: NXDOMAIN"));
         waitFor(() -> !dns.serves(late.id()) && !Files.exists(resolvConf(late)));
+    }
+
+    /** A dnsrr service needs no firewall; the VIP case runs through netmgrd in the tests module (DnsThroughDaemonIT). */
+    @Test
+    void aDnsrrServiceNameAndTasksNameAnswerEveryBackend() {
+        Network front = controller.createNetwork(NetworkConfig.of("dnsit-f6", "bridge"));
+        Sandbox client = on(front, "dnsit-client6");
+        Sandbox task1 = on(front, "dnsit-task1");
+        Sandbox task2 = on(front, "dnsit-task2");
+        ServiceController services = new ServiceController(controller, new ServiceStore(store), ipam);
+        Service rr = services.create(ServiceSpec.of("dnsit-rr", front.name()).withEndpointMode(EndpointMode.DNSRR));
+        services.attach(rr.id(), task1.id());
+        services.attach(rr.id(), task2.id());
+        served(client);
+        List<String> taskAddresses = controller.endpointsOn(front.id()).stream()
+                .filter(e -> task1.id().equals(e.sandboxId()) || task2.id().equals(e.sandboxId())).map(ContainerDnsIT::address).toList();
+
+        waitFor(() -> lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr")).size() == 2);
+        assertThat(lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr"))).containsExactlyInAnyOrderElementsOf(taskAddresses);
+        assertThat(lines(in(client, "dig", "+short", "+tries=3", "tasks.dnsit-rr"))).containsExactlyInAnyOrderElementsOf(taskAddresses);
+        assertThat(in(client, "getent", "hosts", "tasks.dnsit-rr")).containsAnyOf(taskAddresses.toArray(String[]::new));
+
+        services.detach(rr.id(), task2.id());
+        waitFor(() -> lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr")).size() == 1);
+        services.remove(rr.id());
+        waitFor(() -> in(client, "dig", "+tries=3", "dnsit-rr").contains("status: NXDOMAIN"));
+        assertThat(in(client, "dig", "+tries=3", "tasks.dnsit-rr")).as("forwarded now, and unknown upstream").contains("status: NXDOMAIN");
+    }
+
+    private static List<String> lines(String out) {
+        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     private static InetAddress ip(String text) {
