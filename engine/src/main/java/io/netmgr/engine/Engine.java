@@ -2,6 +2,8 @@ package io.netmgr.engine;
 
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.controller.NetworkHealer;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.firewall.Firewall;
@@ -30,15 +32,17 @@ public final class Engine implements AutoCloseable {
     private final EngineConfig config;
     private final LmdbStore store;
     private final NetworkController controller;
+    private final ServiceController services;
     private final Optional<Firewall> firewall;
     private final Optional<RuleGuard> guard;
     private final Deque<AutoCloseable> opened;
 
-    private Engine(EngineConfig config, LmdbStore store, NetworkController controller, Optional<Firewall> firewall,
-                   Optional<RuleGuard> guard, Deque<AutoCloseable> opened) {
+    private Engine(EngineConfig config, LmdbStore store, NetworkController controller, ServiceController services,
+                   Optional<Firewall> firewall, Optional<RuleGuard> guard, Deque<AutoCloseable> opened) {
         this.config = config;
         this.store = store;
         this.controller = controller;
+        this.services = services;
         this.firewall = firewall;
         this.guard = guard;
         this.opened = opened;
@@ -57,9 +61,8 @@ public final class Engine implements AutoCloseable {
             NetlinkHandle routes = push(opened, NetlinkHandle.open(host));
             HostClaim.take(routes, host.toString(), config.stateDir()); // before the firewall or a bridge is touched
             Optional<Firewall> firewall = config.firewall().backend().map(backend -> push(opened, Firewalls.open(backend, host)));
-            NetworkController.Builder builder = NetworkController.builder(host, store,
-                            new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost()),
-                            DriverRegistry.fromClassPath())
+            DefaultIpam ipam = new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost());
+            NetworkController.Builder builder = NetworkController.builder(host, store, ipam, DriverRegistry.fromClassPath())
                     .sandboxRunDir(config.sandboxRunDir())
                     .lockFile(config.lockFile())
                     .reconcileAtStart(config.reconcileAtStart());
@@ -70,7 +73,8 @@ public final class Engine implements AutoCloseable {
             if (config.ruleGuard()) {
                 push(opened, NetworkHealer.start(controller));
             }
-            return new Engine(config, store, controller, firewall, guard, opened);
+            ServiceController services = new ServiceController(controller, new ServiceStore(store), ipam);
+            return new Engine(config, store, controller, services, firewall, guard, opened);
         } catch (IOException e) {
             closeAll(opened, null);
             throw new UncheckedIOException("cannot create state directory " + config.stateDir(), e);
@@ -82,6 +86,11 @@ public final class Engine implements AutoCloseable {
 
     public NetworkController controller() {
         return controller;
+    }
+
+    /** Swarm-style services on this host's networks. */
+    public ServiceController services() {
+        return services;
     }
 
     public LmdbStore store() {

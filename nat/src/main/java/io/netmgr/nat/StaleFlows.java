@@ -1,6 +1,8 @@
 package io.netmgr.nat;
 
 import io.netmgr.core.firewall.PortMapping;
+import io.netmgr.core.firewall.ServicePort;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.firewall.Protocol;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
@@ -39,6 +41,34 @@ final class StaleFlows {
                 if (!run(cmd)) {
                     return;
                 }
+            }
+        }
+    }
+
+    /**
+     * Drops the flows a service sent to backends {@code before} had and {@code after} has not
+     * (either may be null): those to its VIPs and to its published ports, so a detached backend
+     * keeps no UDP flow and no half-open TCP one. Flows to other backends are untouched.
+     */
+    static void forgetBackends(NetNs ns, ServiceRules before, ServiceRules after) {
+        if (before == null) {
+            return;
+        }
+        List<ServiceRules.Backend> kept = after == null ? List.of() : after.backends();
+        for (ServiceRules.Backend b : before.backends()) {
+            if (kept.stream().anyMatch(k -> k.address().equals(b.address()))) {
+                continue;
+            }
+            String family = b.address().family() == IpFamily.V4 ? "ipv4" : "ipv6";
+            for (ServiceRules.Vip v : before.vips()) {
+                if (!run(List.of("nsenter", "--net=" + ns.path(), "conntrack", "-D", "-f", family, "--orig-dst",
+                        v.address().toString(), "--reply-src", b.address().toString()))) {
+                    return;
+                }
+            }
+            for (ServicePort p : before.ports()) {
+                run(List.of("nsenter", "--net=" + ns.path(), "conntrack", "-D", "-f", family, "-p", p.protocol().keyword(),
+                        "--orig-port-dst", Integer.toString(p.published()), "--reply-src", b.address().toString()));
             }
         }
     }

@@ -4,6 +4,7 @@ import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.network.NetworkPool;
+import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.store.Store;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
@@ -39,6 +40,11 @@ public final class DaemonEngine implements AutoCloseable {
 
     public NetworkController controller() {
         return engine.controller();
+    }
+
+    /** Swarm-style services on this host's networks. */
+    public ServiceController services() {
+        return engine.services();
     }
 
     public NetNs hostNamespace() {

@@ -2,6 +2,9 @@ package io.netmgr.nat.nft;
 
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.firewall.PublishMode;
+import io.netmgr.core.firewall.ServicePort;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.nft.NftRuleset.Element;
 import io.netmgr.netlink.addr.IpFamily;
@@ -56,6 +59,12 @@ public final class NftablesRenderer {
     static final String PUBLISHED6_ANY = "published6-any";
     static final String BACKENDS4 = "backends4";
     static final String BACKENDS6 = "backends6";
+    static final String SERVICE_VIPS4 = "service-vips4";
+    static final String SERVICE_PORTS = "service-ports";
+    static final String VIP_ADDRS4 = "vip-addrs4";
+    /** Packet mark bits of a service's first packet: DNATed by a service (forward accepts it), source NAT wanted. */
+    static final String SERVICE_MARK = "0x00001000";
+    static final String MASQUERADE_MARK = "0x00002000";
 
     /** Sets and maps, with their types: declared once, only their elements change. */
     private static final Map<String, String> SETS = new LinkedHashMap<>();
@@ -75,22 +84,35 @@ public final class NftablesRenderer {
         SETS.put(PUBLISHED6_ANY, "type inet_proto . inet_service : ipv6_addr . inet_service");
         SETS.put(BACKENDS4, "type ipv4_addr . inet_proto . inet_service");
         SETS.put(BACKENDS6, "type ipv6_addr . inet_proto . inet_service");
+        SETS.put(SERVICE_VIPS4, "type ipv4_addr : verdict");
+        SETS.put(SERVICE_PORTS, "type inet_proto . inet_service : verdict");
+        SETS.put(VIP_ADDRS4, "type ipv4_addr");
 
         base("filter-FORWARD", "type filter hook forward priority filter; policy accept;",
                 "oifname vmap @" + FWD_IN_JUMPS,
                 "iifname vmap @" + FWD_OUT_JUMPS);
         // nat's output hook takes no "dstnat" keyword in nft 1.0.6: -100 is its value
         base("nat-OUTPUT", "type nat hook output priority -100; policy accept;",
+                "jump services",
                 "fib daddr type local jump published");
         base("nat-POSTROUTING", "type nat hook postrouting priority srcnat; policy accept;",
+                "meta mark & " + MASQUERADE_MARK + " == " + MASQUERADE_MARK + " masquerade comment \"services: ingress, VIP\"",
                 "oifname vmap @" + SNAT_IN_JUMPS,
                 "iifname vmap @" + SNAT_OUT_JUMPS);
         base("nat-PREROUTING", "type nat hook prerouting priority dstnat; policy accept;",
+                "jump services",
                 "fib daddr type local jump published");
+        // a virtual IP without backends, or a port it does not balance, is refused rather than
+        // reaching the host's own services through the VIP address on the bridge
+        base("filter-INPUT", "type filter hook input priority filter; policy accept;",
+                "ip daddr @" + VIP_ADDRS4 + " reject comment \"service VIP without backend\"");
         // Ports published on 127.0.0.1 need route_localnet on the bridges, which would also let
         // a container reach the host's localhost services (CVE-2020-8558): only lo may send to 127/8.
         base("raw-PREROUTING", "type filter hook prerouting priority raw; policy accept;",
                 "iifname != \"lo\" ip daddr 127.0.0.0/8 drop comment \"remote loopback\"");
+        BASE_RULES.put("services", List.of(
+                "ip daddr vmap @" + SERVICE_VIPS4,
+                "fib daddr type local meta l4proto . th dport vmap @" + SERVICE_PORTS));
         BASE_RULES.put("published", List.of(
                 "iifname @" + NO_HAIRPIN + " return",
                 // an address-specific mapping wins over one on every address
@@ -123,7 +145,77 @@ public final class NftablesRenderer {
         for (PublishedPort p : PublishedPort.of(state.ports())) {
             port(p, elements);
         }
+        for (ServiceRules s : state.services()) {
+            service(s, chains, elements);
+        }
         return new NftRuleset(chains, elements);
+    }
+
+    /**
+     * The chains and elements of one service alone (kube-proxy's shape): each virtual IP is an
+     * element of {@value #SERVICE_VIPS4} going to the service's chain for it, each published port
+     * an element of {@value #SERVICE_PORTS}; each chain picks a backend with
+     * {@code numgen random mod N} over an anonymous map, and conntrack keeps the flow there.
+     * Adding or removing a backend rewrites that service's chains only.
+     */
+    public static NftRuleset service(ServiceRules s) {
+        TreeMap<String, List<String>> chains = new TreeMap<>();
+        TreeMap<String, SortedSet<Element>> elements = new TreeMap<>();
+        SETS.keySet().forEach(set -> elements.put(set, new TreeSet<>()));
+        service(s, chains, elements);
+        return new NftRuleset(chains, elements);
+    }
+
+    /** The commands that turn service {@code before} into {@code after} (either null for none), nothing else. */
+    public static String serviceChange(ServiceRules before, ServiceRules after) {
+        NftRuleset empty = new NftRuleset(new TreeMap<>(), new TreeMap<>());
+        return changes(before == null ? empty : service(before), after == null ? empty : service(after));
+    }
+
+    private static void service(ServiceRules s, Map<String, List<String>> chains, Map<String, SortedSet<Element>> elements) {
+        for (ServiceRules.Vip vip : s.vips()) {
+            if (vip.address().family() != IpFamily.V4) {
+                continue; // services balance IPv4 only; the controller grants IPv4 VIPs only
+            }
+            String chain = "svc__" + s.shortId() + "__vip__" + vip.address();
+            chains.put(chain, balance(s.backendsOn(vip.networkId()), null, true));
+            elements.get(VIP_ADDRS4).add(new Element(vip.address().toString(), null));
+            if (!s.backendsOn(vip.networkId()).isEmpty()) {
+                elements.get(SERVICE_VIPS4).add(new Element(vip.address().toString(), "goto " + chain));
+            }
+        }
+        for (ServicePort p : s.ports()) {
+            String chain = "svc__" + s.shortId() + "__" + p.protocol().keyword() + "__" + p.published();
+            List<ServiceRules.Backend> backends = s.backendsFor(p.mode());
+            chains.put(chain, balance(backends, p, p.mode() == PublishMode.INGRESS));
+            if (!backends.isEmpty()) { // host mode: only where a backend runs
+                elements.get(SERVICE_PORTS).add(new Element(p.protocol().keyword() + " . " + p.published(), "goto " + chain));
+            }
+        }
+    }
+
+    /**
+     * The rules of a service chain: mark the packet (forward accepts it; {@code masquerade}: source
+     * NAT on the way out), then DNAT to one of {@code backends} at random, to {@code port}'s target
+     * (null: the port the client asked for, as a VIP does). No backend: no rule, and no element leads here.
+     */
+    private static List<String> balance(List<ServiceRules.Backend> backends, ServicePort port, boolean masquerade) {
+        List<ServiceRules.Backend> v4 = backends.stream().filter(b -> b.address().family() == IpFamily.V4).toList();
+        if (v4.isEmpty()) {
+            return List.of();
+        }
+        String mark = masquerade ? "0x00003000" : SERVICE_MARK;
+        StringBuilder map = new StringBuilder();
+        for (int i = 0; i < v4.size(); i++) {
+            map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(v4.get(i).address());
+            if (port != null) {
+                map.append(" . ").append(port.target());
+            }
+        }
+        // a port mapping needs its protocol matched first
+        String match = port == null ? "" : "meta l4proto " + port.protocol().keyword() + " ";
+        return List.of("meta mark set meta mark or " + mark,
+                match + "dnat ip to numgen random mod " + v4.size() + " map { " + map + " }");
     }
 
     /** A script that replaces whatever netmgr's table holds with {@code ruleset}, in one transaction. */
@@ -173,6 +265,11 @@ public final class NftablesRenderer {
         if (from.chains().isEmpty() || to.chains().isEmpty()) {
             return from.equals(to) ? "" : full(to);
         }
+        return changes(from, to);
+    }
+
+    /** The commands between two parts of the table (the whole, or one service's), which the table holds already. */
+    private static String changes(NftRuleset from, NftRuleset to) {
         StringBuilder out = new StringBuilder();
         // elements first: a chain can only go once no verdict map jumps to it
         Map<String, TreeSet<Element>> gone = new LinkedHashMap<>();
@@ -246,6 +343,9 @@ public final class NftablesRenderer {
             if (v6) {
                 in.add("ct status dnat ip6 daddr . meta l4proto . th dport @" + BACKENDS6 + " accept");
             }
+        }
+        if (!n.internal()) {
+            in.add("meta mark & " + SERVICE_MARK + " == " + SERVICE_MARK + " accept comment \"service backends\"");
         }
         in.add("iifname " + quoted + (n.icc() ? " accept" : " drop comment \"icc=false\""));
         in.add("drop comment \"other networks, unpublished ports\"");

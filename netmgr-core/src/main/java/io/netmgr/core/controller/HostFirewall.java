@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Predicate;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.service.ServiceRulesOf;
 import io.netmgr.core.service.ServiceStore;
@@ -155,17 +156,39 @@ final class HostFirewall {
         }
     }
 
-    /** Publishes {@code endpoint}'s ports; refused, naming the owner, when a host port is taken. */
+    /**
+     * Publishes {@code endpoint}'s ports; refused, naming the owner, when a host port is taken.
+     * A joined endpoint that backs services takes their traffic again.
+     */
     void publish(Endpoint endpoint) {
         List<PortMapping> mappings = endpoint.portMappings();
         if (!mappings.isEmpty()) {
             translate(() -> firewall.orElseThrow().publish(mappings.toArray(PortMapping[]::new)));
         }
+        backServices(endpoint, true);
     }
 
+    /** Withdraws {@code endpoint}'s ports, and its share of the services it backs: it takes no new flow once it leaves. */
     void unpublish(Endpoint endpoint) {
         if (!endpoint.ports().isEmpty()) {
             firewall.ifPresent(f -> translate(() -> f.unpublish(endpoint.owner())));
+        }
+        backServices(endpoint, false);
+    }
+
+    /** The rules of each service {@code endpoint} backs, with it ({@code joined}) or without it; only those services change. */
+    private void backServices(Endpoint endpoint, boolean joined) {
+        if (firewall.isEmpty()) {
+            return;
+        }
+        ServiceStore services = new ServiceStore(state.store());
+        for (String serviceId : services.servicesOf(endpoint.id())) {
+            services.byId(serviceId).ifPresent(s -> {
+                Predicate<String> isJoined = id -> id.equals(endpoint.id()) ? joined
+                        : state.get(ENDPOINTS, id, Endpoint.class).map(e -> e.sandboxId() != null).orElse(false);
+                ServiceRules rules = ServiceRulesOf.of(s, services.backends(serviceId), isJoined, ThisHost.name());
+                translate(() -> firewall.get().applyService(rules));
+            });
         }
     }
 

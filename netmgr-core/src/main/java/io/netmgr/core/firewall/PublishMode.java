@@ -1,5 +1,7 @@
 package io.netmgr.core.firewall;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -11,6 +13,7 @@ public enum PublishMode {
     INGRESS, HOST;
 
     /** Parses "ingress" or "host" (any case); anything else is a clear error naming the value. */
+    @JsonCreator
     public static PublishMode parse(String text) {
         for (PublishMode m : values()) {
             if (m.keyword().equalsIgnoreCase(text == null ? "" : text.trim())) {
@@ -21,6 +24,7 @@ public enum PublishMode {
     }
 
     /** The lower-case name the CLI, the API and swarm use. */
+    @JsonValue
     public String keyword() {
         return name().toLowerCase(Locale.ROOT);
     }

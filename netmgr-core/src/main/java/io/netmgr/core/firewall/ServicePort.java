@@ -1,5 +1,9 @@
 package io.netmgr.core.firewall;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,7 +13,9 @@ import java.util.regex.Pattern;
  * goes to port {@code target} of the service's backends, in {@code mode} (ingress or host).
  * Written as swarm's short syntax: {@code [mode=ingress|host,]PUBLISHED:TARGET[/tcp|/udp]}.
  */
-public record ServicePort(PublishMode mode, Protocol protocol, int published, int target) {
+public record ServicePort(PublishMode mode,
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_VALUES) @JsonSerialize(using = ToStringSerializer.class) Protocol protocol,
+        int published, int target) {
     private static final Pattern SPEC = Pattern.compile("(?:mode=([^,]*),)?([^:/]*):([^:/]*)(?:/(.*))?");
 
     public ServicePort {
@@ -57,6 +63,7 @@ public record ServicePort(PublishMode mode, Protocol protocol, int published, in
         }
     }
 
+    @JsonIgnore
     public Key key() {
         return new Key(protocol, published);
     }

@@ -1,6 +1,8 @@
 package io.netmgr.core.service;
 
 import io.netmgr.core.NetmgrException;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -12,6 +14,7 @@ public enum EndpointMode {
     VIP, DNSRR;
 
     /** Parses "vip" or "dnsrr" (any case); anything else is a clear error naming the value. */
+    @JsonCreator
     public static EndpointMode parse(String text) {
         for (EndpointMode m : values()) {
             if (m.keyword().equalsIgnoreCase(text == null ? "" : text.trim())) {
@@ -21,6 +24,7 @@ public enum EndpointMode {
         throw NetmgrException.invalid("bad endpoint mode \"" + text + "\": use vip or dnsrr");
     }
 
+    @JsonValue
     public String keyword() {
         return name().toLowerCase(Locale.ROOT);
     }
