@@ -1,5 +1,6 @@
-package io.netmgr.dns;
+package io.netmgr.dns.testing;
 
+import io.netmgr.dns.NameTable;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,14 +25,15 @@ import org.xbill.DNS.Section;
  * A stand-in for the host's resolver, on a free port of a test namespace's loopback (UDP and
  * TCP): A records for the names it is given, NXDOMAIN for the rest; counts what it was asked.
  */
-final class FakeUpstream implements AutoCloseable {
+public final class FakeUpstream implements AutoCloseable {
     private final Map<String, InetAddress> names;
     private final DatagramChannel udp;
     private final ServerSocketChannel tcp;
     private final InetSocketAddress address;
-    final AtomicInteger queries = new AtomicInteger();
+    private final AtomicInteger queries = new AtomicInteger();
 
-    FakeUpstream(NetNs ns, Map<String, InetAddress> names) {
+    /** Serves {@code names} on 127.0.0.1 in {@code ns}, on a port free there. */
+    public FakeUpstream(NetNs ns, Map<String, InetAddress> names) {
         this.names = Map.copyOf(names);
         this.udp = ns.call(() -> DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)));
         int port = ((InetSocketAddress) ns.call(udp::getLocalAddress)).getPort();
@@ -41,7 +43,7 @@ final class FakeUpstream implements AutoCloseable {
         daemon(this::serveTcp);
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
@@ -105,6 +107,11 @@ final class FakeUpstream implements AutoCloseable {
         } catch (RuntimeException e) {
             // closed
         }
+    }
+
+    /** How many queries it answered. */
+    public int queries() {
+        return queries.get();
     }
 
     @Override
