@@ -1,5 +1,6 @@
 package io.netmgr.dns;
 
+import io.netmgr.core.network.NameResolution;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import java.net.InetSocketAddress;
@@ -21,7 +22,7 @@ import java.util.List;
 public record DnsConfig(InetSocketAddress listenAt, List<InetSocketAddress> upstreams, List<String> search,
                         Duration upstreamTimeout, Path etcNetns, Path sandboxRunDir) {
     /** Docker's address for the embedded resolver: on every sandbox's loopback, so no route is needed. */
-    public static final InetSocketAddress DOCKER_ADDRESS = new InetSocketAddress("127.0.0.11", 53);
+    public static final InetSocketAddress DOCKER_ADDRESS = new InetSocketAddress(NameResolution.RESOLVER_ADDRESS, 53);
     public static final Path ETC_NETNS = Path.of("/etc/netns");
 
     public DnsConfig {

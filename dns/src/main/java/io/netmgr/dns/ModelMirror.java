@@ -2,6 +2,7 @@ package io.netmgr.dns;
 
 import io.netmgr.core.controller.StoredModel;
 import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.network.NameResolution;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.service.EndpointMode;
@@ -79,7 +80,7 @@ final class ModelMirror {
         for (Endpoint e : endpoints.values()) {
             Network network = networks.get(e.networkId());
             Sandbox sandbox = e.sandbox().map(sandboxes::get).orElse(null);
-            if (network == null || sandbox == null || !userDefined(network)) {
+            if (network == null || sandbox == null || !NameResolution.servedOn(network)) {
                 continue;
             }
             scopes.computeIfAbsent(sandbox.id(), id -> new HashSet<>()).add(network.id());
@@ -98,7 +99,7 @@ final class ModelMirror {
             List<ServiceBackend> its = backendsOf.getOrDefault(s.id(), List.of());
             for (String networkId : s.networkIds()) {
                 Network network = networks.get(networkId);
-                if (network == null || !userDefined(network)) {
+                if (network == null || !NameResolution.servedOn(network)) {
                     continue;
                 }
                 Map<String, List<InetAddress>> onNetwork = names.computeIfAbsent(networkId, id -> new HashMap<>());
@@ -110,10 +111,6 @@ final class ModelMirror {
             }
         }
         return new NameTable(names, scopes, served);
-    }
-
-    static boolean userDefined(Network n) {
-        return !n.predefined() && !n.driver().equals("host") && !n.driver().equals("none");
     }
 
     private static void add(Map<String, List<InetAddress>> names, String name, List<InetAddress> addresses) {

@@ -52,7 +52,7 @@ public final class AddCommand {
         try {
             endpoint = c.createEndpoint(network.id(), endpointConfig(conf, a, requested));
             Endpoint joined = c.join(endpoint.id(), sandbox.id());
-            return AttachmentResult.of(c, network, joined, netns.toString(), conf.resultDns());
+            return AttachmentResult.of(c, network, joined, netns.toString(), AttachmentResult.dns(conf.resultDns(), network));
         } catch (RuntimeException e) {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());
