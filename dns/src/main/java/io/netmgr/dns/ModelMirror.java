@@ -71,7 +71,7 @@ final class ModelMirror {
      * name and its aliases its addresses on that network (Docker's rule: the default, host and
      * none networks have no name resolution). On each of a service's networks, swarm's names:
      * NAME is its virtual IP there (every backend's address in dnsrr mode) and tasks.NAME every
-     * backend's address there.
+     * backend's address there; these win over a sandbox name or alias that is the same.
      */
     NameTable table() {
         Map<String, Map<String, List<InetAddress>>> names = new HashMap<>();
@@ -105,8 +105,10 @@ final class ModelMirror {
                 Map<String, List<InetAddress>> onNetwork = names.computeIfAbsent(networkId, id -> new HashMap<>());
                 List<InetAddress> tasks = its.stream().filter(b -> b.networkId().equals(networkId))
                         .map(b -> b.address().address().toInetAddress()).toList();
-                add(onNetwork, "tasks." + s.name(), tasks);
-                add(onNetwork, s.name(), s.endpointMode() == EndpointMode.DNSRR ? tasks
+                // a service's names win over a sandbox or alias of the same name: swarm's tasks are
+                // named NAME.1, NAME.2..., so NAME meaning the service is what its users expect
+                onNetwork.put(NameTable.normalize("tasks." + s.name()), tasks);
+                onNetwork.put(NameTable.normalize(s.name()), s.endpointMode() == EndpointMode.DNSRR ? tasks
                         : s.vipOn(networkId).map(v -> List.of(v.address().address().toInetAddress())).orElse(List.of()));
             }
         }

@@ -136,6 +136,10 @@ class NameIndexTest {
         assertThat(names.lookup("cache", "rr")).as("rr is on back only").isEmpty();
         assertThat(names.lookup("cache", "tasks.idle")).as("no backend yet: known, without address").contains(List.of());
 
+        model.service("clash", "web", EndpointMode.VIP, Map.of("front", "10.1.0.102/24"), "front");
+        waitFor(() -> index.table().lookup("cache", "web").equals(Optional.of(List.of(ip("10.1.0.102")))));
+        assertThat(index.table().lookup("db", "web")).as("on back, web is still the sandbox").contains(List.of(ip("10.2.0.2")));
+
         model.deleteBackend("rr", "e2");
         waitFor(() -> index.table().lookup("db", "rr").equals(Optional.of(List.of(ip("10.2.0.3")))));
     }
