@@ -1,5 +1,6 @@
 package io.netmgr.dns;
 
+import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.core.controller.HostRoutes;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,7 @@ class ContainerDnsIT {
                 }
             }
             if (dns != null) {
-                waitFor(() -> files.stream().noneMatch(Files::exists)); // removed with their sandboxes
+                waitFor("the sandboxes' resolv.conf files removed", () -> files.stream().noneMatch(Files::exists)); // removed with their sandboxes
             }
         } finally {
             if (dns != null) {
@@ -117,7 +117,7 @@ class ContainerDnsIT {
 
     private void served(Sandbox... sandboxes) {
         for (Sandbox s : sandboxes) {
-            waitFor(() -> dns.serves(s.id()) && Files.exists(resolvConf(s)));
+            waitFor("the resolver serving sandbox " + s.name(), () -> dns.serves(s.id()) && Files.exists(resolvConf(s)));
         }
     }
 
@@ -207,11 +207,11 @@ class ContainerDnsIT {
 
         Sandbox late = controller.createSandbox("dnsit-late5");
         Endpoint e = join(late, front, "late");
-        waitFor(() -> in(web, "dig", "+short", "+tries=3", "late").strip().equals(address(e)));
+        waitFor("late resolved after its join", () -> in(web, "dig", "+short", "+tries=3", "late").strip().equals(address(e)));
 
         controller.leave(e.id());
-        waitFor(() -> in(web, "dig", "+tries=3", "late").contains("status: NXDOMAIN"));
-        waitFor(() -> !dns.serves(late.id()) && !Files.exists(resolvConf(late)));
+        waitFor("late NXDOMAIN after its leave", () -> in(web, "dig", "+tries=3", "late").contains("status: NXDOMAIN"));
+        waitFor("no resolver left in the sandbox that left", () -> !dns.serves(late.id()) && !Files.exists(resolvConf(late)));
     }
 
     /** A dnsrr service needs no firewall; the VIP case runs through netmgrd in the tests module (DnsThroughDaemonIT). */
@@ -229,15 +229,15 @@ class ContainerDnsIT {
         List<String> taskAddresses = controller.endpointsOn(front.id()).stream()
                 .filter(e -> task1.id().equals(e.sandboxId()) || task2.id().equals(e.sandboxId())).map(ContainerDnsIT::address).toList();
 
-        waitFor(() -> lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr")).size() == 2);
+        waitFor("both backends in dnsit-rr", () -> lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr")).size() == 2);
         assertThat(lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr"))).containsExactlyInAnyOrderElementsOf(taskAddresses);
         assertThat(lines(in(client, "dig", "+short", "+tries=3", "tasks.dnsit-rr"))).containsExactlyInAnyOrderElementsOf(taskAddresses);
         assertThat(in(client, "getent", "hosts", "tasks.dnsit-rr")).containsAnyOf(taskAddresses.toArray(String[]::new));
 
         services.detach(rr.id(), task2.id());
-        waitFor(() -> lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr")).size() == 1);
+        waitFor("one backend in dnsit-rr after the detach", () -> lines(in(client, "dig", "+short", "+tries=3", "dnsit-rr")).size() == 1);
         services.remove(rr.id());
-        waitFor(() -> in(client, "dig", "+tries=3", "dnsit-rr").contains("status: NXDOMAIN"));
+        waitFor("dnsit-rr NXDOMAIN after its removal", () -> in(client, "dig", "+tries=3", "dnsit-rr").contains("status: NXDOMAIN"));
         assertThat(in(client, "dig", "+tries=3", "tasks.dnsit-rr")).as("forwarded now, and unknown upstream").contains("status: NXDOMAIN");
     }
 
@@ -250,21 +250,6 @@ class ContainerDnsIT {
             return InetAddress.getByName(text);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
         }
     }
 }

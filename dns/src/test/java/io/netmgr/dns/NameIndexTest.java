@@ -1,16 +1,15 @@
 package io.netmgr.dns;
 
+import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.core.service.EndpointMode;
 import io.netmgr.core.store.MemoryStore;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,13 +90,13 @@ class NameIndexTest {
 
         model.sandbox("late", "late", "/run/netns/nm-late", true);
         model.endpoint("e5", "front", "late", List.of("newcomer"), "10.1.0.5/24");
-        waitFor(() -> index.table().lookup("web", "newcomer").isPresent());
+        waitFor("newcomer indexed", () -> index.table().lookup("web", "newcomer").isPresent());
         assertThat(index.table().lookup("web", "late")).contains(List.of(ip("10.1.0.5")));
         assertThat(index.table().served()).containsKey("late");
         assertThat(changes.get()).isPositive();
 
         model.deleteEndpoint("e5");
-        waitFor(() -> index.table().lookup("web", "late").isEmpty());
+        waitFor("late gone from the index", () -> index.table().lookup("web", "late").isEmpty());
         assertThat(index.table().served()).doesNotContainKey("late");
     }
 
@@ -137,11 +136,11 @@ class NameIndexTest {
         assertThat(names.lookup("cache", "tasks.idle")).as("no backend yet: known, without address").contains(List.of());
 
         model.service("clash", "web", EndpointMode.VIP, Map.of("front", "10.1.0.102/24"), "front");
-        waitFor(() -> index.table().lookup("cache", "web").equals(Optional.of(List.of(ip("10.1.0.102")))));
+        waitFor("the service web indexed", () -> index.table().lookup("cache", "web").equals(Optional.of(List.of(ip("10.1.0.102")))));
         assertThat(index.table().lookup("db", "web")).as("on back, web is still the sandbox").contains(List.of(ip("10.2.0.2")));
 
         model.deleteBackend("rr", "e2");
-        waitFor(() -> index.table().lookup("db", "rr").equals(Optional.of(List.of(ip("10.2.0.3")))));
+        waitFor("rr without the removed backend", () -> index.table().lookup("db", "rr").equals(Optional.of(List.of(ip("10.2.0.3")))));
     }
 
     static InetAddress ip(String text) {
@@ -149,19 +148,6 @@ class NameIndexTest {
             return InetAddress.getByName(text);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 30 s").isLessThan(deadline);
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

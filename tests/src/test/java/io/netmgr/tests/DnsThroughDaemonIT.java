@@ -2,6 +2,7 @@ package io.netmgr.tests;
 
 import static io.netmgr.tests.NetmgrdIT.cli;
 import static io.netmgr.tests.NetmgrdIT.name;
+import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,6 @@ import io.netmgr.netlink.testing.TestNamespaces;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,8 +58,8 @@ class DnsThroughDaemonIT {
             String vip = inspect(daemon, "service", "dnsapi").path("vips").get(0).path("address").asText().replaceAll("/.*", "");
 
             Path clientConf = resolvConf(sandboxNamespaces.get(1));
-            waitFor(() -> Files.exists(clientConf));
-            waitFor(() -> exec(daemon, "dnsclient", "getent", "hosts", "dnsweb").exit() == 0);
+            waitFor("the client's resolv.conf", () -> Files.exists(clientConf));
+            waitFor("dnsweb resolved from the client", () -> exec(daemon, "dnsclient", "getent", "hosts", "dnsweb").exit() == 0);
             assertThat(exec(daemon, "dnsclient", "getent", "hosts", "dnsweb").out()).startsWith(web + " ");
             assertThat(exec(daemon, "dnsclient", "getent", "hosts", "www").out()).startsWith(web + " ");
             assertThat(exec(daemon, "dnsclient", "getent", "hosts", "dnsapi").out()).startsWith(vip + " ");
@@ -77,7 +77,7 @@ class DnsThroughDaemonIT {
 
             ok(cli(daemon, "service", "rm", "dnsapi"));
             ok(cli(daemon, "sandbox", "rm", "dnsclient"));
-            waitFor(() -> !Files.exists(clientConf));
+            waitFor("the client's resolv.conf removed with it", () -> !Files.exists(clientConf));
         }
     }
 
@@ -113,21 +113,6 @@ class DnsThroughDaemonIT {
     private static String address(String namespacePath) {
         try (NetNs ns = NetNs.openPath(Path.of(namespacePath))) {
             return IpOracle.ip(ns, "-4", "addr", "show", "eth0").get(0).path("addr_info").get(0).path("local").asText();
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }
