@@ -3,7 +3,6 @@ package io.netmgr.engine;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.service.ServiceController;
-import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.controller.NetworkHealer;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.firewall.Firewall;
@@ -73,7 +72,7 @@ public final class Engine implements AutoCloseable {
             if (config.ruleGuard()) {
                 push(opened, NetworkHealer.start(controller));
             }
-            ServiceController services = new ServiceController(controller, new ServiceStore(store), ipam);
+            ServiceController services = controller.services();
             return new Engine(config, store, controller, services, firewall, guard, opened);
         } catch (IOException e) {
             closeAll(opened, null);

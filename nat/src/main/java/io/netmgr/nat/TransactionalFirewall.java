@@ -174,11 +174,11 @@ public abstract class TransactionalFirewall implements Firewall {
         }
         List<PortMapping> fresh = rules.hostPortClaims().stream().filter(p -> !oldClaims.contains(p)).toList();
         HostSockets.checkFree(ns, fresh);
-        FirewallState from = current();
+        // the whole state only if the backend needs it (iptables): building it costs O(services)
         guard(() -> {
             kernel.prepare(networks, List.of(), List.of(rules));
             VipAddresses.change(ns, networksById, before, rules);
-            programService(before, rules, () -> from, () -> from.withService(rules));
+            programService(before, rules, this::current, () -> current().withService(rules));
         });
         oldClaims.forEach(claimed::release);
         rules.hostPortClaims().forEach(claimed::claim);
@@ -193,9 +193,8 @@ public abstract class TransactionalFirewall implements Firewall {
         if (before == null) {
             return;
         }
-        FirewallState from = current();
         guard(() -> {
-            programService(before, null, () -> from, () -> from.withoutService(serviceId));
+            programService(before, null, this::current, () -> current().withoutService(serviceId));
             VipAddresses.change(ns, networksById, before, null);
         });
         before.hostPortClaims().forEach(claimed::release);

@@ -29,6 +29,8 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
 import io.netmgr.netlink.addr.IpAddress;
@@ -276,6 +278,11 @@ public final class NetworkController implements AutoCloseable {
                 create(config, true);
             }
         }
+    }
+
+    /** Swarm-style services on this controller's networks, kept in its store, their VIPs from its IPAM. */
+    public ServiceController services() {
+        return new ServiceController(this, new ServiceStore(state.store()), ipam);
     }
 
     /** The driver of {@code network}, to ask what it can do. */

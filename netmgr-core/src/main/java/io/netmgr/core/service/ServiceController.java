@@ -141,8 +141,13 @@ public final class ServiceController {
                 });
                 commit(ServiceStore.forget(store.store().txn().ifPresent(ServiceStore.SERVICES + service.id()), service, backends),
                         "service " + service.name() + " was removed meanwhile");
+                undo.push(() -> {
+                    Txn restore = ServiceStore.create(store.store().txn(), service);
+                    backends.forEach(b -> ServiceStore.addBackend(restore, b));
+                    restore.commit();
+                });
                 for (ServiceVip v : service.vips()) {
-                    releaseVip(service.id(), v);
+                    releaseVip(service.id(), v, undo);
                 }
                 return null;
             } catch (RuntimeException e) {
@@ -314,10 +319,14 @@ public final class ServiceController {
         return new ServiceVip(network.id(), a.interfaceAddress());
     }
 
-    private void releaseVip(String serviceId, ServiceVip vip) {
+    /** Gives {@code vip} back to its network's IPAM once the store has forgotten the service, pushing how to take it again. */
+    private void releaseVip(String serviceId, ServiceVip vip, Undo undo) {
+        IpAddress ip = vip.address().address();
         // the service holds its networks, so each is still there
-        Optional.of(networks.network(vip.networkId())).flatMap(n -> n.pools().stream().filter(p -> p.subnet().contains(vip.address().address())).findFirst())
-                .ifPresent(p -> ipam.releaseAddress(p.poolId(), vip.address().address(), serviceId));
+        networks.network(vip.networkId()).pools().stream().filter(p -> p.subnet().contains(ip)).findFirst().ifPresent(p -> {
+            ipam.releaseAddress(p.poolId(), ip, serviceId);
+            undo.push(() -> ipam.requestAddress(p.poolId(), AddressRequest.preferred(serviceId, ip)));
+        });
     }
 
     private ServiceBackend backendOf(Service service, Sandbox sandbox, Endpoint e) {
