@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +33,10 @@ final class SandboxListeners implements AutoCloseable {
     private final DnsServer server;
     private final SandboxResolvConf resolvConf;
     private final InetSocketAddress listenAt;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    /** How soon a sandbox the resolver could not listen in is tried again. */
+    static final long RETRY_MILLIS = 1_000;
+
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "netmgr-dns-sandboxes");
         t.setDaemon(true);
         return t;
@@ -66,6 +69,7 @@ final class SandboxListeners implements AutoCloseable {
     }
 
     private void reconcile(Map<String, ServedSandbox> want) {
+        boolean failed = false;
         for (var it = open.entrySet().iterator(); it.hasNext(); ) {
             ServedSandbox s = it.next().getValue();
             if (!s.equals(want.get(s.id()))) {
@@ -76,27 +80,33 @@ final class SandboxListeners implements AutoCloseable {
         }
         for (ServedSandbox s : want.values()) {
             if (!open.containsKey(s.id())) {
-                start(s);
+                failed |= !start(s);
             }
         }
         warned.retainAll(want.keySet());
+        if (failed) { // a runtime may bring the loopback up after the join: try again soon
+            thread.schedule(this::changed, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
-    private void start(ServedSandbox s) {
+    /** Listens in {@code s}; false when it cannot yet. */
+    private boolean start(ServedSandbox s) {
         DnsServer.SandboxSockets sockets;
         try (NetNs ns = NetNs.openPath(s.namespacePath())) {
             sockets = ns.call(() -> bind(s.id()));
         } catch (RuntimeException e) {
-            // gone already (removed while we caught up), or its loopback is down: tried again at the next change
+            // gone already (removed while we caught up), its loopback still down, or port 53 taken there
             if (warned.add(s.id())) {
-                LOG.warn("no DNS in sandbox {} ({}): cannot listen on {} there: {}", s.name(), s.namespacePath(),
-                        listenAt, e.getMessage());
+                LOG.warn("no DNS in sandbox {} ({}) yet: cannot listen on {} there: {}; trying again every {} ms",
+                        s.name(), s.namespacePath(), listenAt.getAddress().getHostAddress() + ":" + listenAt.getPort(),
+                        e.getMessage(), RETRY_MILLIS);
             }
-            return;
+            return false;
         }
         server.serve(sockets);
         open.put(s.id(), s);
         quietly(() -> resolvConf.write(s), "write the resolv.conf of sandbox " + s.name());
+        return true;
     }
 
     /** Runs inside the sandbox's namespace. */

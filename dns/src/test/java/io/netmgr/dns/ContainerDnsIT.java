@@ -25,6 +25,7 @@ import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.net.InetAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -212,6 +213,39 @@ class ContainerDnsIT {
         controller.leave(e.id());
         waitFor("late NXDOMAIN after its leave", () -> in(web, "dig", "+tries=3", "late").contains("status: NXDOMAIN"));
         waitFor("no resolver left in the sandbox that left", () -> !dns.serves(late.id()) && !Files.exists(resolvConf(late)));
+    }
+
+    @Test
+    void aSandboxWhosePort53IsTakenGetsTheResolverOnceItIsFree() throws Exception {
+        Network front = controller.createNetwork(NetworkConfig.of("dnsit-f7", "bridge"));
+        Sandbox busy = controller.createSandbox("dnsit-busy7");
+        try (NetNs ns = NetNs.openPath(busy.path());
+             ServerSocketChannel squatter = ns.call(() -> ServerSocketChannel.open().bind(DnsConfig.DOCKER_ADDRESS))) {
+            join(busy, front);
+            Sandbox web = on(front, "dnsit-web7");
+            served(web);
+            assertThat(dns.serves(busy.id())).as("TCP 127.0.0.11:53 is taken there").isFalse();
+
+            squatter.close();
+            served(busy); // tried again every second
+            assertThat(in(busy, "dig", "+short", "+tries=3", "dnsit-web7").strip()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aSandboxWhoseLoopbackComesUpAfterTheJoinIsAnsweredThen() {
+        Network front = controller.createNetwork(NetworkConfig.of("dnsit-f8", "bridge"));
+        Sandbox late = controller.createSandbox("dnsit-lo8");
+        try (NetNs ns = NetNs.openPath(late.path())) {
+            IpOracle.ipDo(ns, "link", "set", "lo", "down"); // as a runtime that brings it up after the ADD
+            join(late, front);
+            Sandbox web = on(front, "dnsit-web8");
+            served(web);
+
+            IpOracle.ipDo(ns, "link", "set", "lo", "up");
+            served(late);
+            assertThat(in(late, "dig", "+short", "+tries=3", "dnsit-web8").strip()).isNotEmpty();
+        }
     }
 
     /** A dnsrr service needs no firewall; the VIP case runs through netmgrd in the tests module (DnsThroughDaemonIT). */

@@ -104,6 +104,14 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as a crash would end it, and wait for it to be gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("netmgrd " + process.pid() + " survived SIGKILL for 60 s");
+        }
+    }
+
     /**
      * Stops the daemon, first removing the sandboxes a test left behind (a failed assertion
      * skips its own cleanup): their namespaces are mounted in /run/netns, outside the test's

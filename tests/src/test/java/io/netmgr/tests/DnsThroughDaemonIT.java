@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The containers' resolver as netmgrd runs it, driven with the built CLI: a sandbox resolves
  * another by name, a service by its name (its VIP) and tasks.NAME (its backends), and a name
  * outside through the upstream netmgrd was given (a fake one on the test host's loopback), with
- * {@code netmgr sandbox exec} and {@code ip netns exec} alike; the resolv.conf goes with the
- * sandbox, and a sandbox on the default network gets none.
+ * {@code netmgr sandbox exec} and {@code ip netns exec} alike; a netmgrd killed outright answers
+ * again once started; the resolv.conf goes with the sandbox, and a sandbox on the default network
+ * gets none.
  */
 class DnsThroughDaemonIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,6 +75,13 @@ class DnsThroughDaemonIT {
             assertThat(resolvConf(sandboxNamespaces.get(2))).as("the default network has no name resolution, as in Docker")
                     .doesNotExist();
             assertThat(exec(daemon, "dnsplain", "getent", "hosts", "dnsweb").exit()).isNotZero();
+
+            daemon.kill(); // the resolver's sockets die with it: nothing to clean, the file stays for the next
+            assertThat(clientConf).exists();
+            daemon.start();
+            waitFor("dnsweb resolved again after a kill -9 and a start",
+                    () -> exec(daemon, "dnsclient", "getent", "hosts", "dnsweb").exit() == 0);
+            assertThat(exec(daemon, "dnsclient", "getent", "hosts", "dnsapi").out()).startsWith(vip + " ");
 
             ok(cli(daemon, "service", "rm", "dnsapi"));
             ok(cli(daemon, "sandbox", "rm", "dnsclient"));
