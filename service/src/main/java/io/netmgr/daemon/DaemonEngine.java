@@ -55,6 +55,11 @@ public final class DaemonEngine implements AutoCloseable {
         return host;
     }
 
+    /** The store the controller keeps its state in, for the resolver's watch. */
+    public Store store() {
+        return engine.store();
+    }
+
     /** What keeps the daemon from working fully, for /health: a store that turned read-only. */
     public Optional<String> problem() {
         return engine.store().unwritable();
