@@ -47,15 +47,11 @@ public final class DaemonEngine implements AutoCloseable {
         return engine.services();
     }
 
-    public Store store() {
-        return engine.store();
-    }
-
     public NetNs hostNamespace() {
         return host;
     }
 
-    /** The store the controller keeps its state in, for the resolver's watch. */
+    /** The store the controller keeps its state in, for the resolver's watch and the tasks' desired state. */
     public Store store() {
         return engine.store();
     }
