@@ -7,6 +7,7 @@ import io.netmgr.client.DaemonClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import io.netmgr.netlink.ns.NamespaceEntry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +106,7 @@ final class SandboxCommand {
                 throw new IllegalArgumentException("no command after \"--\"; write: netmgr sandbox exec SANDBOX -- COMMAND [ARG...]");
             }
             String path = daemon().get("/v1/sandboxes/" + segment(sandbox)).path("namespacePath").asText();
-            List<String> argv = SandboxEntry.command(Path.of(path), program, SandboxEntry.ETC_NETNS, SandboxEntry.ETC);
+            List<String> argv = NamespaceEntry.command(Path.of(path), program);
             try {
                 return new ProcessBuilder(argv).inheritIO().start().waitFor();
             } catch (IOException e) {

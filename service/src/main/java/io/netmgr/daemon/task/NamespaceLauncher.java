@@ -1,8 +1,8 @@
 package io.netmgr.daemon.task;
 
+import io.netmgr.netlink.ns.NamespaceEntry;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,33 +14,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Starts a task's command in its sandbox's network namespace the way {@code netmgr sandbox exec}
- * does, through util-linux's {@code nsenter} (setns on a thread of netmgrd's own would leave the
- * JVM's process-spawning thread where it is); then, as {@code ip netns exec} does, in a mount
- * namespace of its own with the files of {@code /etc/netns/NS/} (the sandbox's resolv.conf)
- * bound over {@code /etc}; and in a session of its own ({@code setsid}), so a Ctrl-C meant for
- * netmgrd does not reach it. nsenter, unshare, sh and setsid each exec the next, so the pid
- * netmgrd sees is the task's. stdin is /dev/null; stdout and stderr are appended to the task's
- * log by the kernel, so the task keeps running, and logging, if netmgrd dies.
+ * Starts a task's command in its sandbox the way {@code netmgr sandbox exec} does
+ * ({@link NamespaceEntry}: nsenter into its network namespace, with the sandbox's
+ * {@code /etc/netns/NS} files such as its resolv.conf bound over /etc), in a session of its own
+ * ({@code setsid}) so a Ctrl-C meant for netmgrd does not reach it. Each step execs the next, so
+ * the pid netmgrd sees is the task's. stdin is /dev/null; stdout and stderr are appended to the
+ * task's log by the kernel, so the task keeps running, and logging, if netmgrd dies.
  */
 public final class NamespaceLauncher implements TaskLauncher {
-    /** ip netns exec's convention: per-namespace files under /etc/netns/NAME replace /etc's. */
-    static final Path ETC_NETNS = Path.of("/etc/netns");
-    private static final String BIND_ETC = "for f in \"$0\"/*; do [ -e \"$f\" ] && mount --bind \"$f\" \"/etc/${f##*/}\"; done; "
-            + "exec \"$@\"";
-
     private final String searchPath;
-    private final Path etcNetns;
 
     public NamespaceLauncher(String searchPath) {
-        this(searchPath, ETC_NETNS);
-    }
-
-    NamespaceLauncher(String searchPath, Path etcNetns) {
         this.searchPath = searchPath;
-        this.etcNetns = etcNetns;
     }
-
     @Override
     public TaskProcess start(TaskSlot slot, Path namespace, TaskCommand command, Path log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv(namespace, command)).directory(new File("/"))
@@ -57,15 +43,10 @@ public final class NamespaceLauncher implements TaskLauncher {
         return new Child(p, ProcessStartTime.of(p.pid()).orElse(0));
     }
 
-    List<String> argv(Path namespace, TaskCommand command) {
-        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + namespace, "--"));
-        Path etc = etcNetns.resolve(namespace.getFileName().toString());
-        if (Files.isDirectory(etc)) {
-            argv.addAll(List.of("unshare", "--mount", "--propagation", "slave", "--", "sh", "-c", BIND_ETC, etc.toString()));
-        }
-        argv.addAll(List.of("setsid", "--"));
-        argv.addAll(command.argv());
-        return argv;
+    private static List<String> argv(Path namespace, TaskCommand command) {
+        List<String> program = new ArrayList<>(List.of("setsid", "--"));
+        program.addAll(command.argv());
+        return NamespaceEntry.command(namespace, program);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.netmgr.cli;
+package io.netmgr.netlink.ns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,27 +9,32 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * How {@code netmgr sandbox exec} runs a program in a sandbox: in its network namespace
+ * How netmgr runs a program in a sandbox ({@code netmgr sandbox exec}, netmgrd's service tasks): in its network namespace
  * (nsenter), and, as {@code ip netns exec NAME} does, with each file of /etc/netns/NAME bound
  * over its namesake in /etc, in a mount namespace of the program's own (so nothing shows on the
  * host). netmgr writes /etc/netns/NAME/resolv.conf for the sandboxes it makes on user-defined
  * networks: through it, programs ask the containers' resolver.
  */
-final class SandboxEntry {
-    static final Path RUN_NETNS = Path.of("/run/netns");
-    static final Path ETC_NETNS = Path.of("/etc/netns");
-    static final Path ETC = Path.of("/etc");
+public final class NamespaceEntry {
+    public static final Path RUN_NETNS = Path.of("/run/netns");
+    public static final Path ETC_NETNS = Path.of("/etc/netns");
+    public static final Path ETC = Path.of("/etc");
 
     // binds "$2 $3", "$4 $5"... then becomes nsenter; 125 (as env(1) does) when a bind fails
     private static final String BIND_THEN_ENTER = "ns=$1; n=$2; shift 2; "
             + "while [ \"$n\" -gt 0 ]; do mount --bind \"$1\" \"$2\" || exit 125; shift 2; n=$((n-1)); done; "
             + "exec nsenter --net=\"$ns\" -- \"$@\"";
 
-    private SandboxEntry() {
+    private NamespaceEntry() {
     }
 
     /** The command that runs {@code program} in the sandbox whose namespace is {@code namespace}. */
-    static List<String> command(Path namespace, List<String> program, Path etcNetns, Path etc) {
+    public static List<String> command(Path namespace, List<String> program) {
+        return command(namespace, program, ETC_NETNS, ETC);
+    }
+
+    /** As above, with the directories given (tests). */
+    public static List<String> command(Path namespace, List<String> program, Path etcNetns, Path etc) {
         List<Path> files = ownFiles(namespace, etcNetns, etc);
         List<String> argv = new ArrayList<>();
         if (files.isEmpty()) {

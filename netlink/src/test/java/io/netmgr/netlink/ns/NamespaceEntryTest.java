@@ -1,4 +1,4 @@
-package io.netmgr.cli;
+package io.netmgr.netlink.ns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,15 +8,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SandboxEntryTest {
+class NamespaceEntryTest {
     @TempDir
     Path dir;
 
     @Test
     void aSandboxWithoutOwnFilesIsEnteredWithNsenterAlone() {
-        assertThat(SandboxEntry.command(Path.of("/run/netns/nm-1"), List.of("getent", "hosts", "db"), dir, dir))
+        assertThat(NamespaceEntry.command(Path.of("/run/netns/nm-1"), List.of("getent", "hosts", "db"), dir, dir))
                 .containsExactly("nsenter", "--net=/run/netns/nm-1", "--", "getent", "hosts", "db");
-        assertThat(SandboxEntry.command(Path.of("/proc/42/ns/net"), List.of("true"), dir, dir))
+        assertThat(NamespaceEntry.command(Path.of("/proc/42/ns/net"), List.of("true"), dir, dir))
                 .containsExactly("nsenter", "--net=/proc/42/ns/net", "--", "true");
     }
 
@@ -28,7 +28,7 @@ class SandboxEntryTest {
         Files.writeString(own.resolve("resolv.conf"), "nameserver 127.0.0.11\n");
         Files.writeString(own.resolve("no-namesake"), "skipped, as ip netns exec cannot bind it either\n");
 
-        List<String> argv = SandboxEntry.command(Path.of("/run/netns/nm-1"), List.of("getent", "hosts", "db"), dir.resolve("etc-netns"), etc);
+        List<String> argv = NamespaceEntry.command(Path.of("/run/netns/nm-1"), List.of("getent", "hosts", "db"), dir.resolve("etc-netns"), etc);
         assertThat(argv.subList(0, 7)).containsExactly("unshare", "--mount", "--propagation", "slave", "--", "sh", "-c");
         assertThat(argv.subList(8, argv.size())).containsExactly("netmgr-exec", "/run/netns/nm-1", "1",
                 own.resolve("resolv.conf").toString(), etc.resolve("resolv.conf").toString(), "getent", "hosts", "db");
