@@ -28,16 +28,17 @@ fi
 # Maven can download from Central. Run: netmgr loads libnftables1 in-process (nftables
 # firewall), runs iptables-restore (iptables firewall) through nsenter (util-linux), forgets
 # stale UDP flows of newly published ports with conntrack. netmgr-cni is a Perl script that
-# speaks to netmgrd's socket itself (perl-base is part of every Debian system).
-need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux conntrack"
+# speaks to netmgrd's socket itself (perl-base is part of every Debian system). `netmgr demo`
+# runs its service's tasks with busybox's nc (busybox-static; the tests use it too).
+need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux conntrack busybox-static"
 # Tests: iproute2 and nftables give them independent oracles (`ip -j`, `bridge -j`, `tc -j`,
 # `nft`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check
 # netmgrd's TLS listener; DockerCliIT drives netmgrd with the docker CLI (docker.io, which also
 # brings dockerd: on a machine booted with systemd, Debian starts it).
 # The cluster tests start a real etcd cluster (etcd-server); the Docker plugin tests import a
-# busybox root filesystem as their image (busybox-static); the DNS tests resolve with dig.
-[ -z "$tests" ] || need="$need iproute2 nftables procps containernetworking-plugins curl openssl docker.io etcd-server busybox-static bind9-dnsutils"
+# busybox root filesystem as their image (busybox-static, in the list above); the DNS tests resolve with dig.
+[ -z "$tests" ] || need="$need iproute2 nftables procps containernetworking-plugins curl openssl docker.io etcd-server bind9-dnsutils"
 
 missing=""
 for package in $need; do

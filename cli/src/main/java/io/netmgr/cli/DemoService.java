@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * The demo's service part: three tasks netmgrd runs (busybox's nc, answering each connection with
- * its task's name) behind a virtual IP, reached from sandbox {@code client} and through a
- * published port on the host's 127.0.0.1, with the connections each task answered counted.
+ * its task's name) behind a virtual IP, its name resolved in sandbox {@code client}, reached from
+ * there and through a published port on the host's 127.0.0.1, with the connections each task
+ * answered counted.
  */
 final class DemoService {
     static final String NAME = "hello";
@@ -49,6 +50,8 @@ final class DemoService {
         create.addAll(COMMAND);
         netmgr.accept(create);
         netmgr.accept(List.of("service", "ps", NAME));
+        // the service's name resolves in the client sandbox through its resolv.conf (netmgr's resolver): to the VIP
+        netmgr.accept(List.of("sandbox", "exec", clientSandbox, "getent", "hosts", NAME));
         IpAddress vip = IpNet.parse(client.get("/v1/services/" + NAME).path("vips").get(0).path("address").asText()).address();
         out.printf("# each task answers a connection with its name; %d connections each way:%n", CONNECTIONS);
         try (NetNs clientNs = NetNs.openPath(Path.of(client.get("/v1/sandboxes/" + clientSandbox).path("namespacePath").asText()))) {
