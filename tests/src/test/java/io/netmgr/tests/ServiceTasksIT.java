@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.client.UnixHttpClient;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -98,7 +101,7 @@ class ServiceTasksIT {
             assertTasks(daemon, 2);
             long victim = task(daemon, 2).path("pid").asLong();
             ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // kill -9 from outside
-            await("task 2 restarted with a new process", () -> {
+            Eventually.waitFor("task 2 restarted with a new process", () -> {
                 JsonNode t = task(daemon, 2);
                 return t.path("state").asText().equals("running") && t.path("pid").asLong() != victim && t.path("restarts").asInt() == 1;
             });
@@ -109,7 +112,7 @@ class ServiceTasksIT {
             var f = cli(daemon, "service", "create", processes.add(failing), "--network", "front", "--replicas", "1", "--",
                     "sh", "-c", "echo about to fail; exit 3");
             assertThat(f.exit()).as(f.err()).isZero();
-            await("the failing task restarted twice", () -> tasksOf(daemon, failing).get(0).path("restarts").asInt() >= 2);
+            Eventually.waitFor("the failing task restarted twice", () -> tasksOf(daemon, failing).get(0).path("restarts").asInt() >= 2);
             JsonNode t = tasksOf(daemon, failing).get(0);
             assertThat(t.path("lastExit").asText()).isEqualTo("exit 3");
             var ps = cli(daemon, "service", "ps", failing);
@@ -205,7 +208,7 @@ class ServiceTasksIT {
 
     /** Waits until exactly {@code n} tasks run, each a process of its own in its own sandbox's namespace. */
     private void assertTasks(DaemonProcess daemon, int n) throws Exception {
-        await(n + " running tasks", () -> {
+        Eventually.waitFor(n + " running tasks", () -> {
             List<JsonNode> tasks = tasksOf(daemon, service);
             return tasks.size() == n && tasks.stream().allMatch(t -> t.path("state").asText().equals("running"))
                     && TaskProcesses.of(service).size() == n;
@@ -271,7 +274,7 @@ class ServiceTasksIT {
     private static List<JsonNode> tasksOf(DaemonProcess daemon, String service) {
         try {
             List<JsonNode> all = new ArrayList<>();
-            json(curl(daemon, "GET", "/v1/services/" + service + "/tasks", null).body()).forEach(all::add);
+            json(get(daemon, "/v1/services/" + service + "/tasks")).forEach(all::add);
             return all;
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -279,12 +282,12 @@ class ServiceTasksIT {
     }
 
     private static JsonNode sandbox(DaemonProcess daemon, String name) throws Exception {
-        return json(curl(daemon, "GET", "/v1/sandboxes/" + name, null).body());
+        return json(get(daemon, "/v1/sandboxes/" + name));
     }
 
     private static List<String> sandboxNames(DaemonProcess daemon) throws Exception {
         List<String> names = new ArrayList<>();
-        json(curl(daemon, "GET", "/v1/sandboxes", null).body()).forEach(s -> names.add(s.path("name").asText()));
+        json(get(daemon, "/v1/sandboxes")).forEach(s -> names.add(s.path("name").asText()));
         return names;
     }
 
@@ -300,23 +303,19 @@ class ServiceTasksIT {
         return IpOracle.exec(host, "nft", "list", "ruleset");
     }
 
+    /** A GET on the daemon's socket, in-process (the conditions above poll it often). */
+    private static String get(DaemonProcess daemon, String path) {
+        try {
+            UnixHttpClient.Response r = new UnixHttpClient(daemon.socket).send("GET", path, null);
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            return r.text();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static JsonNode json(String body) throws IOException {
         return JSON.readTree(body);
     }
 
-    /** Polls {@code condition} until it holds; fails after a generous deadline (the machine is shared and busy). */
-    private static void await(String what, ThrowingCondition condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingCondition {
-        boolean holds() throws Exception;
-    }
 }

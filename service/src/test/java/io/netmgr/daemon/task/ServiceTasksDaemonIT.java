@@ -11,13 +11,12 @@ import io.netmgr.daemon.Events;
 import io.netmgr.daemon.OperationMetrics;
 import io.netmgr.engine.FirewallChoice;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +43,7 @@ class ServiceTasksDaemonIT {
             try {
                 tasks.create(ServiceSpec.of("tkd", "front"), Optional.of(new ServiceTasks.TaskRequest(2,
                         new TaskCommand(List.of("sh", "-c", "echo started $NETMGR_TASK_NAME; exec sleep 600")))));
-                await(() -> tasks.tasks("tkd").stream().allMatch(t -> t.state().equals("running")));
+                Eventually.waitFor("both tasks running", () -> tasks.tasks("tkd").stream().allMatch(t -> t.state().equals("running")));
                 List<TaskStatus> running = tasks.tasks("tkd");
                 assertThat(running).extracting(TaskStatus::name).containsExactly("tkd.1", "tkd.2");
                 for (TaskStatus t : running) {
@@ -53,10 +52,10 @@ class ServiceTasksDaemonIT {
                             .isEqualTo("net:[" + Files.getAttribute(Path.of(sandboxNs), "unix:ino") + "]");
                 }
                 assertThat(engine.services().backends("tkd")).hasSize(2);
-                await(() -> lines(tasks, 1).contains("tkd.1 started tkd.1"));
+                Eventually.waitFor("task 1 logged its start", () -> lines(tasks, 1).contains("tkd.1 started tkd.1"));
 
                 ProcessHandle.of(running.get(0).pid()).orElseThrow().destroyForcibly();
-                await(() -> {
+                Eventually.waitFor("task 1 restarted", () -> {
                     TaskStatus t = tasks.tasks("tkd").get(0);
                     return t.state().equals("running") && t.restarts() == 1 && !t.pid().equals(running.get(0).pid());
                 });
@@ -88,11 +87,4 @@ class ServiceTasksDaemonIT {
         return b.toString();
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 60 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
 }
