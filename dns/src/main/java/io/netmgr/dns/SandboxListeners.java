@@ -44,7 +44,7 @@ final class SandboxListeners implements AutoCloseable {
     private final AtomicBoolean pending = new AtomicBoolean();
     private final Map<String, ServedSandbox> open = new HashMap<>();
     private final Set<String> warned = new HashSet<>();
-    private Supplier<Map<String, ServedSandbox>> wanted = Map::of;
+    private volatile Supplier<Map<String, ServedSandbox>> wanted = Map::of;
 
     SandboxListeners(DnsServer server, SandboxResolvConf resolvConf, InetSocketAddress listenAt) {
         this.server = server;
