@@ -3,6 +3,7 @@ package io.netmgr.cli;
 import static io.netmgr.client.DaemonClient.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.client.DaemonClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
