@@ -13,7 +13,9 @@ import io.netmgr.client.UnixHttpClient;
 import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -121,7 +123,34 @@ class ServiceTasksIT {
             var logs = cli(daemon, "service", "logs", failing);
             assertThat(logs.exit()).as(logs.err()).isZero();
             assertThat(logs.out()).startsWith(failing + ".1 | about to fail\n" + failing + ".1 | about to fail\n");
+            // -f: the lines of the next runs arrive on the open stream
+            Process follow = new ProcessBuilder(Distribution.HOME.resolve("bin/netmgr").toString(), "-H", daemon.host(), "service",
+                    "logs", "-f", "--tail", "0", failing).redirectErrorStream(true).start();
+            try {
+                BufferedReader lines = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8));
+                var next = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return lines.readLine();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                // the back-off is 30 s at most: a generous deadline on a loaded machine
+                assertThat(next.get(120, TimeUnit.SECONDS)).isEqualTo(failing + ".1 | about to fail");
+            } finally {
+                follow.destroyForcibly();
+                follow.waitFor();
+            }
             assertThat(cli(daemon, "service", "rm", failing).exit()).isZero();
+
+            // a task resolves through its sandbox's resolv.conf, as sandbox exec does: netmgr's resolver
+            String resolver = "tkr" + Long.toHexString(System.nanoTime() & 0xffffff);
+            var r = cli(daemon, "service", "create", processes.add(resolver), "--network", "front", "--", "sh", "-c",
+                    "cat /etc/resolv.conf; exec sleep 600");
+            assertThat(r.exit()).as(r.err()).isZero();
+            Eventually.waitFor("the task printed its resolv.conf", () -> get(daemon, "/v1/services/" + resolver + "/logs")
+                    .contains("nameserver 127.0.0.11"));
+            assertThat(cli(daemon, "service", "rm", resolver).exit()).isZero();
         }
     }
 
