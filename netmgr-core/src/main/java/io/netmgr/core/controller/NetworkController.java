@@ -9,6 +9,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
+import io.netmgr.core.driver.JoinMode;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
@@ -425,6 +426,19 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /**
+     * A sandbox for a namespace its caller will make at {@code namespacePath}: dockerd joins a
+     * container's endpoints before runc makes its namespace, and moves the interfaces in itself.
+     * Endpoints join it with {@link JoinMode#HAND_OVER} only; once the namespace exists it is a
+     * sandbox like any adopted one (the reconciler forgets it when the namespace goes).
+     */
+    public Sandbox adoptPendingSandbox(String name, Path namespacePath) {
+        validateName("sandbox", name);
+        try (HostLock.Held held = lock.acquire()) {
+            return sandboxes.adoptPending(name, namespacePath);
+        }
+    }
+
     /** Container mode: one more container shares {@code ref}'s sandbox. */
     public Sandbox shareSandbox(String ref) {
         try (HostLock.Held held = lock.acquire()) {
@@ -588,6 +602,16 @@ public final class NetworkController implements AutoCloseable {
 
     /** Puts the endpoint's interface into the sandbox, with its addresses and routes. */
     public Endpoint join(String endpointId, String sandboxRef) {
+        return join(endpointId, sandboxRef, JoinMode.INTO_SANDBOX);
+    }
+
+    /**
+     * Joins the endpoint to the sandbox; with {@link JoinMode#HAND_OVER} its interface is left in
+     * the host namespace under the endpoint's interface name (which it must have) for the caller
+     * to move into the sandbox, and its addresses and routes are the caller's to set. Published
+     * ports, external connectivity and the store are as for any join.
+     */
+    public Endpoint join(String endpointId, String sandboxRef, JoinMode mode) {
         try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = endpoint(endpointId);
             if (endpoint.sandboxId() != null) {
@@ -596,19 +620,19 @@ public final class NetworkController implements AutoCloseable {
             Sandbox sandbox = sandbox(sandboxRef);
             Network network = networkOf(endpoint);
             NetworkDriver driver = drivers.get(network.driver());
-            try (SandboxNamespace ns = sandboxes.open(sandbox)) {
-                hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns.handle());
+            // handed over, the namespace is the caller's to enter, and may not exist yet (dockerd's)
+            SandboxNamespace ns = mode == JoinMode.HAND_OVER ? null : sandboxes.open(sandbox);
+            try {
+                if (ns != null) {
+                    hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns.handle());
+                }
                 repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
                 Undo undo = new Undo(); // run while the namespace is still open
                 try {
-                    String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : ns.nextFreeInterfaceName();
-                    if (ns.hasInterface(ifName)) {
-                        throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
-                                + "; give endpoint " + endpoint.name() + " another interface name");
-                    }
+                    String ifName = interfaceNameFor(endpoint, sandbox, ns, mode);
                     Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
                     firewall.checkPortsFree(named); // a taken host port is refused before the driver makes a link
-                    JoinInfo info = plug(driver, network, named, ns, undo);
+                    JoinInfo info = mode == JoinMode.HAND_OVER ? handOver(driver, network, named, undo) : plug(driver, network, named, ns, undo);
                     Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
                     CrashPoint.reach(CrashPoint.JOIN_AFTER_KERNEL);
                     firewall.publish(joined);
@@ -624,8 +648,46 @@ public final class NetworkController implements AutoCloseable {
                 } catch (RuntimeException e) {
                     throw undo.rollback(e);
                 }
+            } finally {
+                if (ns != null) {
+                    ns.close();
+                }
             }
         }
+    }
+
+    /**
+     * The name the endpoint's interface gets: its own, or the sandbox's next free one; for a hand-over
+     * its own, which names the interface in the host namespace until the caller renames it.
+     */
+    private static String interfaceNameFor(Endpoint endpoint, Sandbox sandbox, SandboxNamespace ns, JoinMode mode) {
+        if (mode == JoinMode.HAND_OVER) {
+            if (endpoint.interfaceName() == null) {
+                throw new IllegalArgumentException("endpoint " + endpoint.name() + " needs an interface name to be handed over");
+            }
+            return endpoint.interfaceName();
+        }
+        String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : ns.nextFreeInterfaceName();
+        if (ns.hasInterface(ifName)) {
+            throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
+                    + "; give endpoint " + endpoint.name() + " another interface name");
+        }
+        return ifName;
+    }
+
+    /** The driver makes {@code named}'s interface in the host namespace, for the caller to move into its sandbox. */
+    private JoinInfo handOver(NetworkDriver driver, Network network, Endpoint named, Undo undo) {
+        if (!named.bandwidth().isEmpty()) {
+            throw NetmgrException.invalid("endpoint " + named.name() + " has bandwidth limits, which netmgr sets inside the "
+                    + "sandbox; an interface handed over to its caller cannot keep them");
+        }
+        JoinInfo info = driver.joinForHandOver(host, network, named);
+        undo.push(() -> driver.leave(host, network, named, null));
+        if (info.sandboxInterface().isEmpty()) {
+            throw NetmgrException.invalid("network " + network.name() + " uses driver " + driver.name()
+                    + ", which makes no interface to hand over");
+        }
+        return info;
     }
 
     /** The driver puts {@code named}'s interface into the sandbox; the controller gives it its addresses and routes. */
