@@ -52,6 +52,7 @@ public final class PluginServer implements AutoCloseable {
     public static PluginServer start(Vertx vertx, Blocking blocking, DaemonOperations ops, NetworkController controller,
                                      IpamDriver ipam, Path socket) {
         DaemonServer.prepareSocketPath(socket);
+        StaleEndpoints.remove(controller, ops).forEach(line -> LOG.info("docker plugin: {}", line)); // before dockerd can call
         RemoteIpam remoteIpam = new RemoteIpam(controller, ipam);
         RemoteNetworkDriver driver = new RemoteNetworkDriver(ops, controller, remoteIpam);
         Router router = Router.router(vertx);
