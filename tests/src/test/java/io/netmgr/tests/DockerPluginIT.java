@@ -97,7 +97,7 @@ class DockerPluginIT {
              GenericContainer<?> client = busybox().withNetwork(network).withCommand("sleep", "600")) {
             server.start();
             client.start();
-            assertThat(fetch(client, address(server))).contains(PAGE);
+            awaitPage(client, address(server)); // httpd may still be starting
             assertThat(fetch(client, "backend")).contains(PAGE);
 
             // the network and its containers are netmgr's: a bridge network, two sandboxes
@@ -122,7 +122,7 @@ class DockerPluginIT {
             server.start();
             outsider.start();
             insider.start();
-            assertThat(fetch(insider, address(server))).contains(PAGE); // the server answers...
+            awaitPage(insider, address(server)); // the server answers...
             assertThat(fetch(outsider, address(server))).doesNotContain(PAGE); // ...not across networks
         }
         assertNothingLeft();
@@ -138,14 +138,14 @@ class DockerPluginIT {
                              new PortBinding(Ports.Binding.empty(), ExposedPort.tcp(8080))))) { // -p 8080: netmgr picks the host port
             server.start();
             // the namespace plays the host: its own loopback and the network's gateway are the host's addresses
-            assertThat(Traffic.exchange(host, InetAddress.getLoopbackAddress(), 18080, GET, 10_000)).contains(PAGE);
+            await(() -> answers(18080), "the container answers on 127.0.0.1:18080"); // httpd may still be starting
             assertThat(Traffic.exchange(host, InetAddress.getByName(gateway(server)), 18080, GET, 10_000)).contains(PAGE);
             // dockerd shows no port a remote driver publishes (moby/libnetwork#2451): netmgr's API does
             List<Integer> hostPorts = publishedHostPorts(server);
             assertThat(hostPorts).contains(18080).hasSize(2);
             int picked = hostPorts.stream().filter(p -> p != 18080).findFirst().orElseThrow();
             assertThat(picked).isBetween(49153, 60999);
-            assertThat(Traffic.exchange(host, InetAddress.getLoopbackAddress(), picked, GET, 10_000)).contains(PAGE);
+            assertThat(answers(picked)).as("the port netmgr picked answers").isTrue();
         }
         assertNothingLeft();
     }
@@ -262,6 +262,16 @@ class DockerPluginIT {
     private static String fetch(GenericContainer<?> from, String target) throws Exception {
         Container.ExecResult r = from.execInContainer("sh", "-c", "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + target + " 8080");
         return r.getStdout();
+    }
+
+    private static void awaitPage(GenericContainer<?> from, String target) throws InterruptedException {
+        await(() -> {
+            try {
+                return fetch(from, target).contains(PAGE);
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the server at " + target + " answers");
     }
 
     private static String address(GenericContainer<?> c) {
