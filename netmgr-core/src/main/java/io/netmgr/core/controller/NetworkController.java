@@ -69,6 +69,7 @@ public final class NetworkController implements AutoCloseable {
     private final HostFirewall firewall;
     private final HostLock lock;
     private final HostNamespaces hostNamespaces;
+    private final InterfacePlacement placement;
     private final List<String> lastReconcile;
     private final Optional<String> peerHost;
     private final PeerTable peers;
@@ -87,6 +88,7 @@ public final class NetworkController implements AutoCloseable {
         this.drivers = b.drivers;
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
+        this.placement = new InterfacePlacement(host);
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peerHost = b.peerHost;
@@ -555,29 +557,11 @@ public final class NetworkController implements AutoCloseable {
     private List<IpNet> reserveAddresses(Network network, String endpointId, EndpointConfig config, Undo undo) {
         List<IpNet> addresses = new ArrayList<>();
         for (NetworkPool pool : network.pools()) {
-            AssignedAddress a = ipam.requestAddress(pool.poolId(), addressRequest(network, pool, endpointId, config));
+            AssignedAddress a = ipam.requestAddress(pool.poolId(), EndpointRequest.addressFrom(network, pool, endpointId, config));
             undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), endpointId));
             addresses.add(a.interfaceAddress());
         }
         return addresses;
-    }
-
-    /**
-     * The endpoint's address of its family from {@code pool}: the one it asked for if the pool's
-     * subnet holds it, else any. A network may have several pools of a family (CNI range sets, one
-     * address from each); the address asked for goes to the pool holding it, and to the first pool
-     * of its family if none does, which refuses it by name.
-     */
-    private static AddressRequest addressRequest(Network network, NetworkPool pool, String endpointId, EndpointConfig config) {
-        boolean v6 = pool.family() == IpFamily.V6;
-        var preferred = (v6 ? config.ipv6() : config.ipv4()).map(text -> IpAddress.parse(text, v6 ? "ipv6 address" : "ipv4 address"));
-        if (preferred.isEmpty()) {
-            return AddressRequest.any(endpointId);
-        }
-        List<NetworkPool> family = network.pools().stream().filter(p -> p.family() == pool.family()).toList();
-        NetworkPool holder = family.stream().filter(p -> p.subnet().contains(preferred.get())).findFirst()
-                .orElse(family.get(0));
-        return holder == pool ? AddressRequest.preferred(endpointId, preferred.get()) : AddressRequest.any(endpointId);
     }
 
     public List<Endpoint> endpoints() {
@@ -620,19 +604,18 @@ public final class NetworkController implements AutoCloseable {
             Sandbox sandbox = sandbox(sandboxRef);
             Network network = networkOf(endpoint);
             NetworkDriver driver = drivers.get(network.driver());
-            // handed over, the namespace is the caller's to enter, and may not exist yet (dockerd's)
-            SandboxNamespace ns = mode == JoinMode.HAND_OVER ? null : sandboxes.open(sandbox);
-            try {
+            // handed over, the namespace is the caller's to enter, and may not exist yet (dockerd's): null, never closed
+            try (SandboxNamespace ns = mode == JoinMode.HAND_OVER ? null : sandboxes.open(sandbox)) {
                 if (ns != null) {
                     hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns.handle());
                 }
                 repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
                 Undo undo = new Undo(); // run while the namespace is still open
                 try {
-                    String ifName = interfaceNameFor(endpoint, sandbox, ns, mode);
+                    String ifName = InterfacePlacement.interfaceName(endpoint, sandbox, ns, mode);
                     Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
                     firewall.checkPortsFree(named); // a taken host port is refused before the driver makes a link
-                    JoinInfo info = mode == JoinMode.HAND_OVER ? handOver(driver, network, named, undo) : plug(driver, network, named, ns, undo);
+                    JoinInfo info = placement.place(mode, driver, network, named, ns, undo);
                     Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
                     CrashPoint.reach(CrashPoint.JOIN_AFTER_KERNEL);
                     firewall.publish(joined);
@@ -648,56 +631,8 @@ public final class NetworkController implements AutoCloseable {
                 } catch (RuntimeException e) {
                     throw undo.rollback(e);
                 }
-            } finally {
-                if (ns != null) {
-                    ns.close();
-                }
             }
         }
-    }
-
-    /**
-     * The name the endpoint's interface gets: its own, or the sandbox's next free one; for a hand-over
-     * its own, which names the interface in the host namespace until the caller renames it.
-     */
-    private static String interfaceNameFor(Endpoint endpoint, Sandbox sandbox, SandboxNamespace ns, JoinMode mode) {
-        if (mode == JoinMode.HAND_OVER) {
-            if (endpoint.interfaceName() == null) {
-                throw new IllegalArgumentException("endpoint " + endpoint.name() + " needs an interface name to be handed over");
-            }
-            return endpoint.interfaceName();
-        }
-        String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : ns.nextFreeInterfaceName();
-        if (ns.hasInterface(ifName)) {
-            throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
-                    + "; give endpoint " + endpoint.name() + " another interface name");
-        }
-        return ifName;
-    }
-
-    /** The driver makes {@code named}'s interface in the host namespace, for the caller to move into its sandbox. */
-    private JoinInfo handOver(NetworkDriver driver, Network network, Endpoint named, Undo undo) {
-        if (!named.bandwidth().isEmpty()) {
-            throw NetmgrException.invalid("endpoint " + named.name() + " has bandwidth limits, which netmgr sets inside the "
-                    + "sandbox; an interface handed over to its caller cannot keep them");
-        }
-        JoinInfo info = driver.joinForHandOver(host, network, named);
-        undo.push(() -> driver.leave(host, network, named, null));
-        if (info.sandboxInterface().isEmpty()) {
-            throw NetmgrException.invalid("network " + network.name() + " uses driver " + driver.name()
-                    + ", which makes no interface to hand over");
-        }
-        return info;
-    }
-
-    /** The driver puts {@code named}'s interface into the sandbox; the controller gives it its addresses and routes. */
-    private JoinInfo plug(NetworkDriver driver, Network network, Endpoint named, SandboxNamespace ns, Undo undo) {
-        JoinInfo info = driver.join(host, network, named, ns.handle());
-        undo.push(() -> driver.leave(host, network, named, ns.handle()));
-        if (info.sandboxInterface().isPresent()) {
-            ns.configure(named.interfaceName(), named, SandboxRoutes.of(network, named, info.gateways(), info.staticRoutes()));
-        }
-        return info;
     }
 
     /**
@@ -713,7 +648,7 @@ public final class NetworkController implements AutoCloseable {
         undo.push(() -> firewall.publish(endpoint));
         driver.leave(host, network, endpoint, ns.map(SandboxNamespace::handle).orElse(null));
         // with the namespace gone there is nothing to put back, and the store says so once committed
-        ns.ifPresent(sandbox -> undo.push(() -> plug(driver, network, endpoint.joined(endpoint.sandboxId(),
+        ns.ifPresent(sandbox -> undo.push(() -> placement.plug(driver, network, endpoint.joined(endpoint.sandboxId(),
                 endpoint.interfaceName(), null), sandbox, new Undo())));
         return endpoint.left();
     }
