@@ -133,7 +133,9 @@ class DockerPluginIT {
     void aPublishedPortReachesTheContainerFromTheHostAndThroughLoopback() throws Exception {
         try (Network network = Network.builder().driver("netmgr").build();
              GenericContainer<?> server = busybox().withNetwork(network).withCommand("httpd", "-f", "-p", "8080", "-h", "/www")
-                     .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                     // the API's -p: exposed (dockerd maps exposed ports only) and bound; not withExposedPorts, whose
+                     // wait strategy asks dockerd for the mapped port, which dockerd never shows for a remote driver
+                     .withCreateContainerCmdModifier(cmd -> cmd.withExposedPorts(ExposedPort.tcp(8080)).getHostConfig().withPortBindings(
                              new PortBinding(Ports.Binding.bindPort(18080), ExposedPort.tcp(8080)), // -p 18080:8080
                              new PortBinding(Ports.Binding.empty(), ExposedPort.tcp(8080))))) { // -p 8080: netmgr picks the host port
             server.start();
