@@ -220,11 +220,16 @@ public final class DaemonServer implements AutoCloseable {
             blocking.close();
             vertx.close().await();
         } finally {
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException e) {
-                LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
-            }
+            removeSocket(socket);
+        }
+    }
+
+    /** Removes a socket file this daemon served on, when it stops; a failure is only logged. */
+    public static void removeSocket(Path socket) {
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
         }
     }
 }

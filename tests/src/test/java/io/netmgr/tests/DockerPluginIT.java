@@ -192,8 +192,12 @@ class DockerPluginIT {
             assertOk(dockerd.docker("run", "-d", "--name", "steady2", "--network", "steady", "-p", "18083:8080",
                     DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www")); // dockerd's next calls succeed
             await(() -> answers(18083), "a container started after netmgrd's restart answers on 18083");
+            var taken = dockerd.docker("run", "-d", "--name", "steady3", "--network", "steady", "-p", "18083:8080",
+                    DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www");
+            assertThat(taken.exit()).isNotZero();
+            assertThat(taken.err()).as("netmgr's refusal, as the docker CLI shows it").contains("Error response from daemon", "netmgr: ", "18083");
         } finally {
-            dockerd.docker("rm", "-f", "steady1", "steady2");
+            dockerd.docker("rm", "-f", "steady1", "steady2", "steady3");
             dockerd.docker("network", "rm", "steady");
         }
         assertNothingLeft();

@@ -141,11 +141,7 @@ public final class PluginServer implements AutoCloseable {
         try {
             server.close().await();
         } finally {
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException e) {
-                LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
-            }
+            DaemonServer.removeSocket(socket);
         }
     }
 }
