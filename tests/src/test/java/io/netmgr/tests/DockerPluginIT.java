@@ -91,7 +91,8 @@ class DockerPluginIT {
     @Test
     @Order(1)
     void twoContainersOnOneNetworkTalkByAddressAndByAlias() throws Exception {
-        try (Network network = Network.builder().driver("netmgr").build();
+        try (Network network = Network.builder().driver("netmgr")
+                     .createNetworkCmdModifier(cmd -> cmd.withOptions(Map.of("mtu", "1400"))).build(); // -o mtu=1400
              GenericContainer<?> server = busybox().withNetwork(network).withNetworkAliases("backend")
                      .withCommand("httpd", "-f", "-p", "8080", "-h", "/www");
              GenericContainer<?> client = busybox().withNetwork(network).withCommand("sleep", "600")) {
@@ -107,7 +108,12 @@ class DockerPluginIT {
             assertThat(inspected.path("labels").path("com.docker.network.id").asText()).isEqualTo(network.getId());
             assertThat(netmgr("sandbox", "ls").out().lines().filter(l -> l.contains("docker-"))).hasSize(2);
             assertThat(hostLinks()).contains("nm-" + inspected.path("id").asText().substring(0, 12));
+            assertThat(inspected.path("options").path("mtu").asText()).isEqualTo("1400");
+            assertThat(client.execInContainer("ip", "link", "show", "eth0").getStdout()).contains("mtu 1400");
         }
+        var bad = dockerd.docker("network", "create", "-d", "netmgr", "-o", "mtu=huge", "badmtu");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("netmgr: option mtu=huge", "give a number from 68 to 65535");
         assertNothingLeft();
     }
 
