@@ -48,7 +48,9 @@ final class DockerPortMap {
             String where = PORT_MAP + "[" + i + "]";
             Protocol protocol = protocol(number(entry, "Proto", where), where);
             int port = number(entry, "Port", where);
-            Optional<IpAddress> hostIp = text(entry, "HostIP").map(ip -> IpAddress.parse(ip, where + " HostIP"));
+            // 0.0.0.0 (-p 0.0.0.0:8080:80) means every host address, as no address does
+            Optional<IpAddress> hostIp = text(entry, "HostIP").map(ip -> IpAddress.parse(ip, where + " HostIP"))
+                    .filter(ip -> !ip.isUnspecified());
             int first = number(entry, "HostPort", where);
             int last = Math.max(first, number(entry, "HostPortEnd", where));
             List<PortBinding> others = new ArrayList<>(taken);

@@ -49,6 +49,8 @@ class DockerPortMapTest {
                 .hasMessage("com.docker.network.portmap[0] Port \"70000\" is not a port number (0-65535)");
         assertThatThrownBy(() -> DockerPortMap.bindings(Map.of(DockerPortMap.PORT_MAP, "80"), List.of()))
                 .hasMessage("com.docker.network.portmap must be a list of port bindings");
+        assertThat(DockerPortMap.bindings(options(entry(6, 80, 8080, 8080, "0.0.0.0")), List.of()))
+                .extracting(PortBinding::toString).containsExactly("8080:80/tcp"); // every host address
         assertThat(DockerPortMap.bindings(Map.of(), List.of())).isEmpty();
         assertThat(DockerPortMap.bindings(null, List.of())).isEmpty();
     }
