@@ -50,6 +50,8 @@ class DockerPluginIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PAGE = "served by a container on netmgr";
     private static final String GET = "GET /index.html HTTP/1.0\r\n\r\n";
+    /** busybox's web server on port 8080, serving the image's /www. */
+    private static final String[] HTTPD = {"httpd", "-f", "-p", "8080", "-h", "/www"};
 
     @RegisterExtension
     static final TestNamespaces NETNS = TestNamespaces.perClass();
@@ -94,7 +96,7 @@ class DockerPluginIT {
         try (Network network = Network.builder().driver("netmgr")
                      .createNetworkCmdModifier(cmd -> cmd.withOptions(Map.of("mtu", "1400"))).build(); // -o mtu=1400
              GenericContainer<?> server = busybox().withNetwork(network).withNetworkAliases("backend")
-                     .withCommand("httpd", "-f", "-p", "8080", "-h", "/www");
+                     .withCommand(HTTPD);
              GenericContainer<?> client = busybox().withNetwork(network).withCommand("sleep", "600")) {
             server.start();
             client.start();
@@ -122,7 +124,7 @@ class DockerPluginIT {
     void containersOnTwoNetworksCannotReachEachOther() throws Exception {
         try (Network front = Network.builder().driver("netmgr").build();
              Network back = Network.builder().driver("netmgr").build();
-             GenericContainer<?> server = busybox().withNetwork(back).withCommand("httpd", "-f", "-p", "8080", "-h", "/www");
+             GenericContainer<?> server = busybox().withNetwork(back).withCommand(HTTPD);
              GenericContainer<?> outsider = busybox().withNetwork(front).withCommand("sleep", "600");
              GenericContainer<?> insider = busybox().withNetwork(back).withCommand("sleep", "600")) {
             server.start();
@@ -138,7 +140,7 @@ class DockerPluginIT {
     @Order(3)
     void aPublishedPortReachesTheContainerFromTheHostAndThroughLoopback() throws Exception {
         try (Network network = Network.builder().driver("netmgr").build();
-             GenericContainer<?> server = busybox().withNetwork(network).withCommand("httpd", "-f", "-p", "8080", "-h", "/www")
+             GenericContainer<?> server = busybox().withNetwork(network).withCommand(HTTPD)
                      // the API's -p: exposed (dockerd maps exposed ports only) and bound; not withExposedPorts, whose
                      // wait strategy asks dockerd for the mapped port, which dockerd never shows for a remote driver
                      .withCreateContainerCmdModifier(cmd -> cmd.withExposedPorts(ExposedPort.tcp(8080)).getHostConfig().withPortBindings(
@@ -163,8 +165,7 @@ class DockerPluginIT {
     void aRestartedDockerdFindsItsNetworksAndRestartsItsContainersOnThem() throws Exception {
         try {
             assertOk(dockerd.docker("network", "create", "-d", "netmgr", "--subnet", "10.201.0.0/24", "kept"));
-            assertOk(dockerd.docker("run", "-d", "--name", "always", "--restart", "always", "--network", "kept", "-p", "18081:8080",
-                    DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www"));
+            assertOk(runHttpd("always", "kept", 18081, "--restart", "always"));
             await(() -> answers(18081), "the container answers on 18081");
 
             dockerd.stop();
@@ -186,8 +187,7 @@ class DockerPluginIT {
     void runningContainersKeepTheirTrafficWhileNetmgrdRestarts() throws Exception {
         try {
             assertOk(dockerd.docker("network", "create", "-d", "netmgr", "steady"));
-            assertOk(dockerd.docker("run", "-d", "--name", "steady1", "--network", "steady", "-p", "18082:8080",
-                    DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www"));
+            assertOk(runHttpd("steady1", "steady", 18082));
             await(() -> answers(18082), "the container answers on 18082");
 
             netmgrd.stop();
@@ -195,11 +195,9 @@ class DockerPluginIT {
             netmgrd = startNetmgrd(Map.of());
 
             assertThat(answers(18082)).as("traffic after netmgrd's restart").isTrue();
-            assertOk(dockerd.docker("run", "-d", "--name", "steady2", "--network", "steady", "-p", "18083:8080",
-                    DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www")); // dockerd's next calls succeed
+            assertOk(runHttpd("steady2", "steady", 18083)); // dockerd's next calls succeed
             await(() -> answers(18083), "a container started after netmgrd's restart answers on 18083");
-            var taken = dockerd.docker("run", "-d", "--name", "steady3", "--network", "steady", "-p", "18083:8080",
-                    DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www");
+            var taken = runHttpd("steady3", "steady", 18083);
             assertThat(taken.exit()).isNotZero();
             assertThat(taken.err()).as("netmgr's refusal, as the docker CLI shows it").contains("Error response from daemon", "netmgr: ", "18083");
         } finally {
@@ -217,8 +215,7 @@ class DockerPluginIT {
             netmgrd.stop();
             // halts as kill -9 would, once the veth pair and the port's rules are made, before the store commits the join
             netmgrd = startNetmgrd(Map.of("NETMGR_OPTS", "-Dnetmgr.crashAt=join.after-firewall"));
-            var failed = dockerd.docker("run", "-d", "--name", "crashed", "--network", "crashy", "-p", "18084:8080",
-                    DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www");
+            var failed = runHttpd("crashed", "crashy", 18084);
             assertThat(failed.exit()).isNotZero();
             await(() -> !netmgrd.alive(), "netmgrd halts at the crash point");
             dockerd.docker("rm", "-f", "crashed");
@@ -230,8 +227,7 @@ class DockerPluginIT {
             assertThat(netmgr("network", "inspect", "docker-" + network.substring(0, 12)).exit()).isZero();
             assertThat(endpointsOf("docker-" + network.substring(0, 12))).as("no endpoint left").isEmpty();
 
-            assertOk(dockerd.docker("run", "-d", "--name", "again", "--network", "crashy", "-p", "18084:8080",
-                    DockerDaemon.IMAGE, "httpd", "-f", "-p", "8080", "-h", "/www"));
+            assertOk(runHttpd("again", "crashy", 18084));
             await(() -> answers(18084), "the next run answers on 18084");
         } finally {
             dockerd.docker("rm", "-f", "crashed", "again");
@@ -264,6 +260,16 @@ class DockerPluginIT {
         Files.createDirectories(dir.resolve("netmgrd"));
         return new DaemonProcess(dir.resolve("netmgrd"), NetmgrdIT.name(host), env)
                 .withArgs("--docker-plugin", pluginSocket.toString()).start();
+    }
+
+    /** {@code docker run -d --name NAME --network NETWORK -p HOSTPORT:8080 [OPTIONS] IMAGE httpd...} */
+    private static Distribution.Result runHttpd(String name, String network, int hostPort, String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "-d", "--name", name, "--network", network,
+                "-p", hostPort + ":8080"));
+        args.addAll(List.of(options));
+        args.add(DockerDaemon.IMAGE);
+        args.addAll(List.of(HTTPD));
+        return dockerd.docker(args.toArray(String[]::new));
     }
 
     private static GenericContainer<?> busybox() {

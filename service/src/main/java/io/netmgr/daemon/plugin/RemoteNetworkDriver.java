@@ -136,15 +136,26 @@ final class RemoteNetworkDriver {
         String sandboxName = DockerNames.sandbox(r.sandboxKey());
         Endpoint joined = controller.exclusively(() -> {
             Endpoint e = endpoint(r.networkID(), r.endpointID());
-            Sandbox sandbox = controller.findSandbox(sandboxName)
-                    .orElseGet(() -> ops.adoptPendingSandbox(sandboxName, Path.of(r.sandboxKey())));
+            Optional<Sandbox> known = controller.findSandbox(sandboxName);
+            Sandbox sandbox = known.orElseGet(() -> ops.adoptPendingSandbox(sandboxName, Path.of(r.sandboxKey())));
             if (e.sandboxId() != null) {
                 if (e.sandboxId().equals(sandbox.id())) {
                     return e; // dockerd asking again
                 }
                 throw NetmgrException.conflict("endpoint " + r.endpointID() + " is already joined to another container");
             }
-            return ops.join(e.id(), sandbox.id(), JoinMode.HAND_OVER);
+            try {
+                return ops.join(e.id(), sandbox.id(), JoinMode.HAND_OVER);
+            } catch (RuntimeException failed) {
+                if (known.isEmpty()) { // made for this join: dockerd, which only deletes the endpoint now, never says it is gone
+                    try {
+                        ops.deleteSandbox(sandbox.id());
+                    } catch (RuntimeException undo) {
+                        failed.addSuppressed(undo);
+                    }
+                }
+                throw failed;
+            }
         });
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("InterfaceName", Map.of("SrcName", joined.interfaceName(), "DstPrefix", DockerNames.CONTAINER_INTERFACE_PREFIX));
