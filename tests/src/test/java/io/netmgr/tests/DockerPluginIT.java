@@ -162,6 +162,35 @@ class DockerPluginIT {
 
     @Test
     @Order(4)
+    void netmgrsIpamDriverGivesThePoolsAndAddresses() throws Exception {
+        try {
+            assertOk(dockerd.docker("network", "create", "-d", "netmgr", "--ipam-driver", "netmgr", "--subnet", "10.203.0.0/24",
+                    "--ip-range", "10.203.0.128/25", "--gateway", "10.203.0.254", "ranged"));
+            assertOk(dockerd.docker("network", "create", "-d", "netmgr", "--ipam-driver", "netmgr", "pooled"));
+            assertOk(runHttpd("ranged1", "ranged", 18085));
+            String address = dockerd.docker("inspect", "ranged1", "--format",
+                    "{{(index .NetworkSettings.Networks \"ranged\").IPAddress}} {{(index .NetworkSettings.Networks \"ranged\").Gateway}}")
+                    .out().trim();
+            assertThat(address).isEqualTo("10.203.0.128 10.203.0.254"); // the range's first, through the given gateway
+            await(() -> answers(18085), "the container answers on 18085");
+            JsonNode pooled = JSON.readTree(dockerd.docker("network", "inspect", "pooled").out()).get(0);
+            String subnet = pooled.path("IPAM").path("Config").get(0).path("Subnet").asText();
+            JsonNode netmgrView = JSON.readTree(netmgr("network", "inspect", "docker-" + pooled.path("Id").asText().substring(0, 12))
+                    .out()).get(0);
+            assertThat(netmgrView.path("pools").get(0).path("subnet").asText()).isEqualTo(subnet); // one pool, netmgr's
+            var overlap = dockerd.docker("network", "create", "-d", "netmgr", "--ipam-driver", "netmgr", "--subnet", "10.203.0.0/16", "x");
+            assertThat(overlap.exit()).isNotZero();
+            assertThat(overlap.err()).contains("netmgr: ", "10.203.0.0/16");
+        } finally {
+            dockerd.docker("rm", "-f", "ranged1");
+            dockerd.docker("network", "rm", "ranged", "pooled");
+        }
+        assertNothingLeft();
+        assertThat(NetmgrdIT.curl(netmgrd, "GET", "/v1/networks", null).body()).doesNotContain("10.203.0.");
+    }
+
+    @Test
+    @Order(5)
     void aRestartedDockerdFindsItsNetworksAndRestartsItsContainersOnThem() throws Exception {
         try {
             assertOk(dockerd.docker("network", "create", "-d", "netmgr", "--subnet", "10.201.0.0/24", "kept"));
@@ -183,7 +212,7 @@ class DockerPluginIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void runningContainersKeepTheirTrafficWhileNetmgrdRestarts() throws Exception {
         try {
             assertOk(dockerd.docker("network", "create", "-d", "netmgr", "steady"));
@@ -208,7 +237,7 @@ class DockerPluginIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void netmgrdKilledInTheMiddleOfDockerRunLeavesNothingAndTheNextRunWorks() throws Exception {
         try {
             assertOk(dockerd.docker("network", "create", "-d", "netmgr", "--subnet", "10.202.0.0/24", "crashy"));
@@ -237,7 +266,7 @@ class DockerPluginIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void dockerSaysClearlyWhenThePluginSocketIsGone() throws Exception {
         try {
             assertOk(dockerd.docker("network", "create", "-d", "netmgr", "orphan"));
