@@ -214,7 +214,7 @@ public final class DaemonServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            plugin.ifPresent(PluginServer::close); // first: dockerd's next call fails at once, not half-way
+            plugin.ifPresent(PluginServer::close); // first: no new call of dockerd starts while the workers stop
             server.close().await();
             tcpServer.ifPresent(t -> t.close().await());
             blocking.close();
