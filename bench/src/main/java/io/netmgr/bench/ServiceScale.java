@@ -22,12 +22,13 @@ import java.util.List;
  * VIP (a /32 on the bridge and its map element) and 10 backends, on one /16 bridge network in a
  * fresh namespace playing the host. Prints the cost of the 1st, 1,000th and Nth add (median of
  * the 21 around each), then, at N services, of adding and removing one backend of one service
- * (median of 21, each on another service). Beside it, in the same run, the reference: the same
+ * (median of 21, each on another service), after a warm-up of 200 services added and removed. Beside it, in the same run, the reference: the same
  * backend change applied as a whole-state change ({@code Firewall.apply(current().withService(...))}),
  * what a proxy that syncs every service on each change pays.
  */
 public final class ServiceScale {
     private static final int BACKENDS = 10;
+    private static final int WARM_UP = 200;
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -41,6 +42,14 @@ public final class ServiceScale {
             List<ServiceRules.Backend> backends = new ArrayList<>();
             for (int b = 0; b < BACKENDS + 1; b++) {
                 backends.add(new ServiceRules.Backend("n1", "ep" + b, "sb" + b, IpAddress.parse("10.224.0." + (b + 2)), true));
+            }
+            // warm-up (JIT, class loading, nft's first cache): services added and removed before the clock starts
+            for (int i = 0; i < WARM_UP; i++) {
+                ServiceRules w = new ServiceRules(String.format("f%063x", i), "warm" + i,
+                        List.of(new ServiceRules.Vip("n1", IpAddress.parse("10.224.250." + (i % 250 + 2)))), List.of(),
+                        backends.subList(0, BACKENDS));
+                firewall.applyService(w);
+                firewall.removeService(w.serviceId());
             }
             List<ServiceRules> services = new ArrayList<>();
             long[] add = new long[n];

@@ -83,10 +83,7 @@ final class SandboxCommand {
 
         @Override
         public Integer call() {
-            return Each.run(refs, ref -> {
-                daemon().delete("/v1/sandboxes/" + segment(ref));
-                out().println(ref);
-            });
+            return removeEach("sandboxes", refs);
         }
     }
 

@@ -3,7 +3,6 @@ package io.netmgr.cli;
 import static io.netmgr.client.DaemonClient.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netmgr.client.DaemonClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,14 +86,7 @@ final class ServiceCommand {
 
         @Override
         public Integer call() {
-            Output.checkFormat(format);
-            DaemonClient d = daemon();
-            List<JsonNode> found = new ArrayList<>();
-            for (String ref : refs) {
-                found.add(d.get("/v1/services/" + segment(ref)));
-            }
-            Output.inspect(out(), found, format);
-            return 0;
+            return inspectEach("services", refs, format);
         }
     }
 
@@ -118,10 +110,7 @@ final class ServiceCommand {
 
         @Override
         public Integer call() {
-            return Each.run(refs, ref -> {
-                daemon().delete("/v1/services/" + segment(ref));
-                out().println(ref);
-            });
+            return removeEach("services", refs);
         }
     }
 
@@ -150,29 +139,35 @@ final class ServiceCommand {
         }
     }
 
-    @Command(name = "attach", mixinStandardHelpOptions = true,
-            description = "Make a sandbox a backend; it must already be on one of the service's networks.")
-    static final class Attach extends ClientCommand {
+    /** attach and detach: one sandbox in or out of a service's backends. */
+    abstract static class Membership extends ClientCommand {
         @Parameters(index = "0", paramLabel = "SERVICE") String ref;
         @Parameters(index = "1", paramLabel = "SANDBOX") String sandbox;
 
+        abstract String action();
+
         @Override
         public Integer call() {
-            daemon().post("/v1/services/" + segment(ref) + "/attach", Map.of("sandbox", sandbox));
+            daemon().post("/v1/services/" + segment(ref) + "/" + action(), Map.of("sandbox", sandbox));
             return 0;
+        }
+    }
+
+    @Command(name = "attach", mixinStandardHelpOptions = true,
+            description = "Make a sandbox a backend; it must already be on one of the service's networks.")
+    static final class Attach extends Membership {
+        @Override
+        String action() {
+            return "attach";
         }
     }
 
     @Command(name = "detach", mixinStandardHelpOptions = true,
             description = "Take a sandbox out of a service's backends: no new connection reaches it, its flows are dropped.")
-    static final class Detach extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "SERVICE") String ref;
-        @Parameters(index = "1", paramLabel = "SANDBOX") String sandbox;
-
+    static final class Detach extends Membership {
         @Override
-        public Integer call() {
-            daemon().post("/v1/services/" + segment(ref) + "/detach", Map.of("sandbox", sandbox));
-            return 0;
+        String action() {
+            return "detach";
         }
     }
 }

@@ -43,8 +43,8 @@ public final class NftablesBackend extends TransactionalFirewall {
     private Map<String, Integer> ruleCounts = Map.of();
     private Map<String, Integer> networkElementCounts = Map.of();
     private PortElementCounts portElements = PortElementCounts.of(List.of());
-    // each service's chains and elements, which it alone puts in the table
-    private Map<String, NftRuleset> serviceParts = new HashMap<>();
+    // how many elements services put in each set (none shares one: each VIP and published port is one service's)
+    private Map<String, Integer> serviceElements = new HashMap<>();
 
     public NftablesBackend(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         super(ns, hostAddresses);
@@ -100,12 +100,11 @@ public final class NftablesBackend extends TransactionalFirewall {
         }
     }
 
-    /** One service's chains and elements change, and nothing else: the same few commands whatever the number of services. */
+    /** One service's elements change, and nothing else: the same few commands whatever the number of services. */
     @Override
     protected void programService(ServiceRules before, ServiceRules after, Supplier<FirewallState> from,
             Supplier<FirewallState> to) {
         String script = NftablesRenderer.serviceChange(before, after);
-        String id = after != null ? after.serviceId() : before.serviceId();
         if (!script.isEmpty()) {
             try {
                 nft.run(script);
@@ -118,21 +117,16 @@ public final class NftablesBackend extends TransactionalFirewall {
             }
         }
         applied = null;
-        Map<String, NftRuleset> parts = new HashMap<>(serviceParts);
-        if (after == null) {
-            parts.remove(id);
-        } else {
-            parts.put(id, NftablesRenderer.service(after));
+        Map<String, Integer> counts = new HashMap<>(serviceElements);
+        count(counts, before, -1);
+        count(counts, after, 1);
+        serviceElements = counts;
+    }
+
+    private static void count(Map<String, Integer> counts, ServiceRules service, int sign) {
+        if (service != null) {
+            NftablesRenderer.service(service).elements().forEach((set, elems) -> counts.merge(set, sign * elems.size(), Integer::sum));
         }
-        serviceParts = parts;
-        Map<String, Integer> counts = new HashMap<>(ruleCounts);
-        if (before != null) {
-            NftablesRenderer.service(before).chains().keySet().forEach(counts::remove);
-        }
-        if (after != null) {
-            counts.putAll(NftablesRenderer.service(after).ruleCounts());
-        }
-        ruleCounts = counts;
     }
 
     private void replaceWhole(String full, String failed, Nft.NftException e) {
@@ -149,9 +143,9 @@ public final class NftablesBackend extends TransactionalFirewall {
         applied = ruleset;
         ruleCounts = ruleset.ruleCounts();
         portElements = PortElementCounts.of(state.ports());
-        Map<String, NftRuleset> parts = new HashMap<>();
-        state.services().forEach(svc -> parts.put(svc.serviceId(), NftablesRenderer.service(svc)));
-        serviceParts = parts;
+        Map<String, Integer> counts = new HashMap<>();
+        state.services().forEach(svc -> count(counts, svc, 1));
+        serviceElements = counts;
         Map<String, Integer> sizes = new HashMap<>();
         for (String set : NftablesRenderer.setNames()) {
             sizes.put(set, ruleset.elements(set).size() - portElements.size(set) - serviceElements(set));
@@ -296,13 +290,8 @@ public final class NftablesBackend extends TransactionalFirewall {
         return problems;
     }
 
-    /** How many elements services put in {@code set}: none shares one (each VIP and published port is one service's). */
     private int serviceElements(String set) {
-        int n = 0;
-        for (NftRuleset part : serviceParts.values()) {
-            n += part.elements(set).size();
-        }
-        return n;
+        return serviceElements.getOrDefault(set, 0);
     }
 
     private static JsonNode items(String listing) {

@@ -7,6 +7,7 @@ import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.nft.NftRuleset.Element;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.ArrayList;
@@ -59,12 +60,22 @@ public final class NftablesRenderer {
     static final String PUBLISHED6_ANY = "published6-any";
     static final String BACKENDS4 = "backends4";
     static final String BACKENDS6 = "backends6";
-    static final String SERVICE_VIPS4 = "service-vips4";
-    static final String SERVICE_PORTS = "service-ports";
     static final String VIP_ADDRS4 = "vip-addrs4";
+    static final String BALANCED_VIPS4 = "balanced-vips4";
+    static final String VIP_BUCKETS4 = "vip-buckets4";
+    static final String INGRESS_PORTS = "ingress-ports";
+    static final String HOST_PORTS = "host-ports";
+    static final String PORT_BUCKETS = "port-buckets";
+    /**
+     * Buckets per VIP and per published port: {@code numgen random mod 64} picks one, and each
+     * holds a backend (bucket b the (b mod N)th of N), so the modulus never changes and a backend
+     * change is element changes alone. 64 spread 3 backends 22/21/21 and 10 backends 7 or 6 each.
+     */
+    static final int BUCKETS = 64;
     /** Packet mark bits of a service's first packet: DNATed by a service (forward accepts it), source NAT wanted. */
     static final String SERVICE_MARK = "0x00001000";
     static final String MASQUERADE_MARK = "0x00002000";
+    static final String SERVICE_AND_MASQUERADE = "0x00003000";
 
     /** Sets and maps, with their types: declared once, only their elements change. */
     private static final Map<String, String> SETS = new LinkedHashMap<>();
@@ -84,9 +95,12 @@ public final class NftablesRenderer {
         SETS.put(PUBLISHED6_ANY, "type inet_proto . inet_service : ipv6_addr . inet_service");
         SETS.put(BACKENDS4, "type ipv4_addr . inet_proto . inet_service");
         SETS.put(BACKENDS6, "type ipv6_addr . inet_proto . inet_service");
-        SETS.put(SERVICE_VIPS4, "type ipv4_addr : verdict");
-        SETS.put(SERVICE_PORTS, "type inet_proto . inet_service : verdict");
         SETS.put(VIP_ADDRS4, "type ipv4_addr");
+        SETS.put(BALANCED_VIPS4, "type ipv4_addr");
+        SETS.put(VIP_BUCKETS4, "typeof ip daddr . numgen random mod " + BUCKETS + " : ip daddr");
+        SETS.put(INGRESS_PORTS, "type inet_proto . inet_service");
+        SETS.put(HOST_PORTS, "type inet_proto . inet_service");
+        SETS.put(PORT_BUCKETS, "typeof meta l4proto . th dport . numgen random mod " + BUCKETS + " : ip daddr . th dport");
 
         base("filter-FORWARD", "type filter hook forward priority filter; policy accept;",
                 "oifname vmap @" + FWD_IN_JUMPS,
@@ -110,9 +124,18 @@ public final class NftablesRenderer {
         // a container reach the host's localhost services (CVE-2020-8558): only lo may send to 127/8.
         base("raw-PREROUTING", "type filter hook prerouting priority raw; policy accept;",
                 "iifname != \"lo\" ip daddr 127.0.0.0/8 drop comment \"remote loopback\"");
+        String pick = "numgen random mod " + BUCKETS;
         BASE_RULES.put("services", List.of(
-                "ip daddr vmap @" + SERVICE_VIPS4,
-                "fib daddr type local meta l4proto . th dport vmap @" + SERVICE_PORTS));
+                "ip daddr @" + BALANCED_VIPS4 + " meta mark set meta mark or " + SERVICE_AND_MASQUERADE
+                        + " dnat ip to ip daddr . " + pick + " map @" + VIP_BUCKETS4,
+                "fib daddr type local meta l4proto . th dport @" + INGRESS_PORTS + " meta mark set meta mark or "
+                        + SERVICE_AND_MASQUERADE + " goto service-dnat",
+                "fib daddr type local meta l4proto . th dport @" + HOST_PORTS + " meta mark set meta mark or " + SERVICE_MARK
+                        + " goto service-dnat"));
+        // a port mapping needs its protocol matched first
+        BASE_RULES.put("service-dnat", List.of(
+                "meta l4proto tcp dnat ip to meta l4proto . th dport . " + pick + " map @" + PORT_BUCKETS,
+                "meta l4proto udp dnat ip to meta l4proto . th dport . " + pick + " map @" + PORT_BUCKETS));
         BASE_RULES.put("published", List.of(
                 "iifname @" + NO_HAIRPIN + " return",
                 // an address-specific mapping wins over one on every address
@@ -146,24 +169,25 @@ public final class NftablesRenderer {
             port(p, elements);
         }
         for (ServiceRules s : state.services()) {
-            service(s, chains, elements);
+            service(s, elements);
         }
         return new NftRuleset(chains, elements);
     }
 
     /**
-     * The chains and elements of one service alone (kube-proxy's shape): each virtual IP is an
-     * element of {@value #SERVICE_VIPS4} going to the service's chain for it, each published port
-     * an element of {@value #SERVICE_PORTS}; each chain picks a backend with
-     * {@code numgen random mod N} over an anonymous map, and conntrack keeps the flow there.
-     * Adding or removing a backend rewrites that service's chains only.
+     * The elements of one service alone; services have no chains of their own, so a service
+     * added, changed or removed is element changes only, whatever the number of services (nft
+     * reads every chain of the table before each command, so per-service chains would make each
+     * change cost grow with the services). Each VIP with backends is in {@value #BALANCED_VIPS4}
+     * and has {@value #BUCKETS} buckets in {@value #VIP_BUCKETS4}; each published port with
+     * backends is in {@value #INGRESS_PORTS} or {@value #HOST_PORTS} and has its buckets in
+     * {@value #PORT_BUCKETS}. Conntrack keeps each flow on the backend its first packet drew.
      */
     public static NftRuleset service(ServiceRules s) {
-        TreeMap<String, List<String>> chains = new TreeMap<>();
         TreeMap<String, SortedSet<Element>> elements = new TreeMap<>();
         SETS.keySet().forEach(set -> elements.put(set, new TreeSet<>()));
-        service(s, chains, elements);
-        return new NftRuleset(chains, elements);
+        service(s, elements);
+        return new NftRuleset(new TreeMap<>(), elements);
     }
 
     /** The commands that turn service {@code before} into {@code after} (either null for none), nothing else. */
@@ -172,50 +196,35 @@ public final class NftablesRenderer {
         return changes(before == null ? empty : service(before), after == null ? empty : service(after));
     }
 
-    private static void service(ServiceRules s, Map<String, List<String>> chains, Map<String, SortedSet<Element>> elements) {
+    private static void service(ServiceRules s, Map<String, SortedSet<Element>> elements) {
         for (ServiceRules.Vip vip : s.vips()) {
             if (vip.address().family() != IpFamily.V4) {
                 continue; // services balance IPv4 only; the controller grants IPv4 VIPs only
             }
-            String chain = "svc__" + s.shortId() + "__vip__" + vip.address();
-            chains.put(chain, balance(s.backendsOn(vip.networkId()), null, true));
             elements.get(VIP_ADDRS4).add(new Element(vip.address().toString(), null));
-            if (!s.backendsOn(vip.networkId()).isEmpty()) {
-                elements.get(SERVICE_VIPS4).add(new Element(vip.address().toString(), "goto " + chain));
+            List<IpAddress> backends = v4(s.backendsOn(vip.networkId()));
+            if (!backends.isEmpty()) {
+                elements.get(BALANCED_VIPS4).add(new Element(vip.address().toString(), null));
+                for (int b = 0; b < BUCKETS; b++) {
+                    elements.get(VIP_BUCKETS4).add(new Element(vip.address() + " . " + b, backends.get(b % backends.size()).toString()));
+                }
             }
         }
         for (ServicePort p : s.ports()) {
-            String chain = "svc__" + s.shortId() + "__" + p.protocol().keyword() + "__" + p.published();
-            List<ServiceRules.Backend> backends = s.backendsFor(p.mode());
-            chains.put(chain, balance(backends, p, p.mode() == PublishMode.INGRESS));
-            if (!backends.isEmpty()) { // host mode: only where a backend runs
-                elements.get(SERVICE_PORTS).add(new Element(p.protocol().keyword() + " . " + p.published(), "goto " + chain));
+            List<IpAddress> backends = v4(s.backendsFor(p.mode()));
+            if (backends.isEmpty()) {
+                continue; // host mode: only where a backend runs; none anywhere: refused by the host
+            }
+            String key = p.protocol().keyword() + " . " + p.published();
+            elements.get(p.mode() == PublishMode.INGRESS ? INGRESS_PORTS : HOST_PORTS).add(new Element(key, null));
+            for (int b = 0; b < BUCKETS; b++) {
+                elements.get(PORT_BUCKETS).add(new Element(key + " . " + b, backends.get(b % backends.size()) + " . " + p.target()));
             }
         }
     }
 
-    /**
-     * The rules of a service chain: mark the packet (forward accepts it; {@code masquerade}: source
-     * NAT on the way out), then DNAT to one of {@code backends} at random, to {@code port}'s target
-     * (null: the port the client asked for, as a VIP does). No backend: no rule, and no element leads here.
-     */
-    private static List<String> balance(List<ServiceRules.Backend> backends, ServicePort port, boolean masquerade) {
-        List<ServiceRules.Backend> v4 = backends.stream().filter(b -> b.address().family() == IpFamily.V4).toList();
-        if (v4.isEmpty()) {
-            return List.of();
-        }
-        String mark = masquerade ? "0x00003000" : SERVICE_MARK;
-        StringBuilder map = new StringBuilder();
-        for (int i = 0; i < v4.size(); i++) {
-            map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(v4.get(i).address());
-            if (port != null) {
-                map.append(" . ").append(port.target());
-            }
-        }
-        // a port mapping needs its protocol matched first
-        String match = port == null ? "" : "meta l4proto " + port.protocol().keyword() + " ";
-        return List.of("meta mark set meta mark or " + mark,
-                match + "dnat ip to numgen random mod " + v4.size() + " map { " + map + " }");
+    private static List<IpAddress> v4(List<ServiceRules.Backend> backends) {
+        return backends.stream().map(ServiceRules.Backend::address).filter(a -> a.family() == IpFamily.V4).toList();
     }
 
     /** A script that replaces whatever netmgr's table holds with {@code ruleset}, in one transaction. */

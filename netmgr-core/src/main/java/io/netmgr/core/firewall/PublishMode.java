@@ -2,7 +2,7 @@ package io.netmgr.core.firewall;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.netmgr.core.Keywords;
 
 /**
  * How a service's port is published, as swarm names it: {@code ingress} answers on every host
@@ -15,18 +15,13 @@ public enum PublishMode {
     /** Parses "ingress" or "host" (any case); anything else is a clear error naming the value. */
     @JsonCreator
     public static PublishMode parse(String text) {
-        for (PublishMode m : values()) {
-            if (m.keyword().equalsIgnoreCase(text == null ? "" : text.trim())) {
-                return m;
-            }
-        }
-        throw FirewallException.invalid("bad publish mode \"" + text + "\": use ingress or host");
+        return Keywords.find(values(), text).orElseThrow(() -> FirewallException.invalid("bad publish mode \"" + text + "\": use ingress or host"));
     }
 
     /** The lower-case name the CLI, the API and swarm use. */
     @JsonValue
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return Keywords.of(this);
     }
 
     @Override

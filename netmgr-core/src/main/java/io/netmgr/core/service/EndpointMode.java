@@ -1,9 +1,9 @@
 package io.netmgr.core.service;
 
-import io.netmgr.core.NetmgrException;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.netmgr.core.Keywords;
+import io.netmgr.core.NetmgrException;
 
 /**
  * How clients reach a service, as swarm names it: {@code vip}, through a virtual IP per network
@@ -16,17 +16,13 @@ public enum EndpointMode {
     /** Parses "vip" or "dnsrr" (any case); anything else is a clear error naming the value. */
     @JsonCreator
     public static EndpointMode parse(String text) {
-        for (EndpointMode m : values()) {
-            if (m.keyword().equalsIgnoreCase(text == null ? "" : text.trim())) {
-                return m;
-            }
-        }
-        throw NetmgrException.invalid("bad endpoint mode \"" + text + "\": use vip or dnsrr");
+        return Keywords.find(values(), text)
+                .orElseThrow(() -> NetmgrException.invalid("bad endpoint mode \"" + text + "\": use vip or dnsrr"));
     }
 
     @JsonValue
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return Keywords.of(this);
     }
 
     @Override

@@ -84,8 +84,7 @@ public final class ServiceController {
 
     /** The state of a backend as {@code service ps} shows it: running (joined), left (its sandbox left the network) or removed. */
     public String state(ServiceBackend b) {
-        return networks.endpoints().stream().filter(e -> e.id().equals(b.endpointId())).findFirst()
-                .map(e -> e.sandboxId() != null ? "running" : "left").orElse("removed");
+        return endpointOf(b.endpointId()).map(e -> e.sandboxId() != null ? "running" : "left").orElse("removed");
     }
 
     // ---- changing
@@ -302,10 +301,15 @@ public final class ServiceController {
     }
 
     private boolean joined(String endpointId) {
+        return endpointOf(endpointId).map(e -> e.sandboxId() != null).orElse(false);
+    }
+
+    /** The endpoint with id {@code id}, if it is still stored. */
+    private Optional<Endpoint> endpointOf(String id) {
         try {
-            return networks.endpoint(endpointId).sandboxId() != null;
+            return Optional.of(networks.endpoint(id));
         } catch (NetmgrException e) {
-            return false; // removed
+            return Optional.empty(); // removed
         }
     }
 
