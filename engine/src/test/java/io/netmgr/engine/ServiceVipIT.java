@@ -211,6 +211,19 @@ class ServiceVipIT extends EngineOnTestHost {
     }
 
     @Test
+    void theIptablesBackendRefusesServicesByNameLeavingNothing() {
+        engine.close();
+        engine = null;
+        open(FirewallChoice.parse("backend", "iptables"), false);
+        ServiceController onIptables = engine.services();
+        String addresses = TestHost.exec(t.host, "ip", "-o", "addr");
+        assertThatThrownBy(() -> onIptables.create(ServiceSpec.of("web", "svcnet"))).isInstanceOf(NetmgrException.class)
+                .hasMessageContaining("needs the nftables firewall backend");
+        assertThat(onIptables.services()).isEmpty();
+        assertThat(TestHost.exec(t.host, "ip", "-o", "addr")).isEqualTo(addresses);
+    }
+
+    @Test
     void refusalsChangeNothing() {
         services.create(ServiceSpec.of("web", "svcnet").withPorts(ServicePort.parse("8080:80", PublishMode.INGRESS)));
         String before = table();

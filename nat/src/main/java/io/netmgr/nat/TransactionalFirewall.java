@@ -178,7 +178,12 @@ public abstract class TransactionalFirewall implements Firewall {
         guard(() -> {
             kernel.prepare(networks, List.of(), List.of(rules));
             VipAddresses.change(ns, networksById, before, rules);
-            programService(before, rules, this::current, () -> current().withService(rules));
+            try {
+                programService(before, rules, this::current, () -> current().withService(rules));
+            } catch (RuntimeException e) {
+                VipAddresses.change(ns, networksById, rules, before); // the rules did not change: neither do the addresses
+                throw e;
+            }
         });
         oldClaims.forEach(claimed::release);
         rules.hostPortClaims().forEach(claimed::claim);

@@ -3,6 +3,7 @@ package io.netmgr.daemon;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.store.Store;
@@ -45,6 +46,11 @@ public final class DaemonEngine implements AutoCloseable {
     /** Swarm-style services on this host's networks. */
     public ServiceController services() {
         return engine.services();
+    }
+
+    /** The controller's IPAM driver, for Docker's IPAM plugin protocol. */
+    public IpamDriver ipam() {
+        return engine.ipam();
     }
 
     public NetNs hostNamespace() {

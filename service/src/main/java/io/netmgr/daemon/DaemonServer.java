@@ -6,6 +6,7 @@ import io.netmgr.daemon.api.v1.ServiceRoutes;
 import io.netmgr.daemon.api.v1.V1Routes;
 import io.netmgr.daemon.task.ServiceTasks;
 import io.netmgr.daemon.docker.DockerRoutes;
+import io.netmgr.daemon.plugin.PluginServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
@@ -47,16 +48,18 @@ public final class DaemonServer implements AutoCloseable {
     private final Blocking blocking;
     private final HttpServer server;
     private final Optional<HttpServer> tcpServer;
+    private final Optional<PluginServer> plugin;
     private final Path socket;
     private final ServiceTasks tasks;
 
-    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer, Path socket,
-                         ServiceTasks tasks) {
+    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer,
+                         Optional<PluginServer> plugin, Path socket, ServiceTasks tasks) {
         this.vertx = vertx;
         this.tasks = tasks;
         this.blocking = blocking;
         this.server = server;
         this.tcpServer = tcpServer;
+        this.plugin = plugin;
         this.socket = socket;
     }
 
@@ -67,18 +70,20 @@ public final class DaemonServer implements AutoCloseable {
 
     /** As above, and on {@code tcp} too when given. */
     public static DaemonServer start(DaemonEngine engine, Path socket, Optional<TcpListener> tcp, DaemonInfo info) {
-        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, info);
+        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), info);
     }
 
     /**
      * As above, on a {@code vertx} and {@code metrics} made beforehand (netmgrd makes them while
-     * the controller opens, to start sooner). Closes {@code vertx} when it fails.
+     * the controller opens, to start sooner), and with {@code dockerPlugin} Docker's plugin
+     * protocol on that socket too. Closes {@code vertx} when it fails.
      */
     public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket,
-                                     Optional<TcpListener> tcp, DaemonInfo info) {
+                                     Optional<TcpListener> tcp, Optional<Path> dockerPlugin, DaemonInfo info) {
         ServiceTasks tasks = null;
         try {
             prepareSocketPath(socket);
+            dockerPlugin.ifPresent(DaemonServer::prepareSocketPath); // a plugin socket taken: refuse before serving anything
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
@@ -94,7 +99,9 @@ public final class DaemonServer implements AutoCloseable {
             Optional<HttpServer> tcpServer = tcp.isEmpty() ? Optional.empty()
                     : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router)
                             .invalidRequestHandler(Replies::invalidRequest).listen().await());
-            return new DaemonServer(vertx, blocking, server, tcpServer, socket, tasks);
+            Optional<PluginServer> plugin = dockerPlugin.map(path -> PluginServer.start(vertx, blocking, ops, engine.controller(),
+                    engine.ipam(), path));
+            return new DaemonServer(vertx, blocking, server, tcpServer, plugin, socket, tasks);
         } catch (IOException e) {
             closeQuietly(tasks);
             vertx.close();
@@ -218,20 +225,31 @@ public final class DaemonServer implements AutoCloseable {
         return socket;
     }
 
+    /** The socket of Docker's plugin protocol, when served. */
+    public Optional<Path> dockerPluginSocket() {
+        return plugin.map(PluginServer::socket);
+    }
+
     @Override
     public void close() {
         try {
+            plugin.ifPresent(PluginServer::close); // first: no new call of dockerd starts while the workers stop
             tasks.close(); // the tasks keep running: the next netmgrd adopts them
             server.close().await();
             tcpServer.ifPresent(t -> t.close().await());
             blocking.close();
             vertx.close().await();
         } finally {
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException e) {
-                LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
-            }
+            removeSocket(socket);
+        }
+    }
+
+    /** Removes a socket file this daemon served on, when it stops; a failure is only logged. */
+    public static void removeSocket(Path socket) {
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
         }
     }
 }

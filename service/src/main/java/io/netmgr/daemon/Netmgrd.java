@@ -67,7 +67,7 @@ public final class Netmgrd {
             throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca secure --tcp: give --tcp HOST:PORT too");
         }
         DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
-                options.socket(), options.stateDir());
+                options.socket(), options.stateDir(), options.dockerPlugin());
         Optional<DnsConfig> dnsConfig = options.dns() ? Optional.of(dnsConfig()) : Optional.empty(); // refused before any state is touched
         SandboxMounts.checkVisibleToHost(NetNs.DEFAULT_RUN_DIR);
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
@@ -98,7 +98,7 @@ public final class Netmgrd {
         Optional<ContainerDns> dns = Optional.empty();
         try {
             dns = dnsConfig.map(c -> ContainerDns.start(engine.store(), host, c));
-            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, new DaemonInfo(DaemonInfo.buildVersion(),
+            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, config.dockerPlugin(), new DaemonInfo(DaemonInfo.buildVersion(),
                     ProcessHandle.current().pid(), config.socket().toString(), config.stateDir().toString(),
                     host.path().toString(), Instant.now().toString()));
         } catch (RuntimeException e) {
@@ -122,6 +122,7 @@ public final class Netmgrd {
         long jvmMs = System.currentTimeMillis() - ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L)
                 - (System.nanoTime() - t0) / 1_000_000;
         tcpListener.ifPresent(t -> log.info("listening on {} too", t));
+        server.dockerPluginSocket().ifPresent(p -> log.info("serving Docker's network and IPAM plugin \"netmgr\" on unix://{}", p));
         dnsConfig.ifPresent(c -> log.info("answering DNS on {} in sandboxes on user-defined networks, forwarding to {}",
                 c.listenAt(), c.upstreams().isEmpty() ? "no resolver (none in " + HostResolvConf.DEFAULT_FILE + ")" : c.upstreams()));
         tcpListener.flatMap(TcpListener::warning).ifPresent(log::warn);

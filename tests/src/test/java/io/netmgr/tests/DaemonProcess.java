@@ -23,7 +23,7 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     private final String hostNetns;
     private final Map<String, String> environment;
-    private final List<String> extraArgs;
+    private final List<String> extraArgs = new java.util.ArrayList<>();
     private Process process;
     long readyMillis;
 
@@ -33,17 +33,17 @@ final class DaemonProcess implements AutoCloseable {
 
     /** With {@code environment} added to the launcher's (NETMGR_JAVA, NETMGR_CDS_DIR...). */
     DaemonProcess(Path dir, String hostNetns, Map<String, String> environment) {
-        this(dir, hostNetns, environment, List.of());
-    }
-
-    /** With {@code extraArgs} after the socket, state dir and host namespace (e.g. --dns-upstream). */
-    DaemonProcess(Path dir, String hostNetns, Map<String, String> environment, List<String> extraArgs) {
-        this.extraArgs = List.copyOf(extraArgs);
         this.socket = dir.resolve("netmgr.sock");
         this.stateDir = dir.resolve("state");
         this.log = dir.resolve("netmgrd.log");
         this.hostNetns = hostNetns;
         this.environment = Map.copyOf(environment);
+    }
+
+    /** Starts with {@code args} after the usual ones (e.g. --docker-plugin PATH). */
+    DaemonProcess withArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
     }
 
     String host() {
@@ -53,10 +53,10 @@ final class DaemonProcess implements AutoCloseable {
     /** Starts netmgrd and waits until its socket accepts connections. */
     DaemonProcess start() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        List<String> argv = new java.util.ArrayList<>(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
+        List<String> command = new java.util.ArrayList<>(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
                 socket.toString(), "--state-dir", stateDir.toString(), "--host-netns", hostNetns));
-        argv.addAll(extraArgs);
-        ProcessBuilder launch = new ProcessBuilder(argv);
+        command.addAll(extraArgs);
+        ProcessBuilder launch = new ProcessBuilder(command);
         launch.environment().putAll(environment);
         process = launch.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // generous: on 2 cores shared with other builds a JVM has taken over 30 s to start
@@ -104,12 +104,16 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGKILL, as a crash would end it, and wait for it to be gone. */
+    /** SIGKILL, as a crash: nothing of netmgrd's runs after it. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError("netmgrd " + process.pid() + " survived SIGKILL for 60 s");
+            throw new AssertionError("netmgrd " + process.pid() + " outlived SIGKILL for 60 s");
         }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /**

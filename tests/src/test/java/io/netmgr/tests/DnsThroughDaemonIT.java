@@ -43,8 +43,8 @@ class DnsThroughDaemonIT {
     void sandboxesResolveNamesServicesAndTheOutsideThroughNetmgrd() throws Exception {
         NetNs host = netns.create("nmdns");
         try (FakeUpstream upstream = new FakeUpstream(host, Map.of("outside.example", InetAddress.getByName("192.0.2.9")));
-             DaemonProcess daemon = new DaemonProcess(dir, name(host), Map.of(),
-                     List.of("--dns-upstream", "127.0.0.1:" + upstream.address().getPort())).start()) {
+             DaemonProcess daemon = new DaemonProcess(dir, name(host))
+                     .withArgs("--dns-upstream", "127.0.0.1:" + upstream.address().getPort()).start()) {
             ok(cli(daemon, "network", "create", "dnsfront"));
             for (String s : List.of("dnsweb", "dnsclient", "dnsplain")) {
                 ok(cli(daemon, "sandbox", "create", s));
