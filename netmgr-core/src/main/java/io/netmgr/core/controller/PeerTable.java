@@ -55,6 +55,11 @@ public final class PeerTable implements AutoCloseable {
 
     /** Delivers every peer stored now, then every change, to the network's driver, until {@link #close}. */
     public void start() {
+        for (NetworkDriver d : drivers.all()) {
+            if (d instanceof PeerListener listener) {
+                listener.advertiseAddress(host, localHost);
+            }
+        }
         long revision = store.revision();
         for (KeyValue kv : store.range(PEERS)) {
             if (kv.modRevision() <= revision) {
