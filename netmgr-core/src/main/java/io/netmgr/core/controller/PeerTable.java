@@ -37,7 +37,8 @@ public final class PeerTable implements AutoCloseable {
 
     /**
      * A table over the cluster store {@code store} for the host reached at {@code localHost} (its
-     * underlay address), finding networks by id through {@code networks}.
+     * underlay address), finding networks by id through {@code networks}; tells the drivers that
+     * listen for peers that address at once.
      */
     public PeerTable(Store store, DriverRegistry drivers, HostContext host, String localHost,
                      Function<String, Optional<Network>> networks) {
@@ -46,6 +47,12 @@ public final class PeerTable implements AutoCloseable {
         this.host = host;
         this.localHost = localHost;
         this.networks = networks;
+        // before anything else: a reconciler repairing an overlay at start needs the address already
+        for (NetworkDriver d : drivers.all()) {
+            if (d instanceof PeerListener listener) {
+                listener.advertiseAddress(host, localHost);
+            }
+        }
     }
 
     /** Whether endpoints of {@code network} are peers other hosts must learn of. */
@@ -55,11 +62,6 @@ public final class PeerTable implements AutoCloseable {
 
     /** Delivers every peer stored now, then every change, to the network's driver, until {@link #close}. */
     public void start() {
-        for (NetworkDriver d : drivers.all()) {
-            if (d instanceof PeerListener listener) {
-                listener.advertiseAddress(host, localHost);
-            }
-        }
         long revision = store.revision();
         for (KeyValue kv : store.range(PEERS)) {
             if (kv.modRevision() <= revision) {
