@@ -1,6 +1,7 @@
 package io.netmgr.overlay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.core.endpoint.Endpoint;
@@ -112,7 +113,13 @@ class OverlayIT {
                 .indexOf(onA.endpoint.ips().get(0).toString()) < 0, "a1's neighbour entry gone on host b");
         assertThat(IpOracle.ip(a.ns, "link").toString()).as("host a's last endpoint took bridge and vxlan")
                 .doesNotContain(OverlayDataPlane.vxlanName(net.id())).doesNotContain(OverlayDataPlane.bridgeName(net));
-        assertThat(b.controller.network("ov3")).isNotNull();
+        assertThatThrownBy(() -> a.controller.deleteNetwork("ov3")).hasMessageContaining("has active endpoints on host(s) host-2");
+        b.controller.deleteSandbox("b1");
+        String vni = net.option(OverlayOptions.VNI).orElseThrow();
+        a.controller.deleteNetwork("ov3");
+        assertThat(IpOracle.ip(b.ns, "link").toString()).doesNotContain(OverlayDataPlane.vxlanName(net.id()));
+        assertThat(b.controller.createNetwork(overlay("ov3b", "10.79.0.0/24").withOption(OverlayOptions.VNI, vni)).option(OverlayOptions.VNI))
+                .as("the VNI and subnet are free again").contains(vni);
     }
 
     @Test

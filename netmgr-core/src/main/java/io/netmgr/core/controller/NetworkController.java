@@ -325,11 +325,11 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try {
                 String id = Ids.newId();
-                List<NetworkPool> pools = requestPools(id, config, undo);
-                Network network = scopes.claim(new Network(id, config.name(), config.driver(), pools, config.options(),
+                Network planned = scopes.claim(new Network(id, config.name(), config.driver(), List.of(), config.options(),
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
                         Instant.now().toString()), driver);
-                driver.validate(network);
+                driver.validate(planned); // options and claims before any pool: a refusal changes nothing
+                Network network = planned.withPools(requestPools(id, config, undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
