@@ -282,6 +282,9 @@ public final class LmdbStore implements Store {
     }
 
     private TxnResult commit(TxnBuilder.Request request) {
+        if (!request.leases().isEmpty()) {
+            throw new StoreException(LEASES_NEED_A_CLUSTER_STORE);
+        }
         org.lmdbjava.Txn<byte[]> outer = unit.get();
         TxnResult result = using(() -> {
             Optional<String> readOnlyReason = unwritable();
@@ -402,7 +405,7 @@ public final class LmdbStore implements Store {
         }
 
         @Override
-        public void put(KeyValue kv) {
+        public void put(KeyValue kv, long lease) { // leases were refused before the transaction began
             keys.put(txn, LmdbCodec.key(kv.key()), LmdbCodec.record(kv));
         }
 

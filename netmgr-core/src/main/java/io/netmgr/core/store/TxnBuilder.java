@@ -42,7 +42,11 @@ final class TxnBuilder implements Txn {
     sealed interface Op permits Put, Delete, DeletePrefix {
     }
 
-    record Put(String key, byte[] value) implements Op {
+    /** A put; {@code lease} is 0 for none. */
+    record Put(String key, byte[] value, long lease) implements Op {
+        boolean leased() {
+            return lease != 0;
+        }
     }
 
     record Delete(String key) implements Op {
@@ -52,6 +56,16 @@ final class TxnBuilder implements Txn {
     }
 
     record Request(List<Condition> conditions, List<Op> ops) {
+        /** The leases the request puts keys under. */
+        java.util.Set<Long> leases() {
+            java.util.Set<Long> leases = new java.util.TreeSet<>();
+            for (Op op : ops) {
+                if (op instanceof Put put && put.leased()) {
+                    leases.add(put.lease());
+                }
+            }
+            return leases;
+        }
     }
 
     private final Function<Request, TxnResult> store;
@@ -85,7 +99,14 @@ final class TxnBuilder implements Txn {
     public Txn put(String key, byte[] value) {
         Objects.requireNonNull(value, "value");
         // copied so a caller reusing its buffer cannot change what is committed
-        return op(new Put(checkKey(key), value.clone()));
+        return op(new Put(checkKey(key), value.clone(), 0));
+    }
+
+    @Override
+    public Txn put(String key, byte[] value, Lease lease) {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(lease, "lease");
+        return op(new Put(checkKey(key), value.clone(), lease.id()));
     }
 
     @Override

@@ -379,6 +379,139 @@ public abstract class StoreContract {
         assertThatThrownBy(() -> store.watch("", 0, e -> { })).isInstanceOf(IllegalStateException.class);
     }
 
+    /** Whether the store has leases; the lease cases are skipped when not, and the refusal checked instead. */
+    protected boolean hasLeases() {
+        return false;
+    }
+
+    /**
+     * Makes {@code lease}'s holder stop keeping it alive, as if it died, and lets its TTL pass (or
+     * start passing: the cases wait, with a deadline, for what expiry does).
+     */
+    protected void lapse(Lease lease) {
+        throw new UnsupportedOperationException("lapse needs leases");
+    }
+
+    /** The TTL the lease cases grant: short, for stores that expire leases in real time. */
+    protected Duration leaseTtl() {
+        return Duration.ofSeconds(2);
+    }
+
+    private static final Runnable NOT_LOST = () -> { };
+
+    @Test
+    void closingALeaseDeletesItsKeysInOneRevision() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("l/a", bytes("1"), lease).put("l/b", bytes("2"), lease).put("l/c", bytes("3")).commit();
+        Events events = new Events();
+        try (Watch w = store.watch("l/", store.revision(), events)) {
+            assertThat(lease.alive()).isTrue();
+            lease.close();
+            lease.close();
+
+            WatchEvent a = events.next();
+            WatchEvent b = events.next();
+            assertThat(List.of(a, b)).extracting(e -> e.type() + " " + e.kv().key()).containsExactly("DELETE l/a", "DELETE l/b");
+            assertThat(a.revision()).isEqualTo(b.revision()).isEqualTo(store.revision());
+            assertThat(keys(store.range("l/"))).containsExactly("l/c");
+            assertThat(lease.alive()).isFalse();
+            events.assertNoMore();
+        }
+    }
+
+    @Test
+    void aPutWithoutTheLeaseTakesTheKeyFromIt() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("l/a", bytes("1"), lease).commit();
+        store.txn().put("l/a", bytes("2")).commit();
+
+        lease.close();
+
+        assertThat(store.get("l/a").orElseThrow().valueAsString()).isEqualTo("2");
+    }
+
+    @Test
+    void aPutUnderAClosedLeaseFailsAndChangesNothing() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        lease.close();
+        long before = store.revision();
+
+        assertThatThrownBy(() -> store.txn().put("l/a", bytes("1")).put("l/b", bytes("1"), lease).commit())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("lease");
+        assertThat(store.revision()).isEqualTo(before);
+        assertThat(store.range("l/")).isEmpty();
+    }
+
+    @Test
+    void aLapsedLeaseTakesItsKeysAndCannotBeResumed() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("l/a", bytes("1"), lease).put("l/b", bytes("2")).commit();
+        Events events = new Events();
+        try (Watch w = store.watch("l/", store.revision(), events)) {
+            lapse(lease);
+
+            WatchEvent gone = events.next();
+            assertThat(gone.type()).isEqualTo(WatchEvent.Type.DELETE);
+            assertThat(gone.kv().key()).isEqualTo("l/a");
+            assertThat(store.resumeLease(lease.id(), leaseTtl(), NOT_LOST)).isEmpty();
+            assertThat(keys(store.range("l/"))).containsExactly("l/b");
+        }
+    }
+
+    @Test
+    void aLiveLeaseIsResumedWithItsKeys() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        long rev = store.txn().put("l/a", bytes("1"), lease).commit().revision();
+
+        Lease resumed = store.resumeLease(lease.id(), leaseTtl(), NOT_LOST).orElseThrow();
+
+        assertThat(resumed.id()).isEqualTo(lease.id());
+        assertThat(resumed.alive()).isTrue();
+        assertThat(store.get("l/a").orElseThrow().modRevision()).isEqualTo(rev);
+        assertThat(store.resumeLease(lease.id() + 1_000_000, leaseTtl(), NOT_LOST)).isEmpty();
+        resumed.close();
+        assertThat(store.get("l/a")).isEmpty();
+    }
+
+    @Test
+    void aStoreWithoutLeasesRefusesThemClearly() {
+        assumeTrue(!hasLeases(), "this store has leases");
+        Lease foreign = new Lease() {
+            @Override
+            public long id() {
+                return 7;
+            }
+
+            @Override
+            public Duration ttl() {
+                return Duration.ofSeconds(2);
+            }
+
+            @Override
+            public boolean alive() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        assertThatThrownBy(() -> store.grantLease(Duration.ofSeconds(2), NOT_LOST))
+                .isInstanceOf(StoreException.class).hasMessage("leases need a cluster store (--cluster-store)");
+        assertThatThrownBy(() -> store.resumeLease(7, Duration.ofSeconds(2), NOT_LOST))
+                .isInstanceOf(StoreException.class).hasMessage("leases need a cluster store (--cluster-store)");
+        assertThatThrownBy(() -> store.txn().put("k", bytes("v"), foreign).commit())
+                .isInstanceOf(StoreException.class).hasMessage("leases need a cluster store (--cluster-store)");
+        assertThat(store.get("k")).isEmpty();
+    }
+
     /** A watch listener that queues events for a test to take, waiting a bounded time. */
     protected static final class Events implements java.util.function.Consumer<WatchEvent> {
         private static final Duration WAIT = Duration.ofSeconds(10);
