@@ -180,7 +180,13 @@ public final class LmdbStore implements Store {
 
     @Override
     public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
-        return using(() -> hub.add(prefix, afterRevision, listener));
+        return watch(prefix, afterRevision, listener, compacted -> { }); // the hub logs the stop
+    }
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
+        return using(() -> hub.add(prefix, afterRevision, listener, onCompacted));
     }
 
     @Override

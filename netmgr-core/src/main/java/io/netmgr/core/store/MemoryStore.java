@@ -166,8 +166,14 @@ public final class MemoryStore implements Store {
 
     @Override
     public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+        return watch(prefix, afterRevision, listener, compacted -> { }); // the hub logs the stop
+    }
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
         checkOpen();
-        return hub.add(prefix, afterRevision, listener);
+        return hub.add(prefix, afterRevision, listener, onCompacted);
     }
 
     @Override

@@ -61,6 +61,18 @@ public interface Store extends AutoCloseable {
     Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener);
 
     /**
+     * As {@link #watch(String, long, Consumer)}; and if the watch stops later because the changes
+     * it has yet to deliver are no longer kept (it fell behind, or a cluster store compacted them
+     * while it was out of reach), {@code onCompacted} runs once, on the store's thread: the caller
+     * re-reads the state with {@link #range} and watches again after the revision it read at.
+     * By default the store only logs the stop.
+     */
+    default Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
+        return watch(prefix, afterRevision, listener);
+    }
+
+    /**
      * Grants a lease of {@code ttl} that this store keeps alive (keep-alives every third of the TTL)
      * until it is closed or the store is. {@code onLost} runs, once, on a store thread, if the lease
      * expired anyway: the store was out of reach for longer than the TTL, and every key under the

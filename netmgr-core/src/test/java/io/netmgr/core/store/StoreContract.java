@@ -542,6 +542,9 @@ public abstract class StoreContract {
         private static final Duration QUIET = Duration.ofMillis(200);
         private final LinkedBlockingQueue<WatchEvent> queue = new LinkedBlockingQueue<>();
 
+        public Events() {
+        }
+
         @Override
         public void accept(WatchEvent event) {
             queue.add(event);
