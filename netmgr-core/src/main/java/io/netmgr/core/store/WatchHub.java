@@ -35,7 +35,8 @@ final class WatchHub implements AutoCloseable {
         this.threadName = threadName;
     }
 
-    Watch add(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+    Watch add(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(listener, "listener");
         if (afterRevision < 0) {
@@ -43,7 +44,7 @@ final class WatchHub implements AutoCloseable {
         }
         // fails now, in the caller's thread, when the asked-for changes are already gone
         log.eventsAfter(afterRevision, 1);
-        Watcher watcher = new Watcher(prefix, afterRevision, listener);
+        Watcher watcher = new Watcher(prefix, afterRevision, listener, Objects.requireNonNull(onCompacted, "onCompacted"));
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("store is closed");
@@ -120,12 +121,15 @@ final class WatchHub implements AutoCloseable {
     private final class Watcher implements Watch {
         private final String prefix;
         private final Consumer<WatchEvent> listener;
+        private final Consumer<CompactedRevisionException> onCompacted;
         // held while a listener runs, so that close() returns only after any delivery in flight
         private final ReentrantLock delivering = new ReentrantLock();
         private volatile boolean stopped;
         private long delivered;
 
-        Watcher(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+        Watcher(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+                Consumer<CompactedRevisionException> onCompacted) {
+            this.onCompacted = onCompacted;
             this.prefix = prefix;
             this.delivered = afterRevision;
             this.listener = listener;
@@ -142,6 +146,11 @@ final class WatchHub implements AutoCloseable {
             } catch (CompactedRevisionException e) {
                 LOG.log(Level.ERROR, "watch of prefix \"" + prefix + "\" fell behind and stops: " + e.getMessage());
                 close();
+                try {
+                    onCompacted.accept(e);
+                } catch (RuntimeException failure) {
+                    LOG.log(Level.WARNING, "watch of prefix \"" + prefix + "\": its compaction handler failed", failure);
+                }
                 return false;
             }
             for (WatchEvent event : events) {
