@@ -1,5 +1,6 @@
 package io.netmgr.overlay;
 
+import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.ipam.IpamDriver;
@@ -39,29 +40,36 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     final List<Host> hosts = new ArrayList<>();
     NetNs underlay;
 
-    /** One host: its namespace, underlay address, embedded store and (while running) controller. */
+    /**
+     * One host: its namespace, underlay address, embedded store and (while running) its
+     * registration in the cluster (under a lease of {@link HostRegistry#DEFAULT_LEASE_TTL}) and controller.
+     */
     final class Host {
-        final String id;
+        final String name;
         final NetNs ns;
         final IpAddress address;
         final MemoryStore local = new MemoryStore();
+        HostRegistry registry;
         NetworkController controller;
 
-        Host(String id, NetNs ns, IpAddress address) {
-            this.id = id;
+        Host(String name, NetNs ns, IpAddress address) {
+            this.name = name;
             this.ns = ns;
             this.address = address;
         }
 
-        /** Starts (or starts again, as after a crash) this host's controller on its stores. */
+        /** Starts (or starts again, as after a crash) this host's registration and controller on its stores. */
         NetworkController start() {
+            registry = HostRegistry.join(cluster, local, name, address.toString(), "test", HostRegistry.DEFAULT_LEASE_TTL);
             try (NetlinkHandle routes = NetlinkHandle.open(ns)) {
                 // the IPAMs hold no state of their own: what they read of the routes, they read at each request
                 IpamDriver localIpam = new DefaultIpam(local, List::of, DefaultPools.forThisHost());
                 IpamDriver clusterIpam = new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48")));
                 controller = NetworkController.builder(ns, local, localIpam, new DriverRegistry().register(new OverlayDriver()))
-                        .sandboxRunDir(NetNs.DEFAULT_RUN_DIR).clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(address).build();
+                        .sandboxRunDir(NetNs.DEFAULT_RUN_DIR).clusterStore(cluster, clusterIpam).hostId(registry.hostId())
+                        .advertiseAddress(address).hostLease(registry::lease).build();
             }
+            registry.addListener(controller.clusterListener());
             return controller;
         }
 
@@ -69,6 +77,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         void stop() {
             controller.close();
             controller = null;
+            registry.close(); // the lease is left to the store, as a stopped daemon leaves it
         }
 
         NetNs open(Sandbox s) {
@@ -122,7 +131,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
                 first = first == null ? e : first;
             } finally {
                 if (h.controller != null) {
-                    h.controller.close();
+                    h.stop();
                 }
             }
         }
