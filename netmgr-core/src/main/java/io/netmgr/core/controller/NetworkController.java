@@ -349,7 +349,7 @@ public final class NetworkController implements AutoCloseable {
                 String id = Ids.newId();
                 Network planned = scopes.claim(new Network(id, config.name(), config.driver(), List.of(), config.options(),
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
-                        Instant.now().toString()), driver);
+                        Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
                 driver.validate(planned); // options and claims before any pool: a refusal changes nothing
                 Network network = planned.withPools(requestPools(id, config, undo));
                 driver.createNetwork(host, network);

@@ -66,6 +66,11 @@ final class NetworkScopes implements ClusterClaims {
         }
     }
 
+    /** The scope a network of {@code driver} is stored with: {@link Network#GLOBAL} for a global driver. */
+    String scopeOf(String driver) {
+        return isGlobalDriver(drivers, driver) ? Network.GLOBAL : Network.LOCAL;
+    }
+
     /** The IPAM of networks of {@code driver}: the cluster's for a global driver on a clustered host. */
     IpamDriver ipamFor(String driver) {
         return isGlobalDriver(drivers, driver) && state.clustered() ? clusterIpam.orElseThrow() : localIpam;
