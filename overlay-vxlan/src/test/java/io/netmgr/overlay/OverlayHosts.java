@@ -3,6 +3,7 @@ package io.netmgr.overlay;
 import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.MemoryStore;
@@ -18,6 +19,7 @@ import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.link.LinkAttrs;
 import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.nat.Firewalls;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     static final String UNDERLAY_PREFIX = "198.51.100.";
+    /** An address on the underlay that is no host's: where containers' egress goes. */
+    static final String OUTSIDE = UNDERLAY_PREFIX + "254";
 
     private final TestNamespaces netns = new TestNamespaces();
     final MemoryStore cluster = new MemoryStore();
@@ -51,11 +55,13 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         final MemoryStore local = new MemoryStore();
         HostRegistry registry;
         NetworkController controller;
+        private final Firewall firewall;
 
         Host(String name, NetNs ns, IpAddress address) {
             this.name = name;
             this.ns = ns;
             this.address = address;
+            this.firewall = Firewalls.open(Firewalls.Backend.NFTABLES, ns); // masquerade and published ports, as netmgrd's
         }
 
         /** Starts (or starts again, as after a crash) this host's registration and controller on its stores. */
@@ -67,7 +73,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
                 IpamDriver clusterIpam = new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48")));
                 controller = NetworkController.builder(ns, local, localIpam, new DriverRegistry().register(new OverlayDriver()))
                         .sandboxRunDir(NetNs.DEFAULT_RUN_DIR).clusterStore(cluster, clusterIpam).hostId(registry.hostId())
-                        .advertiseAddress(address).hostLease(registry::lease).build();
+                        .advertiseAddress(address).hostLease(registry::lease).firewall(firewall).build();
             }
             registry.addListener(controller.clusterListener());
             return controller;
@@ -90,7 +96,8 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         netns.beforeEach(context);
         underlay = netns.create("ovu");
         try (NetlinkHandle h = NetlinkHandle.open(underlay)) {
-            h.links().add(Bridge.named("ul0"));
+            int bridge = h.links().add(Bridge.named("ul0")).index();
+            h.addresses().add(Address.of(bridge, IpNet.parse(OUTSIDE + "/24"))); // "the outside", for egress
             h.links().setUp("ul0");
         }
     }
@@ -133,6 +140,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
                 if (h.controller != null) {
                     h.stop();
                 }
+                h.firewall.close();
             }
         }
         try {

@@ -171,6 +171,42 @@ class OverlayIT {
     }
 
     @Test
+    void containersLeaveThroughTheirOwnHostMasqueradedAndPublishedPortsAnswerThere() throws Exception {
+        OverlayHosts.Host a = cluster.add();
+        cluster.add();
+        Network net = a.controller.createNetwork(overlay("ov7", "10.83.0.0/24"));
+        Sandbox s = a.controller.createSandbox("web");
+        Endpoint e = a.controller.join(a.controller.createEndpoint(net.id(), EndpointConfig.named("web").withPorts("8080:80")).id(), s.id());
+        NetNs web = a.open(s);
+
+        // egress: the outside sees host a's underlay address, not the container's
+        InetAddress outside = InetAddress.getByName(OverlayHosts.OUTSIDE);
+        java.net.ServerSocket server = cluster.underlay.call(() -> new java.net.ServerSocket(7100, 1, outside));
+        try (server) {
+            CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket peer = server.accept()) {
+                    return peer.getInetAddress().getHostAddress();
+                } catch (java.io.IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            });
+            web.run(() -> {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new InetSocketAddress(outside, 7100), 10_000);
+                } catch (java.io.IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            });
+            assertThat(seen.get(15, TimeUnit.SECONDS)).isEqualTo(a.address.toString());
+        }
+
+        // -p 8080:80 answers on host a's address
+        try (Traffic.EchoServer echo = Traffic.echoServer(web, e.ips().get(0).toInetAddress(), 80)) {
+            assertThat(Traffic.exchange(cluster.underlay, a.address.toInetAddress(), 8080, "published", 10_000)).isEqualTo("published");
+        }
+    }
+
+    @Test
     void threeHostsAllocatingAtOnceGetDistinctAddresses() throws Exception {
         OverlayHosts.Host a = cluster.add();
         OverlayHosts.Host b = cluster.add();
