@@ -71,7 +71,7 @@ final class EtcdWatch implements Watch {
 
     private boolean compactedSince(long after) {
         try {
-            store.await(store.client().getKVClient().get(ByteSequence.from(range.from()),
+            store.await(() -> store.client().getKVClient().get(ByteSequence.from(range.from()),
                     GetOption.builder().withRevision(after + 1).withCountOnly(true).build()), "reading revision " + (after + 1));
             return false;
         } catch (StoreException e) {
