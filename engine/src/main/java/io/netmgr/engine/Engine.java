@@ -27,6 +27,8 @@ import java.util.Optional;
  * networks, containers and rules in place.
  */
 public final class Engine implements AutoCloseable {
+    /** Every host derives the same IPv6 default prefix of global networks from this. */
+    private static final String CLUSTER_ULA_SEED = "netmgr-cluster";
     private final EngineConfig config;
     private final LmdbStore store;
     private final NetworkController controller;
@@ -49,6 +51,15 @@ public final class Engine implements AutoCloseable {
      * guard the {@link NetworkHealer} that remakes bridges deleted while it runs.
      */
     public static Engine open(EngineConfig config) {
+        return open(config, Optional.empty());
+    }
+
+    /**
+     * {@link #open(EngineConfig)}, on {@code cluster}'s store too when given: networks of global
+     * drivers (overlay) then live there, their addresses handed out by an IPAM on that store from
+     * {@link DefaultPools#cluster}; without it, they are refused.
+     */
+    public static Engine open(EngineConfig config, Optional<ClusterMembership> cluster) {
         Deque<AutoCloseable> opened = new ArrayDeque<>(); // closed in reverse on failure
         try {
             Files.createDirectories(config.stateDir());
@@ -64,6 +75,9 @@ public final class Engine implements AutoCloseable {
                     .lockFile(config.lockFile())
                     .reconcileAtStart(config.reconcileAtStart());
             firewall.ifPresent(builder::firewall);
+            cluster.ifPresent(c -> builder.clusterStore(c.store(), new DefaultIpam(c.store(), new HostRoutes(routes),
+                            DefaultPools.cluster(DefaultPools.uniqueLocalPrefix(CLUSTER_ULA_SEED))))
+                    .hostId(c.hostId()).advertiseAddress(c.advertiseAddress()));
             NetworkController controller = push(opened, builder.build());
             Optional<RuleGuard> guard = firewall.filter(f -> config.ruleGuard())
                     .map(f -> push(opened, RuleGuard.start(f, RuleGuard.DEFAULT_INTERVAL, controller::withFirewallInSync)));

@@ -1,7 +1,5 @@
 package io.netmgr.core.controller;
 
-import static io.netmgr.core.controller.StateStore.ENDPOINTS;
-import static io.netmgr.core.controller.StateStore.NETWORKS;
 
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.DriverRegistry;
@@ -89,12 +87,12 @@ final class HostFirewall {
     FirewallState fromStore() {
         Map<String, Network> networks = new HashMap<>();
         List<NetworkRules> rules = new ArrayList<>();
-        for (Network n : state.list(NETWORKS, Network.class)) {
+        for (Network n : state.networks("")) {
             networks.put(n.id(), n);
             rulesOf(n).ifPresent(rules::add);
         }
         List<PortMapping> ports = new ArrayList<>();
-        for (Endpoint e : state.list(ENDPOINTS, Endpoint.class)) {
+        for (Endpoint e : state.endpoints()) {
             if (e.sandboxId() != null && networks.containsKey(e.networkId())) {
                 ports.addAll(e.portMappings());
             }

@@ -1,7 +1,5 @@
 package io.netmgr.core.controller;
 
-import static io.netmgr.core.controller.StateStore.ENDPOINTS;
-import static io.netmgr.core.controller.StateStore.NETWORKS;
 import static io.netmgr.core.controller.StateStore.SANDBOXES;
 
 import io.netmgr.core.Ids;
@@ -10,7 +8,6 @@ import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
-import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.endpoint.EndpointRoute;
@@ -29,6 +26,7 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
 import io.netmgr.netlink.addr.IpAddress;
@@ -62,15 +60,14 @@ public final class NetworkController implements AutoCloseable {
     private final HostContext host;
     private final SandboxNamespaces namespaces;
     private final StateStore state;
-    private final IpamDriver ipam;
+    private final NetworkScopes scopes;
     private final DriverRegistry drivers;
     private final Sandboxes sandboxes;
     private final HostFirewall firewall;
     private final HostLock lock;
     private final HostNamespaces hostNamespaces;
     private final List<String> lastReconcile;
-    private final Optional<String> peerHost;
-    private final PeerTable peers;
+    private final Optional<PeerTable> peers;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -81,15 +78,19 @@ public final class NetworkController implements AutoCloseable {
         this.kernel = b.kernel.get();
         this.host = kernel.context();
         this.namespaces = b.sandboxNamespaces;
-        this.state = new StateStore(b.store);
-        this.ipam = b.ipam;
         this.drivers = b.drivers;
+        Optional<ClusterMember> member = b.clusterStore.map(c -> new ClusterMember(b.hostId
+                .orElseThrow(() -> new IllegalArgumentException("a controller on a cluster store needs this host's id")),
+                b.advertiseAddress.orElseThrow(() -> new IllegalArgumentException(
+                        "a controller on a cluster store needs this host's advertise address")).toString()));
+        this.state = new StateStore(b.clusterStore.<Store>map(c -> new ScopedStore(b.store, c)).orElse(b.store), member,
+                driver -> NetworkScopes.isGlobalDriver(b.drivers, driver));
+        this.scopes = new NetworkScopes(state, drivers, b.ipam, b.clusterIpam);
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
-        this.peerHost = b.peerHost;
-        this.peers = new PeerTable(b.store, drivers, host, b.peerHost.orElse(""), id -> state.get(NETWORKS, id, Network.class));
+        this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
@@ -97,9 +98,7 @@ public final class NetworkController implements AutoCloseable {
                 createMissingPredefinedNetworks();
                 kernel.reapRetiredLinks(); // links retired by a process that died
             }
-            if (peerHost.isPresent()) {
-                peers.start();
-            }
+            peers.ifPresent(PeerTable::start); // the whole table first: a restarted host programs every peer again
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -129,7 +128,10 @@ public final class NetworkController implements AutoCloseable {
         private Optional<Firewall> firewall = Optional.empty();
         private Optional<Path> lockFile = Optional.empty();
         private boolean reconcileAtStart = true;
-        private Optional<String> peerHost = Optional.empty();
+        private Optional<Store> clusterStore = Optional.empty();
+        private Optional<IpamDriver> clusterIpam = Optional.empty();
+        private Optional<String> hostId = Optional.empty();
+        private Optional<IpAddress> advertiseAddress = Optional.empty();
 
         private Builder(Supplier<HostKernel> kernel, Store store, IpamDriver ipam, DriverRegistry drivers) {
             this.kernel = kernel;
@@ -171,12 +173,29 @@ public final class NetworkController implements AutoCloseable {
         }
 
         /**
-         * This host's address among the hosts sharing the store: endpoints of global-scope
-         * networks joined here are published under it, and the drivers of those networks learn
-         * of the other hosts' ({@link PeerTable}). Without it, none of this happens.
+         * The store every host of the cluster shares (etcd), and the IPAM working on it: networks
+         * of global-scope drivers, their pools, addresses and endpoints, and the peer table live
+         * there ({@link ScopedStore}). Give {@link #hostId} and {@link #advertiseAddress} too.
+         * Without it the host stands alone and global-scope networks are refused.
          */
-        public Builder peerHost(String address) {
-            this.peerHost = Optional.of(address);
+        public Builder clusterStore(Store store, IpamDriver ipam) {
+            this.clusterStore = Optional.of(store);
+            this.clusterIpam = Optional.of(ipam);
+            return this;
+        }
+
+        /** This host's id in the cluster: its endpoints on global networks are filed under it. */
+        public Builder hostId(String id) {
+            this.hostId = Optional.of(id);
+            return this;
+        }
+
+        /**
+         * This host's underlay address, where the other hosts reach its endpoints on global
+         * networks (a VXLAN's remote end): its peer entries carry it ({@link PeerTable}).
+         */
+        public Builder advertiseAddress(IpAddress address) {
+            this.advertiseAddress = Optional.of(address);
             return this;
         }
 
@@ -191,7 +210,7 @@ public final class NetworkController implements AutoCloseable {
      */
     public List<String> reconcile() {
         try (HostLock.Held held = lock.acquire()) {
-            List<String> done = new Reconciler(kernel, namespaces, state, ipam, drivers).run();
+            List<String> done = new Reconciler(kernel, namespaces, state, scopes.localIpam(), drivers).run();
             firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
             return done;
         }
@@ -236,7 +255,7 @@ public final class NetworkController implements AutoCloseable {
     public List<String> repairDamagedNetworks() {
         try (HostLock.Held held = lock.acquire()) {
             List<String> done = new ArrayList<>();
-            for (Network n : state.list(NETWORKS, Network.class)) {
+            for (Network n : state.networks("")) {
                 done.addAll(repairIfDamaged(n));
             }
             return done;
@@ -261,7 +280,7 @@ public final class NetworkController implements AutoCloseable {
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */
     private void createMissingPredefinedNetworks() {
         for (String name : List.of("bridge", "host", "none")) { // each named after its driver
-            if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
+            if (drivers.has(name) && state.networkIdByName(name).isEmpty()) {
                 NetworkConfig config = NetworkConfig.of(name, name).withAttachable(false); // as dockerd shows them
                 if (name.equals("bridge")) {
                     config = config.withOption("bridge.name", PREDEFINED_BRIDGE);
@@ -298,24 +317,27 @@ public final class NetworkController implements AutoCloseable {
         validateKeys("label", config.labels().keySet());
         validateKeys("option", config.options().keySet());
         NetworkDriver driver = drivers.get(config.driver());
+        scopes.checkCanCreate(config.name(), config.driver());
         try (HostLock.Held held = lock.acquire()) {
-            if (state.idByName(StateStore.networkName(config.name())).isPresent()) {
+            if (state.networkIdByName(config.name()).isPresent()) {
                 throw NetmgrException.conflict("network with name " + config.name() + " already exists");
             }
             Undo undo = new Undo();
             try {
                 String id = Ids.newId();
-                List<NetworkPool> pools = requestPools(id, config, undo);
-                Network network = new Network(id, config.name(), config.driver(), pools, config.options(), config.labels(),
-                        config.internal(), config.attachable(), config.enableIpv6(), predefined, Instant.now().toString());
-                driver.validate(network);
+                Network planned = scopes.claim(new Network(id, config.name(), config.driver(), List.of(), config.options(),
+                        config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
+                        Instant.now().toString()), driver);
+                driver.validate(planned); // options and claims before any pool: a refusal changes nothing
+                Network network = planned.withPools(requestPools(id, config, undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
                 undo.push(() -> firewall.removeNetwork(network));
-                boolean ok = StateStore.create(state.txn(), network).commit().succeeded();
+                boolean ok = scopes.withClaims(state.create(state.txn(), network), network).commit().succeeded();
                 if (!ok) {
-                    throw NetmgrException.conflict("network with name " + config.name() + " already exists");
+                    throw NetmgrException.conflict("network with name " + config.name() + " already exists, or another"
+                            + " host took a value it claims meanwhile; try again");
                 }
                 return network;
             } catch (RuntimeException e) {
@@ -345,6 +367,7 @@ public final class NetworkController implements AutoCloseable {
         }
         List<NetworkPool> pools = new ArrayList<>();
         for (PoolRequest r : requests) {
+            IpamDriver ipam = scopes.ipamFor(config.driver());
             Pool pool = ipam.requestPool(r);
             undo.push(() -> ipam.releasePool(pool.id()));
             pools.add(NetworkPool.of(pool));
@@ -354,13 +377,13 @@ public final class NetworkController implements AutoCloseable {
 
     /** Networks matching {@code filter}, by name. */
     public List<Network> networks(NetworkFilter filter) {
-        return state.list(NETWORKS, Network.class).stream().filter(filter::matches)
+        return state.networks("").stream().filter(filter::matches)
                 .sorted(java.util.Comparator.comparing(Network::name)).toList();
     }
 
     /** A network by name, full ID or unique ID prefix. */
     public Network network(String ref) {
-        return resolve("network", ref, StateStore::networkName, NETWORKS, Network.class, Network::id);
+        return resolve("network", ref, name -> state.networkIdByName(name).flatMap(state::network), state::networks);
     }
 
     public void deleteNetwork(String ref) {
@@ -369,9 +392,11 @@ public final class NetworkController implements AutoCloseable {
             if (network.predefined()) {
                 throw NetmgrException.forbidden(network.name() + " is a pre-defined network and cannot be removed");
             }
-            if (state.hasEndpoints(network.id())) {
+            List<String> hosts = state.hostsWithEndpoints(network.id());
+            if (!hosts.isEmpty()) {
                 throw NetmgrException.forbidden("error while removing network: network " + network.name() + " id "
-                        + network.id() + " has active endpoints; disconnect them first");
+                        + network.id() + " has active endpoints" + (state.isGlobal(network) ? " on host(s) "
+                        + String.join(", ", hosts) : "") + "; disconnect them first");
             }
             NetworkDriver driver = drivers.get(network.driver());
             Undo undo = new Undo();
@@ -380,11 +405,13 @@ public final class NetworkController implements AutoCloseable {
                 undo.push(() -> firewall.addNetwork(network));
                 driver.deleteNetwork(host, network);
                 undo.push(() -> driver.createNetwork(host, network));
-                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(network)), network),
+                // the attachment index is read again in the transaction: an endpoint another host made meanwhile keeps it
+                commitOrConflict(scopes.withoutClaims(state.forget(state.txn().ifPresent(state.keyOf(network)), network), network)
+                                .ifModRevision(state.attached(network.id()), 0),
                         "network " + network.name() + " changed while it was being removed; try again");
-                undo.push(() -> StateStore.create(state.txn(), network).commit());
+                undo.push(() -> scopes.withClaims(state.create(state.txn(), network), network).commit());
                 for (NetworkPool p : network.pools()) {
-                    releasePool(p.poolId(), undo);
+                    releasePool(scopes.ipamOf(network), p.poolId(), undo);
                 }
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -393,7 +420,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /** Releases a pool, pushing how to grant it again as it was (same subnet, gateway and ranges, so the same id). */
-    private void releasePool(String poolId, Undo undo) {
+    private static void releasePool(IpamDriver ipam, String poolId, Undo undo) {
         Optional<Pool> granted = ipam.pools().stream().filter(p -> p.id().equals(poolId)).findFirst();
         if (granted.isEmpty()) {
             return; // already gone: releasing an unknown pool does nothing
@@ -447,7 +474,8 @@ public final class NetworkController implements AutoCloseable {
     }
 
     public Sandbox sandbox(String ref) {
-        return resolve("sandbox", ref, StateStore::sandboxName, SANDBOXES, Sandbox.class, Sandbox::id);
+        return resolve("sandbox", ref, name -> state.idByName(StateStore.sandboxName(name)).flatMap(id -> state.get(SANDBOXES, id,
+                Sandbox.class)), prefix -> state.list(SANDBOXES + prefix, Sandbox.class));
     }
 
     /**
@@ -467,16 +495,25 @@ public final class NetworkController implements AutoCloseable {
             Optional<SandboxNamespace> ns = sandboxes.openIfAlive(sandbox);
             Undo undo = new Undo();
             try {
+                String changed = "sandbox " + sandbox.name() + " changed while it was being removed; try again";
                 Txn txn = StateStore.forget(state.txn().ifPresent(StateStore.keyOf(sandbox)), sandbox);
+                List<Endpoint> local = new ArrayList<>();
                 for (Endpoint e : joined) {
                     Network network = networkOf(e);
                     discard(network, unplug(network, e, ns, undo), undo);
-                    StateStore.forget(txn.ifPresent(StateStore.keyOf(e)), e);
+                    if (state.isGlobalNetwork(e.networkId())) {
+                        // kept in the cluster store, which shares no transaction with the host's: forgotten first, alone
+                        commitOrConflict(state.forget(state.txn().ifPresent(state.keyOf(e)), e), changed);
+                        undo.push(() -> state.create(state.txn(), e).commit());
+                    } else {
+                        state.forget(txn.ifPresent(state.keyOf(e)), e);
+                        local.add(e);
+                    }
                 }
-                commitOrConflict(txn, "sandbox " + sandbox.name() + " changed while it was being removed; try again");
+                commitOrConflict(txn, changed);
                 undo.push(() -> {
                     Txn restore = StateStore.create(state.txn(), sandbox);
-                    joined.forEach(e -> StateStore.create(restore, e));
+                    local.forEach(e -> state.create(restore, e));
                     restore.commit();
                 });
                 for (Endpoint e : joined) {
@@ -507,7 +544,7 @@ public final class NetworkController implements AutoCloseable {
             firewall.checkCanPublish(network, config.ports());
             checkCanShape(network, driver, config);
             List<EndpointRoute> routes = config.routes().stream().map(r -> r.resolvedOn(network)).toList();
-            if (state.idByName(StateStore.endpointName(network.id(), config.name())).isPresent()) {
+            if (state.endpointIdByName(network.id(), config.name()).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
             }
             Undo undo = new Undo();
@@ -519,7 +556,7 @@ public final class NetworkController implements AutoCloseable {
                         config.interfaceName().orElse(null), null, null, config.ports(), routes, config.bandwidth());
                 driver.createEndpoint(host, network, endpoint);
                 undo.push(() -> driver.deleteEndpoint(host, network, endpoint));
-                boolean ok = StateStore.create(state.txn(), endpoint).commit().succeeded();
+                boolean ok = state.create(state.txn(), endpoint).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
                 }
@@ -541,6 +578,7 @@ public final class NetworkController implements AutoCloseable {
     private List<IpNet> reserveAddresses(Network network, String endpointId, EndpointConfig config, Undo undo) {
         List<IpNet> addresses = new ArrayList<>();
         for (NetworkPool pool : network.pools()) {
+            IpamDriver ipam = scopes.ipamOf(network);
             AssignedAddress a = ipam.requestAddress(pool.poolId(), addressRequest(network, pool, endpointId, config));
             undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), endpointId));
             addresses.add(a.interfaceAddress());
@@ -567,22 +605,22 @@ public final class NetworkController implements AutoCloseable {
     }
 
     public List<Endpoint> endpoints() {
-        return state.list(ENDPOINTS, Endpoint.class);
+        return state.endpoints();
     }
 
     /** The endpoints on the network with id {@code networkId}: its attachment index, not every endpoint of the host. */
     public List<Endpoint> endpointsOn(String networkId) {
-        return state.attachedEndpointIds(networkId).stream().map(id -> state.get(ENDPOINTS, id, Endpoint.class))
+        return state.attachedEndpointIds(networkId).stream().map(state::endpoint)
                 .flatMap(Optional::stream).toList();
     }
 
     /** The endpoint named {@code name} on the network with id {@code networkId}, if any: one index read. */
     public Optional<Endpoint> findEndpoint(String networkId, String name) {
-        return state.idByName(StateStore.endpointName(networkId, name)).flatMap(id -> state.get(ENDPOINTS, id, Endpoint.class));
+        return state.endpointIdByName(networkId, name).flatMap(state::endpoint);
     }
 
     public Endpoint endpoint(String id) {
-        return state.get(ENDPOINTS, id, Endpoint.class)
+        return state.endpoint(id)
                 .orElseThrow(() -> NetmgrException.notFound("endpoint " + id + " not found"));
     }
 
@@ -616,10 +654,16 @@ public final class NetworkController implements AutoCloseable {
                     CrashPoint.reach(CrashPoint.JOIN_AFTER_FIREWALL);
                     driver.programExternalConnectivity(host, network, joined);
                     undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
-                    announce(network, joined, undo);
-                    commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).ifPresent(StateStore.keyOf(sandbox))
-                            .put(StateStore.keyOf(joined), StateStore.encode(joined)),
-                            "endpoint " + endpoint.name() + " or sandbox " + sandbox.name() + " was removed while joining; try again");
+                    // on a global network the peer entry goes in this transaction, so other hosts learn of
+                    // the endpoint exactly when it is stored joined; the sandbox lives in the host's store
+                    String gone = "endpoint " + endpoint.name() + " or sandbox " + sandbox.name() + " was removed while joining; try again";
+                    Txn txn = state.save(state.txn().ifPresent(state.keyOf(endpoint)), joined);
+                    if (!state.isGlobalNetwork(network.id())) {
+                        txn.ifPresent(StateStore.keyOf(sandbox));
+                    } else if (findSandboxById(sandbox.id()).isEmpty()) {
+                        throw NetmgrException.conflict(gone); // the sandbox is in the host's store, apart from the endpoint
+                    }
+                    commitOrConflict(txn, gone);
                     return joined;
                 } catch (RuntimeException e) {
                     throw undo.rollback(e);
@@ -644,7 +688,6 @@ public final class NetworkController implements AutoCloseable {
      */
     private Endpoint unplug(Network network, Endpoint endpoint, Optional<SandboxNamespace> ns, Undo undo) {
         NetworkDriver driver = drivers.get(network.driver());
-        withdraw(network, endpoint, undo);
         driver.revokeExternalConnectivity(host, network, endpoint);
         undo.push(() -> driver.programExternalConnectivity(host, network, endpoint));
         firewall.unpublish(endpoint);
@@ -668,7 +711,7 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try {
                 Endpoint left = unplug(network, endpoint, ns, undo);
-                commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(left), StateStore.encode(left)),
+                commitOrConflict(state.save(state.txn().ifPresent(state.keyOf(endpoint)), left),
                         "endpoint " + endpoint.name() + " was removed while leaving; try again");
                 return left;
             } catch (RuntimeException e) {
@@ -723,9 +766,9 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try {
                 discard(network, endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, undo), undo);
-                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(endpoint)), endpoint),
+                commitOrConflict(state.forget(state.txn().ifPresent(state.keyOf(endpoint)), endpoint),
                         "endpoint " + endpoint.name() + " was removed meanwhile");
-                undo.push(() -> StateStore.create(state.txn(), endpoint).commit());
+                undo.push(() -> state.create(state.txn(), endpoint).commit());
                 releaseAddresses(network, endpoint, undo);
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -744,6 +787,7 @@ public final class NetworkController implements AutoCloseable {
 
     /** Gives the endpoint's addresses back to IPAM, after the store has forgotten it. */
     private void releaseAddresses(Network network, Endpoint endpoint, Undo undo) {
+        IpamDriver ipam = scopes.ipamOf(network);
         List<IpAddress> ips = endpoint.ips();
         for (int i = 0; i < ips.size(); i++) {
             String poolId = network.pools().get(i).poolId();
@@ -759,7 +803,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     private Network networkOf(Endpoint endpoint) {
-        return state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow(() -> new IllegalStateException(
+        return state.network(endpoint.networkId()).orElseThrow(() -> new IllegalStateException(
                 "endpoint " + endpoint.name() + " refers to network " + endpoint.networkId() + ", which is not stored"));
     }
 
@@ -770,36 +814,16 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    /** Tells the other hosts about {@code joined} when its network is global (see {@link PeerTable}), pushing how to take it back. */
-    private void announce(Network network, Endpoint joined, Undo undo) {
-        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(joined, h)).ifPresent(peer -> {
-            peers.publish(peer);
-            undo.push(() -> peers.withdraw(peer));
-        });
-    }
-
-    /** Takes back what {@link #announce} told the other hosts, pushing how to tell them again. */
-    private void withdraw(Network network, Endpoint endpoint, Undo undo) {
-        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(endpoint, h)).ifPresent(peer -> {
-            peers.withdraw(peer);
-            undo.push(() -> peers.publish(peer));
-        });
-    }
-
     // ---- helpers
 
-    private static Peer peerOf(Endpoint e, String host) {
-        return new Peer(e.networkId(), e.id(), host, e.addresses(), e.mac());
-    }
-
-    private <T> T resolve(String kind, String ref, Function<String, String> nameKey, String prefix, Class<T> type,
-                          Function<T, String> idOf) {
-        var byName = state.idByName(nameKey.apply(ref)).flatMap(id -> state.get(prefix, id, type));
-        if (byName.isPresent()) {
-            return byName.get();
+    /** The object named {@code ref}, else the one whose id starts with it (Docker's rule). */
+    private static <T> T resolve(String kind, String ref, Function<String, Optional<T>> byName, Function<String, List<T>> byIdPrefix) {
+        Optional<T> named = byName.apply(ref);
+        if (named.isPresent()) {
+            return named.get();
         }
         if (Ids.looksLikeIdPrefix(ref)) {
-            List<T> matches = state.list(prefix + ref, type);
+            List<T> matches = byIdPrefix.apply(ref);
             if (matches.size() == 1) {
                 return matches.get(0);
             }
@@ -829,7 +853,7 @@ public final class NetworkController implements AutoCloseable {
     @Override
     public void close() {
         try {
-            peers.close();
+            peers.ifPresent(PeerTable::close);
             lock.close();
         } finally {
             kernel.close(); // waits for the retired links' deletion before the process may end

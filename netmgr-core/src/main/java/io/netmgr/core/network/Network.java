@@ -15,6 +15,11 @@ public record Network(String id, String name, String driver, List<NetworkPool> p
         labels = Map.copyOf(labels);
     }
 
+    /** This network with {@code granted} as its pools. */
+    public Network withPools(List<NetworkPool> granted) {
+        return new Network(id, name, driver, granted, options, labels, internal, attachable, enableIpv6, predefined, created);
+    }
+
     public Optional<String> option(String key) {
         return Optional.ofNullable(options.get(key));
     }

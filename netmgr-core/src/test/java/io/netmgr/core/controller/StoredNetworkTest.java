@@ -28,7 +28,7 @@ class StoredNetworkTest {
         NetworkPool pool = NetworkPool.of(new Pool("10.1.0.0-24", "n", config));
         Network n = new Network("a".repeat(64), "n", "bridge", List.of(pool), Map.of(), Map.of(), false, true, false, false,
                 "2026-01-01T00:00:00Z");
-        state.txn().put(StateStore.keyOf(n), StateStore.encode(n)).commit();
+        state.txn().put(state.keyOf(n), StateStore.encode(n)).commit();
 
         NetworkPool read = state.get(StateStore.NETWORKS, n.id(), Network.class).orElseThrow().pools().get(0);
         assertThat(read.ranges()).containsExactly(AddressRange.of(IpPrefix.parse("10.1.0.128/25")));

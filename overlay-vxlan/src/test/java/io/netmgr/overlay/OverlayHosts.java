@@ -1,0 +1,138 @@
+package io.netmgr.overlay;
+
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.ipam.IpamDriver;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.store.MemoryStore;
+import io.netmgr.core.store.Store;
+import io.netmgr.ipam.DefaultIpam;
+import io.netmgr.ipam.DefaultPools;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpPrefix;
+import io.netmgr.netlink.link.Bridge;
+import io.netmgr.netlink.link.LinkAttrs;
+import io.netmgr.netlink.link.Veth;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.TestNamespaces;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Several hosts in one JVM: an underlay namespace holding bridge {@code ul0}, and per host a
+ * namespace playing it, joined to the underlay by a veth whose host end {@code eth0} holds
+ * 198.51.100.N/24, with its own controller (its own embedded store in memory) sharing one
+ * {@link MemoryStore} as the cluster store. At the end every controller's sandboxes are deleted,
+ * the controllers closed and every namespace removed, passed or not.
+ */
+final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
+    static final String UNDERLAY_PREFIX = "198.51.100.";
+
+    private final TestNamespaces netns = new TestNamespaces();
+    final MemoryStore cluster = new MemoryStore();
+    final List<Host> hosts = new ArrayList<>();
+    NetNs underlay;
+
+    /** One host: its namespace, underlay address, embedded store and (while running) controller. */
+    final class Host {
+        final String id;
+        final NetNs ns;
+        final IpAddress address;
+        final MemoryStore local = new MemoryStore();
+        NetworkController controller;
+
+        Host(String id, NetNs ns, IpAddress address) {
+            this.id = id;
+            this.ns = ns;
+            this.address = address;
+        }
+
+        /** Starts (or starts again, as after a crash) this host's controller on its stores. */
+        NetworkController start() {
+            try (NetlinkHandle routes = NetlinkHandle.open(ns)) {
+                // the IPAMs hold no state of their own: what they read of the routes, they read at each request
+                IpamDriver localIpam = new DefaultIpam(local, List::of, DefaultPools.forThisHost());
+                IpamDriver clusterIpam = new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48")));
+                controller = NetworkController.builder(ns, local, localIpam, new DriverRegistry().register(new OverlayDriver()))
+                        .sandboxRunDir(NetNs.DEFAULT_RUN_DIR).clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(address).build();
+            }
+            return controller;
+        }
+
+        /** Closes the controller as a stopped process would: links, entries and sandboxes stay. */
+        void stop() {
+            controller.close();
+            controller = null;
+        }
+
+        NetNs open(Sandbox s) {
+            return NetNs.openPath(s.path());
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        netns.beforeEach(context);
+        underlay = netns.create("ovu");
+        try (NetlinkHandle h = NetlinkHandle.open(underlay)) {
+            h.links().add(Bridge.named("ul0"));
+            h.links().setUp("ul0");
+        }
+    }
+
+    /** A new host, number {@code hosts.size() + 1}, on the underlay; its controller started. */
+    Host add() {
+        int n = hosts.size() + 1;
+        NetNs ns = netns.create("ovh" + n);
+        IpAddress address = IpAddress.parse(UNDERLAY_PREFIX + n);
+        try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
+            int bridge = u.links().get("ul0").index();
+            u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(bridge).withUp(true), "eth0", ns, null));
+            h.addresses().add(Address.of(h.links().get("eth0").index(), new IpNet(address, 24)));
+            h.links().setUp("eth0");
+        }
+        Host host = new Host("host-" + n, ns, address);
+        hosts.add(host);
+        host.start();
+        return host;
+    }
+
+    Store clusterStore() {
+        return cluster;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        RuntimeException first = null;
+        for (Host h : hosts) {
+            try {
+                if (h.controller == null) {
+                    h.start();
+                }
+                for (Sandbox s : h.controller.sandboxes()) {
+                    h.controller.deleteSandbox(s.id());
+                }
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            } finally {
+                if (h.controller != null) {
+                    h.controller.close();
+                }
+            }
+        }
+        try {
+            netns.afterEach(context); // the hosts' links go with their namespaces
+        } catch (RuntimeException e) {
+            first = first == null ? e : first;
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
