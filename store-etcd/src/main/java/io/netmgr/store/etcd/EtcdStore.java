@@ -396,7 +396,7 @@ public final class EtcdStore implements Store {
     }
 
     private StoreException unavailable(String reason, Throwable cause) {
-        return new StoreException("cluster store unavailable: " + config.endpoints() + ": " + reason, cause);
+        return new StoreException.Unavailable("cluster store unavailable: " + config.endpoints() + ": " + reason, cause);
     }
 
     private void checkOpen() {
