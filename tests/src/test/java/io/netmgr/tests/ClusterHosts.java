@@ -138,6 +138,7 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
                 first = first == null ? e : first;
             }
         }
+        hosts.clear();
         etcd.close();
         try {
             netns.afterEach(context); // the hosts' links go with their namespaces
@@ -148,6 +149,7 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+            dir = null;
         }
         if (first != null) {
             throw first;

@@ -167,7 +167,8 @@ public final class EtcdStore implements Store {
     @Override
     public long revision() {
         checkOpen();
-        GetResponse response = await(() -> kv.get(bytes(config.root()), GetOption.builder().withCountOnly(true).build()),
+        // any key will do: the answer's header carries the revision (etcd takes no empty key)
+        GetResponse response = await(() -> kv.get(bytes(config.root() + "\0"), GetOption.builder().withCountOnly(true).build()),
                 "reading the revision");
         return response.getHeader().getRevision();
     }
