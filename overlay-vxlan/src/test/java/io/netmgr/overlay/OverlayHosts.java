@@ -9,15 +9,11 @@ import io.netmgr.core.store.Store;
 import io.netmgr.ipam.DefaultIpam;
 import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpAddress;
-import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
-import io.netmgr.netlink.link.Bridge;
-import io.netmgr.netlink.link.LinkAttrs;
-import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
+import io.netmgr.netlink.testing.Underlay;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -38,6 +34,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     final MemoryStore cluster = new MemoryStore();
     final List<Host> hosts = new ArrayList<>();
     NetNs underlay;
+    private Underlay underlayNet;
 
     /** One host: its namespace, underlay address, embedded store and (while running) controller. */
     final class Host {
@@ -79,11 +76,8 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         netns.beforeEach(context);
-        underlay = netns.create("ovu");
-        try (NetlinkHandle h = NetlinkHandle.open(underlay)) {
-            h.links().add(Bridge.named("ul0"));
-            h.links().setUp("ul0");
-        }
+        underlayNet = Underlay.create(netns, "ovu");
+        underlay = underlayNet.namespace();
     }
 
     /** A new host, number {@code hosts.size() + 1}, on the underlay; its controller started. */
@@ -91,12 +85,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         int n = hosts.size() + 1;
         NetNs ns = netns.create("ovh" + n);
         IpAddress address = IpAddress.parse(UNDERLAY_PREFIX + n);
-        try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
-            int bridge = u.links().get("ul0").index();
-            u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(bridge).withUp(true), "eth0", ns, null));
-            h.addresses().add(Address.of(h.links().get("eth0").index(), new IpNet(address, 24)));
-            h.links().setUp("eth0");
-        }
+        underlayNet.attach(n, ns, address);
         Host host = new Host("host-" + n, ns, address);
         hosts.add(host);
         host.start();

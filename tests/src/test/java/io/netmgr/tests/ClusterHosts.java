@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpAddress;
-import io.netmgr.netlink.addr.IpNet;
-import io.netmgr.netlink.link.Bridge;
-import io.netmgr.netlink.link.LinkAttrs;
-import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
+import io.netmgr.netlink.testing.Underlay;
 import io.netmgr.store.etcd.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,20 +97,11 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
         try {
             dir = Files.createTempDirectory("netmgr-cluster-");
             etcd.start();
-            NetNs underlay = netns.create("clu");
-            try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
-                u.links().add(Bridge.named("ul0"));
-                u.links().setUp("ul0");
-            }
+            Underlay underlay = Underlay.create(netns, "clu");
             for (int n = 1; n <= count; n++) {
                 NetNs ns = netns.create("clh" + n);
                 IpAddress address = IpAddress.parse(UNDERLAY_PREFIX + n);
-                try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
-                    int bridge = u.links().get("ul0").index();
-                    u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(bridge).withUp(true), "eth0", ns, null));
-                    h.addresses().add(Address.of(h.links().get("eth0").index(), new IpNet(address, 24)));
-                    h.links().setUp("eth0");
-                }
+                underlay.attach(n, ns, address);
                 Host host = new Host(n, ns, address, Files.createDirectories(dir.resolve("host" + n)));
                 hosts.add(host);
                 host.start();

@@ -4,15 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netmgr.core.cluster.HostInfo;
-import io.netmgr.core.cluster.HostListener;
+import io.netmgr.core.cluster.HostEvents;
 import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.StoreContract.Events;
 import io.netmgr.core.store.StoreException;
 import io.netmgr.core.store.Watch;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,11 +69,11 @@ class EtcdFaultsIT {
     }
 
     @Test
-    void aDeadHostsLeaseExpiresAndTheOtherHostIsToldWhileARestartWithinTheTtlIsUnseen() throws InterruptedException {
+    void aDeadHostsLeaseExpiresAndTheOtherHostIsToldWhileARestartWithinTheTtlIsUnseen() {
         MemoryStore localOfA = new MemoryStore();
         try (EtcdStore storeOfB = ETCD.store("/faults/hosts/");
              HostRegistry b = HostRegistry.join(storeOfB, new MemoryStore(), "id-b", "b", "10.1.0.2", "test", HostRegistry.DEFAULT_LEASE_TTL)) {
-            Seen seen = new Seen();
+            HostEvents seen = new HostEvents();
             b.addListener(seen);
 
             EtcdStore storeOfA = ETCD.store("/faults/hosts/");
@@ -111,25 +109,4 @@ class EtcdFaultsIT {
             }
         }
     }
-
-    private static final class Seen implements HostListener {
-        private final LinkedBlockingQueue<String> calls = new LinkedBlockingQueue<>();
-
-        @Override
-        public void hostUp(HostInfo host) {
-            calls.add("up " + host.hostname());
-        }
-
-        @Override
-        public void hostGone(HostInfo host) {
-            calls.add("gone " + host.hostname());
-        }
-
-        String next() throws InterruptedException {
-            String call = calls.poll(30, TimeUnit.SECONDS);
-            assertThat(call).as("a host listener call within 30 s").isNotNull();
-            return call;
-        }
-    }
-
 }
