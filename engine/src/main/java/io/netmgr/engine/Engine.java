@@ -80,8 +80,8 @@ public final class Engine implements AutoCloseable {
                     .lockFile(config.lockFile())
                     .reconcileAtStart(config.reconcileAtStart());
             firewall.ifPresent(builder::firewall);
-            Optional<HostRegistry> registry = cluster.map(c -> push(opened, HostRegistry.join(c.store(), store, c.hostname(),
-                    c.advertiseAddress().toString(), Engine.class.getPackage().getImplementationVersion() + "", c.leaseTtl())));
+            Optional<HostRegistry> registry = cluster.map(c -> push(opened, HostRegistry.join(c.store(), store, c.hostId(),
+                    c.hostname(), c.advertiseAddress().toString(), c.version(), c.leaseTtl())));
             cluster.ifPresent(c -> builder.clusterStore(c.store(), new DefaultIpam(c.store(), new HostRoutes(routes),
                             DefaultPools.cluster(DefaultPools.uniqueLocalPrefix(CLUSTER_ULA_SEED))))
                     .hostId(registry.orElseThrow().hostId()).hostLease(registry.orElseThrow()::lease)

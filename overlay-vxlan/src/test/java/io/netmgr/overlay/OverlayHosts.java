@@ -11,16 +11,13 @@ import io.netmgr.core.store.Store;
 import io.netmgr.ipam.DefaultIpam;
 import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
-import io.netmgr.netlink.link.Bridge;
-import io.netmgr.netlink.link.LinkAttrs;
-import io.netmgr.netlink.link.Veth;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.nat.Firewalls;
 import io.netmgr.netlink.testing.TestNamespaces;
+import io.netmgr.netlink.testing.Underlay;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -43,6 +40,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     final MemoryStore cluster = new MemoryStore();
     final List<Host> hosts = new ArrayList<>();
     NetNs underlay;
+    private Underlay underlayNet;
 
     /**
      * One host: its namespace, underlay address, embedded store and (while running) its
@@ -66,7 +64,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
 
         /** Starts (or starts again, as after a crash) this host's registration and controller on its stores. */
         NetworkController start() {
-            registry = HostRegistry.join(cluster, local, name, address.toString(), "test", HostRegistry.DEFAULT_LEASE_TTL);
+            registry = HostRegistry.join(cluster, local, "id-of-" + name, name, address.toString(), "test", HostRegistry.DEFAULT_LEASE_TTL);
             try (NetlinkHandle routes = NetlinkHandle.open(ns)) {
                 // the IPAMs hold no state of their own: what they read of the routes, they read at each request
                 IpamDriver localIpam = new DefaultIpam(local, List::of, DefaultPools.forThisHost());
@@ -94,11 +92,10 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         netns.beforeEach(context);
-        underlay = netns.create("ovu");
+        underlayNet = Underlay.create(netns, "ovu");
+        underlay = underlayNet.namespace();
         try (NetlinkHandle h = NetlinkHandle.open(underlay)) {
-            int bridge = h.links().add(Bridge.named("ul0")).index();
-            h.addresses().add(Address.of(bridge, IpNet.parse(OUTSIDE + "/24"))); // "the outside", for egress
-            h.links().setUp("ul0");
+            h.addresses().add("ul0", IpNet.parse(OUTSIDE + "/24")); // "the outside", for egress
         }
     }
 
@@ -107,12 +104,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         int n = hosts.size() + 1;
         NetNs ns = netns.create("ovh" + n);
         IpAddress address = IpAddress.parse(UNDERLAY_PREFIX + n);
-        try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
-            int bridge = u.links().get("ul0").index();
-            u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(bridge).withUp(true), "eth0", ns, null));
-            h.addresses().add(Address.of(h.links().get("eth0").index(), new IpNet(address, 24)));
-            h.links().setUp("eth0");
-        }
+        underlayNet.attach(n, ns, address);
         Host host = new Host("host-" + n, ns, address);
         hosts.add(host);
         host.start();

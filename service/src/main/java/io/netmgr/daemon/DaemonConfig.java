@@ -9,16 +9,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where netmgrd listens and keeps its state. Read from {@code /etc/netmgr/netmgrd.json} when
- * it exists ({@code {"socket": ..., "stateDir": ...}}); command-line flags win over the file.
+ * Where netmgrd listens and keeps its state, and the cluster it joins. Read from
+ * {@code /etc/netmgr/netmgrd.json} when it exists ({@code {"socket": ..., "stateDir": ...,
+ * "clusterStore": ..., "advertiseAddr": ..., "clusterCacert": ..., "clusterCert": ...,
+ * "clusterKey": ..., "clusterLeaseTtl": ...}}); command-line flags win over the file.
  */
-public record DaemonConfig(Path socket, Path stateDir) {
+public record DaemonConfig(Path socket, Path stateDir, Optional<ClusterConfig> cluster) {
     public static final Path DEFAULT_FILE = Path.of("/etc/netmgr/netmgrd.json");
     public static final Path DEFAULT_SOCKET = Path.of("/run/netmgr/netmgr.sock");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/netmgr");
 
     /** The file's fields; absent ones stay null. Unknown fields are refused, so a typo is noticed. */
-    record FileConfig(String socket, String stateDir) {
+    record FileConfig(String socket, String stateDir, String clusterStore, String advertiseAddr, String clusterCacert,
+                      String clusterCert, String clusterKey, String clusterLeaseTtl) {
+        ClusterConfig.Given cluster() {
+            return new ClusterConfig.Given(Optional.ofNullable(clusterStore), Optional.ofNullable(advertiseAddr),
+                    Optional.ofNullable(clusterCacert).map(Path::of), Optional.ofNullable(clusterCert).map(Path::of),
+                    Optional.ofNullable(clusterKey).map(Path::of), Optional.ofNullable(clusterLeaseTtl));
+        }
     }
 
     /**
@@ -26,7 +34,13 @@ public record DaemonConfig(Path socket, Path stateDir) {
      * by the flags given.
      */
     public static DaemonConfig load(Path file, boolean fileGivenByUser, Optional<Path> socket, Optional<Path> stateDir) {
-        FileConfig fromFile = new FileConfig(null, null);
+        return load(file, fileGivenByUser, socket, stateDir, ClusterConfig.Given.NONE);
+    }
+
+    /** As {@link #load(Path, boolean, Optional, Optional)}, with the cluster flags given. */
+    static DaemonConfig load(Path file, boolean fileGivenByUser, Optional<Path> socket, Optional<Path> stateDir,
+                             ClusterConfig.Given clusterFlags) {
+        FileConfig fromFile = new FileConfig(null, null, null, null, null, null, null, null);
         try {
             String text = Files.readString(file); // first: without a file, netmgrd starts without building a JSON mapper
             fromFile = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
@@ -41,6 +55,7 @@ public record DaemonConfig(Path socket, Path stateDir) {
         FileConfig f = fromFile;
         return new DaemonConfig(
                 socket.orElse(Optional.ofNullable(f.socket()).map(Path::of).orElse(DEFAULT_SOCKET)),
-                stateDir.orElse(Optional.ofNullable(f.stateDir()).map(Path::of).orElse(DEFAULT_STATE_DIR)));
+                stateDir.orElse(Optional.ofNullable(f.stateDir()).map(Path::of).orElse(DEFAULT_STATE_DIR)),
+                ClusterConfig.of(clusterFlags.over(f.cluster())));
     }
 }

@@ -77,7 +77,8 @@ public final class DaemonServer implements AutoCloseable {
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
-                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics));
+                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics),
+                    new ClusterView(engine.cluster()));
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -95,7 +96,8 @@ public final class DaemonServer implements AutoCloseable {
     }
 
     static Router router(Vertx vertx, Blocking blocking, DaemonOperations ops, Events events, OperationMetrics metrics,
-                         DaemonInfo info, Supplier<Optional<String>> health, SystemDoctor doctor, CniRoute cni) {
+                         DaemonInfo info, Supplier<Optional<String>> health, SystemDoctor doctor, CniRoute cni,
+                         ClusterView cluster) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
@@ -123,7 +125,7 @@ public final class DaemonServer implements AutoCloseable {
                 .onFailure(ctx::fail));
         EventStream eventStream = new EventStream(events);
         router.get("/v1/events").handler(eventStream::handle);
-        new V1Routes(ops, blocking, info, doctor).mount(router);
+        new V1Routes(ops, blocking, info, doctor, cluster).mount(router);
         new DockerRoutes(ops, blocking, info, eventStream).mount(router);
         cni.mount(router);
         router.route().failureHandler(ctx -> {

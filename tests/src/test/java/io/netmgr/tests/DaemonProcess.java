@@ -23,6 +23,7 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     private final String hostNetns;
     private final Map<String, String> environment;
+    private final List<String> extraArgs;
     private Process process;
     long readyMillis;
 
@@ -32,6 +33,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** With {@code environment} added to the launcher's (NETMGR_JAVA, NETMGR_CDS_DIR...). */
     DaemonProcess(Path dir, String hostNetns, Map<String, String> environment) {
+        this(dir, hostNetns, environment, List.of());
+    }
+
+    /** With {@code extraArgs} after the socket, state dir and host namespace (--cluster-store...). */
+    DaemonProcess(Path dir, String hostNetns, Map<String, String> environment, List<String> extraArgs) {
+        this.extraArgs = List.copyOf(extraArgs);
         this.socket = dir.resolve("netmgr.sock");
         this.stateDir = dir.resolve("state");
         this.log = dir.resolve("netmgrd.log");
@@ -46,8 +53,10 @@ final class DaemonProcess implements AutoCloseable {
     /** Starts netmgrd and waits until its socket accepts connections. */
     DaemonProcess start() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        ProcessBuilder launch = new ProcessBuilder(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
+        List<String> command = new java.util.ArrayList<>(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
                 socket.toString(), "--state-dir", stateDir.toString(), "--host-netns", hostNetns));
+        command.addAll(extraArgs);
+        ProcessBuilder launch = new ProcessBuilder(command);
         launch.environment().putAll(environment);
         process = launch.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // generous: on 2 cores shared with other builds a JVM has taken over 30 s to start
@@ -79,6 +88,12 @@ final class DaemonProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** SIGKILL to the pid this test started, as a crash would: nothing is cleaned up, the lease is not revoked. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     /**

@@ -6,8 +6,6 @@ import io.netmgr.core.store.MemoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,7 @@ class HostRegistryTest {
     }
 
     private HostRegistry join(MemoryStore local, String hostname, String address) {
-        HostRegistry registry = HostRegistry.join(cluster, local, hostname, address, "test", TTL);
+        HostRegistry registry = HostRegistry.join(cluster, local, "id-of-" + hostname, hostname, address, "test", TTL);
         opened.add(0, registry);
         return registry;
     }
@@ -55,14 +53,14 @@ class HostRegistryTest {
         assertThat(a.hosts()).extracting(h -> h.info().hostname() + " " + h.info().advertiseAddress() + " " + h.alive() + " " + h.self())
                 .containsExactly("a 10.0.0.1 true true", "b 10.0.0.2 true false");
         assertThat(b.hosts()).extracting(h -> h.info().hostname() + " " + h.self()).containsExactly("a false", "b true");
-        assertThat(a.hostId()).hasSize(64).isNotEqualTo(b.hostId());
+        assertThat(a.hostId()).isEqualTo("id-of-a");
     }
 
     @Test
     void aHostWhoseLeaseExpiresIsGoneForTheOthersAndListedDown() {
         HostRegistry a = join(local(), "a", "10.0.0.1");
         HostRegistry b = join(local(), "b", "10.0.0.2");
-        Seen seen = new Seen();
+        HostEvents seen = new HostEvents();
         b.addListener(seen);
         cluster.txn().put("/netmgr/peers/n1/ep-of-a", new byte[] {1}, a.lease()).commit();
 
@@ -83,7 +81,7 @@ class HostRegistryTest {
         MemoryStore localOfA = local();
         HostRegistry a = join(localOfA, "a", "10.0.0.1");
         HostRegistry b = join(local(), "b", "10.0.0.2");
-        Seen seen = new Seen();
+        HostEvents seen = new HostEvents();
         b.addListener(seen);
         long leaseOfA = a.lease().id();
 
@@ -104,9 +102,9 @@ class HostRegistryTest {
     void aHostCutOffLongerThanItsTtlRegistersAgainAndIsToldToResync() {
         HostRegistry a = join(local(), "a", "10.0.0.1");
         HostRegistry b = join(local(), "b", "10.0.0.2");
-        Seen seenByA = new Seen();
+        HostEvents seenByA = new HostEvents();
         a.addListener(seenByA);
-        Seen seenByB = new Seen();
+        HostEvents seenByB = new HostEvents();
         b.addListener(seenByB);
         long first = a.lease().id();
 
@@ -121,45 +119,5 @@ class HostRegistryTest {
         assertThat(seenByB.next()).isEqualTo("gone a");
         assertThat(seenByB.next()).isEqualTo("up a");
         assertThat(b.hosts()).allMatch(ClusterHost::alive);
-    }
-
-    /** What a listener was told, for the test to take in order within a deadline. */
-    private static final class Seen implements HostListener {
-        private final LinkedBlockingQueue<String> calls = new LinkedBlockingQueue<>();
-
-        @Override
-        public void hostUp(HostInfo host) {
-            calls.add("up " + host.hostname());
-        }
-
-        @Override
-        public void hostGone(HostInfo host) {
-            calls.add("gone " + host.hostname());
-        }
-
-        @Override
-        public void resync() {
-            calls.add("resync");
-        }
-
-        String next() {
-            try {
-                String call = calls.poll(20, TimeUnit.SECONDS);
-                assertThat(call).as("a listener call within 20 s").isNotNull();
-                return call;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        void assertNone() {
-            try {
-                assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

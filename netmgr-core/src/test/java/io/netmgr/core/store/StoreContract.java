@@ -537,7 +537,7 @@ public abstract class StoreContract {
     }
 
     /** A watch listener that queues events for a test to take, waiting a bounded time. */
-    protected static final class Events implements java.util.function.Consumer<WatchEvent> {
+    public static final class Events implements java.util.function.Consumer<WatchEvent> {
         private static final Duration WAIT = Duration.ofSeconds(10);
         private static final Duration QUIET = Duration.ofMillis(200);
         private final LinkedBlockingQueue<WatchEvent> queue = new LinkedBlockingQueue<>();

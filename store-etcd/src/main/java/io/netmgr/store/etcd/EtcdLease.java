@@ -144,7 +144,7 @@ final class EtcdLease implements Lease {
         }
         store.forget(this);
         try {
-            store.await(store.client().getLeaseClient().revoke(id), "revoking lease " + id);
+            store.await(() -> store.client().getLeaseClient().revoke(id), "revoking lease " + id);
         } catch (StoreException e) {
             if (!String.valueOf(e.getMessage()).contains("expired or was revoked")) {
                 throw e;

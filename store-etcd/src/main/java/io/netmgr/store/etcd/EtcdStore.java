@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The cluster store: netmgr's {@link Store} on an etcd cluster, through jetcd.
@@ -60,7 +61,7 @@ public final class EtcdStore implements Store {
      */
     public record Config(EtcdEndpoints endpoints, Optional<EtcdTls> tls, String root, Duration timeout) {
         /** A call waits this long at most before the store calls etcd unavailable. */
-        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
         public Config {
             Objects.requireNonNull(endpoints, "endpoints");
@@ -112,6 +113,13 @@ public final class EtcdStore implements Store {
         ClientBuilder builder = Client.builder()
                 .endpoints(config.endpoints().uris(config.tls().isPresent()).toArray(String[]::new))
                 .connectTimeout(config.timeout())
+                // every member in rotation, and a call through a dead one refused at once (then made
+                // again through another) rather than queued until that member is back
+                .loadBalancerPolicy("round_robin")
+                .waitForReady(false)
+                // a member without a leader refuses at once ("no leader") instead of holding the
+                // request until its own timeout; refused calls are made again until the deadline
+                .header("hasleader", "true")
                 .retryMaxDuration(config.timeout())
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(3));
@@ -143,7 +151,7 @@ public final class EtcdStore implements Store {
     @Override
     public Optional<KeyValue> get(String key) {
         checkOpen();
-        GetResponse response = await(kv.get(bytes(config.root() + key)), "reading " + key);
+        GetResponse response = await(() -> kv.get(bytes(config.root() + key)), "reading " + key);
         return response.getKvs().stream().findFirst().map(this::keyValue);
     }
 
@@ -151,7 +159,7 @@ public final class EtcdStore implements Store {
     public List<KeyValue> range(String prefix) {
         checkOpen();
         KeyRange range = KeyRange.prefix(config.root() + prefix);
-        GetResponse response = await(kv.get(ByteSequence.from(range.from()),
+        GetResponse response = await(() -> kv.get(ByteSequence.from(range.from()),
                 GetOption.builder().withRange(ByteSequence.from(range.to())).build()), "reading the keys under " + prefix);
         return response.getKvs().stream().map(this::keyValue).toList();
     }
@@ -159,7 +167,8 @@ public final class EtcdStore implements Store {
     @Override
     public long revision() {
         checkOpen();
-        GetResponse response = await(kv.get(bytes(config.root()), GetOption.builder().withCountOnly(true).build()),
+        // any key will do: the answer's header carries the revision (etcd takes no empty key)
+        GetResponse response = await(() -> kv.get(bytes(config.root() + "\0"), GetOption.builder().withCountOnly(true).build()),
                 "reading the revision");
         return response.getHeader().getRevision();
     }
@@ -172,7 +181,7 @@ public final class EtcdStore implements Store {
     private TxnResult commit(TxnBuilder.Request request) {
         checkOpen();
         EtcdTxnPlan plan = EtcdTxnPlan.of(config.root(), request);
-        TxnResponse response = await(plan.applyTo(kv.txn()).commit(), "committing a transaction");
+        TxnResponse response = await(() -> plan.applyTo(kv.txn()).commit(), "committing a transaction");
         return new TxnResult(response.isSucceeded(), response.getHeader().getRevision());
     }
 
@@ -205,7 +214,7 @@ public final class EtcdStore implements Store {
     @Override
     public Lease grantLease(Duration ttl, Runnable onLost) {
         checkOpen();
-        io.etcd.jetcd.lease.LeaseGrantResponse granted = await(client.getLeaseClient().grant(EtcdLease.seconds(ttl)), "granting a lease");
+        io.etcd.jetcd.lease.LeaseGrantResponse granted = await(() -> client.getLeaseClient().grant(EtcdLease.seconds(ttl)), "granting a lease");
         // etcd may raise a TTL below its minimum (1.5 election timeouts); the answer says what it kept
         return keepAlive(new EtcdLease(this, granted.getID(), Duration.ofSeconds(granted.getTTL()), onLost));
     }
@@ -213,7 +222,7 @@ public final class EtcdStore implements Store {
     @Override
     public Optional<Lease> resumeLease(long id, Duration ttl, Runnable onLost) {
         checkOpen();
-        long remaining = await(client.getLeaseClient().timeToLive(id, LeaseOption.DEFAULT), "reading lease " + id).getTTL();
+        long remaining = await(() -> client.getLeaseClient().timeToLive(id, LeaseOption.DEFAULT), "reading lease " + id).getTTL();
         if (remaining <= 0) {
             return Optional.empty();
         }
@@ -249,7 +258,7 @@ public final class EtcdStore implements Store {
      */
     public void compact(long revision) {
         checkOpen();
-        await(kv.compact(revision), "compacting to revision " + revision);
+        await(() -> kv.compact(revision), "compacting to revision " + revision);
     }
 
     /** Stops the keep-alives (without revoking: a restarted holder resumes its leases) and the watches. */
@@ -311,21 +320,59 @@ public final class EtcdStore implements Store {
     }
 
     /**
-     * Waits for {@code call} within the store's deadline, turning etcd's failures into the
-     * SPI's: unreachable or without quorum becomes "cluster store unavailable: ...".
+     * Makes {@code call} and waits for it within the store's deadline, turning etcd's failures into
+     * the SPI's: unreachable or without quorum becomes "cluster store unavailable: ...".
+     *
+     * <p>One dead member stays unseen: a call refused at once (the member is down, or has no
+     * leader yet) is made again after a short pause, and a call left unanswered for a part of the
+     * deadline is made again too, since the first request on a connection to a member that just
+     * died is never answered (seen with jetcd 0.8.7), and a request forwarded to a leader that
+     * died is dropped. The cost, when a member dies between applying a transaction and answering:
+     * the repeat of a put writes the same value again; the repeat of a compare-and-swap fails its
+     * compare, and the caller re-reads and tries again (an address so allocated twice stays
+     * reserved until released). etcd's own client repeats only reads.
      */
-    <T> T await(CompletableFuture<T> call, String what) {
+    <T> T await(Supplier<CompletableFuture<T>> call, String what) {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        while (true) {
+            CompletableFuture<T> attempt = call.get();
+            long remaining = Math.max(1, deadline - System.nanoTime());
+            long wait = Math.min(remaining, ATTEMPT.toNanos());
+            try {
+                return attempt.get(wait, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                attempt.cancel(true);
+                if (wait >= remaining) {
+                    throw unavailable("no answer within " + config.timeout().toMillis() + " ms while " + what, e);
+                }
+            } catch (InterruptedException e) {
+                attempt.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while " + what + " in the cluster store " + config.endpoints(), e);
+            } catch (ExecutionException e) {
+                if (!refusedAtOnce(e.getCause()) || System.nanoTime() + RETRY_PAUSE.toNanos() >= deadline) {
+                    throw failure(e.getCause(), what);
+                }
+                pause();
+            }
+        }
+    }
+
+    // longer than an election with etcd's default timings, so a repeated read finds the new leader
+    private static final Duration ATTEMPT = Duration.ofMillis(1500);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+
+    // UNAVAILABLE: the channel to that member is down, so the request was not applied
+    private static boolean refusedAtOnce(Throwable cause) {
+        return cause instanceof EtcdException etcd && etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE;
+    }
+
+    private static void pause() {
         try {
-            return call.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw unavailable("no answer within " + config.timeout().toMillis() + " ms while " + what, e);
+            Thread.sleep(RETRY_PAUSE.toMillis());
         } catch (InterruptedException e) {
-            call.cancel(true);
             Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while " + what + " in the cluster store " + config.endpoints(), e);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), what);
+            throw new StoreException("interrupted while waiting for the cluster store", e);
         }
     }
 
@@ -350,7 +397,7 @@ public final class EtcdStore implements Store {
     }
 
     private StoreException unavailable(String reason, Throwable cause) {
-        return new StoreException("cluster store unavailable: " + config.endpoints() + ": " + reason, cause);
+        return new StoreException.Unavailable("cluster store unavailable: " + config.endpoints() + ": " + reason, cause);
     }
 
     private void checkOpen() {

@@ -9,12 +9,12 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.netmgr.core.store.CompactedRevisionException;
 import io.netmgr.core.store.StoreException;
 import io.netmgr.core.store.Watch;
+import io.netmgr.core.store.WatchDelivery;
 import io.netmgr.core.store.WatchEvent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -31,10 +31,7 @@ final class EtcdWatch implements Watch {
     private final EtcdStore store;
     private final String prefix;
     private final KeyRange range;
-    private final Consumer<WatchEvent> listener;
-    private final Consumer<CompactedRevisionException> onCompacted;
-    // held while a listener runs, so that close() returns only after any delivery in flight
-    private final ReentrantLock delivering = new ReentrantLock();
+    private final WatchDelivery delivery;
     private final CompletableFuture<CompactedException> compaction = new CompletableFuture<>();
     private volatile boolean stopped;
     private volatile boolean started;
@@ -47,8 +44,7 @@ final class EtcdWatch implements Watch {
         this.store = store;
         this.prefix = prefix;
         this.range = KeyRange.prefix(store.root() + prefix);
-        this.listener = listener;
-        this.onCompacted = onCompacted;
+        this.delivery = new WatchDelivery(prefix, listener, onCompacted);
         this.queued = afterRevision;
     }
 
@@ -71,7 +67,7 @@ final class EtcdWatch implements Watch {
 
     private boolean compactedSince(long after) {
         try {
-            store.await(store.client().getKVClient().get(ByteSequence.from(range.from()),
+            store.await(() -> store.client().getKVClient().get(ByteSequence.from(range.from()),
                     GetOption.builder().withRevision(after + 1).withCountOnly(true).build()), "reading revision " + (after + 1));
             return false;
         } catch (StoreException e) {
@@ -108,7 +104,7 @@ final class EtcdWatch implements Watch {
                 default -> null;
             };
             if (mapped != null) {
-                store.deliveries().execute(() -> deliver(mapped));
+                store.deliveries().execute(() -> delivery.deliver(mapped));
             }
             queued = Math.max(queued, revision);
         }
@@ -120,14 +116,7 @@ final class EtcdWatch implements Watch {
             if (started && !stopped) {
                 stopped = true;
                 CompactedRevisionException e = new CompactedRevisionException(queued, compacted.getCompactedRevision());
-                LOG.log(System.Logger.Level.WARNING, "watch of prefix \"" + prefix + "\" stops: " + e.getMessage());
-                store.deliveries().execute(() -> {
-                    try {
-                        onCompacted.accept(e);
-                    } catch (RuntimeException failure) {
-                        LOG.log(System.Logger.Level.WARNING, "the compaction handler of the watch of \"" + prefix + "\" failed", failure);
-                    }
-                });
+                store.deliveries().execute(() -> delivery.compacted(e));
                 store.forget(this);
             }
             return;
@@ -139,19 +128,6 @@ final class EtcdWatch implements Watch {
         // jetcd gave the stream up (no leader, a halting error); ours ends only by close() or compaction
         if (!stopped && !store.isClosed()) {
             store.timer().schedule(this::subscribe, RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void deliver(WatchEvent event) {
-        delivering.lock();
-        try {
-            if (!stopped) {
-                listener.accept(event);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "watch listener of prefix \"" + prefix + "\" failed on " + event, e);
-        } finally {
-            delivering.unlock();
         }
     }
 
@@ -167,8 +143,6 @@ final class EtcdWatch implements Watch {
             watcher.close();
         }
         store.forget(this);
-        // waits for a delivery in flight (unless called from the listener itself)
-        delivering.lock();
-        delivering.unlock();
+        delivery.stop();
     }
 }

@@ -17,9 +17,12 @@ record KeyRange(byte[] from, byte[] to) {
         return new KeyRange(bytes, Arrays.copyOf(bytes, bytes.length + 1));
     }
 
-    /** Every key starting with {@code prefix}. */
+    /** Every key starting with {@code prefix}; "" is every key (etcd takes no empty key: from "\0" on). */
     static KeyRange prefix(String prefix) {
         byte[] from = bytes(prefix);
+        if (from.length == 0) {
+            return new KeyRange(NO_END.clone(), NO_END.clone());
+        }
         return new KeyRange(from, prefixEnd(from));
     }
 

@@ -62,6 +62,19 @@ class EtcdStoreIT extends StoreContract {
     }
 
     @Test
+    void aStoreWithoutARootSeesTheWholeKeySpace() {
+        try (Store whole = ETCD.store("")) {
+            long rev = whole.txn().put("/root-test/k", bytes("v")).commit().revision();
+
+            assertThat(whole.revision()).isGreaterThanOrEqualTo(rev);
+            assertThat(whole.range("/root-test/")).extracting(kv -> kv.key()).containsExactly("/root-test/k");
+            assertThat(whole.range("")).extracting(kv -> kv.key()).contains("/root-test/k");
+            whole.txn().deletePrefix("/root-test/").commit();
+            assertThat(whole.get("/root-test/k")).isEmpty();
+        }
+    }
+
+    @Test
     void compactedChangesAreReportedAtWatchTime() {
         put("c/k", "1");
         long first = put("c/k", "2");
