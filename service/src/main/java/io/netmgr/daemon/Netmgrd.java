@@ -64,7 +64,7 @@ public final class Netmgrd {
             throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca secure --tcp: give --tcp HOST:PORT too");
         }
         DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
-                options.socket(), options.stateDir(), options.dockerPlugin());
+                options.socket(), options.stateDir(), options.dockerPlugin(), options.cluster());
         SandboxMounts.checkVisibleToHost(NetNs.DEFAULT_RUN_DIR);
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
         // The controller (netlink, store, firewall, reconciliation) and Vert.x each take a few
@@ -72,7 +72,7 @@ public final class Netmgrd {
         CompletableFuture<DaemonEngine> opening = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
             try {
-                opening.complete(DaemonEngine.open(config.stateDir(), hostNamespace(), options.firewall()));
+                opening.complete(DaemonEngine.open(config.stateDir(), hostNamespace(), options.firewall(), config.cluster()));
             } catch (Throwable e) {
                 opening.completeExceptionally(e);
             }
@@ -115,6 +115,8 @@ public final class Netmgrd {
         tcpListener.ifPresent(t -> log.info("listening on {} too", t));
         server.dockerPluginSocket().ifPresent(p -> log.info("serving Docker's network and IPAM plugin \"netmgr\" on unix://{}", p));
         tcpListener.flatMap(TcpListener::warning).ifPresent(log::warn);
+        engine.cluster().ifPresent(c -> log.info("in the cluster of {} as host {} ({}), lease TTL {}", c.endpoints(),
+                c.registry().hostId(), c.registry().self().advertiseAddress(), c.registry().lease().ttl()));
         log.info("listening on unix://{} (state in {}, host namespace {}), ready in {} ms (controller {} ms, JVM start {} ms)",
                 config.socket(), config.stateDir(), host.path(), (System.nanoTime() - t0) / 1_000_000, engineMs, jvmMs);
         stopped.await();
