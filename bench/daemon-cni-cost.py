@@ -15,7 +15,8 @@ machine: the calls are interleaved (build A's ADD of container i, then B's; the 
 every container), so load hits every build alike. Per build it prints, for the timed part:
   - wall time of each plugin call as a runtime sees it (the launcher + the daemon), p50/p90;
   - the daemon's own time (netmgrd's /metrics, cni.add / cni.del p50 over the whole run);
-  - the daemon's CPU time per call (utime+stime of its process over the phase / calls), which
+  - the daemon's CPU time per call (utime+stime of its process and of the commands it ran,
+    over the phase / calls), which
     the machine's load barely moves: the figure to compare builds by on a busy machine;
   - the threads the daemon started per ADD (from /proc/PID/status before and after is not
     cumulative, so it is read from strace's clone count with --strace).
@@ -40,10 +41,11 @@ def sh(*cmd, check=True):
 
 
 def cpu_seconds(pid):
-    # the JVM is the launcher's exec'd process: its own utime+stime, all threads (fields 14, 15)
+    # the JVM is the launcher's exec'd process: utime+stime of all its threads and of the
+    # processes it started and waited for (fields 14-17), so a command it runs counts too
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    return sum(int(x) for x in fields[11:15]) / TICK
 
 
 def rss_mib(pid):
