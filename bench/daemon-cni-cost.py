@@ -199,6 +199,12 @@ def main():
             for i in range(a.w):
                 b.call("ADD", 100000 + i, False)
                 b.call("DEL", 100000 + i, False)
+        # what the daemon spends with nothing asked (its rule guard, its reconciler), the network made:
+        # a share of every call's CPU figure below, as much as the call's duration
+        idle0 = {b.label: cpu_seconds(b.pid) for b in builds}
+        time.sleep(5)
+        for b in builds:
+            b.idle = (cpu_seconds(b.pid) - idle0[b.label]) / 5 * 1000
         for command in ("ADD", "DEL"):
             if a.strace and command == "ADD":
                 for b in builds:
@@ -220,7 +226,7 @@ def main():
             print(f"{b.label:<12} {pct(b.wall['ADD'], 50):8.1f} {pct(b.wall['ADD'], 90):7.1f} {m.get('add', 0):7.1f}"
                   f" {1000 * b.cpu['ADD'] / max(1, b.calls['ADD']):8.2f}   {pct(b.wall['DEL'], 50):8.1f}"
                   f" {pct(b.wall['DEL'], 90):7.1f} {m.get('del', 0):7.1f} {1000 * b.cpu['DEL'] / max(1, b.calls['DEL']):8.2f}"
-                  f"   RSS {b.rss} MiB")
+                  f"   RSS {b.rss} MiB, idle {b.idle:.1f} ms CPU/s")
         if a.strace:
             for b in builds:
                 print(f"\n== {b.label}: system calls of netmgrd over {a.n} ADDs (strace -f -c)")
