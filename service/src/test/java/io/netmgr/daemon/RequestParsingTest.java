@@ -59,11 +59,16 @@ class RequestParsingTest {
         Path file = dir.resolve("netmgrd.json");
         Files.writeString(file, "{\"socket\":\"/tmp/a.sock\",\"stateDir\":\"/tmp/state\"}");
         assertThat(DaemonConfig.load(file, true, Optional.of(Path.of("/tmp/b.sock")), Optional.empty()))
-                .isEqualTo(new DaemonConfig(Path.of("/tmp/b.sock"), Path.of("/tmp/state")));
+                .isEqualTo(new DaemonConfig(Path.of("/tmp/b.sock"), Path.of("/tmp/state"), Optional.empty()));
         assertThat(DaemonConfig.load(dir.resolve("absent.json"), false, Optional.empty(), Optional.empty()))
-                .isEqualTo(new DaemonConfig(DaemonConfig.DEFAULT_SOCKET, DaemonConfig.DEFAULT_STATE_DIR));
+                .isEqualTo(new DaemonConfig(DaemonConfig.DEFAULT_SOCKET, DaemonConfig.DEFAULT_STATE_DIR, Optional.empty()));
         assertThatThrownBy(() -> DaemonConfig.load(dir.resolve("absent.json"), true, Optional.empty(), Optional.empty()))
                 .hasMessageContaining("does not exist");
+        Files.writeString(file, "{\"dockerPlugin\":\"/run/docker/plugins/netmgr.sock\"}");
+        assertThat(DaemonConfig.load(file, true, Optional.empty(), Optional.empty()).dockerPlugin())
+                .contains(Path.of("/run/docker/plugins/netmgr.sock"));
+        assertThat(DaemonConfig.load(file, true, Optional.empty(), Optional.empty(), Optional.of(Path.of("/tmp/p.sock"))).dockerPlugin())
+                .contains(Path.of("/tmp/p.sock"));
         Files.writeString(file, "{\"sokcet\":\"/x\"}");
         assertThatThrownBy(() -> DaemonConfig.load(file, true, Optional.empty(), Optional.empty())).hasMessageContaining("sokcet");
     }

@@ -23,6 +23,7 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     private final String hostNetns;
     private final Map<String, String> environment;
+    private final List<String> extraArgs = new java.util.ArrayList<>();
     private Process process;
     long readyMillis;
 
@@ -39,6 +40,12 @@ final class DaemonProcess implements AutoCloseable {
         this.environment = Map.copyOf(environment);
     }
 
+    /** Starts with {@code args} after the usual ones (e.g. --docker-plugin PATH). */
+    DaemonProcess withArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
+
     String host() {
         return "unix://" + socket;
     }
@@ -46,8 +53,10 @@ final class DaemonProcess implements AutoCloseable {
     /** Starts netmgrd and waits until its socket accepts connections. */
     DaemonProcess start() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        ProcessBuilder launch = new ProcessBuilder(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
+        List<String> command = new java.util.ArrayList<>(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
                 socket.toString(), "--state-dir", stateDir.toString(), "--host-netns", hostNetns));
+        command.addAll(extraArgs);
+        ProcessBuilder launch = new ProcessBuilder(command);
         launch.environment().putAll(environment);
         process = launch.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // generous: on 2 cores shared with other builds a JVM has taken over 30 s to start
@@ -93,6 +102,18 @@ final class DaemonProcess implements AutoCloseable {
             throw new AssertionError("netmgrd " + process.pid() + " ignored SIGTERM for 120 s");
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL, as a crash: nothing of netmgrd's runs after it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("netmgrd " + process.pid() + " outlived SIGKILL for 60 s");
+        }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /**
