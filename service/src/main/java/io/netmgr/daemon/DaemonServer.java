@@ -70,7 +70,7 @@ public final class DaemonServer implements AutoCloseable {
 
     /** As above, and on {@code tcp} too when given. */
     public static DaemonServer start(DaemonEngine engine, Path socket, Optional<TcpListener> tcp, DaemonInfo info) {
-        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), info);
+        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), false, info);
     }
 
     /**
@@ -79,7 +79,7 @@ public final class DaemonServer implements AutoCloseable {
      * protocol on that socket too. Closes {@code vertx} when it fails.
      */
     public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket,
-                                     Optional<TcpListener> tcp, Optional<Path> dockerPlugin, DaemonInfo info) {
+                                     Optional<TcpListener> tcp, Optional<Path> dockerPlugin, boolean sandboxDns, DaemonInfo info) {
         ServiceTasks tasks = null;
         try {
             prepareSocketPath(socket);
@@ -87,7 +87,7 @@ public final class DaemonServer implements AutoCloseable {
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
-            tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()));
+            tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()), sandboxDns);
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics),

@@ -98,7 +98,8 @@ public final class Netmgrd {
         Optional<ContainerDns> dns = Optional.empty();
         try {
             dns = dnsConfig.map(c -> ContainerDns.start(engine.store(), host, c));
-            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, config.dockerPlugin(), new DaemonInfo(DaemonInfo.buildVersion(),
+            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, config.dockerPlugin(), dns.isPresent(),
+                    new DaemonInfo(DaemonInfo.buildVersion(),
                     ProcessHandle.current().pid(), config.socket().toString(), config.stateDir().toString(),
                     host.path().toString(), Instant.now().toString()));
         } catch (RuntimeException e) {

@@ -20,7 +20,7 @@ class DemoIT {
         assertThat(r.out()).contains("netmgrd started: pid ")
                 .contains("$ netmgr network create --subnet 10.201.7.0/24 demo")
                 .contains("$ netmgr network connect -p 8080:80 demo web")
-                .containsPattern("(?m)^[0-9a-f]{12} +demo +bridge +10.201.7.0/24$")
+                .containsPattern("(?m)^[0-9a-f]{12} +demo +bridge +(local +)?10.201.7.0/24$")
                 .contains("TCP client -> web                  10.201.7.2:80  \"hello from 10.201.7.3\" echoed back")
                 .contains("TCP host -> 127.0.0.1 (published)  127.0.0.1:8080  \"hello from the host\" echoed back")
                 .contains("TCP client -> gateway (published)  10.201.7.1:8080  \"hello from 10.201.7.3\" echoed back")

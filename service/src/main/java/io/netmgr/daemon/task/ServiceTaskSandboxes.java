@@ -7,7 +7,13 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.service.Service;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.daemon.DaemonOperations;
+import io.netmgr.core.network.NameResolution;
+import io.netmgr.netlink.ns.NamespaceEntry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /**
@@ -17,12 +23,19 @@ import java.util.Optional;
  * first at what exists, so a sandbox half made before a crash is completed, not duplicated.
  */
 public final class ServiceTaskSandboxes implements TaskSandboxes {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceTaskSandboxes.class);
+    /** How long a task waits for its sandbox's resolv.conf, which netmgrd's resolver writes as it sees the join. */
+    private static final Duration RESOLV_CONF_WAIT = Duration.ofSeconds(5);
+
     private final DaemonOperations ops;
     private final ServiceController services;
+    private final boolean sandboxDns;
 
-    public ServiceTaskSandboxes(DaemonOperations ops, ServiceController services) {
+    /** {@code sandboxDns}: netmgrd's resolver answers in sandboxes, so a task starts only once its resolv.conf is there. */
+    public ServiceTaskSandboxes(DaemonOperations ops, ServiceController services, boolean sandboxDns) {
         this.ops = ops;
         this.services = services;
+        this.sandboxDns = sandboxDns;
     }
 
     @Override
@@ -39,7 +52,33 @@ public final class ServiceTaskSandboxes implements TaskSandboxes {
         if (!attached) {
             services.attach(service.id(), sandbox.id());
         }
-        return Path.of(sandbox.namespacePath());
+        Path namespace = Path.of(sandbox.namespacePath());
+        if (sandboxDns && service.networkIds().stream().map(ops::network).anyMatch(NameResolution::servedOn)) {
+            awaitResolvConf(slot, namespace);
+        }
+        return namespace;
+    }
+
+    /**
+     * The resolver writes {@code /etc/netns/NS/resolv.conf} when its watch of the store sees the
+     * join, a moment after it: a task started before would keep the host's resolv.conf for life.
+     */
+    private static void awaitResolvConf(TaskSlot slot, Path namespace) {
+        Path file = NamespaceEntry.ETC_NETNS.resolve(namespace.getFileName().toString()).resolve("resolv.conf");
+        long deadline = System.nanoTime() + RESOLV_CONF_WAIT.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("task {}: no {} after {} s; starting it with the host's resolv.conf", slot.name(), file,
+                        RESOLV_CONF_WAIT.toSeconds());
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

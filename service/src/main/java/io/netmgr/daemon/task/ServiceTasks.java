@@ -46,12 +46,14 @@ public final class ServiceTasks implements AutoCloseable {
     /**
      * Supervision of every service's tasks, with the state under {@code stateDir/tasks}: the
      * processes an earlier netmgrd started are adopted, those no longer wanted stopped, the
-     * missing ones started.
+     * missing ones started. {@code sandboxDns}: netmgrd's resolver answers in sandboxes (a task
+     * then starts once its sandbox's resolv.conf is written).
      */
-    public static ServiceTasks start(DaemonOperations ops, ServiceController services, Store store, Path stateDir) {
+    public static ServiceTasks start(DaemonOperations ops, ServiceController services, Store store, Path stateDir,
+                                     boolean sandboxDns) {
         String searchPath = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         TaskFiles files = new TaskFiles(stateDir.resolve("tasks"));
-        TaskSupervisor supervisor = new TaskSupervisor(new NamespaceLauncher(searchPath), new ServiceTaskSandboxes(ops, services),
+        TaskSupervisor supervisor = new TaskSupervisor(new NamespaceLauncher(searchPath), new ServiceTaskSandboxes(ops, services, sandboxDns),
                 files, Backoff.DEFAULT, GRACE, Clock.systemUTC());
         TaskSpecStore specs = new TaskSpecStore(store);
         List<TaskSpec> wanted = specs.all().stream().filter(s -> {
