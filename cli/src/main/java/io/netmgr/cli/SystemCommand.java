@@ -23,12 +23,21 @@ final class SystemCommand {
             } else if (format != null) {
                 out().println(new GoTemplate(format).render(info));
             } else {
-                for (Iterator<Map.Entry<String, JsonNode>> it = info.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> f = it.next();
-                    out().printf("%-15s %s%n", f.getKey(), f.getValue().asText());
-                }
+                print("", info);
             }
             return 0;
+        }
+
+        // one line per field; an object's fields as parent.child (cluster.store), a null as "-"
+        private void print(String prefix, JsonNode node) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (f.getValue().isObject()) {
+                    print(prefix + f.getKey() + ".", f.getValue());
+                } else {
+                    out().printf("%-15s %s%n", prefix + f.getKey(), f.getValue().isNull() ? "-" : f.getValue().asText());
+                }
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.netmgr.engine;
 
+import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.controller.ControllerBuilder;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.ipam.IpamDriver;
@@ -29,6 +31,8 @@ import java.util.Optional;
  * networks, containers and rules in place.
  */
 public final class Engine implements AutoCloseable {
+    /** Every host derives the same IPv6 default prefix of global networks from this. */
+    private static final String CLUSTER_ULA_SEED = "netmgr-cluster";
     private final EngineConfig config;
     private final LmdbStore store;
     private final IpamDriver ipam;
@@ -37,9 +41,11 @@ public final class Engine implements AutoCloseable {
     private final Optional<Firewall> firewall;
     private final Optional<RuleGuard> guard;
     private final Deque<AutoCloseable> opened;
+    private final Optional<HostRegistry> registry;
 
     private Engine(EngineConfig config, LmdbStore store, IpamDriver ipam, NetworkController controller, ServiceController services,
-                   Optional<Firewall> firewall, Optional<RuleGuard> guard, Deque<AutoCloseable> opened) {
+                   Optional<Firewall> firewall, Optional<RuleGuard> guard, Deque<AutoCloseable> opened, Optional<HostRegistry> registry) {
+        this.registry = registry;
         this.config = config;
         this.store = store;
         this.ipam = ipam;
@@ -55,6 +61,16 @@ public final class Engine implements AutoCloseable {
      * guard the {@link NetworkHealer} that remakes bridges deleted while it runs.
      */
     public static Engine open(EngineConfig config) {
+        return open(config, Optional.empty());
+    }
+
+    /**
+     * {@link #open(EngineConfig)}, on {@code cluster}'s store too when given: the host registers
+     * there under a lease ({@link HostRegistry}), networks of global drivers (overlay) live there,
+     * their addresses handed out by an IPAM on that store from {@link DefaultPools#cluster}, and
+     * this host's peer entries live under its lease; without it, global networks are refused.
+     */
+    public static Engine open(EngineConfig config, Optional<ClusterMembership> cluster) {
         Deque<AutoCloseable> opened = new ArrayDeque<>(); // closed in reverse on failure
         try {
             Files.createDirectories(config.stateDir());
@@ -64,18 +80,25 @@ public final class Engine implements AutoCloseable {
             HostClaim.take(routes, host.toString(), config.stateDir()); // before the firewall or a bridge is touched
             Optional<Firewall> firewall = config.firewall().backend().map(backend -> push(opened, Firewalls.open(backend, host)));
             IpamDriver ipam = new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost());
-            NetworkController.Builder builder = NetworkController.builder(host, store, ipam, DriverRegistry.fromClassPath())
+            ControllerBuilder builder = NetworkController.builder(host, store, ipam, DriverRegistry.fromClassPath())
                     .sandboxRunDir(config.sandboxRunDir())
                     .lockFile(config.lockFile())
                     .reconcileAtStart(config.reconcileAtStart());
             firewall.ifPresent(builder::firewall);
+            Optional<HostRegistry> registry = cluster.map(c -> push(opened, HostRegistry.join(c.store(), store, c.hostId(),
+                    c.hostname(), c.advertiseAddress().toString(), c.version(), c.leaseTtl())));
+            cluster.ifPresent(c -> builder.clusterStore(c.store(), new DefaultIpam(c.store(), new HostRoutes(routes),
+                            DefaultPools.cluster(DefaultPools.uniqueLocalPrefix(CLUSTER_ULA_SEED))))
+                    .hostId(registry.orElseThrow().hostId()).hostLease(registry.orElseThrow()::lease)
+                    .advertiseAddress(c.advertiseAddress()));
             NetworkController controller = push(opened, builder.build());
+            registry.ifPresent(r -> r.addListener(controller.clusterListener()));
             Optional<RuleGuard> guard = firewall.filter(f -> config.ruleGuard())
                     .map(f -> push(opened, RuleGuard.start(f, RuleGuard.DEFAULT_INTERVAL, controller::withFirewallInSync)));
             if (config.ruleGuard()) {
                 push(opened, NetworkHealer.start(controller));
             }
-            return new Engine(config, store, ipam, controller, controller.services(), firewall, guard, opened);
+            return new Engine(config, store, ipam, controller, controller.services(), firewall, guard, opened, registry);
         } catch (IOException e) {
             closeAll(opened, null);
             throw new UncheckedIOException("cannot create state directory " + config.stateDir(), e);
@@ -104,6 +127,11 @@ public final class Engine implements AutoCloseable {
 
     public LmdbStore store() {
         return store;
+    }
+
+    /** This host's registration in the cluster, when it has joined one ({@code netmgr node ls} reads the hosts there). */
+    public Optional<HostRegistry> hostRegistry() {
+        return registry;
     }
 
     public Optional<Firewall> firewall() {

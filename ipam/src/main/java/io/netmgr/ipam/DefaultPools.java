@@ -47,6 +47,15 @@ public record DefaultPools(List<Base> bases) {
     }
 
     /**
+     * The default pools of global (overlay) networks, Docker swarm's default address pool:
+     * 10.0.0.0/8 in /24s, and for IPv6 the /64s of {@code uniqueLocal}. Apart from the local
+     * defaults, so an overlay never takes a subnet a bridge network of some host may hold.
+     */
+    public static DefaultPools cluster(IpPrefix uniqueLocal) {
+        return new DefaultPools(List.of(new Base(IpPrefix.parse("10.0.0.0/8"), 24), new Base(uniqueLocal, 64)));
+    }
+
+    /**
      * Docker's defaults: 172.17.0.0/16 to 172.31.0.0/16, then 192.168.0.0/16 in /20s; for IPv6,
      * the /64s of {@code uniqueLocal}, a /48 of fd00::/8 (see {@link #uniqueLocalPrefix}).
      */

@@ -21,22 +21,52 @@ import java.util.Optional;
 
 /**
  * The daemon's {@link Engine} (store under {@code <stateDir>/store}, IPAM, drivers, firewall,
- * controller) bound to the host namespace given, plus what {@code system doctor} asks of that
- * host.
+ * controller) bound to the host namespace given, its part in a cluster when it has one, plus
+ * what {@code system doctor} asks of that host.
  */
 public final class DaemonEngine implements AutoCloseable {
     private final Engine engine;
     private final NetNs host;
+    private final Optional<DaemonCluster> cluster;
 
-    private DaemonEngine(Engine engine, NetNs host) {
+    private DaemonEngine(Engine engine, NetNs host, Optional<DaemonCluster> cluster) {
         this.engine = engine;
         this.host = host;
+        this.cluster = cluster;
     }
 
     /** Opens the engine; the controller reconciles kernel and store as it starts. */
     public static DaemonEngine open(Path stateDir, NetNs host, FirewallChoice firewall) {
-        return new DaemonEngine(Engine.open(EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host)
-                .withFirewall(firewall)), host);
+        return open(stateDir, host, firewall, Optional.empty());
+    }
+
+    /**
+     * Opens the engine, in {@code cluster} when given: connects to etcd first (an unreachable one is
+     * refused before anything is touched), then registers this host under its lease.
+     */
+    static DaemonEngine open(Path stateDir, NetNs host, FirewallChoice firewall, Optional<ClusterConfig> cluster) {
+        EngineConfig config = EngineConfig.defaults().withStateDir(stateDir).withHostNamespace(host).withFirewall(firewall);
+        if (cluster.isEmpty()) {
+            return new DaemonEngine(Engine.open(config), host, Optional.empty());
+        }
+        ClusterConfig c = cluster.get();
+        DaemonCluster.Connection etcd = DaemonCluster.connect(c, stateDir);
+        Engine engine = null;
+        try {
+            engine = Engine.open(config, Optional.of(etcd.membership(c)));
+            return new DaemonEngine(engine, host, Optional.of(etcd.joined(engine, c)));
+        } catch (RuntimeException | Error e) {
+            if (engine != null) {
+                engine.close();
+            }
+            etcd.store().close();
+            throw e;
+        }
+    }
+
+    /** This host's part in a cluster: empty without {@code --cluster-store}. */
+    public Optional<DaemonCluster> cluster() {
+        return cluster;
     }
 
     public NetworkController controller() {
@@ -84,8 +114,13 @@ public final class DaemonEngine implements AutoCloseable {
                 .count();
     }
 
+    /** Closes the engine, then the cluster store: keep-alives stop, the lease is not revoked (a restart within its TTL resumes it). */
     @Override
     public void close() {
-        engine.close();
+        try {
+            engine.close(); // with the host's registration
+        } finally {
+            cluster.ifPresent(c -> c.store().close());
+        }
     }
 }

@@ -38,6 +38,9 @@ public record HttpError(int status, String message) {
                 default -> 400;
             }, e.getMessage());
         }
+        if (failure instanceof StoreException.Unavailable e) {
+            return new HttpError(503, e.getMessage()); // the cluster store's members are down or have no quorum
+        }
         if (failure instanceof StoreException.ReadOnly e) {
             return new HttpError(503, e.getMessage()); // ours, and passing: it works again once the files are writable
         }

@@ -67,7 +67,7 @@ public final class Netmgrd {
             throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca secure --tcp: give --tcp HOST:PORT too");
         }
         DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
-                options.socket(), options.stateDir(), options.dockerPlugin());
+                options.socket(), options.stateDir(), options.dockerPlugin(), options.cluster());
         Optional<DnsConfig> dnsConfig = options.dns() ? Optional.of(dnsConfig()) : Optional.empty(); // refused before any state is touched
         SandboxMounts.checkVisibleToHost(NetNs.DEFAULT_RUN_DIR);
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
@@ -76,7 +76,7 @@ public final class Netmgrd {
         CompletableFuture<DaemonEngine> opening = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
             try {
-                opening.complete(DaemonEngine.open(config.stateDir(), hostNamespace(), options.firewall()));
+                opening.complete(DaemonEngine.open(config.stateDir(), hostNamespace(), options.firewall(), config.cluster()));
             } catch (Throwable e) {
                 opening.completeExceptionally(e);
             }
@@ -126,6 +126,8 @@ public final class Netmgrd {
         dnsConfig.ifPresent(c -> log.info("answering DNS on {} in sandboxes on user-defined networks, forwarding to {}",
                 c.listenAt(), c.upstreams().isEmpty() ? "no resolver (none in " + HostResolvConf.DEFAULT_FILE + ")" : c.upstreams()));
         tcpListener.flatMap(TcpListener::warning).ifPresent(log::warn);
+        engine.cluster().ifPresent(c -> log.info("in the cluster of {} as host {} ({}), lease TTL {}", c.endpoints(),
+                c.registry().hostId(), c.registry().self().advertiseAddress(), c.registry().lease().ttl()));
         log.info("listening on unix://{} (state in {}, host namespace {}), ready in {} ms (controller {} ms, JVM start {} ms)",
                 config.socket(), config.stateDir(), host.path(), (System.nanoTime() - t0) / 1_000_000, engineMs, jvmMs);
         stopped.await();

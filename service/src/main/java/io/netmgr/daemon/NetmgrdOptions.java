@@ -12,8 +12,8 @@ import java.util.Optional;
  */
 record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, FirewallChoice firewall,
                       Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,
-                      Optional<String> hostNetns, boolean plainTcpAccepted, Optional<Path> dockerPlugin, boolean dns,
-                      Optional<String> dnsUpstream, Action action) {
+                      Optional<String> hostNetns, boolean plainTcpAccepted, Optional<Path> dockerPlugin,
+                      ClusterConfig.Given cluster, boolean dns, Optional<String> dnsUpstream, Action action) {
 
     /** What the command line asks for: serve, or print the help or the version and stop. */
     enum Action { SERVE, HELP, VERSION }
@@ -23,8 +23,27 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
                            [--docker-plugin[=PATH]] [--firewall=BACKEND] [--socket=PATH]
                            [--state-dir=DIR] [--tcp=HOST:PORT] [--tls=false]
                            [--tls-ca=FILE] [--tls-cert=FILE] [--tls-key=FILE]
+                           [--cluster-store=etcd://HOST:PORT[,HOST:PORT...]
+                            --advertise-addr=IP [--cluster-cacert=FILE]
+                            [--cluster-cert=FILE --cluster-key=FILE]
+                            [--cluster-lease-ttl=DURATION]]
             netmgr daemon: REST API (netmgr's own and Docker's networks subset) on a unix
             socket.
+                  --advertise-addr=IP  This host's underlay address, which the other hosts
+                                         of the cluster reach it at (with
+                                         --cluster-store).
+                  --cluster-cacert=FILE
+                                       CA of the etcd members' certificates (PEM): talk
+                                         to etcd over TLS.
+                  --cluster-cert=FILE  Client certificate for etcd (PEM), with
+                                         --cluster-key (PKCS#8 PEM).
+                  --cluster-key=FILE   Client key for etcd (PKCS#8 PEM).
+                  --cluster-lease-ttl=DURATION
+                                       How long after its last keep-alive a silent host
+                                         is taken for dead (default: 2s; at least 1s).
+                  --cluster-store=etcd://HOST:PORT[,HOST:PORT...]
+                                       Join a cluster of hosts sharing this etcd: needed
+                                         for overlay networks.
                   --config=FILE        Config file (default: /etc/netmgr/netmgrd.json,
                                          optional).
                   --dns=false          Do not answer DNS in sandboxes (by default netmgrd
@@ -63,7 +82,8 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
     // its value is optional: alone, it serves on the default socket
     private static final String DOCKER_PLUGIN = "--docker-plugin";
     private static final List<String> VALUED = List.of("--socket", "--state-dir", "--config", "--firewall", "--tcp",
-            "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS, "--tls", "--dns", "--dns-upstream");
+            "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS, "--tls", "--cluster-store", "--advertise-addr",
+            "--cluster-cacert", "--cluster-cert", "--cluster-key", "--cluster-lease-ttl", "--dns", "--dns-upstream");
 
     /** A command line netmgrd cannot read; the message names the argument. */
     static final class UsageException extends IllegalArgumentException {
@@ -109,7 +129,9 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
         return new NetmgrdOptions(path(values, "--socket"), path(values, "--state-dir"), path(values, "--config"),
                 firewall(values), value(values, "--tcp"), path(values, "--tls-cert"),
                 path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), !flag(values, "--tls"),
-                dockerPlugin, flag(values, "--dns"), value(values, "--dns-upstream"), action);
+                dockerPlugin, new ClusterConfig.Given(value(values, "--cluster-store"), value(values, "--advertise-addr"),
+                        path(values, "--cluster-cacert"), path(values, "--cluster-cert"), path(values, "--cluster-key"),
+                        value(values, "--cluster-lease-ttl")), flag(values, "--dns"), value(values, "--dns-upstream"), action);
     }
 
     /**

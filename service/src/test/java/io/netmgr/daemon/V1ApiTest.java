@@ -114,7 +114,9 @@ class V1ApiTest {
             d.post("/v1/networks", "{\"name\":\"m\"}");
             JsonNode api = d.get("/v1/openapi.json").json();
             assertThat(api.path("openapi").asText()).startsWith("3.");
-            assertThat(api.path("paths").fieldNames()).toIterable().contains("/v1/networks", "/v1/endpoints/{id}/join", "/v1/events");
+            assertThat(api.path("paths").fieldNames()).toIterable().contains("/v1/networks", "/v1/endpoints/{id}/join", "/v1/events", "/v1/nodes");
+            assertError(d.get("/v1/nodes"), 503, "this host is not in a cluster: start netmgrd with --cluster-store");
+            assertThat(d.get("/v1/info").json().path("cluster").isNull()).as("info's cluster on one host").isTrue();
             var metrics = d.get("/metrics");
             assertThat(metrics.headers().get("content-type")).startsWith("text/plain");
             assertThat(metrics.text())

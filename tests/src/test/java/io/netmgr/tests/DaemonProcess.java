@@ -33,6 +33,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** With {@code environment} added to the launcher's (NETMGR_JAVA, NETMGR_CDS_DIR...). */
     DaemonProcess(Path dir, String hostNetns, Map<String, String> environment) {
+        this(dir, hostNetns, environment, List.of());
+    }
+
+    /** With {@code extraArgs} after the socket, state dir and host namespace (--cluster-store...). */
+    DaemonProcess(Path dir, String hostNetns, Map<String, String> environment, List<String> extraArgs) {
+        this.extraArgs.addAll(extraArgs);
         this.socket = dir.resolve("netmgr.sock");
         this.stateDir = dir.resolve("state");
         this.log = dir.resolve("netmgrd.log");
@@ -104,7 +110,7 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGKILL, as a crash: nothing of netmgrd's runs after it. */
+    /** SIGKILL to the pid this test started, as a crash: nothing of netmgrd's runs after it, the lease is not revoked. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

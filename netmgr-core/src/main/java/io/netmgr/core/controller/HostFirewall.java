@@ -1,7 +1,5 @@
 package io.netmgr.core.controller;
 
-import static io.netmgr.core.controller.StateStore.ENDPOINTS;
-import static io.netmgr.core.controller.StateStore.NETWORKS;
 
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.DriverRegistry;
@@ -96,13 +94,13 @@ final class HostFirewall {
     FirewallState fromStore() {
         Map<String, Network> networks = new HashMap<>();
         List<NetworkRules> rules = new ArrayList<>();
-        for (Network n : state.list(NETWORKS, Network.class)) {
+        for (Network n : state.networks("")) {
             networks.put(n.id(), n);
             rulesOf(n).ifPresent(rules::add);
         }
         List<PortMapping> ports = new ArrayList<>();
         Set<String> joined = new HashSet<>();
-        for (Endpoint e : state.list(ENDPOINTS, Endpoint.class)) {
+        for (Endpoint e : state.endpoints()) {
             if (e.sandboxId() != null && networks.containsKey(e.networkId())) {
                 ports.addAll(e.portMappings());
                 joined.add(e.id());
@@ -185,7 +183,7 @@ final class HostFirewall {
         for (String serviceId : services.servicesOf(endpoint.id())) {
             services.byId(serviceId).ifPresent(s -> {
                 Predicate<String> isJoined = id -> id.equals(endpoint.id()) ? joined
-                        : state.get(ENDPOINTS, id, Endpoint.class).map(e -> e.sandboxId() != null).orElse(false);
+                        : state.endpoint(id).map(e -> e.sandboxId() != null).orElse(false);
                 ServiceRules rules = ServiceRulesOf.of(s, services.backends(serviceId), isJoined, ThisHost.name());
                 translate(() -> firewall.get().applyService(rules));
             });

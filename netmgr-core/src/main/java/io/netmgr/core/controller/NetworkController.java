@@ -1,7 +1,5 @@
 package io.netmgr.core.controller;
 
-import static io.netmgr.core.controller.StateStore.ENDPOINTS;
-import static io.netmgr.core.controller.StateStore.NETWORKS;
 import static io.netmgr.core.controller.StateStore.SANDBOXES;
 
 import io.netmgr.core.Ids;
@@ -11,7 +9,6 @@ import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.JoinMode;
 import io.netmgr.core.driver.NetworkDriver;
-import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.endpoint.EndpointRoute;
@@ -30,6 +27,8 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.cluster.HostListener;
+import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.Store;
@@ -65,7 +64,7 @@ public final class NetworkController implements AutoCloseable {
     private final HostContext host;
     private final SandboxNamespaces namespaces;
     private final StateStore state;
-    private final IpamDriver ipam;
+    private final NetworkScopes scopes;
     private final DriverRegistry drivers;
     private final Sandboxes sandboxes;
     private final HostFirewall firewall;
@@ -73,28 +72,28 @@ public final class NetworkController implements AutoCloseable {
     private final HostNamespaces hostNamespaces;
     private final InterfacePlacement placement;
     private final List<String> lastReconcile;
-    private final Optional<String> peerHost;
-    private final PeerTable peers;
+    private final Optional<PeerTable> peers;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
         this(builder(hostNamespace, store, ipam, drivers).sandboxRunDir(sandboxRunDir));
     }
 
-    private NetworkController(Builder b) {
+    NetworkController(ControllerBuilder b) {
         this.kernel = b.kernel.get();
         this.host = kernel.context();
         this.namespaces = b.sandboxNamespaces;
-        this.state = new StateStore(b.store);
-        this.ipam = b.ipam;
         this.drivers = b.drivers;
+        Optional<ClusterMember> member = b.member();
+        this.state = new StateStore(b.clusterStore.<Store>map(c -> new ScopedStore(b.store, c)).orElse(b.store), member,
+                driver -> NetworkScopes.isGlobalDriver(b.drivers, driver));
+        this.scopes = new NetworkScopes(state, drivers, b.ipam, b.clusterIpam, b.clusterStore);
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.placement = new InterfacePlacement(host);
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
-        this.peerHost = b.peerHost;
-        this.peers = new PeerTable(b.store, drivers, host, b.peerHost.orElse(""), id -> state.get(NETWORKS, id, Network.class));
+        this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
@@ -102,9 +101,8 @@ public final class NetworkController implements AutoCloseable {
                 createMissingPredefinedNetworks();
                 kernel.reapRetiredLinks(); // links retired by a process that died
             }
-            if (peerHost.isPresent()) {
-                peers.start();
-            }
+            peers.ifPresent(PeerTable::start); // the whole table first: a restarted host programs every peer again
+            peers.ifPresent(p -> new ClusterResync(state, p, lock).republish()); // its own, if its lease expired meanwhile
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -112,82 +110,16 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /** Starts building a controller bound to {@code hostNamespace}, working on its kernel through netlink. */
-    public static Builder builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
-        return new Builder(() -> HostKernel.open(hostNamespace), store, ipam, drivers);
+    public static ControllerBuilder builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
+        return new ControllerBuilder(() -> HostKernel.open(hostNamespace), store, ipam, drivers);
     }
 
     /**
      * Starts building a controller on {@code host}, a kernel of the caller's (a fake, in unit
-     * tests; give {@link Builder#sandboxNamespaces} one too). The controller closes it.
+     * tests; give {@link ControllerBuilder#sandboxNamespaces} one too). The controller closes it.
      */
-    public static Builder builder(HostKernel host, Store store, IpamDriver ipam, DriverRegistry drivers) {
-        return new Builder(() -> host, store, ipam, drivers);
-    }
-
-    /** The optional parts of a controller, with their defaults. */
-    public static final class Builder {
-        private final Supplier<HostKernel> kernel;
-        private final Store store;
-        private final IpamDriver ipam;
-        private final DriverRegistry drivers;
-        private SandboxNamespaces sandboxNamespaces = SandboxNamespaces.mountedUnder(NetNs.DEFAULT_RUN_DIR);
-        private Optional<Firewall> firewall = Optional.empty();
-        private Optional<Path> lockFile = Optional.empty();
-        private boolean reconcileAtStart = true;
-        private Optional<String> peerHost = Optional.empty();
-
-        private Builder(Supplier<HostKernel> kernel, Store store, IpamDriver ipam, DriverRegistry drivers) {
-            this.kernel = kernel;
-            this.store = store;
-            this.ipam = ipam;
-            this.drivers = drivers;
-        }
-
-        /** Where the namespaces of sandboxes netmgr makes are mounted (default /run/netns). */
-        public Builder sandboxRunDir(Path dir) {
-            return sandboxNamespaces(SandboxNamespaces.mountedUnder(dir));
-        }
-
-        /** Where sandboxes' namespaces are made and entered (default: mounted under /run/netns). */
-        public Builder sandboxNamespaces(SandboxNamespaces namespaces) {
-            this.sandboxNamespaces = namespaces;
-            return this;
-        }
-
-        /** The host firewall for masquerade, isolation and published ports; none by default. */
-        public Builder firewall(Firewall f) {
-            this.firewall = Optional.of(f);
-            return this;
-        }
-
-        /** A file every process sharing the store locks around each mutation (see {@link HostLock}). */
-        public Builder lockFile(Path file) {
-            this.lockFile = Optional.of(file);
-            return this;
-        }
-
-        /**
-         * Whether to reconcile kernel, IPAM and store at start (default true). A short-lived
-         * process (a CNI plugin run) may skip it when a long-lived one does it.
-         */
-        public Builder reconcileAtStart(boolean on) {
-            this.reconcileAtStart = on;
-            return this;
-        }
-
-        /**
-         * This host's address among the hosts sharing the store: endpoints of global-scope
-         * networks joined here are published under it, and the drivers of those networks learn
-         * of the other hosts' ({@link PeerTable}). Without it, none of this happens.
-         */
-        public Builder peerHost(String address) {
-            this.peerHost = Optional.of(address);
-            return this;
-        }
-
-        public NetworkController build() {
-            return new NetworkController(this);
-        }
+    public static ControllerBuilder builder(HostKernel host, Store store, IpamDriver ipam, DriverRegistry drivers) {
+        return new ControllerBuilder(() -> host, store, ipam, drivers);
     }
 
     /**
@@ -196,10 +128,18 @@ public final class NetworkController implements AutoCloseable {
      */
     public List<String> reconcile() {
         try (HostLock.Held held = lock.acquire()) {
-            List<String> done = new Reconciler(kernel, namespaces, state, ipam, drivers).run();
+            List<String> done = new Reconciler(kernel, namespaces, state, scopes.localIpam(), drivers).run();
             firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
             return done;
         }
+    }
+
+    /**
+     * What to tell this controller when its view of the cluster may be stale: register it with
+     * the host registry ({@link ClusterResync}). Only on a cluster store.
+     */
+    public HostListener clusterListener() {
+        return new ClusterResync(state, peers.orElseThrow(() -> new IllegalStateException("no cluster store")), lock);
     }
 
     /** The host firewall, if this controller has one. */
@@ -241,7 +181,7 @@ public final class NetworkController implements AutoCloseable {
     public List<String> repairDamagedNetworks() {
         try (HostLock.Held held = lock.acquire()) {
             List<String> done = new ArrayList<>();
-            for (Network n : state.list(NETWORKS, Network.class)) {
+            for (Network n : state.networks("")) {
                 done.addAll(repairIfDamaged(n));
             }
             return done;
@@ -266,7 +206,7 @@ public final class NetworkController implements AutoCloseable {
     /** The predefined networks, like Docker's: bridge, host and none (for each driver registered). */
     private void createMissingPredefinedNetworks() {
         for (String name : List.of("bridge", "host", "none")) { // each named after its driver
-            if (drivers.has(name) && state.idByName(StateStore.networkName(name)).isEmpty()) {
+            if (drivers.has(name) && state.networkIdByName(name).isEmpty()) {
                 NetworkConfig config = NetworkConfig.of(name, name).withAttachable(false); // as dockerd shows them
                 if (name.equals("bridge")) {
                     config = config.withOption("bridge.name", PREDEFINED_BRIDGE);
@@ -285,7 +225,7 @@ public final class NetworkController implements AutoCloseable {
 
     /** Swarm-style services on this controller's networks, kept in its store, their VIPs from its IPAM. */
     public ServiceController services() {
-        return new ServiceController(this, new ServiceStore(state.store()), ipam);
+        return new ServiceController(this, new ServiceStore(state.store()), scopes.localIpam());
     }
 
     /** The driver of {@code network}, to ask what it can do. */
@@ -308,24 +248,27 @@ public final class NetworkController implements AutoCloseable {
         validateKeys("label", config.labels().keySet());
         validateKeys("option", config.options().keySet());
         NetworkDriver driver = drivers.get(config.driver());
+        scopes.checkCanCreate(config.name(), config.driver());
         try (HostLock.Held held = lock.acquire()) {
-            if (state.idByName(StateStore.networkName(config.name())).isPresent()) {
+            if (state.networkIdByName(config.name()).isPresent()) {
                 throw NetmgrException.conflict("network with name " + config.name() + " already exists");
             }
             Undo undo = new Undo();
             try {
                 String id = Ids.newId();
-                List<NetworkPool> pools = requestPools(id, config, undo);
-                Network network = new Network(id, config.name(), config.driver(), pools, config.options(), config.labels(),
-                        config.internal(), config.attachable(), config.enableIpv6(), predefined, Instant.now().toString());
-                driver.validate(network);
+                Network planned = scopes.claim(new Network(id, config.name(), config.driver(), List.of(), config.options(),
+                        config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
+                        Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
+                driver.validate(planned); // options and claims before any pool: a refusal changes nothing
+                Network network = planned.withPools(requestPools(id, config, undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
                 undo.push(() -> firewall.removeNetwork(network));
-                boolean ok = StateStore.create(state.txn(), network).commit().succeeded();
+                boolean ok = scopes.withClaims(state.create(state.txn(), network), network).commit().succeeded();
                 if (!ok) {
-                    throw NetmgrException.conflict("network with name " + config.name() + " already exists");
+                    throw NetmgrException.conflict("network with name " + config.name() + " already exists, or another"
+                            + " host took a value it claims meanwhile; try again");
                 }
                 return network;
             } catch (RuntimeException e) {
@@ -355,6 +298,7 @@ public final class NetworkController implements AutoCloseable {
         }
         List<NetworkPool> pools = new ArrayList<>();
         for (PoolRequest r : requests) {
+            IpamDriver ipam = scopes.ipamFor(config.driver());
             Pool pool = ipam.requestPool(r);
             undo.push(() -> ipam.releasePool(pool.id()));
             pools.add(NetworkPool.of(pool));
@@ -364,13 +308,13 @@ public final class NetworkController implements AutoCloseable {
 
     /** Networks matching {@code filter}, by name. */
     public List<Network> networks(NetworkFilter filter) {
-        return state.list(NETWORKS, Network.class).stream().filter(filter::matches)
+        return state.networks("").stream().filter(filter::matches)
                 .sorted(java.util.Comparator.comparing(Network::name)).toList();
     }
 
     /** A network by name, full ID or unique ID prefix. */
     public Network network(String ref) {
-        return resolve("network", ref, StateStore::networkName, NETWORKS, Network.class, Network::id);
+        return resolve("network", ref, name -> state.networkIdByName(name).flatMap(state::network), state::networks);
     }
 
     public void deleteNetwork(String ref) {
@@ -379,9 +323,11 @@ public final class NetworkController implements AutoCloseable {
             if (network.predefined()) {
                 throw NetmgrException.forbidden(network.name() + " is a pre-defined network and cannot be removed");
             }
-            if (state.hasEndpoints(network.id())) {
+            List<String> hosts = state.hostsWithEndpoints(network.id());
+            if (!hosts.isEmpty()) {
                 throw NetmgrException.forbidden("error while removing network: network " + network.name() + " id "
-                        + network.id() + " has active endpoints; disconnect them first");
+                        + network.id() + " has active endpoints" + (state.isGlobal(network) ? " on host(s) "
+                        + hosts.stream().map(scopes::hostLabel).collect(java.util.stream.Collectors.joining(", ")) : "") + "; disconnect them first");
             }
             NetworkDriver driver = drivers.get(network.driver());
             Undo undo = new Undo();
@@ -390,11 +336,13 @@ public final class NetworkController implements AutoCloseable {
                 undo.push(() -> firewall.addNetwork(network));
                 driver.deleteNetwork(host, network);
                 undo.push(() -> driver.createNetwork(host, network));
-                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(network)), network),
+                // the attachment index is read again in the transaction: an endpoint another host made meanwhile keeps it
+                commitOrConflict(scopes.withoutClaims(state.forget(state.txn().ifPresent(state.keyOf(network)), network), network)
+                                .ifModRevision(state.attached(network.id()), 0),
                         "network " + network.name() + " changed while it was being removed; try again");
-                undo.push(() -> StateStore.create(state.txn(), network).commit());
+                undo.push(() -> scopes.withClaims(state.create(state.txn(), network), network).commit());
                 for (NetworkPool p : network.pools()) {
-                    releasePool(p.poolId(), undo);
+                    releasePool(scopes.ipamOf(network), p.poolId(), undo);
                 }
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -403,7 +351,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /** Releases a pool, pushing how to grant it again as it was (same subnet, gateway and ranges, so the same id). */
-    private void releasePool(String poolId, Undo undo) {
+    private static void releasePool(IpamDriver ipam, String poolId, Undo undo) {
         Optional<Pool> granted = ipam.pools().stream().filter(p -> p.id().equals(poolId)).findFirst();
         if (granted.isEmpty()) {
             return; // already gone: releasing an unknown pool does nothing
@@ -470,7 +418,8 @@ public final class NetworkController implements AutoCloseable {
     }
 
     public Sandbox sandbox(String ref) {
-        return resolve("sandbox", ref, StateStore::sandboxName, SANDBOXES, Sandbox.class, Sandbox::id);
+        return resolve("sandbox", ref, name -> state.idByName(StateStore.sandboxName(name)).flatMap(id -> state.get(SANDBOXES, id,
+                Sandbox.class)), prefix -> state.list(SANDBOXES + prefix, Sandbox.class));
     }
 
     /**
@@ -490,16 +439,25 @@ public final class NetworkController implements AutoCloseable {
             Optional<SandboxNamespace> ns = sandboxes.openIfAlive(sandbox);
             Undo undo = new Undo();
             try {
+                String changed = "sandbox " + sandbox.name() + " changed while it was being removed; try again";
                 Txn txn = StateStore.forget(state.txn().ifPresent(StateStore.keyOf(sandbox)), sandbox);
+                List<Endpoint> local = new ArrayList<>();
                 for (Endpoint e : joined) {
                     Network network = networkOf(e);
                     discard(network, unplug(network, e, ns, undo), undo);
-                    StateStore.forget(txn.ifPresent(StateStore.keyOf(e)), e);
+                    if (state.isGlobalNetwork(e.networkId())) {
+                        // kept in the cluster store, which shares no transaction with the host's: forgotten first, alone
+                        commitOrConflict(state.forget(state.txn().ifPresent(state.keyOf(e)), e), changed);
+                        undo.push(() -> state.create(state.txn(), e).commit());
+                    } else {
+                        state.forget(txn.ifPresent(state.keyOf(e)), e);
+                        local.add(e);
+                    }
                 }
-                commitOrConflict(txn, "sandbox " + sandbox.name() + " changed while it was being removed; try again");
+                commitOrConflict(txn, changed);
                 undo.push(() -> {
                     Txn restore = StateStore.create(state.txn(), sandbox);
-                    joined.forEach(e -> StateStore.create(restore, e));
+                    local.forEach(e -> state.create(restore, e));
                     restore.commit();
                 });
                 for (Endpoint e : joined) {
@@ -530,7 +488,7 @@ public final class NetworkController implements AutoCloseable {
             firewall.checkCanPublish(network, config.ports());
             checkCanShape(network, driver, config);
             List<EndpointRoute> routes = config.routes().stream().map(r -> r.resolvedOn(network)).toList();
-            if (state.idByName(StateStore.endpointName(network.id(), config.name())).isPresent()) {
+            if (state.endpointIdByName(network.id(), config.name()).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
             }
             Undo undo = new Undo();
@@ -542,7 +500,7 @@ public final class NetworkController implements AutoCloseable {
                         config.interfaceName().orElse(null), null, null, config.ports(), routes, config.bandwidth());
                 driver.createEndpoint(host, network, endpoint);
                 undo.push(() -> driver.deleteEndpoint(host, network, endpoint));
-                boolean ok = StateStore.create(state.txn(), endpoint).commit().succeeded();
+                boolean ok = state.create(state.txn(), endpoint).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
                 }
@@ -564,6 +522,7 @@ public final class NetworkController implements AutoCloseable {
     private List<IpNet> reserveAddresses(Network network, String endpointId, EndpointConfig config, Undo undo) {
         List<IpNet> addresses = new ArrayList<>();
         for (NetworkPool pool : network.pools()) {
+            IpamDriver ipam = scopes.ipamOf(network);
             AssignedAddress a = ipam.requestAddress(pool.poolId(), EndpointRequest.addressFrom(network, pool, endpointId, config));
             undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), endpointId));
             addresses.add(a.interfaceAddress());
@@ -572,22 +531,22 @@ public final class NetworkController implements AutoCloseable {
     }
 
     public List<Endpoint> endpoints() {
-        return state.list(ENDPOINTS, Endpoint.class);
+        return state.endpoints();
     }
 
     /** The endpoints on the network with id {@code networkId}: its attachment index, not every endpoint of the host. */
     public List<Endpoint> endpointsOn(String networkId) {
-        return state.attachedEndpointIds(networkId).stream().map(id -> state.get(ENDPOINTS, id, Endpoint.class))
+        return state.attachedEndpointIds(networkId).stream().map(state::endpoint)
                 .flatMap(Optional::stream).toList();
     }
 
     /** The endpoint named {@code name} on the network with id {@code networkId}, if any: one index read. */
     public Optional<Endpoint> findEndpoint(String networkId, String name) {
-        return state.idByName(StateStore.endpointName(networkId, name)).flatMap(id -> state.get(ENDPOINTS, id, Endpoint.class));
+        return state.endpointIdByName(networkId, name).flatMap(state::endpoint);
     }
 
     public Endpoint endpoint(String id) {
-        return state.get(ENDPOINTS, id, Endpoint.class)
+        return state.endpoint(id)
                 .orElseThrow(() -> NetmgrException.notFound("endpoint " + id + " not found"));
     }
 
@@ -630,10 +589,16 @@ public final class NetworkController implements AutoCloseable {
                     CrashPoint.reach(CrashPoint.JOIN_AFTER_FIREWALL);
                     driver.programExternalConnectivity(host, network, joined);
                     undo.push(() -> driver.revokeExternalConnectivity(host, network, joined));
-                    announce(network, joined, undo);
-                    commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).ifPresent(StateStore.keyOf(sandbox))
-                            .put(StateStore.keyOf(joined), StateStore.encode(joined)),
-                            "endpoint " + endpoint.name() + " or sandbox " + sandbox.name() + " was removed while joining; try again");
+                    // on a global network the peer entry goes in this transaction, so other hosts learn of
+                    // the endpoint exactly when it is stored joined; the sandbox lives in the host's store
+                    String gone = "endpoint " + endpoint.name() + " or sandbox " + sandbox.name() + " was removed while joining; try again";
+                    Txn txn = state.save(state.txn().ifPresent(state.keyOf(endpoint)), joined);
+                    if (!state.isGlobalNetwork(network.id())) {
+                        txn.ifPresent(StateStore.keyOf(sandbox));
+                    } else if (findSandboxById(sandbox.id()).isEmpty()) {
+                        throw NetmgrException.conflict(gone); // the sandbox is in the host's store, apart from the endpoint
+                    }
+                    commitOrConflict(txn, gone);
                     return joined;
                 } catch (RuntimeException e) {
                     throw undo.rollback(e);
@@ -648,7 +613,6 @@ public final class NetworkController implements AutoCloseable {
      */
     private Endpoint unplug(Network network, Endpoint endpoint, Optional<SandboxNamespace> ns, Undo undo) {
         NetworkDriver driver = drivers.get(network.driver());
-        withdraw(network, endpoint, undo);
         driver.revokeExternalConnectivity(host, network, endpoint);
         undo.push(() -> driver.programExternalConnectivity(host, network, endpoint));
         firewall.unpublish(endpoint);
@@ -672,7 +636,7 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try {
                 Endpoint left = unplug(network, endpoint, ns, undo);
-                commitOrConflict(state.txn().ifPresent(StateStore.keyOf(endpoint)).put(StateStore.keyOf(left), StateStore.encode(left)),
+                commitOrConflict(state.save(state.txn().ifPresent(state.keyOf(endpoint)), left),
                         "endpoint " + endpoint.name() + " was removed while leaving; try again");
                 return left;
             } catch (RuntimeException e) {
@@ -727,9 +691,9 @@ public final class NetworkController implements AutoCloseable {
             Undo undo = new Undo();
             try {
                 discard(network, endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, undo), undo);
-                commitOrConflict(StateStore.forget(state.txn().ifPresent(StateStore.keyOf(endpoint)), endpoint),
+                commitOrConflict(state.forget(state.txn().ifPresent(state.keyOf(endpoint)), endpoint),
                         "endpoint " + endpoint.name() + " was removed meanwhile");
-                undo.push(() -> StateStore.create(state.txn(), endpoint).commit());
+                undo.push(() -> state.create(state.txn(), endpoint).commit());
                 releaseAddresses(network, endpoint, undo);
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -748,6 +712,7 @@ public final class NetworkController implements AutoCloseable {
 
     /** Gives the endpoint's addresses back to IPAM, after the store has forgotten it. */
     private void releaseAddresses(Network network, Endpoint endpoint, Undo undo) {
+        IpamDriver ipam = scopes.ipamOf(network);
         List<IpAddress> ips = endpoint.ips();
         for (int i = 0; i < ips.size(); i++) {
             String poolId = network.pools().get(i).poolId();
@@ -763,7 +728,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     private Network networkOf(Endpoint endpoint) {
-        return state.get(NETWORKS, endpoint.networkId(), Network.class).orElseThrow(() -> new IllegalStateException(
+        return state.network(endpoint.networkId()).orElseThrow(() -> new IllegalStateException(
                 "endpoint " + endpoint.name() + " refers to network " + endpoint.networkId() + ", which is not stored"));
     }
 
@@ -774,36 +739,16 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    /** Tells the other hosts about {@code joined} when its network is global (see {@link PeerTable}), pushing how to take it back. */
-    private void announce(Network network, Endpoint joined, Undo undo) {
-        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(joined, h)).ifPresent(peer -> {
-            peers.publish(peer);
-            undo.push(() -> peers.withdraw(peer));
-        });
-    }
-
-    /** Takes back what {@link #announce} told the other hosts, pushing how to tell them again. */
-    private void withdraw(Network network, Endpoint endpoint, Undo undo) {
-        peerHost.filter(h -> peers.isGlobal(network)).map(h -> peerOf(endpoint, h)).ifPresent(peer -> {
-            peers.withdraw(peer);
-            undo.push(() -> peers.publish(peer));
-        });
-    }
-
     // ---- helpers
 
-    private static Peer peerOf(Endpoint e, String host) {
-        return new Peer(e.networkId(), e.id(), host, e.addresses(), e.mac());
-    }
-
-    private <T> T resolve(String kind, String ref, Function<String, String> nameKey, String prefix, Class<T> type,
-                          Function<T, String> idOf) {
-        var byName = state.idByName(nameKey.apply(ref)).flatMap(id -> state.get(prefix, id, type));
-        if (byName.isPresent()) {
-            return byName.get();
+    /** The object named {@code ref}, else the one whose id starts with it (Docker's rule). */
+    private static <T> T resolve(String kind, String ref, Function<String, Optional<T>> byName, Function<String, List<T>> byIdPrefix) {
+        Optional<T> named = byName.apply(ref);
+        if (named.isPresent()) {
+            return named.get();
         }
         if (Ids.looksLikeIdPrefix(ref)) {
-            List<T> matches = state.list(prefix + ref, type);
+            List<T> matches = byIdPrefix.apply(ref);
             if (matches.size() == 1) {
                 return matches.get(0);
             }
@@ -834,7 +779,7 @@ public final class NetworkController implements AutoCloseable {
     @Override
     public void close() {
         try {
-            peers.close();
+            peers.ifPresent(PeerTable::close);
             lock.close();
         } finally {
             kernel.close(); // waits for the retired links' deletion before the process may end

@@ -11,28 +11,35 @@ import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The endpoints of global-scope networks, each under {@code /netmgr/peers/<network>/<endpoint>}
- * in the store the hosts share: the host that joins one publishes it, and every other host's
- * driver of that network learns of it through {@link PeerListener} (libnetwork's peer table and
- * EventNotify). A host's own entries are not delivered back to it.
+ * The joined endpoints of global-scope networks, each under
+ * {@code /netmgr/global/peers/<network>/<endpoint>} in the cluster store: the host that joins
+ * one writes its entry in the join's own transaction (and deletes it in the leave's, see
+ * {@link StateStore#save}), and every other host's driver of that network learns of it through
+ * {@link PeerListener} (libnetwork's peer table and EventNotify). A host's own entries are not
+ * delivered back to it.
  */
 public final class PeerTable implements AutoCloseable {
-    static final String PEERS = "/netmgr/peers/";
+    static final String PEERS = io.netmgr.core.store.ScopedStore.GLOBAL + "peers/";
 
     private final Store store;
     private final DriverRegistry drivers;
     private final HostContext host;
     private final String localHost;
     private final Function<String, Optional<Network>> networks;
+    private final Map<String, Peer> known = new ConcurrentHashMap<>(); // key -> entry, for deletions
     private Watch watch;
 
     /**
-     * A table for the host reached at {@code localHost} (its underlay address), finding networks by
-     * id through {@code networks}.
+     * A table over the cluster store {@code store} for the host reached at {@code localHost} (its
+     * underlay address), finding networks by id through {@code networks}; tells the drivers that
+     * listen for peers that address at once.
      */
     public PeerTable(Store store, DriverRegistry drivers, HostContext host, String localHost,
                      Function<String, Optional<Network>> networks) {
@@ -41,6 +48,12 @@ public final class PeerTable implements AutoCloseable {
         this.host = host;
         this.localHost = localHost;
         this.networks = networks;
+        // before anything else: a reconciler repairing an overlay at start needs the address already
+        for (NetworkDriver d : drivers.all()) {
+            if (d instanceof PeerListener listener) {
+                listener.advertiseAddress(host, localHost);
+            }
+        }
     }
 
     /** Whether endpoints of {@code network} are peers other hosts must learn of. */
@@ -48,29 +61,50 @@ public final class PeerTable implements AutoCloseable {
         return drivers.has(network.driver()) && drivers.get(network.driver()).capability().dataScope() == Scope.GLOBAL;
     }
 
-    /** Publishes an endpoint of this host that joined a global network. */
-    public void publish(Peer peer) {
-        store.txn().put(key(peer), StateStore.encode(peer)).commit();
-    }
-
-    /** Withdraws an endpoint of this host that left. */
-    public void withdraw(Peer peer) {
-        store.txn().delete(key(peer)).commit();
-    }
-
     /** Delivers every peer stored now, then every change, to the network's driver, until {@link #close}. */
     public void start() {
+        resync();
+    }
+
+    /**
+     * Reads the whole table again and delivers what changed since the last look (peers gone as
+     * left, the others as joined), then follows the changes from there: at start, after this
+     * host's lease was lost (its view may be stale), and when the store compacted changes the
+     * watch had not yet delivered.
+     */
+    public synchronized void resync() {
+        if (watch != null) {
+            watch.close();
+        }
         long revision = store.revision();
+        Map<String, KeyValue> now = new java.util.LinkedHashMap<>();
         for (KeyValue kv : store.range(PEERS)) {
             if (kv.modRevision() <= revision) {
-                deliver(new WatchEvent(WatchEvent.Type.PUT, kv, kv.modRevision()));
+                now.put(kv.key(), kv);
             }
         }
-        watch = store.watch(PEERS, revision, this::deliver);
+        for (String gone : List.copyOf(known.keySet())) {
+            if (!now.containsKey(gone)) {
+                deliver(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(gone, new byte[0], 0, 0, 0), revision));
+            }
+        }
+        now.values().forEach(kv -> deliver(new WatchEvent(WatchEvent.Type.PUT, kv, kv.modRevision())));
+        watch = store.watch(PEERS, revision, this::deliver, compacted -> resync());
     }
 
     private void deliver(WatchEvent event) {
-        Peer peer = StateStore.decode(event.kv(), Peer.class);
+        String key = event.kv().key();
+        Peer peer;
+        if (event.type() == WatchEvent.Type.PUT) {
+            peer = StateStore.decode(event.kv(), Peer.class);
+            known.put(key, peer);
+        } else {
+            // a store may report a deletion without the value (etcd without prevKv, a lease's expiry)
+            peer = known.remove(key);
+            if (peer == null) {
+                return;
+            }
+        }
         if (peer.host().equals(localHost)) {
             return;
         }
@@ -88,12 +122,8 @@ public final class PeerTable implements AutoCloseable {
         }
     }
 
-    private static String key(Peer peer) {
-        return PEERS + peer.networkId() + "/" + peer.endpointId();
-    }
-
     @Override
-    public void close() {
+    public synchronized void close() {
         if (watch != null) {
             watch.close();
         }

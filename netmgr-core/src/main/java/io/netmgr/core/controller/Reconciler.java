@@ -57,7 +57,7 @@ final class Reconciler {
     /** Returns one line per change made. */
     List<String> run() {
         List<String> done = new ArrayList<>();
-        List<Network> networks = state.list(StateStore.NETWORKS, Network.class);
+        List<Network> networks = state.networks("");
         List<Endpoint> endpoints = forgetDeadSandboxes(done);
         for (Network n : networks) {
             if (drivers.has(n.driver())) {
@@ -90,10 +90,10 @@ final class Reconciler {
             }
         }
         List<Endpoint> endpoints = new ArrayList<>();
-        for (Endpoint e : state.list(StateStore.ENDPOINTS, Endpoint.class)) {
+        for (Endpoint e : state.endpoints()) {
             if (e.sandboxId() != null && dead.contains(e.sandboxId())) {
                 Endpoint left = e.left();
-                state.txn().put(StateStore.keyOf(left), StateStore.encode(left)).commit();
+                state.save(state.txn(), left).commit(); // on a global network, its peer entry goes too
                 done.add("endpoint " + e.name() + " left its vanished sandbox");
                 e = left;
             }

@@ -34,6 +34,24 @@ public interface NetworkDriver {
     void createNetwork(HostContext host, Network network);
 
     /**
+     * A global-scope driver's network completed with what it holds alone in the cluster and the
+     * user left out (an overlay's VNI), chosen among the values {@code claims} says are free;
+     * called before {@link #createNetwork}. The network as given by default.
+     */
+    default Network withClusterDefaults(Network network, ClusterClaims claims) {
+        return network;
+    }
+
+    /**
+     * What {@code network} (as {@link #withClusterDefaults} completed it) holds alone in the
+     * cluster: the controller claims each in the transaction that stores the network, and
+     * refuses the network, naming the option, when one is held. None by default.
+     */
+    default List<ClusterClaim> clusterClaims(Network network) {
+        return List.of();
+    }
+
+    /**
      * Whether this driver's endpoints join the host's own namespace as it is (host networking).
      * The controller refuses to join any other driver's endpoint into a sandbox of the host's
      * namespace, where its interface and default route would land on the host.

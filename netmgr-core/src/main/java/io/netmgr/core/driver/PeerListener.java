@@ -8,6 +8,13 @@ package io.netmgr.core.driver;
  */
 public interface PeerListener {
 
+    /**
+     * This host's underlay address, where the other hosts reach its endpoints (a VXLAN's local
+     * end): told once, before the first peer. Nothing by default.
+     */
+    default void advertiseAddress(HostContext host, String address) {
+    }
+
     /** {@code peer} joined a network this host has (or changed: the newest record wins). */
     void peerJoined(HostContext host, Peer peer);
 

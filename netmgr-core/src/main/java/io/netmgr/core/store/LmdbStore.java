@@ -180,7 +180,13 @@ public final class LmdbStore implements Store {
 
     @Override
     public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
-        return using(() -> hub.add(prefix, afterRevision, listener));
+        return watch(prefix, afterRevision, listener, compacted -> { }); // the hub logs the stop
+    }
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
+        return using(() -> hub.add(prefix, afterRevision, listener, onCompacted));
     }
 
     @Override
@@ -282,6 +288,9 @@ public final class LmdbStore implements Store {
     }
 
     private TxnResult commit(TxnBuilder.Request request) {
+        if (!request.leases().isEmpty()) {
+            throw new StoreException(LEASES_NEED_A_CLUSTER_STORE);
+        }
         org.lmdbjava.Txn<byte[]> outer = unit.get();
         TxnResult result = using(() -> {
             Optional<String> readOnlyReason = unwritable();
@@ -402,7 +411,7 @@ public final class LmdbStore implements Store {
         }
 
         @Override
-        public void put(KeyValue kv) {
+        public void put(KeyValue kv, long lease) { // leases were refused before the transaction began
             keys.put(txn, LmdbCodec.key(kv.key()), LmdbCodec.record(kv));
         }
 

@@ -19,7 +19,8 @@ final class Mvcc {
 
         List<KeyValue> range(String prefix);
 
-        void put(KeyValue kv);
+        /** Stores {@code kv}, under {@code lease} (0 for none: a put without a lease leaves any lease it had). */
+        void put(KeyValue kv, long lease);
 
         void delete(String key);
 
@@ -50,7 +51,7 @@ final class Mvcc {
                         previous.map(KeyValue::createRevision).orElse(revision),
                         revision,
                         previous.map(KeyValue::version).orElse(0L) + 1);
-                space.put(kv);
+                space.put(kv, put.lease());
                 events.add(new WatchEvent(WatchEvent.Type.PUT, kv, revision));
             } else if (op instanceof TxnBuilder.Delete delete) {
                 space.get(delete.key()).ifPresent(kv -> remove(space, kv, revision, events));

@@ -1,5 +1,6 @@
 package io.netmgr.core.store;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -58,6 +59,42 @@ public interface Store extends AutoCloseable {
      * @throws CompactedRevisionException if the changes after {@code afterRevision} are no longer kept
      */
     Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener);
+
+    /**
+     * As {@link #watch(String, long, Consumer)}; and if the watch stops later because the changes
+     * it has yet to deliver are no longer kept (it fell behind, or a cluster store compacted them
+     * while it was out of reach), {@code onCompacted} runs once, on the store's thread: the caller
+     * re-reads the state with {@link #range} and watches again after the revision it read at.
+     * By default the store only logs the stop.
+     */
+    default Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
+        return watch(prefix, afterRevision, listener);
+    }
+
+    /**
+     * Grants a lease of {@code ttl} that this store keeps alive (keep-alives every third of the TTL)
+     * until it is closed or the store is. {@code onLost} runs, once, on a store thread, if the lease
+     * expired anyway: the store was out of reach for longer than the TTL, and every key under the
+     * lease is gone. Closing the store stops the keep-alives without revoking, so a restarted
+     * holder can {@link #resumeLease resume} the lease within its TTL.
+     *
+     * @throws StoreException if the store cannot grant it (unreachable, or no lease support)
+     */
+    default Lease grantLease(Duration ttl, Runnable onLost) {
+        throw new StoreException(LEASES_NEED_A_CLUSTER_STORE);
+    }
+
+    /**
+     * Keeps alive the lease {@code id}, granted earlier (by this process before a restart, say), if
+     * it still lives: its keys stay, and watchers see nothing. Empty when it has expired or was revoked.
+     */
+    default Optional<Lease> resumeLease(long id, Duration ttl, Runnable onLost) {
+        throw new StoreException(LEASES_NEED_A_CLUSTER_STORE);
+    }
+
+    /** The refusal of a store without leases. */
+    String LEASES_NEED_A_CLUSTER_STORE = "leases need a cluster store (--cluster-store)";
 
     @Override
     void close();

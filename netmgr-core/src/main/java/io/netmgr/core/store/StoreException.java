@@ -12,6 +12,18 @@ public class StoreException extends RuntimeException {
         super(message, cause);
     }
 
+    /**
+     * The cluster store cannot be reached, or has no quorum: the call failed within its deadline
+     * and changed nothing that the caller can count on. It works again once the store is back.
+     */
+    public static final class Unavailable extends StoreException {
+        private static final long serialVersionUID = 1L;
+
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The store cannot take changes now (its files turned read-only); reads still work. */
     public static final class ReadOnly extends StoreException {
         private static final long serialVersionUID = 1L;

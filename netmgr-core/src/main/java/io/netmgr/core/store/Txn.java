@@ -19,6 +19,13 @@ public interface Txn {
     /** Sets {@code key} (up to {@link Store#MAX_KEY_BYTES} in UTF-8) to a copy of {@code value}. */
     Txn put(String key, byte[] value);
 
+    /**
+     * Sets {@code key} to a copy of {@code value} under {@code lease}: the key is deleted when the
+     * lease is revoked or expires. The commit fails with a {@link StoreException} if the lease is
+     * no longer alive, and in a store without leases.
+     */
+    Txn put(String key, byte[] value, Lease lease);
+
     /** Removes {@code key}; removing an absent key changes nothing. */
     Txn delete(String key);
 

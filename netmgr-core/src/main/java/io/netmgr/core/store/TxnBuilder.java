@@ -7,31 +7,35 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Collects a transaction's conditions and operations and hands them, once, to its store. */
-final class TxnBuilder implements Txn {
+/**
+ * Collects a transaction's conditions and operations and hands them, once, to its store as a
+ * {@link Request}. Public for {@link Store} implementations in other modules (the etcd store).
+ */
+public final class TxnBuilder implements Txn {
 
     /** A condition on one key's current state. */
-    sealed interface Condition {
+    public sealed interface Condition {
         String key();
 
+        /** Whether the condition holds on the key's current state. */
         boolean holds(Optional<KeyValue> current);
     }
 
-    record Absent(String key) implements Condition {
+    public record Absent(String key) implements Condition {
         @Override
         public boolean holds(Optional<KeyValue> current) {
             return current.isEmpty();
         }
     }
 
-    record Present(String key) implements Condition {
+    public record Present(String key) implements Condition {
         @Override
         public boolean holds(Optional<KeyValue> current) {
             return current.isPresent();
         }
     }
 
-    record ModRevision(String key, long modRevision) implements Condition {
+    public record ModRevision(String key, long modRevision) implements Condition {
         @Override
         public boolean holds(Optional<KeyValue> current) {
             return current.map(KeyValue::modRevision).orElse(0L) == modRevision;
@@ -39,19 +43,33 @@ final class TxnBuilder implements Txn {
     }
 
     /** A change applied when every condition holds, in the order it was added. */
-    sealed interface Op permits Put, Delete, DeletePrefix {
+    public sealed interface Op permits Put, Delete, DeletePrefix {
     }
 
-    record Put(String key, byte[] value) implements Op {
+    /** A put; {@code lease} is 0 for none. */
+    public record Put(String key, byte[] value, long lease) implements Op {
+        public boolean leased() {
+            return lease != 0;
+        }
     }
 
-    record Delete(String key) implements Op {
+    public record Delete(String key) implements Op {
     }
 
-    record DeletePrefix(String prefix) implements Op {
+    public record DeletePrefix(String prefix) implements Op {
     }
 
-    record Request(List<Condition> conditions, List<Op> ops) {
+    public record Request(List<Condition> conditions, List<Op> ops) {
+        /** The leases the request puts keys under. */
+        public java.util.Set<Long> leases() {
+            java.util.Set<Long> leases = new java.util.TreeSet<>();
+            for (Op op : ops) {
+                if (op instanceof Put put && put.leased()) {
+                    leases.add(put.lease());
+                }
+            }
+            return leases;
+        }
     }
 
     private final Function<Request, TxnResult> store;
@@ -59,7 +77,7 @@ final class TxnBuilder implements Txn {
     private final List<Op> ops = new ArrayList<>();
     private boolean committed;
 
-    TxnBuilder(Function<Request, TxnResult> store) {
+    public TxnBuilder(Function<Request, TxnResult> store) {
         this.store = store;
     }
 
@@ -85,7 +103,14 @@ final class TxnBuilder implements Txn {
     public Txn put(String key, byte[] value) {
         Objects.requireNonNull(value, "value");
         // copied so a caller reusing its buffer cannot change what is committed
-        return op(new Put(checkKey(key), value.clone()));
+        return op(new Put(checkKey(key), value.clone(), 0));
+    }
+
+    @Override
+    public Txn put(String key, byte[] value, Lease lease) {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(lease, "lease");
+        return op(new Put(checkKey(key), value.clone(), lease.id()));
     }
 
     @Override

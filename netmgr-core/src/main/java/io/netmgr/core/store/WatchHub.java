@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +34,8 @@ final class WatchHub implements AutoCloseable {
         this.threadName = threadName;
     }
 
-    Watch add(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+    Watch add(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(listener, "listener");
         if (afterRevision < 0) {
@@ -43,7 +43,7 @@ final class WatchHub implements AutoCloseable {
         }
         // fails now, in the caller's thread, when the asked-for changes are already gone
         log.eventsAfter(afterRevision, 1);
-        Watcher watcher = new Watcher(prefix, afterRevision, listener);
+        Watcher watcher = new Watcher(prefix, afterRevision, listener, Objects.requireNonNull(onCompacted, "onCompacted"));
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("store is closed");
@@ -119,59 +119,41 @@ final class WatchHub implements AutoCloseable {
 
     private final class Watcher implements Watch {
         private final String prefix;
-        private final Consumer<WatchEvent> listener;
-        // held while a listener runs, so that close() returns only after any delivery in flight
-        private final ReentrantLock delivering = new ReentrantLock();
-        private volatile boolean stopped;
+        private final WatchDelivery delivery;
         private long delivered;
 
-        Watcher(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+        Watcher(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+                Consumer<CompactedRevisionException> onCompacted) {
             this.prefix = prefix;
             this.delivered = afterRevision;
-            this.listener = listener;
+            this.delivery = new WatchDelivery(prefix, listener, onCompacted);
         }
 
         /** Delivers the next changes up to {@code revision}; true if more remain. */
         boolean catchUp(long revision) {
-            if (stopped || delivered >= revision) {
+            if (delivery.stopped() || delivered >= revision) {
                 return false;
             }
             List<WatchEvent> events;
             try {
                 events = log.eventsAfter(delivered, MAX_REVISIONS_PER_READ);
             } catch (CompactedRevisionException e) {
-                LOG.log(Level.ERROR, "watch of prefix \"" + prefix + "\" fell behind and stops: " + e.getMessage());
-                close();
+                watchers.remove(this);
+                delivery.compacted(e); // it fell behind
                 return false;
             }
             for (WatchEvent event : events) {
                 if (event.kv().key().startsWith(prefix)) {
-                    deliver(event);
+                    delivery.deliver(event);
                 }
                 delivered = event.revision();
             }
-            return !stopped && delivered < revision;
-        }
-
-        private void deliver(WatchEvent event) {
-            delivering.lock();
-            try {
-                if (!stopped) {
-                    listener.accept(event);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "watch listener of prefix \"" + prefix + "\" failed on " + event, e);
-            } finally {
-                delivering.unlock();
-            }
+            return !delivery.stopped() && delivered < revision;
         }
 
         @Override
         public void close() {
-            stopped = true;
-            // waits for a delivery in flight (unless called from the listener itself)
-            delivering.lock();
-            delivering.unlock();
+            delivery.stop();
             watchers.remove(this);
         }
     }

@@ -106,6 +106,21 @@ class ControllerRollbackTest {
             dualStack(w, "n");
             return () -> w.controller().deleteNetwork("n");
         });
+        CALLS.put("createNetwork, global", w -> () -> w.controller().createNetwork(NetworkConfig.of("g", "global")));
+        CALLS.put("createEndpoint, global network", w -> {
+            w.controller().createNetwork(NetworkConfig.of("g", "global"));
+            return () -> w.controller().createEndpoint("g", EndpointConfig.named("e"));
+        });
+        CALLS.put("deleteNetwork, global", w -> {
+            w.controller().createNetwork(NetworkConfig.of("g", "global"));
+            return () -> w.controller().deleteNetwork("g");
+        });
+        CALLS.put("deleteSandbox, on a global and a local network", w -> {
+            joined(w, "n", "e1", "s");
+            Endpoint onGlobal = onAGlobalNetwork(w, "e2");
+            w.controller().join(onGlobal.id(), "s");
+            return () -> w.controller().deleteSandbox("s");
+        });
         CALLS.put("createSandbox", w -> () -> w.controller().createSandbox("s"));
         CALLS.put("adoptSandbox", w -> {
             Path runtimes = w.kernel.runtimeNamespace("c1");
@@ -181,9 +196,14 @@ class ControllerRollbackTest {
 
     /** Endpoint e on network g of the global driver (announced to other hosts once joined), and sandbox s. */
     private static Endpoint besideASandboxOnAGlobalNetwork(ControllerWorld w) {
-        w.controller().createNetwork(NetworkConfig.of("g", "global"));
         w.controller().createSandbox("s");
-        return w.controller().createEndpoint("g", EndpointConfig.named("e"));
+        return onAGlobalNetwork(w, "e");
+    }
+
+    /** Endpoint {@code name} on a new network g of the global driver. */
+    private static Endpoint onAGlobalNetwork(ControllerWorld w, String name) {
+        w.controller().createNetwork(NetworkConfig.of("g", "global"));
+        return w.controller().createEndpoint("g", EndpointConfig.named(name));
     }
 
     private static void dualStack(ControllerWorld w, String name) {

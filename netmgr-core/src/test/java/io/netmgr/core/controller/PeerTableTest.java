@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The peer hook: two hosts share a store; a global-scope driver on one learns of the endpoints
- * the other publishes, not of its own, and nothing of local-scope networks.
+ * the other publishes, not of its own, and nothing of local-scope networks; a deletion the store
+ * reports without its value (a lease's expiry) still reaches it.
  */
 class PeerTableTest {
     private final MemoryStore shared = new MemoryStore();
@@ -78,21 +79,31 @@ class PeerTableTest {
         LocalDriver localA = new LocalDriver();
         try (PeerTable a = table("192.0.2.1", driverA, localA); PeerTable b = table("192.0.2.2", new RecordingOverlay(), new LocalDriver())) {
             Peer before = new Peer(overlay.id(), "e0", "192.0.2.2", List.of(IpNet.parse("10.8.0.2/24")), "02:42:0a:08:00:02");
-            b.publish(before); // published before host A starts: delivered when it does
+            publish(before); // published before host A starts: delivered when it does
             a.start();
             assertThat(driverA.next()).isEqualTo("joined e0 on 192.0.2.2 [10.8.0.2/24]");
 
-            a.publish(new Peer(overlay.id(), "own", "192.0.2.1", List.of(IpNet.parse("10.8.0.3/24")), "02:42:0a:08:00:03"));
-            b.publish(new Peer(local.id(), "loc", "192.0.2.2", List.of(IpNet.parse("10.9.0.2/24")), "02:42:0a:09:00:02"));
-            b.publish(new Peer(overlay.id(), "e1", "192.0.2.2", List.of(IpNet.parse("10.8.0.4/24")), "02:42:0a:08:00:04"));
+            publish(new Peer(overlay.id(), "own", "192.0.2.1", List.of(IpNet.parse("10.8.0.3/24")), "02:42:0a:08:00:03"));
+            publish(new Peer(local.id(), "loc", "192.0.2.2", List.of(IpNet.parse("10.9.0.2/24")), "02:42:0a:09:00:02"));
+            publish(new Peer(overlay.id(), "e1", "192.0.2.2", List.of(IpNet.parse("10.8.0.4/24")), "02:42:0a:08:00:04"));
             assertThat(driverA.next()).as("its own endpoint and a local network's are skipped").isEqualTo("joined e1 on 192.0.2.2 [10.8.0.4/24]");
-            b.withdraw(before);
+            withdraw(before);
             assertThat(driverA.next()).isEqualTo("left e0 on 192.0.2.2");
             assertThat(driverA.events.poll(200, TimeUnit.MILLISECONDS)).isNull();
             assertThat(localA.events).isEmpty();
             assertThat(a.isGlobal(overlay)).isTrue();
             assertThat(a.isGlobal(local)).isFalse();
         }
+    }
+
+    /** What a join's transaction writes on a global network. */
+    private void publish(Peer peer) {
+        shared.txn().put(StateStore.peerKey(peer.networkId(), peer.endpointId()), StateStore.encode(peer)).commit();
+    }
+
+    /** What a leave's transaction deletes. */
+    private void withdraw(Peer peer) {
+        shared.txn().delete(StateStore.peerKey(peer.networkId(), peer.endpointId())).commit();
     }
 
     private PeerTable table(String host, NetworkDriver... drivers) {

@@ -28,7 +28,7 @@ class StoredNetworkTest {
         NetworkPool pool = NetworkPool.of(new Pool("10.1.0.0-24", "n", config));
         Network n = new Network("a".repeat(64), "n", "bridge", List.of(pool), Map.of(), Map.of(), false, true, false, false,
                 "2026-01-01T00:00:00Z");
-        state.txn().put(StateStore.keyOf(n), StateStore.encode(n)).commit();
+        state.txn().put(state.keyOf(n), StateStore.encode(n)).commit();
 
         NetworkPool read = state.get(StateStore.NETWORKS, n.id(), Network.class).orElseThrow().pools().get(0);
         assertThat(read.ranges()).containsExactly(AddressRange.of(IpPrefix.parse("10.1.0.128/25")));
@@ -76,7 +76,9 @@ class StoredNetworkTest {
         assertThat(v6.family()).isEqualTo(IpFamily.V6);
         assertThat(v6.subnet()).isEqualTo(IpPrefix.parse("fd00:4::/64"));
         assertThat(v6.ranges()).isEmpty();
-        assertThat(new String(StateStore.encode(read), StandardCharsets.UTF_8)).isEqualTo(stored);
+        assertThat(read.scope()).as("stored before networks had a scope: all were local").isEqualTo(Network.LOCAL);
+        assertThat(new String(StateStore.encode(read), StandardCharsets.UTF_8))
+                .isEqualTo(stored.substring(0, stored.length() - 1) + ",\"scope\":\"local\"}");
     }
 
     @Test

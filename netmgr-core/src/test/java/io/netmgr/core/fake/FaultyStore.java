@@ -86,6 +86,12 @@ public final class FaultyStore implements Store {
         }
 
         @Override
+        public Txn put(String key, byte[] value, io.netmgr.core.store.Lease lease) {
+            txn.put(key, value, lease);
+            return this;
+        }
+
+        @Override
         public Txn put(String key, byte[] value) {
             txn.put(key, value);
             return this;

@@ -37,12 +37,32 @@ public abstract class StoreContract {
         return Optional.empty();
     }
 
+    /**
+     * Whether a fresh store is at revision 0, as the embedded ones are. A fresh etcd is at 1, and
+     * a store that is a key prefix of a shared etcd starts at the cluster's current revision: the
+     * cases count revisions from {@link #base}, the store's revision when it was opened.
+     */
+    protected boolean startsAtRevisionZero() {
+        return true;
+    }
+
+    /**
+     * Whether two puts of one key in one transaction count as one version: etcd refuses a key
+     * twice in a transaction, so its store folds them into the last.
+     */
+    protected boolean foldsRepeatedPutsOfATxn() {
+        return false;
+    }
+
     private final List<Store> opened = new ArrayList<>();
     protected Store store;
+    /** The revision of {@link #store} when the case began. */
+    protected long base;
 
     @BeforeEach
     void openStore() {
         store = track(newStore());
+        base = store.revision();
     }
 
     @AfterEach
@@ -71,7 +91,10 @@ public abstract class StoreContract {
 
     @Test
     void emptyStoreIsAtRevisionZero() {
-        assertThat(store.revision()).isZero();
+        assertThat(store.revision()).isEqualTo(base);
+        if (startsAtRevisionZero()) {
+            assertThat(base).isZero();
+        }
         assertThat(store.get("a")).isEmpty();
         assertThat(store.range("")).isEmpty();
     }
@@ -80,8 +103,8 @@ public abstract class StoreContract {
     void putCreatesKeyAtItsTxnRevisionWithVersionOne() {
         long rev = put("networks/n1", "v1");
 
-        assertThat(rev).isEqualTo(1);
-        assertThat(store.get("networks/n1")).contains(new KeyValue("networks/n1", bytes("v1"), 1, 1, 1));
+        assertThat(rev).isEqualTo(base + 1);
+        assertThat(store.get("networks/n1")).contains(new KeyValue("networks/n1", bytes("v1"), base + 1, base + 1, 1));
     }
 
     @Test
@@ -89,20 +112,20 @@ public abstract class StoreContract {
         put("a", "1");
         TxnResult result = store.txn().put("b", bytes("2")).put("c", bytes("3")).delete("a").commit();
 
-        assertThat(result).isEqualTo(new TxnResult(true, 2));
-        assertThat(store.revision()).isEqualTo(2);
-        assertThat(store.get("b").orElseThrow().modRevision()).isEqualTo(2);
-        assertThat(store.get("c").orElseThrow().modRevision()).isEqualTo(2);
-        assertThat(put("d", "4")).isEqualTo(3);
+        assertThat(result).isEqualTo(new TxnResult(true, base + 2));
+        assertThat(store.revision()).isEqualTo(base + 2);
+        assertThat(store.get("b").orElseThrow().modRevision()).isEqualTo(base + 2);
+        assertThat(store.get("c").orElseThrow().modRevision()).isEqualTo(base + 2);
+        assertThat(put("d", "4")).isEqualTo(base + 3);
     }
 
     @Test
     void txnThatChangesNothingKeepsTheRevision() {
         put("a", "1");
 
-        assertThat(store.txn().commit()).isEqualTo(new TxnResult(true, 1));
-        assertThat(store.txn().delete("absent").deletePrefix("nothing/").commit()).isEqualTo(new TxnResult(true, 1));
-        assertThat(store.revision()).isEqualTo(1);
+        assertThat(store.txn().commit()).isEqualTo(new TxnResult(true, base + 1));
+        assertThat(store.txn().delete("absent").deletePrefix("nothing/").commit()).isEqualTo(new TxnResult(true, base + 1));
+        assertThat(store.revision()).isEqualTo(base + 1);
     }
 
     @Test
@@ -112,7 +135,7 @@ public abstract class StoreContract {
         put("k", "2");
         long rev = put("k", "3");
 
-        assertThat(store.get("k")).contains(new KeyValue("k", bytes("3"), 1, rev, 3));
+        assertThat(store.get("k")).contains(new KeyValue("k", bytes("3"), base + 1, rev, 3));
     }
 
     @Test
@@ -138,8 +161,8 @@ public abstract class StoreContract {
                 .deletePrefix("")
                 .commit();
 
-        assertThat(result).isEqualTo(new TxnResult(false, 2));
-        assertThat(store.revision()).isEqualTo(2);
+        assertThat(result).isEqualTo(new TxnResult(false, base + 2));
+        assertThat(store.revision()).isEqualTo(base + 2);
         assertThat(store.get("a").orElseThrow().valueAsString()).isEqualTo("1");
         assertThat(store.get("c")).isEmpty();
         assertThat(keys(store.range(""))).containsExactly("a", "b");
@@ -183,7 +206,7 @@ public abstract class StoreContract {
 
         TxnResult result = store.txn().deletePrefix("ep/").commit();
 
-        assertThat(result).isEqualTo(new TxnResult(true, 7));
+        assertThat(result).isEqualTo(new TxnResult(true, base + 7));
         assertThat(keys(store.range(""))).containsExactly("ep", "ep0", "eq");
     }
 
@@ -191,7 +214,7 @@ public abstract class StoreContract {
     void operationsApplyInOrderWithinOneTxn() {
         TxnResult result = store.txn().put("a", bytes("1")).put("a", bytes("2")).delete("b").put("b", bytes("3")).commit();
 
-        assertThat(store.get("a")).contains(new KeyValue("a", bytes("2"), result.revision(), result.revision(), 2));
+        assertThat(store.get("a")).contains(new KeyValue("a", bytes("2"), result.revision(), result.revision(), foldsRepeatedPutsOfATxn() ? 1 : 2));
         assertThat(store.get("b").orElseThrow().valueAsString()).isEqualTo("3");
     }
 
@@ -254,7 +277,7 @@ public abstract class StoreContract {
         KeyValue counter = store.get("counter").orElseThrow();
         assertThat(counter.valueAsString()).isEqualTo(String.valueOf(threads * increments));
         assertThat(counter.version()).isEqualTo(threads * increments);
-        assertThat(store.revision()).isEqualTo(threads * increments);
+        assertThat(store.revision()).isEqualTo(base + threads * increments);
     }
 
     @Test
@@ -267,8 +290,8 @@ public abstract class StoreContract {
         try (Watch w = store.watch("n/", after, events)) {
             long rev = store.txn().delete("n/b").put("n/c", bytes("3")).commit().revision();
 
-            assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.PUT, new KeyValue("n/a", bytes("2"), 1, 3, 2), 3));
-            assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue("n/b", bytes("1"), 2, 2, 1), rev));
+            assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.PUT, new KeyValue("n/a", bytes("2"), base + 1, base + 3, 2), base + 3));
+            assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue("n/b", bytes("1"), base + 2, base + 2, 1), rev));
             assertThat(events.next()).isEqualTo(new WatchEvent(WatchEvent.Type.PUT, new KeyValue("n/c", bytes("3"), rev, rev, 1), rev));
         }
     }
@@ -303,7 +326,7 @@ public abstract class StoreContract {
     @Test
     void closedWatchGetsNothingMore() {
         Events closed = new Events();
-        Watch watch = store.watch("k", 0, closed);
+        Watch watch = store.watch("k", base, closed);
         put("k", "1");
         assertThat(closed.next().kv().valueAsString()).isEqualTo("1");
 
@@ -320,14 +343,14 @@ public abstract class StoreContract {
     void listenerMayCloseItsOwnWatch() {
         LinkedBlockingQueue<WatchEvent> seen = new LinkedBlockingQueue<>();
         Watch[] self = new Watch[1];
-        self[0] = store.watch("k", 0, e -> {
+        self[0] = store.watch("k", base, e -> {
             seen.add(e);
             self[0].close();
         });
         put("k", "1");
         put("k", "2");
         Events sentinel = new Events();
-        try (Watch w = store.watch("k", 0, sentinel)) {
+        try (Watch w = store.watch("k", base, sentinel)) {
             sentinel.next();
             sentinel.next();
         }
@@ -336,11 +359,11 @@ public abstract class StoreContract {
 
     @Test
     void failingListenerDoesNotStopOtherWatches() {
-        try (Watch bad = store.watch("", 0, e -> {
+        try (Watch bad = store.watch("", base, e -> {
             throw new IllegalStateException("listener bug (expected by the test)");
         })) {
             Events events = new Events();
-            try (Watch good = store.watch("", 0, events)) {
+            try (Watch good = store.watch("", base, events)) {
                 put("a", "1");
                 put("b", "2");
                 assertThat(events.next().kv().key()).isEqualTo("a");
@@ -354,19 +377,20 @@ public abstract class StoreContract {
         Optional<Store> small = newStoreRetaining(3);
         assumeTrue(small.isPresent(), "this store's retention cannot be configured");
         store = track(small.get());
+        base = store.revision();
         for (int i = 0; i < 5; i++) {
             put("k", String.valueOf(i));
         }
 
-        assertThatThrownBy(() -> store.watch("", 1, e -> { }))
+        assertThatThrownBy(() -> store.watch("", base + 1, e -> { }))
                 .isInstanceOf(CompactedRevisionException.class)
-                .hasMessageContaining("after revision 1")
-                .satisfies(e -> assertThat(((CompactedRevisionException) e).oldestRetained()).isEqualTo(3));
+                .hasMessageContaining("after revision " + (base + 1))
+                .satisfies(e -> assertThat(((CompactedRevisionException) e).oldestRetained()).isEqualTo(base + 3));
         Events events = new Events();
-        try (Watch w = store.watch("", 2, events)) {
-            assertThat(events.next().revision()).isEqualTo(3);
-            assertThat(events.next().revision()).isEqualTo(4);
-            assertThat(events.next().revision()).isEqualTo(5);
+        try (Watch w = store.watch("", base + 2, events)) {
+            assertThat(events.next().revision()).isEqualTo(base + 3);
+            assertThat(events.next().revision()).isEqualTo(base + 4);
+            assertThat(events.next().revision()).isEqualTo(base + 5);
         }
     }
 
@@ -376,14 +400,150 @@ public abstract class StoreContract {
 
         assertThatThrownBy(() -> store.get("k")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.txn().put("k", bytes("v")).commit()).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> store.watch("", 0, e -> { })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.watch("", base, e -> { })).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Whether the store has leases; the lease cases are skipped when not, and the refusal checked instead. */
+    protected boolean hasLeases() {
+        return false;
+    }
+
+    /**
+     * Makes {@code lease}'s holder stop keeping it alive, as if it died, and lets its TTL pass (or
+     * start passing: the cases wait, with a deadline, for what expiry does).
+     */
+    protected void lapse(Lease lease) {
+        throw new UnsupportedOperationException("lapse needs leases");
+    }
+
+    /** The TTL the lease cases grant: short, for stores that expire leases in real time. */
+    protected Duration leaseTtl() {
+        return Duration.ofSeconds(2);
+    }
+
+    private static final Runnable NOT_LOST = () -> { };
+
+    @Test
+    void closingALeaseDeletesItsKeysInOneRevision() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("l/a", bytes("1"), lease).put("l/b", bytes("2"), lease).put("l/c", bytes("3")).commit();
+        Events events = new Events();
+        try (Watch w = store.watch("l/", store.revision(), events)) {
+            assertThat(lease.alive()).isTrue();
+            lease.close();
+            lease.close();
+
+            WatchEvent a = events.next();
+            WatchEvent b = events.next();
+            assertThat(List.of(a, b)).extracting(e -> e.type() + " " + e.kv().key()).containsExactly("DELETE l/a", "DELETE l/b");
+            assertThat(a.revision()).isEqualTo(b.revision()).isEqualTo(store.revision());
+            assertThat(keys(store.range("l/"))).containsExactly("l/c");
+            assertThat(lease.alive()).isFalse();
+            events.assertNoMore();
+        }
+    }
+
+    @Test
+    void aPutWithoutTheLeaseTakesTheKeyFromIt() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("l/a", bytes("1"), lease).commit();
+        store.txn().put("l/a", bytes("2")).commit();
+
+        lease.close();
+
+        assertThat(store.get("l/a").orElseThrow().valueAsString()).isEqualTo("2");
+    }
+
+    @Test
+    void aPutUnderAClosedLeaseFailsAndChangesNothing() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        lease.close();
+        long before = store.revision();
+
+        assertThatThrownBy(() -> store.txn().put("l/a", bytes("1")).put("l/b", bytes("1"), lease).commit())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("lease");
+        assertThat(store.revision()).isEqualTo(before);
+        assertThat(store.range("l/")).isEmpty();
+    }
+
+    @Test
+    void aLapsedLeaseTakesItsKeysAndCannotBeResumed() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("l/a", bytes("1"), lease).put("l/b", bytes("2")).commit();
+        Events events = new Events();
+        try (Watch w = store.watch("l/", store.revision(), events)) {
+            lapse(lease);
+
+            WatchEvent gone = events.next();
+            assertThat(gone.type()).isEqualTo(WatchEvent.Type.DELETE);
+            assertThat(gone.kv().key()).isEqualTo("l/a");
+            assertThat(store.resumeLease(lease.id(), leaseTtl(), NOT_LOST)).isEmpty();
+            assertThat(keys(store.range("l/"))).containsExactly("l/b");
+        }
+    }
+
+    @Test
+    void aLiveLeaseIsResumedWithItsKeys() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        long rev = store.txn().put("l/a", bytes("1"), lease).commit().revision();
+
+        Lease resumed = store.resumeLease(lease.id(), leaseTtl(), NOT_LOST).orElseThrow();
+
+        assertThat(resumed.id()).isEqualTo(lease.id());
+        assertThat(resumed.alive()).isTrue();
+        assertThat(store.get("l/a").orElseThrow().modRevision()).isEqualTo(rev);
+        assertThat(store.resumeLease(lease.id() + 1_000_000, leaseTtl(), NOT_LOST)).isEmpty();
+        resumed.close();
+        assertThat(store.get("l/a")).isEmpty();
+    }
+
+    @Test
+    void aStoreWithoutLeasesRefusesThemClearly() {
+        assumeTrue(!hasLeases(), "this store has leases");
+        Lease foreign = new Lease() {
+            @Override
+            public long id() {
+                return 7;
+            }
+
+            @Override
+            public Duration ttl() {
+                return Duration.ofSeconds(2);
+            }
+
+            @Override
+            public boolean alive() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        assertThatThrownBy(() -> store.grantLease(Duration.ofSeconds(2), NOT_LOST))
+                .isInstanceOf(StoreException.class).hasMessage("leases need a cluster store (--cluster-store)");
+        assertThatThrownBy(() -> store.resumeLease(7, Duration.ofSeconds(2), NOT_LOST))
+                .isInstanceOf(StoreException.class).hasMessage("leases need a cluster store (--cluster-store)");
+        assertThatThrownBy(() -> store.txn().put("k", bytes("v"), foreign).commit())
+                .isInstanceOf(StoreException.class).hasMessage("leases need a cluster store (--cluster-store)");
+        assertThat(store.get("k")).isEmpty();
     }
 
     /** A watch listener that queues events for a test to take, waiting a bounded time. */
-    protected static final class Events implements java.util.function.Consumer<WatchEvent> {
+    public static final class Events implements java.util.function.Consumer<WatchEvent> {
         private static final Duration WAIT = Duration.ofSeconds(10);
         private static final Duration QUIET = Duration.ofMillis(200);
         private final LinkedBlockingQueue<WatchEvent> queue = new LinkedBlockingQueue<>();
+
+        public Events() {
+        }
 
         @Override
         public void accept(WatchEvent event) {

@@ -14,6 +14,7 @@ import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.daemon.Blocking;
+import io.netmgr.daemon.ClusterView;
 import io.netmgr.daemon.DaemonInfo;
 import io.netmgr.daemon.DaemonOperations;
 import io.netmgr.daemon.JsonBodies;
@@ -44,9 +45,11 @@ public final class V1Routes {
     private final Blocking blocking;
     private final DaemonInfo info;
     private final SystemDoctor doctor;
+    private final ClusterView cluster;
     private final String openApi = loadOpenApi();
 
-    public V1Routes(DaemonOperations ops, Blocking blocking, DaemonInfo info, SystemDoctor doctor) {
+    public V1Routes(DaemonOperations ops, Blocking blocking, DaemonInfo info, SystemDoctor doctor, ClusterView cluster) {
+        this.cluster = cluster;
         this.ops = ops;
         this.blocking = blocking;
         this.info = info;
@@ -56,6 +59,7 @@ public final class V1Routes {
     public void mount(Router r) {
         r.get("/v1/openapi.json").handler(ctx -> Replies.json(ctx, 200, openApi));
         r.get("/v1/info").handler(ctx -> blocking.reply(ctx, 200, this::info));
+        r.get("/v1/nodes").handler(ctx -> blocking.reply(ctx, 200, cluster::nodes));
         r.get("/v1/system/doctor").handler(ctx -> blocking.reply(ctx, 200, () -> Map.of("checks", doctor.run())));
 
         r.get("/v1/networks").handler(ctx -> blocking.reply(ctx, 200, () -> ops.networks(filter(ctx))));
@@ -103,6 +107,7 @@ public final class V1Routes {
         m.put("networks", ops.networks(NetworkFilter.ALL).size());
         m.put("sandboxes", ops.sandboxes().size());
         m.put("endpoints", ops.endpoints().size());
+        m.put("cluster", cluster.summary());
         return m;
     }
 

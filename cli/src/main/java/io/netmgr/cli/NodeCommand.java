@@ -1,0 +1,34 @@
+package io.netmgr.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code netmgr node ...}: the hosts of the cluster netmgrd belongs to. */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Hosts of the cluster (netmgrd --cluster-store).",
+        subcommands = {NodeCommand.Ls.class})
+final class NodeCommand {
+
+    // as docker node ls, the asking host's id is marked with a star
+    static final List<Output.Column> COLUMNS = List.of(
+            new Output.Column("NODE ID", n -> Output.shortId(n) + (n.path("self").asBoolean() ? " *" : "")),
+            new Output.Column("HOSTNAME", n -> n.path("hostname").asText()),
+            new Output.Column("ADVERTISE ADDRESS", n -> n.path("advertiseAddress").asText()),
+            new Output.Column("STATUS", n -> n.path("status").asText()));
+
+    @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
+            description = "List the hosts that joined the cluster: alive while their lease lives, else down.")
+    static final class Ls extends ClientCommand {
+        @Option(names = {"-q", "--quiet"}, description = "Only ids.") boolean quiet;
+        @Option(names = "--format", description = "json, or a template such as '{{.Hostname}}'.") String format;
+
+        @Override
+        public Integer call() {
+            Output.checkFormat(format);
+            JsonNode nodes = daemon().get("/v1/nodes");
+            Output.list(out(), nodes, format, quiet, n -> n.path("id").asText(), COLUMNS);
+            return 0;
+        }
+    }
+}

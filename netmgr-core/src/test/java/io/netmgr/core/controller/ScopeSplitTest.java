@@ -1,0 +1,131 @@
+package io.netmgr.core.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.driver.Scope;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.fake.FakeDriver;
+import io.netmgr.core.fake.FakeIpam;
+import io.netmgr.core.fake.FakeKernel;
+import io.netmgr.core.fake.Faults;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.store.MemoryStore;
+import io.netmgr.netlink.addr.IpAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The split between the host's store and the cluster store, on fakes: two hosts, each with its
+ * own store, kernel and drivers, share a cluster store and IPAM. Networks of the global driver
+ * and their endpoints live in the cluster store, local ones never leave the host's.
+ */
+class ScopeSplitTest {
+    private final Faults faults = new Faults();
+    private final MemoryStore cluster = new MemoryStore();
+    private final FakeIpam clusterIpam = new FakeIpam(faults);
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Host a = new Host("host-a", "192.0.2.1");
+    private final Host b = new Host("host-b", "192.0.2.2");
+
+    /** One host: its own store, IPAM, kernel and drivers. */
+    private final class Host {
+        final MemoryStore local = new MemoryStore();
+        final NetworkController controller;
+
+        Host(String id, String address) {
+            FakeKernel kernel = new FakeKernel(faults);
+            DriverRegistry drivers = new DriverRegistry().register(new FakeDriver("fake", faults))
+                    .register(new FakeDriver("global", faults, Scope.GLOBAL));
+            controller = NetworkController.builder(kernel, local, new FakeIpam(faults), drivers).sandboxNamespaces(kernel)
+                    .clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(IpAddress.parse(address)).build();
+            opened.add(controller);
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aGlobalNetworkLivesInTheClusterStoreAndIsTheSameOnEveryHost() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Network l = a.controller.createNetwork(NetworkConfig.of("l", "fake"));
+
+        assertThat(cluster.get("/netmgr/global/networks/" + g.id())).isPresent();
+        assertThat(a.local.get("/netmgr/networks/" + g.id())).isEmpty();
+        assertThat(a.local.get("/netmgr/networks/" + l.id())).isPresent();
+        assertThat(cluster.range("/netmgr/global/networks/")).hasSize(1);
+        assertThat(b.controller.network("g").id()).isEqualTo(g.id());
+        assertThat(b.controller.network(g.id().substring(0, 12)).name()).as("an id prefix resolves on any host").isEqualTo("g");
+        assertThatThrownBy(() -> b.controller.network("l")).hasMessage("network l not found");
+        assertThatThrownBy(() -> b.controller.createNetwork(NetworkConfig.of("g", "fake")))
+                .as("a local network may not take a global one's name").hasMessage("network with name g already exists");
+    }
+
+    @Test
+    void endpointsOnAGlobalNetworkAreFiledUnderTheirHostAndPublishedInTheJoinsTransaction() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Endpoint e = a.controller.createEndpoint("g", EndpointConfig.named("e"));
+        Endpoint f = b.controller.createEndpoint("g", EndpointConfig.named("f"));
+        assertThat(cluster.get("/netmgr/global/hosts/host-a/endpoints/" + e.id())).isPresent();
+        assertThat(a.controller.endpoints()).extracting(Endpoint::name).containsExactly("e");
+        assertThat(b.controller.endpointsOn(g.id())).extracting(Endpoint::name).containsExactly("f");
+        assertThat(e.ips()).doesNotContainAnyElementsOf(f.ips());
+        assertThatThrownBy(() -> b.controller.createEndpoint("g", EndpointConfig.named("e")))
+                .as("endpoint names are unique in the network on every host").hasMessageContaining("endpoint with name e already exists");
+
+        String peer = "/netmgr/global/peers/" + g.id() + "/" + e.id();
+        a.controller.createSandbox("s");
+        long before = cluster.revision();
+        a.controller.join(e.id(), "s");
+        assertThat(cluster.revision()).as("the endpoint and its peer entry: one transaction").isEqualTo(before + 1);
+        assertThat(cluster.get(peer)).isPresent();
+        assertThat(cluster.get(peer).orElseThrow().valueAsString()).contains("192.0.2.1");
+
+        a.controller.leave(e.id());
+        assertThat(cluster.get(peer)).as("withdrawn in the leave's transaction").isEmpty();
+        a.controller.join(e.id(), "s");
+        a.controller.deleteSandbox("s");
+        assertThat(cluster.get(peer)).isEmpty();
+        assertThat(cluster.get("/netmgr/global/hosts/host-a/endpoints/" + e.id())).as("deleted with its sandbox").isEmpty();
+    }
+
+    @Test
+    void removingAGlobalNetworkIsRefusedWhileAnyHostHasAnEndpointOnIt() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Endpoint f = b.controller.createEndpoint("g", EndpointConfig.named("f"));
+        assertThatThrownBy(() -> a.controller.deleteNetwork("g")).isInstanceOf(NetmgrException.class)
+                .hasMessageContaining("has active endpoints on host(s) host-b; disconnect them first");
+        b.controller.deleteEndpoint(f.id());
+        a.controller.deleteNetwork("g");
+        assertThat(cluster.range("/netmgr/global/")).isEmpty();
+        assertThat(clusterIpam.grants().pools()).isEmpty();
+    }
+
+    @Test
+    void withoutAClusterStoreAGlobalNetworkIsRefusedBeforeAnythingIsStored() {
+        FakeKernel kernel = new FakeKernel(faults);
+        MemoryStore alone = new MemoryStore();
+        FakeIpam ipam = new FakeIpam(faults);
+        DriverRegistry drivers = new DriverRegistry().register(new FakeDriver("global", faults, Scope.GLOBAL));
+        try (NetworkController c = NetworkController.builder(kernel, alone, ipam, drivers).sandboxNamespaces(kernel).build()) {
+            long revision = alone.revision();
+            assertThatThrownBy(() -> c.createNetwork(NetworkConfig.of("g", "global"))).isInstanceOf(NetmgrException.class)
+                    .hasMessage("network g: driver global makes networks that span hosts and needs a cluster store, which this"
+                            + " host has none of; start netmgrd with --cluster-store etcd://HOST:PORT --advertise-addr IP"
+                            + " (this host's underlay address)");
+            assertThat(alone.revision()).isEqualTo(revision);
+            assertThat(ipam.grants().pools()).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.netmgr.overlay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.fake.FakeIpam;
+import io.netmgr.core.fake.FakeKernel;
+import io.netmgr.core.fake.Faults;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.store.MemoryStore;
+import io.netmgr.ipam.DefaultIpam;
+import io.netmgr.ipam.DefaultPools;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Creating overlay networks, without root: two hosts on fake kernels share a cluster store and
+ * the real IPAM on it. Options, the VNI each network claims in the cluster, overlapping subnets;
+ * every refusal leaves the cluster store as it was.
+ */
+class OverlayNetworksTest {
+    private final Faults faults = new Faults();
+    private final MemoryStore cluster = new MemoryStore();
+    private final List<NetworkController> opened = new ArrayList<>();
+    private final NetworkController a = host("host-a", "192.0.2.1");
+    private final NetworkController b = host("host-b", "192.0.2.2");
+
+    private NetworkController host(String id, String address) {
+        FakeKernel kernel = new FakeKernel(faults);
+        NetworkController c = NetworkController.builder(kernel, new MemoryStore(), new FakeIpam(faults),
+                        new DriverRegistry().register(new OverlayDriver())).sandboxNamespaces(kernel).reconcileAtStart(false) // it lists links: kernel work
+                .clusterStore(cluster, new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48"))))
+                .hostId(id).advertiseAddress(IpAddress.parse(address)).build();
+        opened.add(c);
+        return c;
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(NetworkController::close);
+    }
+
+    @Test
+    void eachNetworkGetsAFreeVniClaimedInTheCluster() {
+        Network first = a.createNetwork(NetworkConfig.of("o1", "overlay"));
+        Network second = b.createNetwork(NetworkConfig.of("o2", "overlay"));
+        assertThat(first.option("vxlan.id")).contains("4096");
+        assertThat(second.option("vxlan.id")).as("chosen on another host, still free").contains("4097");
+        assertThat(b.network("o1").option("vxlan.id")).contains("4096");
+        assertThat(first.pools().get(0).subnet()).isEqualTo(IpPrefix.parse("10.0.0.0/24"));
+        assertThat(second.pools().get(0).subnet()).as("pools come from one IPAM for all hosts").isEqualTo(IpPrefix.parse("10.0.1.0/24"));
+    }
+
+    @Test
+    void aVniInUseIsRefusedNamingTheNetworkThatHoldsIt() {
+        a.createNetwork(NetworkConfig.of("o1", "overlay").withOption("vxlan.id", "42"));
+        List<String> before = contents();
+        assertThatThrownBy(() -> b.createNetwork(NetworkConfig.of("o2", "overlay").withOption("vxlan.id", "42")))
+                .isInstanceOf(NetmgrException.class)
+                .hasMessage("network o2: vxlan.id 42 is already used by network o1; choose another or leave it out for a free one");
+        assertThat(contents()).as("nothing stored, no pool left granted").isEqualTo(before);
+    }
+
+    @Test
+    void badOptionsAreRefusedByName() {
+        List<String> before = contents();
+        assertThatThrownBy(() -> a.createNetwork(overlay("vxlan.id", "0"))).hasMessage(
+                "network o: option vxlan.id=0 is not valid; give a number from 1 to 16777215");
+        assertThatThrownBy(() -> a.createNetwork(overlay("vxlan.id", "16777216"))).hasMessageContaining("vxlan.id=16777216 is not valid");
+        assertThatThrownBy(() -> a.createNetwork(overlay("vxlan.port", "http"))).hasMessage(
+                "network o: option vxlan.port=http is not valid; give a number from 1 to 65535");
+        assertThatThrownBy(() -> a.createNetwork(overlay("encrypted", ""))).hasMessageStartingWith(
+                "network o: option encrypted asks for an encrypted overlay, which needs IPsec (ESP) in the kernel");
+        assertThatThrownBy(() -> a.createNetwork(overlay("bridge.name", "br9"))).hasMessage(
+                "network o: driver overlay does not take option bridge.name (an option of a local driver); it takes vxlan.id, vxlan.port and mtu");
+        assertThatThrownBy(() -> a.createNetwork(overlay("colour", "blue"))).hasMessage(
+                "network o: driver overlay does not take option colour; it takes vxlan.id, vxlan.port and mtu");
+        assertThat(contents()).as("the cluster store as it was").isEqualTo(before);
+    }
+
+    @Test
+    void aSubnetOverlappingAnotherGlobalNetworkIsRefused() {
+        a.createNetwork(NetworkConfig.of("o1", "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.50.0.0/16"))));
+        List<String> before = contents();
+        assertThatThrownBy(() -> b.createNetwork(NetworkConfig.of("o2", "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.50.3.0/24")))))
+                .hasMessage("pool 10.50.3.0/24 overlaps with network o1's pool 10.50.0.0/16; choose another --subnet");
+        assertThat(contents()).isEqualTo(before);
+    }
+
+    @Test
+    void theAllocatorTakesTheLowestFreeVniFrom4096ThenBelow() {
+        assertThat(VniAllocator.choose(Set.of())).hasValue(4096);
+        assertThat(VniAllocator.choose(Set.of("4096", "4098"))).hasValue(4097);
+    }
+
+    private List<String> contents() {
+        return cluster.range("/").stream().map(kv -> kv.key() + "=" + kv.valueAsString()).toList();
+    }
+
+    private static NetworkConfig overlay(String option, String value) {
+        return NetworkConfig.of("o", "overlay").withOption(option, value);
+    }
+}

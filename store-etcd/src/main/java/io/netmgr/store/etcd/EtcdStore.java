@@ -1,0 +1,416 @@
+package io.netmgr.store.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
+import io.netmgr.core.store.CompactedRevisionException;
+import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.Lease;
+import io.netmgr.core.store.Store;
+import io.netmgr.core.store.StoreException;
+import io.netmgr.core.store.Txn;
+import io.netmgr.core.store.TxnBuilder;
+import io.netmgr.core.store.TxnResult;
+import io.netmgr.core.store.Watch;
+import io.netmgr.core.store.WatchEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The cluster store: netmgr's {@link Store} on an etcd cluster, through jetcd.
+ *
+ * <p>Revisions are etcd's own, which follow the SPI's rules: one store-wide counter that grows by
+ * one per transaction that changed something (lease expiries and revocations included). They are
+ * cluster-wide, so a fresh etcd starts at 1 and every key prefix shares the counter. etcd keeps
+ * every revision until it is compacted; a watch asked for compacted changes fails with
+ * {@link CompactedRevisionException}, at once or, when the compaction happened while the store was
+ * out of reach, through the watch's compaction handler.
+ *
+ * <p>Every call has a deadline ({@link Config#timeout()}): when no member answers, or the members
+ * have no quorum, it fails with "cluster store unavailable: ENDPOINTS: REASON" instead of waiting.
+ * Watches outlive a member's death and a quorum loss: they resume from the last revision they
+ * delivered.
+ */
+public final class EtcdStore implements Store {
+
+    private static final System.Logger LOG = System.getLogger(EtcdStore.class.getName());
+
+    /**
+     * How to reach etcd. {@code root} is prepended to every key (a test's own corner of a shared
+     * etcd; "" in production), {@code timeout} bounds every call.
+     */
+    public record Config(EtcdEndpoints endpoints, Optional<EtcdTls> tls, String root, Duration timeout) {
+        /** A call waits this long at most before the store calls etcd unavailable. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+        public Config {
+            Objects.requireNonNull(endpoints, "endpoints");
+            Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(root, "root");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+            }
+        }
+
+        public Config(EtcdEndpoints endpoints) {
+            this(endpoints, Optional.empty(), "", DEFAULT_TIMEOUT);
+        }
+
+        public Config withRoot(String newRoot) {
+            return new Config(endpoints, tls, newRoot, timeout);
+        }
+
+        public Config withTls(Optional<EtcdTls> newTls) {
+            return new Config(endpoints, newTls, root, timeout);
+        }
+    }
+
+    private final Config config;
+    private final Client client;
+    private final KV kv;
+    // listeners run here, one event at a time, in revision order (the SPI's "store's watch thread")
+    private final ExecutorService deliveries;
+    // keep-alives and watch resumptions
+    private final ScheduledExecutorService timer;
+    private final Map<EtcdWatch, Boolean> watches = new ConcurrentHashMap<>();
+    private final Map<Long, EtcdLease> leases = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private EtcdStore(Config config, Client client) {
+        this.config = config;
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.deliveries = Executors.newSingleThreadExecutor(daemon("netmgr-etcd-watch"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("netmgr-etcd-timer"));
+    }
+
+    /**
+     * Connects and reads the cluster's revision once, so that an unreachable etcd is reported now.
+     *
+     * @throws StoreException "cluster store unavailable: ..." when no member answers in time
+     */
+    public static EtcdStore connect(Config config) {
+        ClientBuilder builder = Client.builder()
+                .endpoints(config.endpoints().uris(config.tls().isPresent()).toArray(String[]::new))
+                .connectTimeout(config.timeout())
+                // every member in rotation, and a call through a dead one refused at once (then made
+                // again through another) rather than queued until that member is back
+                .loadBalancerPolicy("round_robin")
+                .waitForReady(false)
+                // a member without a leader refuses at once ("no leader") instead of holding the
+                // request until its own timeout; refused calls are made again until the deadline
+                .header("hasleader", "true")
+                .retryMaxDuration(config.timeout())
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(3));
+        config.tls().ifPresent(tls -> {
+            try {
+                builder.sslContext(ssl -> {
+                    ssl.trustManager(tls.cacert().toFile());
+                    tls.cert().ifPresent(cert -> ssl.keyManager(cert.toFile(), tls.key().orElseThrow().toFile()));
+                });
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new StoreException("cluster store " + config.endpoints() + ": the TLS files cannot be used: " + e.getMessage(), e);
+            }
+        });
+        EtcdStore store = new EtcdStore(config, builder.build());
+        try {
+            store.revision();
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The endpoints this store talks to, as the user gave them. */
+    public EtcdEndpoints endpoints() {
+        return config.endpoints();
+    }
+
+    @Override
+    public Optional<KeyValue> get(String key) {
+        checkOpen();
+        GetResponse response = await(() -> kv.get(bytes(config.root() + key)), "reading " + key);
+        return response.getKvs().stream().findFirst().map(this::keyValue);
+    }
+
+    @Override
+    public List<KeyValue> range(String prefix) {
+        checkOpen();
+        KeyRange range = KeyRange.prefix(config.root() + prefix);
+        GetResponse response = await(() -> kv.get(ByteSequence.from(range.from()),
+                GetOption.builder().withRange(ByteSequence.from(range.to())).build()), "reading the keys under " + prefix);
+        return response.getKvs().stream().map(this::keyValue).toList();
+    }
+
+    @Override
+    public long revision() {
+        checkOpen();
+        // any key will do: the answer's header carries the revision (etcd takes no empty key)
+        GetResponse response = await(() -> kv.get(bytes(config.root() + "\0"), GetOption.builder().withCountOnly(true).build()),
+                "reading the revision");
+        return response.getHeader().getRevision();
+    }
+
+    @Override
+    public Txn txn() {
+        return new TxnBuilder(this::commit);
+    }
+
+    private TxnResult commit(TxnBuilder.Request request) {
+        checkOpen();
+        EtcdTxnPlan plan = EtcdTxnPlan.of(config.root(), request);
+        TxnResponse response = await(() -> plan.applyTo(kv.txn()).commit(), "committing a transaction");
+        return new TxnResult(response.isSucceeded(), response.getHeader().getRevision());
+    }
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+        return watch(prefix, afterRevision, listener,
+                e -> LOG.log(System.Logger.Level.ERROR, "watch of prefix \"" + prefix + "\" stops: " + e.getMessage()));
+    }
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+            Consumer<CompactedRevisionException> onCompacted) {
+        checkOpen();
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(onCompacted, "onCompacted");
+        if (afterRevision < 0) {
+            throw new IllegalArgumentException("afterRevision must be >= 0, got " + afterRevision);
+        }
+        EtcdWatch watch = new EtcdWatch(this, prefix, afterRevision, listener, onCompacted);
+        watches.put(watch, Boolean.TRUE);
+        try {
+            watch.start();
+        } catch (RuntimeException e) {
+            watch.close();
+            throw e;
+        }
+        return watch;
+    }
+
+    @Override
+    public Lease grantLease(Duration ttl, Runnable onLost) {
+        checkOpen();
+        io.etcd.jetcd.lease.LeaseGrantResponse granted = await(() -> client.getLeaseClient().grant(EtcdLease.seconds(ttl)), "granting a lease");
+        // etcd may raise a TTL below its minimum (1.5 election timeouts); the answer says what it kept
+        return keepAlive(new EtcdLease(this, granted.getID(), Duration.ofSeconds(granted.getTTL()), onLost));
+    }
+
+    @Override
+    public Optional<Lease> resumeLease(long id, Duration ttl, Runnable onLost) {
+        checkOpen();
+        long remaining = await(() -> client.getLeaseClient().timeToLive(id, LeaseOption.DEFAULT), "reading lease " + id).getTTL();
+        if (remaining <= 0) {
+            return Optional.empty();
+        }
+        EtcdLease lease = keepAlive(new EtcdLease(this, id, Duration.ofSeconds(EtcdLease.seconds(ttl)), onLost));
+        lease.refresh();
+        return lease.alive() ? Optional.of(lease) : Optional.empty();
+    }
+
+    private EtcdLease keepAlive(EtcdLease lease) {
+        EtcdLease previous = leases.put(lease.id(), lease);
+        if (previous != null) {
+            previous.stopKeepAlive();
+        }
+        lease.schedule(timer);
+        return lease;
+    }
+
+    /**
+     * Stops keeping lease {@code id} alive without revoking it, as if this holder died: etcd
+     * expires it a TTL later. A test hook, as {@code MemoryStore.stopKeepAlive}.
+     */
+    public void stopKeepAlive(long id) {
+        EtcdLease lease = leases.remove(id);
+        if (lease != null) {
+            lease.stopKeepAlive();
+        }
+    }
+
+    /**
+     * Compacts etcd's history up to {@code revision}: watches asked for older changes fail with
+     * {@link CompactedRevisionException}. etcd is usually left to compact itself
+     * ({@code --auto-compaction-retention}); tests call this.
+     */
+    public void compact(long revision) {
+        checkOpen();
+        await(() -> kv.compact(revision), "compacting to revision " + revision);
+    }
+
+    /** Stops the keep-alives (without revoking: a restarted holder resumes its leases) and the watches. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        leases.values().forEach(EtcdLease::stopKeepAlive);
+        leases.clear();
+        List.copyOf(watches.keySet()).forEach(EtcdWatch::close);
+        timer.shutdownNow();
+        deliveries.shutdown();
+        client.close();
+    }
+
+    // ---- used by the store's watches and leases
+
+    Client client() {
+        return client;
+    }
+
+    String root() {
+        return config.root();
+    }
+
+    Duration timeout() {
+        return config.timeout();
+    }
+
+    ExecutorService deliveries() {
+        return deliveries;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void forget(EtcdWatch watch) {
+        watches.remove(watch);
+    }
+
+    void forget(EtcdLease lease) {
+        leases.remove(lease.id(), lease);
+    }
+
+    KeyValue keyValue(io.etcd.jetcd.KeyValue kv) {
+        String key = kv.getKey().toString(StandardCharsets.UTF_8).substring(config.root().length());
+        return new KeyValue(key, kv.getValue().getBytes(), kv.getCreateRevision(), kv.getModRevision(), kv.getVersion());
+    }
+
+    static ByteSequence bytes(String key) {
+        return ByteSequence.from(KeyRange.bytes(key));
+    }
+
+    /**
+     * Makes {@code call} and waits for it within the store's deadline, turning etcd's failures into
+     * the SPI's: unreachable or without quorum becomes "cluster store unavailable: ...".
+     *
+     * <p>One dead member stays unseen: a call refused at once (the member is down, or has no
+     * leader yet) is made again after a short pause, and a call left unanswered for a part of the
+     * deadline is made again too, since the first request on a connection to a member that just
+     * died is never answered (seen with jetcd 0.8.7), and a request forwarded to a leader that
+     * died is dropped. The cost, when a member dies between applying a transaction and answering:
+     * the repeat of a put writes the same value again; the repeat of a compare-and-swap fails its
+     * compare, and the caller re-reads and tries again (an address so allocated twice stays
+     * reserved until released). etcd's own client repeats only reads.
+     */
+    <T> T await(Supplier<CompletableFuture<T>> call, String what) {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        while (true) {
+            CompletableFuture<T> attempt = call.get();
+            long remaining = Math.max(1, deadline - System.nanoTime());
+            long wait = Math.min(remaining, ATTEMPT.toNanos());
+            try {
+                return attempt.get(wait, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                attempt.cancel(true);
+                if (wait >= remaining) {
+                    throw unavailable("no answer within " + config.timeout().toMillis() + " ms while " + what, e);
+                }
+            } catch (InterruptedException e) {
+                attempt.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while " + what + " in the cluster store " + config.endpoints(), e);
+            } catch (ExecutionException e) {
+                if (!refusedAtOnce(e.getCause()) || System.nanoTime() + RETRY_PAUSE.toNanos() >= deadline) {
+                    throw failure(e.getCause(), what);
+                }
+                pause();
+            }
+        }
+    }
+
+    // longer than an election with etcd's default timings, so a repeated read finds the new leader
+    private static final Duration ATTEMPT = Duration.ofMillis(1500);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+
+    // UNAVAILABLE: the channel to that member is down, so the request was not applied
+    private static boolean refusedAtOnce(Throwable cause) {
+        return cause instanceof EtcdException etcd && etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the cluster store", e);
+        }
+    }
+
+    StoreException failure(Throwable cause, String what) {
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("lease not found")) {
+            return new StoreException("the lease has expired or was revoked (" + what + "); put the key under a new lease", cause);
+        }
+        if (cause instanceof EtcdException etcd) {
+            switch (etcd.getErrorCode()) {
+                case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, ABORTED -> {
+                    return unavailable(message + " (while " + what + ")", cause);
+                }
+                default -> {
+                }
+            }
+        }
+        if (message.contains("no leader") || message.contains("timed out") || message.contains("UNAVAILABLE")) {
+            return unavailable(message + " (while " + what + ")", cause);
+        }
+        return new StoreException("cluster store " + config.endpoints() + ": " + what + " failed: " + message, cause);
+    }
+
+    private StoreException unavailable(String reason, Throwable cause) {
+        return new StoreException.Unavailable("cluster store unavailable: " + config.endpoints() + ": " + reason, cause);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("store is closed");
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,323 @@
+package io.netmgr.store.etcd;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real etcd cluster for tests: Debian's {@code /usr/bin/etcd} started as 1 or 3 members on
+ * loopback (or on addresses given), with ports picked free at run time and data in a temp dir.
+ * Register it once per test class ({@code @RegisterExtension static final EtcdCluster etcd =
+ * EtcdCluster.members(3);}) or use it as an {@link AutoCloseable}. It kills only the processes it
+ * started, by their pid, and removes its data, also when a test fails; a JVM that dies kills them
+ * from its shutdown hook. Not root, or no etcd installed: the tests are skipped with the reason.
+ */
+public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+
+    public static final Path ETCD = Path.of("/usr/bin/etcd");
+    private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(90);
+
+    private final List<String> addresses;
+    private final List<Member> members = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private Path dir;
+    private Thread shutdownHook;
+
+    private EtcdCluster(List<String> addresses) {
+        this.addresses = List.copyOf(addresses);
+    }
+
+    /** {@code count} members on 127.0.0.1. */
+    public static EtcdCluster members(int count) {
+        return on(IntStream.range(0, count).mapToObj(i -> "127.0.0.1").toList());
+    }
+
+    /** One member on each of {@code addresses} (the same address may repeat: ports differ). */
+    public static EtcdCluster on(List<String> addresses) {
+        return new EtcdCluster(addresses);
+    }
+
+    /** Why etcd tests cannot run here, if they cannot: empty when they can. */
+    public static String unusableReason() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "the etcd tests run as root (like every integration test); run them as root";
+        }
+        if (!Files.isExecutable(ETCD)) {
+            return ETCD + " is missing: install Debian's etcd-server (scripts/setup.sh --tests)";
+        }
+        return "";
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        String reason = unusableReason();
+        assumeTrue(reason.isEmpty(), reason);
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** Starts every member and waits until each reports itself healthy. */
+    public EtcdCluster start() {
+        try {
+            dir = Files.createTempDirectory("netmgr-etcd-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        shutdownHook = new Thread(this::killAll, "netmgr-etcd-fixture-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        String token = "netmgr-test-" + UUID.randomUUID();
+        for (int i = 0; i < addresses.size(); i++) {
+            members.add(new Member("m" + i, addresses.get(i), freePort(addresses.get(i)), freePort(addresses.get(i)),
+                    dir.resolve("m" + i)));
+        }
+        String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
+        try {
+            for (Member m : members) {
+                m.initialCluster = initialCluster;
+                m.token = token;
+                m.launch();
+            }
+            for (int i = 0; i < members.size(); i++) {
+                awaitHealthy(i);
+            }
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /** The cluster as {@code --cluster-store} takes it: {@code etcd://HOST:PORT,...}. */
+    public String url() {
+        return endpoints().toString();
+    }
+
+    public EtcdEndpoints endpoints() {
+        return new EtcdEndpoints(members.stream().map(m -> hostPort(m.address, m.clientPort)).toList());
+    }
+
+    /** A store on this cluster whose keys live under {@code root}, so tests sharing the cluster do not meet. */
+    public EtcdStore store(String root) {
+        return EtcdStore.connect(new EtcdStore.Config(endpoints()).withRoot(root));
+    }
+
+    public int size() {
+        return members.size();
+    }
+
+    /** The pid of member {@code index}'s etcd process. */
+    public long pid(int index) {
+        return members.get(index).process.pid();
+    }
+
+    /** Kills member {@code index} with SIGKILL and waits for it to be gone. */
+    public void kill(int index) {
+        members.get(index).kill();
+    }
+
+    /** Starts member {@code index} again on its data and ports and waits until the cluster is healthy through it. */
+    public void restart(int index) {
+        members.get(index).launch();
+        awaitHealthy(index);
+    }
+
+    /** Kills a majority of the members (the first ones): the cluster has no quorum until {@link #restartDead()}. */
+    public void stopQuorum() {
+        for (int i = 0; i < members.size() / 2 + 1; i++) {
+            kill(i);
+        }
+    }
+
+    /** Starts every killed member again and waits until all are healthy. */
+    public void restartDead() {
+        List<Integer> dead = IntStream.range(0, members.size()).filter(i -> !members.get(i).alive()).boxed().toList();
+        dead.forEach(i -> members.get(i).launch());
+        for (int i = 0; i < members.size(); i++) {
+            awaitHealthy(i);
+        }
+    }
+
+    /** Waits until member {@code index} says the cluster is healthy (it has a leader and answers). */
+    public void awaitHealthy(int index) {
+        Member m = members.get(index);
+        long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!m.alive()) {
+                throw new IllegalStateException("etcd member " + m.name + " exited (" + m.process.exitValue() + "): " + m.logTail());
+            }
+            if (healthy(m)) {
+                return;
+            }
+            pause(100);
+        }
+        throw new IllegalStateException("etcd member " + m.name + " not healthy within " + HEALTHY_WITHIN + ": " + m.logTail());
+    }
+
+    private boolean healthy(Member m) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.clientUrl() + "/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"true\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills every member it started (by pid) and removes the data. */
+    @Override
+    public void close() {
+        killAll();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+            shutdownHook = null;
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            dir = null;
+        }
+        members.clear();
+    }
+
+    private void killAll() {
+        members.forEach(Member::kill);
+    }
+
+    private static int freePort(String address) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + address, e);
+        }
+    }
+
+    private static String hostPort(String address, int port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class Member {
+        final String name;
+        final String address;
+        final int clientPort;
+        final int peerPort;
+        final Path data;
+        String initialCluster;
+        String token;
+        Process process;
+
+        Member(String name, String address, int clientPort, int peerPort, Path data) {
+            this.name = name;
+            this.address = address;
+            this.clientPort = clientPort;
+            this.peerPort = peerPort;
+            this.data = data;
+        }
+
+        String clientUrl() {
+            return "http://" + hostPort(address, clientPort);
+        }
+
+        String peerUrl() {
+            return "http://" + hostPort(address, peerPort);
+        }
+
+        Path log() {
+            return data.resolveSibling(name + ".log");
+        }
+
+        void launch() {
+            if (alive()) {
+                throw new IllegalStateException("etcd member " + name + " is running");
+            }
+            // on a restart the data dir holds the membership; the initial-cluster flags are then ignored
+            List<String> command = List.of(ETCD.toString(),
+                    "--name", name,
+                    "--data-dir", data.toString(),
+                    "--listen-client-urls", clientUrl(),
+                    "--advertise-client-urls", clientUrl(),
+                    "--listen-peer-urls", peerUrl(),
+                    "--initial-advertise-peer-urls", peerUrl(),
+                    "--initial-cluster", initialCluster,
+                    "--initial-cluster-token", token,
+                    "--initial-cluster-state", "new");
+            try {
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + ETCD, e);
+            }
+        }
+
+        boolean alive() {
+            return process != null && process.isAlive();
+        }
+
+        void kill() {
+            if (process == null) {
+                return;
+            }
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        String logTail() {
+            try {
+                List<String> lines = Files.readAllLines(log());
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            } catch (IOException e) {
+                return "(no log: " + e.getMessage() + ")";
+            }
+        }
+    }
+}

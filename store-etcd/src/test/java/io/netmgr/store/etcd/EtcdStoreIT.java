@@ -1,0 +1,141 @@
+package io.netmgr.store.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netmgr.core.store.CompactedRevisionException;
+import io.netmgr.core.store.Lease;
+import io.netmgr.core.store.Store;
+import io.netmgr.core.store.StoreContract;
+import io.netmgr.core.store.StoreException;
+import io.netmgr.core.store.Watch;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The store contract on a real one-member etcd; each case in its own key prefix of the shared cluster. */
+class EtcdStoreIT extends StoreContract {
+
+    @RegisterExtension
+    static final EtcdCluster ETCD = EtcdCluster.members(1);
+    private static final AtomicInteger CASES = new AtomicInteger();
+
+    @Override
+    protected Store newStore() {
+        return ETCD.store("/contract/" + CASES.incrementAndGet() + "/");
+    }
+
+    @Override
+    protected boolean startsAtRevisionZero() {
+        return false;
+    }
+
+    @Override
+    protected boolean foldsRepeatedPutsOfATxn() {
+        return true;
+    }
+
+    @Override
+    protected boolean hasLeases() {
+        return true;
+    }
+
+    @Override
+    protected void lapse(Lease lease) {
+        ((EtcdStore) store).stopKeepAlive(lease.id());
+    }
+
+    @Test
+    void aKeyDeletedAndPutAgainInOneTxnAndAPutUnderADeletedPrefixWork() {
+        put("p/a", "1");
+        put("p/b", "1");
+        put("q", "1");
+
+        store.txn().deletePrefix("p/").put("p/b", bytes("2")).delete("q").put("q", bytes("3")).put("p/c", bytes("4")).commit();
+
+        assertThat(store.range("p/")).extracting(kv -> kv.key() + "=" + kv.valueAsString()).containsExactly("p/b=2", "p/c=4");
+        assertThat(store.get("q").orElseThrow().valueAsString()).isEqualTo("3");
+    }
+
+    @Test
+    void aStoreWithoutARootSeesTheWholeKeySpace() {
+        try (Store whole = ETCD.store("")) {
+            long rev = whole.txn().put("/root-test/k", bytes("v")).commit().revision();
+
+            assertThat(whole.revision()).isGreaterThanOrEqualTo(rev);
+            assertThat(whole.range("/root-test/")).extracting(kv -> kv.key()).containsExactly("/root-test/k");
+            assertThat(whole.range("")).extracting(kv -> kv.key()).contains("/root-test/k");
+            whole.txn().deletePrefix("/root-test/").commit();
+            assertThat(whole.get("/root-test/k")).isEmpty();
+        }
+    }
+
+    @Test
+    void compactedChangesAreReportedAtWatchTime() {
+        put("c/k", "1");
+        long first = put("c/k", "2");
+        put("c/k", "3");
+        long last = put("c/k", "4");
+        ((EtcdStore) store).compact(last);
+
+        assertThatThrownBy(() -> store.watch("c/", first, e -> { }))
+                .isInstanceOf(CompactedRevisionException.class)
+                .hasMessageContaining("after revision " + first)
+                .satisfies(e -> assertThat(((CompactedRevisionException) e).oldestRetained()).isEqualTo(last));
+        Events events = new Events();
+        try (Watch w = store.watch("c/", last, events)) {
+            long next = put("c/k", "5");
+            assertThat(events.next().revision()).isEqualTo(next);
+        }
+    }
+
+    @Test
+    void aLeaseRevokedElsewhereIsLostAndItsHolderTold() throws Exception {
+        CountDownLatch lost = new CountDownLatch(1);
+        Lease lease = store.grantLease(Duration.ofSeconds(2), lost::countDown);
+        try (Store other = ETCD.store("/contract/other/")) {
+            other.resumeLease(lease.id(), Duration.ofSeconds(2), () -> { }).orElseThrow().close();
+        }
+
+        assertThat(lost.await(20, TimeUnit.SECONDS)).as("onLost within 20 s").isTrue();
+        assertThat(lease.alive()).isFalse();
+    }
+
+    @Test
+    void anUnreachableEtcdFailsFastAndClearly() {
+        EtcdEndpoints nobody = EtcdEndpoints.parse("etcd://127.0.0.1:1");
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> EtcdStore.connect(new EtcdStore.Config(nobody)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("cluster store unavailable: etcd://127.0.0.1:1: ");
+        // not a timed assertion of speed: only that the bounded deadline, not a hang, ended it
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void watchListenersRunOneAtATimeInRevisionOrder() throws Exception {
+        CompletableFuture<Long> outOfOrder = new CompletableFuture<>();
+        AtomicInteger running = new AtomicInteger();
+        long[] lastSeen = {base};
+        CountDownLatch all = new CountDownLatch(20);
+        try (Watch w = store.watch("o/", base, e -> {
+            if (running.incrementAndGet() > 1 || e.revision() <= lastSeen[0]) {
+                outOfOrder.complete(e.revision());
+            }
+            lastSeen[0] = e.revision();
+            running.decrementAndGet();
+            all.countDown();
+        })) {
+            for (int i = 0; i < 20; i++) {
+                put("o/" + (i % 3), String.valueOf(i));
+            }
+            assertThat(all.await(20, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(outOfOrder).isNotDone();
+    }
+}

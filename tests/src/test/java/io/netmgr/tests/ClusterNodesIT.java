@@ -1,0 +1,100 @@
+package io.netmgr.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Three hosts, each the built netmgrd in its namespace, in one cluster on a real etcd: every host
+ * lists all three; a netmgrd killed with SIGKILL is down for the others once its lease expires;
+ * a netmgrd restarted within its lease's TTL is never seen down.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterNodesIT {
+
+    // host 2 keeps the default 2 s TTL; host 3's TTL leaves its JVM time to start again within it
+    @RegisterExtension
+    static final ClusterHosts CLUSTER = new ClusterHosts(3, Map.of(3, List.of("--cluster-lease-ttl", "60s")));
+
+    @Test
+    @Order(1)
+    void everyHostListsAllThreeAliveAndItselfAsSelf() throws Exception {
+        for (ClusterHosts.Host host : CLUSTER.hosts) {
+            List<String> rows = new ArrayList<>();
+            for (JsonNode n : host.nodes()) {
+                rows.add(n.path("advertiseAddress").asText() + " " + n.path("status").asText() + " " + n.path("self").asBoolean());
+            }
+            assertThat(rows).as("node ls on host " + host.number).containsExactlyInAnyOrder(
+                    "198.51.100.1 alive " + (host.number == 1),
+                    "198.51.100.2 alive " + (host.number == 2),
+                    "198.51.100.3 alive " + (host.number == 3));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aKilledDaemonIsDownForTheOthersOnceItsLeaseExpiresAndAliveAgainWhenBack() throws Exception {
+        ClusterHosts.Host one = CLUSTER.hosts.get(0);
+        ClusterHosts.Host two = CLUSTER.hosts.get(1);
+        ClusterHosts.Host three = CLUSTER.hosts.get(2);
+
+        two.daemon.kill();
+
+        awaitStatus(one, two, "down");
+        assertThat(three.statusOf(two)).isEqualTo("down");
+        two.start();
+        awaitStatus(one, two, "alive");
+        assertThat(two.nodes()).filteredOn(n -> n.path("self").asBoolean()).extracting(n -> n.path("advertiseAddress").asText())
+                .containsExactly("198.51.100.2");
+    }
+
+    @Test
+    @Order(3)
+    void aDaemonRestartedWithinItsTtlIsNeverSeenDown() throws Exception {
+        ClusterHosts.Host one = CLUSTER.hosts.get(0);
+        ClusterHosts.Host three = CLUSTER.hosts.get(2);
+
+        three.daemon.kill();
+        List<String> seen = new ArrayList<>();
+        seen.add(one.statusOf(three));
+        Thread restart = new Thread(() -> {
+            try {
+                three.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        restart.start();
+        while (restart.isAlive()) {
+            seen.add(one.statusOf(three));
+        }
+        restart.join();
+        seen.add(one.statusOf(three));
+
+        assertThat(seen).as("host 3 in host 1's node ls while its daemon restarted").containsOnly("alive");
+        assertThat(three.daemon).isNotNull();
+        assertThat(three.statusOf(three)).isEqualTo("alive");
+    }
+
+    // polls node ls on `observer` until `subject` has `status`; a deadline, not a timed assertion
+    private static void awaitStatus(ClusterHosts.Host observer, ClusterHosts.Host subject, String status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = observer.statusOf(subject);
+        while (!last.equals(status)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("host " + subject.number + " still " + last + " for host " + observer.number + " after 60 s");
+            }
+            Thread.sleep(100);
+            last = observer.statusOf(subject);
+        }
+    }
+}
