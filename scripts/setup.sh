@@ -27,11 +27,13 @@ fi
 # Build: the JDK and Maven; ca-certificates gives Java and Maven the machine's trusted CAs, so
 # Maven can download from Central. Run: netmgr loads libnftables1 in-process (nftables
 # firewall), runs iptables-restore (iptables firewall) through nsenter (util-linux); it forgets
-# stale UDP flows of newly published ports through ctnetlink itself, and a removed service
-# backend's flows with conntrack. netmgr-cni is a Perl script that
-# speaks to netmgrd's socket itself (perl-base is part of every Debian system). `netmgr demo`
-# runs its service's tasks with busybox's nc (busybox-static; the tests use it too).
-need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux conntrack busybox-static"
+# stale UDP flows of newly published ports through ctnetlink itself. netmgr-cni is a Perl script that
+# speaks to netmgrd's socket itself (perl-base is part of every Debian system).
+need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux"
+# Services: a backend taken out of a service loses its flows through `conntrack -D --reply-src` (conntrack).
+need="$need conntrack"
+# `netmgr demo` runs its service's tasks with busybox's nc (busybox-static; the tests use it too).
+need="$need busybox-static"
 # Tests: iproute2 and nftables give them independent oracles (`ip -j`, `bridge -j`, `tc -j`,
 # `nft`, `conntrack -L`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check
@@ -40,7 +42,7 @@ need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-l
 # bench/docker-plugin-vs-bridge.sh start a dockerd of their own, in a namespace they make).
 # The cluster tests start a real etcd cluster (etcd-server); the Docker plugin tests import a
 # busybox root filesystem as their image (busybox-static, in the list above); the DNS tests resolve with dig.
-[ -z "$tests" ] || need="$need iproute2 nftables procps containernetworking-plugins curl openssl docker.io etcd-server bind9-dnsutils"
+[ -z "$tests" ] || need="$need iproute2 nftables conntrack procps containernetworking-plugins curl openssl docker.io etcd-server bind9-dnsutils"
 
 missing=""
 for package in $need; do

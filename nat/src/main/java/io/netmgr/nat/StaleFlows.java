@@ -1,9 +1,9 @@
 package io.netmgr.nat;
 
 import io.netmgr.core.firewall.PortMapping;
+import io.netmgr.core.firewall.Protocol;
 import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
-import io.netmgr.core.firewall.Protocol;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.conntrack.Conntrack;
 import io.netmgr.netlink.ns.NetNs;
@@ -22,11 +22,14 @@ import java.util.concurrent.TimeUnit;
  * --orig-port-dst PORT} does, without starting a process): one dump of the table per address
  * family for all the ports of a change, one delete per matching entry. A kernel without conntrack's netlink interface is said once
  * and the publish carries on.
+ *
+ * <p>A backend taken out of a service loses its flows to the service's VIPs and ports too
+ * ({@link #forgetBackends}): those are matched by their reply source, which the netlink reader
+ * here does not decode yet, so that path runs {@code conntrack -D --reply-src} (conntrack-tools).
  */
 final class StaleFlows {
     private static final System.Logger LOG = System.getLogger(StaleFlows.class.getName());
     private static volatile boolean failureReported;
-    private static volatile boolean missingToolReported; // forgetBackends still runs the conntrack tool
 
     private StaleFlows() {
     }
@@ -50,6 +53,12 @@ final class StaleFlows {
                         + " that began before a port was published keep bypassing it until they go idle");
             }
         }
+    }
+
+    /** True when {@code flow} is UDP to a host port of {@code m} (and its host address, when it has one). */
+    private static boolean sentTo(Conntrack.Flow flow, PortMapping m) {
+        return flow.protocol() == Conntrack.IPPROTO_UDP && flow.destinationPort() >= m.hostPorts().first()
+                && flow.destinationPort() <= m.hostPorts().last() && m.hostIp().map(flow.destination()::equals).orElse(true);
     }
 
     /**
@@ -90,21 +99,15 @@ final class StaleFlows {
             }
             return true;
         } catch (IOException e) {
-            if (!missingToolReported) {
-                missingToolReported = true;
-                LOG.log(Level.WARNING, "cannot run conntrack (" + e.getMessage() + "): UDP flows that began before a"
-                        + " port was published keep bypassing it until they go idle; install conntrack");
+            if (!failureReported) {
+                failureReported = true;
+                LOG.log(Level.WARNING, "cannot run conntrack (" + e.getMessage() + "): flows to a backend taken out of a"
+                        + " service stay until they go idle; install conntrack");
             }
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** True when {@code flow} is UDP to a host port of {@code m} (and its host address, when it has one). */
-    private static boolean sentTo(Conntrack.Flow flow, PortMapping m) {
-        return flow.protocol() == Conntrack.IPPROTO_UDP && flow.destinationPort() >= m.hostPorts().first()
-                && flow.destinationPort() <= m.hostPorts().last() && m.hostIp().map(flow.destination()::equals).orElse(true);
     }
 }

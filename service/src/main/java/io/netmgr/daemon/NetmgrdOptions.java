@@ -12,8 +12,8 @@ import java.util.Optional;
  */
 record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, FirewallChoice firewall,
                       Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,
-                      Optional<String> hostNetns, boolean plainTcpAccepted, Optional<Path> dockerPlugin, boolean dns,
-                      Optional<String> dnsUpstream, ClusterConfig.Given cluster, Action action) {
+                      Optional<String> hostNetns, boolean plainTcpAccepted, Optional<Path> dockerPlugin,
+                      ClusterConfig.Given cluster, boolean dns, Optional<String> dnsUpstream, Action action) {
 
     /** What the command line asks for: serve, or print the help or the version and stop. */
     enum Action { SERVE, HELP, VERSION }
@@ -82,8 +82,8 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
     // its value is optional: alone, it serves on the default socket
     private static final String DOCKER_PLUGIN = "--docker-plugin";
     private static final List<String> VALUED = List.of("--socket", "--state-dir", "--config", "--firewall", "--tcp",
-            "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS, "--tls", "--dns", "--dns-upstream", "--cluster-store",
-            "--advertise-addr", "--cluster-cacert", "--cluster-cert", "--cluster-key", "--cluster-lease-ttl");
+            "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS, "--tls", "--cluster-store", "--advertise-addr",
+            "--cluster-cacert", "--cluster-cert", "--cluster-key", "--cluster-lease-ttl", "--dns", "--dns-upstream");
 
     /** A command line netmgrd cannot read; the message names the argument. */
     static final class UsageException extends IllegalArgumentException {
@@ -129,10 +129,9 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
         return new NetmgrdOptions(path(values, "--socket"), path(values, "--state-dir"), path(values, "--config"),
                 firewall(values), value(values, "--tcp"), path(values, "--tls-cert"),
                 path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), !flag(values, "--tls"),
-                dockerPlugin, flag(values, "--dns"), value(values, "--dns-upstream"),
-                new ClusterConfig.Given(value(values, "--cluster-store"), value(values, "--advertise-addr"),
+                dockerPlugin, new ClusterConfig.Given(value(values, "--cluster-store"), value(values, "--advertise-addr"),
                         path(values, "--cluster-cacert"), path(values, "--cluster-cert"), path(values, "--cluster-key"),
-                        value(values, "--cluster-lease-ttl")), action);
+                        value(values, "--cluster-lease-ttl")), flag(values, "--dns"), value(values, "--dns-upstream"), action);
     }
 
     /**
