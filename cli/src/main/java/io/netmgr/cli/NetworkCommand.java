@@ -25,6 +25,7 @@ final class NetworkCommand {
             new Output.Column("NETWORK ID", Output::shortId),
             new Output.Column("NAME", n -> n.path("name").asText()),
             new Output.Column("DRIVER", n -> n.path("driver").asText()),
+            new Output.Column("SCOPE", n -> n.path("scope").asText("local")),
             new Output.Column("SUBNETS", n -> {
                 List<String> s = new ArrayList<>();
                 n.path("pools").forEach(p -> s.add(p.path("subnet").asText()));

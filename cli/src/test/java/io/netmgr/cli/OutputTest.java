@@ -27,11 +27,11 @@ class OutputTest {
     @Test
     void tablesAlignColumnsAndQuietPrintsIds() throws Exception {
         JsonNode items = JSON.readTree("[{\"id\":\"0123456789abcdef\",\"name\":\"front\",\"driver\":\"bridge\",\"pools\":[]},"
-                + "{\"id\":\"fedcba9876543210\",\"name\":\"a\",\"driver\":\"macvlan\",\"pools\":[{\"subnet\":\"10.1.0.0/24\"}]}]");
+                + "{\"id\":\"fedcba9876543210\",\"name\":\"a\",\"driver\":\"overlay\",\"scope\":\"global\",\"pools\":[{\"subnet\":\"10.1.0.0/24\"}]}]");
         assertThat(render(out -> Output.list(out, items, null, false, Output::shortId, NetworkCommand.COLUMNS))).isEqualTo(
-                "NETWORK ID     NAME    DRIVER    SUBNETS\n"
-                + "0123456789ab   front   bridge    -\n"
-                + "fedcba987654   a       macvlan   10.1.0.0/24\n");
+                "NETWORK ID     NAME    DRIVER    SCOPE    SUBNETS\n"
+                + "0123456789ab   front   bridge    local    -\n"
+                + "fedcba987654   a       overlay   global   10.1.0.0/24\n");
         assertThat(render(out -> Output.list(out, items, null, true, Output::shortId, NetworkCommand.COLUMNS)))
                 .isEqualTo("0123456789ab\nfedcba987654\n");
         assertThat(render(out -> Output.list(out, items, "{{.Name}}", false, Output::shortId, NetworkCommand.COLUMNS)))

@@ -1,5 +1,6 @@
 package io.netmgr.engine;
 
+import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkHealer;
@@ -35,9 +36,11 @@ public final class Engine implements AutoCloseable {
     private final Optional<Firewall> firewall;
     private final Optional<RuleGuard> guard;
     private final Deque<AutoCloseable> opened;
+    private final Optional<HostRegistry> registry;
 
     private Engine(EngineConfig config, LmdbStore store, NetworkController controller, Optional<Firewall> firewall,
-                   Optional<RuleGuard> guard, Deque<AutoCloseable> opened) {
+                   Optional<RuleGuard> guard, Deque<AutoCloseable> opened, Optional<HostRegistry> registry) {
+        this.registry = registry;
         this.config = config;
         this.store = store;
         this.controller = controller;
@@ -55,9 +58,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * {@link #open(EngineConfig)}, on {@code cluster}'s store too when given: networks of global
-     * drivers (overlay) then live there, their addresses handed out by an IPAM on that store from
-     * {@link DefaultPools#cluster}; without it, they are refused.
+     * {@link #open(EngineConfig)}, on {@code cluster}'s store too when given: the host registers
+     * there under a lease ({@link HostRegistry}), networks of global drivers (overlay) live there,
+     * their addresses handed out by an IPAM on that store from {@link DefaultPools#cluster}, and
+     * this host's peer entries live under its lease; without it, global networks are refused.
      */
     public static Engine open(EngineConfig config, Optional<ClusterMembership> cluster) {
         Deque<AutoCloseable> opened = new ArrayDeque<>(); // closed in reverse on failure
@@ -75,16 +79,20 @@ public final class Engine implements AutoCloseable {
                     .lockFile(config.lockFile())
                     .reconcileAtStart(config.reconcileAtStart());
             firewall.ifPresent(builder::firewall);
+            Optional<HostRegistry> registry = cluster.map(c -> push(opened, HostRegistry.join(c.store(), store, c.hostname(),
+                    c.advertiseAddress().toString(), Engine.class.getPackage().getImplementationVersion() + "", c.leaseTtl())));
             cluster.ifPresent(c -> builder.clusterStore(c.store(), new DefaultIpam(c.store(), new HostRoutes(routes),
                             DefaultPools.cluster(DefaultPools.uniqueLocalPrefix(CLUSTER_ULA_SEED))))
-                    .hostId(c.hostId()).advertiseAddress(c.advertiseAddress()));
+                    .hostId(registry.orElseThrow().hostId()).hostLease(registry.orElseThrow()::lease)
+                    .advertiseAddress(c.advertiseAddress()));
             NetworkController controller = push(opened, builder.build());
+            registry.ifPresent(r -> r.addListener(controller.clusterListener()));
             Optional<RuleGuard> guard = firewall.filter(f -> config.ruleGuard())
                     .map(f -> push(opened, RuleGuard.start(f, RuleGuard.DEFAULT_INTERVAL, controller::withFirewallInSync)));
             if (config.ruleGuard()) {
                 push(opened, NetworkHealer.start(controller));
             }
-            return new Engine(config, store, controller, firewall, guard, opened);
+            return new Engine(config, store, controller, firewall, guard, opened, registry);
         } catch (IOException e) {
             closeAll(opened, null);
             throw new UncheckedIOException("cannot create state directory " + config.stateDir(), e);
@@ -100,6 +108,11 @@ public final class Engine implements AutoCloseable {
 
     public LmdbStore store() {
         return store;
+    }
+
+    /** This host's registration in the cluster, when it has joined one ({@code netmgr node ls} reads the hosts there). */
+    public Optional<HostRegistry> hostRegistry() {
+        return registry;
     }
 
     public Optional<Firewall> firewall() {

@@ -4,6 +4,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.Capability;
 import io.netmgr.core.driver.ClusterClaim;
 import io.netmgr.core.driver.ClusterClaims;
+import io.netmgr.core.driver.CniMapping;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.NetworkDriver;
@@ -56,6 +57,15 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
         return new Capability(Scope.GLOBAL, false, true, List.of());
     }
 
+    /** CNI's keys for the overlay's options: {@code vni}, {@code vxlanPort}; mtu is the plugin's own key. */
+    private static final CniMapping CNI = new CniMapping(Map.of("vni", OverlayOptions.VNI, "vxlanPort", OverlayOptions.PORT),
+            Map.of(), Map.of("vni", "", "vxlanPort", Integer.toString(OverlayOptions.DEFAULT_PORT)));
+
+    @Override
+    public Optional<CniMapping> cniMapping() {
+        return Optional.of(CNI);
+    }
+
     @Override
     public void validate(Network network) {
         OverlayOptions.of(network);
@@ -71,8 +81,7 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
                 "network " + network.name() + ": every VNI is taken; remove an overlay network first"));
         Map<String, String> withVni = new HashMap<>(network.options());
         withVni.put(OverlayOptions.VNI, Integer.toString(vni));
-        return new Network(network.id(), network.name(), network.driver(), network.pools(), withVni, network.labels(),
-                network.internal(), network.attachable(), network.enableIpv6(), network.predefined(), network.created());
+        return network.withOptions(withVni);
     }
 
     @Override

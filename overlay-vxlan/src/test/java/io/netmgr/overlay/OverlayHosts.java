@@ -1,7 +1,9 @@
 package io.netmgr.overlay;
 
+import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.MemoryStore;
@@ -9,9 +11,12 @@ import io.netmgr.core.store.Store;
 import io.netmgr.ipam.DefaultIpam;
 import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.nat.Firewalls;
 import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Underlay;
 import java.util.ArrayList;
@@ -29,6 +34,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     static final String UNDERLAY_PREFIX = "198.51.100.";
+    /** An address on the underlay that is no host's: where containers' egress goes. */
+    static final String OUTSIDE = UNDERLAY_PREFIX + "254";
 
     private final TestNamespaces netns = new TestNamespaces();
     final MemoryStore cluster = new MemoryStore();
@@ -36,29 +43,38 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     NetNs underlay;
     private Underlay underlayNet;
 
-    /** One host: its namespace, underlay address, embedded store and (while running) controller. */
+    /**
+     * One host: its namespace, underlay address, embedded store and (while running) its
+     * registration in the cluster (under a lease of {@link HostRegistry#DEFAULT_LEASE_TTL}) and controller.
+     */
     final class Host {
-        final String id;
+        final String name;
         final NetNs ns;
         final IpAddress address;
         final MemoryStore local = new MemoryStore();
+        HostRegistry registry;
         NetworkController controller;
+        private final Firewall firewall;
 
-        Host(String id, NetNs ns, IpAddress address) {
-            this.id = id;
+        Host(String name, NetNs ns, IpAddress address) {
+            this.name = name;
             this.ns = ns;
             this.address = address;
+            this.firewall = Firewalls.open(Firewalls.Backend.NFTABLES, ns); // masquerade and published ports, as netmgrd's
         }
 
-        /** Starts (or starts again, as after a crash) this host's controller on its stores. */
+        /** Starts (or starts again, as after a crash) this host's registration and controller on its stores. */
         NetworkController start() {
+            registry = HostRegistry.join(cluster, local, name, address.toString(), "test", HostRegistry.DEFAULT_LEASE_TTL);
             try (NetlinkHandle routes = NetlinkHandle.open(ns)) {
                 // the IPAMs hold no state of their own: what they read of the routes, they read at each request
                 IpamDriver localIpam = new DefaultIpam(local, List::of, DefaultPools.forThisHost());
                 IpamDriver clusterIpam = new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48")));
                 controller = NetworkController.builder(ns, local, localIpam, new DriverRegistry().register(new OverlayDriver()))
-                        .sandboxRunDir(NetNs.DEFAULT_RUN_DIR).clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(address).build();
+                        .sandboxRunDir(NetNs.DEFAULT_RUN_DIR).clusterStore(cluster, clusterIpam).hostId(registry.hostId())
+                        .advertiseAddress(address).hostLease(registry::lease).firewall(firewall).build();
             }
+            registry.addListener(controller.clusterListener());
             return controller;
         }
 
@@ -66,6 +82,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         void stop() {
             controller.close();
             controller = null;
+            registry.close(); // the lease is left to the store, as a stopped daemon leaves it
         }
 
         NetNs open(Sandbox s) {
@@ -78,6 +95,9 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         netns.beforeEach(context);
         underlayNet = Underlay.create(netns, "ovu");
         underlay = underlayNet.namespace();
+        try (NetlinkHandle h = NetlinkHandle.open(underlay)) {
+            h.addresses().add(Address.of(h.links().get("ul0").index(), IpNet.parse(OUTSIDE + "/24"))); // "the outside", for egress
+        }
     }
 
     /** A new host, number {@code hosts.size() + 1}, on the underlay; its controller started. */
@@ -111,8 +131,9 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
                 first = first == null ? e : first;
             } finally {
                 if (h.controller != null) {
-                    h.controller.close();
+                    h.stop();
                 }
+                h.firewall.close();
             }
         }
         try {

@@ -113,7 +113,7 @@ class OverlayIT {
                 .indexOf(onA.endpoint.ips().get(0).toString()) < 0, "a1's neighbour entry gone on host b");
         assertThat(IpOracle.ip(a.ns, "link").toString()).as("host a's last endpoint took bridge and vxlan")
                 .doesNotContain(OverlayDataPlane.vxlanName(net.id())).doesNotContain(OverlayDataPlane.bridgeName(net));
-        assertThatThrownBy(() -> a.controller.deleteNetwork("ov3")).hasMessageContaining("has active endpoints on host(s) host-2");
+        assertThatThrownBy(() -> a.controller.deleteNetwork("ov3")).hasMessageContaining("has active endpoints on host(s) host-2 (198.51.100.2)");
         b.controller.deleteSandbox("b1");
         String vni = net.option(OverlayOptions.VNI).orElseThrow();
         a.controller.deleteNetwork("ov3");
@@ -149,7 +149,7 @@ class OverlayIT {
     }
 
     @Test
-    void aHostsPeersVanishElsewhereWhenItsEntriesGoFromTheStore() {
+    void aDeadHostsPeersVanishElsewhereWhenItsLeaseExpires() {
         OverlayHosts.Host a = cluster.add();
         OverlayHosts.Host b = cluster.add();
         Network net = a.controller.createNetwork(overlay("ov5", "10.81.0.0/24"));
@@ -157,10 +157,53 @@ class OverlayIT {
         join(b, net, "b1");
         awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
 
-        // what a lease's expiry does to a dead host's peer entries
-        cluster.clusterStore().txn().delete("/netmgr/cluster/peers/" + net.id() + "/" + onA.endpoint.id()).commit();
+        // host a's daemon dies (killed: nothing revoked) and nobody keeps its lease alive: a TTL later it expires
+        long lease = a.registry.lease().id();
+        a.stop();
+        cluster.cluster.stopKeepAlive(lease);
         await(() -> fdbEntries(b, net).stream().noneMatch(e -> e.get("mac").asText().equals(onA.endpoint.mac())),
                 "the dead host's endpoint gone from host b's FDB");
+        await(() -> !IpOracle.ip(b.ns, "neigh", "show", "dev", OverlayDataPlane.vxlanName(net.id())).toString()
+                .contains(onA.endpoint.ips().get(0).toString()), "and its neighbour entry");
+
+        a.start(); // back after its lease expired: a new lease, under which it publishes its endpoints again
+        awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
+    }
+
+    @Test
+    void containersLeaveThroughTheirOwnHostMasqueradedAndPublishedPortsAnswerThere() throws Exception {
+        OverlayHosts.Host a = cluster.add();
+        cluster.add();
+        Network net = a.controller.createNetwork(overlay("ov7", "10.83.0.0/24"));
+        Sandbox s = a.controller.createSandbox("web");
+        Endpoint e = a.controller.join(a.controller.createEndpoint(net.id(), EndpointConfig.named("web").withPorts("8080:80")).id(), s.id());
+        NetNs web = a.open(s);
+
+        // egress: the outside sees host a's underlay address, not the container's
+        InetAddress outside = InetAddress.getByName(OverlayHosts.OUTSIDE);
+        java.net.ServerSocket server = cluster.underlay.call(() -> new java.net.ServerSocket(7100, 1, outside));
+        try (server) {
+            CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket peer = server.accept()) {
+                    return peer.getInetAddress().getHostAddress();
+                } catch (java.io.IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            });
+            web.run(() -> {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new InetSocketAddress(outside, 7100), 10_000);
+                } catch (java.io.IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            });
+            assertThat(seen.get(15, TimeUnit.SECONDS)).isEqualTo(a.address.toString());
+        }
+
+        // -p 8080:80 answers on host a's address
+        try (Traffic.EchoServer echo = Traffic.echoServer(web, e.ips().get(0).toInetAddress(), 80)) {
+            assertThat(Traffic.exchange(cluster.underlay, a.address.toInetAddress(), 8080, "published", 10_000)).isEqualTo("published");
+        }
     }
 
     @Test
@@ -174,7 +217,7 @@ class OverlayIT {
             runs.add(CompletableFuture.supplyAsync(() -> {
                 List<String> ips = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {
-                    ips.add(h.controller.createEndpoint("ov6", EndpointConfig.named(h.id + "-e" + i)).ips().get(0).toString());
+                    ips.add(h.controller.createEndpoint("ov6", EndpointConfig.named(h.name + "-e" + i)).ips().get(0).toString());
                 }
                 return ips;
             }));
@@ -215,7 +258,7 @@ class OverlayIT {
 
     private static void awaitFdb(OverlayHosts.Host host, Network net, String mac, String dst) {
         await(() -> fdbEntries(host, net).stream().anyMatch(e -> e.get("mac").asText().equals(mac)
-                && e.path("dst").asText().equals(dst)), "FDB entry " + mac + " -> " + dst + " on " + host.id);
+                && e.path("dst").asText().equals(dst)), "FDB entry " + mac + " -> " + dst + " on " + host.name);
     }
 
     private static void await(BooleanSupplier condition, String what) {

@@ -1,56 +1,27 @@
 package io.netmgr.daemon;
 
-import io.netmgr.core.Ids;
 import io.netmgr.core.cluster.HostRegistry;
-import io.netmgr.core.store.Store;
+import io.netmgr.engine.ClusterMembership;
 import io.netmgr.store.etcd.EtcdEndpoints;
 import io.netmgr.store.etcd.EtcdStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** netmgrd's part in a cluster: its connection to etcd and this host's registration under a lease. */
 public record DaemonCluster(EtcdEndpoints endpoints, EtcdStore store, HostRegistry registry) {
 
-    /** Connected to etcd, with the host's lasting id, before the engine opens. */
-    record Connection(EtcdStore store, String hostId) {
-        DaemonCluster join(Store local, ClusterConfig config) {
-            return new DaemonCluster(config.endpoints(), store, HostRegistry.join(store, local, hostId, hostname(),
-                    config.advertiseAddress().toString(), DaemonInfo.buildVersion(), config.leaseTtl()));
-        }
-    }
-
     /**
      * Connects to the cluster store, failing fast with "cluster store unavailable: ..." when no
-     * member answers, and reads (or makes, the first time) this host's id in {@code stateDir}.
+     * member answers, before the engine touches anything.
      */
-    static Connection connect(ClusterConfig config, Path stateDir) {
-        String hostId = hostId(stateDir);
-        return new Connection(EtcdStore.connect(new EtcdStore.Config(config.endpoints()).withTls(config.tls())), hostId);
+    static EtcdStore connect(ClusterConfig config) {
+        return EtcdStore.connect(new EtcdStore.Config(config.endpoints()).withTls(config.tls()));
     }
 
-    // the id survives restarts and stays with the state directory (one per host namespace)
-    private static String hostId(Path stateDir) {
-        Path file = stateDir.resolve("host-id");
-        try {
-            Files.createDirectories(stateDir);
-            if (Files.exists(file)) {
-                String id = Files.readString(file).trim();
-                if (id.matches("[0-9a-f]{64}")) {
-                    return id;
-                }
-                throw new IllegalStateException(file + " does not hold a host id (64 hex digits); remove it to get a new one");
-            }
-            String id = Ids.newId();
-            Path temp = stateDir.resolve("host-id.tmp");
-            Files.writeString(temp, id + "\n");
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep this host's id in " + file + ": " + e.getMessage(), e);
-        }
+    /** How the engine joins the cluster through {@code store}: this host's address, name and lease TTL. */
+    static ClusterMembership membership(EtcdStore store, ClusterConfig config) {
+        return new ClusterMembership(store, config.advertiseAddress(), hostname(), config.leaseTtl());
     }
 
     private static String hostname() {

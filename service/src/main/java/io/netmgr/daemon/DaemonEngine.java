@@ -4,7 +4,6 @@ import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.network.NetworkPool;
-import io.netmgr.engine.ClusterMembership;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
 import io.netmgr.engine.FirewallChoice;
@@ -13,6 +12,7 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.store.etcd.EtcdStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -48,16 +48,12 @@ public final class DaemonEngine implements AutoCloseable {
             return new DaemonEngine(Engine.open(config), host, Optional.empty());
         }
         ClusterConfig c = cluster.get();
-        DaemonCluster.Connection etcd = DaemonCluster.connect(c, stateDir);
-        Engine engine = null;
+        EtcdStore etcd = DaemonCluster.connect(c);
         try {
-            engine = Engine.open(config, Optional.of(new ClusterMembership(etcd.store(), etcd.hostId(), c.advertiseAddress())));
-            return new DaemonEngine(engine, host, Optional.of(etcd.join(engine.store(), c)));
+            Engine engine = Engine.open(config, Optional.of(DaemonCluster.membership(etcd, c)));
+            return new DaemonEngine(engine, host, Optional.of(new DaemonCluster(c.endpoints(), etcd, engine.hostRegistry().orElseThrow())));
         } catch (RuntimeException | Error e) {
-            if (engine != null) {
-                engine.close();
-            }
-            etcd.store().close();
+            etcd.close();
             throw e;
         }
     }
@@ -101,8 +97,7 @@ public final class DaemonEngine implements AutoCloseable {
     @Override
     public void close() {
         try {
-            cluster.ifPresent(c -> c.registry().close());
-            engine.close();
+            engine.close(); // with the host's registration
         } finally {
             cluster.ifPresent(c -> c.store().close());
         }

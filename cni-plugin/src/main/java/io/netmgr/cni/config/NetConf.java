@@ -22,6 +22,10 @@ import java.util.Optional;
  * The network configuration a runtime gives netmgr-cni on stdin, checked: everything a command
  * needs, or a {@link CniError} naming the field before anything is changed.
  *
+ * <p>{@code name} is the netmgr network the configuration stands for, made on first use; a
+ * {@code network} key names another (a cluster-wide {@code "driver": "overlay"} network that
+ * every node's configuration shares, whatever each calls its configuration).
+ *
  * <p>Addressing comes from {@code subnet}/{@code gateway}, a top-level {@code ranges}, or an
  * {@code ipam} section shaped like host-local's ({@code subnet}, {@code ranges}, {@code routes});
  * {@code runtimeConfig.ipRanges} replaces the ranges when the runtime sends them.
@@ -85,9 +89,14 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
             throw new CniError(CniError.INCOMPATIBLE_VERSION, "cniVersion " + version + " is not supported; netmgr-cni supports "
                     + String.join(", ", CniVersion.SUPPORTED));
         }
-        String name = c.requiredString("name");
+        String confName = c.requiredString("name");
+        if (!confName.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
+            throw ConfObject.invalid("name \"" + confName + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+        // "network" names the netmgr network apart from the configuration: a cluster-wide overlay several nodes' configurations share
+        String name = c.string("network").orElse(confName);
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
-            throw ConfObject.invalid("name \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
+            throw ConfObject.invalid("network \"" + name + "\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
         }
         c.requiredString("type"); // the runtime found this plugin by it: a configuration without it is not one
         c.object("capabilities");

@@ -206,7 +206,19 @@ class NetConfTest {
                 .isEqualTo("master applies to driver macvlan only, not bridge; drop the field");
         CniError host = refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"h\",\"type\":\"netmgr\",\"driver\":\"host\"}");
         assertThat(host.code()).isEqualTo(CniError.UNSUPPORTED_FIELD);
-        assertThat(host.getMessage()).isEqualTo("driver \"host\" is not supported; use bridge or macvlan");
+        assertThat(host.getMessage()).isEqualTo("driver \"host\" is not supported; use bridge or macvlan or overlay");
+    }
+
+    @Test
+    void anOverlayConfigurationNamesItsClusterWideNetworkAndVni() {
+        NetConf o = NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"pods\",\"type\":\"netmgr\",\"driver\":\"overlay\","
+                + "\"network\":\"cluster-pods\",\"vni\":\"4242\",\"subnet\":\"10.244.0.0/16\"}");
+        assertThat(o.name()).as("the netmgr network every node's configuration shares").isEqualTo("cluster-pods");
+        assertThat(o.driverOptions()).isEqualTo(java.util.Map.of("vxlan.id", "4242"));
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"p\",\"type\":\"netmgr\",\"driver\":\"overlay\",\"network\":\"bad name\"}")
+                .getMessage()).isEqualTo("network \"bad name\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"type\":\"netmgr\",\"vni\":\"7\"}").getMessage())
+                .isEqualTo("vni applies to driver overlay only, not bridge; drop the field");
     }
 
     @Test

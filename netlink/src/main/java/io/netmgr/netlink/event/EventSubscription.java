@@ -4,6 +4,7 @@ import io.netmgr.netlink.NetlinkSocket;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.rt.AddressCodec;
 import io.netmgr.netlink.rt.LinkCodec;
+import io.netmgr.netlink.rt.NeighbourCodec;
 import io.netmgr.netlink.rt.Rt;
 import io.netmgr.netlink.sys.Native;
 import io.netmgr.netlink.wire.NetlinkMessage;
@@ -39,6 +40,17 @@ public final class EventSubscription implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Subscribes {@code listener} to neighbour and forwarding-database changes in {@code namespace}
+     * (what {@code ip monitor neigh} shows): an overlay's peers appearing and going.
+     */
+    public static EventSubscription openNeighbours(NetNs namespace, Consumer<NetlinkEvent> listener) {
+        NetlinkSocket socket = namespace.call(() -> NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE, Rt.RTMGRP_NEIGH));
+        EventSubscription s = new EventSubscription(socket, listener, "netlink-neighbour-events " + namespace);
+        s.reader.start();
+        return s;
+    }
+
     private void readLoop() {
         ByteBuffer pollFd = Native.direct(8);
         while (!closed) {
@@ -66,6 +78,15 @@ public final class EventSubscription implements AutoCloseable {
             case Rt.RTM_NEWADDR, Rt.RTM_DELADDR -> {
                 var address = AddressCodec.decode(m);
                 yield address == null ? null : new NetlinkEvent.AddressChanged(address, m.type() == Rt.RTM_DELADDR);
+            }
+            case Rt.RTM_NEWNEIGH, Rt.RTM_DELNEIGH -> {
+                boolean removed = m.type() == Rt.RTM_DELNEIGH;
+                if (m.u8(0) == Rt.AF_BRIDGE) {
+                    var entry = NeighbourCodec.decodeFdb(m);
+                    yield entry == null ? null : new NetlinkEvent.FdbChanged(entry, removed);
+                }
+                var neighbour = NeighbourCodec.decodeNeighbour(m);
+                yield neighbour == null ? null : new NetlinkEvent.NeighbourChanged(neighbour, removed);
             }
             default -> null;
         };

@@ -52,7 +52,7 @@ public final class Rt {
     public static final int TC_LINKLAYER_ETHERNET = 1;
 
     /** Multicast groups (bit masks for bind) of link and address events. */
-    public static final int RTMGRP_LINK = 0x1, RTMGRP_IPV4_IFADDR = 0x10, RTMGRP_IPV6_IFADDR = 0x100;
+    public static final int RTMGRP_LINK = 0x1, RTMGRP_NEIGH = 0x4, RTMGRP_IPV4_IFADDR = 0x10, RTMGRP_IPV6_IFADDR = 0x100;
 
     private Rt() {
     }

@@ -26,6 +26,8 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.cluster.HostListener;
+import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
@@ -82,10 +84,10 @@ public final class NetworkController implements AutoCloseable {
         Optional<ClusterMember> member = b.clusterStore.map(c -> new ClusterMember(b.hostId
                 .orElseThrow(() -> new IllegalArgumentException("a controller on a cluster store needs this host's id")),
                 b.advertiseAddress.orElseThrow(() -> new IllegalArgumentException(
-                        "a controller on a cluster store needs this host's advertise address")).toString()));
+                        "a controller on a cluster store needs this host's advertise address")).toString(), b.hostLease));
         this.state = new StateStore(b.clusterStore.<Store>map(c -> new ScopedStore(b.store, c)).orElse(b.store), member,
                 driver -> NetworkScopes.isGlobalDriver(b.drivers, driver));
-        this.scopes = new NetworkScopes(state, drivers, b.ipam, b.clusterIpam);
+        this.scopes = new NetworkScopes(state, drivers, b.ipam, b.clusterIpam, b.clusterStore);
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.firewall = new HostFirewall(b.firewall, drivers, state);
@@ -99,6 +101,7 @@ public final class NetworkController implements AutoCloseable {
                 kernel.reapRetiredLinks(); // links retired by a process that died
             }
             peers.ifPresent(PeerTable::start); // the whole table first: a restarted host programs every peer again
+            peers.ifPresent(p -> new ClusterResync(state, p, lock).republish()); // its own, if its lease expired meanwhile
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -132,6 +135,7 @@ public final class NetworkController implements AutoCloseable {
         private Optional<IpamDriver> clusterIpam = Optional.empty();
         private Optional<String> hostId = Optional.empty();
         private Optional<IpAddress> advertiseAddress = Optional.empty();
+        private Supplier<Optional<Lease>> hostLease = Optional::empty;
 
         private Builder(Supplier<HostKernel> kernel, Store store, IpamDriver ipam, DriverRegistry drivers) {
             this.kernel = kernel;
@@ -199,6 +203,16 @@ public final class NetworkController implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The lease this host's peer entries are written under, asked at each join (the host
+         * registry's {@code lease()}, which a lost lease replaces): they vanish with it when the
+         * host dies. Without one they stay until the endpoints leave.
+         */
+        public Builder hostLease(Supplier<Lease> lease) {
+            this.hostLease = () -> Optional.of(lease.get());
+            return this;
+        }
+
         public NetworkController build() {
             return new NetworkController(this);
         }
@@ -214,6 +228,14 @@ public final class NetworkController implements AutoCloseable {
             firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
             return done;
         }
+    }
+
+    /**
+     * What to tell this controller when its view of the cluster may be stale: register it with
+     * the host registry ({@link ClusterResync}). Only on a cluster store.
+     */
+    public HostListener clusterListener() {
+        return new ClusterResync(state, peers.orElseThrow(() -> new IllegalStateException("no cluster store")), lock);
     }
 
     /** The host firewall, if this controller has one. */
@@ -327,7 +349,7 @@ public final class NetworkController implements AutoCloseable {
                 String id = Ids.newId();
                 Network planned = scopes.claim(new Network(id, config.name(), config.driver(), List.of(), config.options(),
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
-                        Instant.now().toString()), driver);
+                        Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
                 driver.validate(planned); // options and claims before any pool: a refusal changes nothing
                 Network network = planned.withPools(requestPools(id, config, undo));
                 driver.createNetwork(host, network);
@@ -396,7 +418,7 @@ public final class NetworkController implements AutoCloseable {
             if (!hosts.isEmpty()) {
                 throw NetmgrException.forbidden("error while removing network: network " + network.name() + " id "
                         + network.id() + " has active endpoints" + (state.isGlobal(network) ? " on host(s) "
-                        + String.join(", ", hosts) : "") + "; disconnect them first");
+                        + hosts.stream().map(scopes::hostLabel).collect(java.util.stream.Collectors.joining(", ")) : "") + "; disconnect them first");
             }
             NetworkDriver driver = drivers.get(network.driver());
             Undo undo = new Undo();

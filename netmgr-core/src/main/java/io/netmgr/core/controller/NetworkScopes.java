@@ -1,6 +1,8 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.cluster.HostInfo;
+import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.driver.ClusterClaim;
 import io.netmgr.core.driver.ClusterClaims;
 import io.netmgr.core.driver.DriverRegistry;
@@ -10,6 +12,7 @@ import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
 import java.util.List;
 import java.util.Optional;
@@ -21,17 +24,20 @@ import java.util.stream.Collectors;
  * out its pools and addresses (the host's, or the one on the cluster store, so that addresses
  * are unique on every host), whether it may be made at all (a global driver needs a cluster
  * store), and the values a global network holds alone in the cluster, under
- * {@code /netmgr/cluster/claims/KIND/VALUE} (the holder's id).
+ * {@code /netmgr/global/claims/KIND/VALUE} (the holder's id).
  */
 final class NetworkScopes implements ClusterClaims {
-    static final String CLAIMS = ScopedStore.CLUSTER + "claims/";
+    static final String CLAIMS = ScopedStore.GLOBAL + "claims/";
 
     private final StateStore state;
     private final DriverRegistry drivers;
     private final IpamDriver localIpam;
     private final Optional<IpamDriver> clusterIpam;
+    private final Optional<Store> clusterStore;
 
-    NetworkScopes(StateStore state, DriverRegistry drivers, IpamDriver localIpam, Optional<IpamDriver> clusterIpam) {
+    NetworkScopes(StateStore state, DriverRegistry drivers, IpamDriver localIpam, Optional<IpamDriver> clusterIpam,
+                  Optional<Store> clusterStore) {
+        this.clusterStore = clusterStore;
         this.state = state;
         this.drivers = drivers;
         this.localIpam = localIpam;
@@ -42,6 +48,15 @@ final class NetworkScopes implements ClusterClaims {
         return drivers.has(driver) && drivers.get(driver).capability().dataScope() == Scope.GLOBAL;
     }
 
+    /**
+     * How a message names host {@code hostId}: its hostname and address as it registered them
+     * (see {@link io.netmgr.core.cluster.HostRegistry}), else its id.
+     */
+    String hostLabel(String hostId) {
+        return clusterStore.flatMap(c -> c.get(HostRegistry.MEMBERS + hostId)).map(kv -> StateStore.decode(kv, HostInfo.class))
+                .map(h -> h.hostname() + " (" + h.advertiseAddress() + ")").orElse(hostId);
+    }
+
     /** Refuses a network of a global-scope driver on a host without a cluster store, before anything is made. */
     void checkCanCreate(String name, String driver) {
         if (isGlobalDriver(drivers, driver) && !state.clustered()) {
@@ -49,6 +64,11 @@ final class NetworkScopes implements ClusterClaims {
                     + " a cluster store, which this host has none of; start netmgrd with --cluster-store etcd://HOST:PORT"
                     + " --advertise-addr IP (this host's underlay address)");
         }
+    }
+
+    /** The scope a network of {@code driver} is stored with: {@link Network#GLOBAL} for a global driver. */
+    String scopeOf(String driver) {
+        return isGlobalDriver(drivers, driver) ? Network.GLOBAL : Network.LOCAL;
     }
 
     /** The IPAM of networks of {@code driver}: the cluster's for a global driver on a clustered host. */

@@ -11,6 +11,7 @@ import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,14 +19,14 @@ import java.util.function.Function;
 
 /**
  * The joined endpoints of global-scope networks, each under
- * {@code /netmgr/cluster/peers/<network>/<endpoint>} in the cluster store: the host that joins
+ * {@code /netmgr/global/peers/<network>/<endpoint>} in the cluster store: the host that joins
  * one writes its entry in the join's own transaction (and deletes it in the leave's, see
  * {@link StateStore#save}), and every other host's driver of that network learns of it through
  * {@link PeerListener} (libnetwork's peer table and EventNotify). A host's own entries are not
  * delivered back to it.
  */
 public final class PeerTable implements AutoCloseable {
-    static final String PEERS = io.netmgr.core.store.ScopedStore.CLUSTER + "peers/";
+    static final String PEERS = io.netmgr.core.store.ScopedStore.GLOBAL + "peers/";
 
     private final Store store;
     private final DriverRegistry drivers;
@@ -62,13 +63,33 @@ public final class PeerTable implements AutoCloseable {
 
     /** Delivers every peer stored now, then every change, to the network's driver, until {@link #close}. */
     public void start() {
+        resync();
+    }
+
+    /**
+     * Reads the whole table again and delivers what changed since the last look (peers gone as
+     * left, the others as joined), then follows the changes from there: at start, after this
+     * host's lease was lost (its view may be stale), and when the store compacted changes the
+     * watch had not yet delivered.
+     */
+    public synchronized void resync() {
+        if (watch != null) {
+            watch.close();
+        }
         long revision = store.revision();
+        Map<String, KeyValue> now = new java.util.LinkedHashMap<>();
         for (KeyValue kv : store.range(PEERS)) {
             if (kv.modRevision() <= revision) {
-                deliver(new WatchEvent(WatchEvent.Type.PUT, kv, kv.modRevision()));
+                now.put(kv.key(), kv);
             }
         }
-        watch = store.watch(PEERS, revision, this::deliver);
+        for (String gone : List.copyOf(known.keySet())) {
+            if (!now.containsKey(gone)) {
+                deliver(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(gone, new byte[0], 0, 0, 0), revision));
+            }
+        }
+        now.values().forEach(kv -> deliver(new WatchEvent(WatchEvent.Type.PUT, kv, kv.modRevision())));
+        watch = store.watch(PEERS, revision, this::deliver, compacted -> resync());
     }
 
     private void deliver(WatchEvent event) {
@@ -102,7 +123,7 @@ public final class PeerTable implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (watch != null) {
             watch.close();
         }

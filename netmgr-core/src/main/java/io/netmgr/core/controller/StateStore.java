@@ -34,22 +34,22 @@ import java.util.stream.Stream;
  * /netmgr/attached/NETID/EPID    ""   (a network's endpoints, so delete can refuse cheaply)
  * </pre>
  * Global-scope networks and the endpoints on them live in the cluster store, under
- * {@value ScopedStore#CLUSTER} (see {@link ScopedStore}), with the same layout except that an
+ * {@value ScopedStore#GLOBAL} (see {@link ScopedStore}), with the same layout except that an
  * endpoint is filed under the host it lives on and the attachment index says which host that is:
  * <pre>
- * /netmgr/cluster/networks/ID                       Network
- * /netmgr/cluster/names/network/NAME                ID   (unique in the cluster, and apart from local names)
- * /netmgr/cluster/hosts/HOST/endpoints/ID           Endpoint
- * /netmgr/cluster/names/endpoint/NETID/NAME         ID   (unique within the network, on every host)
- * /netmgr/cluster/attached/NETID/EPID               HOST
- * /netmgr/cluster/peers/NETID/EPID                  Peer (while joined: see {@link PeerTable})
+ * /netmgr/global/networks/ID                       Network
+ * /netmgr/global/names/network/NAME                ID   (unique in the cluster, and apart from local names)
+ * /netmgr/global/hosts/HOST/endpoints/ID           Endpoint
+ * /netmgr/global/names/endpoint/NETID/NAME         ID   (unique within the network, on every host)
+ * /netmgr/global/attached/NETID/EPID               HOST
+ * /netmgr/global/peers/NETID/EPID                  Peer (while joined: see {@link PeerTable})
  * </pre>
  */
 final class StateStore {
     static final String NETWORKS = "/netmgr/networks/";
     static final String ENDPOINTS = "/netmgr/endpoints/";
     static final String SANDBOXES = "/netmgr/sandboxes/";
-    static final String CLUSTER_NETWORKS = ScopedStore.CLUSTER + "networks/";
+    static final String GLOBAL_NETWORKS = ScopedStore.GLOBAL + "networks/";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Store store;
@@ -98,7 +98,7 @@ final class StateStore {
         if (known != null) {
             return known;
         }
-        boolean global = store.get(CLUSTER_NETWORKS + networkId).isPresent();
+        boolean global = store.get(GLOBAL_NETWORKS + networkId).isPresent();
         if (global || store.get(NETWORKS + networkId).isPresent()) {
             globalNetworks.put(networkId, global);
         }
@@ -106,7 +106,7 @@ final class StateStore {
     }
 
     private String root(boolean global) {
-        return global ? ScopedStore.CLUSTER : "/netmgr/";
+        return global ? ScopedStore.GLOBAL : "/netmgr/";
     }
 
     // ---- keys
@@ -128,7 +128,7 @@ final class StateStore {
     }
 
     String keyOf(Network n) {
-        return (isGlobal(n) ? CLUSTER_NETWORKS : NETWORKS) + n.id();
+        return (isGlobal(n) ? GLOBAL_NETWORKS : NETWORKS) + n.id();
     }
 
     String keyOf(Endpoint e) {
@@ -136,7 +136,7 @@ final class StateStore {
     }
 
     private String endpointPrefix(boolean global) {
-        return global ? ScopedStore.CLUSTER + "hosts/" + member.orElseThrow().hostId() + "/endpoints/" : ENDPOINTS;
+        return global ? ScopedStore.GLOBAL + "hosts/" + member.orElseThrow().hostId() + "/endpoints/" : ENDPOINTS;
     }
 
     static String keyOf(Sandbox s) {
@@ -152,7 +152,7 @@ final class StateStore {
     /** The id of the network named {@code name}, local or global. */
     Optional<String> networkIdByName(String name) {
         return idByName("/netmgr/names/network/" + name).or(() -> clustered()
-                ? idByName(ScopedStore.CLUSTER + "names/network/" + name) : Optional.empty());
+                ? idByName(ScopedStore.GLOBAL + "names/network/" + name) : Optional.empty());
     }
 
     Optional<String> idByName(String nameKey) {
@@ -165,14 +165,14 @@ final class StateStore {
 
     Optional<Network> network(String id) {
         Optional<Network> local = get(NETWORKS, id, Network.class);
-        return local.isPresent() || !clustered() ? local : get(CLUSTER_NETWORKS, id, Network.class);
+        return local.isPresent() || !clustered() ? local : get(GLOBAL_NETWORKS, id, Network.class);
     }
 
     /** Every network, local and global (those whose id starts with {@code idPrefix}). */
     List<Network> networks(String idPrefix) {
         List<Network> all = new ArrayList<>(list(NETWORKS + idPrefix, Network.class));
         if (clustered()) {
-            all.addAll(list(CLUSTER_NETWORKS + idPrefix, Network.class));
+            all.addAll(list(GLOBAL_NETWORKS + idPrefix, Network.class));
         }
         return all;
     }
@@ -268,8 +268,13 @@ final class StateStore {
             return txn;
         }
         String peer = peerKey(e.networkId(), e.id());
-        return e.sandboxId() == null ? txn.delete(peer)
-                : txn.put(peer, encode(new Peer(e.networkId(), e.id(), member.orElseThrow().advertiseAddress(), e.addresses(), e.mac())));
+        if (e.sandboxId() == null) {
+            return txn.delete(peer);
+        }
+        ClusterMember self = member.orElseThrow();
+        byte[] entry = encode(new Peer(e.networkId(), e.id(), self.advertiseAddress(), e.addresses(), e.mac()));
+        // under the host's lease: if the host dies, its entries vanish from every other host's data plane
+        return self.lease().get().map(lease -> txn.put(peer, entry, lease)).orElseGet(() -> txn.put(peer, entry));
     }
 
     /** {@code txn}, also forgetting sandbox {@code s} and its name. */

@@ -1,5 +1,6 @@
 package io.netmgr.core.store;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -7,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * One host's view of its two stores, as libnetwork's local and global stores: keys under
- * {@value #CLUSTER} (global-scope networks, their endpoints, pools and addresses, the peer table,
+ * {@value #GLOBAL} (global-scope networks, their endpoints, pools and addresses, the peer table,
  * the claims such as VNIs) live in the cluster store every host shares; every other key in the
  * host's embedded store. Callers address keys as usual and the key says where it lives.
  *
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class ScopedStore implements Store {
     /** The prefix of every key kept in the cluster store. */
-    public static final String CLUSTER = "/netmgr/cluster/";
+    public static final String GLOBAL = "/netmgr/global/";
 
     private final Store local;
     private final Store cluster;
@@ -30,7 +31,7 @@ public final class ScopedStore implements Store {
 
     /** Whether {@code key} (or a prefix) lives in the cluster store. */
     public static boolean isClusterKey(String key) {
-        return key.startsWith(CLUSTER);
+        return key.startsWith(GLOBAL);
     }
 
     private Store of(String key) {
@@ -96,7 +97,9 @@ public final class ScopedStore implements Store {
             }
         }
         for (TxnBuilder.Op op : request.ops()) {
-            if (op instanceof TxnBuilder.Put p) {
+            if (op instanceof TxnBuilder.Put p && p.leased()) {
+                txn.put(p.key(), p.value(), new LeaseRef(p.lease()));
+            } else if (op instanceof TxnBuilder.Put p) {
                 txn.put(p.key(), p.value());
             } else if (op instanceof TxnBuilder.Delete d) {
                 txn.delete(d.key());
@@ -128,6 +131,41 @@ public final class ScopedStore implements Store {
     @Override
     public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
         return of(prefix).watch(prefix, afterRevision, listener);
+    }
+
+    @Override
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+                       Consumer<CompactedRevisionException> onCompacted) {
+        return of(prefix).watch(prefix, afterRevision, listener, onCompacted);
+    }
+
+    /** Leases are the cluster store's: keys under them live there. */
+    @Override
+    public Lease grantLease(Duration ttl, Runnable onLost) {
+        return cluster.grantLease(ttl, onLost);
+    }
+
+    @Override
+    public Optional<Lease> resumeLease(long id, Duration ttl, Runnable onLost) {
+        return cluster.resumeLease(id, ttl, onLost);
+    }
+
+    /** A lease named by id, as a transaction hands it on: the store it is replayed to knows the rest. */
+    private record LeaseRef(long id) implements Lease {
+        @Override
+        public Duration ttl() {
+            throw new UnsupportedOperationException("a lease passed on by id");
+        }
+
+        @Override
+        public boolean alive() {
+            throw new UnsupportedOperationException("a lease passed on by id");
+        }
+
+        @Override
+        public void close() {
+            throw new UnsupportedOperationException("a lease passed on by id");
+        }
     }
 
     @Override

@@ -61,10 +61,10 @@ class ScopeSplitTest {
         Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
         Network l = a.controller.createNetwork(NetworkConfig.of("l", "fake"));
 
-        assertThat(cluster.get("/netmgr/cluster/networks/" + g.id())).isPresent();
+        assertThat(cluster.get("/netmgr/global/networks/" + g.id())).isPresent();
         assertThat(a.local.get("/netmgr/networks/" + g.id())).isEmpty();
         assertThat(a.local.get("/netmgr/networks/" + l.id())).isPresent();
-        assertThat(cluster.range("/netmgr/cluster/networks/")).hasSize(1);
+        assertThat(cluster.range("/netmgr/global/networks/")).hasSize(1);
         assertThat(b.controller.network("g").id()).isEqualTo(g.id());
         assertThat(b.controller.network(g.id().substring(0, 12)).name()).as("an id prefix resolves on any host").isEqualTo("g");
         assertThatThrownBy(() -> b.controller.network("l")).hasMessage("network l not found");
@@ -77,14 +77,14 @@ class ScopeSplitTest {
         Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
         Endpoint e = a.controller.createEndpoint("g", EndpointConfig.named("e"));
         Endpoint f = b.controller.createEndpoint("g", EndpointConfig.named("f"));
-        assertThat(cluster.get("/netmgr/cluster/hosts/host-a/endpoints/" + e.id())).isPresent();
+        assertThat(cluster.get("/netmgr/global/hosts/host-a/endpoints/" + e.id())).isPresent();
         assertThat(a.controller.endpoints()).extracting(Endpoint::name).containsExactly("e");
         assertThat(b.controller.endpointsOn(g.id())).extracting(Endpoint::name).containsExactly("f");
         assertThat(e.ips()).doesNotContainAnyElementsOf(f.ips());
         assertThatThrownBy(() -> b.controller.createEndpoint("g", EndpointConfig.named("e")))
                 .as("endpoint names are unique in the network on every host").hasMessageContaining("endpoint with name e already exists");
 
-        String peer = "/netmgr/cluster/peers/" + g.id() + "/" + e.id();
+        String peer = "/netmgr/global/peers/" + g.id() + "/" + e.id();
         a.controller.createSandbox("s");
         long before = cluster.revision();
         a.controller.join(e.id(), "s");
@@ -97,7 +97,7 @@ class ScopeSplitTest {
         a.controller.join(e.id(), "s");
         a.controller.deleteSandbox("s");
         assertThat(cluster.get(peer)).isEmpty();
-        assertThat(cluster.get("/netmgr/cluster/hosts/host-a/endpoints/" + e.id())).as("deleted with its sandbox").isEmpty();
+        assertThat(cluster.get("/netmgr/global/hosts/host-a/endpoints/" + e.id())).as("deleted with its sandbox").isEmpty();
     }
 
     @Test
@@ -108,7 +108,7 @@ class ScopeSplitTest {
                 .hasMessageContaining("has active endpoints on host(s) host-b; disconnect them first");
         b.controller.deleteEndpoint(f.id());
         a.controller.deleteNetwork("g");
-        assertThat(cluster.range("/netmgr/cluster/")).isEmpty();
+        assertThat(cluster.range("/netmgr/global/")).isEmpty();
         assertThat(clusterIpam.grants().pools()).isEmpty();
     }
 

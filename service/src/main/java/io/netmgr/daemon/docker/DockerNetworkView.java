@@ -28,7 +28,7 @@ final class DockerNetworkView {
         o.put("Name", n.name());
         o.put("Id", n.id());
         o.put("Created", n.created());
-        o.put("Scope", "local");
+        o.put("Scope", n.scope());
         o.put("Driver", n.driver());
         o.put("EnableIPv4", true);
         o.put("EnableIPv6", n.enableIpv6());

@@ -196,8 +196,9 @@ public final class DockerRoutes {
             throw NetmgrException.forbidden("cannot create a swarm scoped network when swarm is not active"
                     + " (netmgrd manages local networks)");
         }
-        if (body.scope() != null && !body.scope().isBlank() && !body.scope().equals("local")) {
-            throw new IllegalArgumentException("scope " + body.scope() + " is not supported: netmgrd manages local networks");
+        if (body.scope() != null && !body.scope().isBlank() && !body.scope().equals("local") && !body.scope().equals("global")) {
+            throw new IllegalArgumentException("scope " + body.scope() + " is not supported: a network's scope is its driver's,"
+                    + " local (bridge, macvlan) or global (overlay, on a netmgrd with --cluster-store)");
         }
         if (body.ingress() || body.configOnly() || (body.configFrom() != null && body.configFrom().network() != null
                 && !body.configFrom().network().isBlank())) {

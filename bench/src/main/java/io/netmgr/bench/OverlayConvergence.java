@@ -1,0 +1,272 @@
+package io.netmgr.bench;
+
+import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.store.MemoryStore;
+import io.netmgr.ipam.DefaultIpam;
+import io.netmgr.ipam.DefaultPools;
+import io.netmgr.netlink.NetlinkHandle;
+import io.netmgr.netlink.addr.Address;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpNet;
+import io.netmgr.netlink.addr.IpPrefix;
+import io.netmgr.netlink.event.EventSubscription;
+import io.netmgr.netlink.event.NetlinkEvent;
+import io.netmgr.netlink.link.Bridge;
+import io.netmgr.netlink.link.LinkAttrs;
+import io.netmgr.netlink.link.MacAddress;
+import io.netmgr.netlink.link.Veth;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.overlay.OverlayDriver;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Overlay convergence: two hosts (namespaces on an underlay bridge) with their controllers in
+ * this process sharing an in-memory cluster store, as OverlayIT runs them. For each of N
+ * endpoints, the time from the start of the calls that create and join it on host A to both its
+ * FDB and its neighbour entry present on host B's VXLAN device, as B's kernel announces them
+ * (a netlink neighbour subscription in B's namespace); warm (A already on the network) and cold
+ * (A's first endpoint of a new network, B already on it); then removal (A deletes the endpoint
+ * until B's FDB entry is gone). Prints p50/p99 in ms.
+ */
+public final class OverlayConvergence {
+    private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int cold = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        String tag = Long.toHexString(ProcessHandle.current().pid());
+        List<NetNs> made = new ArrayList<>();
+        MemoryStore cluster = new MemoryStore();
+        NetNs underlay = create("nmb-ul-" + tag, made);
+        try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
+            u.links().add(Bridge.named("ul0"));
+            u.links().setUp("ul0");
+        }
+        Host a = new Host(create("nmb-ha-" + tag, made), "198.51.100.1", underlay, 1, cluster);
+        Host b = new Host(create("nmb-hb-" + tag, made), "198.51.100.2", underlay, 2, cluster);
+        Map<String, long[]> seen = new ConcurrentHashMap<>(); // mac or ip -> {nanoTime added, nanoTime removed}
+        try (EventSubscription watch = EventSubscription.openNeighbours(b.ns, e -> record(e, seen))) {
+            System.out.printf("overlay convergence, %d endpoints warm, %d cold; cluster store in memory (no etcd round trips);"
+                    + " %d cores, load %s%n", n, cold, Runtime.getRuntime().availableProcessors(), load());
+            Network net = a.c.createNetwork(NetworkConfig.of("ovb", "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.90.0.0/16"))));
+            a.attach(net, "a-first");
+            b.attach(net, "b-first");
+            List<Sandbox> sandboxes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sandboxes.add(a.c.createSandbox("w" + i));
+            }
+            long[] warm = new long[n];
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                Endpoint e = a.c.join(a.c.createEndpoint(net.id(), EndpointConfig.named("w" + i)).id(), sandboxes.get(i).id());
+                warm[i] = until(seen, e, t0, false) - t0;
+                endpoints.add(e);
+            }
+            long[] removal = new long[n];
+            for (int i = 0; i < n; i++) {
+                Endpoint e = endpoints.get(i);
+                long t0 = System.nanoTime();
+                a.c.deleteEndpoint(e.id());
+                removal[i] = until(seen, e, t0, true) - t0;
+            }
+            for (Sandbox s : sandboxes) {
+                a.c.deleteSandbox(s.id());
+            }
+            long[] coldTimes = new long[cold];
+            for (int i = 0; i < cold; i++) {
+                Network c = a.c.createNetwork(NetworkConfig.of("ovc" + i, "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.91." + i + ".0/24"))));
+                Sandbox onB = b.c.createSandbox("cb" + i);
+                b.c.join(b.c.createEndpoint(c.id(), EndpointConfig.named("cb" + i)).id(), onB.id());
+                Sandbox onA = a.c.createSandbox("ca" + i);
+                long t0 = System.nanoTime();
+                Endpoint e = a.c.join(a.c.createEndpoint(c.id(), EndpointConfig.named("ca" + i)).id(), onA.id());
+                coldTimes[i] = until(seen, e, t0, false) - t0;
+                a.c.deleteSandbox(onA.id());
+                b.c.deleteSandbox(onB.id());
+                a.c.deleteNetwork(c.id());
+            }
+            print("warm: create+join on A -> FDB and neighbour entries on B", warm);
+            print("cold: A's first endpoint of the network -> entries on B", coldTimes);
+            print("removal: delete on A -> FDB entry gone on B", removal);
+            System.out.printf("RESULT warm_p50_ms=%.2f warm_p99_ms=%.2f cold_p50_ms=%.2f cold_p99_ms=%.2f removal_p50_ms=%.2f removal_p99_ms=%.2f%n",
+                    pct(warm, 50), pct(warm, 99), pct(coldTimes, 50), pct(coldTimes, 99), pct(removal, 50), pct(removal, 99));
+            throughput(a, b, net);
+            for (Sandbox s : a.c.sandboxes()) {
+                a.c.deleteSandbox(s.id());
+            }
+            for (Sandbox s : b.c.sandboxes()) {
+                b.c.deleteSandbox(s.id());
+            }
+        } finally {
+            a.close();
+            b.close();
+            for (NetNs ns : made) {
+                String name = ns.path().getFileName().toString();
+                ns.close();
+                NetNs.delete(name);
+            }
+        }
+    }
+
+    /** One host: a namespace on the underlay, registered in the cluster, with its controller. */
+    private static final class Host implements AutoCloseable {
+        final NetNs ns;
+        final HostRegistry registry;
+        final NetworkController c;
+
+        Host(NetNs ns, String address, NetNs underlay, int n, MemoryStore cluster) {
+            this.ns = ns;
+            try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
+                u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(u.links().get("ul0").index()).withUp(true), "eth0", ns, null));
+                h.addresses().add(Address.of(h.links().get("eth0").index(), new IpNet(IpAddress.parse(address), 24)));
+                h.links().setUp("eth0");
+            }
+            MemoryStore local = new MemoryStore();
+            registry = HostRegistry.join(cluster, local, "bench-" + n, address, "bench", HostRegistry.DEFAULT_LEASE_TTL);
+            c = NetworkController.builder(ns, local, new DefaultIpam(local, List::of, DefaultPools.forThisHost()),
+                            new DriverRegistry().register(new OverlayDriver()))
+                    .sandboxRunDir(NetNs.DEFAULT_RUN_DIR)
+                    .clusterStore(cluster, new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd90::/48"))))
+                    .hostId(registry.hostId()).advertiseAddress(IpAddress.parse(address)).hostLease(registry::lease).build();
+            registry.addListener(c.clusterListener());
+        }
+
+        void attach(Network net, String name) {
+            Sandbox s = c.createSandbox(name);
+            c.join(c.createEndpoint(net.id(), EndpointConfig.named(name)).id(), s.id());
+        }
+
+        @Override
+        public void close() {
+            c.close();
+            registry.close();
+        }
+    }
+
+    private static void record(NetlinkEvent e, Map<String, long[]> seen) {
+        long now = System.nanoTime();
+        String key;
+        boolean removed;
+        if (e instanceof NetlinkEvent.FdbChanged f && f.entry().destination() != null) {
+            key = f.entry().mac().toString();
+            removed = f.removed();
+        } else if (e instanceof NetlinkEvent.NeighbourChanged nc && nc.neighbour().isPermanent()) {
+            key = IpAddress.of(nc.neighbour().ip()).toString();
+            removed = nc.removed();
+        } else {
+            return;
+        }
+        long[] times = seen.computeIfAbsent(key, k -> new long[2]);
+        times[removed ? 1 : 0] = now;
+    }
+
+    /** When B's kernel announced {@code e}'s entries (added: both FDB and neighbour; removed: the FDB entry), after {@code t0}. */
+    private static long until(Map<String, long[]> seen, Endpoint e, long t0, boolean removed) throws InterruptedException {
+        String mac = MacAddress.parse(e.mac()).toString();
+        String ip = e.ips().get(0).toString();
+        long deadline = t0 + TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline) {
+            long[] m = seen.get(mac);
+            long[] i = seen.get(ip);
+            if (removed && m != null && m[1] > t0) {
+                return m[1];
+            }
+            if (!removed && m != null && i != null && m[0] > t0 && i[0] > t0) {
+                return Math.max(m[0], i[0]);
+            }
+            Thread.sleep(0, 200_000); // the time is the event's, taken by the subscription: this wait only lets it run
+        }
+        throw new IllegalStateException("B's entries for endpoint " + e.name() + " not seen within 30 s");
+    }
+
+    /**
+     * iperf3 TCP between a container on A and one on B over VXLAN, and between the two hosts
+     * themselves over the plain veth underlay, alternating, 3 rounds of 5 s each.
+     */
+    private static void throughput(Host a, Host b, Network net) throws Exception {
+        Sandbox sa = a.c.createSandbox("tput-a");
+        Sandbox sb = b.c.createSandbox("tput-b");
+        a.c.join(a.c.createEndpoint(net.id(), EndpointConfig.named("tput-a")).id(), sa.id());
+        Endpoint eb = b.c.join(b.c.createEndpoint(net.id(), EndpointConfig.named("tput-b")).id(), sb.id());
+        String nsA = sa.path().getFileName().toString();
+        String nsB = sb.path().getFileName().toString();
+        List<Double> vxlan = new ArrayList<>();
+        List<Double> veth = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            vxlan.add(iperf(nsB, nsA, eb.ips().get(0).toString()));
+            veth.add(iperf(b.ns.path().getFileName().toString(), a.ns.path().getFileName().toString(), "198.51.100.2"));
+        }
+        double vx = vxlan.stream().mapToDouble(d -> d).sorted().toArray()[1];
+        double plain = veth.stream().mapToDouble(d -> d).sorted().toArray()[1];
+        System.out.printf("TCP throughput, iperf3 5 s x 3, median: container A -> container B over VXLAN %.2f Gbit/s %s;"
+                + " host A -> host B over the veth underlay %.2f Gbit/s %s; ratio %.2f%n", vx, vxlan, plain, veth, vx / plain);
+        System.out.printf("RESULT vxlan_gbps=%.2f veth_gbps=%.2f ratio=%.2f%n", vx, plain, vx / plain);
+    }
+
+    /** Gbit/s received by an iperf3 server in namespace {@code server} on {@code address}, sent from {@code client}. */
+    private static double iperf(String server, String client, String address) throws Exception {
+        Process s = new ProcessBuilder("ip", "netns", "exec", server, "iperf3", "-s", "-1", "-B", address, "-p", "5201")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Process c = new ProcessBuilder("ip", "netns", "exec", client, "iperf3", "-c", address, "-p", "5201", "-t", "5", "-J")
+                        .redirectErrorStream(true).start();
+                String out = new String(c.getInputStream().readAllBytes());
+                if (c.waitFor() == 0) {
+                    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+                    double bits = json.path("end").path("sum_received").path("bits_per_second").asDouble();
+                    if (bits > 0) {
+                        return bits / 1e9;
+                    }
+                }
+                if (attempt > 50) {
+                    throw new IllegalStateException("iperf3 failed: " + out);
+                }
+                Thread.sleep(100); // the server is not listening yet
+            }
+        } finally {
+            s.destroy();
+            s.waitFor();
+        }
+    }
+
+    private static NetNs create(String name, List<NetNs> made) {
+        NetNs ns = NetNs.create(name);
+        made.add(ns);
+        try (NetlinkHandle h = NetlinkHandle.open(ns)) {
+            h.links().setUp("lo");
+        }
+        return ns;
+    }
+
+    private static void print(String what, long[] nanos) {
+        System.out.printf("%-60s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (n=%d)%n", what, pct(nanos, 50), pct(nanos, 99),
+                pct(nanos, 100), nanos.length);
+    }
+
+    private static double pct(long[] nanos, int p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+
+    private static String load() throws java.io.IOException {
+        return String.join(" ", java.util.Arrays.copyOf(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" "), 3));
+    }
+}
