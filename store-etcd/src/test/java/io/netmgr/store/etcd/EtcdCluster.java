@@ -39,13 +39,33 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
     private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(90);
 
     private final List<String> addresses;
+    private final boolean tls;
     private final List<Member> members = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private Path dir;
     private Thread shutdownHook;
 
-    private EtcdCluster(List<String> addresses) {
+    private EtcdCluster(List<String> addresses, boolean tls) {
         this.addresses = List.copyOf(addresses);
+        this.tls = tls;
+    }
+
+    /**
+     * The same members serving clients over TLS only, with client certificates required
+     * ({@code --client-cert-auth}); a CA, a server and a client certificate are made for the run
+     * with {@code openssl}. {@link #tls()} gives what a client needs.
+     */
+    public EtcdCluster withTls() {
+        return new EtcdCluster(addresses, true);
+    }
+
+    /** The CA, client certificate and key (PKCS#8) a client presents to this cluster. */
+    public EtcdTls tls() {
+        if (!tls) {
+            throw new IllegalStateException("this cluster serves plain HTTP; make it withTls()");
+        }
+        return new EtcdTls(dir.resolve("tls/ca.pem"), java.util.Optional.of(dir.resolve("tls/client.pem")),
+                java.util.Optional.of(dir.resolve("tls/client.key")));
     }
 
     /** {@code count} members on 127.0.0.1. */
@@ -55,7 +75,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
     /** One member on each of {@code addresses} (the same address may repeat: ports differ). */
     public static EtcdCluster on(List<String> addresses) {
-        return new EtcdCluster(addresses);
+        return new EtcdCluster(addresses, false);
     }
 
     /** Why etcd tests cannot run here, if they cannot: empty when they can. */
@@ -88,12 +108,15 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (tls) {
+            makeCertificates(dir.resolve("tls"));
+        }
         shutdownHook = new Thread(this::killAll, "netmgr-etcd-fixture-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         String token = "netmgr-test-" + UUID.randomUUID();
         for (int i = 0; i < addresses.size(); i++) {
             members.add(new Member("m" + i, addresses.get(i), freePort(addresses.get(i)), freePort(addresses.get(i)),
-                    dir.resolve("m" + i)));
+                    freePort(addresses.get(i)), dir.resolve("m" + i)));
         }
         String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
         try {
@@ -123,7 +146,8 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
     /** A store on this cluster whose keys live under {@code root}, so tests sharing the cluster do not meet. */
     public EtcdStore store(String root) {
-        return EtcdStore.connect(new EtcdStore.Config(endpoints()).withRoot(root));
+        EtcdStore.Config config = new EtcdStore.Config(endpoints()).withRoot(root);
+        return EtcdStore.connect(tls ? config.withTls(java.util.Optional.of(tls())) : config);
     }
 
     public int size() {
@@ -180,7 +204,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
     private boolean healthy(Member m) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.clientUrl() + "/health"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.healthUrl()))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("\"true\"");
         } catch (IOException e) {
@@ -218,6 +242,44 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         members.forEach(Member::kill);
     }
 
+    // a CA, and signed by it a certificate for the members (for their addresses) and one for clients
+    private void makeCertificates(Path out) {
+        try {
+            Files.createDirectories(out);
+            String sans = "subjectAltName=" + addresses.stream().distinct().map(a -> "IP:" + a).collect(Collectors.joining(","));
+            Files.writeString(out.resolve("server.ext"), sans + "\n");
+            openssl(out, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=netmgr-test-ca", "-days", "2");
+            for (String who : List.of("server", "client")) {
+                openssl(out, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=netmgr-test-" + who);
+                List<String> sign = new ArrayList<>(List.of("x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                        "-CAcreateserial", "-out", who + ".pem", "-days", "2"));
+                if (who.equals("server")) {
+                    sign.addAll(List.of("-extfile", "server.ext"));
+                }
+                openssl(out, sign.toArray(String[]::new));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static int freePort(String address) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
@@ -240,26 +302,33 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         }
     }
 
-    private static final class Member {
+    private final class Member {
         final String name;
         final String address;
         final int clientPort;
         final int peerPort;
+        final int healthPort;
         final Path data;
         String initialCluster;
         String token;
         Process process;
 
-        Member(String name, String address, int clientPort, int peerPort, Path data) {
+        Member(String name, String address, int clientPort, int peerPort, int healthPort, Path data) {
             this.name = name;
             this.address = address;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.healthPort = healthPort;
             this.data = data;
         }
 
         String clientUrl() {
-            return "http://" + hostPort(address, clientPort);
+            return (tls ? "https://" : "http://") + hostPort(address, clientPort);
+        }
+
+        // /health on a plain HTTP port of its own, so the fixture needs no client certificate
+        String healthUrl() {
+            return "http://" + hostPort(address, healthPort) + "/health";
         }
 
         String peerUrl() {
@@ -275,7 +344,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
                 throw new IllegalStateException("etcd member " + name + " is running");
             }
             // on a restart the data dir holds the membership; the initial-cluster flags are then ignored
-            List<String> command = List.of(ETCD.toString(),
+            List<String> command = new ArrayList<>(List.of(ETCD.toString(),
                     "--name", name,
                     "--data-dir", data.toString(),
                     "--listen-client-urls", clientUrl(),
@@ -284,7 +353,14 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
                     "--initial-advertise-peer-urls", peerUrl(),
                     "--initial-cluster", initialCluster,
                     "--initial-cluster-token", token,
-                    "--initial-cluster-state", "new");
+                    "--initial-cluster-state", "new",
+                    "--listen-metrics-urls", "http://" + hostPort(address, healthPort)));
+            if (tls) {
+                Path certs = dir.resolve("tls");
+                command.addAll(List.of("--cert-file", certs.resolve("server.pem").toString(),
+                        "--key-file", certs.resolve("server.key").toString(),
+                        "--trusted-ca-file", certs.resolve("ca.pem").toString(), "--client-cert-auth"));
+            }
             try {
                 process = new ProcessBuilder(command)
                         .redirectErrorStream(true)
