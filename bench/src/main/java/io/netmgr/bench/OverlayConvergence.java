@@ -137,7 +137,7 @@ public final class OverlayConvergence {
                 h.links().setUp("eth0");
             }
             MemoryStore local = new MemoryStore();
-            registry = HostRegistry.join(cluster, local, "bench-" + n, address, "bench", HostRegistry.DEFAULT_LEASE_TTL);
+            registry = HostRegistry.join(cluster, local, "bench-host-" + n, "bench-" + n, address, "bench", HostRegistry.DEFAULT_LEASE_TTL);
             c = NetworkController.builder(ns, local, new DefaultIpam(local, List::of, DefaultPools.forThisHost()),
                             new DriverRegistry().register(new OverlayDriver()))
                     .sandboxRunDir(NetNs.DEFAULT_RUN_DIR)

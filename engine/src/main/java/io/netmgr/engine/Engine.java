@@ -1,6 +1,7 @@
 package io.netmgr.engine;
 
 import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.controller.ControllerBuilder;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkHealer;
@@ -72,15 +73,15 @@ public final class Engine implements AutoCloseable {
             NetlinkHandle routes = push(opened, NetlinkHandle.open(host));
             HostClaim.take(routes, host.toString(), config.stateDir()); // before the firewall or a bridge is touched
             Optional<Firewall> firewall = config.firewall().backend().map(backend -> push(opened, Firewalls.open(backend, host)));
-            NetworkController.Builder builder = NetworkController.builder(host, store,
+            ControllerBuilder builder = NetworkController.builder(host, store,
                             new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost()),
                             DriverRegistry.fromClassPath())
                     .sandboxRunDir(config.sandboxRunDir())
                     .lockFile(config.lockFile())
                     .reconcileAtStart(config.reconcileAtStart());
             firewall.ifPresent(builder::firewall);
-            Optional<HostRegistry> registry = cluster.map(c -> push(opened, HostRegistry.join(c.store(), store, c.hostname(),
-                    c.advertiseAddress().toString(), Engine.class.getPackage().getImplementationVersion() + "", c.leaseTtl())));
+            Optional<HostRegistry> registry = cluster.map(c -> push(opened, HostRegistry.join(c.store(), store, c.hostId(),
+                    c.hostname(), c.advertiseAddress().toString(), c.version(), c.leaseTtl())));
             cluster.ifPresent(c -> builder.clusterStore(c.store(), new DefaultIpam(c.store(), new HostRoutes(routes),
                             DefaultPools.cluster(DefaultPools.uniqueLocalPrefix(CLUSTER_ULA_SEED))))
                     .hostId(registry.orElseThrow().hostId()).hostLease(registry.orElseThrow()::lease)

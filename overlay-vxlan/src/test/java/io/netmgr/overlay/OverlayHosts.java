@@ -11,7 +11,6 @@ import io.netmgr.core.store.Store;
 import io.netmgr.ipam.DefaultIpam;
 import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.Address;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
@@ -65,7 +64,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
 
         /** Starts (or starts again, as after a crash) this host's registration and controller on its stores. */
         NetworkController start() {
-            registry = HostRegistry.join(cluster, local, name, address.toString(), "test", HostRegistry.DEFAULT_LEASE_TTL);
+            registry = HostRegistry.join(cluster, local, "id-of-" + name, name, address.toString(), "test", HostRegistry.DEFAULT_LEASE_TTL);
             try (NetlinkHandle routes = NetlinkHandle.open(ns)) {
                 // the IPAMs hold no state of their own: what they read of the routes, they read at each request
                 IpamDriver localIpam = new DefaultIpam(local, List::of, DefaultPools.forThisHost());
@@ -96,7 +95,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
         underlayNet = Underlay.create(netns, "ovu");
         underlay = underlayNet.namespace();
         try (NetlinkHandle h = NetlinkHandle.open(underlay)) {
-            h.addresses().add(Address.of(h.links().get("ul0").index(), IpNet.parse(OUTSIDE + "/24"))); // "the outside", for egress
+            h.addresses().add("ul0", IpNet.parse(OUTSIDE + "/24")); // "the outside", for egress
         }
     }
 

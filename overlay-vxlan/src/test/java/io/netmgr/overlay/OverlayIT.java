@@ -41,17 +41,13 @@ class OverlayIT {
 
     @Test
     void sandboxesOnDifferentHostsExchangeTcpAndUdp() throws Exception {
-        OverlayHosts.Host a = cluster.add();
-        OverlayHosts.Host b = cluster.add();
-        Network net = a.controller.createNetwork(overlay("ov1", "10.77.0.0/24"));
+        TwoHosts t = twoHostsOn("ov1", "10.77.0.0/24");
+        OverlayHosts.Host a = t.a(), b = t.b();
+        Network net = t.net();
+        Joined onA = t.onA(), onB = t.onB();
         assertThat(b.controller.network("ov1").id()).as("the same network, by the same id, on every host").isEqualTo(net.id());
-
-        Joined onA = join(a, net, "a1");
-        Joined onB = join(b, net, "b1");
         InetAddress aIp = onA.endpoint.ips().get(0).toInetAddress();
         assertThat(onA.endpoint.ips().get(0)).isNotEqualTo(onB.endpoint.ips().get(0));
-        awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
-        awaitFdb(a, net, onB.endpoint.mac(), b.address.toString());
 
         try (Traffic.EchoServer server = Traffic.echoServer(onA.ns, aIp, 7000)) {
             assertThat(Traffic.exchange(onB.ns, aIp, server.port(), "over vxlan", 10_000)).isEqualTo("over vxlan");
@@ -70,13 +66,10 @@ class OverlayIT {
 
     @Test
     void arpForARemoteContainerIsAnsweredWithoutABroadcastOnTheUnderlay() throws Exception {
-        OverlayHosts.Host a = cluster.add();
-        OverlayHosts.Host b = cluster.add();
-        Network net = a.controller.createNetwork(overlay("ov2", "10.78.0.0/24"));
-        Joined onA = join(a, net, "a1");
-        Joined onB = join(b, net, "b1");
-        awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
-        awaitFdb(a, net, onB.endpoint.mac(), b.address.toString());
+        TwoHosts t = twoHostsOn("ov2", "10.78.0.0/24");
+        OverlayHosts.Host a = t.a(), b = t.b();
+        Network net = t.net();
+        Joined onA = t.onA(), onB = t.onB();
         // counters in the underlay: every VXLAN packet, and those carrying ARP or an inner broadcast
         IpOracle.exec(cluster.underlay, "nft", "add table bridge nmcount; "
                 + "add chain bridge nmcount counted { type filter hook forward priority 0; }; "
@@ -124,13 +117,10 @@ class OverlayIT {
 
     @Test
     void aRestartedHostReprogramsItsDataPlaneFromTheStoreWithoutDisturbingTheOthers() {
-        OverlayHosts.Host a = cluster.add();
-        OverlayHosts.Host b = cluster.add();
-        Network net = a.controller.createNetwork(overlay("ov4", "10.80.0.0/24"));
-        Joined onA = join(a, net, "a1");
-        Joined onB = join(b, net, "b1");
-        awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
-        awaitFdb(a, net, onB.endpoint.mac(), b.address.toString());
+        TwoHosts t = twoHostsOn("ov4", "10.80.0.0/24");
+        OverlayHosts.Host a = t.a(), b = t.b();
+        Network net = t.net();
+        Joined onA = t.onA(), onB = t.onB();
 
         b.stop();
         String vxlan = OverlayDataPlane.vxlanName(net.id());
@@ -231,6 +221,21 @@ class OverlayIT {
     }
 
     // ---- helpers
+
+    /** Hosts a and b, each with a sandbox on overlay network {@code name}, each seeing the other's entries. */
+    record TwoHosts(OverlayHosts.Host a, OverlayHosts.Host b, Network net, Joined onA, Joined onB) {
+    }
+
+    private TwoHosts twoHostsOn(String name, String subnet) {
+        OverlayHosts.Host a = cluster.add();
+        OverlayHosts.Host b = cluster.add();
+        Network net = a.controller.createNetwork(overlay(name, subnet));
+        Joined onA = join(a, net, "a1");
+        Joined onB = join(b, net, "b1");
+        awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
+        awaitFdb(a, net, onB.endpoint.mac(), b.address.toString());
+        return new TwoHosts(a, b, net, onA, onB);
+    }
 
     record Joined(Sandbox sandbox, Endpoint endpoint, NetNs ns) {
     }

@@ -12,7 +12,6 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.store.etcd.EtcdStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -48,12 +47,16 @@ public final class DaemonEngine implements AutoCloseable {
             return new DaemonEngine(Engine.open(config), host, Optional.empty());
         }
         ClusterConfig c = cluster.get();
-        EtcdStore etcd = DaemonCluster.connect(c);
+        DaemonCluster.Connection etcd = DaemonCluster.connect(c, stateDir);
+        Engine engine = null;
         try {
-            Engine engine = Engine.open(config, Optional.of(DaemonCluster.membership(etcd, c)));
-            return new DaemonEngine(engine, host, Optional.of(new DaemonCluster(c.endpoints(), etcd, engine.hostRegistry().orElseThrow())));
+            engine = Engine.open(config, Optional.of(etcd.membership(c)));
+            return new DaemonEngine(engine, host, Optional.of(etcd.joined(engine, c)));
         } catch (RuntimeException | Error e) {
-            etcd.close();
+            if (engine != null) {
+                engine.close();
+            }
+            etcd.store().close();
             throw e;
         }
     }

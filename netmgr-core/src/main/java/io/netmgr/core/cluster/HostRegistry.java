@@ -1,8 +1,6 @@
 package io.netmgr.core.cluster;
 
-import io.netmgr.core.Ids;
 import io.netmgr.core.store.CompactedRevisionException;
-import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.StoreException;
@@ -29,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * goes at once, a TTL after its last keep-alive, and every other host is told. A permanent
  * {@code /netmgr/members/<hostId>} remembers the hosts that joined, so a dead one is listed as down.
  *
- * <p>The host id and the lease id are kept in the local (embedded) store: a daemon restarted within
- * the TTL resumes its lease, and nobody sees it go. A host cut off from the store for longer than
+ * <p>The lease id is kept in the local (embedded) store: a daemon restarted within the TTL resumes
+ * its lease, and nobody sees it go. A host cut off from the store for longer than
  * the TTL loses its lease; it registers again as soon as the store answers, and tells its
  * listeners to {@link HostListener#resync() resync}.
  */
@@ -45,8 +43,8 @@ public final class HostRegistry implements AutoCloseable {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(2);
     public static final String HOSTS = "/netmgr/hosts/";
     public static final String MEMBERS = "/netmgr/members/";
-    static final String LOCAL_HOST_ID = "/netmgr/cluster/host-id";
-    static final String LOCAL_LEASE = "/netmgr/cluster/lease";
+    // a local key: the overlay's ScopedStore sends /netmgr/cluster/ keys to the cluster store
+    static final String LOCAL_LEASE = "/netmgr/host/cluster-lease";
 
     private static final System.Logger LOG = System.getLogger(HostRegistry.class.getName());
 
@@ -81,19 +79,15 @@ public final class HostRegistry implements AutoCloseable {
      * Registers this host in {@code cluster} (resuming its lease if it restarted within the TTL) and
      * starts following the other hosts.
      *
-     * @param local the host's embedded store, which keeps its host id and lease id
+     * @param local  the host's embedded store, which keeps its lease id
+     * @param hostId the host's lasting id (the same after a restart)
      * @throws StoreException when the cluster store cannot be reached
      */
-    public static HostRegistry join(Store cluster, Store local, String hostname, String advertiseAddress,
+    public static HostRegistry join(Store cluster, Store local, String hostId, String hostname, String advertiseAddress,
             String version, Duration ttl, Clock clock) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("the cluster lease TTL must be positive, got " + ttl);
         }
-        String hostId = local.get(LOCAL_HOST_ID).map(KeyValue::valueAsString).orElseGet(() -> {
-            String id = Ids.newId();
-            local.txn().put(LOCAL_HOST_ID, id.getBytes(StandardCharsets.UTF_8)).commit();
-            return id;
-        });
         HostInfo self = new HostInfo(hostId, hostname, advertiseAddress, clock.instant().toString(), version);
         HostRegistry registry = new HostRegistry(cluster, local, self, ttl, clock);
         try {
@@ -106,9 +100,9 @@ public final class HostRegistry implements AutoCloseable {
         return registry;
     }
 
-    public static HostRegistry join(Store cluster, Store local, String hostname, String advertiseAddress,
+    public static HostRegistry join(Store cluster, Store local, String hostId, String hostname, String advertiseAddress,
             String version, Duration ttl) {
-        return join(cluster, local, hostname, advertiseAddress, version, ttl, Clock.systemUTC());
+        return join(cluster, local, hostId, hostname, advertiseAddress, version, ttl, Clock.systemUTC());
     }
 
     public String hostId() {

@@ -27,7 +27,6 @@ import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.cluster.HostListener;
-import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
@@ -76,15 +75,12 @@ public final class NetworkController implements AutoCloseable {
         this(builder(hostNamespace, store, ipam, drivers).sandboxRunDir(sandboxRunDir));
     }
 
-    private NetworkController(Builder b) {
+    NetworkController(ControllerBuilder b) {
         this.kernel = b.kernel.get();
         this.host = kernel.context();
         this.namespaces = b.sandboxNamespaces;
         this.drivers = b.drivers;
-        Optional<ClusterMember> member = b.clusterStore.map(c -> new ClusterMember(b.hostId
-                .orElseThrow(() -> new IllegalArgumentException("a controller on a cluster store needs this host's id")),
-                b.advertiseAddress.orElseThrow(() -> new IllegalArgumentException(
-                        "a controller on a cluster store needs this host's advertise address")).toString(), b.hostLease));
+        Optional<ClusterMember> member = b.member();
         this.state = new StateStore(b.clusterStore.<Store>map(c -> new ScopedStore(b.store, c)).orElse(b.store), member,
                 driver -> NetworkScopes.isGlobalDriver(b.drivers, driver));
         this.scopes = new NetworkScopes(state, drivers, b.ipam, b.clusterIpam, b.clusterStore);
@@ -109,113 +105,16 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /** Starts building a controller bound to {@code hostNamespace}, working on its kernel through netlink. */
-    public static Builder builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
-        return new Builder(() -> HostKernel.open(hostNamespace), store, ipam, drivers);
+    public static ControllerBuilder builder(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers) {
+        return new ControllerBuilder(() -> HostKernel.open(hostNamespace), store, ipam, drivers);
     }
 
     /**
      * Starts building a controller on {@code host}, a kernel of the caller's (a fake, in unit
-     * tests; give {@link Builder#sandboxNamespaces} one too). The controller closes it.
+     * tests; give {@link ControllerBuilder#sandboxNamespaces} one too). The controller closes it.
      */
-    public static Builder builder(HostKernel host, Store store, IpamDriver ipam, DriverRegistry drivers) {
-        return new Builder(() -> host, store, ipam, drivers);
-    }
-
-    /** The optional parts of a controller, with their defaults. */
-    public static final class Builder {
-        private final Supplier<HostKernel> kernel;
-        private final Store store;
-        private final IpamDriver ipam;
-        private final DriverRegistry drivers;
-        private SandboxNamespaces sandboxNamespaces = SandboxNamespaces.mountedUnder(NetNs.DEFAULT_RUN_DIR);
-        private Optional<Firewall> firewall = Optional.empty();
-        private Optional<Path> lockFile = Optional.empty();
-        private boolean reconcileAtStart = true;
-        private Optional<Store> clusterStore = Optional.empty();
-        private Optional<IpamDriver> clusterIpam = Optional.empty();
-        private Optional<String> hostId = Optional.empty();
-        private Optional<IpAddress> advertiseAddress = Optional.empty();
-        private Supplier<Optional<Lease>> hostLease = Optional::empty;
-
-        private Builder(Supplier<HostKernel> kernel, Store store, IpamDriver ipam, DriverRegistry drivers) {
-            this.kernel = kernel;
-            this.store = store;
-            this.ipam = ipam;
-            this.drivers = drivers;
-        }
-
-        /** Where the namespaces of sandboxes netmgr makes are mounted (default /run/netns). */
-        public Builder sandboxRunDir(Path dir) {
-            return sandboxNamespaces(SandboxNamespaces.mountedUnder(dir));
-        }
-
-        /** Where sandboxes' namespaces are made and entered (default: mounted under /run/netns). */
-        public Builder sandboxNamespaces(SandboxNamespaces namespaces) {
-            this.sandboxNamespaces = namespaces;
-            return this;
-        }
-
-        /** The host firewall for masquerade, isolation and published ports; none by default. */
-        public Builder firewall(Firewall f) {
-            this.firewall = Optional.of(f);
-            return this;
-        }
-
-        /** A file every process sharing the store locks around each mutation (see {@link HostLock}). */
-        public Builder lockFile(Path file) {
-            this.lockFile = Optional.of(file);
-            return this;
-        }
-
-        /**
-         * Whether to reconcile kernel, IPAM and store at start (default true). A short-lived
-         * process (a CNI plugin run) may skip it when a long-lived one does it.
-         */
-        public Builder reconcileAtStart(boolean on) {
-            this.reconcileAtStart = on;
-            return this;
-        }
-
-        /**
-         * The store every host of the cluster shares (etcd), and the IPAM working on it: networks
-         * of global-scope drivers, their pools, addresses and endpoints, and the peer table live
-         * there ({@link ScopedStore}). Give {@link #hostId} and {@link #advertiseAddress} too.
-         * Without it the host stands alone and global-scope networks are refused.
-         */
-        public Builder clusterStore(Store store, IpamDriver ipam) {
-            this.clusterStore = Optional.of(store);
-            this.clusterIpam = Optional.of(ipam);
-            return this;
-        }
-
-        /** This host's id in the cluster: its endpoints on global networks are filed under it. */
-        public Builder hostId(String id) {
-            this.hostId = Optional.of(id);
-            return this;
-        }
-
-        /**
-         * This host's underlay address, where the other hosts reach its endpoints on global
-         * networks (a VXLAN's remote end): its peer entries carry it ({@link PeerTable}).
-         */
-        public Builder advertiseAddress(IpAddress address) {
-            this.advertiseAddress = Optional.of(address);
-            return this;
-        }
-
-        /**
-         * The lease this host's peer entries are written under, asked at each join (the host
-         * registry's {@code lease()}, which a lost lease replaces): they vanish with it when the
-         * host dies. Without one they stay until the endpoints leave.
-         */
-        public Builder hostLease(Supplier<Lease> lease) {
-            this.hostLease = () -> Optional.of(lease.get());
-            return this;
-        }
-
-        public NetworkController build() {
-            return new NetworkController(this);
-        }
+    public static ControllerBuilder builder(HostKernel host, Store store, IpamDriver ipam, DriverRegistry drivers) {
+        return new ControllerBuilder(() -> host, store, ipam, drivers);
     }
 
     /**

@@ -35,7 +35,7 @@ class HostRegistryTest {
     }
 
     private HostRegistry join(MemoryStore local, String hostname, String address) {
-        HostRegistry registry = HostRegistry.join(cluster, local, hostname, address, "test", TTL);
+        HostRegistry registry = HostRegistry.join(cluster, local, "id-of-" + hostname, hostname, address, "test", TTL);
         opened.add(0, registry);
         return registry;
     }
@@ -53,7 +53,7 @@ class HostRegistryTest {
         assertThat(a.hosts()).extracting(h -> h.info().hostname() + " " + h.info().advertiseAddress() + " " + h.alive() + " " + h.self())
                 .containsExactly("a 10.0.0.1 true true", "b 10.0.0.2 true false");
         assertThat(b.hosts()).extracting(h -> h.info().hostname() + " " + h.self()).containsExactly("a false", "b true");
-        assertThat(a.hostId()).hasSize(64).isNotEqualTo(b.hostId());
+        assertThat(a.hostId()).isEqualTo("id-of-a");
     }
 
     @Test

@@ -72,12 +72,12 @@ class EtcdFaultsIT {
     void aDeadHostsLeaseExpiresAndTheOtherHostIsToldWhileARestartWithinTheTtlIsUnseen() {
         MemoryStore localOfA = new MemoryStore();
         try (EtcdStore storeOfB = ETCD.store("/faults/hosts/");
-             HostRegistry b = HostRegistry.join(storeOfB, new MemoryStore(), "b", "10.1.0.2", "test", HostRegistry.DEFAULT_LEASE_TTL)) {
+             HostRegistry b = HostRegistry.join(storeOfB, new MemoryStore(), "id-b", "b", "10.1.0.2", "test", HostRegistry.DEFAULT_LEASE_TTL)) {
             HostEvents seen = new HostEvents();
             b.addListener(seen);
 
             EtcdStore storeOfA = ETCD.store("/faults/hosts/");
-            HostRegistry a = HostRegistry.join(storeOfA, localOfA, "a", "10.1.0.1", "test", HostRegistry.DEFAULT_LEASE_TTL);
+            HostRegistry a = HostRegistry.join(storeOfA, localOfA, "id-a", "a", "10.1.0.1", "test", HostRegistry.DEFAULT_LEASE_TTL);
             assertThat(seen.next()).isEqualTo("up a");
             long leaseOfA = a.lease().id();
 
@@ -85,7 +85,7 @@ class EtcdFaultsIT {
             a.close();
             storeOfA.close();
             storeOfA = ETCD.store("/faults/hosts/");
-            a = HostRegistry.join(storeOfA, localOfA, "a", "10.1.0.1", "test", HostRegistry.DEFAULT_LEASE_TTL);
+            a = HostRegistry.join(storeOfA, localOfA, "id-a", "a", "10.1.0.1", "test", HostRegistry.DEFAULT_LEASE_TTL);
             assertThat(a.lease().id()).isEqualTo(leaseOfA);
 
             // a death: nothing keeps the lease alive any more
