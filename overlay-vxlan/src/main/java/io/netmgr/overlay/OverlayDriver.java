@@ -126,9 +126,21 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
         }
     }
 
+    /**
+     * Brings this host's data plane in line with its joined endpoints: made again with them as
+     * ports, or, with none (a process killed between making it and storing the join), removed.
+     */
     @Override
     public synchronized List<String> repair(HostContext host, Network network, List<Endpoint> joined) {
-        return joined.isEmpty() ? List.of() : dataPlane(host, network).repair(joined, knownPeers(network));
+        OverlayDataPlane plane = dataPlane(host, network);
+        if (!joined.isEmpty()) {
+            return plane.repair(joined, knownPeers(network));
+        }
+        if (plane.exists() || PeerEntries.of(host.netlink(), OverlayDataPlane.vxlanName(network.id())).isPresent()) {
+            plane.remove();
+            return List.of("removed the overlay data plane of network " + network.name() + ": no endpoint of this host is on it");
+        }
+        return List.of();
     }
 
     @Override

@@ -139,6 +139,23 @@ class OverlayIT {
     }
 
     @Test
+    void aDataPlaneLeftByAProcessKilledBeforeItsJoinWasStoredIsRemovedAtStart() {
+        OverlayHosts.Host a = cluster.add();
+        Network net = a.controller.createNetwork(overlay("ov8", "10.84.0.0/24"));
+        a.stop();
+        // what a join killed after making the links and before its commit leaves behind
+        String bridge = OverlayDataPlane.bridgeName(net);
+        String vxlan = OverlayDataPlane.vxlanName(net.id());
+        IpOracle.ipDo(a.ns, "link", "add", bridge, "type", "bridge");
+        IpOracle.ipDo(a.ns, "link", "add", vxlan, "master", bridge, "type", "vxlan", "id",
+                net.option(OverlayOptions.VNI).orElseThrow(), "dstport", "4789", "nolearning");
+
+        a.start();
+        assertThat(a.controller.startupRepairs()).anyMatch(line -> line.contains("removed the overlay data plane of network ov8"));
+        assertThat(IpOracle.ip(a.ns, "link").toString()).doesNotContain(bridge).doesNotContain(vxlan);
+    }
+
+    @Test
     void aDeadHostsPeersVanishElsewhereWhenItsLeaseExpires() {
         OverlayHosts.Host a = cluster.add();
         OverlayHosts.Host b = cluster.add();
