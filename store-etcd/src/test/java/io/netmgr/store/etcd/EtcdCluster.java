@@ -113,26 +113,56 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         }
         shutdownHook = new Thread(this::killAll, "netmgr-etcd-fixture-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // ports are picked free, then released for etcd to bind: another process (other tests run
+        // at the same time) may take one meanwhile, so a start that finds a port taken is made again
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchAll();
+                return this;
+            } catch (PortTaken e) {
+                killAll();
+                members.clear();
+                if (attempt == 3) {
+                    close();
+                    throw new IllegalStateException("etcd could not bind its ports in 3 attempts: " + e.getMessage());
+                }
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+    }
+
+    private void launchAll() {
         String token = "netmgr-test-" + UUID.randomUUID();
-        for (int i = 0; i < addresses.size(); i++) {
-            members.add(new Member("m" + i, addresses.get(i), freePort(addresses.get(i)), freePort(addresses.get(i)),
-                    freePort(addresses.get(i)), dir.resolve("m" + i)));
+        List<ServerSocket> held = new ArrayList<>(); // held until all are picked, so no two members share a port
+        try {
+            for (int i = 0; i < addresses.size(); i++) {
+                String a = addresses.get(i);
+                members.add(new Member("m" + i, a, freePort(a, held), freePort(a, held), freePort(a, held),
+                        dir.resolve("m" + i + "-" + token)));
+            }
+        } finally {
+            held.forEach(EtcdCluster::closeQuietly);
         }
         String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
-        try {
-            for (Member m : members) {
-                m.initialCluster = initialCluster;
-                m.token = token;
-                m.launch();
-            }
-            for (int i = 0; i < members.size(); i++) {
-                awaitHealthy(i);
-            }
-        } catch (RuntimeException | Error e) {
-            close();
-            throw e;
+        for (Member m : members) {
+            m.initialCluster = initialCluster;
+            m.token = token;
+            m.launch();
         }
-        return this;
+        for (int i = 0; i < members.size(); i++) {
+            awaitHealthy(i);
+        }
+    }
+
+    /** A member found one of its ports taken at start. */
+    private static final class PortTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
+        }
     }
 
     /** The cluster as {@code --cluster-store} takes it: {@code etcd://HOST:PORT,...}. */
@@ -192,7 +222,11 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             if (!m.alive()) {
-                throw new IllegalStateException("etcd member " + m.name + " exited (" + m.process.exitValue() + "): " + m.logTail());
+                String log = m.logTail();
+                if (log.contains("address already in use")) {
+                    throw new PortTaken("etcd member " + m.name + ": " + log.lines().reduce((a, b) -> b).orElse(""));
+                }
+                throw new IllegalStateException("etcd member " + m.name + " exited (" + m.process.exitValue() + "): " + log);
             }
             if (healthy(m)) {
                 return;
@@ -280,12 +314,22 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         }
     }
 
-    private static int freePort(String address) {
-        try (ServerSocket socket = new ServerSocket()) {
+    private static int freePort(String address, List<ServerSocket> held) {
+        try {
+            ServerSocket socket = new ServerSocket();
+            held.add(socket);
             socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + address, e);
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // it was only holding a port
         }
     }
 
@@ -336,7 +380,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         }
 
         Path log() {
-            return data.resolveSibling(name + ".log");
+            return data.resolveSibling(data.getFileName() + ".log");
         }
 
         void launch() {
