@@ -34,7 +34,8 @@ need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-l
 # `nft`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check
 # netmgrd's TLS listener; DockerCliIT drives netmgrd with the docker CLI (docker.io, which also
-# brings dockerd: on a machine booted with systemd, Debian starts it).
+# brings dockerd: on a machine booted with systemd, Debian starts it; DockerPluginIT and
+# bench/docker-plugin-vs-bridge.sh start a dockerd of their own, in a namespace they make).
 # The cluster tests start a real etcd cluster (etcd-server); the Docker plugin tests import a
 # busybox root filesystem as their image (busybox-static); the DNS tests resolve with dig.
 [ -z "$tests" ] || need="$need iproute2 nftables procps containernetworking-plugins curl openssl docker.io etcd-server busybox-static bind9-dnsutils"

@@ -4,6 +4,7 @@ import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.controller.ControllerBuilder;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
+import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.controller.NetworkHealer;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.firewall.Firewall;
@@ -33,17 +34,19 @@ public final class Engine implements AutoCloseable {
     private static final String CLUSTER_ULA_SEED = "netmgr-cluster";
     private final EngineConfig config;
     private final LmdbStore store;
+    private final IpamDriver ipam;
     private final NetworkController controller;
     private final Optional<Firewall> firewall;
     private final Optional<RuleGuard> guard;
     private final Deque<AutoCloseable> opened;
     private final Optional<HostRegistry> registry;
 
-    private Engine(EngineConfig config, LmdbStore store, NetworkController controller, Optional<Firewall> firewall,
+    private Engine(EngineConfig config, LmdbStore store, IpamDriver ipam, NetworkController controller, Optional<Firewall> firewall,
                    Optional<RuleGuard> guard, Deque<AutoCloseable> opened, Optional<HostRegistry> registry) {
         this.registry = registry;
         this.config = config;
         this.store = store;
+        this.ipam = ipam;
         this.controller = controller;
         this.firewall = firewall;
         this.guard = guard;
@@ -73,9 +76,8 @@ public final class Engine implements AutoCloseable {
             NetlinkHandle routes = push(opened, NetlinkHandle.open(host));
             HostClaim.take(routes, host.toString(), config.stateDir()); // before the firewall or a bridge is touched
             Optional<Firewall> firewall = config.firewall().backend().map(backend -> push(opened, Firewalls.open(backend, host)));
-            ControllerBuilder builder = NetworkController.builder(host, store,
-                            new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost()),
-                            DriverRegistry.fromClassPath())
+            IpamDriver ipam = new DefaultIpam(store, new HostRoutes(routes), DefaultPools.forThisHost());
+            ControllerBuilder builder = NetworkController.builder(host, store, ipam, DriverRegistry.fromClassPath())
                     .sandboxRunDir(config.sandboxRunDir())
                     .lockFile(config.lockFile())
                     .reconcileAtStart(config.reconcileAtStart());
@@ -93,7 +95,7 @@ public final class Engine implements AutoCloseable {
             if (config.ruleGuard()) {
                 push(opened, NetworkHealer.start(controller));
             }
-            return new Engine(config, store, controller, firewall, guard, opened, registry);
+            return new Engine(config, store, ipam, controller, firewall, guard, opened, registry);
         } catch (IOException e) {
             closeAll(opened, null);
             throw new UncheckedIOException("cannot create state directory " + config.stateDir(), e);
@@ -105,6 +107,14 @@ public final class Engine implements AutoCloseable {
 
     public NetworkController controller() {
         return controller;
+    }
+
+    /**
+     * The IPAM driver the controller reserves pools and addresses with: for a caller that claims
+     * them ahead of the controller (Docker's IPAM plugin protocol) under the controller's lock.
+     */
+    public IpamDriver ipam() {
+        return ipam;
     }
 
     public LmdbStore store() {

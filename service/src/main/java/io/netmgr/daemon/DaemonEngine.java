@@ -3,6 +3,7 @@ package io.netmgr.daemon;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
@@ -68,6 +69,11 @@ public final class DaemonEngine implements AutoCloseable {
 
     public NetworkController controller() {
         return engine.controller();
+    }
+
+    /** The controller's IPAM driver, for Docker's IPAM plugin protocol. */
+    public IpamDriver ipam() {
+        return engine.ipam();
     }
 
     public NetNs hostNamespace() {

@@ -4,6 +4,7 @@ import io.netmgr.core.Ids;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.core.driver.JoinMode;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.network.Network;
@@ -113,8 +114,16 @@ public final class DaemonOperations {
 
     /** A sandbox in a namespace netmgr makes, or, with {@code namespacePath}, in someone else's. */
     public Sandbox createSandbox(String name, Optional<Path> namespacePath) {
-        Sandbox s = metrics.time("sandbox.create", () -> namespacePath.map(p -> controller.adoptSandbox(name, p))
-                .orElseGet(() -> controller.createSandbox(name)));
+        return announced(metrics.time("sandbox.create", () -> namespacePath.map(p -> controller.adoptSandbox(name, p))
+                .orElseGet(() -> controller.createSandbox(name))));
+    }
+
+    /** A sandbox whose namespace its caller makes at {@code namespacePath} later (see {@link NetworkController#adoptPendingSandbox}). */
+    public Sandbox adoptPendingSandbox(String name, Path namespacePath) {
+        return announced(metrics.time("sandbox.create", () -> controller.adoptPendingSandbox(name, namespacePath)));
+    }
+
+    private Sandbox announced(Sandbox s) {
         events.publish(Event.of("sandbox", "created", s.id(), s.name(), Map.of("namespace", s.namespacePath())));
         return s;
     }
@@ -201,9 +210,14 @@ public final class DaemonOperations {
     }
 
     public Endpoint join(String endpointRef, String sandboxRef) {
+        return join(endpointRef, sandboxRef, JoinMode.INTO_SANDBOX);
+    }
+
+    /** Joins as {@link NetworkController#join(String, String, JoinMode)} does, announcing it. */
+    public Endpoint join(String endpointRef, String sandboxRef, JoinMode mode) {
         Endpoint e = resolveEndpoint(endpointRef);
         Sandbox s = controller.sandbox(sandboxRef);
-        Endpoint joined = metrics.time("endpoint.join", () -> controller.join(e.id(), s.id()));
+        Endpoint joined = metrics.time("endpoint.join", () -> controller.join(e.id(), s.id(), mode));
         events.publish(endpointEvent("joined", joined, controller.network(joined.networkId()), s.id(), s.name()));
         return joined;
     }

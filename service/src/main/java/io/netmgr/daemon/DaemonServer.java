@@ -3,6 +3,7 @@ package io.netmgr.daemon;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.daemon.api.v1.V1Routes;
 import io.netmgr.daemon.docker.DockerRoutes;
+import io.netmgr.daemon.plugin.PluginServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
@@ -44,13 +45,16 @@ public final class DaemonServer implements AutoCloseable {
     private final Blocking blocking;
     private final HttpServer server;
     private final Optional<HttpServer> tcpServer;
+    private final Optional<PluginServer> plugin;
     private final Path socket;
 
-    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer, Path socket) {
+    private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer,
+                         Optional<PluginServer> plugin, Path socket) {
         this.vertx = vertx;
         this.blocking = blocking;
         this.server = server;
         this.tcpServer = tcpServer;
+        this.plugin = plugin;
         this.socket = socket;
     }
 
@@ -61,17 +65,19 @@ public final class DaemonServer implements AutoCloseable {
 
     /** As above, and on {@code tcp} too when given. */
     public static DaemonServer start(DaemonEngine engine, Path socket, Optional<TcpListener> tcp, DaemonInfo info) {
-        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, info);
+        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), info);
     }
 
     /**
      * As above, on a {@code vertx} and {@code metrics} made beforehand (netmgrd makes them while
-     * the controller opens, to start sooner). Closes {@code vertx} when it fails.
+     * the controller opens, to start sooner), and with {@code dockerPlugin} Docker's plugin
+     * protocol on that socket too. Closes {@code vertx} when it fails.
      */
     public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket,
-                                     Optional<TcpListener> tcp, DaemonInfo info) {
+                                     Optional<TcpListener> tcp, Optional<Path> dockerPlugin, DaemonInfo info) {
         try {
             prepareSocketPath(socket);
+            dockerPlugin.ifPresent(DaemonServer::prepareSocketPath); // a plugin socket taken: refuse before serving anything
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
@@ -85,7 +91,9 @@ public final class DaemonServer implements AutoCloseable {
             Optional<HttpServer> tcpServer = tcp.isEmpty() ? Optional.empty()
                     : Optional.of(vertx.createHttpServer(tcp.get().options()).requestHandler(router)
                             .invalidRequestHandler(Replies::invalidRequest).listen().await());
-            return new DaemonServer(vertx, blocking, server, tcpServer, socket);
+            Optional<PluginServer> plugin = dockerPlugin.map(path -> PluginServer.start(vertx, blocking, ops, engine.controller(),
+                    engine.ipam(), path));
+            return new DaemonServer(vertx, blocking, server, tcpServer, plugin, socket);
         } catch (IOException e) {
             vertx.close();
             throw new UncheckedIOException("cannot set the mode of " + socket, e);
@@ -200,19 +208,30 @@ public final class DaemonServer implements AutoCloseable {
         return socket;
     }
 
+    /** The socket of Docker's plugin protocol, when served. */
+    public Optional<Path> dockerPluginSocket() {
+        return plugin.map(PluginServer::socket);
+    }
+
     @Override
     public void close() {
         try {
+            plugin.ifPresent(PluginServer::close); // first: no new call of dockerd starts while the workers stop
             server.close().await();
             tcpServer.ifPresent(t -> t.close().await());
             blocking.close();
             vertx.close().await();
         } finally {
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException e) {
-                LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
-            }
+            removeSocket(socket);
+        }
+    }
+
+    /** Removes a socket file this daemon served on, when it stops; a failure is only logged. */
+    public static void removeSocket(Path socket) {
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
         }
     }
 }

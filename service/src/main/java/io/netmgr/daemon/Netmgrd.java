@@ -64,7 +64,7 @@ public final class Netmgrd {
             throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca secure --tcp: give --tcp HOST:PORT too");
         }
         DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
-                options.socket(), options.stateDir(), options.cluster());
+                options.socket(), options.stateDir(), options.dockerPlugin(), options.cluster());
         SandboxMounts.checkVisibleToHost(NetNs.DEFAULT_RUN_DIR);
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
         // The controller (netlink, store, firewall, reconciliation) and Vert.x each take a few
@@ -92,7 +92,7 @@ public final class Netmgrd {
         NetNs host = engine.hostNamespace();
         DaemonServer server;
         try {
-            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, new DaemonInfo(DaemonInfo.buildVersion(),
+            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, config.dockerPlugin(), new DaemonInfo(DaemonInfo.buildVersion(),
                     ProcessHandle.current().pid(), config.socket().toString(), config.stateDir().toString(),
                     host.path().toString(), Instant.now().toString()));
         } catch (RuntimeException e) {
@@ -113,6 +113,7 @@ public final class Netmgrd {
         long jvmMs = System.currentTimeMillis() - ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L)
                 - (System.nanoTime() - t0) / 1_000_000;
         tcpListener.ifPresent(t -> log.info("listening on {} too", t));
+        server.dockerPluginSocket().ifPresent(p -> log.info("serving Docker's network and IPAM plugin \"netmgr\" on unix://{}", p));
         tcpListener.flatMap(TcpListener::warning).ifPresent(log::warn);
         engine.cluster().ifPresent(c -> log.info("in the cluster of {} as host {} ({}), lease TTL {}", c.endpoints(),
                 c.registry().hostId(), c.registry().self().advertiseAddress(), c.registry().lease().ttl()));

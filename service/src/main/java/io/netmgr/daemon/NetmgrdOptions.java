@@ -12,15 +12,17 @@ import java.util.Optional;
  */
 record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, FirewallChoice firewall,
                       Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,
-                      Optional<String> hostNetns, boolean plainTcpAccepted, ClusterConfig.Given cluster, Action action) {
+                      Optional<String> hostNetns, boolean plainTcpAccepted, Optional<Path> dockerPlugin,
+                      ClusterConfig.Given cluster, Action action) {
 
     /** What the command line asks for: serve, or print the help or the version and stop. */
     enum Action { SERVE, HELP, VERSION }
 
     static final String USAGE = """
-            Usage: netmgrd [-hV] [--config=FILE] [--firewall=BACKEND] [--socket=PATH]
-                           [--state-dir=DIR] [--tcp=HOST:PORT] [--tls=false]
-                           [--tls-ca=FILE] [--tls-cert=FILE] [--tls-key=FILE]
+            Usage: netmgrd [-hV] [--config=FILE] [--docker-plugin[=PATH]]
+                           [--firewall=BACKEND] [--socket=PATH] [--state-dir=DIR]
+                           [--tcp=HOST:PORT] [--tls=false] [--tls-ca=FILE]
+                           [--tls-cert=FILE] [--tls-key=FILE]
                            [--cluster-store=etcd://HOST:PORT[,HOST:PORT...]
                             --advertise-addr=IP [--cluster-cacert=FILE]
                             [--cluster-cert=FILE --cluster-key=FILE]
@@ -44,6 +46,10 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
                                          for overlay networks.
                   --config=FILE        Config file (default: /etc/netmgr/netmgrd.json,
                                          optional).
+                  --docker-plugin[=PATH]
+                                       Also serve Docker's network and IPAM plugin
+                                         protocol, as driver "netmgr", on PATH (default:
+                                         /run/docker/plugins/netmgr.sock).
                   --firewall=BACKEND   Firewall backend: nftables (default), iptables or
                                          none.
               -h, --help               Show this help message and exit.
@@ -67,6 +73,8 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
     // For tests: a namespace (name under /run/netns, or a path) plays the host, so the
     // machine's own links are never touched. Not in the usage text.
     private static final String HOST_NETNS = "--host-netns";
+    // its value is optional: alone, it serves on the default socket
+    private static final String DOCKER_PLUGIN = "--docker-plugin";
     private static final List<String> VALUED = List.of("--socket", "--state-dir", "--config", "--firewall", "--tcp",
             "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS, "--tls", "--cluster-store", "--advertise-addr",
             "--cluster-cacert", "--cluster-cert", "--cluster-key", "--cluster-lease-ttl");
@@ -82,8 +90,15 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
     static NetmgrdOptions parse(String... args) {
         String[] values = new String[VALUED.size()];
         Action action = Action.SERVE;
+        Optional<Path> dockerPlugin = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (arg.equals(DOCKER_PLUGIN) || arg.startsWith(DOCKER_PLUGIN + "=")) {
+                String value = arg.equals(DOCKER_PLUGIN) ? (i + 1 < args.length && !args[i + 1].startsWith("-") ? args[++i] : "")
+                        : arg.substring(DOCKER_PLUGIN.length() + 1);
+                dockerPlugin = Optional.of(value.isEmpty() ? io.netmgr.daemon.plugin.PluginServer.DEFAULT_SOCKET : Path.of(value));
+                continue;
+            }
             switch (arg) {
                 case "-h", "--help" -> action = Action.HELP;
                 case "-V", "--version" -> action = action == Action.HELP ? action : Action.VERSION;
@@ -108,7 +123,7 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
         return new NetmgrdOptions(path(values, "--socket"), path(values, "--state-dir"), path(values, "--config"),
                 firewall(values), value(values, "--tcp"), path(values, "--tls-cert"),
                 path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), plainTcpAccepted(values),
-                new ClusterConfig.Given(value(values, "--cluster-store"), value(values, "--advertise-addr"),
+                dockerPlugin, new ClusterConfig.Given(value(values, "--cluster-store"), value(values, "--advertise-addr"),
                         path(values, "--cluster-cacert"), path(values, "--cluster-cert"), path(values, "--cluster-key"),
                         value(values, "--cluster-lease-ttl")), action);
     }

@@ -29,6 +29,16 @@ class NetmgrdOptionsTest {
     }
 
     @Test
+    void dockerPluginTakesAPathOrServesOnDockersPluginDirectory() {
+        assertThat(NetmgrdOptions.parse().dockerPlugin()).isEmpty();
+        assertThat(NetmgrdOptions.parse("--docker-plugin").dockerPlugin()).contains(Path.of("/run/docker/plugins/netmgr.sock"));
+        assertThat(NetmgrdOptions.parse("--docker-plugin", "--socket", "/tmp/s.sock").dockerPlugin())
+                .contains(Path.of("/run/docker/plugins/netmgr.sock"));
+        assertThat(NetmgrdOptions.parse("--docker-plugin", "/tmp/p/netmgr.sock").dockerPlugin()).contains(Path.of("/tmp/p/netmgr.sock"));
+        assertThat(NetmgrdOptions.parse("--docker-plugin=/tmp/p/netmgr.sock").dockerPlugin()).contains(Path.of("/tmp/p/netmgr.sock"));
+    }
+
+    @Test
     void plainTcpIsAcceptedOnlyByTlsFalse() {
         assertThat(NetmgrdOptions.parse("--tcp", "127.0.0.1:2375", "--tls=false").plainTcpAccepted()).isTrue();
         assertThat(NetmgrdOptions.parse("--tls", "true").plainTcpAccepted()).isFalse();
@@ -76,7 +86,7 @@ class NetmgrdOptionsTest {
 
     @Test
     void theUsageTextNamesEveryPublicOption() {
-        for (String option : new String[] {"--config", "--firewall", "--help", "--socket", "--state-dir", "--tcp", "--tls", "--tls-ca",
+        for (String option : new String[] {"--config", "--docker-plugin", "--firewall", "--help", "--socket", "--state-dir", "--tcp", "--tls", "--tls-ca",
                 "--tls-cert", "--tls-key", "--version"}) {
             assertThat(NetmgrdOptions.USAGE).contains(option);
         }

@@ -64,6 +64,11 @@ class RequestParsingTest {
                 .isEqualTo(new DaemonConfig(DaemonConfig.DEFAULT_SOCKET, DaemonConfig.DEFAULT_STATE_DIR, Optional.empty()));
         assertThatThrownBy(() -> DaemonConfig.load(dir.resolve("absent.json"), true, Optional.empty(), Optional.empty()))
                 .hasMessageContaining("does not exist");
+        Files.writeString(file, "{\"dockerPlugin\":\"/run/docker/plugins/netmgr.sock\"}");
+        assertThat(DaemonConfig.load(file, true, Optional.empty(), Optional.empty()).dockerPlugin())
+                .contains(Path.of("/run/docker/plugins/netmgr.sock"));
+        assertThat(DaemonConfig.load(file, true, Optional.empty(), Optional.empty(), Optional.of(Path.of("/tmp/p.sock"))).dockerPlugin())
+                .contains(Path.of("/tmp/p.sock"));
         Files.writeString(file, "{\"sokcet\":\"/x\"}");
         assertThatThrownBy(() -> DaemonConfig.load(file, true, Optional.empty(), Optional.empty())).hasMessageContaining("sokcet");
     }

@@ -23,7 +23,7 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     private final String hostNetns;
     private final Map<String, String> environment;
-    private final List<String> extraArgs;
+    private final List<String> extraArgs = new java.util.ArrayList<>();
     private Process process;
     long readyMillis;
 
@@ -38,12 +38,18 @@ final class DaemonProcess implements AutoCloseable {
 
     /** With {@code extraArgs} after the socket, state dir and host namespace (--cluster-store...). */
     DaemonProcess(Path dir, String hostNetns, Map<String, String> environment, List<String> extraArgs) {
-        this.extraArgs = List.copyOf(extraArgs);
+        this.extraArgs.addAll(extraArgs);
         this.socket = dir.resolve("netmgr.sock");
         this.stateDir = dir.resolve("state");
         this.log = dir.resolve("netmgrd.log");
         this.hostNetns = hostNetns;
         this.environment = Map.copyOf(environment);
+    }
+
+    /** Starts with {@code args} after the usual ones (e.g. --docker-plugin PATH). */
+    DaemonProcess withArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
     }
 
     String host() {
@@ -90,12 +96,6 @@ final class DaemonProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** SIGKILL to the pid this test started, as a crash would: nothing is cleaned up, the lease is not revoked. */
-    void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor();
-    }
-
     /**
      * SIGTERM (Process.destroy on Linux) and wait; returns the exit code. The first daemon of a
      * run writes the launcher's class data sharing archive as it exits, a second JVM on JDK 25:
@@ -108,6 +108,18 @@ final class DaemonProcess implements AutoCloseable {
             throw new AssertionError("netmgrd " + process.pid() + " ignored SIGTERM for 120 s");
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL to the pid this test started, as a crash: nothing of netmgrd's runs after it, the lease is not revoked. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("netmgrd " + process.pid() + " outlived SIGKILL for 60 s");
+        }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /**

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,8 +187,7 @@ class DockerCliIT {
     }
 
     private static Path dockerCli() {
-        Path docker = Stream.of(System.getenv("PATH").split(":")).map(p -> Path.of(p, "docker")).filter(Files::isExecutable)
-                .findFirst().orElse(null);
+        Path docker = DockerCli.path();
         assumeTrue(docker != null, "needs the docker CLI on the PATH");
         return docker;
     }

@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.cni.Json;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An overlay network through the built distribution, as a user drives it: two hosts, each the
  * built netmgrd in its namespace on a real three-member etcd; the network made with the CLI on
  * one host is the same on the other, sandboxes connected on each host talk TCP over VXLAN, and
- * network rm is refused while a host has an endpoint on it, naming that host.
+ * network rm is refused while a host has an endpoint on it, naming that host; and the CNI plugin
+ * on each host attaches containers to one cluster-wide overlay through its netmgrd.
  */
 class OverlayClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +34,12 @@ class OverlayClusterIT {
 
     @RegisterExtension
     final DaemonSandboxes sandboxes = new DaemonSandboxes();
+
+    @RegisterExtension
+    final TestNamespaces netns = new TestNamespaces();
+
+    @TempDir
+    Path tmp;
 
     @Test
     void anOverlayMadeOnOneHostCarriesTrafficBetweenSandboxesOnTwo() throws Exception {
@@ -50,19 +62,7 @@ class OverlayClusterIT {
         InetAddress web = IpAddress.parse("10.96.0.10").toInetAddress();
         try (NetNs webNs = NetNs.openPath(Path.of(webPath)); NetNs clientNs = NetNs.openPath(Path.of(clientPath));
              var echo = Traffic.echoServer(webNs, web, 7000)) {
-            // the join's peer entry reaches host two through etcd's watch: allow it its time
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            String answer = null;
-            while (answer == null) {
-                try {
-                    answer = Traffic.exchange(clientNs, web, 7000, "across hosts", 2000);
-                } catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                }
-            }
-            assertThat(answer).isEqualTo("across hosts");
+            assertThat(exchangeOnceConverged(clientNs, web, 7000, "across hosts")).isEqualTo("across hosts");
         }
 
         var busy = cli(two.daemon, "network", "rm", "ovx");
@@ -73,6 +73,63 @@ class OverlayClusterIT {
         var removed = cli(two.daemon, "network", "rm", "ovx");
         assertThat(removed.exit()).as(removed.err()).isZero();
         assertThat(cli(one.daemon, "network", "ls", "-q", "-f", "name=ovx").out()).isEmpty();
+    }
+
+    @Test
+    void cniConfigurationsOnTwoHostsShareOneClusterWideNetwork() throws Exception {
+        ClusterHosts.Host one = CLUSTER.hosts.get(0);
+        ClusterHosts.Host two = CLUSTER.hosts.get(1);
+        NetNs c1 = netns.create("ovc1");
+        NetNs c2 = netns.create("ovc2");
+        Path plugins = Files.createDirectories(tmp.resolve("cni-bin"));
+        Files.createSymbolicLink(plugins.resolve("netmgr"), Distribution.HOME.resolve("bin/netmgr-cni"));
+        CniRuntime onOne = new CniRuntime(plugins, Map.of("NETMGR_STATE_DIR", one.daemon.stateDir.toString()));
+        CniRuntime onTwo = new CniRuntime(plugins, Map.of("NETMGR_STATE_DIR", two.daemon.stateDir.toString()));
+        // each node names its configuration as it likes; "network" names the one overlay they share
+        String confOne = Json.write(conf("pods-node1", one));
+        String confTwo = Json.write(conf("pods-node2", two));
+
+        CniRuntime.Outcome a1 = onOne.exec("netmgr", "ADD", "ctr-o1", c1.path().toString(), "eth0", confOne, Map.of()).assertOk();
+        CniRuntime.Outcome a2 = onTwo.exec("netmgr", "ADD", "ctr-o2", c2.path().toString(), "eth0", confTwo, Map.of()).assertOk();
+        String ip1 = a1.out().replaceAll("(?s).*\"address\":\"([0-9.]+)/.*", "$1");
+        String ip2 = a2.out().replaceAll("(?s).*\"address\":\"([0-9.]+)/.*", "$1");
+        assertThat(ip1).startsWith("10.95.").isNotEqualTo(ip2);
+        assertThat(cli(two.daemon, "network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}", "-f", "name=cluster-pods").out())
+                .isEqualTo("cluster-pods overlay global\n");
+
+        InetAddress first = InetAddress.getByName(ip1);
+        try (var echo = Traffic.echoServer(c1, first, 80)) {
+            assertThat(exchangeOnceConverged(c2, first, 80, "pod to pod")).isEqualTo("pod to pod");
+        }
+        onOne.exec("netmgr", "DEL", "ctr-o1", null, "eth0", confOne, Map.of()).assertOk();
+        onTwo.exec("netmgr", "DEL", "ctr-o2", null, "eth0", confTwo, Map.of()).assertOk();
+        assertThat(cli(one.daemon, "network", "rm", "cluster-pods").exit()).isZero();
+    }
+
+    private static Map<String, Object> conf(String name, ClusterHosts.Host host) {
+        Map<String, Object> conf = new LinkedHashMap<>();
+        conf.put("cniVersion", "1.1.0");
+        conf.put("name", name);
+        conf.put("type", "netmgr");
+        conf.put("driver", "overlay");
+        conf.put("network", "cluster-pods");
+        conf.put("subnet", "10.95.0.0/16");
+        conf.put("daemonSocket", host.daemon.socket.toString());
+        return conf;
+    }
+
+    /** TCP from {@code client}, tried again until the peer entries have reached its host (30 s at most). */
+    private static String exchangeOnceConverged(NetNs client, InetAddress address, int port, String message) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                return Traffic.exchange(client, address, port, message, 2000);
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static JsonNode inspect(ClusterHosts.Host host, String kind, String name) throws Exception {

@@ -2,6 +2,9 @@ package io.netmgr.core.controller;
 
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.ipam.AddressRequest;
+import io.netmgr.core.network.NetworkPool;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.network.Network;
 import io.netmgr.netlink.addr.IpFamily;
@@ -67,5 +70,23 @@ final class EndpointRequest {
                 }
             }
         }
+    }
+
+    /**
+     * The endpoint's address of its family from {@code pool}: the one it asked for if the pool's
+     * subnet holds it, else any. A network may have several pools of a family (CNI range sets, one
+     * address from each); the address asked for goes to the pool holding it, and to the first pool
+     * of its family if none does, which refuses it by name.
+     */
+    static AddressRequest addressFrom(Network network, NetworkPool pool, String endpointId, EndpointConfig config) {
+        boolean v6 = pool.family() == IpFamily.V6;
+        var preferred = (v6 ? config.ipv6() : config.ipv4()).map(text -> IpAddress.parse(text, v6 ? "ipv6 address" : "ipv4 address"));
+        if (preferred.isEmpty()) {
+            return AddressRequest.any(endpointId);
+        }
+        List<NetworkPool> family = network.pools().stream().filter(p -> p.family() == pool.family()).toList();
+        NetworkPool holder = family.stream().filter(p -> p.subnet().contains(preferred.get())).findFirst()
+                .orElse(family.get(0));
+        return holder == pool ? AddressRequest.preferred(endpointId, preferred.get()) : AddressRequest.any(endpointId);
     }
 }

@@ -7,6 +7,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
+import io.netmgr.core.driver.JoinMode;
 import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
@@ -67,6 +68,7 @@ public final class NetworkController implements AutoCloseable {
     private final HostFirewall firewall;
     private final HostLock lock;
     private final HostNamespaces hostNamespaces;
+    private final InterfacePlacement placement;
     private final List<String> lastReconcile;
     private final Optional<PeerTable> peers;
 
@@ -86,6 +88,7 @@ public final class NetworkController implements AutoCloseable {
         this.scopes = new NetworkScopes(state, drivers, b.ipam, b.clusterIpam, b.clusterStore);
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
+        this.placement = new InterfacePlacement(host);
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
@@ -373,6 +376,19 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
+    /**
+     * A sandbox for a namespace its caller will make at {@code namespacePath}: dockerd joins a
+     * container's endpoints before runc makes its namespace, and moves the interfaces in itself.
+     * Endpoints join it with {@link JoinMode#HAND_OVER} only; once the namespace exists it is a
+     * sandbox like any adopted one (the reconciler forgets it when the namespace goes).
+     */
+    public Sandbox adoptPendingSandbox(String name, Path namespacePath) {
+        validateName("sandbox", name);
+        try (HostLock.Held held = lock.acquire()) {
+            return sandboxes.adoptPending(name, namespacePath);
+        }
+    }
+
     /** Container mode: one more container shares {@code ref}'s sandbox. */
     public Sandbox shareSandbox(String ref) {
         try (HostLock.Held held = lock.acquire()) {
@@ -500,29 +516,11 @@ public final class NetworkController implements AutoCloseable {
         List<IpNet> addresses = new ArrayList<>();
         for (NetworkPool pool : network.pools()) {
             IpamDriver ipam = scopes.ipamOf(network);
-            AssignedAddress a = ipam.requestAddress(pool.poolId(), addressRequest(network, pool, endpointId, config));
+            AssignedAddress a = ipam.requestAddress(pool.poolId(), EndpointRequest.addressFrom(network, pool, endpointId, config));
             undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), endpointId));
             addresses.add(a.interfaceAddress());
         }
         return addresses;
-    }
-
-    /**
-     * The endpoint's address of its family from {@code pool}: the one it asked for if the pool's
-     * subnet holds it, else any. A network may have several pools of a family (CNI range sets, one
-     * address from each); the address asked for goes to the pool holding it, and to the first pool
-     * of its family if none does, which refuses it by name.
-     */
-    private static AddressRequest addressRequest(Network network, NetworkPool pool, String endpointId, EndpointConfig config) {
-        boolean v6 = pool.family() == IpFamily.V6;
-        var preferred = (v6 ? config.ipv6() : config.ipv4()).map(text -> IpAddress.parse(text, v6 ? "ipv6 address" : "ipv4 address"));
-        if (preferred.isEmpty()) {
-            return AddressRequest.any(endpointId);
-        }
-        List<NetworkPool> family = network.pools().stream().filter(p -> p.family() == pool.family()).toList();
-        NetworkPool holder = family.stream().filter(p -> p.subnet().contains(preferred.get())).findFirst()
-                .orElse(family.get(0));
-        return holder == pool ? AddressRequest.preferred(endpointId, preferred.get()) : AddressRequest.any(endpointId);
     }
 
     public List<Endpoint> endpoints() {
@@ -547,6 +545,16 @@ public final class NetworkController implements AutoCloseable {
 
     /** Puts the endpoint's interface into the sandbox, with its addresses and routes. */
     public Endpoint join(String endpointId, String sandboxRef) {
+        return join(endpointId, sandboxRef, JoinMode.INTO_SANDBOX);
+    }
+
+    /**
+     * Joins the endpoint to the sandbox; with {@link JoinMode#HAND_OVER} its interface is left in
+     * the host namespace under the endpoint's interface name (which it must have) for the caller
+     * to move into the sandbox, and its addresses and routes are the caller's to set. Published
+     * ports, external connectivity and the store are as for any join.
+     */
+    public Endpoint join(String endpointId, String sandboxRef, JoinMode mode) {
         try (HostLock.Held held = lock.acquire()) {
             Endpoint endpoint = endpoint(endpointId);
             if (endpoint.sandboxId() != null) {
@@ -555,19 +563,18 @@ public final class NetworkController implements AutoCloseable {
             Sandbox sandbox = sandbox(sandboxRef);
             Network network = networkOf(endpoint);
             NetworkDriver driver = drivers.get(network.driver());
-            try (SandboxNamespace ns = sandboxes.open(sandbox)) {
-                hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns.handle());
+            // handed over, the namespace is the caller's to enter, and may not exist yet (dockerd's): null, never closed
+            try (SandboxNamespace ns = mode == JoinMode.HAND_OVER ? null : sandboxes.open(sandbox)) {
+                if (ns != null) {
+                    hostNamespaces.checkJoin(network, driver.usesHostNamespace(), sandbox, ns.handle());
+                }
                 repairIfDamaged(network); // a bridge gone since the last look (deleted by hand, a reboot)
                 Undo undo = new Undo(); // run while the namespace is still open
                 try {
-                    String ifName = endpoint.interfaceName() != null ? endpoint.interfaceName() : ns.nextFreeInterfaceName();
-                    if (ns.hasInterface(ifName)) {
-                        throw NetmgrException.conflict("sandbox " + sandbox.name() + " already has an interface named " + ifName
-                                + "; give endpoint " + endpoint.name() + " another interface name");
-                    }
+                    String ifName = InterfacePlacement.interfaceName(endpoint, sandbox, ns, mode);
                     Endpoint named = endpoint.joined(sandbox.id(), ifName, null);
                     firewall.checkPortsFree(named); // a taken host port is refused before the driver makes a link
-                    JoinInfo info = plug(driver, network, named, ns, undo);
+                    JoinInfo info = placement.place(mode, driver, network, named, ns, undo);
                     Endpoint joined = endpoint.joined(sandbox.id(), ifName, info.hostInterface().orElse(null));
                     CrashPoint.reach(CrashPoint.JOIN_AFTER_KERNEL);
                     firewall.publish(joined);
@@ -593,16 +600,6 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    /** The driver puts {@code named}'s interface into the sandbox; the controller gives it its addresses and routes. */
-    private JoinInfo plug(NetworkDriver driver, Network network, Endpoint named, SandboxNamespace ns, Undo undo) {
-        JoinInfo info = driver.join(host, network, named, ns.handle());
-        undo.push(() -> driver.leave(host, network, named, ns.handle()));
-        if (info.sandboxInterface().isPresent()) {
-            ns.configure(named.interfaceName(), named, SandboxRoutes.of(network, named, info.gateways(), info.staticRoutes()));
-        }
-        return info;
-    }
-
     /**
      * Takes joined {@code endpoint} out of its sandbox ({@code ns}, empty when the namespace is
      * gone), the reverse of {@link #join}, pushing how to put it back; returns it left.
@@ -615,7 +612,7 @@ public final class NetworkController implements AutoCloseable {
         undo.push(() -> firewall.publish(endpoint));
         driver.leave(host, network, endpoint, ns.map(SandboxNamespace::handle).orElse(null));
         // with the namespace gone there is nothing to put back, and the store says so once committed
-        ns.ifPresent(sandbox -> undo.push(() -> plug(driver, network, endpoint.joined(endpoint.sandboxId(),
+        ns.ifPresent(sandbox -> undo.push(() -> placement.plug(driver, network, endpoint.joined(endpoint.sandboxId(),
                 endpoint.interfaceName(), null), sandbox, new Undo())));
         return endpoint.left();
     }

@@ -41,6 +41,15 @@ final class Sandboxes {
         try (SandboxNamespace ns = namespaces.open(path)) {
             // opened only to prove it is a network namespace we can enter
         }
+        return adoptPending(name, path);
+    }
+
+    /** A sandbox whose namespace its caller makes later: only the path is known now. */
+    Sandbox adoptPending(String name, Path path) {
+        requireFreeName(name);
+        if (!path.isAbsolute()) {
+            throw NetmgrException.invalid("sandbox " + name + ": namespace path " + path + " is not absolute");
+        }
         Sandbox sandbox = new Sandbox(Ids.newId(), name, path.toString(), false, 1);
         save(sandbox);
         return sandbox;

@@ -80,7 +80,21 @@ public interface NetworkDriver {
      */
     JoinInfo join(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
 
-    /** Undoes {@link #join}; must succeed when the sandbox or the links are already gone. */
+    /**
+     * Makes {@code endpoint}'s interface for a sandbox its caller owns ({@link JoinMode#HAND_OVER}):
+     * as {@link #join}, but the interface stays in the host's namespace named
+     * {@code endpoint.interfaceName()}, for the caller to move into its sandbox, rename and address.
+     * By default the driver joins the host's namespace as if it were the sandbox; a driver whose
+     * join does more inside the sandbox than make the interface overrides this.
+     */
+    default JoinInfo joinForHandOver(HostContext host, Network network, Endpoint endpoint) {
+        return join(host, network, endpoint, host.namespace());
+    }
+
+    /**
+     * Undoes {@link #join} or {@link #joinForHandOver}; must succeed when the sandbox or the links
+     * are already gone ({@code sandbox} is null then, and after a hand-over).
+     */
     void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox);
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.driver.JoinMode;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.ipam.IpamConfig;
@@ -180,6 +181,34 @@ class ControllerTest {
         assertThatThrownBy(() -> c.join(e.id(), "nosuch")).hasMessage("sandbox nosuch not found");
         assertThatThrownBy(() -> c.join("0123", "s")).hasMessage("endpoint 0123 not found");
         assertThat(world.kernel.openHandles()).isZero();
+    }
+
+    @Test
+    void aHandedOverJoinLeavesTheInterfaceToItsCallerWhoseNamespaceMayNotExistYet() {
+        c.createNetwork(NetworkConfig.of("n", "fake"));
+        Endpoint e = c.createEndpoint("n", EndpointConfig.named("e").withInterfaceName("nmdtransit").withPorts("8080:80"));
+        Sandbox later = c.adoptPendingSandbox("later", Path.of("/var/run/docker/netns/0123456789ab")); // runc makes it after the join
+        Endpoint joined = c.join(e.id(), later.id(), JoinMode.HAND_OVER);
+        assertThat(joined.sandboxId()).isEqualTo(later.id());
+        assertThat(joined.interfaceName()).isEqualTo("nmdtransit"); // the name the caller finds it under in the host namespace
+        assertThat(world.driver.made().joined()).containsEntry(e.id(), "nmdtransit");
+        assertThat(world.driver.made().external()).contains(e.id());
+        assertThat(world.kernel.configured()).as("the caller addresses and routes it, not netmgr").isEmpty();
+        c.leave(e.id());
+        assertThat(world.driver.made().joined()).isEmpty();
+        assertThat(c.endpoint(e.id()).sandboxId()).isNull();
+    }
+
+    @Test
+    void aHandOverNeedsTheInterfaceNameTheCallerLooksFor() {
+        c.createNetwork(NetworkConfig.of("n", "fake"));
+        Endpoint e = c.createEndpoint("n", EndpointConfig.named("e"));
+        Sandbox later = c.adoptPendingSandbox("later", Path.of("/var/run/docker/netns/0123456789ab"));
+        ControllerWorld.State before = world.state();
+        assertThatThrownBy(() -> c.join(e.id(), later.id(), JoinMode.HAND_OVER))
+                .hasMessage("endpoint e needs an interface name to be handed over");
+        assertThat(world.state()).isEqualTo(before);
+        assertThatThrownBy(() -> c.adoptPendingSandbox("rel", Path.of("netns/x"))).hasMessageContaining("is not absolute");
     }
 
     @Test

@@ -76,7 +76,9 @@ class StoredNetworkTest {
         assertThat(v6.family()).isEqualTo(IpFamily.V6);
         assertThat(v6.subnet()).isEqualTo(IpPrefix.parse("fd00:4::/64"));
         assertThat(v6.ranges()).isEmpty();
-        assertThat(new String(StateStore.encode(read), StandardCharsets.UTF_8)).isEqualTo(stored);
+        assertThat(read.scope()).as("stored before networks had a scope: all were local").isEqualTo(Network.LOCAL);
+        assertThat(new String(StateStore.encode(read), StandardCharsets.UTF_8))
+                .isEqualTo(stored.substring(0, stored.length() - 1) + ",\"scope\":\"local\"}");
     }
 
     @Test
