@@ -164,10 +164,7 @@ class OverlayIT {
         join(b, net, "b1");
         awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
 
-        // host a's daemon dies (killed: nothing revoked) and nobody keeps its lease alive: a TTL later it expires
-        long lease = a.registry.lease().id();
-        a.stop();
-        cluster.cluster.stopKeepAlive(lease);
+        a.die();
         await(() -> fdbEntries(b, net).stream().noneMatch(e -> e.get("mac").asText().equals(onA.endpoint.mac())),
                 "the dead host's endpoint gone from host b's FDB");
         await(() -> !IpOracle.ip(b.ns, "neigh", "show", "dev", OverlayDataPlane.vxlanName(net.id())).toString()
@@ -179,27 +176,23 @@ class OverlayIT {
 
     @Test
     void aDeadHostsAddressesAreFreeAgainWhenItsLeaseExpiresAndOneTakenMeanwhileIsWithdrawnWhenItReturns() {
-        OverlayHosts.Host a = cluster.add();
-        OverlayHosts.Host b = cluster.add();
-        Network net = a.controller.createNetwork(overlay("ov7", "10.83.0.0/24"));
-        Joined lost = join(a, net, "a1");
+        TwoHosts t = twoHostsOn("ov7", "10.83.0.0/24");
+        OverlayHosts.Host a = t.a(), b = t.b();
+        Network net = t.net();
+        Joined lost = t.onA();
         Joined kept = join(a, net, "a2");
-        join(b, net, "b0"); // host b has the network's data plane
         awaitFdb(b, net, kept.endpoint.mac(), a.address.toString());
         String address = lost.endpoint.ips().get(0).toString();
-        assertThatThrownBy(() -> b.controller.createEndpoint(net.id(), EndpointConfig.named("b1").withIpv4(address)))
+        assertThatThrownBy(() -> b.controller.createEndpoint(net.id(), EndpointConfig.named("b2").withIpv4(address)))
                 .as("held by host a's endpoint while a lives").hasMessageContaining(address);
         assertThatThrownBy(() -> b.controller.deleteNetwork("ov7")).hasMessageContaining("(" + a.address + ")");
 
-        // host a's daemon dies (killed: nothing revoked; its containers keep running) and its lease expires
-        long lease = a.registry.lease().id();
-        a.stop();
-        cluster.cluster.stopKeepAlive(lease);
+        a.die(); // its containers keep running
         await(() -> fdbEntries(b, net).stream().noneMatch(e -> e.path("dst").asText().equals(a.address.toString())),
                 "the dead host's endpoints gone from host b's FDB");
 
         // its address is free again on host b, and b's network rm no longer names host a
-        Joined thief = joinWith(b, net, "b1", EndpointConfig.named("b1").withIpv4(address));
+        Joined thief = joinWith(b, net, "b2", EndpointConfig.named("b2").withIpv4(address));
         assertThat(thief.endpoint.ips().get(0).toString()).isEqualTo(address);
         assertThatThrownBy(() -> b.controller.deleteNetwork("ov7")).hasMessageContaining("(" + b.address + ")")
                 .hasMessageNotContaining("(" + a.address + ")");
