@@ -26,19 +26,19 @@ fi
 
 # Build: the JDK and Maven; ca-certificates gives Java and Maven the machine's trusted CAs, so
 # Maven can download from Central. Run: netmgr loads libnftables1 in-process (nftables
-# firewall), runs iptables-restore (iptables firewall) through nsenter (util-linux), forgets
-# stale UDP flows of newly published ports with conntrack. netmgr-cni is a Perl script that
+# firewall), runs iptables-restore (iptables firewall) through nsenter (util-linux); it forgets
+# stale UDP flows of newly published ports through ctnetlink itself. netmgr-cni is a Perl script that
 # speaks to netmgrd's socket itself (perl-base is part of every Debian system).
-need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux conntrack"
+need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux"
 # Tests: iproute2 and nftables give them independent oracles (`ip -j`, `bridge -j`, `tc -j`,
-# `nft`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
+# `nft`, `conntrack -L`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check
 # netmgrd's TLS listener; DockerCliIT drives netmgrd with the docker CLI (docker.io, which also
 # brings dockerd: on a machine booted with systemd, Debian starts it; DockerPluginIT and
 # bench/docker-plugin-vs-bridge.sh start a dockerd of their own, in a namespace they make).
 # The cluster tests start a real etcd cluster (etcd-server); the Docker plugin tests import a
 # busybox root filesystem as their image (busybox-static); the DNS tests resolve with dig.
-[ -z "$tests" ] || need="$need iproute2 nftables procps containernetworking-plugins curl openssl docker.io etcd-server busybox-static bind9-dnsutils"
+[ -z "$tests" ] || need="$need iproute2 nftables conntrack procps containernetworking-plugins curl openssl docker.io etcd-server busybox-static bind9-dnsutils"
 
 missing=""
 for package in $need; do

@@ -3,12 +3,10 @@ package io.netmgr.nat;
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Protocol;
 import io.netmgr.netlink.addr.IpFamily;
+import io.netmgr.netlink.conntrack.Conntrack;
 import io.netmgr.netlink.ns.NetNs;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Forgets the UDP conntrack entries of newly published ports. NAT is decided on a flow's first
@@ -16,52 +14,42 @@ import java.util.concurrent.TimeUnit;
  * second, say) would keep going to the host, unNATed, for as long as it keeps its entry alive:
  * Docker's and CNI portmap's long-standing UDP bug. TCP needs nothing: a new connection is a new flow.
  *
- * <p>Runs {@code conntrack -D} (conntrack-tools) in the host namespace, once per port; without
- * the tool it says once what that means and carries on.
+ * <p>Deletes them through ctnetlink in the host namespace (what {@code conntrack -D -p udp
+ * --orig-port-dst PORT} does, without starting a process): one dump of the table per address
+ * family for all the ports of a change, one delete per matching entry. A kernel without conntrack's netlink interface is said once
+ * and the publish carries on.
  */
 final class StaleFlows {
     private static final System.Logger LOG = System.getLogger(StaleFlows.class.getName());
-    private static volatile boolean missingToolReported;
+    private static volatile boolean failureReported;
 
     private StaleFlows() {
     }
 
     static void forgetUdp(NetNs ns, List<PortMapping> added) {
-        for (PortMapping m : added) {
-            if (m.protocol() != Protocol.UDP) {
-                continue;
-            }
-            for (int port = m.hostPorts().first(); port <= m.hostPorts().last(); port++) {
-                List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.path(), "conntrack", "-D", "-f",
-                        m.family() == IpFamily.V4 ? "ipv4" : "ipv6", "-p", "udp", "--orig-port-dst",
-                        Integer.toString(port)));
-                m.hostIp().ifPresent(ip -> cmd.addAll(List.of("--orig-dst", ip.toString())));
-                if (!run(cmd)) {
-                    return;
+        List<PortMapping> udp = added.stream().filter(m -> m.protocol() == Protocol.UDP).toList();
+        if (udp.isEmpty()) {
+            return;
+        }
+        try (Conntrack conntrack = Conntrack.open(ns)) {
+            for (IpFamily family : IpFamily.values()) {
+                List<PortMapping> ofFamily = udp.stream().filter(m -> m.family() == family).toList();
+                if (!ofFamily.isEmpty()) {
+                    conntrack.delete(family, flow -> ofFamily.stream().anyMatch(m -> sentTo(flow, m)));
                 }
+            }
+        } catch (RuntimeException e) {
+            if (!failureReported) {
+                failureReported = true;
+                LOG.log(Level.WARNING, "cannot delete conntrack entries in " + ns + " (" + e.getMessage() + "): UDP flows"
+                        + " that began before a port was published keep bypassing it until they go idle");
             }
         }
     }
 
-    /** False when the tool is missing: no point trying the other ports. */
-    private static boolean run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes(); // "N flow entries have been deleted"; exit 1 when N is 0
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            return true;
-        } catch (IOException e) {
-            if (!missingToolReported) {
-                missingToolReported = true;
-                LOG.log(Level.WARNING, "cannot run conntrack (" + e.getMessage() + "): UDP flows that began before a"
-                        + " port was published keep bypassing it until they go idle; install conntrack");
-            }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** True when {@code flow} is UDP to a host port of {@code m} (and its host address, when it has one). */
+    private static boolean sentTo(Conntrack.Flow flow, PortMapping m) {
+        return flow.protocol() == Conntrack.IPPROTO_UDP && flow.destinationPort() >= m.hostPorts().first()
+                && flow.destinationPort() <= m.hostPorts().last() && m.hostIp().map(flow.destination()::equals).orElse(true);
     }
 }

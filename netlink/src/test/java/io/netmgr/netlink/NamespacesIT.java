@@ -54,6 +54,40 @@ class NamespacesIT {
                 .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
     }
 
+    /** Threads of closed handles are kept for the next ones: each must be where its handle says, and a closed one nowhere. */
+    @Test
+    void aClosedHandlesThreadLeavesItsNamespaceAndServesTheNextOneInsideThatOne() throws Exception {
+        NetNs a = netns.create("keep-a");
+        NetNs b = netns.create("keep-b");
+        for (int round = 0; round < 3; round++) {
+            for (NetNs ns : java.util.List.of(a, b)) {
+                try (NetNs handle = NetNs.openPath(ns.path())) {
+                    assertThat(handle.call(NamespacesIT::threadNamespace)).isEqualTo("net:[" + ns.inode() + "]");
+                }
+            }
+        }
+        NetNs gone = netns.create("keep-gone");
+        String inode = "net:[" + gone.inode() + "]";
+        try (NetNs handle = NetNs.openPath(gone.path())) {
+            assertThat(handle.call(NamespacesIT::threadNamespace)).isEqualTo(inode);
+        }
+        gone.close();
+        // no thread of this process is left in it: it dies when ip netns del (here: the extension) unmounts it
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            assertThat(tasks.map(t -> {
+                try {
+                    return Files.readSymbolicLink(t.resolve("ns/net")).toString();
+                } catch (java.io.IOException ended) {
+                    return "";
+                }
+            }).toList()).doesNotContain(inode);
+        }
+    }
+
+    private static String threadNamespace() throws java.io.IOException {
+        return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+    }
+
     @Test
     void sysctlsAreReadAndWrittenInTheNamespace() {
         NetNs ns = netns.create("sysctl");

@@ -202,8 +202,9 @@ public final class BridgeDriver implements NetworkDriver {
         int bridge = links.get(options.bridgeName()).index();
         // port of the bridge and up from the start: one request instead of three
         LinkAttrs attrs = LinkAttrs.named(hostSide).withMtu(options.mtu()).withMaster(bridge).withUp(true);
+        Link made;
         try {
-            links.add(new Veth(attrs, endpoint.interfaceName(), sandbox, MacAddress.parse(endpoint.mac())));
+            made = links.add(new Veth(attrs, endpoint.interfaceName(), sandbox, MacAddress.parse(endpoint.mac())));
         } catch (NetlinkException e) {
             if (e.errno() == Errno.EXFULL) {
                 // the kernel made neither end: enslaving failed inside the request that creates the pair
@@ -214,7 +215,7 @@ public final class BridgeDriver implements NetworkDriver {
         }
         try {
             if (options.hairpin()) {
-                links.setHairpin(hostSide, true);
+                links.setHairpin(made.index(), hostSide, true); // the index add read back: no second lookup
             }
             if (!endpoint.bandwidth().isEmpty()) {
                 try (NetlinkHandle inside = NetlinkHandle.open(sandbox)) {

@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -228,7 +230,7 @@ public final class NetNs implements AutoCloseable {
             return;
         }
         closed = true;
-        thread.shutdown();
+        NamespaceThreads.giveBack(thread);
         LIBC.close(fd);
     }
 
@@ -295,7 +297,53 @@ public final class NetNs implements AutoCloseable {
     }
 
     private static ExecutorService newNamespaceThread(String name) {
-        return Executors.newSingleThreadExecutor(r -> new NamespaceThread(r, name));
+        return NamespaceThreads.take(name);
+    }
+
+    /**
+     * Platform threads of closed handles, back in the process's namespace and kept for the next
+     * handle: a CNI ADD opens two or three namespaces, and starting a thread for each cost more
+     * (clone, the JVM's thread setup, a first scheduling) than a setns(2) on a kept one. A thread
+     * that cannot go back is ended instead, so a kept thread is never in another namespace.
+     */
+    private static final class NamespaceThreads {
+        private static final int KEPT = 8;
+        private static final Deque<ExecutorService> IDLE = new ArrayDeque<>();
+        /** The namespace kept threads wait in: the process's (that of its main thread). */
+        private static final int HOME = check(LIBC.open("/proc/self/ns/net", Native.O_RDONLY | Native.O_CLOEXEC, 0),
+                "open the process's network namespace");
+
+        static ExecutorService take(String name) {
+            ExecutorService kept;
+            synchronized (IDLE) {
+                kept = IDLE.pollFirst();
+            }
+            if (kept == null) {
+                return Executors.newSingleThreadExecutor(r -> new NamespaceThread(r, name));
+            }
+            kept.execute(() -> Thread.currentThread().setName(name));
+            return kept;
+        }
+
+        static void giveBack(ExecutorService thread) {
+            try {
+                submit(thread, () -> {
+                    check(LIBC.setns(HOME, Native.CLONE_NEWNET), "return to the process's network namespace");
+                    Thread.currentThread().setName("netns-spare");
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                thread.shutdown(); // still in the namespace it served: never lend it out again
+                return;
+            }
+            synchronized (IDLE) {
+                if (IDLE.size() < KEPT) {
+                    IDLE.addFirst(thread);
+                    return;
+                }
+            }
+            thread.shutdown();
+        }
     }
 
     /** The platform thread that sits in a namespace; daemon, so it never holds the JVM up. */

@@ -80,7 +80,12 @@ public final class Links {
     }
 
     public void setUp(String name) {
-        socket.execute(LinkCodec.setUp(get(name).index(), true), "set link " + name + " up");
+        setUp(get(name).index(), name);
+    }
+
+    /** Sets the link of {@code index} up: for a caller that knows the index, one request instead of two. */
+    public void setUp(int index, String nameForErrors) {
+        socket.execute(LinkCodec.setUp(index, true), "set link " + nameForErrors + " up");
     }
 
     public void setDown(String name) {
@@ -144,7 +149,12 @@ public final class Links {
 
     /** Hairpin mode of a bridge port: frames may leave by the port they came in on. */
     public void setHairpin(String name, boolean on) {
-        socket.execute(LinkCodec.bridgePort(get(name).index(), on, null), "set hairpin " + on + " on bridge port " + name);
+        setHairpin(get(name).index(), name, on);
+    }
+
+    /** Hairpin mode of the bridge port of {@code index}, for a caller that knows the index. */
+    public void setHairpin(int index, String nameForErrors, boolean on) {
+        socket.execute(LinkCodec.bridgePort(index, on, null), "set hairpin " + on + " on bridge port " + nameForErrors);
     }
 
     /** MAC learning of a bridge port. */

@@ -53,7 +53,7 @@ final class LinuxSandboxNamespace implements SandboxNamespace {
             // DAD would leave an IPv6 address tentative (unusable) for a second or more
             h.addresses().add(Address.of(index, ip).withFlags(ip.isIpv6() ? Address.NODAD : 0));
         }
-        h.links().setUp(ifName);
+        h.links().setUp(index, ifName);
         SandboxRoutes.program(h, index, routes);
     }
 

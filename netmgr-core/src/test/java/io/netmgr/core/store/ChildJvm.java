@@ -44,6 +44,9 @@ final class ChildJvm implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 // small and quick to start: the machine is shared
                 "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // a child that crashes (the SIGBUS the frozen-store test guards against) writes its
+                // report beside its stderr, not into the module directory where git would see it
+                "-XX:ErrorFile=" + logDir.resolve("hs_err_pid%p.log"),
                 "-cp", System.getProperty("java.class.path"),
                 LmdbStoreChild.class.getName()));
         command.addAll(List.of(args));
