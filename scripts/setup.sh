@@ -30,6 +30,8 @@ fi
 # stale UDP flows of newly published ports through ctnetlink itself. netmgr-cni is a Perl script that
 # speaks to netmgrd's socket itself (perl-base is part of every Debian system).
 need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux"
+# Services: a backend taken out of a service loses its flows through `conntrack -D --reply-src` (conntrack).
+need="$need conntrack"
 # Tests: iproute2 and nftables give them independent oracles (`ip -j`, `bridge -j`, `tc -j`,
 # `nft`, `conntrack -L`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check

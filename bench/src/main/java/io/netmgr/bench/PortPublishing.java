@@ -13,7 +13,6 @@ import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.ns.NetNs;
-import java.util.Arrays;
 
 /**
  * The firewall's side of the port-publishing figure: N ports published one at a time (each its
@@ -23,8 +22,6 @@ import java.util.Arrays;
  * around it, since one publish alone is within the noise of a 2-core machine.
  */
 public final class PortPublishing {
-    private static final int WINDOW = 10;
-
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         for (String backend : args.length > 1 ? args[1].split(",") : new String[] {"nftables", "iptables"}) {
@@ -70,16 +67,11 @@ public final class PortPublishing {
         }
     }
 
-    /** The median of the publishes within {@value #WINDOW} of index {@code i}. */
     private static long around(long[] times, int i) {
-        int from = Math.max(0, i - WINDOW);
-        int to = Math.min(times.length, i + WINDOW + 1);
-        long[] w = Arrays.copyOfRange(times, from, to);
-        Arrays.sort(w);
-        return w[w.length / 2];
+        return Windows.around(times, i);
     }
 
     private static double ms(long nanos) {
-        return nanos / 1e6;
+        return Windows.ms(nanos);
     }
 }

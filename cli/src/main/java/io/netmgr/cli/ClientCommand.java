@@ -1,7 +1,10 @@
 package io.netmgr.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.client.DaemonClient;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -14,6 +17,26 @@ abstract class ClientCommand implements Callable<Integer> {
     DaemonClient daemon() {
         NetmgrCli root = (NetmgrCli) spec.root().userObject();
         return DaemonClient.connect(root.host, System.getenv());
+    }
+
+    /** {@code inspect}: each of {@code refs} read from {@code /v1/COLLECTION/REF}, printed as JSON or through {@code format}. */
+    int inspectEach(String collection, List<String> refs, String format) {
+        Output.checkFormat(format);
+        DaemonClient d = daemon();
+        List<JsonNode> found = new ArrayList<>();
+        for (String ref : refs) {
+            found.add(d.get("/v1/" + collection + "/" + DaemonClient.segment(ref)));
+        }
+        Output.inspect(out(), found, format);
+        return 0;
+    }
+
+    /** {@code rm}: each of {@code refs} deleted at {@code /v1/COLLECTION/REF} and named once gone; see {@link Each}. */
+    int removeEach(String collection, List<String> refs) {
+        return Each.run(refs, ref -> {
+            daemon().delete("/v1/" + collection + "/" + DaemonClient.segment(ref));
+            out().println(ref);
+        });
     }
 
     PrintStream out() {

@@ -9,7 +9,8 @@ import picocli.CommandLine;
 /** The {@code netmgr} command line. */
 @Command(name = "netmgr", mixinStandardHelpOptions = true, versionProvider = NetmgrCli.Version.class,
         description = "netmgr: container networks for Linux.",
-        subcommands = {NetworkCommand.class, SandboxCommand.class, NodeCommand.class, SystemCommand.class, DemoCommand.class,
+        subcommands = {NetworkCommand.class, SandboxCommand.class, ServiceCommand.class, NodeCommand.class, SystemCommand.class,
+                DemoCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 // no run(): picocli then answers a bare `netmgr` as it does `netmgr network`, "Missing required
 // subcommand" and the usage on stderr, exit 2. docker exits 0 there, but nothing was done and a

@@ -1,7 +1,6 @@
 package io.netmgr.cli;
 
 import static io.netmgr.client.DaemonClient.query;
-import static io.netmgr.client.DaemonClient.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.client.DaemonClient;
@@ -96,14 +95,7 @@ final class NetworkCommand {
 
         @Override
         public Integer call() {
-            Output.checkFormat(format);
-            DaemonClient d = daemon();
-            List<JsonNode> found = new ArrayList<>();
-            for (String ref : refs) {
-                found.add(d.get("/v1/networks/" + segment(ref)));
-            }
-            Output.inspect(out(), found, format);
-            return 0;
+            return inspectEach("networks", refs, format);
         }
     }
 
@@ -113,10 +105,7 @@ final class NetworkCommand {
 
         @Override
         public Integer call() {
-            return Each.run(refs, ref -> {
-                daemon().delete("/v1/networks/" + segment(ref));
-                out().println(ref);
-            });
+            return removeEach("networks", refs);
         }
     }
 

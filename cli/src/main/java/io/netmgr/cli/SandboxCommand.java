@@ -7,6 +7,7 @@ import io.netmgr.client.DaemonClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,15 +83,13 @@ final class SandboxCommand {
 
         @Override
         public Integer call() {
-            return Each.run(refs, ref -> {
-                daemon().delete("/v1/sandboxes/" + segment(ref));
-                out().println(ref);
-            });
+            return removeEach("sandboxes", refs);
         }
     }
 
     @Command(name = "exec", mixinStandardHelpOptions = true,
-            description = "Run a command inside a sandbox's network namespace (through nsenter); exits with its status.")
+            description = "Run a command inside a sandbox's network namespace (through nsenter, with the sandbox's own "
+                    + "/etc/netns/NAME files such as its resolv.conf bound over /etc, as ip netns exec does); exits with its status.")
     static final class Exec extends ClientCommand {
         @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND") List<String> command;
@@ -103,12 +102,11 @@ final class SandboxCommand {
                 throw new IllegalArgumentException("no command after \"--\"; write: netmgr sandbox exec SANDBOX -- COMMAND [ARG...]");
             }
             String path = daemon().get("/v1/sandboxes/" + segment(sandbox)).path("namespacePath").asText();
-            List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + path, "--"));
-            argv.addAll(program);
+            List<String> argv = SandboxEntry.command(Path.of(path), program, SandboxEntry.ETC_NETNS, SandboxEntry.ETC);
             try {
                 return new ProcessBuilder(argv).inheritIO().start().waitFor();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot run nsenter (util-linux): " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot run " + argv.get(0) + " (util-linux): " + e.getMessage(), e);
             }
         }
     }

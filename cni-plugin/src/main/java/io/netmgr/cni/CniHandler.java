@@ -8,6 +8,7 @@ import io.netmgr.cni.command.GcCommand;
 import io.netmgr.cni.command.StatusCommand;
 import io.netmgr.cni.config.NetConf;
 import io.netmgr.cni.config.RequestedAddresses;
+import io.netmgr.cni.config.ServiceMembership;
 import io.netmgr.cni.result.CniResult;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.firewall.FirewallException;
@@ -57,7 +58,8 @@ public final class CniHandler {
                 Path netns = netns(request);
                 AddCommand.checkNamespace(netns);
                 RequestedAddresses requested = RequestedAddresses.of(conf, request);
-                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested));
+                Optional<String> service = ServiceMembership.of(conf, request);
+                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested, service));
                 CniResult full = conf.prevResult().map(result::after).orElse(result);
                 return CniResponse.ok(Json.write(full.toJson(conf.cniVersion())));
             }

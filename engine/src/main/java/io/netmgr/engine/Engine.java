@@ -5,6 +5,7 @@ import io.netmgr.core.controller.ControllerBuilder;
 import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.ipam.IpamDriver;
+import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.controller.NetworkHealer;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.firewall.Firewall;
@@ -36,18 +37,20 @@ public final class Engine implements AutoCloseable {
     private final LmdbStore store;
     private final IpamDriver ipam;
     private final NetworkController controller;
+    private final ServiceController services;
     private final Optional<Firewall> firewall;
     private final Optional<RuleGuard> guard;
     private final Deque<AutoCloseable> opened;
     private final Optional<HostRegistry> registry;
 
-    private Engine(EngineConfig config, LmdbStore store, IpamDriver ipam, NetworkController controller, Optional<Firewall> firewall,
-                   Optional<RuleGuard> guard, Deque<AutoCloseable> opened, Optional<HostRegistry> registry) {
+    private Engine(EngineConfig config, LmdbStore store, IpamDriver ipam, NetworkController controller, ServiceController services,
+                   Optional<Firewall> firewall, Optional<RuleGuard> guard, Deque<AutoCloseable> opened, Optional<HostRegistry> registry) {
         this.registry = registry;
         this.config = config;
         this.store = store;
         this.ipam = ipam;
         this.controller = controller;
+        this.services = services;
         this.firewall = firewall;
         this.guard = guard;
         this.opened = opened;
@@ -95,7 +98,7 @@ public final class Engine implements AutoCloseable {
             if (config.ruleGuard()) {
                 push(opened, NetworkHealer.start(controller));
             }
-            return new Engine(config, store, ipam, controller, firewall, guard, opened, registry);
+            return new Engine(config, store, ipam, controller, controller.services(), firewall, guard, opened, registry);
         } catch (IOException e) {
             closeAll(opened, null);
             throw new UncheckedIOException("cannot create state directory " + config.stateDir(), e);
@@ -107,6 +110,11 @@ public final class Engine implements AutoCloseable {
 
     public NetworkController controller() {
         return controller;
+    }
+
+    /** Swarm-style services on this host's networks. */
+    public ServiceController services() {
+        return services;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
@@ -44,7 +45,12 @@ public final class KernelSettings {
 
     /** Switches on what {@code state} needs; fails (before any rule changes) when it cannot. */
     public void prepare(FirewallState state) {
-        prepare(state.networks(), state.ports());
+        prepare(state.networks(), state.ports(), state.services());
+    }
+
+    /** {@link #prepare(List, List, List)} without services. */
+    public void prepare(List<NetworkRules> networks, List<PortMapping> ports) {
+        prepare(networks, ports, List.of());
     }
 
     /**
@@ -52,7 +58,7 @@ public final class KernelSettings {
      * Settings already switched on are remembered, so publishing one more port costs no look-up;
      * {@link #forget} makes the next call check everything again.
      */
-    public void prepare(List<NetworkRules> networks, List<PortMapping> ports) {
+    public void prepare(List<NetworkRules> networks, List<PortMapping> ports, List<ServiceRules> services) {
         Map<String, NetworkRules> byId = new HashMap<>();
         networks.forEach(n -> byId.put(n.networkId(), n));
         ns.run(() -> {
@@ -76,6 +82,10 @@ public final class KernelSettings {
                     .filter(p -> p.family() == IpFamily.V4 && p.hostIp().map(ip -> (ip.low() >>> 24) == 127).orElse(true))
                     .map(p -> byId.get(p.networkId()).bridge())
                     .collect(Collectors.toCollection(TreeSet::new));
+            // a service's published ports answer on 127.0.0.1 too, DNATed to its backends' bridges
+            services.stream().filter(s -> !s.ports().isEmpty()).flatMap(s -> s.backends().stream())
+                    .map(b -> byId.get(b.networkId())).filter(java.util.Objects::nonNull)
+                    .forEach(n -> localhostBridges.add(n.bridge()));
             for (String bridge : localhostBridges) {
                 Path conf = Path.of("/proc/sys/net/ipv4/conf", bridge);
                 if (Files.isDirectory(conf)) {

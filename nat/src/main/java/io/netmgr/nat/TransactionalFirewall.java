@@ -6,6 +6,7 @@ import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.HostPortIndex;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
@@ -39,6 +40,7 @@ public abstract class TransactionalFirewall implements Firewall {
     private LinkedHashSet<PortMapping> ports = new LinkedHashSet<>();
     private Map<String, List<PortMapping>> portsByOwner = new HashMap<>();
     private HostPortIndex claimed = new HostPortIndex();
+    private Map<String, ServiceRules> services = new java.util.LinkedHashMap<>();
     private FirewallState snapshot = FirewallState.EMPTY; // null once ports changed since it was built
 
     protected TransactionalFirewall(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
@@ -62,6 +64,16 @@ public abstract class TransactionalFirewall implements Firewall {
         program(before.get(), after.get());
     }
 
+    /**
+     * Replaces service {@code before} with {@code after} (either null for none), everything else
+     * staying, in one transaction. By default the change of the whole state; a backend that can
+     * touch that service's rules alone overrides it.
+     */
+    protected void programService(ServiceRules before, ServiceRules after, Supplier<FirewallState> from,
+            Supplier<FirewallState> to) {
+        program(from.get(), to.get());
+    }
+
     /** What of {@code expected} (built only if the backend needs it) is missing or changed in the kernel. */
     protected abstract Verification inspect(Supplier<FirewallState> expected);
 
@@ -80,6 +92,7 @@ public abstract class TransactionalFirewall implements Firewall {
         guard(() -> {
             kernel.forget();
             kernel.prepare(desired);
+            VipAddresses.sync(ns, desired);
             program(from, desired);
         });
         remember(desired);
@@ -126,10 +139,79 @@ public abstract class TransactionalFirewall implements Firewall {
         snapshot = null;
     }
 
+    /**
+     * Adds or replaces one service, validated against the indexes (its networks, the host ports
+     * others hold) and programmed alone, so the cost does not grow with the number of services.
+     */
+    @Override
+    public final synchronized void applyService(ServiceRules rules) {
+        Objects.requireNonNull(rules, "rules");
+        ServiceRules before = services.get(rules.serviceId());
+        if (rules.equals(before)) {
+            return;
+        }
+        HostPortIndex trial = new HostPortIndex();
+        for (ServiceRules.Vip v : rules.vips()) {
+            FirewallState.checkNetwork(PortMapping.of(v.networkId(), rules.owner(), io.netmgr.core.firewall.Protocol.TCP,
+                    io.netmgr.core.firewall.PortRange.of(1), v.address(), io.netmgr.core.firewall.PortRange.of(1)),
+                    networksById.get(v.networkId()));
+        }
+        for (ServiceRules.Backend b : rules.backends()) {
+            if (!networksById.containsKey(b.networkId())) {
+                throw new FirewallException(FirewallException.Reason.UNKNOWN_NETWORK, rules.owner() + ": backend "
+                        + b.address() + " is on network " + b.networkId() + ", which is not in the firewall state");
+            }
+        }
+        List<PortMapping> oldClaims = before == null ? List.of() : before.hostPortClaims();
+        oldClaims.forEach(claimed::release);
+        try {
+            for (PortMapping p : rules.hostPortClaims()) {
+                claimed.check(p);
+                trial.claim(p);
+            }
+        } finally {
+            oldClaims.forEach(claimed::claim);
+        }
+        List<PortMapping> fresh = rules.hostPortClaims().stream().filter(p -> !oldClaims.contains(p)).toList();
+        HostSockets.checkFree(ns, fresh);
+        // the whole state only if the backend needs it (iptables): building it costs O(services)
+        guard(() -> {
+            kernel.prepare(networks, List.of(), List.of(rules));
+            VipAddresses.change(ns, networksById, before, rules);
+            try {
+                programService(before, rules, this::current, () -> current().withService(rules));
+            } catch (RuntimeException e) {
+                VipAddresses.change(ns, networksById, rules, before); // the rules did not change: neither do the addresses
+                throw e;
+            }
+        });
+        oldClaims.forEach(claimed::release);
+        rules.hostPortClaims().forEach(claimed::claim);
+        services.put(rules.serviceId(), rules);
+        snapshot = null;
+        StaleFlows.forgetBackends(ns, before, rules);
+    }
+
+    @Override
+    public final synchronized void removeService(String serviceId) {
+        ServiceRules before = services.get(serviceId);
+        if (before == null) {
+            return;
+        }
+        guard(() -> {
+            programService(before, null, this::current, () -> current().withoutService(serviceId));
+            VipAddresses.change(ns, networksById, before, null);
+        });
+        before.hostPortClaims().forEach(claimed::release);
+        services.remove(serviceId);
+        snapshot = null;
+        StaleFlows.forgetBackends(ns, before, null);
+    }
+
     @Override
     public final synchronized FirewallState current() {
         if (snapshot == null) {
-            snapshot = new FirewallState(networks, List.copyOf(ports));
+            snapshot = new FirewallState(networks, List.copyOf(ports), List.copyOf(services.values()));
         }
         return snapshot;
     }
@@ -167,6 +249,7 @@ public abstract class TransactionalFirewall implements Firewall {
         guard(() -> {
             kernel.forget();
             kernel.prepare(state);
+            VipAddresses.sync(ns, state);
             programFull(state);
         });
     }
@@ -181,7 +264,7 @@ public abstract class TransactionalFirewall implements Firewall {
         List<PortMapping> next = new ArrayList<>(ports.size() + added.size());
         ports.stream().filter(p -> !gone.contains(p)).forEach(next::add);
         next.addAll(added);
-        return new FirewallState(networks, next);
+        return new FirewallState(networks, next, List.copyOf(services.values()));
     }
 
     private void remember(FirewallState state) {
@@ -195,6 +278,11 @@ public abstract class TransactionalFirewall implements Firewall {
         for (PortMapping p : state.ports()) {
             portsByOwner.computeIfAbsent(p.owner(), o -> new ArrayList<>()).add(p);
             claimed.claim(p);
+        }
+        services = new java.util.LinkedHashMap<>();
+        for (ServiceRules s : state.services()) {
+            services.put(s.serviceId(), s);
+            s.hostPortClaims().forEach(claimed::claim);
         }
         snapshot = state;
     }

@@ -1,5 +1,8 @@
 package io.netmgr.nat;
 
+import io.netmgr.core.firewall.PublishMode;
+import io.netmgr.core.firewall.ServicePort;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
@@ -38,5 +41,18 @@ public final class Scenarios {
 
     public static PortMapping publish(String spec, String network, String owner, String containerIp) {
         return PortBinding.parse(spec).toMapping(network, owner, IpAddress.parse(containerIp));
+    }
+
+    /** Service "api" on network web: VIP 10.10.0.100, three backends, an ingress and a host-mode port. */
+    public static final String API_ID = "a1b2c3d4e5f6" + "0".repeat(52);
+
+    public static ServiceRules api() {
+        return new ServiceRules(API_ID, "api", java.util.List.of(new ServiceRules.Vip("web", IpAddress.parse("10.10.0.100"))),
+                java.util.List.of(ServicePort.parse("8000:80/tcp", PublishMode.INGRESS), ServicePort.parse("mode=host,5353:53/udp", PublishMode.INGRESS)),
+                java.util.List.of(backend("10.10.0.11"), backend("10.10.0.12"), backend("10.10.0.13")));
+    }
+
+    public static ServiceRules.Backend backend(String ip) {
+        return new ServiceRules.Backend("web", "ep-" + ip, "sb-" + ip, IpAddress.parse(ip), true);
     }
 }

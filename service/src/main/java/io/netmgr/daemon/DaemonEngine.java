@@ -5,6 +5,8 @@ import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.network.NetworkPool;
+import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.store.Store;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
 import io.netmgr.engine.FirewallChoice;
@@ -71,6 +73,11 @@ public final class DaemonEngine implements AutoCloseable {
         return engine.controller();
     }
 
+    /** Swarm-style services on this host's networks. */
+    public ServiceController services() {
+        return engine.services();
+    }
+
     /** The controller's IPAM driver, for Docker's IPAM plugin protocol. */
     public IpamDriver ipam() {
         return engine.ipam();
@@ -78,6 +85,11 @@ public final class DaemonEngine implements AutoCloseable {
 
     public NetNs hostNamespace() {
         return host;
+    }
+
+    /** The store the controller keeps its state in, for the resolver's watch. */
+    public Store store() {
+        return engine.store();
     }
 
     /** What keeps the daemon from working fully, for /health: a store that turned read-only. */

@@ -1,6 +1,7 @@
 package io.netmgr.daemon;
 
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.daemon.api.v1.ServiceRoutes;
 import io.netmgr.daemon.api.v1.V1Routes;
 import io.netmgr.daemon.docker.DockerRoutes;
 import io.netmgr.daemon.plugin.PluginServer;
@@ -84,7 +85,7 @@ public final class DaemonServer implements AutoCloseable {
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics),
-                    new ClusterView(engine.cluster()));
+                    new ClusterView(engine.cluster()), new ServiceRoutes(engine.services(), blocking, events));
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -105,7 +106,7 @@ public final class DaemonServer implements AutoCloseable {
 
     static Router router(Vertx vertx, Blocking blocking, DaemonOperations ops, Events events, OperationMetrics metrics,
                          DaemonInfo info, Supplier<Optional<String>> health, SystemDoctor doctor, CniRoute cni,
-                         ClusterView cluster) {
+                         ClusterView cluster, ServiceRoutes services) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             Matcher m = DOCKER_VERSION.matcher(ctx.normalizedPath());
@@ -134,6 +135,7 @@ public final class DaemonServer implements AutoCloseable {
         EventStream eventStream = new EventStream(events);
         router.get("/v1/events").handler(eventStream::handle);
         new V1Routes(ops, blocking, info, doctor, cluster).mount(router);
+        services.mount(router);
         new DockerRoutes(ops, blocking, info, eventStream).mount(router);
         cni.mount(router);
         router.route().failureHandler(ctx -> {

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record Event(String time, String type, String action, String id, String name, Map<String, String> attributes) {
     /** Every {@link #type} there is, for callers who filter on one. */
-    public static final List<String> TYPES = List.of("network", "endpoint", "sandbox");
+    public static final List<String> TYPES = List.of("network", "endpoint", "sandbox", "service");
 
     public Event {
         attributes = Map.copyOf(attributes);

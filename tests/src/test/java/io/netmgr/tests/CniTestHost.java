@@ -107,6 +107,11 @@ final class CniTestHost implements AutoCloseable {
         return c;
     }
 
+    /** The daemon the plugin reaches on the daemon path, for the CLI; none in-process. */
+    java.util.Optional<DaemonProcess> daemon() {
+        return java.util.Optional.ofNullable(daemon);
+    }
+
     CniRuntime.Outcome add(String id, NetNs ns, Map<String, Object> conf) {
         return run("ADD", id, ns, conf);
     }

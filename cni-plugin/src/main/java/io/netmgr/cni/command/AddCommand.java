@@ -5,6 +5,7 @@ import io.netmgr.cni.config.NetConf;
 import io.netmgr.cni.config.RequestedAddresses;
 import io.netmgr.cni.result.AttachmentResult;
 import io.netmgr.cni.result.CniResult;
+import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
@@ -35,7 +36,10 @@ public final class AddCommand {
         }
     }
 
-    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested) {
+    /** ADD; with {@code service}, the container also becomes a backend of that service (which must exist, on this network). */
+    public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested,
+            Optional<String> service) {
+        service.ifPresent(s -> checkService(c, s)); // an unknown service is refused before anything is made
         if (hasInterface(netns, a.ifName())) {
             boolean added = NetworkDefinition.find(c, conf.name()).flatMap(n -> Attachments.endpoint(c, n, a)).isPresent();
             throw added ? alreadyAdded(conf, a) : new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME " + a.ifName()
@@ -52,7 +56,10 @@ public final class AddCommand {
         try {
             endpoint = c.createEndpoint(network.id(), endpointConfig(conf, a, requested));
             Endpoint joined = c.join(endpoint.id(), sandbox.id());
-            return AttachmentResult.of(c, network, joined, netns.toString(), conf.resultDns());
+            if (service.isPresent()) {
+                c.services().attach(service.get(), sandbox.id());
+            }
+            return AttachmentResult.of(c, network, joined, netns.toString(), AttachmentResult.dns(conf.resultDns(), network));
         } catch (RuntimeException e) {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());
@@ -60,6 +67,18 @@ public final class AddCommand {
                 Attachments.removeNetworkQuietly(c, network, e); // a refused first ADD leaves no network behind
             }
             throw e;
+        }
+    }
+
+    private static void checkService(NetworkController c, String service) {
+        try {
+            c.services().service(service);
+        } catch (NetmgrException e) {
+            if (e.kind() != NetmgrException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            throw new CniError(CniError.INVALID_NETWORK_CONFIG, e.getMessage() + " (NETMGR_SERVICE or args.cni.service)",
+                    "create it first (netmgr service create " + service + " --network NETWORK), or join no service");
         }
     }
 

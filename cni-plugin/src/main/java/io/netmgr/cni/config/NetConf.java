@@ -55,9 +55,9 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
         }
     }
 
-    /** CONVENTIONS.md's {@code args.cni}: addresses and a MAC the configuration asks for. */
-    public record CniArgsField(List<IpAddress> ips, Optional<String> mac) {
-        static final CniArgsField NONE = new CniArgsField(List.of(), Optional.empty());
+    /** CONVENTIONS.md's {@code args.cni}: addresses and a MAC the configuration asks for, and the service to join. */
+    public record CniArgsField(List<IpAddress> ips, Optional<String> mac, Optional<String> service) {
+        static final CniArgsField NONE = new CniArgsField(List.of(), Optional.empty(), Optional.empty());
     }
 
     /** {@code cni.dev/valid-attachments} entry of a GC. */
@@ -229,7 +229,8 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
     }
 
     private static CniArgsField argsCni(ConfObject cni) {
-        return new CniArgsField(ips(cni), cni.string("mac").filter(m -> !m.isEmpty()));
+        return new CniArgsField(ips(cni), cni.string("mac").filter(m -> !m.isEmpty()),
+                cni.string("service").filter(v -> !v.isEmpty()));
     }
 
     /** An {@code ips} array: addresses, with or without a prefix length (which netmgr takes from the subnet). */

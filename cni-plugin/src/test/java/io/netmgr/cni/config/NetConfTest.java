@@ -184,7 +184,7 @@ class NetConfTest {
                 .hasMessage("CNI_ARGS IP 10.9.0.50 is in no range of the configuration (10.9.0.100-10.9.0.254 of 10.9.0.0/24; "
                         + "fd00:9::/64); ask for an address inside one");
         assertThatThrownBy(() -> RequestedAddresses.of(c, request("K8S_POD_NAME=x"))).isInstanceOf(CniError.class)
-                .hasMessage("CNI_ARGS: unknown key K8S_POD_NAME; netmgr reads IP and MAC (add IgnoreUnknown=1 to pass others)");
+                .hasMessage("CNI_ARGS: unknown key K8S_POD_NAME; netmgr reads IP, MAC and NETMGR_SERVICE (add IgnoreUnknown=1 to pass others)");
         assertThatThrownBy(() -> RequestedAddresses.of(c, request("IP=fd00:9::6"))).isInstanceOf(CniError.class)
                 .hasMessageContaining("asked for 2 IPv6 addresses (fd00:9::5 from args.cni.ips, fd00:9::6 from CNI_ARGS IP)");
         assertThat(RequestedAddresses.of(c, request("IP=fd00:9::5")).ips()).as("the same address twice").containsExactly(IpAddress.parse("fd00:9::5"));

@@ -1,5 +1,6 @@
 package io.netmgr.nat.ipt;
 
+import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.nat.PublishedPort;
@@ -96,6 +97,11 @@ public final class IptablesRenderer {
      * {@code saved} shows; empty when nothing is to be done.
      */
     public static String render(FirewallState state, IpFamily family, IptablesSnapshot saved) {
+        if (!state.services().isEmpty()) {
+            // not built yet: refused by name rather than a service that silently answers nothing
+            throw new FirewallException(FirewallException.Reason.INVALID_ARGUMENT, "services (" + state.services().get(0).owner()
+                    + ") need the nftables firewall backend in this version; start netmgr with --firewall nftables");
+        }
         FirewallState s = forFamily(state, family);
         Map<String, List<String>> rules = s.isEmpty() ? Map.of() : rules(s, family);
         StringBuilder out = new StringBuilder();

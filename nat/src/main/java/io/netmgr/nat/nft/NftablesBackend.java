@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.PortMapping;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.TransactionalFirewall;
@@ -42,6 +43,8 @@ public final class NftablesBackend extends TransactionalFirewall {
     private Map<String, Integer> ruleCounts = Map.of();
     private Map<String, Integer> networkElementCounts = Map.of();
     private PortElementCounts portElements = PortElementCounts.of(List.of());
+    // how many elements services put in each set (none shares one: each VIP and published port is one service's)
+    private Map<String, Integer> serviceElements = new HashMap<>();
 
     public NftablesBackend(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         super(ns, hostAddresses);
@@ -97,6 +100,35 @@ public final class NftablesBackend extends TransactionalFirewall {
         }
     }
 
+    /** One service's elements change, and nothing else: the same few commands whatever the number of services. */
+    @Override
+    protected void programService(ServiceRules before, ServiceRules after, Supplier<FirewallState> from,
+            Supplier<FirewallState> to) {
+        String script = NftablesRenderer.serviceChange(before, after);
+        if (!script.isEmpty()) {
+            try {
+                nft.run(script);
+            } catch (Nft.NftException e) {
+                FirewallState state = to.get();
+                NftRuleset ruleset = NftablesRenderer.ruleset(state);
+                replaceWhole(NftablesRenderer.full(ruleset), script, e);
+                remember(state, ruleset);
+                return;
+            }
+        }
+        applied = null;
+        Map<String, Integer> counts = new HashMap<>(serviceElements);
+        count(counts, before, -1);
+        count(counts, after, 1);
+        serviceElements = counts;
+    }
+
+    private static void count(Map<String, Integer> counts, ServiceRules service, int sign) {
+        if (service != null) {
+            NftablesRenderer.service(service).elements().forEach((set, elems) -> counts.merge(set, sign * elems.size(), Integer::sum));
+        }
+    }
+
     private void replaceWhole(String full, String failed, Nft.NftException e) {
         if (full.equals(failed)) {
             throw e;
@@ -111,9 +143,12 @@ public final class NftablesBackend extends TransactionalFirewall {
         applied = ruleset;
         ruleCounts = ruleset.ruleCounts();
         portElements = PortElementCounts.of(state.ports());
+        Map<String, Integer> counts = new HashMap<>();
+        state.services().forEach(svc -> count(counts, svc, 1));
+        serviceElements = counts;
         Map<String, Integer> sizes = new HashMap<>();
         for (String set : NftablesRenderer.setNames()) {
-            sizes.put(set, ruleset.elements(set).size() - portElements.size(set));
+            sizes.put(set, ruleset.elements(set).size() - portElements.size(set) - serviceElements(set));
         }
         networkElementCounts = sizes;
     }
@@ -226,7 +261,7 @@ public final class NftablesBackend extends TransactionalFirewall {
     private boolean elementCheckDue() {
         int expected = 0;
         for (String set : NftablesRenderer.setNames()) {
-            expected += networkElementCounts.getOrDefault(set, 0) + portElements.size(set);
+            expected += networkElementCounts.getOrDefault(set, 0) + portElements.size(set) + serviceElements(set);
         }
         long now = System.nanoTime();
         if (expected > ELEMENTS_COUNTED_EVERY_TIME && now - lastElementCheck < ELEMENT_CHECK_SECONDS * 1_000_000_000L) {
@@ -246,13 +281,17 @@ public final class NftablesBackend extends TransactionalFirewall {
         }
         List<String> problems = new ArrayList<>();
         for (String set : NftablesRenderer.setNames()) {
-            int count = networkElementCounts.getOrDefault(set, 0) + portElements.size(set);
+            int count = networkElementCounts.getOrDefault(set, 0) + portElements.size(set) + serviceElements(set);
             int found = elements.getOrDefault(set, 0);
             if (found != count) {
                 problems.add("set " + set + " has " + found + " elements instead of " + count);
             }
         }
         return problems;
+    }
+
+    private int serviceElements(String set) {
+        return serviceElements.getOrDefault(set, 0);
     }
 
     private static JsonNode items(String listing) {

@@ -2,8 +2,12 @@ package io.netmgr.nat.nft;
 
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.firewall.PublishMode;
+import io.netmgr.core.firewall.ServicePort;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.nft.NftRuleset.Element;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.ArrayList;
@@ -56,6 +60,22 @@ public final class NftablesRenderer {
     static final String PUBLISHED6_ANY = "published6-any";
     static final String BACKENDS4 = "backends4";
     static final String BACKENDS6 = "backends6";
+    static final String VIP_ADDRS4 = "vip-addrs4";
+    static final String BALANCED_VIPS4 = "balanced-vips4";
+    static final String VIP_BUCKETS4 = "vip-buckets4";
+    static final String INGRESS_PORTS = "ingress-ports";
+    static final String HOST_PORTS = "host-ports";
+    static final String PORT_BUCKETS = "port-buckets";
+    /**
+     * Buckets per VIP and per published port: {@code numgen random mod 64} picks one, and each
+     * holds a backend (bucket b the (b mod N)th of N), so the modulus never changes and a backend
+     * change is element changes alone. 64 spread 3 backends 22/21/21 and 10 backends 7 or 6 each.
+     */
+    static final int BUCKETS = 64;
+    /** Packet mark bits of a service's first packet: DNATed by a service (forward accepts it), source NAT wanted. */
+    static final String SERVICE_MARK = "0x00001000";
+    static final String MASQUERADE_MARK = "0x00002000";
+    static final String SERVICE_AND_MASQUERADE = "0x00003000";
 
     /** Sets and maps, with their types: declared once, only their elements change. */
     private static final Map<String, String> SETS = new LinkedHashMap<>();
@@ -75,22 +95,47 @@ public final class NftablesRenderer {
         SETS.put(PUBLISHED6_ANY, "type inet_proto . inet_service : ipv6_addr . inet_service");
         SETS.put(BACKENDS4, "type ipv4_addr . inet_proto . inet_service");
         SETS.put(BACKENDS6, "type ipv6_addr . inet_proto . inet_service");
+        SETS.put(VIP_ADDRS4, "type ipv4_addr");
+        SETS.put(BALANCED_VIPS4, "type ipv4_addr");
+        SETS.put(VIP_BUCKETS4, "typeof ip daddr . numgen random mod " + BUCKETS + " : ip daddr");
+        SETS.put(INGRESS_PORTS, "type inet_proto . inet_service");
+        SETS.put(HOST_PORTS, "type inet_proto . inet_service");
+        SETS.put(PORT_BUCKETS, "typeof meta l4proto . th dport . numgen random mod " + BUCKETS + " : ip daddr . th dport");
 
         base("filter-FORWARD", "type filter hook forward priority filter; policy accept;",
                 "oifname vmap @" + FWD_IN_JUMPS,
                 "iifname vmap @" + FWD_OUT_JUMPS);
         // nat's output hook takes no "dstnat" keyword in nft 1.0.6: -100 is its value
         base("nat-OUTPUT", "type nat hook output priority -100; policy accept;",
+                "jump services",
                 "fib daddr type local jump published");
         base("nat-POSTROUTING", "type nat hook postrouting priority srcnat; policy accept;",
+                "meta mark & " + MASQUERADE_MARK + " == " + MASQUERADE_MARK + " masquerade comment \"services: ingress, VIP\"",
                 "oifname vmap @" + SNAT_IN_JUMPS,
                 "iifname vmap @" + SNAT_OUT_JUMPS);
         base("nat-PREROUTING", "type nat hook prerouting priority dstnat; policy accept;",
+                "jump services",
                 "fib daddr type local jump published");
+        // a virtual IP without backends, or a port it does not balance, is refused rather than
+        // reaching the host's own services through the VIP address on the bridge
+        base("filter-INPUT", "type filter hook input priority filter; policy accept;",
+                "ip daddr @" + VIP_ADDRS4 + " reject comment \"service VIP without backend\"");
         // Ports published on 127.0.0.1 need route_localnet on the bridges, which would also let
         // a container reach the host's localhost services (CVE-2020-8558): only lo may send to 127/8.
         base("raw-PREROUTING", "type filter hook prerouting priority raw; policy accept;",
                 "iifname != \"lo\" ip daddr 127.0.0.0/8 drop comment \"remote loopback\"");
+        String pick = "numgen random mod " + BUCKETS;
+        BASE_RULES.put("services", List.of(
+                "ip daddr @" + BALANCED_VIPS4 + " meta mark set meta mark or " + SERVICE_AND_MASQUERADE
+                        + " dnat ip to ip daddr . " + pick + " map @" + VIP_BUCKETS4,
+                "fib daddr type local meta l4proto . th dport @" + INGRESS_PORTS + " meta mark set meta mark or "
+                        + SERVICE_AND_MASQUERADE + " goto service-dnat",
+                "fib daddr type local meta l4proto . th dport @" + HOST_PORTS + " meta mark set meta mark or " + SERVICE_MARK
+                        + " goto service-dnat"));
+        // a port mapping needs its protocol matched first
+        BASE_RULES.put("service-dnat", List.of(
+                "meta l4proto tcp dnat ip to meta l4proto . th dport . " + pick + " map @" + PORT_BUCKETS,
+                "meta l4proto udp dnat ip to meta l4proto . th dport . " + pick + " map @" + PORT_BUCKETS));
         BASE_RULES.put("published", List.of(
                 "iifname @" + NO_HAIRPIN + " return",
                 // an address-specific mapping wins over one on every address
@@ -123,7 +168,63 @@ public final class NftablesRenderer {
         for (PublishedPort p : PublishedPort.of(state.ports())) {
             port(p, elements);
         }
+        for (ServiceRules s : state.services()) {
+            service(s, elements);
+        }
         return new NftRuleset(chains, elements);
+    }
+
+    /**
+     * The elements of one service alone; services have no chains of their own, so a service
+     * added, changed or removed is element changes only, whatever the number of services (nft
+     * reads every chain of the table before each command, so per-service chains would make each
+     * change cost grow with the services). Each VIP with backends is in {@value #BALANCED_VIPS4}
+     * and has {@value #BUCKETS} buckets in {@value #VIP_BUCKETS4}; each published port with
+     * backends is in {@value #INGRESS_PORTS} or {@value #HOST_PORTS} and has its buckets in
+     * {@value #PORT_BUCKETS}. Conntrack keeps each flow on the backend its first packet drew.
+     */
+    public static NftRuleset service(ServiceRules s) {
+        TreeMap<String, SortedSet<Element>> elements = new TreeMap<>();
+        SETS.keySet().forEach(set -> elements.put(set, new TreeSet<>()));
+        service(s, elements);
+        return new NftRuleset(new TreeMap<>(), elements);
+    }
+
+    /** The commands that turn service {@code before} into {@code after} (either null for none), nothing else. */
+    public static String serviceChange(ServiceRules before, ServiceRules after) {
+        NftRuleset empty = new NftRuleset(new TreeMap<>(), new TreeMap<>());
+        return changes(before == null ? empty : service(before), after == null ? empty : service(after));
+    }
+
+    private static void service(ServiceRules s, Map<String, SortedSet<Element>> elements) {
+        for (ServiceRules.Vip vip : s.vips()) {
+            if (vip.address().family() != IpFamily.V4) {
+                continue; // services balance IPv4 only; the controller grants IPv4 VIPs only
+            }
+            elements.get(VIP_ADDRS4).add(new Element(vip.address().toString(), null));
+            List<IpAddress> backends = v4(s.backendsOn(vip.networkId()));
+            if (!backends.isEmpty()) {
+                elements.get(BALANCED_VIPS4).add(new Element(vip.address().toString(), null));
+                for (int b = 0; b < BUCKETS; b++) {
+                    elements.get(VIP_BUCKETS4).add(new Element(vip.address() + " . " + b, backends.get(b % backends.size()).toString()));
+                }
+            }
+        }
+        for (ServicePort p : s.ports()) {
+            List<IpAddress> backends = v4(s.backendsFor(p.mode()));
+            if (backends.isEmpty()) {
+                continue; // host mode: only where a backend runs; none anywhere: refused by the host
+            }
+            String key = p.protocol().keyword() + " . " + p.published();
+            elements.get(p.mode() == PublishMode.INGRESS ? INGRESS_PORTS : HOST_PORTS).add(new Element(key, null));
+            for (int b = 0; b < BUCKETS; b++) {
+                elements.get(PORT_BUCKETS).add(new Element(key + " . " + b, backends.get(b % backends.size()) + " . " + p.target()));
+            }
+        }
+    }
+
+    private static List<IpAddress> v4(List<ServiceRules.Backend> backends) {
+        return backends.stream().map(ServiceRules.Backend::address).filter(a -> a.family() == IpFamily.V4).toList();
     }
 
     /** A script that replaces whatever netmgr's table holds with {@code ruleset}, in one transaction. */
@@ -173,6 +274,11 @@ public final class NftablesRenderer {
         if (from.chains().isEmpty() || to.chains().isEmpty()) {
             return from.equals(to) ? "" : full(to);
         }
+        return changes(from, to);
+    }
+
+    /** The commands between two parts of the table (the whole, or one service's), which the table holds already. */
+    private static String changes(NftRuleset from, NftRuleset to) {
         StringBuilder out = new StringBuilder();
         // elements first: a chain can only go once no verdict map jumps to it
         Map<String, TreeSet<Element>> gone = new LinkedHashMap<>();
@@ -246,6 +352,9 @@ public final class NftablesRenderer {
             if (v6) {
                 in.add("ct status dnat ip6 daddr . meta l4proto . th dport @" + BACKENDS6 + " accept");
             }
+        }
+        if (!n.internal()) {
+            in.add("meta mark & " + SERVICE_MARK + " == " + SERVICE_MARK + " accept comment \"service backends\"");
         }
         in.add("iifname " + quoted + (n.icc() ? " accept" : " drop comment \"icc=false\""));
         in.add("drop comment \"other networks, unpublished ports\"");

@@ -19,6 +19,31 @@ class NftablesRendererTest {
     }
 
     @Test
+    void aServiceBalancesItsVipAndPortsOverItsBackends() {
+        assertMatches("nft/service.nft", full(Scenarios.oneNetwork().withService(Scenarios.api())));
+    }
+
+    @Test
+    void addingOrRemovingABackendChangesOnlyThatServicesElements() {
+        var api = Scenarios.api();
+        var fewer = api.withBackends(api.backends().subList(0, 2));
+        String change = NftablesRenderer.serviceChange(api, fewer);
+        assertMatches("nft/diff-service-backend.nft", change);
+        assertThat(change.lines()).isNotEmpty().allMatch(l -> l.startsWith("delete element ") || l.startsWith("add element "));
+        // the same as the whole state's difference, so the incremental path renders no other rule
+        FirewallState with = Scenarios.oneNetwork().withService(api);
+        assertThat(change).isEqualTo(diff(with, with.withService(fewer)));
+    }
+
+    @Test
+    void removingAServiceRemovesItsElementsThenItsChains() {
+        var api = Scenarios.api();
+        FirewallState with = Scenarios.oneNetwork().withService(api);
+        assertThat(NftablesRenderer.serviceChange(api, null)).isEqualTo(diff(with, Scenarios.oneNetwork()));
+        assertThat(NftablesRenderer.serviceChange(null, api)).isEqualTo(diff(Scenarios.oneNetwork(), with));
+    }
+
+    @Test
     void oneNetworkWithPorts() {
         assertMatches("nft/one-network.nft", full(Scenarios.oneNetwork()));
     }

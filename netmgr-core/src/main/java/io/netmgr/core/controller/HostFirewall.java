@@ -6,13 +6,20 @@ import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.PortBinding;
 import io.netmgr.core.firewall.Firewall;
-import io.netmgr.core.firewall.FirewallException;
+import io.netmgr.core.firewall.FirewallRefusal;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.network.Network;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Predicate;
+import io.netmgr.core.firewall.ServiceRules;
+import io.netmgr.core.service.ServiceRulesOf;
+import io.netmgr.core.service.ServiceStore;
+import io.netmgr.core.service.ThisHost;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,7 +90,7 @@ final class HostFirewall {
         }
     }
 
-    /** The rules the store asks for: every network's, and the ports of every joined endpoint. */
+    /** The rules the store asks for: every network's, the ports of every joined endpoint, every service's. */
     FirewallState fromStore() {
         Map<String, Network> networks = new HashMap<>();
         List<NetworkRules> rules = new ArrayList<>();
@@ -92,12 +99,17 @@ final class HostFirewall {
             rulesOf(n).ifPresent(rules::add);
         }
         List<PortMapping> ports = new ArrayList<>();
+        Set<String> joined = new HashSet<>();
         for (Endpoint e : state.endpoints()) {
             if (e.sandboxId() != null && networks.containsKey(e.networkId())) {
                 ports.addAll(e.portMappings());
+                joined.add(e.id());
             }
         }
-        return new FirewallState(rules, ports);
+        ServiceStore services = new ServiceStore(state.store());
+        List<ServiceRules> serviceRules = services.services().stream()
+                .map(s -> ServiceRulesOf.of(s, services.backends(s.id()), joined::contains, ThisHost.name())).toList();
+        return new FirewallState(rules, ports, serviceRules);
     }
 
     void addNetwork(Network network) {
@@ -142,17 +154,39 @@ final class HostFirewall {
         }
     }
 
-    /** Publishes {@code endpoint}'s ports; refused, naming the owner, when a host port is taken. */
+    /**
+     * Publishes {@code endpoint}'s ports; refused, naming the owner, when a host port is taken.
+     * A joined endpoint that backs services takes their traffic again.
+     */
     void publish(Endpoint endpoint) {
         List<PortMapping> mappings = endpoint.portMappings();
         if (!mappings.isEmpty()) {
             translate(() -> firewall.orElseThrow().publish(mappings.toArray(PortMapping[]::new)));
         }
+        backServices(endpoint, true);
     }
 
+    /** Withdraws {@code endpoint}'s ports, and its share of the services it backs: it takes no new flow once it leaves. */
     void unpublish(Endpoint endpoint) {
         if (!endpoint.ports().isEmpty()) {
             firewall.ifPresent(f -> translate(() -> f.unpublish(endpoint.owner())));
+        }
+        backServices(endpoint, false);
+    }
+
+    /** The rules of each service {@code endpoint} backs, with it ({@code joined}) or without it; only those services change. */
+    private void backServices(Endpoint endpoint, boolean joined) {
+        if (firewall.isEmpty()) {
+            return;
+        }
+        ServiceStore services = new ServiceStore(state.store());
+        for (String serviceId : services.servicesOf(endpoint.id())) {
+            services.byId(serviceId).ifPresent(s -> {
+                Predicate<String> isJoined = id -> id.equals(endpoint.id()) ? joined
+                        : state.endpoint(id).map(e -> e.sandboxId() != null).orElse(false);
+                ServiceRules rules = ServiceRulesOf.of(s, services.backends(serviceId), isJoined, ThisHost.name());
+                translate(() -> firewall.get().applyService(rules));
+            });
         }
     }
 
@@ -160,19 +194,7 @@ final class HostFirewall {
         return drivers.has(network.driver()) ? drivers.get(network.driver()).firewallRules(network) : Optional.empty();
     }
 
-    /** Firewall refusals become the controller's own, so front ends map one exception type. */
     private static void translate(Runnable change) {
-        try {
-            change.run();
-        } catch (FirewallException e) {
-            switch (e.reason()) {
-                case PORT_ALREADY_PUBLISHED:
-                    throw new NetmgrException(NetmgrException.Kind.CONFLICT, e.getMessage(), e);
-                case BACKEND_FAILED:
-                    throw e;
-                default:
-                    throw new NetmgrException(NetmgrException.Kind.INVALID, e.getMessage(), e);
-            }
-        }
+        FirewallRefusal.translate(change);
     }
 }

@@ -29,6 +29,8 @@ import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
 import io.netmgr.netlink.addr.IpAddress;
@@ -236,6 +238,11 @@ public final class NetworkController implements AutoCloseable {
                 create(config, true);
             }
         }
+    }
+
+    /** Swarm-style services on this controller's networks, kept in its store, their VIPs from its IPAM. */
+    public ServiceController services() {
+        return new ServiceController(this, new ServiceStore(state.store()), scopes.localIpam());
     }
 
     /** The driver of {@code network}, to ask what it can do. */
@@ -771,7 +778,8 @@ public final class NetworkController implements AutoCloseable {
         throw NetmgrException.notFound(kind + " " + ref + " not found");
     }
 
-    static void validateName(String kind, String name) {
+    /** Refuses a name that is not 1-64 letters, digits, _ . - starting with a letter or digit, naming the kind. */
+    public static void validateName(String kind, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw NetmgrException.invalid("invalid " + kind + " name \"" + name + "\": use 1 to 64 letters, digits, "
                     + "'_', '.' or '-', starting with a letter or digit");

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.netmgr.core.service.ServiceStore;
 import java.util.stream.Collectors;
 
 /**
@@ -148,6 +149,8 @@ final class Reconciler {
 
     private void releaseUnownedAddresses(List<Network> networks, List<Endpoint> endpoints, List<String> done) {
         Set<String> endpointIds = endpoints.stream().map(Endpoint::id).collect(Collectors.toSet());
+        // a service's virtual IPs are held in its id's name
+        state.store().range(ServiceStore.SERVICES).forEach(kv -> endpointIds.add(kv.key().substring(ServiceStore.SERVICES.length())));
         Set<String> poolsInUse = networks.stream().flatMap(n -> n.pools().stream()).map(NetworkPool::poolId)
                 .collect(Collectors.toSet());
         for (Pool pool : ipam.pools()) {

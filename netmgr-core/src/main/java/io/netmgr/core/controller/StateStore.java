@@ -1,7 +1,5 @@
 package io.netmgr.core.controller;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
@@ -9,11 +7,9 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.store.StoredJson;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +28,8 @@ import java.util.stream.Stream;
  * /netmgr/names/network/NAME     ID   (names are unique: created with ifAbsent)
  * /netmgr/names/sandbox/NAME     ID
  * /netmgr/names/endpoint/NETID/NAME   ID   (unique within a network)
- * /netmgr/attached/NETID/EPID    ""   (a network's endpoints, so delete can refuse cheaply)
+ * /netmgr/attached/NETID/EPID    ""   (a network's endpoints, so delete can refuse cheaply;
+ *                                     a service's id there holds the network for its virtual IP)
  * </pre>
  * Global-scope networks and the endpoints on them live in the cluster store, under
  * {@value ScopedStore#GLOBAL} (see {@link ScopedStore}), with the same layout except that an
@@ -45,13 +42,13 @@ import java.util.stream.Stream;
  * /netmgr/global/attached/NETID/EPID               HOST
  * /netmgr/global/peers/NETID/EPID                  Peer (while joined: see {@link PeerTable})
  * </pre>
+ * Services keep their own keys beside these ({@link io.netmgr.core.service.ServiceStore}).
  */
 final class StateStore {
     static final String NETWORKS = "/netmgr/networks/";
     static final String ENDPOINTS = "/netmgr/endpoints/";
     static final String SANDBOXES = "/netmgr/sandboxes/";
     static final String GLOBAL_NETWORKS = ScopedStore.GLOBAL + "networks/";
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Store store;
     private final Optional<ClusterMember> member;
@@ -308,22 +305,14 @@ final class StateStore {
     }
 
     static byte[] encode(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredJson.encode(value);
     }
 
     static byte[] text(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return StoredJson.text(s);
     }
 
     static <T> T decode(KeyValue kv, Class<T> type) {
-        try {
-            return JSON.readValue(kv.value(), type);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored " + kv.key() + " is not a valid " + type.getSimpleName(), e);
-        }
+        return StoredJson.decode(kv, type);
     }
 }

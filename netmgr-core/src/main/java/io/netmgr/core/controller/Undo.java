@@ -7,15 +7,15 @@ import java.util.Deque;
  * What a half-done operation must take back if a later step fails, run newest first. Undo
  * steps that fail themselves are recorded as suppressed on the original failure, never hide it.
  */
-final class Undo {
+public final class Undo {
     private final Deque<Runnable> steps = new ArrayDeque<>();
 
-    void push(Runnable step) {
+    public void push(Runnable step) {
         steps.push(step);
     }
 
     /** Runs every step, newest first, and rethrows {@code failure}. */
-    RuntimeException rollback(RuntimeException failure) {
+    public RuntimeException rollback(RuntimeException failure) {
         while (!steps.isEmpty()) {
             try {
                 steps.pop().run();

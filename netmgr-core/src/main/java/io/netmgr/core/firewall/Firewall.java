@@ -36,6 +36,20 @@ public interface Firewall extends AutoCloseable {
     }
 
     /**
+     * Adds service {@code rules}, or replaces the service of that id: {@code apply(current().withService(...))},
+     * validated the same way, but touching only that service's rules where the backend can
+     * (nftables: its chains and its elements), so the cost does not grow with the number of services.
+     */
+    default void applyService(ServiceRules rules) {
+        apply(current().withService(rules));
+    }
+
+    /** Removes service {@code serviceId}'s rules: {@code apply(current().withoutService(serviceId))}, as cheaply as {@link #applyService}. */
+    default void removeService(String serviceId) {
+        apply(current().withoutService(serviceId));
+    }
+
+    /**
      * Makes the kernel hold exactly {@code state}, in one transaction, replacing whatever of
      * netmgr's rules is there (left by an earlier process, another process sharing the store, or a
      * crash), and makes it the current state. Unlike {@link #apply} it does not refuse host ports

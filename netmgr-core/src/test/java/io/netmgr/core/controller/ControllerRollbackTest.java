@@ -1,5 +1,8 @@
 package io.netmgr.core.controller;
 
+import io.netmgr.core.firewall.PublishMode;
+import io.netmgr.core.firewall.ServicePort;
+import io.netmgr.core.service.ServiceSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
@@ -44,6 +47,38 @@ class ControllerRollbackTest {
             Endpoint e = w.controller().createEndpoint("n", EndpointConfig.named("e").withPorts("8080:80"));
             Sandbox s = w.controller().createSandbox("s");
             return () -> w.controller().join(e.id(), s.id());
+        });
+        CALLS.put("createService", w -> {
+            dualStack(w, "n");
+            return () -> w.controller().services().create(ServiceSpec.of("svc", "n")
+                    .withPorts(ServicePort.parse("9090:80", PublishMode.INGRESS)));
+        });
+        CALLS.put("service attach", w -> {
+            joined(w, "n", "e", "s");
+            w.controller().services().create(ServiceSpec.of("svc", "n"));
+            return () -> w.controller().services().attach("svc", "s");
+        });
+        CALLS.put("service detach", w -> {
+            joined(w, "n", "e", "s");
+            w.controller().services().create(ServiceSpec.of("svc", "n"));
+            w.controller().services().attach("svc", "s");
+            return () -> w.controller().services().detach("svc", "s");
+        });
+        CALLS.put("service publish", w -> {
+            dualStack(w, "n");
+            w.controller().services().create(ServiceSpec.of("svc", "n"));
+            return () -> w.controller().services().publish("svc", ServicePort.parse("mode=host,9090:80/udp", PublishMode.INGRESS));
+        });
+        CALLS.put("service unpublish", w -> {
+            dualStack(w, "n");
+            w.controller().services().create(ServiceSpec.of("svc", "n").withPorts(ServicePort.parse("9090:80", PublishMode.INGRESS)));
+            return () -> w.controller().services().unpublish("svc", ServicePort.parseKey("9090"));
+        });
+        CALLS.put("removeService", w -> {
+            joined(w, "n", "e", "s");
+            w.controller().services().create(ServiceSpec.of("svc", "n").withPorts(ServicePort.parse("9090:80", PublishMode.INGRESS)));
+            w.controller().services().attach("svc", "s");
+            return () -> w.controller().services().remove("svc");
         });
         CALLS.put("leave", w -> {
             Endpoint e = joined(w, "n", "e", "s");

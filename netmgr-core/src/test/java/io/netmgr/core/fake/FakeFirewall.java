@@ -4,6 +4,7 @@ import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
 import io.netmgr.core.firewall.PortMapping;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.firewall.Verification;
 import java.util.List;
 import java.util.Set;
@@ -21,11 +22,11 @@ public final class FakeFirewall implements Firewall {
     }
 
     /** The rules in force, in no order (a network removed and put back comes last, and that is the same rules). */
-    public record Rules(Set<NetworkRules> networks, Set<PortMapping> ports) {
+    public record Rules(Set<NetworkRules> networks, Set<PortMapping> ports, Set<ServiceRules> services) {
     }
 
     public synchronized Rules rules() {
-        return new Rules(Set.copyOf(current.networks()), Set.copyOf(current.ports()));
+        return new Rules(Set.copyOf(current.networks()), Set.copyOf(current.ports()), Set.copyOf(current.services()));
     }
 
     @Override

@@ -1,0 +1,26 @@
+package io.netmgr.core.service;
+
+import io.netmgr.core.firewall.ServiceRules;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Derives a service's firewall rules from what is stored of it: the one translation, for every caller. */
+public final class ServiceRulesOf {
+    private ServiceRulesOf() {
+    }
+
+    /**
+     * The rules of {@code service} with those of {@code backends} whose endpoint {@code joined}
+     * accepts (a backend whose container has left takes no traffic); {@code thisHost} tells local
+     * backends from the others.
+     */
+    public static ServiceRules of(Service service, List<ServiceBackend> backends, Predicate<String> joined, String thisHost) {
+        return new ServiceRules(service.id(), service.name(),
+                service.vips().stream().map(v -> new ServiceRules.Vip(v.networkId(), v.address().address())).toList(),
+                service.ports(),
+                backends.stream().filter(b -> joined.test(b.endpointId()))
+                        .map(b -> new ServiceRules.Backend(b.networkId(), b.endpointId(), b.sandboxId(), b.address().address(),
+                                b.host().equals(thisHost)))
+                        .toList());
+    }
+}
