@@ -38,8 +38,8 @@ class LeasedAddressTest {
 
     @Test
     void anAddressUnderALeaseIsFreeAgainWhenTheLeaseExpires() {
-        Lease hostA = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        IpAddress held = ipam.requestAddress(pool.id(), AddressRequest.any("ep-a").heldUnder(Optional.of(hostA))).address();
+        Lease hostA = lease();
+        IpAddress held = anyUnder("ep-a", hostA);
         assertThatThrownBy(() -> ipam.requestAddress(pool.id(), AddressRequest.preferred("ep-b", held)))
                 .isInstanceOf(IpamException.class).hasMessageContaining(held.toString());
 
@@ -51,9 +51,9 @@ class LeasedAddressTest {
 
     @Test
     void anAddressNotUnderALeaseStaysWhenSomeLeaseExpires() {
-        Lease hostA = cluster.grantLease(Duration.ofSeconds(2), () -> { });
+        Lease hostA = lease();
         IpAddress local = ipam.requestAddress(pool.id(), AddressRequest.any("ep-local")).address();
-        ipam.requestAddress(pool.id(), AddressRequest.any("ep-a").heldUnder(Optional.of(hostA)));
+        anyUnder("ep-a", hostA);
 
         die(hostA);
 
@@ -62,12 +62,10 @@ class LeasedAddressTest {
 
     @Test
     void itsOwnerBackUnderANewLeaseClaimsItAgainAndItGoesWithTheNewLease() {
-        Lease first = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        IpAddress held = ipam.requestAddress(pool.id(), AddressRequest.any("ep-a").heldUnder(Optional.of(first))).address();
-        die(first);
+        IpAddress held = heldByAHostThatDied("ep-a");
 
-        Lease second = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        assertThat(ipam.requestAddress(pool.id(), AddressRequest.preferred("ep-a", held).heldUnder(Optional.of(second))).address())
+        Lease second = lease();
+        assertThat(claimUnder("ep-a", held, second))
                 .isEqualTo(held);
         assertThat(ipam.endpointAddresses(pool.id())).isEqualTo(Map.of(held, "ep-a"));
 
@@ -77,11 +75,11 @@ class LeasedAddressTest {
 
     @Test
     void aClaimWithinTheLeaseMovesAnAddressStillHeldToTheNewLease() {
-        Lease first = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        Lease second = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        IpAddress held = ipam.requestAddress(pool.id(), AddressRequest.any("ep-a").heldUnder(Optional.of(first))).address();
+        Lease first = lease();
+        Lease second = lease();
+        IpAddress held = anyUnder("ep-a", first);
 
-        ipam.requestAddress(pool.id(), AddressRequest.preferred("ep-a", held).heldUnder(Optional.of(second)));
+        claimUnder("ep-a", held, second);
         die(first);
 
         assertThat(ipam.endpointAddresses(pool.id())).as("now under the second lease").isEqualTo(Map.of(held, "ep-a"));
@@ -89,16 +87,36 @@ class LeasedAddressTest {
 
     @Test
     void itsOwnerBackAfterAnotherTookItIsRefusedNamingTheHolder() {
-        Lease hostA = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        IpAddress held = ipam.requestAddress(pool.id(), AddressRequest.any("ep-a").heldUnder(Optional.of(hostA))).address();
-        die(hostA);
-        Lease hostB = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        ipam.requestAddress(pool.id(), AddressRequest.preferred("ep-b", held).heldUnder(Optional.of(hostB)));
+        IpAddress held = heldByAHostThatDied("ep-a");
+        Lease hostB = lease();
+        claimUnder("ep-b", held, hostB);
 
-        Lease back = cluster.grantLease(Duration.ofSeconds(2), () -> { });
-        assertThatThrownBy(() -> ipam.requestAddress(pool.id(), AddressRequest.preferred("ep-a", held).heldUnder(Optional.of(back))))
+        Lease back = lease();
+        assertThatThrownBy(() -> claimUnder("ep-a", held, back))
                 .isInstanceOf(IpamException.class).hasMessageContaining("ep-b");
         assertThat(ipam.endpointAddresses(pool.id())).as("one holder, the one that took it").isEqualTo(Map.of(held, "ep-b"));
+    }
+
+    private Lease lease() {
+        return cluster.grantLease(Duration.ofSeconds(2), () -> { });
+    }
+
+    /** Any free address, for {@code owner}, held under {@code lease}. */
+    private IpAddress anyUnder(String owner, Lease lease) {
+        return ipam.requestAddress(pool.id(), AddressRequest.any(owner).heldUnder(Optional.of(lease))).address();
+    }
+
+    /** An address {@code owner} held under its host's lease, which has expired since. */
+    private IpAddress heldByAHostThatDied(String owner) {
+        Lease lease = lease();
+        IpAddress held = anyUnder(owner, lease);
+        die(lease);
+        return held;
+    }
+
+    /** {@code address} for {@code owner}, held under {@code lease}. */
+    private IpAddress claimUnder(String owner, IpAddress address, Lease lease) {
+        return ipam.requestAddress(pool.id(), AddressRequest.preferred(owner, address).heldUnder(Optional.of(lease))).address();
     }
 
     /** The lease's holder dies: nobody keeps it alive, and a TTL later by the store's clock it has expired. */
