@@ -26,28 +26,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# etcd: three members on loopback
-cluster=""
-clients=""
-for i in 0 1 2; do
-    c=$(free_port); p=$(free_port)
-    eval "client$i=$c peer$i=$p"
-    cluster="${cluster:+$cluster,}m$i=http://127.0.0.1:$p"
-    clients="${clients:+$clients,}127.0.0.1:$c"
-done
-for i in 0 1 2; do
-    eval "c=\$client$i p=\$peer$i"
-    etcd --name "m$i" --data-dir "$work/etcd$i" --listen-client-urls "http://127.0.0.1:$c" \
-        --advertise-client-urls "http://127.0.0.1:$c" --listen-peer-urls "http://127.0.0.1:$p" \
-        --initial-advertise-peer-urls "http://127.0.0.1:$p" --initial-cluster "$cluster" \
-        --initial-cluster-token "bench-$$" --initial-cluster-state new >"$work/etcd$i.log" 2>&1 &
-    etcd_pids="$etcd_pids $!"
-done
+. bench/etcd3.sh
+start_etcd3 "$work"
 export ETCDCTL_API=3
-for _ in $(seq 600); do etcdctl --endpoints "$clients" endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
 store="etcd://$clients"
 
 ip netns add "$nsa"

@@ -1,13 +1,32 @@
 #!/bin/sh
 # Overlay convergence between two hosts (namespaces on an underlay bridge, controllers in one JVM
-# sharing an in-memory cluster store): create+join on A until B's kernel has the FDB and
-# neighbour entries, warm and cold, and removal; then TCP throughput between containers on the
-# two hosts over VXLAN beside the same two hosts over the plain veth underlay, iperf3, one run.
-# Root needed.
-#   bench/overlay-convergence.sh [endpoints] [cold-rounds]     JAVA=/path/to/java to choose the JVM
+# sharing one cluster store): create+join on A until B's kernel has the FDB and neighbour entries,
+# warm and cold, and removal; then TCP throughput between containers on the two hosts over VXLAN
+# beside the same two hosts over the plain veth underlay, iperf3, one run.
+# The cluster store: "memory" (in the JVM), "etcd" (a real 3-member etcd this script starts on
+# loopback: free ports, temp data dirs, stopped and removed at the end), or "both", one after
+# the other in one run (default).
+# Root needed; etcd-server for etcd.
+#   bench/overlay-convergence.sh [endpoints] [cold-rounds] [memory|etcd|both]     JAVA=/path/to/java to choose the JVM
 set -eu
 cd "$(dirname -- "$(readlink -f -- "$0")")/.."
 [ -d bench/target/lib ] || mvn -B -q package -DskipTests -pl bench -am
 java=${JAVA:-java}
-exec "$java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" \
-    io.netmgr.bench.OverlayConvergence "${1:-200}" "${2:-50}"
+mode=${3:-both}
+run() {
+    "$java" --enable-native-access=ALL-UNNAMED "$@" -cp "bench/target/classes:bench/target/lib/*" \
+        io.netmgr.bench.OverlayConvergence "$endpoints" "$cold"
+}
+endpoints=${1:-200}
+cold=${2:-50}
+if [ "$mode" = memory ] || [ "$mode" = both ]; then
+    run -Dnetmgr.bench.store=memory
+fi
+if [ "$mode" = etcd ] || [ "$mode" = both ]; then
+    work=$(mktemp -d /tmp/netmgr-bench-ovc-XXXXXX)
+    etcd_pids=""
+    trap 'for p in $etcd_pids; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
+    . bench/etcd3.sh
+    start_etcd3 "$work"
+    run -Dnetmgr.bench.etcd="$clients"
+fi

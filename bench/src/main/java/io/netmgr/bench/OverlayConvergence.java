@@ -10,6 +10,9 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.MemoryStore;
+import io.netmgr.core.store.Store;
+import io.netmgr.store.etcd.EtcdEndpoints;
+import io.netmgr.store.etcd.EtcdStore;
 import io.netmgr.ipam.DefaultIpam;
 import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.NetlinkHandle;
@@ -30,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -50,7 +54,10 @@ public final class OverlayConvergence {
         int cold = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         String tag = Long.toHexString(ProcessHandle.current().pid());
         List<NetNs> made = new ArrayList<>();
-        MemoryStore cluster = new MemoryStore();
+        // -Dnetmgr.bench.etcd=HOST:PORT,... : the cluster store is that etcd, else one in memory
+        Optional<String> etcd = Optional.ofNullable(System.getProperty("netmgr.bench.etcd"));
+        Store cluster = etcd.<Store>map(endpoints -> EtcdStore.connect(new EtcdStore.Config(EtcdEndpoints.parse("etcd://" + endpoints))
+                .withRoot("/bench-" + tag))).orElseGet(MemoryStore::new);
         NetNs underlay = create("nmb-ul-" + tag, made);
         try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
             u.links().add(Bridge.named("ul0"));
@@ -60,8 +67,9 @@ public final class OverlayConvergence {
         Host b = new Host(create("nmb-hb-" + tag, made), "198.51.100.2", underlay, 2, cluster);
         Map<String, long[]> seen = new ConcurrentHashMap<>(); // mac or ip -> {nanoTime added, nanoTime removed}
         try (EventSubscription watch = EventSubscription.openNeighbours(b.ns, e -> record(e, seen))) {
-            System.out.printf("overlay convergence, %d endpoints warm, %d cold; cluster store in memory (no etcd round trips);"
-                    + " %d cores, load %s%n", n, cold, Runtime.getRuntime().availableProcessors(), load());
+            System.out.printf("overlay convergence, %d endpoints warm, %d cold; cluster store %s; %d cores, load %s%n", n, cold,
+                    etcd.map(e -> "a 3-member etcd on loopback (" + e + ")").orElse("in memory (no etcd round trips)"),
+                    Runtime.getRuntime().availableProcessors(), load());
             Network net = a.c.createNetwork(NetworkConfig.of("ovb", "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.90.0.0/16"))));
             a.attach(net, "a-first");
             b.attach(net, "b-first");
@@ -115,6 +123,7 @@ public final class OverlayConvergence {
         } finally {
             a.close();
             b.close();
+            cluster.close();
             for (NetNs ns : made) {
                 String name = ns.path().getFileName().toString();
                 ns.close();
@@ -124,12 +133,12 @@ public final class OverlayConvergence {
     }
 
     /** One host: a namespace on the underlay, registered in the cluster, with its controller. */
-    private static final class Host implements AutoCloseable {
+    static final class Host implements AutoCloseable {
         final NetNs ns;
         final HostRegistry registry;
         final NetworkController c;
 
-        Host(NetNs ns, String address, NetNs underlay, int n, MemoryStore cluster) {
+        Host(NetNs ns, String address, NetNs underlay, int n, Store cluster) {
             this.ns = ns;
             try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
                 u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(u.links().get("ul0").index()).withUp(true), "eth0", ns, null));
@@ -245,7 +254,7 @@ public final class OverlayConvergence {
         }
     }
 
-    private static NetNs create(String name, List<NetNs> made) {
+    static NetNs create(String name, List<NetNs> made) {
         NetNs ns = NetNs.create(name);
         made.add(ns);
         try (NetlinkHandle h = NetlinkHandle.open(ns)) {
@@ -266,7 +275,7 @@ public final class OverlayConvergence {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
     }
 
-    private static String load() throws java.io.IOException {
+    static String load() throws java.io.IOException {
         return String.join(" ", java.util.Arrays.copyOf(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" "), 3));
     }
 }

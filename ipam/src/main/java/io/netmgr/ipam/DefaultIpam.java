@@ -181,8 +181,13 @@ public final class DefaultIpam implements IpamDriver {
             address = request.preferred().get();
             Optional<KeyValue> held = checkPreferred(pool, address, holder);
             if (held.isPresent()) {
-                // the owner asking again for what it holds (a retried CNI ADD) gets it again
-                return Optional.of(new AssignedAddress(address, pool.subnet()));
+                // the owner asking again for what it holds (a retried CNI ADD) gets it again; under
+                // a lease, the new one (a host re-claiming after its lease expired): unless it changed meanwhile
+                boolean kept = request.lease().isEmpty() || store.txn()
+                        .ifModRevision(held.get().key(), held.get().modRevision())
+                        .put(held.get().key(), holder.bytes(), request.lease().get())
+                        .commit().succeeded();
+                return kept ? Optional.of(new AssignedAddress(address, pool.subnet())) : Optional.empty();
             }
             // a user's fixed address leaves the pointer of the dynamic ones where it was
             pointer = last.map(KeyValue::value).orElse(NONE);
@@ -194,13 +199,13 @@ public final class DefaultIpam implements IpamDriver {
             pointer = address.toString().getBytes(UTF_8);
         }
         String key = IpamKeys.address(poolId, address);
-        boolean granted = store.txn()
+        Txn txn = store.txn()
                 .ifModRevision(IpamKeys.pool(poolId), record.modRevision())
                 .ifModRevision(IpamKeys.last(poolId), modRevision(last))
-                .ifAbsent(key)
-                .put(key, holder.bytes())
-                .put(IpamKeys.last(poolId), pointer)
-                .commit().succeeded();
+                .ifAbsent(key);
+        // under a lease, the address is free again once its holder's host is gone
+        request.lease().ifPresentOrElse(lease -> txn.put(key, holder.bytes(), lease), () -> txn.put(key, holder.bytes()));
+        boolean granted = txn.put(IpamKeys.last(poolId), pointer).commit().succeeded();
         return granted ? Optional.of(new AssignedAddress(address, pool.subnet())) : Optional.empty();
     }
 

@@ -84,6 +84,13 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
             registry.close(); // the lease is left to the store, as a stopped daemon leaves it
         }
 
+        /** Its daemon dies (killed: nothing revoked) and nobody keeps its lease alive: a TTL later it expires. */
+        void die() {
+            long lease = registry.lease().id();
+            stop();
+            cluster.stopKeepAlive(lease);
+        }
+
         NetNs open(Sandbox s) {
             return NetNs.openPath(s.path());
         }

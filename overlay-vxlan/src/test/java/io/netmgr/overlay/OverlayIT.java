@@ -164,10 +164,7 @@ class OverlayIT {
         join(b, net, "b1");
         awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
 
-        // host a's daemon dies (killed: nothing revoked) and nobody keeps its lease alive: a TTL later it expires
-        long lease = a.registry.lease().id();
-        a.stop();
-        cluster.cluster.stopKeepAlive(lease);
+        a.die();
         await(() -> fdbEntries(b, net).stream().noneMatch(e -> e.get("mac").asText().equals(onA.endpoint.mac())),
                 "the dead host's endpoint gone from host b's FDB");
         await(() -> !IpOracle.ip(b.ns, "neigh", "show", "dev", OverlayDataPlane.vxlanName(net.id())).toString()
@@ -175,6 +172,41 @@ class OverlayIT {
 
         a.start(); // back after its lease expired: a new lease, under which it publishes its endpoints again
         awaitFdb(b, net, onA.endpoint.mac(), a.address.toString());
+    }
+
+    @Test
+    void aDeadHostsAddressesAreFreeAgainWhenItsLeaseExpiresAndOneTakenMeanwhileIsWithdrawnWhenItReturns() {
+        TwoHosts t = twoHostsOn("ov7", "10.83.0.0/24");
+        OverlayHosts.Host a = t.a(), b = t.b();
+        Network net = t.net();
+        Joined lost = t.onA();
+        Joined kept = join(a, net, "a2");
+        awaitFdb(b, net, kept.endpoint.mac(), a.address.toString());
+        String address = lost.endpoint.ips().get(0).toString();
+        assertThatThrownBy(() -> b.controller.createEndpoint(net.id(), EndpointConfig.named("b2").withIpv4(address)))
+                .as("held by host a's endpoint while a lives").hasMessageContaining(address);
+        assertThatThrownBy(() -> b.controller.deleteNetwork("ov7")).hasMessageContaining("(" + a.address + ")");
+
+        a.die(); // its containers keep running
+        await(() -> fdbEntries(b, net).stream().noneMatch(e -> e.path("dst").asText().equals(a.address.toString())),
+                "the dead host's endpoints gone from host b's FDB");
+
+        // its address is free again on host b, and b's network rm no longer names host a
+        Joined thief = joinWith(b, net, "b2", EndpointConfig.named("b2").withIpv4(address));
+        assertThat(thief.endpoint.ips().get(0).toString()).isEqualTo(address);
+        assertThatThrownBy(() -> b.controller.deleteNetwork("ov7")).hasMessageContaining("(" + b.address + ")")
+                .hasMessageNotContaining("(" + a.address + ")");
+
+        // host a comes back: a2 is its own again (its entry reaches b), a1's address is b1's, so a1 is withdrawn from a
+        a.start();
+        awaitFdb(b, net, kept.endpoint.mac(), a.address.toString());
+        assertThat(a.controller.endpoints()).extracting(Endpoint::name).containsExactly("a2");
+        assertThat(IpOracle.ip(lost.ns, "addr").toString()).as("a1's interface gone from its sandbox on a")
+                .doesNotContain(address);
+        assertThat(fdbEntries(b, net)).as("a1 never comes back to b's data plane")
+                .noneMatch(e -> e.get("mac").asText().equals(lost.endpoint.mac()));
+        assertThat(b.controller.endpoint(thief.endpoint.id()).ips().get(0).toString()).isEqualTo(address);
+        awaitFdb(a, net, thief.endpoint.mac(), b.address.toString());
     }
 
     @Test
@@ -262,8 +294,12 @@ class OverlayIT {
     }
 
     private static Joined join(OverlayHosts.Host host, Network net, String name) {
+        return joinWith(host, net, name, EndpointConfig.named(name));
+    }
+
+    private static Joined joinWith(OverlayHosts.Host host, Network net, String name, EndpointConfig config) {
         Sandbox s = host.controller.createSandbox(name);
-        Endpoint e = host.controller.createEndpoint(net.id(), EndpointConfig.named(name));
+        Endpoint e = host.controller.createEndpoint(net.id(), config);
         Endpoint joined = host.controller.join(e.id(), s.id());
         return new Joined(s, joined, host.open(s));
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.cni.Json;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
@@ -73,6 +74,40 @@ class OverlayClusterIT {
         var removed = cli(two.daemon, "network", "rm", "ovx");
         assertThat(removed.exit()).as(removed.err()).isZero();
         assertThat(cli(one.daemon, "network", "ls", "-q", "-f", "name=ovx").out()).isEmpty();
+    }
+
+    @Test
+    void aKilledHostsAddressIsFreeOnceItsLeaseExpiresAndItsEndpointIsWithdrawnWhenItComesBack() throws Exception {
+        ClusterHosts.Host one = CLUSTER.hosts.get(0);
+        ClusterHosts.Host two = CLUSTER.hosts.get(1);
+        assertThat(cli(one.daemon, "network", "create", "-d", "overlay", "--subnet", "10.97.0.0/24", "ovk").exit()).isZero();
+        assertThat(cli(two.daemon, "sandbox", "create", "gone").exit()).isZero();
+        String gonePath = sandboxes.add(inspect(two, "sandbox", "gone").path("namespacePath").asText());
+        assertThat(cli(two.daemon, "network", "connect", "--ip", "10.97.0.10", "ovk", "gone").exit()).isZero();
+        assertThat(cli(one.daemon, "sandbox", "create", "taker").exit()).isZero();
+        sandboxes.add(inspect(one, "sandbox", "taker").path("namespacePath").asText());
+        var refused = cli(one.daemon, "network", "connect", "--ip", "10.97.0.10", "ovk", "taker");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("10.97.0.10");
+
+        two.daemon.kill(); // kill -9: its sandbox stays, its lease expires a TTL later
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Distribution.Result taken;
+        while ((taken = cli(one.daemon, "network", "connect", "--ip", "10.97.0.10", "ovk", "taker")).exit() != 0) {
+            assertThat(System.nanoTime()).as("10.97.0.10 free within 30 s: " + taken.err()).isLessThan(deadline);
+            Thread.sleep(100); // a poll of the daemon's answer, not a wait for a duration
+        }
+        var busy = cli(one.daemon, "network", "rm", "ovk");
+        assertThat(busy.err()).as("the dead host no longer holds the network").contains("198.51.100.1").doesNotContain("198.51.100.2");
+
+        two.start(); // back: its endpoint's address is host one's now, so it is withdrawn from host two
+        try (NetNs gone = NetNs.openPath(Path.of(gonePath))) {
+            assertThat(IpOracle.ip(gone, "addr").toString()).as("the interface gone from its sandbox").doesNotContain("10.97.0.10");
+        }
+        assertThat(cli(one.daemon, "sandbox", "rm", "taker").exit()).isZero();
+        var removed = cli(one.daemon, "network", "rm", "ovk");
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(cli(two.daemon, "sandbox", "rm", "gone").exit()).isZero();
     }
 
     @Test

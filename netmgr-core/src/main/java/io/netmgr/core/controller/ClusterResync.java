@@ -1,23 +1,35 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.cluster.HostListener;
-import io.netmgr.core.endpoint.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a controller does when its host registry says its view of the cluster may be stale
- * ({@link HostListener#resync}): its lease was lost and a new one granted, so this host's peer
- * entries, gone with the old lease, are written again under the new one; and the peer table is
- * read again, so peers that left meanwhile are removed from the data plane.
+ * ({@link HostListener#resync}): its lease was lost and a new one granted, so this host's claims
+ * on global networks (addresses, names, index and peer entries), gone with the old lease, are
+ * made again under the new one ({@link EndpointClaims}), and an endpoint whose claim another host
+ * took meanwhile is withdrawn from this host; and the peer table is read again, so peers that
+ * left meanwhile are removed from the data plane.
  */
 final class ClusterResync implements HostListener {
-    private final StateStore state;
+    private static final System.Logger LOG = System.getLogger(ClusterResync.class.getName());
+
+    /** Takes a lost endpoint off this host, holding the controller's lock. */
+    interface Withdrawal {
+        void withdraw(EndpointClaims claims, EndpointClaims.Conflict lost);
+    }
+
+    private final EndpointClaims claims;
     private final PeerTable peers;
     private final HostLock lock;
+    private final Withdrawal withdrawal;
 
-    ClusterResync(StateStore state, PeerTable peers, HostLock lock) {
-        this.state = state;
+    ClusterResync(EndpointClaims claims, PeerTable peers, HostLock lock, Withdrawal withdrawal) {
+        this.claims = claims;
         this.peers = peers;
         this.lock = lock;
+        this.withdrawal = withdrawal;
     }
 
     @Override
@@ -27,17 +39,21 @@ final class ClusterResync implements HostListener {
     }
 
     /**
-     * Writes this host's peer entries again, under the current lease: after a lease was lost,
-     * and at start, when the host may come back after its lease expired (a daemon down longer
-     * than the TTL), its entries gone from every other host.
+     * Claims this host's endpoints again, under the current lease: after a lease was lost, and
+     * at start, when the host may come back after its lease expired (a daemon down longer than
+     * the TTL), its claims gone from the cluster. Returns the endpoints withdrawn, one line each.
      */
-    void republish() {
+    List<String> republish() {
         try (HostLock.Held held = lock.acquire()) {
-            for (Endpoint e : state.endpoints()) {
-                if (e.sandboxId() != null && state.isGlobalNetwork(e.networkId())) {
-                    state.save(state.txn().ifPresent(state.keyOf(e)), e).commit(); // a removed one stays removed
-                }
+            List<String> withdrawn = new ArrayList<>();
+            for (EndpointClaims.Conflict lost : claims.claimAgain()) {
+                String line = "endpoint " + lost.endpoint().name() + " (" + lost.endpoint().id() + ") withdrawn from this host: "
+                        + lost.reason() + "; connect the sandbox again to get a new address";
+                LOG.log(System.Logger.Level.WARNING, line);
+                withdrawal.withdraw(claims, lost);
+                withdrawn.add(line);
             }
+            return withdrawn;
         }
     }
 }

@@ -73,6 +73,7 @@ public final class NetworkController implements AutoCloseable {
     private final InterfacePlacement placement;
     private final List<String> lastReconcile;
     private final Optional<PeerTable> peers;
+    private final Optional<ClusterResync> resync;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -94,6 +95,7 @@ public final class NetworkController implements AutoCloseable {
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
+        this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
@@ -102,7 +104,7 @@ public final class NetworkController implements AutoCloseable {
                 kernel.reapRetiredLinks(); // links retired by a process that died
             }
             peers.ifPresent(PeerTable::start); // the whole table first: a restarted host programs every peer again
-            peers.ifPresent(p -> new ClusterResync(state, p, lock).republish()); // its own, if its lease expired meanwhile
+            resync.ifPresent(ClusterResync::republish); // its own, if its lease expired meanwhile
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -139,7 +141,22 @@ public final class NetworkController implements AutoCloseable {
      * the host registry ({@link ClusterResync}). Only on a cluster store.
      */
     public HostListener clusterListener() {
-        return new ClusterResync(state, peers.orElseThrow(() -> new IllegalStateException("no cluster store")), lock);
+        return resync.orElseThrow(() -> new IllegalStateException("no cluster store"));
+    }
+
+    /** Takes an endpoint whose claim another host took while this one was away off this host (see {@link EndpointClaims}). */
+    private void withdraw(EndpointClaims claims, EndpointClaims.Conflict lost) {
+        Endpoint endpoint = lost.endpoint();
+        lost.network().ifPresent(network -> {
+            Optional<SandboxNamespace> ns = sandboxOf(endpoint);
+            try { // nothing to roll back to: the claim is lost either way
+                discard(network, endpoint.sandboxId() == null ? endpoint : unplug(network, endpoint, ns, new Undo()), new Undo());
+            } finally {
+                ns.ifPresent(SandboxNamespace::close);
+            }
+            claims.releaseHeld(network, endpoint);
+        });
+        claims.forgetLost(endpoint);
     }
 
     /** The host firewall, if this controller has one. */
@@ -523,7 +540,8 @@ public final class NetworkController implements AutoCloseable {
         List<IpNet> addresses = new ArrayList<>();
         for (NetworkPool pool : network.pools()) {
             IpamDriver ipam = scopes.ipamOf(network);
-            AssignedAddress a = ipam.requestAddress(pool.poolId(), EndpointRequest.addressFrom(network, pool, endpointId, config));
+            AssignedAddress a = ipam.requestAddress(pool.poolId(), EndpointRequest.addressFrom(network, pool, endpointId, config)
+                    .heldUnder(state.leaseFor(network.id())));
             undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), endpointId));
             addresses.add(a.interfaceAddress());
         }
@@ -718,7 +736,7 @@ public final class NetworkController implements AutoCloseable {
             String poolId = network.pools().get(i).poolId();
             IpAddress ip = ips.get(i);
             ipam.releaseAddress(poolId, ip, endpoint.id());
-            undo.push(() -> ipam.requestAddress(poolId, AddressRequest.preferred(endpoint.id(), ip)));
+            undo.push(() -> ipam.requestAddress(poolId, AddressRequest.preferred(endpoint.id(), ip).heldUnder(state.leaseFor(network.id()))));
         }
     }
 

@@ -5,6 +5,7 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.StoredJson;
 import io.netmgr.core.store.Store;
@@ -232,11 +233,36 @@ final class StateStore {
         return txn.ifAbsent(name).put(name, text(n.id())).put(keyOf(n), encode(n));
     }
 
-    /** {@code txn}, also storing new endpoint {@code e} under its name in its network, and in the network's index. */
+    /**
+     * {@code txn}, also storing new endpoint {@code e} under its name in its network, and in the
+     * network's index. On a global network the name and the index entry are held under the host's
+     * lease (the endpoint record itself is the host's own memory and stays): when the host dies,
+     * the name is free again and {@code network rm} no longer waits for it.
+     */
     Txn create(Txn txn, Endpoint e) {
         String name = endpointNameKey(e.networkId(), e.name());
-        byte[] where = isGlobalNetwork(e.networkId()) ? text(member.orElseThrow().hostId()) : new byte[0];
-        return save(txn.ifAbsent(name).put(name, text(e.id())).put(attached(e.networkId()) + e.id(), where), e);
+        return save(claim(txn.ifAbsent(name), e), e);
+    }
+
+    /** {@code txn}, also putting {@code e}'s name and index entry (under the host's lease on a global network). */
+    Txn claim(Txn txn, Endpoint e) {
+        String name = endpointNameKey(e.networkId(), e.name());
+        String index = attached(e.networkId()) + e.id();
+        if (!isGlobalNetwork(e.networkId())) {
+            return txn.put(name, text(e.id())).put(index, new byte[0]);
+        }
+        byte[] where = text(member.orElseThrow().hostId());
+        return hostLease().map(lease -> txn.put(name, text(e.id()), lease).put(index, where, lease))
+                .orElseGet(() -> txn.put(name, text(e.id())).put(index, where));
+    }
+
+    /** The lease this host's claims on global networks live under, if it has one; empty on a local network. */
+    Optional<Lease> leaseFor(String networkId) {
+        return isGlobalNetwork(networkId) ? hostLease() : Optional.empty();
+    }
+
+    private Optional<Lease> hostLease() {
+        return member.flatMap(m -> m.lease().get());
     }
 
     /** {@code txn}, also storing new sandbox {@code s} under its name; its condition fails when the name is taken. */
@@ -268,10 +294,9 @@ final class StateStore {
         if (e.sandboxId() == null) {
             return txn.delete(peer);
         }
-        ClusterMember self = member.orElseThrow();
-        byte[] entry = encode(new Peer(e.networkId(), e.id(), self.advertiseAddress(), e.addresses(), e.mac()));
+        byte[] entry = encode(new Peer(e.networkId(), e.id(), member.orElseThrow().advertiseAddress(), e.addresses(), e.mac()));
         // under the host's lease: if the host dies, its entries vanish from every other host's data plane
-        return self.lease().get().map(lease -> txn.put(peer, entry, lease)).orElseGet(() -> txn.put(peer, entry));
+        return hostLease().map(lease -> txn.put(peer, entry, lease)).orElseGet(() -> txn.put(peer, entry));
     }
 
     /** {@code txn}, also forgetting sandbox {@code s} and its name. */

@@ -27,7 +27,9 @@ public interface IpamDriver {
     void releasePool(String poolId);
 
     /**
-     * Hands out an address of the pool to {@code request.owner()}.
+     * Hands out an address of the pool to {@code request.owner()}. A preferred address the owner
+     * already holds is handed to it again (a retried request; a host claiming again what its
+     * endpoint holds), then held under {@code request.lease()} if one is given.
      *
      * @throws IpamException UNKNOWN_POOL, ADDRESS_IN_USE, ADDRESS_OUTSIDE_POOL, RESERVED_ADDRESS, POOL_EXHAUSTED
      */

@@ -14,10 +14,14 @@ import io.netmgr.core.fake.FakeKernel;
 import io.netmgr.core.fake.Faults;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,15 +32,17 @@ import org.junit.jupiter.api.Test;
  */
 class ScopeSplitTest {
     private final Faults faults = new Faults();
-    private final MemoryStore cluster = new MemoryStore();
+    private final AtomicLong nanos = new AtomicLong(); // the cluster store's lease clock, moved by the test
+    private final MemoryStore cluster = new MemoryStore(nanos::get);
     private final FakeIpam clusterIpam = new FakeIpam(faults);
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final Host a = new Host("host-a", "192.0.2.1");
     private final Host b = new Host("host-b", "192.0.2.2");
 
-    /** One host: its own store, IPAM, kernel and drivers. */
+    /** One host: its own store, IPAM, kernel and drivers, and its lease in the cluster store. */
     private final class Host {
         final MemoryStore local = new MemoryStore();
+        final AtomicReference<Lease> lease = new AtomicReference<>(cluster.grantLease(Duration.ofSeconds(2), () -> { }));
         final NetworkController controller;
 
         Host(String id, String address) {
@@ -44,8 +50,21 @@ class ScopeSplitTest {
             DriverRegistry drivers = new DriverRegistry().register(new FakeDriver("fake", faults))
                     .register(new FakeDriver("global", faults, Scope.GLOBAL));
             controller = NetworkController.builder(kernel, local, new FakeIpam(faults), drivers).sandboxNamespaces(kernel)
-                    .clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(IpAddress.parse(address)).build();
+                    .clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(IpAddress.parse(address)).hostLease(lease::get).build();
             opened.add(controller);
+        }
+
+        /** The host is cut off (or dead) for longer than its TTL: its lease expires, with every key under it. */
+        void loseLease() {
+            cluster.stopKeepAlive(lease.get().id());
+            nanos.addAndGet(lease.get().ttl().toNanos() + 1);
+            cluster.expireLeases();
+        }
+
+        /** Back: registered under a new lease, the controller told to resync (as the host registry does). */
+        void comeBack() {
+            lease.set(cluster.grantLease(Duration.ofSeconds(2), () -> { }));
+            controller.clusterListener().resync();
         }
     }
 
@@ -110,6 +129,50 @@ class ScopeSplitTest {
         a.controller.deleteNetwork("g");
         assertThat(cluster.range("/netmgr/global/")).isEmpty();
         assertThat(clusterIpam.grants().pools()).isEmpty();
+    }
+
+    @Test
+    void aDeadHostsNamesAndIndexEntriesGoWithItsLeaseAndItsEndpointsComeBackWithANewOne() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Endpoint e = a.controller.createEndpoint("g", EndpointConfig.named("e"));
+        a.controller.createSandbox("s");
+        a.controller.join(e.id(), "s");
+        String peer = "/netmgr/global/peers/" + g.id() + "/" + e.id();
+        assertThatThrownBy(() -> b.controller.deleteNetwork("g")).hasMessageContaining("host-a");
+
+        a.loseLease();
+        assertThat(cluster.get(peer)).isEmpty();
+        assertThat(cluster.get("/netmgr/global/names/endpoint/" + g.id() + "/e")).as("its name is free").isEmpty();
+        assertThat(cluster.range("/netmgr/global/attached/" + g.id() + "/")).as("network rm no longer waits for it").isEmpty();
+        assertThat(cluster.get("/netmgr/global/hosts/host-a/endpoints/" + e.id())).as("the host's own record stays").isPresent();
+
+        a.comeBack();
+        assertThat(cluster.get(peer)).as("published again").isPresent();
+        assertThat(cluster.get("/netmgr/global/names/endpoint/" + g.id() + "/e").orElseThrow().valueAsString()).isEqualTo(e.id());
+        assertThatThrownBy(() -> b.controller.deleteNetwork("g")).hasMessageContaining("host-a");
+        a.loseLease();
+        assertThat(cluster.get(peer)).as("under the new lease, gone with it").isEmpty();
+    }
+
+    @Test
+    void anEndpointWhoseNameWasTakenWhileItsHostWasAwayIsWithdrawnFromThatHost() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Endpoint kept = a.controller.createEndpoint("g", EndpointConfig.named("kept"));
+        Endpoint lost = a.controller.createEndpoint("g", EndpointConfig.named("e"));
+        a.controller.createSandbox("s");
+        a.controller.join(lost.id(), "s");
+        a.loseLease();
+        Endpoint taker = b.controller.createEndpoint("g", EndpointConfig.named("e"));
+
+        a.comeBack();
+
+        assertThat(a.controller.endpoints()).extracting(Endpoint::name).containsExactly("kept");
+        assertThat(cluster.get("/netmgr/global/peers/" + g.id() + "/" + lost.id())).as("never published again").isEmpty();
+        assertThat(cluster.get("/netmgr/global/names/endpoint/" + g.id() + "/e").orElseThrow().valueAsString())
+                .as("the name stays the taker's").isEqualTo(taker.id());
+        assertThat(cluster.get("/netmgr/global/attached/" + g.id() + "/" + kept.id()).orElseThrow().valueAsString()).isEqualTo("host-a");
+        assertThat(cluster.get("/netmgr/global/attached/" + g.id() + "/" + lost.id())).isEmpty();
+        assertThat(a.controller.sandbox("s").id()).as("the sandbox stays, without the endpoint").isNotNull();
     }
 
     @Test

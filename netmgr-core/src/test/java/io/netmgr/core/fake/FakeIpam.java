@@ -97,6 +97,9 @@ public final class FakeIpam implements IpamDriver {
             if (!pool.subnet().contains(address)) {
                 throw IpamException.addressOutsidePool(address, pool.subnet(), request.owner());
             }
+            if (request.owner().equals(addresses.get(address))) {
+                return new AssignedAddress(address, pool.subnet()); // its owner asking again, as DefaultIpam answers
+            }
             if (address.equals(pool.gateway()) || addresses.containsKey(address)) {
                 throw IpamException.addressInUse("address " + address, address.equals(pool.gateway()) ? "the gateway"
                         : "endpoint " + addresses.get(address));

@@ -1,0 +1,131 @@
+package io.netmgr.core.controller;
+
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.ipam.AddressRequest;
+import io.netmgr.core.ipam.IpamDriver;
+import io.netmgr.core.ipam.IpamException;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.Lease;
+import io.netmgr.netlink.addr.IpAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What this host's endpoints on global networks hold in the cluster store under its lease: their
+ * addresses, names and attachment-index entries (and, joined, their peer entries). They go when
+ * the lease expires (the host died, or was cut off from the store for longer than its TTL), so
+ * that another host can take them. A host that comes back with its containers still running
+ * claims them again under its new lease, each by compare-and-swap: what nobody took meanwhile is
+ * its own again; an address or a name that another endpoint took is a {@link Conflict}, and the
+ * endpoint must leave this host's data plane, so that no address ever has two live holders.
+ * A restart within the TTL resumes the lease: claiming again then changes no holder.
+ */
+final class EndpointClaims {
+    // a claim loses its compare-and-swap only to another writer of the same keys: a few tries settle it
+    private static final int ATTEMPTS = 16;
+
+    private final StateStore state;
+    private final Function<Network, IpamDriver> ipamOf;
+
+    EndpointClaims(StateStore state, Function<Network, IpamDriver> ipamOf) {
+        this.state = state;
+        this.ipamOf = ipamOf;
+    }
+
+    /** An endpoint of this host whose claim another took while this host's lease was gone; why, for the log. */
+    record Conflict(Endpoint endpoint, Optional<Network> network, String reason) {
+    }
+
+    /** Claims again, under the current lease, every endpoint this host has on a global network; returns those it lost. */
+    List<Conflict> claimAgain() {
+        List<Conflict> lost = new ArrayList<>();
+        for (Endpoint e : state.endpoints()) {
+            if (state.isGlobalNetwork(e.networkId())) {
+                claimAgain(e).ifPresent(lost::add);
+            }
+        }
+        return lost;
+    }
+
+    private Optional<Conflict> claimAgain(Endpoint e) {
+        Optional<Network> network = state.network(e.networkId());
+        if (network.isEmpty()) {
+            return Optional.of(new Conflict(e, network, "its network " + e.networkId() + " was removed while this host was away"));
+        }
+        Optional<String> addressLost = claimAddresses(network.get(), e);
+        if (addressLost.isPresent()) {
+            return Optional.of(new Conflict(e, network, addressLost.get()));
+        }
+        String nameKey = state.endpointNameKey(e.networkId(), e.name());
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Optional<KeyValue> name = state.store().get(nameKey);
+            if (name.isPresent() && !name.get().valueAsString().equals(e.id())) {
+                return Optional.of(new Conflict(e, network, "its name " + e.name() + " was taken on network "
+                        + network.get().name() + " by endpoint " + name.get().valueAsString() + " while this host was away"));
+            }
+            var txn = state.txn().ifPresent(state.keyOf(e)).ifModRevision(nameKey, name.map(KeyValue::modRevision).orElse(0L));
+            if (state.save(state.claim(txn, e), e).commit().succeeded()) {
+                return Optional.empty();
+            }
+            if (state.endpoint(e.id()).isEmpty()) {
+                return Optional.empty(); // removed meanwhile: nothing left to claim
+            }
+        }
+        throw new IllegalStateException("could not claim endpoint " + e.name() + " again: " + ATTEMPTS
+                + " transactions in a row lost to concurrent writers");
+    }
+
+    /** Holds each of {@code e}'s addresses again under the lease; the first one another holds now, if any. */
+    private Optional<String> claimAddresses(Network network, Endpoint e) {
+        IpamDriver ipam = ipamOf.apply(network);
+        Optional<Lease> lease = state.leaseFor(network.id());
+        List<IpAddress> ips = e.ips();
+        for (int i = 0; i < ips.size() && i < network.pools().size(); i++) {
+            try {
+                ipam.requestAddress(network.pools().get(i).poolId(), AddressRequest.preferred(e.id(), ips.get(i)).heldUnder(lease));
+            } catch (IpamException taken) {
+                return Optional.of("its address " + ips.get(i) + " on network " + network.name()
+                        + " was taken while this host was away: " + taken.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Forgets lost endpoint {@code e}: its record and what it still holds
+     * by its own id (its index and peer entries), and its name only if the name is still its own.
+     */
+    void forgetLost(Endpoint e) {
+        String nameKey = state.endpointNameKey(e.networkId(), e.name());
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Optional<KeyValue> name = state.store().get(nameKey);
+            var txn = state.txn().ifModRevision(nameKey, name.map(KeyValue::modRevision).orElse(0L))
+                    .delete(state.keyOf(e)).delete(state.attached(e.networkId()) + e.id())
+                    .delete(StateStore.peerKey(e.networkId(), e.id()));
+            if (name.isPresent() && name.get().valueAsString().equals(e.id())) {
+                txn.delete(nameKey);
+            }
+            if (txn.commit().succeeded()) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not forget endpoint " + e.name() + ": " + ATTEMPTS
+                + " transactions in a row lost to concurrent writers");
+    }
+
+    /** Gives back those of lost endpoint {@code e}'s addresses it still holds; those another took stay theirs. */
+    void releaseHeld(Network network, Endpoint e) {
+        IpamDriver ipam = ipamOf.apply(network);
+        List<IpAddress> ips = e.ips();
+        for (int i = 0; i < ips.size() && i < network.pools().size(); i++) {
+            try {
+                ipam.releaseAddress(network.pools().get(i).poolId(), ips.get(i), e.id());
+            } catch (IpamException heldByAnother) {
+                // the conflict itself: the address is the other holder's now
+            }
+        }
+    }
+}
