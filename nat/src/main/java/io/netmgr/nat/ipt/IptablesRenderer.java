@@ -30,7 +30,10 @@ import java.util.Set;
  *   containers); and lets bridges out unless internal;</li>
  *   <li>nat {@code NETMGR-DNAT} (from PREROUTING and OUTPUT, local destinations) publishes ports,
  *   {@code NETMGR-POSTROUTING} masquerades; raw {@code NETMGR-PREROUTING} drops remote traffic to
- *   127/8, which route_localnet would otherwise let in.</li>
+ *   127/8, which route_localnet would otherwise let in;</li>
+ *   <li>services (IPv4): nat {@code NETMGR-SERVICES} and filter {@code NETMGR-INPUT} jump to one
+ *   {@code NETMGR-SVC-<id>} chain per service in each table ({@link IptablesServices}), which a
+ *   change of that service alone rewrites.</li>
  * </ul>
  * Every apply rewrites netmgr's chains whole (declaring a chain in a restore script flushes it),
  * in one restore per family, which the kernel commits atomically.
@@ -123,12 +126,13 @@ public final class IptablesRenderer {
                 if (t.equals("filter") && !saved.hasChain(t, USER)) {
                     body.append(':').append(USER).append(" - [0:0]\n");
                 }
+                // the services' chains first: the dispatch chain's jumps need them to exist
+                serviceChains(t, s, saved, body);
                 for (String chain : table.getValue()) {
                     for (String rule : rules.getOrDefault(chain, List.of())) {
                         body.append("-A ").append(chain).append(' ').append(rule).append('\n');
                     }
                 }
-                serviceChains(t, s, saved, body);
                 insertJumps(t, family, saved, body);
             }
             if (body.length() > 0) {
@@ -141,7 +145,7 @@ public final class IptablesRenderer {
     /**
      * Each service's chain of {@code table}, declared and filled, and the service chains
      * {@code saved} shows that {@code s} no longer has removed (the dispatch chain that jumped to
-     * them was just redeclared, so nothing refers to them any more).
+     * them was declared, so flushed, above: nothing refers to them any more).
      */
     private static void serviceChains(String table, FirewallState s, IptablesSnapshot saved, StringBuilder body) {
         if (!table.equals("nat") && !table.equals("filter")) {
@@ -261,18 +265,18 @@ public final class IptablesRenderer {
         List<Jump> mine = jumps(family).stream().filter(j -> j.table().equals(table)).toList();
         if (table.equals("filter")) {
             // the two FORWARD jumps go in as a pair, so that NETMGR-USER stays first
-            if (mine.stream().allMatch(j -> saved.hasRule(table, j.rule()))) {
-                return;
-            }
-            for (Jump j : mine) {
-                if (saved.hasRule(table, j.rule())) {
-                    body.append("-D ").append(j.builtin()).append(' ').append(j.spec()).append('\n');
+            List<Jump> forward = mine.stream().filter(j -> j.builtin().equals("FORWARD")).toList();
+            if (!forward.stream().allMatch(j -> saved.hasRule(table, j.rule()))) {
+                for (Jump j : forward) {
+                    if (saved.hasRule(table, j.rule())) {
+                        body.append("-D ").append(j.builtin()).append(' ').append(j.spec()).append('\n');
+                    }
+                }
+                for (int i = forward.size() - 1; i >= 0; i--) {
+                    body.append("-I ").append(forward.get(i).builtin()).append(" 1 ").append(forward.get(i).spec()).append('\n');
                 }
             }
-            for (int i = mine.size() - 1; i >= 0; i--) {
-                body.append("-I ").append(mine.get(i).builtin()).append(" 1 ").append(mine.get(i).spec()).append('\n');
-            }
-            return;
+            mine = mine.stream().filter(j -> !j.builtin().equals("FORWARD")).toList();
         }
         for (Jump j : mine) {
             if (!saved.hasRule(table, j.rule())) {
