@@ -10,6 +10,8 @@ import io.netmgr.netlink.conntrack.Conntrack;
 import io.netmgr.netlink.ns.NetNs;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * Forgets the UDP conntrack entries of newly published ports. NAT is decided on a flow's first
@@ -38,18 +40,27 @@ final class StaleFlows {
         if (udp.isEmpty()) {
             return;
         }
+        delete(ns, udp, PortMapping::family, (flow, m) -> sentTo(flow, m),
+                "UDP flows that began before a port was published keep bypassing it until they go idle");
+    }
+
+    /**
+     * Deletes, through one dump per address family, the flows that {@code matches} pairs with one
+     * of {@code items}; a kernel without ctnetlink is said once ({@code otherwise}: what that leaves) and the change carries on.
+     */
+    private static <T> void delete(NetNs ns, List<T> items, Function<T, IpFamily> familyOf, BiPredicate<Conntrack.Flow, T> matches,
+            String otherwise) {
         try (Conntrack conntrack = Conntrack.open(ns)) {
             for (IpFamily family : IpFamily.values()) {
-                List<PortMapping> ofFamily = udp.stream().filter(m -> m.family() == family).toList();
+                List<T> ofFamily = items.stream().filter(i -> familyOf.apply(i) == family).toList();
                 if (!ofFamily.isEmpty()) {
-                    conntrack.delete(family, flow -> ofFamily.stream().anyMatch(m -> sentTo(flow, m)));
+                    conntrack.delete(family, flow -> ofFamily.stream().anyMatch(i -> matches.test(flow, i)));
                 }
             }
         } catch (RuntimeException e) {
             if (!failureReported) {
                 failureReported = true;
-                LOG.log(Level.WARNING, "cannot delete conntrack entries in " + ns + " (" + e.getMessage() + "): UDP flows"
-                        + " that began before a port was published keep bypassing it until they go idle");
+                LOG.log(Level.WARNING, "cannot delete conntrack entries in " + ns + " (" + e.getMessage() + "): " + otherwise);
             }
         }
     }
@@ -77,20 +88,8 @@ final class StaleFlows {
         if (gone.isEmpty()) {
             return;
         }
-        try (Conntrack conntrack = Conntrack.open(ns)) {
-            for (IpFamily family : IpFamily.values()) {
-                List<IpAddress> ofFamily = gone.stream().filter(a -> a.family() == family).toList();
-                if (!ofFamily.isEmpty()) {
-                    conntrack.delete(family, flow -> ofFamily.stream().anyMatch(flow::repliedBy) && sentToService(flow, before));
-                }
-            }
-        } catch (RuntimeException e) {
-            if (!failureReported) {
-                failureReported = true;
-                LOG.log(Level.WARNING, "cannot delete conntrack entries in " + ns + " (" + e.getMessage() + "): flows to a"
-                        + " backend taken out of a service stay until they go idle");
-            }
-        }
+        delete(ns, gone, IpAddress::family, (flow, backend) -> flow.repliedBy(backend) && sentToService(flow, before),
+                "flows to a backend taken out of a service stay until they go idle");
     }
 
     /** True when {@code flow} was sent to one of {@code s}'s VIPs or to one of its published ports. */
