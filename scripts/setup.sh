@@ -30,6 +30,8 @@ fi
 # stale UDP flows of newly published ports and a removed service backend's flows through ctnetlink itself. netmgr-cni is a Perl script that
 # speaks to netmgrd's socket itself (perl-base is part of every Debian system).
 need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux"
+# `netmgr demo` runs its service's tasks with busybox's nc (busybox-static; the tests use it too).
+need="$need busybox-static"
 # Tests: iproute2 and nftables give them independent oracles (`ip -j`, `bridge -j`, `tc -j`,
 # `nft`, `conntrack -L`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check
@@ -37,8 +39,8 @@ need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-l
 # brings dockerd: on a machine booted with systemd, Debian starts it; DockerPluginIT and
 # bench/docker-plugin-vs-bridge.sh start a dockerd of their own, in a namespace they make).
 # The cluster tests start a real etcd cluster (etcd-server); the Docker plugin tests import a
-# busybox root filesystem as their image (busybox-static); the DNS tests resolve with dig.
-[ -z "$tests" ] || need="$need iproute2 nftables conntrack procps containernetworking-plugins curl openssl docker.io etcd-server busybox-static bind9-dnsutils"
+# busybox root filesystem as their image (busybox-static, in the list above); the DNS tests resolve with dig.
+[ -z "$tests" ] || need="$need iproute2 nftables conntrack procps containernetworking-plugins curl openssl docker.io etcd-server bind9-dnsutils"
 
 missing=""
 for package in $need; do

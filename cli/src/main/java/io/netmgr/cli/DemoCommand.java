@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start netmgrd (embedded store, temp dir, a namespace playing the host) and show netmgr working "
-                + "through the CLI: a network, two sandboxes, a published port answering; remove everything. Needs root.")
+                + "through the CLI: a network, two sandboxes, a published port answering, a service of three tasks behind "
+                + "a virtual IP; remove everything. Needs root and busybox.")
 final class DemoCommand implements Callable<Integer> {
     private static final int PORT = 80;
     private static final int PUBLISHED = 8080;
@@ -83,6 +84,8 @@ final class DemoCommand implements Callable<Integer> {
             netmgr(cli, "sandbox", "ls");
             out.println();
             traffic(client, host);
+            out.println();
+            new DemoService(client, args -> netmgr(cli, args.toArray(String[]::new)), out).show("demo", host, "client");
             out.println();
             netmgr(cli, "sandbox", "rm", "web", "client");
             netmgr(cli, "network", "rm", "demo");
@@ -137,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Best effort, quietly: what the steps made is gone already unless one of them failed. */
     private static void removeLeftovers(Path socket) {
         DaemonClient client = DaemonClient.connect("unix://" + socket, Map.of());
-        for (String path : List.of("/v1/sandboxes/web", "/v1/sandboxes/client", "/v1/networks/demo")) {
+        for (String path : List.of("/v1/services/" + DemoService.NAME, "/v1/sandboxes/web", "/v1/sandboxes/client", "/v1/networks/demo")) {
             try {
                 client.delete(path);
             } catch (RuntimeException alreadyGone) {
@@ -148,13 +151,18 @@ final class DemoCommand implements Callable<Integer> {
 
     /** One CLI command, shown as a user would type it, run in this process with its output as printed. */
     private void netmgr(String hostOption, String... args) {
-        out.println("$ netmgr " + String.join(" ", args));
+        out.println("$ netmgr " + java.util.Arrays.stream(args).map(DemoCommand::shellWord).collect(java.util.stream.Collectors.joining(" ")));
         List<String> all = new ArrayList<>(List.of(hostOption.split(" ")));
         all.addAll(List.of(args));
         int exit = NetmgrCli.run(all.toArray(String[]::new));
         if (exit != 0) {
             throw new IllegalStateException("netmgr " + String.join(" ", args) + " failed with exit code " + exit);
         }
+    }
+
+    /** {@code arg} as a user would type it in a shell: quoted when it holds a space or a $. */
+    private static String shellWord(String arg) {
+        return arg.matches("[A-Za-z0-9_./:=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     /**

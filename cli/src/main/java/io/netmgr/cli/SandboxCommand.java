@@ -7,6 +7,8 @@ import io.netmgr.client.DaemonClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import io.netmgr.netlink.ns.NamespaceEntry;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +89,8 @@ final class SandboxCommand {
     }
 
     @Command(name = "exec", mixinStandardHelpOptions = true,
-            description = "Run a command inside a sandbox's network namespace (through nsenter); exits with its status.")
+            description = "Run a command inside a sandbox's network namespace (through nsenter, with the sandbox's own "
+                    + "/etc/netns/NAME files such as its resolv.conf bound over /etc, as ip netns exec does); exits with its status.")
     static final class Exec extends ClientCommand {
         @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND") List<String> command;
@@ -100,12 +103,11 @@ final class SandboxCommand {
                 throw new IllegalArgumentException("no command after \"--\"; write: netmgr sandbox exec SANDBOX -- COMMAND [ARG...]");
             }
             String path = daemon().get("/v1/sandboxes/" + segment(sandbox)).path("namespacePath").asText();
-            List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + path, "--"));
-            argv.addAll(program);
+            List<String> argv = NamespaceEntry.command(Path.of(path), program);
             try {
                 return new ProcessBuilder(argv).inheritIO().start().waitFor();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot run nsenter (util-linux): " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot run " + argv.get(0) + " (util-linux): " + e.getMessage(), e);
             }
         }
     }

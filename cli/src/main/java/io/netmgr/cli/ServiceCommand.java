@@ -3,6 +3,7 @@ package io.netmgr.cli;
 import static io.netmgr.client.DaemonClient.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.client.DaemonClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "service", mixinStandardHelpOptions = true, description = "Manage services: virtual IPs, backends, published ports.",
         subcommands = {ServiceCommand.Create.class, ServiceCommand.Ls.class, ServiceCommand.Inspect.class, ServiceCommand.Ps.class,
                 ServiceCommand.Rm.class, ServiceCommand.Publish.class, ServiceCommand.Unpublish.class, ServiceCommand.Attach.class,
-                ServiceCommand.Detach.class})
+                ServiceCommand.Detach.class, ServiceScaleCommand.class, ServiceLogsCommand.class})
 final class ServiceCommand {
 
     static final List<Output.Column> COLUMNS = List.of(
@@ -41,7 +42,7 @@ final class ServiceCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a service; prints its id.")
     static final class Create extends ClientCommand {
-        @Parameters(paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--network", required = true, paramLabel = "NET",
                 description = "A network of the service (a virtual IP on each); repeat for more.") List<String> networks = new ArrayList<>();
         @Option(names = "--vip", paramLabel = "NET=ADDRESS", description = "The virtual IP wanted on a network (any free one otherwise).")
@@ -51,9 +52,17 @@ final class ServiceCommand {
         @Option(names = "--endpoint-mode", paramLabel = "vip|dnsrr", defaultValue = "vip",
                 description = "vip (default): a virtual IP balanced over the backends; dnsrr: DNS alone.") String endpointMode;
         @Option(names = "--label", description = "Label KEY=VALUE.") Map<String, String> labels = new LinkedHashMap<>();
+        @Option(names = "--replicas", paramLabel = "N",
+                description = "Run N tasks of the command given after --, each in a sandbox of its own (NAME.1, NAME.2...).") Integer replicas;
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "COMMAND",
+                description = "After --: the program each task runs, and its arguments.") List<String> command = new ArrayList<>();
 
         @Override
         public Integer call() {
+            if (replicas != null && command.isEmpty()) {
+                throw new IllegalArgumentException("--replicas " + replicas + " needs the tasks' command: write --replicas "
+                        + replicas + " -- COMMAND [ARG...]");
+            }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
             body.put("networks", networks);
@@ -61,6 +70,10 @@ final class ServiceCommand {
             body.put("publish", ports);
             body.put("endpointMode", endpointMode);
             body.put("labels", labels);
+            if (!command.isEmpty()) {
+                body.put("replicas", replicas == null ? 1 : replicas);
+                body.put("command", command);
+            }
             out().println(daemon().post("/v1/services", body).path("id").asText());
             return 0;
         }
@@ -90,7 +103,7 @@ final class ServiceCommand {
         }
     }
 
-    @Command(name = "ps", mixinStandardHelpOptions = true, description = "List a service's backends: sandbox, address, host, state.")
+    @Command(name = "ps", mixinStandardHelpOptions = true, description = "List a service's backends: sandbox, address, host, state; for its tasks also pid, restarts and last exit.")
     static final class Ps extends ClientCommand {
         @Parameters(paramLabel = "SERVICE") String ref;
         @Option(names = "--format", description = "json, or a template such as '{{.Sandbox}}'.") String format;
@@ -98,8 +111,14 @@ final class ServiceCommand {
         @Override
         public Integer call() {
             Output.checkFormat(format);
-            Output.list(out(), daemon().get("/v1/services/" + segment(ref) + "/backends"), format, false,
-                    b -> b.path("sandbox").asText(), BACKEND_COLUMNS);
+            DaemonClient d = daemon();
+            JsonNode backends = d.get("/v1/services/" + segment(ref) + "/backends");
+            JsonNode tasks = d.get("/v1/services/" + segment(ref) + "/tasks");
+            if (tasks.isEmpty()) {
+                Output.list(out(), backends, format, false, b -> b.path("sandbox").asText(), BACKEND_COLUMNS);
+            } else {
+                Output.list(out(), TaskRows.of(tasks, backends), format, false, b -> b.path("sandbox").asText(), TaskRows.COLUMNS);
+            }
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.store.Store;
 import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
 import io.netmgr.engine.FirewallChoice;
@@ -84,6 +85,11 @@ public final class DaemonEngine implements AutoCloseable {
 
     public NetNs hostNamespace() {
         return host;
+    }
+
+    /** The store the controller keeps its state in, for the resolver's watch and the tasks' desired state. */
+    public Store store() {
+        return engine.store();
     }
 
     /** What keeps the daemon from working fully, for /health: a store that turned read-only. */

@@ -107,6 +107,11 @@ public final class DaemonOperations {
         return metrics.time("sandbox.inspect", () -> controller.sandbox(ref));
     }
 
+    /** The sandbox named exactly {@code name}, if any. */
+    public Optional<Sandbox> sandboxNamed(String name) {
+        return controller.findSandbox(name);
+    }
+
     /** The sandbox with id {@code id}, if it still exists. */
     public Optional<Sandbox> sandboxById(String id) {
         return controller.findSandboxById(id);

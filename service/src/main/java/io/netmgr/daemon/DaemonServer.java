@@ -1,8 +1,10 @@
 package io.netmgr.daemon;
 
 import io.netmgr.core.controller.NetworkFilter;
+import io.netmgr.daemon.api.v1.ServiceTaskRoutes;
 import io.netmgr.daemon.api.v1.ServiceRoutes;
 import io.netmgr.daemon.api.v1.V1Routes;
+import io.netmgr.daemon.task.ServiceTasks;
 import io.netmgr.daemon.docker.DockerRoutes;
 import io.netmgr.daemon.plugin.PluginServer;
 import io.vertx.core.Vertx;
@@ -48,10 +50,12 @@ public final class DaemonServer implements AutoCloseable {
     private final Optional<HttpServer> tcpServer;
     private final Optional<PluginServer> plugin;
     private final Path socket;
+    private final ServiceTasks tasks;
 
     private DaemonServer(Vertx vertx, Blocking blocking, HttpServer server, Optional<HttpServer> tcpServer,
-                         Optional<PluginServer> plugin, Path socket) {
+                         Optional<PluginServer> plugin, Path socket, ServiceTasks tasks) {
         this.vertx = vertx;
+        this.tasks = tasks;
         this.blocking = blocking;
         this.server = server;
         this.tcpServer = tcpServer;
@@ -66,7 +70,7 @@ public final class DaemonServer implements AutoCloseable {
 
     /** As above, and on {@code tcp} too when given. */
     public static DaemonServer start(DaemonEngine engine, Path socket, Optional<TcpListener> tcp, DaemonInfo info) {
-        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), info);
+        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), false, info);
     }
 
     /**
@@ -75,17 +79,20 @@ public final class DaemonServer implements AutoCloseable {
      * protocol on that socket too. Closes {@code vertx} when it fails.
      */
     public static DaemonServer start(Vertx vertx, OperationMetrics metrics, DaemonEngine engine, Path socket,
-                                     Optional<TcpListener> tcp, Optional<Path> dockerPlugin, DaemonInfo info) {
+                                     Optional<TcpListener> tcp, Optional<Path> dockerPlugin, boolean sandboxDns, DaemonInfo info) {
+        ServiceTasks tasks = null;
         try {
             prepareSocketPath(socket);
             dockerPlugin.ifPresent(DaemonServer::prepareSocketPath); // a plugin socket taken: refuse before serving anything
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
+            tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()), sandboxDns);
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics),
-                    new ClusterView(engine.cluster()), new ServiceRoutes(engine.services(), blocking, events));
+                    new ClusterView(engine.cluster()), new ServiceRoutes(engine.services(), tasks, blocking, events));
+            new ServiceTaskRoutes(tasks, blocking).mount(router);
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -94,13 +101,21 @@ public final class DaemonServer implements AutoCloseable {
                             .invalidRequestHandler(Replies::invalidRequest).listen().await());
             Optional<PluginServer> plugin = dockerPlugin.map(path -> PluginServer.start(vertx, blocking, ops, engine.controller(),
                     engine.ipam(), path));
-            return new DaemonServer(vertx, blocking, server, tcpServer, plugin, socket);
+            return new DaemonServer(vertx, blocking, server, tcpServer, plugin, socket, tasks);
         } catch (IOException e) {
+            closeQuietly(tasks);
             vertx.close();
             throw new UncheckedIOException("cannot set the mode of " + socket, e);
         } catch (RuntimeException e) {
+            closeQuietly(tasks);
             vertx.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(ServiceTasks tasks) {
+        if (tasks != null) {
+            tasks.close();
         }
     }
 
@@ -219,6 +234,7 @@ public final class DaemonServer implements AutoCloseable {
     public void close() {
         try {
             plugin.ifPresent(PluginServer::close); // first: no new call of dockerd starts while the workers stop
+            tasks.close(); // the tasks keep running: the next netmgrd adopts them
             server.close().await();
             tcpServer.ifPresent(t -> t.close().await());
             blocking.close();

@@ -1,5 +1,8 @@
 package io.netmgr.daemon;
 
+import io.netmgr.dns.ContainerDns;
+import io.netmgr.dns.DnsConfig;
+import io.netmgr.dns.HostResolvConf;
 import io.netmgr.netlink.ns.NetNs;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -65,6 +68,7 @@ public final class Netmgrd {
         }
         DaemonConfig config = DaemonConfig.load(options.configFile().orElse(DaemonConfig.DEFAULT_FILE), options.configFile().isPresent(),
                 options.socket(), options.stateDir(), options.dockerPlugin(), options.cluster());
+        Optional<DnsConfig> dnsConfig = options.dns() ? Optional.of(dnsConfig()) : Optional.empty(); // refused before any state is touched
         SandboxMounts.checkVisibleToHost(NetNs.DEFAULT_RUN_DIR);
         DaemonServer.prepareSocketPath(config.socket()); // a daemon already serving there: refuse before touching its state
         // The controller (netlink, store, firewall, reconciliation) and Vert.x each take a few
@@ -91,20 +95,26 @@ public final class Netmgrd {
         engine.controller().startupRepairs().forEach(line -> log.info("reconciled: {}", line));
         NetNs host = engine.hostNamespace();
         DaemonServer server;
+        Optional<ContainerDns> dns = Optional.empty();
         try {
-            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, config.dockerPlugin(), new DaemonInfo(DaemonInfo.buildVersion(),
+            dns = dnsConfig.map(c -> ContainerDns.start(engine.store(), host, c));
+            server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, config.dockerPlugin(), dns.isPresent(),
+                    new DaemonInfo(DaemonInfo.buildVersion(),
                     ProcessHandle.current().pid(), config.socket().toString(), config.stateDir().toString(),
                     host.path().toString(), Instant.now().toString()));
         } catch (RuntimeException e) {
+            dns.ifPresent(ContainerDns::close);
             engine.close();
             throw e;
         }
+        Optional<ContainerDns> resolver = dns;
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT: stop serving and close the store; networks and sandboxes stay as they are
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: networks and sandboxes stay up");
             try {
                 server.close();
+                resolver.ifPresent(ContainerDns::close);
             } finally {
                 engine.close();
                 stopped.countDown();
@@ -114,12 +124,20 @@ public final class Netmgrd {
                 - (System.nanoTime() - t0) / 1_000_000;
         tcpListener.ifPresent(t -> log.info("listening on {} too", t));
         server.dockerPluginSocket().ifPresent(p -> log.info("serving Docker's network and IPAM plugin \"netmgr\" on unix://{}", p));
+        dnsConfig.ifPresent(c -> log.info("answering DNS on {} in sandboxes on user-defined networks, forwarding to {}",
+                c.listenAt(), c.upstreams().isEmpty() ? "no resolver (none in " + HostResolvConf.DEFAULT_FILE + ")" : c.upstreams()));
         tcpListener.flatMap(TcpListener::warning).ifPresent(log::warn);
         engine.cluster().ifPresent(c -> log.info("in the cluster of {} as host {} ({}), lease TTL {}", c.endpoints(),
                 c.registry().hostId(), c.registry().self().advertiseAddress(), c.registry().lease().ttl()));
         log.info("listening on unix://{} (state in {}, host namespace {}), ready in {} ms (controller {} ms, JVM start {} ms)",
                 config.socket(), config.stateDir(), host.path(), (System.nanoTime() - t0) / 1_000_000, engineMs, jvmMs);
         stopped.await();
+    }
+
+    /** The resolver's settings: upstreams from --dns-upstream, else from the host's resolv.conf (its search domains in any case). */
+    private DnsConfig dnsConfig() {
+        DnsConfig config = DnsConfig.from(HostResolvConf.read(HostResolvConf.DEFAULT_FILE));
+        return options.dnsUpstream().map(u -> config.withUpstreams(DnsConfig.parseUpstreams(u, "--dns-upstream"))).orElse(config);
     }
 
     /** The namespace that plays the host: the process's own, or the one {@code --host-netns} names. */

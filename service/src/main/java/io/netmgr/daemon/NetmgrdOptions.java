@@ -13,16 +13,16 @@ import java.util.Optional;
 record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<Path> configFile, FirewallChoice firewall,
                       Optional<String> tcp, Optional<Path> tlsCert, Optional<Path> tlsKey, Optional<Path> tlsCa,
                       Optional<String> hostNetns, boolean plainTcpAccepted, Optional<Path> dockerPlugin,
-                      ClusterConfig.Given cluster, Action action) {
+                      ClusterConfig.Given cluster, boolean dns, Optional<String> dnsUpstream, Action action) {
 
     /** What the command line asks for: serve, or print the help or the version and stop. */
     enum Action { SERVE, HELP, VERSION }
 
     static final String USAGE = """
-            Usage: netmgrd [-hV] [--config=FILE] [--docker-plugin[=PATH]]
-                           [--firewall=BACKEND] [--socket=PATH] [--state-dir=DIR]
-                           [--tcp=HOST:PORT] [--tls=false] [--tls-ca=FILE]
-                           [--tls-cert=FILE] [--tls-key=FILE]
+            Usage: netmgrd [-hV] [--config=FILE] [--dns=false] [--dns-upstream=ADDRS]
+                           [--docker-plugin[=PATH]] [--firewall=BACKEND] [--socket=PATH]
+                           [--state-dir=DIR] [--tcp=HOST:PORT] [--tls=false]
+                           [--tls-ca=FILE] [--tls-cert=FILE] [--tls-key=FILE]
                            [--cluster-store=etcd://HOST:PORT[,HOST:PORT...]
                             --advertise-addr=IP [--cluster-cacert=FILE]
                             [--cluster-cert=FILE --cluster-key=FILE]
@@ -46,6 +46,12 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
                                          for overlay networks.
                   --config=FILE        Config file (default: /etc/netmgr/netmgrd.json,
                                          optional).
+                  --dns=false          Do not answer DNS in sandboxes (by default netmgrd
+                                         answers on 127.0.0.11:53 inside every sandbox
+                                         on a user-defined network).
+                  --dns-upstream=ADDRS Resolvers for names the networks do not know,
+                                         e.g. 192.0.2.53,[2001:db8::53]:5353 (default:
+                                         the nameservers of /etc/resolv.conf).
                   --docker-plugin[=PATH]
                                        Also serve Docker's network and IPAM plugin
                                          protocol, as driver "netmgr", on PATH (default:
@@ -77,7 +83,7 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
     private static final String DOCKER_PLUGIN = "--docker-plugin";
     private static final List<String> VALUED = List.of("--socket", "--state-dir", "--config", "--firewall", "--tcp",
             "--tls-cert", "--tls-key", "--tls-ca", HOST_NETNS, "--tls", "--cluster-store", "--advertise-addr",
-            "--cluster-cacert", "--cluster-cert", "--cluster-key", "--cluster-lease-ttl");
+            "--cluster-cacert", "--cluster-cert", "--cluster-key", "--cluster-lease-ttl", "--dns", "--dns-upstream");
 
     /** A command line netmgrd cannot read; the message names the argument. */
     static final class UsageException extends IllegalArgumentException {
@@ -122,18 +128,21 @@ record NetmgrdOptions(Optional<Path> socket, Optional<Path> stateDir, Optional<P
         }
         return new NetmgrdOptions(path(values, "--socket"), path(values, "--state-dir"), path(values, "--config"),
                 firewall(values), value(values, "--tcp"), path(values, "--tls-cert"),
-                path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), plainTcpAccepted(values),
+                path(values, "--tls-key"), path(values, "--tls-ca"), value(values, HOST_NETNS), !flag(values, "--tls"),
                 dockerPlugin, new ClusterConfig.Given(value(values, "--cluster-store"), value(values, "--advertise-addr"),
                         path(values, "--cluster-cacert"), path(values, "--cluster-cert"), path(values, "--cluster-key"),
-                        value(values, "--cluster-lease-ttl")), action);
+                        value(values, "--cluster-lease-ttl")), flag(values, "--dns"), value(values, "--dns-upstream"), action);
     }
 
-    /** {@code --tls=false}: the explicit opt-in to plain TCP, as dockerd's; {@code --tls=true} is the default. */
-    private static boolean plainTcpAccepted(String[] values) {
-        return switch (value(values, "--tls").orElse("true")) {
-            case "true" -> false;
-            case "false" -> true;
-            default -> throw new UsageException("Invalid value for option '--tls': '" + value(values, "--tls").get()
+    /**
+     * A switch on by default, such as {@code --tls} ({@code --tls=false} is the explicit opt-in to
+     * plain TCP, as dockerd's) and {@code --dns}.
+     */
+    private static boolean flag(String[] values, String option) {
+        return switch (value(values, option).orElse("true")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new UsageException("Invalid value for option '" + option + "': '" + value(values, option).get()
                     + "' (give true or false)");
         };
     }

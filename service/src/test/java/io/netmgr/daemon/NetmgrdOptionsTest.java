@@ -47,6 +47,15 @@ class NetmgrdOptionsTest {
     }
 
     @Test
+    void dnsIsOnUnlessDnsFalseAndItsUpstreamsAreKeptAsGiven() {
+        assertThat(NetmgrdOptions.parse().dns()).isTrue();
+        assertThat(NetmgrdOptions.parse("--dns=false").dns()).isFalse();
+        assertThat(NetmgrdOptions.parse("--dns-upstream", "127.0.0.1:5353").dnsUpstream()).contains("127.0.0.1:5353");
+        assertThatThrownBy(() -> NetmgrdOptions.parse("--dns=off")).isInstanceOf(NetmgrdOptions.UsageException.class)
+                .hasMessage("Invalid value for option '--dns': 'off' (give true or false)");
+    }
+
+    @Test
     void defaultsToServingWithNftablesAndNothingElseSet() {
         NetmgrdOptions o = NetmgrdOptions.parse();
         assertThat(o.action()).isEqualTo(NetmgrdOptions.Action.SERVE);
@@ -86,7 +95,8 @@ class NetmgrdOptionsTest {
 
     @Test
     void theUsageTextNamesEveryPublicOption() {
-        for (String option : new String[] {"--config", "--docker-plugin", "--firewall", "--help", "--socket", "--state-dir", "--tcp", "--tls", "--tls-ca",
+        for (String option : new String[] {"--config", "--dns", "--dns-upstream", "--docker-plugin", "--firewall", "--help", "--socket",
+                "--state-dir", "--tcp", "--tls", "--tls-ca",
                 "--tls-cert", "--tls-key", "--version"}) {
             assertThat(NetmgrdOptions.USAGE).contains(option);
         }

@@ -59,7 +59,7 @@ public final class AddCommand {
             if (service.isPresent()) {
                 c.services().attach(service.get(), sandbox.id());
             }
-            return AttachmentResult.of(c, network, joined, netns.toString(), conf.resultDns());
+            return AttachmentResult.of(c, network, joined, netns.toString(), AttachmentResult.dns(conf.resultDns(), network));
         } catch (RuntimeException e) {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());

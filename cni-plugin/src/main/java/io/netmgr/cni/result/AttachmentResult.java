@@ -3,6 +3,7 @@ package io.netmgr.cni.result;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointRoute;
+import io.netmgr.core.network.NameResolution;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.link.Link;
@@ -38,6 +39,18 @@ public final class AttachmentResult {
             routes.add(new CniResult.Route(r.destination().toString(), r.gateway().map(Object::toString)));
         }
         return new CniResult(ifs, ips, routes, dns);
+    }
+
+    /**
+     * The result's DNS: what the runtime or the configuration asked for, else, on a network with
+     * name resolution, netmgrd's resolver in the container's own loopback (every name is tried as
+     * given first, as Docker's resolv.conf does), else none.
+     */
+    public static Map<String, Object> dns(Map<String, Object> asked, Network network) {
+        if (!asked.isEmpty() || !NameResolution.servedOn(network)) {
+            return asked;
+        }
+        return Map.of("nameservers", List.of(NameResolution.RESOLVER_ADDRESS), "options", List.of("ndots:0"));
     }
 
     private static CniResult.Interface hostInterface(NetworkController c, String name) {

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class ServiceStore {
     public static final String SERVICES = "/netmgr/services/";
-    static final String BACKENDS = "/netmgr/service-backends/";
+    public static final String BACKENDS = "/netmgr/service-backends/";
     static final String BACKEND_OF = "/netmgr/backend-of/";
     private static final String NAMES = "/netmgr/names/service/";
     private static final String ATTACHED = "/netmgr/attached/";

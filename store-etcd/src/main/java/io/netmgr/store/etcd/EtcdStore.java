@@ -362,9 +362,10 @@ public final class EtcdStore implements Store {
     private static final Duration ATTEMPT = Duration.ofMillis(1500);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
-    // UNAVAILABLE: the channel to that member is down, so the request was not applied
+    // UNAVAILABLE (from etcd, or from gRPC when the connection to that member is refused): not applied
     private static boolean refusedAtOnce(Throwable cause) {
-        return cause instanceof EtcdException etcd && etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE;
+        return cause instanceof EtcdException etcd && etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE
+                || io.grpc.Status.fromThrowable(cause).getCode() == io.grpc.Status.Code.UNAVAILABLE;
     }
 
     private static void pause() {

@@ -39,13 +39,33 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
     private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(90);
 
     private final List<String> addresses;
+    private final boolean tls;
     private final List<Member> members = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private Path dir;
     private Thread shutdownHook;
 
-    private EtcdCluster(List<String> addresses) {
+    private EtcdCluster(List<String> addresses, boolean tls) {
         this.addresses = List.copyOf(addresses);
+        this.tls = tls;
+    }
+
+    /**
+     * The same members serving clients over TLS only, with client certificates required
+     * ({@code --client-cert-auth}); a CA, a server and a client certificate are made for the run
+     * with {@code openssl}. {@link #tls()} gives what a client needs.
+     */
+    public EtcdCluster withTls() {
+        return new EtcdCluster(addresses, true);
+    }
+
+    /** The CA, client certificate and key (PKCS#8) a client presents to this cluster. */
+    public EtcdTls tls() {
+        if (!tls) {
+            throw new IllegalStateException("this cluster serves plain HTTP; make it withTls()");
+        }
+        return new EtcdTls(dir.resolve("tls/ca.pem"), java.util.Optional.of(dir.resolve("tls/client.pem")),
+                java.util.Optional.of(dir.resolve("tls/client.key")));
     }
 
     /** {@code count} members on 127.0.0.1. */
@@ -55,7 +75,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
     /** One member on each of {@code addresses} (the same address may repeat: ports differ). */
     public static EtcdCluster on(List<String> addresses) {
-        return new EtcdCluster(addresses);
+        return new EtcdCluster(addresses, false);
     }
 
     /** Why etcd tests cannot run here, if they cannot: empty when they can. */
@@ -88,28 +108,61 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (tls) {
+            makeCertificates(dir.resolve("tls"));
+        }
         shutdownHook = new Thread(this::killAll, "netmgr-etcd-fixture-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // ports are picked free, then released for etcd to bind: another process (other tests run
+        // at the same time) may take one meanwhile, so a start that finds a port taken is made again
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchAll();
+                return this;
+            } catch (PortTaken e) {
+                killAll();
+                members.clear();
+                if (attempt == 3) {
+                    close();
+                    throw new IllegalStateException("etcd could not bind its ports in 3 attempts: " + e.getMessage());
+                }
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+    }
+
+    private void launchAll() {
         String token = "netmgr-test-" + UUID.randomUUID();
-        for (int i = 0; i < addresses.size(); i++) {
-            members.add(new Member("m" + i, addresses.get(i), freePort(addresses.get(i)), freePort(addresses.get(i)),
-                    dir.resolve("m" + i)));
+        List<ServerSocket> held = new ArrayList<>(); // held until all are picked, so no two members share a port
+        try {
+            for (int i = 0; i < addresses.size(); i++) {
+                String a = addresses.get(i);
+                members.add(new Member("m" + i, a, freePort(a, held), freePort(a, held), freePort(a, held),
+                        dir.resolve("m" + i + "-" + token)));
+            }
+        } finally {
+            held.forEach(EtcdCluster::closeQuietly);
         }
         String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
-        try {
-            for (Member m : members) {
-                m.initialCluster = initialCluster;
-                m.token = token;
-                m.launch();
-            }
-            for (int i = 0; i < members.size(); i++) {
-                awaitHealthy(i);
-            }
-        } catch (RuntimeException | Error e) {
-            close();
-            throw e;
+        for (Member m : members) {
+            m.initialCluster = initialCluster;
+            m.token = token;
+            m.launch();
         }
-        return this;
+        for (int i = 0; i < members.size(); i++) {
+            awaitHealthy(i);
+        }
+    }
+
+    /** A member found one of its ports taken at start. */
+    private static final class PortTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
+        }
     }
 
     /** The cluster as {@code --cluster-store} takes it: {@code etcd://HOST:PORT,...}. */
@@ -123,7 +176,8 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
     /** A store on this cluster whose keys live under {@code root}, so tests sharing the cluster do not meet. */
     public EtcdStore store(String root) {
-        return EtcdStore.connect(new EtcdStore.Config(endpoints()).withRoot(root));
+        EtcdStore.Config config = new EtcdStore.Config(endpoints()).withRoot(root);
+        return EtcdStore.connect(tls ? config.withTls(java.util.Optional.of(tls())) : config);
     }
 
     public int size() {
@@ -168,7 +222,11 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             if (!m.alive()) {
-                throw new IllegalStateException("etcd member " + m.name + " exited (" + m.process.exitValue() + "): " + m.logTail());
+                String log = m.logTail();
+                if (log.contains("address already in use")) {
+                    throw new PortTaken("etcd member " + m.name + ": " + log.lines().reduce((a, b) -> b).orElse(""));
+                }
+                throw new IllegalStateException("etcd member " + m.name + " exited (" + m.process.exitValue() + "): " + log);
             }
             if (healthy(m)) {
                 return;
@@ -180,7 +238,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
     private boolean healthy(Member m) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.clientUrl() + "/health"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.healthUrl()))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("\"true\"");
         } catch (IOException e) {
@@ -218,12 +276,60 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         members.forEach(Member::kill);
     }
 
-    private static int freePort(String address) {
-        try (ServerSocket socket = new ServerSocket()) {
+    // a CA, and signed by it a certificate for the members (for their addresses) and one for clients
+    private void makeCertificates(Path out) {
+        try {
+            Files.createDirectories(out);
+            String sans = "subjectAltName=" + addresses.stream().distinct().map(a -> "IP:" + a).collect(Collectors.joining(","));
+            Files.writeString(out.resolve("server.ext"), sans + "\n");
+            openssl(out, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=netmgr-test-ca", "-days", "2");
+            for (String who : List.of("server", "client")) {
+                openssl(out, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=netmgr-test-" + who);
+                List<String> sign = new ArrayList<>(List.of("x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                        "-CAcreateserial", "-out", who + ".pem", "-days", "2"));
+                if (who.equals("server")) {
+                    sign.addAll(List.of("-extfile", "server.ext"));
+                }
+                openssl(out, sign.toArray(String[]::new));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort(String address, List<ServerSocket> held) {
+        try {
+            ServerSocket socket = new ServerSocket();
+            held.add(socket);
             socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + address, e);
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // it was only holding a port
         }
     }
 
@@ -240,26 +346,33 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         }
     }
 
-    private static final class Member {
+    private final class Member {
         final String name;
         final String address;
         final int clientPort;
         final int peerPort;
+        final int healthPort;
         final Path data;
         String initialCluster;
         String token;
         Process process;
 
-        Member(String name, String address, int clientPort, int peerPort, Path data) {
+        Member(String name, String address, int clientPort, int peerPort, int healthPort, Path data) {
             this.name = name;
             this.address = address;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.healthPort = healthPort;
             this.data = data;
         }
 
         String clientUrl() {
-            return "http://" + hostPort(address, clientPort);
+            return (tls ? "https://" : "http://") + hostPort(address, clientPort);
+        }
+
+        // /health on a plain HTTP port of its own, so the fixture needs no client certificate
+        String healthUrl() {
+            return "http://" + hostPort(address, healthPort) + "/health";
         }
 
         String peerUrl() {
@@ -267,7 +380,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         }
 
         Path log() {
-            return data.resolveSibling(name + ".log");
+            return data.resolveSibling(data.getFileName() + ".log");
         }
 
         void launch() {
@@ -275,7 +388,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
                 throw new IllegalStateException("etcd member " + name + " is running");
             }
             // on a restart the data dir holds the membership; the initial-cluster flags are then ignored
-            List<String> command = List.of(ETCD.toString(),
+            List<String> command = new ArrayList<>(List.of(ETCD.toString(),
                     "--name", name,
                     "--data-dir", data.toString(),
                     "--listen-client-urls", clientUrl(),
@@ -284,7 +397,14 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
                     "--initial-advertise-peer-urls", peerUrl(),
                     "--initial-cluster", initialCluster,
                     "--initial-cluster-token", token,
-                    "--initial-cluster-state", "new");
+                    "--initial-cluster-state", "new",
+                    "--listen-metrics-urls", "http://" + hostPort(address, healthPort)));
+            if (tls) {
+                Path certs = dir.resolve("tls");
+                command.addAll(List.of("--cert-file", certs.resolve("server.pem").toString(),
+                        "--key-file", certs.resolve("server.key").toString(),
+                        "--trusted-ca-file", certs.resolve("ca.pem").toString(), "--client-cert-auth"));
+            }
             try {
                 process = new ProcessBuilder(command)
                         .redirectErrorStream(true)

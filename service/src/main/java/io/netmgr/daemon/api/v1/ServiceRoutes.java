@@ -14,9 +14,9 @@ import io.netmgr.daemon.Blocking;
 import io.netmgr.daemon.Event;
 import io.netmgr.daemon.Events;
 import io.netmgr.daemon.Replies;
+import io.netmgr.daemon.task.ServiceTasks;
+import io.netmgr.daemon.task.TaskCommand;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +28,24 @@ import java.util.Optional;
  */
 public final class ServiceRoutes {
     private final ServiceController services;
+    private final ServiceTasks tasks;
     private final Blocking blocking;
     private final Events events;
 
-    public ServiceRoutes(ServiceController services, Blocking blocking, Events events) {
+    public ServiceRoutes(ServiceController services, ServiceTasks tasks, Blocking blocking, Events events) {
         this.services = services;
+        this.tasks = tasks;
         this.blocking = blocking;
         this.events = events;
     }
 
     /** A service as the API shows it: the stored service and its backends with their state. */
     public record View(String id, String name, String endpointMode, List<VipView> vips, List<ServicePort> ports,
-            Map<String, String> labels, String created, List<BackendView> backends) {
+            Map<String, String> labels, String created, List<BackendView> backends, Tasks tasks) {
+    }
+
+    /** The tasks netmgrd runs for the service ({@code --replicas N -- CMD}); null for a service without. */
+    public record Tasks(int replicas, List<String> command) {
     }
 
     /** A virtual IP and the network it is on. */
@@ -53,11 +59,13 @@ public final class ServiceRoutes {
 
     public void mount(Router r) {
         r.get("/v1/services").handler(ctx -> blocking.reply(ctx, 200, () -> services.services().stream().map(this::view).toList()));
-        r.post("/v1/services").handler(ctx -> blocking.reply(ctx, 201, () -> created(services.create(spec(ctx)))));
+        r.post("/v1/services").handler(ctx -> blocking.reply(ctx, 201, () -> {
+            var body = read(STRICT, ctx.body().asString(), Bodies.Create.class);
+            return created(tasks.create(spec(body), taskRequest(body)));
+        }));
         r.get("/v1/services/:ref").handler(ctx -> blocking.reply(ctx, 200, () -> view(services.service(ctx.pathParam("ref")))));
         r.delete("/v1/services/:ref").handler(ctx -> blocking.call(() -> {
-            Service s = services.service(ctx.pathParam("ref"));
-            services.remove(s.id());
+            Service s = tasks.remove(ctx.pathParam("ref")); // its tasks first, when netmgrd runs them
             events.publish(Event.of("service", "removed", s.id(), s.name(), Map.of()));
             return s;
         }).onSuccess(x -> Replies.noContent(ctx)).onFailure(ctx::fail));
@@ -86,7 +94,7 @@ public final class ServiceRoutes {
          * per network (any free one otherwise); {@code publish} as the CLI writes it.
          */
         record Create(String name, List<String> networks, Map<String, String> vips, List<String> publish, String endpointMode,
-                Map<String, String> labels) {
+                Map<String, String> labels, Integer replicas, List<String> command) {
         }
 
         record Sandbox(String sandbox) {
@@ -104,8 +112,22 @@ public final class ServiceRoutes {
         return view(s);
     }
 
-    private static ServiceSpec spec(RoutingContext ctx) throws IOException {
-        var body = read(STRICT, ctx.body().asString(), Bodies.Create.class);
+    /**
+     * {@code replicas} and {@code command}: the tasks netmgrd runs; a command alone runs one
+     * task (docker's default), replicas without a command are refused.
+     */
+    private static Optional<ServiceTasks.TaskRequest> taskRequest(Bodies.Create body) {
+        if (body.command() == null || body.command().isEmpty()) {
+            if (body.replicas() != null) {
+                throw new IllegalArgumentException("field \"replicas\" needs the tasks' program in \"command\" (the CLI: "
+                        + "--replicas N -- COMMAND [ARG...])");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new ServiceTasks.TaskRequest(body.replicas() == null ? 1 : body.replicas(), new TaskCommand(body.command())));
+    }
+
+    private static ServiceSpec spec(Bodies.Create body) {
         List<String> networks = body.networks() == null ? List.of() : body.networks();
         Map<String, String> vips = body.vips() == null ? Map.of() : body.vips();
         for (String n : vips.keySet()) {
@@ -127,7 +149,8 @@ public final class ServiceRoutes {
     private View view(Service s) {
         return new View(s.id(), s.name(), s.endpointMode().keyword(),
                 s.vips().stream().map(v -> new VipView(v.networkId(), v.address().toString())).toList(), s.ports(), s.labels(),
-                s.created(), backends(services.backends(s.id())));
+                s.created(), backends(services.backends(s.id())),
+                tasks.desired(s.id()).map(t -> new Tasks(t.replicas(), t.command().argv())).orElse(null));
     }
 
     private List<BackendView> backends(List<ServiceBackend> list) {

@@ -1,0 +1,32 @@
+package io.netmgr.cni.result;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netmgr.core.network.Network;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AttachmentResultDnsTest {
+    private static Network network(String driver, boolean predefined) {
+        return new Network("id", "n", driver, List.of(), Map.of(), Map.of(), false, true, false, predefined, "now");
+    }
+
+    @Test
+    void aUserDefinedNetworkNamesNetmgrsResolver() {
+        assertThat(AttachmentResult.dns(Map.of(), network("bridge", false)))
+                .isEqualTo(Map.of("nameservers", List.of("127.0.0.11"), "options", List.of("ndots:0")));
+    }
+
+    @Test
+    void whatTheRuntimeOrConfigurationAskedForWins() {
+        Map<String, Object> asked = Map.of("nameservers", List.of("10.30.0.1"));
+        assertThat(AttachmentResult.dns(asked, network("bridge", false))).isEqualTo(asked);
+    }
+
+    @Test
+    void predefinedNetworksGetNoResolver() {
+        assertThat(AttachmentResult.dns(Map.of(), network("bridge", true))).isEmpty();
+        assertThat(AttachmentResult.dns(Map.of(), network("host", true))).isEmpty();
+    }
+}

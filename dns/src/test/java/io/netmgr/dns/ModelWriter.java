@@ -1,0 +1,74 @@
+package io.netmgr.dns;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.core.endpoint.Bandwidth;
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.service.EndpointMode;
+import io.netmgr.core.service.Service;
+import io.netmgr.core.service.ServiceBackend;
+import io.netmgr.core.service.ServiceVip;
+import io.netmgr.core.store.Store;
+import io.netmgr.netlink.addr.IpNet;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Writes model objects where the controller stores them, so the index is tested on the store's real layout. */
+final class ModelWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Store store;
+
+    ModelWriter(Store store) {
+        this.store = store;
+    }
+
+    Network network(String id, String name, String driver, boolean predefined) {
+        Network n = new Network(id, name, driver, List.of(), Map.of(), Map.of(), false, true, false, predefined, "now");
+        put("/netmgr/networks/" + id, n);
+        return n;
+    }
+
+    Sandbox sandbox(String id, String name, String path, boolean owned) {
+        Sandbox s = new Sandbox(id, name, path, owned, 1);
+        put("/netmgr/sandboxes/" + id, s);
+        return s;
+    }
+
+    /** An endpoint of {@code network} joined to {@code sandbox} (none when null) with these addresses (CIDR text). */
+    Endpoint endpoint(String id, String network, String sandbox, List<String> aliases, String... addresses) {
+        Endpoint e = new Endpoint(id, "ep-" + id, network, Arrays.stream(addresses).map(IpNet::parse).toList(), null, aliases,
+                "eth0", sandbox, null, List.of(), List.of(), Bandwidth.NONE);
+        put("/netmgr/endpoints/" + id, e);
+        return e;
+    }
+
+    Service service(String id, String name, EndpointMode mode, Map<String, String> vipByNetwork, String... networks) {
+        List<ServiceVip> vips = vipByNetwork.entrySet().stream().map(v -> new ServiceVip(v.getKey(), IpNet.parse(v.getValue()))).toList();
+        Service s = new Service(id, name, mode, List.of(networks), vips, List.of(), Map.of(), "now");
+        put("/netmgr/services/" + id, s);
+        return s;
+    }
+
+    void backend(String service, String endpoint, String sandbox, String network, String address) {
+        put("/netmgr/service-backends/" + service + "/" + endpoint,
+                new ServiceBackend(service, endpoint, sandbox, sandbox, network, IpNet.parse(address), "this"));
+    }
+
+    void deleteBackend(String service, String endpoint) {
+        store.txn().delete("/netmgr/service-backends/" + service + "/" + endpoint).commit();
+    }
+
+    void deleteEndpoint(String id) {
+        store.txn().delete("/netmgr/endpoints/" + id).commit();
+    }
+
+    private void put(String key, Object value) {
+        try {
+            store.txn().put(key, JSON.writeValueAsBytes(value)).commit();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

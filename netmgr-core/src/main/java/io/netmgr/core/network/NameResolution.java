@@ -1,0 +1,19 @@
+package io.netmgr.core.network;
+
+/**
+ * Which networks give their containers name resolution, and where they ask: as in Docker, only
+ * user-defined networks (not the predefined bridge, host or none), through the resolver netmgrd
+ * runs on 127.0.0.11 inside each such container's sandbox.
+ */
+public final class NameResolution {
+    /** Docker's address for the embedded resolver: on every sandbox's loopback, so no route or gateway is needed. */
+    public static final String RESOLVER_ADDRESS = "127.0.0.11";
+
+    private NameResolution() {
+    }
+
+    /** Whether containers on {@code n} resolve each other's names (and get the resolver). */
+    public static boolean servedOn(Network n) {
+        return !n.predefined() && !n.driver().equals("host") && !n.driver().equals("none");
+    }
+}

@@ -1,0 +1,162 @@
+package io.netmgr.daemon.task;
+
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.service.Service;
+import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.service.ServiceSpec;
+import io.netmgr.core.service.ServiceStore;
+import io.netmgr.core.store.Store;
+import io.netmgr.daemon.DaemonOperations;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Services whose tasks netmgrd runs ({@code service create --replicas N -- CMD}): what the API
+ * does for create, scale, rm, ps and logs, over the {@link ServiceController} (the service, its
+ * VIPs and backends), the {@link TaskSpecStore} (the desired tasks) and the
+ * {@link TaskSupervisor} (the processes).
+ */
+public final class ServiceTasks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceTasks.class);
+    /** docker stop's grace period: SIGTERM, then SIGKILL after it. */
+    public static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final ServiceController services;
+    private final TaskSpecStore specs;
+    private final TaskSupervisor supervisor;
+    private final TaskLogs logs;
+    private final String searchPath;
+    private final TaskLoop loop;
+
+    private ServiceTasks(ServiceController services, TaskSpecStore specs, TaskSupervisor supervisor, TaskLogs logs,
+                         String searchPath) {
+        this.services = services;
+        this.specs = specs;
+        this.supervisor = supervisor;
+        this.logs = logs;
+        this.searchPath = searchPath;
+        this.loop = new TaskLoop(supervisor, Duration.ofMillis(250));
+    }
+
+    /**
+     * Supervision of every service's tasks, with the state under {@code stateDir/tasks}: the
+     * processes an earlier netmgrd started are adopted, those no longer wanted stopped, the
+     * missing ones started. {@code sandboxDns}: netmgrd's resolver answers in sandboxes (a task
+     * then starts once its sandbox's resolv.conf is written).
+     */
+    public static ServiceTasks start(DaemonOperations ops, ServiceController services, Store store, Path stateDir,
+                                     boolean sandboxDns) {
+        String searchPath = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        TaskFiles files = new TaskFiles(stateDir.resolve("tasks"));
+        TaskSupervisor supervisor = new TaskSupervisor(new NamespaceLauncher(searchPath), new ServiceTaskSandboxes(ops, services, sandboxDns),
+                files, Backoff.DEFAULT, GRACE, Clock.systemUTC());
+        TaskSpecStore specs = new TaskSpecStore(store);
+        List<TaskSpec> wanted = specs.all().stream().filter(s -> {
+            if (services.services().stream().anyMatch(x -> x.id().equals(s.serviceId()))) {
+                return true;
+            }
+            specs.remove(s.serviceId()); // its service went while netmgrd was down (kill -9 inside rm): tasks go too
+            return false;
+        }).map(TaskSpecStore.Stored::spec).toList();
+        supervisor.adopt(wanted);
+        wanted.forEach(s -> LOG.info("service {}: {} task(s) of {}", s.service(), s.replicas(), s.command().argv()));
+        return new ServiceTasks(services, specs, supervisor, new TaskLogs(files), searchPath);
+    }
+
+    /**
+     * Creates a service and, with {@code tasks}, starts its tasks. The command is checked
+     * first (it must be an executable program), so a service whose tasks could never start
+     * is refused and nothing is made.
+     */
+    public Service create(ServiceSpec spec, Optional<TaskRequest> tasks) {
+        tasks.ifPresent(t -> {
+            if (t.replicas() < 0) {
+                throw new IllegalArgumentException("replicas: " + t.replicas() + " is negative; give 0 or more");
+            }
+            t.command().executable(searchPath);
+        });
+        Service service = services.create(spec);
+        if (tasks.isEmpty()) {
+            return service;
+        }
+        TaskSpec desired = new TaskSpec(service.name(), tasks.get().replicas(), tasks.get().command());
+        try {
+            specs.put(service.id(), ServiceStore.SERVICES + service.id(), desired);
+        } catch (RuntimeException e) {
+            try {
+                services.remove(service.id());
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+        supervisor.apply(desired);
+        return service;
+    }
+
+    /** What {@code --replicas N -- CMD} asks for. */
+    public record TaskRequest(int replicas, TaskCommand command) {
+    }
+
+    /** Runs {@code replicas} tasks of service {@code ref}; returns when the surplus ones are stopped and the new ones started. */
+    public Service scale(String ref, int replicas) {
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas: " + replicas + " is negative; give 0 or more");
+        }
+        Service service = services.service(ref);
+        TaskSpecStore.Stored stored = specs.of(service.id()).orElseThrow(() -> NetmgrException.invalid("service " + service.name()
+                + " runs no tasks of netmgr's (it was created without --replicas N -- COMMAND), so it cannot be scaled; "
+                + "its backends are the sandboxes attached to it (netmgr service attach / detach)"));
+        TaskSpec desired = new TaskSpec(service.name(), replicas, new TaskCommand(stored.command()));
+        specs.put(service.id(), ServiceStore.SERVICES + service.id(), desired);
+        supervisor.apply(desired);
+        return service;
+    }
+
+    /** Removes service {@code ref}: its tasks are stopped and their sandboxes removed first, then the service itself. */
+    public Service remove(String ref) {
+        Service service = services.service(ref);
+        if (specs.of(service.id()).isPresent()) {
+            // desired state first: after a kill -9 half-way, the next netmgrd stops what is left
+            specs.remove(service.id());
+            supervisor.remove(service.name());
+        }
+        services.remove(service.id());
+        return service;
+    }
+
+    /** The tasks of service {@code ref} (none for a service netmgr runs no tasks for). */
+    public List<TaskStatus> tasks(String ref) {
+        Service service = services.service(ref);
+        return supervisor.status(service.name());
+    }
+
+    /** The desired tasks of service {@code ref}, if netmgr runs them. */
+    public Optional<TaskSpec> desired(String ref) {
+        return specs.of(services.service(ref).id()).map(TaskSpecStore.Stored::spec);
+    }
+
+    /** A reader of service {@code ref}'s task logs; refused for a service netmgr runs no tasks for. */
+    public TaskLogs.Cursor logs(String ref, Optional<Integer> slot, int tail) {
+        Service service = services.service(ref);
+        TaskSpecStore.Stored stored = specs.of(service.id()).orElseThrow(() -> NetmgrException.invalid("service " + service.name()
+                + " runs no tasks of netmgr's (created without --replicas N -- COMMAND): its backends' output is wherever "
+                + "their runtime keeps it"));
+        if (slot.isPresent() && slot.get() > stored.replicas() && !logs.hasLog(new TaskSlot(service.name(), slot.get()))) {
+            throw NetmgrException.notFound("service " + service.name() + " has no task " + slot.get() + " (it runs "
+                    + stored.replicas() + ": " + service.name() + ".1 to " + service.name() + "." + stored.replicas() + ")");
+        }
+        return logs.open(service.name(), slot, tail);
+    }
+
+    /** Stops supervising; the tasks keep running, and the next netmgrd adopts them. */
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

@@ -1,0 +1,124 @@
+package io.netmgr.daemon.task;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tasks' output as {@code service logs} reads it: the last lines of each task's log (in
+ * slot order; the files carry no timestamps to interleave them by), then, when following, each
+ * complete line as it is appended, including from tasks that start later (scale-up).
+ */
+public final class TaskLogs {
+    private final TaskFiles files;
+
+    public TaskLogs(TaskFiles files) {
+        this.files = files;
+    }
+
+    /** Whether task {@code slot} ever wrote a log (a slot scaled away keeps its log until the service goes). */
+    public boolean hasLog(TaskSlot slot) {
+        return files.logged(slot.service()).contains(slot);
+    }
+
+    /** One line of a task's output, without its newline. */
+    public record TaskLine(String task, String line) {
+    }
+
+    /**
+     * A reader of one service's logs ({@code slot}: one task's only), positioned after the
+     * last {@code tail} lines of each (negative: all of them).
+     */
+    public Cursor open(String service, Optional<Integer> slot, int tail) {
+        return new Cursor(service, slot, tail);
+    }
+
+    /** Where a reader stands in each task's log; {@link #poll()} returns what was appended since. */
+    public final class Cursor {
+        private final String service;
+        private final Optional<Integer> slot;
+        private final int tail;
+        private final Map<TaskSlot, Long> offsets = new HashMap<>();
+        private final Map<TaskSlot, ByteArrayOutputStream> partial = new HashMap<>(); // an unfinished last line
+        private boolean started;
+
+        private Cursor(String service, Optional<Integer> slot, int tail) {
+            this.service = service;
+            this.slot = slot;
+            this.tail = tail;
+        }
+
+        /**
+         * The complete lines written since the last call (the first call: the tail of each
+         * log); a log appearing later is read from its start.
+         */
+        public List<TaskLine> poll() {
+            boolean first = !started;
+            List<TaskLine> out = new ArrayList<>();
+            for (TaskSlot s : files.logged(service)) {
+                if (slot.isPresent() && slot.get() != s.slot()) {
+                    continue;
+                }
+                List<String> lines = read(s);
+                if (first && tail >= 0 && lines.size() > tail) {
+                    lines = lines.subList(lines.size() - tail, lines.size());
+                }
+                lines.forEach(l -> out.add(new TaskLine(s.name(), l)));
+            }
+            started = true;
+            return out;
+        }
+
+        private List<String> read(TaskSlot s) {
+            long from = offsets.getOrDefault(s, 0L);
+            ByteArrayOutputStream pending = partial.computeIfAbsent(s, x -> new ByteArrayOutputStream());
+            try (FileChannel ch = FileChannel.open(files.log(s), StandardOpenOption.READ)) {
+                if (ch.size() < from) {
+                    from = 0; // truncated by someone: read it again from the start
+                    pending.reset();
+                }
+                ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+                ch.position(from);
+                int n;
+                while ((n = ch.read(buf)) > 0) {
+                    pending.write(buf.array(), 0, n);
+                    from += n;
+                    buf.clear();
+                }
+            } catch (NoSuchFileException gone) {
+                return List.of();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the log of task " + s.name(), e);
+            }
+            offsets.put(s, from);
+            byte[] bytes = pending.toByteArray();
+            int end = lastNewline(bytes);
+            pending.reset();
+            pending.write(bytes, end + 1, bytes.length - end - 1);
+            if (end < 0) {
+                return new ArrayList<>();
+            }
+            return new ArrayList<>(List.of(new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1)));
+        }
+
+        private static int lastNewline(byte[] b) {
+            for (int i = b.length - 1; i >= 0; i--) {
+                if (b[i] == '\n') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}
