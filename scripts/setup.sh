@@ -27,11 +27,9 @@ fi
 # Build: the JDK and Maven; ca-certificates gives Java and Maven the machine's trusted CAs, so
 # Maven can download from Central. Run: netmgr loads libnftables1 in-process (nftables
 # firewall), runs iptables-restore (iptables firewall) through nsenter (util-linux); it forgets
-# stale UDP flows of newly published ports through ctnetlink itself. netmgr-cni is a Perl script that
+# stale UDP flows of newly published ports and a removed service backend's flows through ctnetlink itself. netmgr-cni is a Perl script that
 # speaks to netmgrd's socket itself (perl-base is part of every Debian system).
 need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux"
-# Services: a backend taken out of a service loses its flows through `conntrack -D --reply-src` (conntrack).
-need="$need conntrack"
 # `netmgr demo` runs its service's tasks with busybox's nc (busybox-static; the tests use it too).
 need="$need busybox-static"
 # Tests: iproute2 and nftables give them independent oracles (`ip -j`, `bridge -j`, `tc -j`,

@@ -18,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The firewall's side of services at scale (nftables): N services added one at a time, each a
+ * The firewall's side of services at scale (nftables, or iptables when the second argument says
+ * so): N services added one at a time, each a
  * VIP (a /32 on the bridge and its map element) and 10 backends, on one /16 bridge network in a
  * fresh namespace playing the host. Prints the cost of the 1st, 1,000th and Nth add (median of
  * the 21 around each), then, at N services, of adding and removing one backend of one service
@@ -32,9 +33,11 @@ public final class ServiceScale {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        Firewalls.Backend backend = args.length > 1 && args[1].equals("iptables") ? Firewalls.Backend.IPTABLES : Firewalls.Backend.NFTABLES;
+        System.out.println("backend: " + backend.name().toLowerCase(java.util.Locale.ROOT));
         String name = "nmb-svc-" + Long.toHexString(ProcessHandle.current().pid());
         NetNs host = NetNs.create(name);
-        try (NetlinkHandle h = NetlinkHandle.open(host); Firewall firewall = Firewalls.open(Firewalls.Backend.NFTABLES, host)) {
+        try (NetlinkHandle h = NetlinkHandle.open(host); Firewall firewall = Firewalls.open(backend, host)) {
             h.links().add(Bridge.named("nmb-br0"));
             h.addresses().add("nmb-br0", IpNet.parse("10.224.0.1/16"));
             h.links().setUp("nmb-br0");
@@ -87,12 +90,12 @@ public final class ServiceScale {
             System.out.printf("add a service (VIP + %d backends): 1st %6.2f ms   1,000th %6.2f ms   %,dth %6.2f ms   (%,dth / 1st: %.2fx, goal <= 1.5x)%n",
                     BACKENDS, ms(around(add, 0)), ms(around(add, thousandth)), n, ms(around(add, n - 1)), n,
                     around(add, n - 1) / (double) around(add, 0));
-            System.out.printf("at %,d services: add one backend %6.2f ms   remove one backend %6.2f ms (median of %d; removal includes conntrack -D)%n",
+            System.out.printf("at %,d services: add one backend %6.2f ms   remove one backend %6.2f ms (median of %d; removal includes dropping its flows)%n",
                     n, ms(around(plus, samples / 2)), ms(around(minus, samples / 2)), samples);
             System.out.printf("reference, the same backend added as a whole-state change at %,d services: %8.2f ms (median of %d)%n",
                     n, ms(Windows.quantile(whole, 0.5)), wholeSamples);
-            System.out.printf("RESULT n=%d first_ms=%.3f thousandth_ms=%.3f last_ms=%.3f add_backend_ms=%.3f remove_backend_ms=%.3f whole_ms=%.3f%n",
-                    n, ms(around(add, 0)), ms(around(add, thousandth)), ms(around(add, n - 1)), ms(around(plus, samples / 2)),
+            System.out.printf("RESULT backend=%s n=%d first_ms=%.3f thousandth_ms=%.3f last_ms=%.3f add_backend_ms=%.3f remove_backend_ms=%.3f whole_ms=%.3f%n",
+                    backend, n, ms(around(add, 0)), ms(around(add, thousandth)), ms(around(add, n - 1)), ms(around(plus, samples / 2)),
                     ms(around(minus, samples / 2)), ms(Windows.quantile(whole, 0.5)));
             firewall.removeAll();
         } finally {

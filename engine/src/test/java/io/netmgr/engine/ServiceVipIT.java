@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Services with real traffic on nftables, the engine bound to a {@link TestHost}'s host: three
+ * Services with real traffic on nftables (and on iptables, {@link IptablesServiceVipIT}), the engine bound to a {@link TestHost}'s host: three
  * backends behind a VIP share 300 connections from a client container; a detached backend gets
  * no new connection; ingress ports answer from outside, from 127.0.0.1 and by hairpin; host mode
  * keeps the client's address; {@code rm} leaves no VIP and no rule.
@@ -46,7 +46,7 @@ class ServiceVipIT extends EngineOnTestHost {
 
     @BeforeEach
     void start() {
-        open(FirewallChoice.parse("backend", "nftables"), false);
+        open(FirewallChoice.parse("backend", backend()), false);
         controller = engine.controller();
         services = engine.services();
         controller.createNetwork(NetworkConfig.of("svcnet", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.50.1.0/24", "subnet"))));
@@ -67,9 +67,19 @@ class ServiceVipIT extends EngineOnTestHost {
         return ns;
     }
 
-    /** netmgr's table as nft lists it: an independent view of the rules. */
-    private String table() {
+    /** The firewall backend the scenarios run on; {@link IptablesServiceVipIT} runs them on iptables. */
+    protected String backend() {
+        return "nftables";
+    }
+
+    /** netmgr's rules as the backend's own tool lists them: an independent view. */
+    protected String table() {
         return TestHost.exec(t.host, "nft", "list", "table", "inet", "netmgr");
+    }
+
+    /** What names a service's own rules in {@link #table()}. */
+    protected String serviceRuleMarker() {
+        return "svc__";
     }
 
     private String vip(Service s) {
@@ -185,7 +195,7 @@ class ServiceVipIT extends EngineOnTestHost {
 
         services.remove("web");
         String table = table();
-        assertThat(table).doesNotContain("svc__").doesNotContain(vip(web));
+        assertThat(table).doesNotContain(serviceRuleMarker()).doesNotContain(vip(web));
         assertThat(TestHost.exec(t.host, "ip", "-o", "addr")).doesNotContain(vip(web) + "/32");
         // the VIP went back to IPAM: the next service may have it
         Service again = services.create(new ServiceSpec("again", List.of(new ServiceSpec.Attachment("svcnet", Optional.of(vip(web)))),
@@ -211,16 +221,27 @@ class ServiceVipIT extends EngineOnTestHost {
     }
 
     @Test
-    void theIptablesBackendRefusesServicesByNameLeavingNothing() {
-        engine.close();
-        engine = null;
-        open(FirewallChoice.parse("backend", "iptables"), false);
-        ServiceController onIptables = engine.services();
-        String addresses = TestHost.exec(t.host, "ip", "-o", "addr");
-        assertThatThrownBy(() -> onIptables.create(ServiceSpec.of("web", "svcnet"))).isInstanceOf(NetmgrException.class)
-                .hasMessageContaining("needs the nftables firewall backend");
-        assertThat(onIptables.services()).isEmpty();
-        assertThat(TestHost.exec(t.host, "ip", "-o", "addr")).isEqualTo(addresses);
+    void aDetachedBackendsUdpFlowIsDroppedSoTheSameClientPortMovesOn() {
+        Service web = services.create(ServiceSpec.of("web", "svcnet"));
+        for (int i = 1; i <= 3; i++) {
+            services.attach("web", "b" + i);
+        }
+        int port = 40053;
+        String first = Probe.udp(client, vip(web), 53, port).orElseThrow().substring(0, 2);
+        assertThat(Probe.udp(client, vip(web), 53, port)).as("conntrack keeps the flow on one backend")
+                .hasValueSatisfying(r -> assertThat(r).startsWith(first));
+        String backendIp = "10.50.1." + (10 + Integer.parseInt(first.substring(1)));
+        assertThat(flowsTo(vip(web))).as("the kernel lists the flow").contains("src=" + backendIp + " ");
+
+        services.detach("web", first);
+        assertThat(flowsTo(vip(web))).as("the detached backend's flows are gone").doesNotContain("src=" + backendIp + " ");
+        assertThat(Probe.udp(client, vip(web), 53, port)).as("the same client port reaches another backend")
+                .hasValueSatisfying(r -> assertThat(r).doesNotStartWith(first));
+    }
+
+    /** The host's UDP conntrack entries to {@code vip}, as conntrack-tools lists them: an independent view. */
+    private String flowsTo(String vip) {
+        return TestHost.exec(t.host, "conntrack", "-L", "-p", "udp", "--orig-dst", vip);
     }
 
     @Test

@@ -4,13 +4,14 @@ import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.firewall.Protocol;
 import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.conntrack.Conntrack;
 import io.netmgr.netlink.ns.NetNs;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * Forgets the UDP conntrack entries of newly published ports. NAT is decided on a flow's first
@@ -24,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * and the publish carries on.
  *
  * <p>A backend taken out of a service loses its flows to the service's VIPs and ports too
- * ({@link #forgetBackends}): those are matched by their reply source, which the netlink reader
- * here does not decode yet, so that path runs {@code conntrack -D --reply-src} (conntrack-tools).
+ * ({@link #forgetBackends}): those are matched by their reply source (what {@code conntrack -D
+ * --reply-src} does), through the same netlink handle.
  */
 final class StaleFlows {
     private static final System.Logger LOG = System.getLogger(StaleFlows.class.getName());
@@ -39,18 +40,27 @@ final class StaleFlows {
         if (udp.isEmpty()) {
             return;
         }
+        delete(ns, udp, PortMapping::family, (flow, m) -> sentTo(flow, m),
+                "UDP flows that began before a port was published keep bypassing it until they go idle");
+    }
+
+    /**
+     * Deletes, through one dump per address family, the flows that {@code matches} pairs with one
+     * of {@code items}; a kernel without ctnetlink is said once ({@code otherwise}: what that leaves) and the change carries on.
+     */
+    private static <T> void delete(NetNs ns, List<T> items, Function<T, IpFamily> familyOf, BiPredicate<Conntrack.Flow, T> matches,
+            String otherwise) {
         try (Conntrack conntrack = Conntrack.open(ns)) {
             for (IpFamily family : IpFamily.values()) {
-                List<PortMapping> ofFamily = udp.stream().filter(m -> m.family() == family).toList();
+                List<T> ofFamily = items.stream().filter(i -> familyOf.apply(i) == family).toList();
                 if (!ofFamily.isEmpty()) {
-                    conntrack.delete(family, flow -> ofFamily.stream().anyMatch(m -> sentTo(flow, m)));
+                    conntrack.delete(family, flow -> ofFamily.stream().anyMatch(i -> matches.test(flow, i)));
                 }
             }
         } catch (RuntimeException e) {
             if (!failureReported) {
                 failureReported = true;
-                LOG.log(Level.WARNING, "cannot delete conntrack entries in " + ns + " (" + e.getMessage() + "): UDP flows"
-                        + " that began before a port was published keep bypassing it until they go idle");
+                LOG.log(Level.WARNING, "cannot delete conntrack entries in " + ns + " (" + e.getMessage() + "): " + otherwise);
             }
         }
     }
@@ -63,51 +73,32 @@ final class StaleFlows {
 
     /**
      * Drops the flows a service sent to backends {@code before} had and {@code after} has not
-     * (either may be null): those to its VIPs and to its published ports, so a detached backend
-     * keeps no UDP flow and no half-open TCP one. Flows to other backends are untouched.
+     * (either may be null): those to its VIPs and to its published ports whose replies come from
+     * the backend (the reply tuple's source is the DNAT destination), so a detached backend keeps
+     * no UDP flow and no half-open TCP one. Flows to other backends are untouched. One dump of the
+     * table per address family for all the gone backends.
      */
     static void forgetBackends(NetNs ns, ServiceRules before, ServiceRules after) {
         if (before == null) {
             return;
         }
         List<ServiceRules.Backend> kept = after == null ? List.of() : after.backends();
-        for (ServiceRules.Backend b : before.backends()) {
-            if (kept.stream().anyMatch(k -> k.address().equals(b.address()))) {
-                continue;
-            }
-            String family = b.address().family() == IpFamily.V4 ? "ipv4" : "ipv6";
-            for (ServiceRules.Vip v : before.vips()) {
-                if (!run(List.of("nsenter", "--net=" + ns.path(), "conntrack", "-D", "-f", family, "--orig-dst",
-                        v.address().toString(), "--reply-src", b.address().toString()))) {
-                    return;
-                }
-            }
-            for (ServicePort p : before.ports()) {
-                run(List.of("nsenter", "--net=" + ns.path(), "conntrack", "-D", "-f", family, "-p", p.protocol().keyword(),
-                        "--orig-port-dst", Integer.toString(p.published()), "--reply-src", b.address().toString()));
-            }
+        List<IpAddress> gone = before.backends().stream().map(ServiceRules.Backend::address)
+                .filter(a -> kept.stream().noneMatch(k -> k.address().equals(a))).distinct().toList();
+        if (gone.isEmpty()) {
+            return;
         }
+        delete(ns, gone, IpAddress::family, (flow, backend) -> flow.repliedBy(backend) && sentToService(flow, before),
+                "flows to a backend taken out of a service stay until they go idle");
     }
 
-    /** False when the tool is missing: no point trying the other ports. */
-    private static boolean run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes(); // "N flow entries have been deleted"; exit 1 when N is 0
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            return true;
-        } catch (IOException e) {
-            if (!failureReported) {
-                failureReported = true;
-                LOG.log(Level.WARNING, "cannot run conntrack (" + e.getMessage() + "): flows to a backend taken out of a"
-                        + " service stay until they go idle; install conntrack");
-            }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** True when {@code flow} was sent to one of {@code s}'s VIPs or to one of its published ports. */
+    private static boolean sentToService(Conntrack.Flow flow, ServiceRules s) {
+        return s.vips().stream().anyMatch(v -> v.address().equals(flow.destination()))
+                || s.ports().stream().anyMatch(p -> p.published() == flow.destinationPort() && protocolNumber(p) == flow.protocol());
+    }
+
+    private static int protocolNumber(ServicePort p) {
+        return p.protocol() == Protocol.UDP ? Conntrack.IPPROTO_UDP : Conntrack.IPPROTO_TCP;
     }
 }

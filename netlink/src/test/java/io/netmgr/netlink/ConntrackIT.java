@@ -47,6 +47,31 @@ class ConntrackIT {
         assertThat(oracle(ns, 5354)).as("the flow to another port stays").contains("sport=40103");
     }
 
+    @Test
+    void decodesTheReplySourceOfADnatedFlowAndDeletesByIt() {
+        NetNs ns = netns.create("ctr");
+        trackConnections(ns);
+        // 127.0.0.1:5355 is DNATed to 127.0.0.3: the reply tuple's source is where the flow was sent
+        IpOracle.exec(ns, "nft", "add table ip nmtctnat");
+        IpOracle.exec(ns, "nft", "add chain ip nmtctnat out { type nat hook output priority -100; }");
+        IpOracle.exec(ns, "nft", "add rule ip nmtctnat out udp dport 5355 dnat to 127.0.0.3");
+        udp(ns, 40201, 5355);
+        udp(ns, 40202, 5356);
+        IpAddress backend = IpAddress.parse("127.0.0.3");
+        assertThat(oracle(ns, 5355)).as("conntrack -L shows the DNAT").contains("src=127.0.0.3 ");
+
+        try (Conntrack ct = Conntrack.open(ns)) {
+            assertThat(ct.flows(IpFamily.V4)).filteredOn(f -> f.sourcePort() == 40201).singleElement()
+                    .satisfies(f -> assertThat(f.replySource()).isEqualTo(backend))
+                    .satisfies(f -> assertThat(f.destination()).isEqualTo(IpAddress.parse("127.0.0.1")));
+            assertThat(ct.flows(IpFamily.V4)).filteredOn(f -> f.sourcePort() == 40202).singleElement()
+                    .as("an unNATed flow is replied by its destination").satisfies(f -> assertThat(f.repliedBy(f.destination())).isTrue());
+            assertThat(ct.delete(IpFamily.V4, f -> f.repliedBy(backend))).isEqualTo(1);
+        }
+        assertThat(oracle(ns, 5355)).as("conntrack -L after").doesNotContain("sport=");
+        assertThat(oracle(ns, 5356)).as("the flow replied by another address stays").contains("sport=40202");
+    }
+
     /** Conntrack tracks a namespace's packets once a hook there needs it: a rule matching on ct state. */
     private static void trackConnections(NetNs ns) {
         IpOracle.exec(ns, "nft", "add table inet nmtct");

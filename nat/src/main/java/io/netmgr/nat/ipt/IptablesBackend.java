@@ -1,6 +1,7 @@
 package io.netmgr.nat.ipt;
 
 import io.netmgr.core.firewall.FirewallState;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.firewall.Verification;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.TransactionalFirewall;
@@ -61,6 +62,22 @@ public final class IptablesBackend extends TransactionalFirewall {
         }
     }
 
+    /**
+     * One service's two chains flushed and refilled (and its jumps added or deleted) in one IPv4
+     * restore, other services' chains untouched; when that fails (netmgr's chains gone behind its
+     * back, say), the whole state is written instead.
+     */
+    @Override
+    protected void programService(ServiceRules before, ServiceRules after, Supplier<FirewallState> from,
+            Supplier<FirewallState> to) {
+        try {
+            restore(IpFamily.V4, IptablesServices.change(before, after));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "service change failed (" + e.getMessage() + "); rewriting netmgr's chains whole");
+            program(from.get(), to.get());
+        }
+    }
+
     @Override
     protected void programFull(FirewallState state) {
         // every apply already rewrites netmgr's chains whole from what iptables-save shows
@@ -81,17 +98,12 @@ public final class IptablesBackend extends TransactionalFirewall {
             Map<String, List<String>> rules = IptablesRenderer.rules(s, family);
             for (Map.Entry<String, List<String>> table : IptablesRenderer.chains(family).entrySet()) {
                 for (String chain : table.getValue()) {
-                    if (!saved.hasChain(table.getKey(), chain)) {
-                        problems.add(tool + " chain " + table.getKey() + "/" + chain + " is missing");
-                        continue;
-                    }
-                    long found = saved.ruleCount(table.getKey(), chain);
-                    int want = rules.get(chain).size();
-                    if (found != want) {
-                        problems.add(tool + " chain " + table.getKey() + "/" + chain + " has " + found
-                                + " rules instead of " + want);
-                    }
+                    checkChain(problems, tool, saved, table.getKey(), chain, rules.get(chain).size());
                 }
+            }
+            for (ServiceRules svc : s.services()) {
+                checkChain(problems, tool, saved, "nat", IptablesServices.chain(svc), IptablesServices.natRules(svc).size());
+                checkChain(problems, tool, saved, "filter", IptablesServices.chain(svc), IptablesServices.filterRules(svc).size());
             }
             if (!saved.hasChain("filter", IptablesRenderer.USER)) {
                 problems.add(tool + " chain filter/" + IptablesRenderer.USER + " is missing");
@@ -103,6 +115,17 @@ public final class IptablesBackend extends TransactionalFirewall {
             }
         }
         return new Verification(problems);
+    }
+
+    private static void checkChain(List<String> problems, String tool, IptablesSnapshot saved, String table, String chain, int want) {
+        if (!saved.hasChain(table, chain)) {
+            problems.add(tool + " chain " + table + "/" + chain + " is missing");
+            return;
+        }
+        long found = saved.ruleCount(table, chain);
+        if (found != want) {
+            problems.add(tool + " chain " + table + "/" + chain + " has " + found + " rules instead of " + want);
+        }
     }
 
     @Override

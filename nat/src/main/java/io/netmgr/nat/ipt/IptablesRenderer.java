@@ -1,8 +1,8 @@
 package io.netmgr.nat.ipt;
 
-import io.netmgr.core.firewall.FirewallException;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.NetworkRules;
+import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
@@ -30,7 +30,10 @@ import java.util.Set;
  *   containers); and lets bridges out unless internal;</li>
  *   <li>nat {@code NETMGR-DNAT} (from PREROUTING and OUTPUT, local destinations) publishes ports,
  *   {@code NETMGR-POSTROUTING} masquerades; raw {@code NETMGR-PREROUTING} drops remote traffic to
- *   127/8, which route_localnet would otherwise let in.</li>
+ *   127/8, which route_localnet would otherwise let in;</li>
+ *   <li>services (IPv4): nat {@code NETMGR-SERVICES} and filter {@code NETMGR-INPUT} jump to one
+ *   {@code NETMGR-SVC-<id>} chain per service in each table ({@link IptablesServices}), which a
+ *   change of that service alone rewrites.</li>
  * </ul>
  * Every apply rewrites netmgr's chains whole (declaring a chain in a restore script flushes it),
  * in one restore per family, which the kernel commits atomically.
@@ -63,9 +66,13 @@ public final class IptablesRenderer {
         Map<String, List<String>> chains = new LinkedHashMap<>();
         if (family == IpFamily.V4) {
             chains.put("raw", List.of(RAW));
+            // services balance IPv4 only: their dispatch chains exist in that family alone
+            chains.put("nat", List.of(DNAT, POSTROUTING, IptablesServices.SERVICES));
+            chains.put("filter", List.of(FORWARD, PUBLISHED, ISOLATION, IptablesServices.INPUT));
+        } else {
+            chains.put("nat", List.of(DNAT, POSTROUTING));
+            chains.put("filter", List.of(FORWARD, PUBLISHED, ISOLATION));
         }
-        chains.put("nat", List.of(DNAT, POSTROUTING));
-        chains.put("filter", List.of(FORWARD, PUBLISHED, ISOLATION));
         return chains;
     }
 
@@ -77,6 +84,12 @@ public final class IptablesRenderer {
         jumps.add(new Jump("nat", "PREROUTING", "-m addrtype --dst-type LOCAL", DNAT));
         jumps.add(new Jump("nat", "OUTPUT", "-m addrtype --dst-type LOCAL", DNAT));
         jumps.add(new Jump("nat", "POSTROUTING", "", POSTROUTING));
+        if (family == IpFamily.V4) {
+            // VIPs are addresses of the bridges, so local destinations too
+            jumps.add(new Jump("nat", "PREROUTING", "-m addrtype --dst-type LOCAL", IptablesServices.SERVICES));
+            jumps.add(new Jump("nat", "OUTPUT", "-m addrtype --dst-type LOCAL", IptablesServices.SERVICES));
+            jumps.add(new Jump("filter", "INPUT", "", IptablesServices.INPUT));
+        }
         // NETMGR-USER before NETMGR-FORWARD: the user's rules see every packet first
         jumps.add(new Jump("filter", "FORWARD", "", USER));
         jumps.add(new Jump("filter", "FORWARD", "", FORWARD));
@@ -89,7 +102,8 @@ public final class IptablesRenderer {
         if (networks.isEmpty()) {
             return FirewallState.EMPTY;
         }
-        return new FirewallState(networks, state.ports().stream().filter(p -> p.family() == family).toList());
+        return new FirewallState(networks, state.ports().stream().filter(p -> p.family() == family).toList(),
+                family == IpFamily.V4 ? state.services() : List.of());
     }
 
     /**
@@ -97,11 +111,6 @@ public final class IptablesRenderer {
      * {@code saved} shows; empty when nothing is to be done.
      */
     public static String render(FirewallState state, IpFamily family, IptablesSnapshot saved) {
-        if (!state.services().isEmpty()) {
-            // not built yet: refused by name rather than a service that silently answers nothing
-            throw new FirewallException(FirewallException.Reason.INVALID_ARGUMENT, "services (" + state.services().get(0).owner()
-                    + ") need the nftables firewall backend in this version; start netmgr with --firewall nftables");
-        }
         FirewallState s = forFamily(state, family);
         Map<String, List<String>> rules = s.isEmpty() ? Map.of() : rules(s, family);
         StringBuilder out = new StringBuilder();
@@ -117,6 +126,8 @@ public final class IptablesRenderer {
                 if (t.equals("filter") && !saved.hasChain(t, USER)) {
                     body.append(':').append(USER).append(" - [0:0]\n");
                 }
+                // the services' chains first: the dispatch chain's jumps need them to exist
+                serviceChains(t, s, saved, body);
                 for (String chain : table.getValue()) {
                     for (String rule : rules.getOrDefault(chain, List.of())) {
                         body.append("-A ").append(chain).append(' ').append(rule).append('\n');
@@ -131,6 +142,31 @@ public final class IptablesRenderer {
         return out.toString();
     }
 
+    /**
+     * Each service's chain of {@code table}, declared and filled, and the service chains
+     * {@code saved} shows that {@code s} no longer has removed (the dispatch chain that jumped to
+     * them was declared, so flushed, above: nothing refers to them any more).
+     */
+    private static void serviceChains(String table, FirewallState s, IptablesSnapshot saved, StringBuilder body) {
+        if (!table.equals("nat") && !table.equals("filter")) {
+            return;
+        }
+        Set<String> kept = new LinkedHashSet<>();
+        for (ServiceRules svc : s.services()) {
+            kept.add(IptablesServices.chain(svc));
+            IptablesServices.fill(body, svc, table.equals("nat") ? IptablesServices.natRules(svc) : IptablesServices.filterRules(svc));
+        }
+        List<String> stale = serviceChains(table, saved).stream().filter(c -> !kept.contains(c)).toList();
+        stale.forEach(c -> body.append("-F ").append(c).append('\n'));
+        stale.forEach(c -> body.append("-X ").append(c).append('\n'));
+    }
+
+    /** The service chains {@code saved} shows in {@code table}. */
+    static List<String> serviceChains(String table, IptablesSnapshot saved) {
+        return saved.chains().getOrDefault(table, Set.of()).stream().filter(c -> c.startsWith(IptablesServices.CHAIN_PREFIX))
+                .sorted().toList();
+    }
+
     /** The rules of each of netmgr's chains (without "-A CHAIN"), for a non-empty state. */
     static Map<String, List<String>> rules(FirewallState s, IpFamily family) {
         Map<String, List<String>> r = new LinkedHashMap<>();
@@ -143,6 +179,15 @@ public final class IptablesRenderer {
             forward.add("-o " + n.bridge() + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
         }
         forward.add("-m conntrack --ctstate DNAT -j " + PUBLISHED);
+        if (family == IpFamily.V4) {
+            for (NetworkRules n : s.networks()) {
+                if (!n.internal()) {
+                    // a service's first packet, marked by its chain: to any backend port
+                    forward.add("-o " + n.bridge() + " -m mark --mark " + IptablesServices.SERVICE_MARK + "/"
+                            + IptablesServices.SERVICE_MARK + " -j ACCEPT");
+                }
+            }
+        }
         for (NetworkRules n : s.networks()) {
             forward.add("-i " + n.bridge() + " -o " + n.bridge() + " -j " + (n.icc() ? "ACCEPT" : "DROP"));
         }
@@ -170,6 +215,11 @@ public final class IptablesRenderer {
             published.add(acceptRule(p));
         }
 
+        if (family == IpFamily.V4) {
+            // services' ingress ports and VIPs: replies must come back through the host
+            postrouting.add("-m mark --mark " + IptablesServices.MASQUERADE_MARK + "/" + IptablesServices.MASQUERADE_MARK
+                    + " -j MASQUERADE");
+        }
         for (NetworkRules n : s.networks()) {
             if (!n.internal() && family == IpFamily.V4) {
                 postrouting.add("-s 127.0.0.0/8 -o " + n.bridge() + " -j MASQUERADE");
@@ -191,6 +241,10 @@ public final class IptablesRenderer {
         r.put(FORWARD, forward);
         r.put(PUBLISHED, List.copyOf(published));
         r.put(ISOLATION, isolation);
+        if (family == IpFamily.V4) {
+            r.put(IptablesServices.SERVICES, s.services().stream().map(IptablesServices::jump).toList());
+            r.put(IptablesServices.INPUT, s.services().stream().map(IptablesServices::jump).toList());
+        }
         return r;
     }
 
@@ -211,18 +265,18 @@ public final class IptablesRenderer {
         List<Jump> mine = jumps(family).stream().filter(j -> j.table().equals(table)).toList();
         if (table.equals("filter")) {
             // the two FORWARD jumps go in as a pair, so that NETMGR-USER stays first
-            if (mine.stream().allMatch(j -> saved.hasRule(table, j.rule()))) {
-                return;
-            }
-            for (Jump j : mine) {
-                if (saved.hasRule(table, j.rule())) {
-                    body.append("-D ").append(j.builtin()).append(' ').append(j.spec()).append('\n');
+            List<Jump> forward = mine.stream().filter(j -> j.builtin().equals("FORWARD")).toList();
+            if (!forward.stream().allMatch(j -> saved.hasRule(table, j.rule()))) {
+                for (Jump j : forward) {
+                    if (saved.hasRule(table, j.rule())) {
+                        body.append("-D ").append(j.builtin()).append(' ').append(j.spec()).append('\n');
+                    }
+                }
+                for (int i = forward.size() - 1; i >= 0; i--) {
+                    body.append("-I ").append(forward.get(i).builtin()).append(" 1 ").append(forward.get(i).spec()).append('\n');
                 }
             }
-            for (int i = mine.size() - 1; i >= 0; i--) {
-                body.append("-I ").append(mine.get(i).builtin()).append(" 1 ").append(mine.get(i).spec()).append('\n');
-            }
-            return;
+            mine = mine.stream().filter(j -> !j.builtin().equals("FORWARD")).toList();
         }
         for (Jump j : mine) {
             if (!saved.hasRule(table, j.rule())) {
@@ -244,6 +298,7 @@ public final class IptablesRenderer {
         if (userChainGoes) {
             mine.add(USER);
         }
+        mine.addAll(serviceChains(table, saved));
         List<String> present = mine.stream().filter(c -> saved.hasChain(table, c)).toList();
         for (String chain : present) {
             body.append("-F ").append(chain).append('\n');

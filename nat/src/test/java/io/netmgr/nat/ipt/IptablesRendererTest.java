@@ -43,6 +43,53 @@ class IptablesRendererTest {
     }
 
     @Test
+    void aServiceSpreadsItsVipAndPortsOverItsBackendsInItsOwnChains() {
+        FirewallState with = Scenarios.oneNetwork().withService(Scenarios.api());
+        assertMatches("ipt/service-v4.rules", IptablesRenderer.render(with, IpFamily.V4, IptablesSnapshot.EMPTY));
+        assertThat(IptablesRenderer.render(with, IpFamily.V6, IptablesSnapshot.EMPTY)).as("services balance IPv4 only")
+                .doesNotContain("NETMGR-SVC-").doesNotContain("NETMGR-SERVICES");
+    }
+
+    @Test
+    void aBackendChangeRewritesOnlyThatServicesChains() {
+        var api = Scenarios.api();
+        String change = IptablesServices.change(api, api.withBackends(api.backends().subList(0, 2)));
+        assertMatches("ipt/service-backend-change-v4.rules", change);
+        String chain = IptablesServices.chain(api);
+        assertThat(change.lines().filter(l -> !l.startsWith("*") && !l.equals("COMMIT")))
+                .as("only the service's own chains are declared and filled").isNotEmpty()
+                .allMatch(l -> l.equals(":" + chain + " - [0:0]") || l.startsWith("-A " + chain + " "));
+    }
+
+    @Test
+    void aServiceComesWithItsJumpsAndGoesWithItsChains() {
+        var api = Scenarios.api();
+        String chain = IptablesServices.chain(api);
+        assertThat(IptablesServices.change(null, api)).contains("-A NETMGR-SERVICES -j " + chain + "\n")
+                .contains("-A NETMGR-INPUT -j " + chain + "\n");
+        assertMatches("ipt/service-removed-v4.rules", IptablesServices.change(api, null));
+        assertThat(IptablesServices.change(null, null)).isEmpty();
+    }
+
+    @Test
+    void theWholeStateDropsTheChainsOfServicesNoLongerThere() {
+        var api = Scenarios.api();
+        IptablesSnapshot saved = IptablesSnapshot.parse(String.join("\n", "*nat", ":NETMGR-SERVICES - [0:0]",
+                ":NETMGR-SVC-0123456789AB - [0:0]", "-A NETMGR-SERVICES -j NETMGR-SVC-0123456789AB", "COMMIT",
+                "*filter", ":NETMGR-INPUT - [0:0]", ":NETMGR-SVC-0123456789AB - [0:0]", "COMMIT", ""));
+        String script = IptablesRenderer.render(Scenarios.oneNetwork().withService(api), IpFamily.V4, saved);
+        assertThat(script).contains("-X NETMGR-SVC-0123456789AB").contains(":" + IptablesServices.chain(api));
+        assertThat(IptablesRenderer.render(FirewallState.EMPTY, IpFamily.V4, saved)).contains("-F NETMGR-SVC-0123456789AB")
+                .contains("-X NETMGR-SVC-0123456789AB").contains("-X NETMGR-SERVICES");
+    }
+
+    @Test
+    void eachBackendDrawsOneInNFromTheRulesLeftToIt() {
+        assertThat(IptablesServices.probability(3)).isEqualTo("0.33333333333");
+        assertThat(IptablesServices.probability(2)).isEqualTo("0.50000000000");
+    }
+
+    @Test
     void aFamilyWithoutNetworksIsTornDown() {
         assertThat(IptablesRenderer.render(FirewallState.EMPTY.withNetwork(Scenarios.DB), IpFamily.V6,
                 IptablesSnapshot.EMPTY)).isEmpty();

@@ -26,7 +26,7 @@ public final class Conntrack implements AutoCloseable {
     static final int NFNETLINK_V0 = 0;
     /** struct nfgenmsg: family, version, resource id (big endian). */
     static final int NFGENMSG_LEN = 4;
-    static final int CTA_TUPLE_ORIG = 1, CTA_ZONE = 18;
+    static final int CTA_TUPLE_ORIG = 1, CTA_TUPLE_REPLY = 2, CTA_ZONE = 18;
     static final int CTA_TUPLE_IP = 1, CTA_TUPLE_PROTO = 2;
     static final int CTA_IP_V4_SRC = 1, CTA_IP_V4_DST = 2, CTA_IP_V6_SRC = 3, CTA_IP_V6_DST = 4;
     static final int CTA_PROTO_NUM = 1, CTA_PROTO_SRC_PORT = 2, CTA_PROTO_DST_PORT = 3;
@@ -47,9 +47,16 @@ public final class Conntrack implements AutoCloseable {
     /**
      * A flow as its original direction names it: who sent the first packet to where.
      *
-     * @param zone the conntrack zone (0 unless a ruleset sets one)
+     * @param zone        the conntrack zone (0 unless a ruleset sets one)
+     * @param replySource who sends the replies: the destination, or the address it was DNATed to
+     *                    (a service's backend); null when the kernel gave no reply tuple
      */
-    public record Flow(int protocol, IpAddress source, int sourcePort, IpAddress destination, int destinationPort, int zone) {
+    public record Flow(int protocol, IpAddress source, int sourcePort, IpAddress destination, int destinationPort, int zone,
+            IpAddress replySource) {
+        /** True when the replies come from {@code address}: the flow was sent (or DNATed) there. */
+        public boolean repliedBy(IpAddress address) {
+            return address.equals(replySource);
+        }
     }
 
     /** The flows of {@code family} in the table (its original direction; protocols without ports have port 0). */
@@ -119,6 +126,12 @@ public final class Conntrack implements AutoCloseable {
         return w.u8(family == IpFamily.V4 ? AF_INET : AF_INET6).u8(NFNETLINK_V0).u16(0);
     }
 
+    /** The source address of the reply tuple, when the entry has one. */
+    private static Optional<IpAddress> replySource(Attributes attrs) {
+        return attrs.nested(CTA_TUPLE_REPLY).flatMap(t -> t.nested(CTA_TUPLE_IP))
+                .flatMap(ip -> ip.ipAddress(CTA_IP_V4_SRC).or(() -> ip.ipAddress(CTA_IP_V6_SRC)));
+    }
+
     /** One entry of a dump, or null when it lacks an original tuple with addresses. */
     static Flow decode(NetlinkMessage m) {
         Attributes attrs = m.attributes(NFGENMSG_LEN);
@@ -138,7 +151,7 @@ public final class Conntrack implements AutoCloseable {
         }
         Attributes p = proto.get();
         return new Flow(p.u8(CTA_PROTO_NUM, 0), src.get(), p.be16(CTA_PROTO_SRC_PORT, 0), dst.get(),
-                p.be16(CTA_PROTO_DST_PORT, 0), attrs.be16(CTA_ZONE, 0));
+                p.be16(CTA_PROTO_DST_PORT, 0), attrs.be16(CTA_ZONE, 0), replySource(attrs).orElse(null));
     }
 
     @Override

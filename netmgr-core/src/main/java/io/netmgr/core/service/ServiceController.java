@@ -397,10 +397,6 @@ public final class ServiceController {
             }
             return;
         }
-        if (firewall.get().backend().equals("iptables")) {
-            throw NetmgrException.invalid("service " + service.name() + " needs the nftables firewall backend, and this netmgr"
-                    + " runs " + firewall.get().backend() + "; services on iptables are not built yet: start it with --firewall nftables");
-        }
         for (Network n : on) {
             if (firewall.get().current().network(n.id()).isEmpty()) {
                 throw NetmgrException.invalid("network " + n.name() + " uses driver " + n.driver() + ", which netmgr's firewall"
