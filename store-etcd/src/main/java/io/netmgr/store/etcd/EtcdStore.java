@@ -94,6 +94,9 @@ public final class EtcdStore implements Store {
     private final ScheduledExecutorService timer;
     private final Map<EtcdWatch, Boolean> watches = new ConcurrentHashMap<>();
     private final Map<Long, EtcdLease> leases = new ConcurrentHashMap<>();
+    private final TxnMarkers markers = new TxnMarkers();
+    // each copy of a write transaction sent goes through this: tests lose an answer here, as a dying member does
+    private volatile java.util.function.UnaryOperator<CompletableFuture<TxnResponse>> sent = java.util.function.UnaryOperator.identity();
     private volatile boolean closed;
 
     private EtcdStore(Config config, Client client) {
@@ -161,7 +164,7 @@ public final class EtcdStore implements Store {
         KeyRange range = KeyRange.prefix(config.root() + prefix);
         GetResponse response = await(() -> kv.get(ByteSequence.from(range.from()),
                 GetOption.builder().withRange(ByteSequence.from(range.to())).build()), "reading the keys under " + prefix);
-        return response.getKvs().stream().map(this::keyValue).toList();
+        return response.getKvs().stream().map(this::keyValue).filter(kv -> !TxnMarkers.isMarker(kv.key())).toList();
     }
 
     @Override
@@ -181,8 +184,32 @@ public final class EtcdStore implements Store {
     private TxnResult commit(TxnBuilder.Request request) {
         checkOpen();
         EtcdTxnPlan plan = EtcdTxnPlan.of(config.root(), request);
-        TxnResponse response = await(() -> plan.applyTo(kv.txn()).commit(), "committing a transaction");
-        return new TxnResult(response.isSucceeded(), response.getHeader().getRevision());
+        if (plan.isEmpty() || plan.onlyDeletes() && request.conditions().isEmpty()) {
+            // compares only, or unconditional deletes: a repeat changes nothing more (and a marker
+            // would count a revision for a transaction that deleted nothing)
+            TxnResponse response = await(() -> plan.applyTo(kv.txn()).commit(), "committing a transaction", !plan.isEmpty());
+            return new TxnResult(response.isSucceeded(), response.getHeader().getRevision());
+        }
+        String marker = markers.next();
+        List<String> cleanup = markers.takeFinished();
+        plan.mark(marker, cleanup);
+        TxnResponse response;
+        try {
+            response = await(() -> sent.apply(plan.applyTo(kv.txn()).commit()), "committing a transaction", true);
+        } catch (RuntimeException e) {
+            markers.giveBack(cleanup); // deleting them again later is harmless
+            throw e;
+        }
+        TxnResult result = TxnMarkers.outcome(response.isSucceeded(), response.getHeader().getRevision(),
+                response.getGetResponses().stream().flatMap(get -> get.getKvs().stream())
+                        .map(io.etcd.jetcd.KeyValue::getModRevision).findFirst());
+        if (!response.isSucceeded()) {
+            markers.giveBack(cleanup);
+        }
+        if (result.succeeded()) {
+            markers.finished(marker);
+        }
+        return result;
     }
 
     @Override
@@ -261,6 +288,11 @@ public final class EtcdStore implements Store {
         await(() -> kv.compact(revision), "compacting to revision " + revision);
     }
 
+    /** A test hook: every copy of a write transaction sent is passed through {@code hook}, which may lose its answer. */
+    void onWriteSent(java.util.function.UnaryOperator<CompletableFuture<TxnResponse>> hook) {
+        this.sent = hook;
+    }
+
     /** Stops the keep-alives (without revoking: a restarted holder resumes its leases) and the watches. */
     @Override
     public void close() {
@@ -319,6 +351,10 @@ public final class EtcdStore implements Store {
         return ByteSequence.from(KeyRange.bytes(key));
     }
 
+    <T> T await(Supplier<CompletableFuture<T>> call, String what) {
+        return await(call, what, false);
+    }
+
     /**
      * Makes {@code call} and waits for it within the store's deadline, turning etcd's failures into
      * the SPI's: unreachable or without quorum becomes "cluster store unavailable: ...".
@@ -327,13 +363,14 @@ public final class EtcdStore implements Store {
      * leader yet) is made again after a short pause, and a call left unanswered for a part of the
      * deadline is made again too, since the first request on a connection to a member that just
      * died is never answered (seen with jetcd 0.8.7), and a request forwarded to a leader that
-     * died is dropped. The cost, when a member dies between applying a transaction and answering:
-     * the repeat of a put writes the same value again; the repeat of a compare-and-swap fails its
-     * compare, and the caller re-reads and tries again (an address so allocated twice stays
-     * reserved until released). etcd's own client repeats only reads.
+     * died is dropped. Reads are safe to repeat. A write ({@code write}: a transaction, guarded
+     * by its marker, see {@link TxnMarkers}) is too: a repeat of one that applied does not apply
+     * again and its answer says it had. When no copy of a write is answered by the deadline, its
+     * outcome cannot be known and the error says so.
      */
-    <T> T await(Supplier<CompletableFuture<T>> call, String what) {
+    <T> T await(Supplier<CompletableFuture<T>> call, String what, boolean write) {
         long deadline = System.nanoTime() + config.timeout().toNanos();
+        boolean sentUnanswered = false; // a copy of a write may have been applied
         while (true) {
             CompletableFuture<T> attempt = call.get();
             long remaining = Math.max(1, deadline - System.nanoTime());
@@ -342,20 +379,34 @@ public final class EtcdStore implements Store {
                 return attempt.get(wait, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 attempt.cancel(true);
+                sentUnanswered = true;
                 if (wait >= remaining) {
-                    throw unavailable("no answer within " + config.timeout().toMillis() + " ms while " + what, e);
+                    throw unavailable(outcome(write, sentUnanswered)
+                            + "no answer within " + config.timeout().toMillis() + " ms while " + what, e);
                 }
             } catch (InterruptedException e) {
                 attempt.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted while " + what + " in the cluster store " + config.endpoints(), e);
             } catch (ExecutionException e) {
-                if (!refusedAtOnce(e.getCause()) || System.nanoTime() + RETRY_PAUSE.toNanos() >= deadline) {
-                    throw failure(e.getCause(), what);
+                boolean refused = refusedAtOnce(e.getCause());
+                StoreException failure = failure(e.getCause(), what);
+                // a call lost in transit (connection closed, deadline, cancelled) is as safe to repeat as a refused one
+                boolean repeatable = refused || lostInTransit(e.getCause());
+                sentUnanswered |= !refused;
+                if (!repeatable || System.nanoTime() + RETRY_PAUSE.toNanos() >= deadline) {
+                    if ((repeatable || failure instanceof StoreException.Unavailable) && write && sentUnanswered) {
+                        throw unavailable(outcome(true, true) + e.getCause().getMessage() + " (while " + what + ")", e.getCause());
+                    }
+                    throw failure;
                 }
                 pause();
             }
         }
+    }
+
+    private static String outcome(boolean write, boolean sentUnanswered) {
+        return write && sentUnanswered ? "outcome unknown (the transaction may have been applied; read before trying again): " : "";
     }
 
     // longer than an election with etcd's default timings, so a repeated read finds the new leader
@@ -366,6 +417,20 @@ public final class EtcdStore implements Store {
     private static boolean refusedAtOnce(Throwable cause) {
         return cause instanceof EtcdException etcd && etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE
                 || io.grpc.Status.fromThrowable(cause).getCode() == io.grpc.Status.Code.UNAVAILABLE;
+    }
+
+    // the call may or may not have reached a member (and a write been applied): safe to repeat a read or a marked write
+    private static boolean lostInTransit(Throwable cause) {
+        if (cause instanceof EtcdException etcd) {
+            return switch (etcd.getErrorCode()) {
+                case UNKNOWN, DEADLINE_EXCEEDED, CANCELLED, ABORTED -> true;
+                default -> false;
+            };
+        }
+        return switch (io.grpc.Status.fromThrowable(cause).getCode()) {
+            case UNKNOWN, DEADLINE_EXCEEDED, CANCELLED, ABORTED -> true;
+            default -> false;
+        };
     }
 
     private static void pause() {

@@ -29,6 +29,7 @@ final class EtcdTxnPlan {
     private final List<Cmp> compares = new ArrayList<>();
     private final List<KeyRange> deletes = new ArrayList<>();
     private final Map<String, Put> puts = new LinkedHashMap<>();
+    private String marker; // with the root; null for a transaction that writes nothing
 
     private EtcdTxnPlan(String root) {
         this.root = root;
@@ -84,11 +85,30 @@ final class EtcdTxnPlan {
         deletes.add(range);
     }
 
+    /**
+     * Guards the plan with its own marker (see {@link TxnMarkers}) and deletes {@code cleanup},
+     * earlier markers whose outcome is known. Keys are given without the root.
+     */
+    void mark(String markerKey, List<String> cleanup) {
+        for (String old : cleanup) {
+            delete(KeyRange.key(root + old));
+        }
+        marker = root + markerKey;
+        put(marker, new byte[0], 0);
+    }
+
+    boolean onlyDeletes() {
+        return puts.isEmpty();
+    }
+
     boolean isEmpty() {
         return deletes.isEmpty() && puts.isEmpty();
     }
 
-    /** Applies the plan to an etcd transaction: deletes first (with their previous values, for watchers), then puts. */
+    /**
+     * Applies the plan to an etcd transaction: deletes first (with their previous values, for
+     * watchers), then puts; a marked plan also reads its marker when its compares fail.
+     */
     io.etcd.jetcd.Txn applyTo(io.etcd.jetcd.Txn txn) {
         List<Op> ops = new ArrayList<>();
         for (KeyRange range : deletes) {
@@ -97,7 +117,14 @@ final class EtcdTxnPlan {
         }
         puts.forEach((key, put) -> ops.add(Op.put(ByteSequence.from(KeyRange.bytes(key)), ByteSequence.from(put.value()),
                 put.lease() == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(put.lease()).build())));
-        return txn.If(compares.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
+        if (marker == null) {
+            return txn.If(compares.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
+        }
+        List<Cmp> guarded = new ArrayList<>(compares);
+        ByteSequence markerKey = ByteSequence.from(KeyRange.bytes(marker));
+        guarded.add(new Cmp(markerKey, Cmp.Op.EQUAL, CmpTarget.version(0)));
+        return txn.If(guarded.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new))
+                .Else(Op.get(markerKey, io.etcd.jetcd.options.GetOption.DEFAULT));
     }
 
     private ByteSequence key(String key) {

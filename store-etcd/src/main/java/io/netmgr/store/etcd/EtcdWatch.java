@@ -103,7 +103,7 @@ final class EtcdWatch implements Watch {
                 case DELETE -> new WatchEvent(WatchEvent.Type.DELETE, store.keyValue(event.getPrevKV()), revision);
                 default -> null;
             };
-            if (mapped != null) {
+            if (mapped != null && !TxnMarkers.isMarker(mapped.kv().key())) { // markers are the store's own
                 store.deliveries().execute(() -> delivery.deliver(mapped));
             }
             queued = Math.max(queued, revision);

@@ -180,6 +180,14 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         return EtcdStore.connect(tls ? config.withTls(java.util.Optional.of(tls())) : config);
     }
 
+    /** A store that talks to member {@code index} alone, so a call made through it went to that member. */
+    public EtcdStore memberStore(int index, String root) {
+        Member m = members.get(index);
+        EtcdStore.Config config = new EtcdStore.Config(new EtcdEndpoints(List.of(hostPort(m.address, m.clientPort))),
+                java.util.Optional.empty(), root, java.time.Duration.ofSeconds(4));
+        return EtcdStore.connect(tls ? config.withTls(java.util.Optional.of(tls())) : config);
+    }
+
     public int size() {
         return members.size();
     }

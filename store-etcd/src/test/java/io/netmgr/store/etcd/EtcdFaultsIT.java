@@ -10,7 +10,12 @@ import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.StoreContract.Events;
 import io.netmgr.core.store.StoreException;
 import io.netmgr.core.store.Watch;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.TxnResult;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +100,58 @@ class EtcdFaultsIT {
             assertThat(b.hosts()).extracting(h -> h.info().hostname() + " " + h.alive() + " " + h.self())
                     .containsExactly("a false false", "b true true");
         }
+    }
+
+    @Test
+    void aTransactionWhoseMemberDiesBeforeAnsweringIsAppliedOnceAndReportedApplied() {
+        try (EtcdStore store = ETCD.store("/faults/lost/")) {
+            AtomicInteger copies = new AtomicInteger();
+            // the first copy is applied, then a member dies and the answer never comes
+            store.onWriteSent(answer -> copies.incrementAndGet() == 1 ? lostAfterKilling(0, answer) : answer);
+
+            TxnResult cas = store.txn().ifAbsent("ip/10.0.0.2").put("ip/10.0.0.2", "ep-1".getBytes(UTF_8)).commit();
+
+            assertThat(copies.get()).as("sent again after the answer was lost").isGreaterThanOrEqualTo(2);
+            assertThat(cas.succeeded()).as("the allocation applied: not reported as failed").isTrue();
+            KeyValue allocated = store.get("ip/10.0.0.2").orElseThrow();
+            assertThat(allocated.version()).isEqualTo(1);
+            assertThat(allocated.modRevision()).isEqualTo(cas.revision());
+
+            // an unconditional write is not applied twice either
+            ETCD.restartDead();
+            copies.set(0);
+            store.onWriteSent(answer -> copies.incrementAndGet() == 1 ? lostAfterKilling(1, answer) : answer);
+            TxnResult put = store.txn().put("counter", "1".getBytes(UTF_8)).commit();
+            assertThat(put.succeeded()).isTrue();
+            assertThat(store.get("counter").orElseThrow().version()).isEqualTo(1);
+
+            store.onWriteSent(answer -> answer);
+            store.txn().put("after", "1".getBytes(UTF_8)).commit(); // deletes the finished markers
+            assertThat(store.range("")).as("markers are hidden").extracting(KeyValue::key)
+                    .containsExactly("after", "counter", "ip/10.0.0.2");
+        }
+    }
+
+    @Test
+    void aTransactionWhoseOnlyMemberDiesBeforeAnsweringIsReportedAsOfUnknownOutcome() {
+        try (EtcdStore onlyM2 = ETCD.memberStore(2, "/faults/unknown/");
+             EtcdStore other = ETCD.store("/faults/unknown/")) {
+            AtomicInteger copies = new AtomicInteger();
+            onlyM2.onWriteSent(answer -> copies.incrementAndGet() == 1 ? lostAfterKilling(2, answer) : answer);
+
+            assertThatThrownBy(() -> onlyM2.txn().ifAbsent("ip/10.0.0.3").put("ip/10.0.0.3", "ep-2".getBytes(UTF_8)).commit())
+                    .isInstanceOf(StoreException.Unavailable.class)
+                    .hasMessageStartingWith("cluster store unavailable: ")
+                    .hasMessageContaining("outcome unknown (the transaction may have been applied; read before trying again)");
+            assertThat(other.get("ip/10.0.0.3")).as("it had applied: the error did not claim otherwise").isPresent();
+        }
+    }
+
+    // waits for the real answer (the transaction applied), kills member {@code index}, and loses the answer
+    private static CompletableFuture<TxnResponse> lostAfterKilling(int index, CompletableFuture<TxnResponse> answer) {
+        answer.join();
+        ETCD.kill(index);
+        return new CompletableFuture<>();
     }
 
     private static long awaitCommit(EtcdStore store, String key) {

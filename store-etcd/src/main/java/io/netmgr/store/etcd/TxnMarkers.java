@@ -1,0 +1,83 @@
+package io.netmgr.store.etcd;
+
+import io.netmgr.core.store.TxnResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes a write transaction safe to send again when its answer is lost.
+ *
+ * <p>A member can apply a transaction and die before answering; sent again, it would apply twice
+ * (a compare-and-swap would then fail its compare and an address it allocated would leak). So every
+ * write transaction also creates a marker key of its own, guarded by "marker absent":
+ * {@code if (caller's compares && version(marker) == 0) then (ops, put marker) else (get marker)}.
+ * Sent any number of times it applies at most once, and the answer to any copy tells the outcome:
+ * succeeded, or failed with the marker present (an earlier copy applied, at the marker's mod
+ * revision), or failed with the marker absent (the caller's compares failed). A comparison of mod
+ * revisions read afterwards could not tell our write from another host's identical one, nor see a
+ * delete; the marker can.
+ *
+ * <p>Markers live under {@code ROOT + "\0txn/"}, are hidden from ranges and watches, and are
+ * deleted by this store's next write transaction once their outcome is known (a daemon killed
+ * leaves its last few behind: a few bytes each, never read).
+ */
+final class TxnMarkers {
+
+    /** Keys under this (after the store's root) are markers, never the caller's. */
+    static final String PREFIX = "\0txn/";
+
+    // how many finished markers one transaction deletes at most (etcd caps operations per transaction at 128)
+    static final int CLEANUP_PER_TXN = 32;
+
+    private final String owner = UUID.randomUUID().toString();
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> finished = new ConcurrentLinkedQueue<>();
+
+    /** A new marker key (without the store's root), unique to this transaction. */
+    String next() {
+        return PREFIX + owner + "/" + sequence.incrementAndGet();
+    }
+
+    static boolean isMarker(String key) {
+        return key.startsWith(PREFIX);
+    }
+
+    /** Markers whose outcome is known, for the next write transaction to delete; they are taken. */
+    List<String> takeFinished() {
+        List<String> taken = new ArrayList<>();
+        String marker;
+        while (taken.size() < CLEANUP_PER_TXN && (marker = finished.poll()) != null) {
+            taken.add(marker);
+        }
+        return taken;
+    }
+
+    /** The outcome of {@code marker} is known: a later transaction may delete it. */
+    void finished(String marker) {
+        finished.add(marker);
+    }
+
+    /** Markers taken for a cleanup that did not apply: a later transaction deletes them. */
+    void giveBack(List<String> markers) {
+        finished.addAll(markers);
+    }
+
+    /**
+     * The caller's result from the answer to one copy of a marked transaction.
+     *
+     * @param succeeded whether this copy's compares held (it applied now)
+     * @param revision the answer's header revision
+     * @param markerModRevision the marker's mod revision read by the else branch, empty when absent
+     */
+    static TxnResult outcome(boolean succeeded, long revision, Optional<Long> markerModRevision) {
+        if (succeeded) {
+            return new TxnResult(true, revision);
+        }
+        // an earlier copy applied: that is the caller's transaction, at the revision it made
+        return markerModRevision.map(applied -> new TxnResult(true, applied)).orElseGet(() -> new TxnResult(false, revision));
+    }
+}
