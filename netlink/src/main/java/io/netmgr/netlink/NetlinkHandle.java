@@ -72,6 +72,11 @@ public final class NetlinkHandle implements AutoCloseable {
     }
 
     /** Traffic control: the queueing disciplines on the links. */
+    /** Sends a batch of change requests, several to a send (see {@link NetlinkBatch}). */
+    public NetlinkBatch.Result execute(NetlinkBatch batch) {
+        return socket.execute(batch);
+    }
+
     public Qdiscs qdiscs() {
         return qdiscs;
     }

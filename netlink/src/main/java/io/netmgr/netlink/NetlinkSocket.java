@@ -100,12 +100,41 @@ public final class NetlinkSocket implements AutoCloseable {
         return readBatch("receive netlink events");
     }
 
+    /**
+     * Sends the batch's requests several to a send and waits for every acknowledgement; each
+     * request's error (other than the one it tolerates) is reported for that request alone.
+     */
+    public synchronized NetlinkBatch.Result execute(NetlinkBatch batch) {
+        List<NetlinkException> failures = new ArrayList<>();
+        int from = 0;
+        while (from < batch.size()) {
+            // sequence numbers for a whole send, however many it ends up holding
+            int firstSeq = SEQUENCE.getAndAdd(NetlinkBatch.MAX_MESSAGES) + 1;
+            NetlinkBatch.Chunk chunk = batch.pack(from, firstSeq, portId);
+            sendBytes(chunk.bytes());
+            NetlinkBatch.Acks acks = batch.new Acks(chunk, portId);
+            String operation = batch.request(from).operation() + " (and " + (chunk.count() - 1) + " more in one batch)";
+            while (!acks.complete()) {
+                for (NetlinkMessage m : readBatch(operation)) {
+                    acks.accept(m, m.type() == Nl.NLMSG_ERROR ? extAckMessage(m) : null);
+                }
+            }
+            acks.failuresTo(failures);
+            from += chunk.count();
+        }
+        return new NetlinkBatch.Result(batch.size(), failures);
+    }
+
     private int send(MessageWriter request) {
+        int seq = SEQUENCE.incrementAndGet();
+        sendBytes(request.finish(seq, portId));
+        return seq;
+    }
+
+    private void sendBytes(ByteBuffer bytes) {
         if (closed) {
             throw new IllegalStateException("netlink socket is closed");
         }
-        int seq = SEQUENCE.incrementAndGet();
-        ByteBuffer bytes = request.finish(seq, portId);
         if (sendBuffer.capacity() < bytes.remaining()) {
             sendBuffer = Native.direct(Integer.highestOneBit(bytes.remaining()) * 2);
         }
@@ -114,7 +143,6 @@ public final class NetlinkSocket implements AutoCloseable {
         sockaddr.putShort(0, (short) Native.AF_NETLINK);
         long sent = libc.sendto(fd, direct, direct.remaining(), 0, sockaddr, 12);
         check(sent, "send netlink request");
-        return seq;
     }
 
     private <T> List<T> receive(int seq, String operation, Function<NetlinkMessage, T> parser, boolean dump) {

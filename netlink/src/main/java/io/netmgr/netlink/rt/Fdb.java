@@ -1,8 +1,10 @@
 package io.netmgr.netlink.rt;
 
+import io.netmgr.netlink.NetlinkBatch;
 import io.netmgr.netlink.NetlinkSocket;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.neigh.FdbEntry;
+import io.netmgr.netlink.sys.Errno;
 import java.util.List;
 
 /** The bridge forwarding database in one namespace (what {@code bridge fdb} shows). */
@@ -19,6 +21,16 @@ public final class Fdb {
 
     public void delete(FdbEntry e) {
         socket.execute(NeighbourCodec.delete(e), "delete fdb entry " + describe(e));
+    }
+
+    /** Adds (or replaces) {@code e} as part of {@code batch}. */
+    public static NetlinkBatch add(NetlinkBatch batch, FdbEntry e) {
+        return batch.add(NeighbourCodec.add(e), "add fdb entry " + describe(e));
+    }
+
+    /** Deletes {@code e} as part of {@code batch}; an entry already gone is no error. */
+    public static NetlinkBatch deleteIfPresent(NetlinkBatch batch, FdbEntry e) {
+        return batch.add(NeighbourCodec.delete(e), "delete fdb entry " + describe(e), Errno.ENOENT);
     }
 
     public List<FdbEntry> list() {
