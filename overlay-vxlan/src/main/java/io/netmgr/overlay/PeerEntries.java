@@ -1,14 +1,15 @@
 package io.netmgr.overlay;
 
 import io.netmgr.core.driver.Peer;
-import io.netmgr.netlink.NetlinkException;
+import io.netmgr.netlink.NetlinkBatch;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.link.MacAddress;
 import io.netmgr.netlink.neigh.FdbEntry;
 import io.netmgr.netlink.neigh.Neighbour;
-import io.netmgr.netlink.sys.Errno;
+import io.netmgr.netlink.rt.Fdb;
+import io.netmgr.netlink.rt.Neighbours;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,34 +33,40 @@ final class PeerEntries {
         return netlink.links().find(vxlanName).map(l -> new PeerEntries(netlink, l.attrs().index()));
     }
 
+    /**
+     * Programs every peer's entries in batches (several netlink requests to a send, see
+     * {@link NetlinkBatch}): at start and resync the whole peer table arrives at once.
+     */
     void addAll(List<Peer> peers) {
-        peers.forEach(this::add);
+        NetlinkBatch batch = new NetlinkBatch();
+        for (Peer peer : peers) {
+            MacAddress mac = MacAddress.parse(peer.mac());
+            Fdb.add(batch, FdbEntry.vxlan(vxlan, mac, IpAddress.parse(peer.host()).toInetAddress()));
+            for (IpNet ip : peer.addresses()) {
+                Neighbours.set(batch, Neighbour.permanent(vxlan, ip.address().toInetAddress(), mac));
+            }
+        }
+        netlink.execute(batch).throwIfFailed();
     }
 
     void add(Peer peer) {
-        MacAddress mac = MacAddress.parse(peer.mac());
-        netlink.fdb().add(FdbEntry.vxlan(vxlan, mac, IpAddress.parse(peer.host()).toInetAddress()));
-        for (IpNet ip : peer.addresses()) {
-            netlink.neighbours().set(Neighbour.permanent(vxlan, ip.address().toInetAddress(), mac));
-        }
+        addAll(List.of(peer)); // its FDB and neighbour entries in one send
     }
 
-    /** Removes the peer's entries; one already gone is no error. */
-    void remove(Peer peer) {
-        MacAddress mac = MacAddress.parse(peer.mac());
-        for (IpNet ip : peer.addresses()) {
-            ignoringAbsent(() -> netlink.neighbours().delete(Neighbour.permanent(vxlan, ip.address().toInetAddress(), mac)));
-        }
-        ignoringAbsent(() -> netlink.fdb().delete(FdbEntry.vxlan(vxlan, mac, IpAddress.parse(peer.host()).toInetAddress())));
-    }
-
-    private static void ignoringAbsent(Runnable delete) {
-        try {
-            delete.run();
-        } catch (NetlinkException e) {
-            if (e.errno() != Errno.ENOENT) {
-                throw e;
+    /** Removes the peers' entries; one already gone is no error. */
+    void removeAll(List<Peer> peers) {
+        NetlinkBatch batch = new NetlinkBatch();
+        for (Peer peer : peers) {
+            MacAddress mac = MacAddress.parse(peer.mac());
+            for (IpNet ip : peer.addresses()) {
+                Neighbours.deleteIfPresent(batch, Neighbour.permanent(vxlan, ip.address().toInetAddress(), mac));
             }
+            Fdb.deleteIfPresent(batch, FdbEntry.vxlan(vxlan, mac, IpAddress.parse(peer.host()).toInetAddress()));
         }
+        netlink.execute(batch).throwIfFailed();
+    }
+
+    void remove(Peer peer) {
+        removeAll(List.of(peer));
     }
 }
