@@ -178,24 +178,43 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
     }
 
     @Override
-    public synchronized void peerJoined(HostContext host, Peer peer) {
-        Peer before = peers.computeIfAbsent(peer.networkId(), id -> new HashMap<>()).put(peer.endpointId(), peer);
-        PeerEntries.of(host.netlink(), OverlayDataPlane.vxlanName(peer.networkId())).ifPresent(entries -> {
-            if (before != null && !before.equals(peer)) {
-                entries.remove(before); // moved or readdressed: the newest record wins
-            }
-            entries.add(peer);
-        });
+    public void peerJoined(HostContext host, Peer peer) {
+        peersChanged(host, List.of(), List.of(peer));
     }
 
     @Override
-    public synchronized void peerLeft(HostContext host, Peer peer) {
-        Map<String, Peer> ofNetwork = peers.getOrDefault(peer.networkId(), Map.of());
-        Peer known = ofNetwork.getOrDefault(peer.endpointId(), peer);
-        if (!ofNetwork.isEmpty()) {
-            ofNetwork.remove(peer.endpointId());
+    public void peerLeft(HostContext host, Peer peer) {
+        peersChanged(host, List.of(peer), List.of());
+    }
+
+    /** Programs all the changes of a network in one netlink batch: removals first, then additions. */
+    @Override
+    public synchronized void peersChanged(HostContext host, List<Peer> left, List<Peer> joined) {
+        Map<String, List<Peer>> removals = new java.util.LinkedHashMap<>();
+        Map<String, List<Peer>> additions = new java.util.LinkedHashMap<>();
+        for (Peer peer : left) {
+            Map<String, Peer> ofNetwork = peers.getOrDefault(peer.networkId(), Map.of());
+            Peer known = ofNetwork.getOrDefault(peer.endpointId(), peer);
+            if (!ofNetwork.isEmpty()) {
+                ofNetwork.remove(peer.endpointId());
+            }
+            removals.computeIfAbsent(peer.networkId(), id -> new ArrayList<>()).add(known);
         }
-        PeerEntries.of(host.netlink(), OverlayDataPlane.vxlanName(peer.networkId())).ifPresent(entries -> entries.remove(known));
+        for (Peer peer : joined) {
+            Peer before = peers.computeIfAbsent(peer.networkId(), id -> new HashMap<>()).put(peer.endpointId(), peer);
+            if (before != null && !before.equals(peer)) {
+                removals.computeIfAbsent(peer.networkId(), id -> new ArrayList<>()).add(before); // moved or readdressed: the newest record wins
+            }
+            additions.computeIfAbsent(peer.networkId(), id -> new ArrayList<>()).add(peer);
+        }
+        java.util.Set<String> networks = new java.util.LinkedHashSet<>(removals.keySet());
+        networks.addAll(additions.keySet());
+        for (String network : networks) {
+            PeerEntries.of(host.netlink(), OverlayDataPlane.vxlanName(network)).ifPresent(entries -> {
+                entries.removeAll(removals.getOrDefault(network, List.of()));
+                entries.addAll(additions.getOrDefault(network, List.of()));
+            });
+        }
     }
 
     private List<Peer> knownPeers(Network network) {

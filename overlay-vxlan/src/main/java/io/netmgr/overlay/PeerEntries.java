@@ -49,10 +49,6 @@ final class PeerEntries {
         netlink.execute(batch).throwIfFailed();
     }
 
-    void add(Peer peer) {
-        addAll(List.of(peer)); // its FDB and neighbour entries in one send
-    }
-
     /** Removes the peers' entries; one already gone is no error. */
     void removeAll(List<Peer> peers) {
         NetlinkBatch batch = new NetlinkBatch();
@@ -64,9 +60,5 @@ final class PeerEntries {
             Fdb.deleteIfPresent(batch, FdbEntry.vxlan(vxlan, mac, IpAddress.parse(peer.host()).toInetAddress()));
         }
         netlink.execute(batch).throwIfFailed();
-    }
-
-    void remove(Peer peer) {
-        removeAll(List.of(peer));
     }
 }

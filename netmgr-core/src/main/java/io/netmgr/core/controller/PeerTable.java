@@ -26,6 +26,7 @@ import java.util.function.Function;
  * delivered back to it.
  */
 public final class PeerTable implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PeerTable.class.getName());
     static final String PEERS = io.netmgr.core.store.ScopedStore.GLOBAL + "peers/";
 
     private final Store store;
@@ -35,6 +36,15 @@ public final class PeerTable implements AutoCloseable {
     private final Function<String, Optional<Network>> networks;
     private final Map<String, Peer> known = new ConcurrentHashMap<>(); // key -> entry, for deletions
     private Watch watch;
+    // changes waiting for the programming thread, per listener: whatever piles up while it works goes in one call
+    private final Object pendingLock = new Object();
+    private Map<PeerListener, PeerChanges> pending = new java.util.LinkedHashMap<>();
+    private boolean drainScheduled;
+    private final java.util.concurrent.ExecutorService programming = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "netmgr-peer-programming");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * A table over the cluster store {@code store} for the host reached at {@code localHost} (its
@@ -95,15 +105,17 @@ public final class PeerTable implements AutoCloseable {
     private void deliver(WatchEvent event) {
         String key = event.kv().key();
         Peer peer;
+        boolean knownBefore;
         if (event.type() == WatchEvent.Type.PUT) {
             peer = StateStore.decode(event.kv(), Peer.class);
-            known.put(key, peer);
+            knownBefore = known.put(key, peer) != null;
         } else {
             // a store may report a deletion without the value (etcd without prevKv, a lease's expiry)
             peer = known.remove(key);
             if (peer == null) {
                 return;
             }
+            knownBefore = true;
         }
         if (peer.host().equals(localHost)) {
             return;
@@ -114,12 +126,44 @@ public final class PeerTable implements AutoCloseable {
         }
         NetworkDriver driver = drivers.get(network.get().driver());
         if (driver instanceof PeerListener listener) {
-            if (event.type() == WatchEvent.Type.PUT) {
-                listener.peerJoined(host, peer);
-            } else {
-                listener.peerLeft(host, peer);
+            synchronized (pendingLock) {
+                PeerChanges changes = pending.computeIfAbsent(listener, l -> new PeerChanges());
+                if (event.type() == WatchEvent.Type.PUT) {
+                    changes.joined(key, peer, knownBefore);
+                } else {
+                    changes.left(key, peer, knownBefore);
+                }
+                if (!drainScheduled) {
+                    drainScheduled = true;
+                    programming.execute(this::drain);
+                }
             }
         }
+    }
+
+    /**
+     * Hands the listeners every change that arrived since the last drain, in one call each: one
+     * change when they come one at a time (no delay), many when they come faster than the kernel
+     * is programmed (a resync, a burst, churn), so a driver can batch them.
+     */
+    private void drain() {
+        Map<PeerListener, PeerChanges> taken;
+        synchronized (pendingLock) {
+            taken = pending;
+            pending = new java.util.LinkedHashMap<>();
+            drainScheduled = false;
+        }
+        taken.forEach((listener, changes) -> {
+            if (changes.isEmpty()) {
+                return;
+            }
+            try {
+                listener.peersChanged(host, changes.left(), changes.joined());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "programming " + changes.left().size() + " peers gone and "
+                        + changes.joined().size() + " joined failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override
@@ -127,5 +171,6 @@ public final class PeerTable implements AutoCloseable {
         if (watch != null) {
             watch.close();
         }
+        programming.shutdown();
     }
 }
