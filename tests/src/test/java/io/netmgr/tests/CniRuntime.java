@@ -25,7 +25,11 @@ final class CniRuntime {
     /** What the plugin printed and its exit code; {@code json()} parses stdout. */
     record Outcome(int exit, String out, String err) {
         Map<String, Object> json() {
-            return Json.parseObject(out);
+            try {
+                return Json.parseObject(out);
+            } catch (RuntimeException e) {
+                throw new AssertionError("the plugin's stdout is not one JSON object: " + out + "\nstderr: " + err, e);
+            }
         }
 
         Outcome assertOk() {

@@ -61,6 +61,27 @@ class LaunchersIT {
         assertThat(r.err().strip()).isEqualTo("demo: bad --subnet \"300.1.1.0/24\": 300 is not an IPv4 octet (0-255)");
     }
 
+    /**
+     * A JVM warning printed to stdout would corrupt the CNI result a runtime parses (CniPluginIT
+     * once failed so under load, with an "[12.345s][warning]..." line first): with class data
+     * sharing off (no archive directory) and a flag that makes the JVM warn, stdout holds only
+     * the answer.
+     */
+    @Test
+    void jvmWarningsGoToStderrNeverToStdout() throws Exception {
+        Map<String, String> env = Map.of("NETMGR_OPTS", "-XX:+UseLargePages", "NETMGR_CDS_DIR", "");
+        var cli = Distribution.run(NETMGR, env, "--version");
+        assertThat(cli.out()).startsWith("netmgr ");
+        assertThat(cli.err()).contains("UseLargePages");
+
+        String conf = "{\"cniVersion\":\"1.1.0\",\"name\":\"warn\",\"type\":\"netmgr\",\"daemonSocket\":\"/nonexistent/netmgr.sock\"}";
+        var cni = Distribution.run(Path.of("/bin/sh"), env, "-c",
+                "echo '" + conf + "' | CNI_COMMAND=ADD " + Distribution.HOME.resolve("bin/netmgr-cni"));
+        assertThat(cni.exit()).as(cni.err()).isNotZero();
+        assertThat(io.netmgr.cni.Json.parseObject(cni.out())).containsKey("code");
+        assertThat(cni.err()).contains("UseLargePages");
+    }
+
     @Test
     void printsABashCompletionScriptThatBashLoads() throws Exception {
         var r = Distribution.run(Path.of("/bin/bash"), Map.of(), "-c", "source <(" + NETMGR + " completion bash) && complete -p netmgr");
