@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,8 +59,7 @@ public final class NetlinkVsIp {
                 ns -> ipBatch(ns, vethCommands("del")), this::netlinkAddVeths);
     }
 
-    private interface Step {
-        void run(NetNs ns) throws Exception;
+    private interface Step extends FreshNamespaceRounds.Step {
     }
 
     private void row(String name, Step netlink, Step ipEach, Step ipBatch, Step prepare) throws Exception {
@@ -71,25 +69,8 @@ public final class NetlinkVsIp {
         System.out.printf("%-28s %12.1f %12.1f %14.1f %9.1fx %9.2fx%n", name, n, e, b, e / n, b / n);
     }
 
-    /** Median wall time in ms of {@code step}, each round in a fresh namespace after {@code prepare}. */
     private double median(Step step, Step prepare) throws Exception {
-        double[] ms = new double[rounds + 1];
-        for (int r = 0; r <= rounds; r++) { // round 0 warms up and is dropped
-            String name = "nmb-" + ProcessHandle.current().pid() + "-" + r;
-            NetNs ns = NetNs.create(name);
-            try {
-                prepare.run(ns);
-                long t0 = System.nanoTime();
-                step.run(ns);
-                ms[r] = (System.nanoTime() - t0) / 1e6;
-            } finally {
-                ns.close();
-                NetNs.delete(name);
-            }
-        }
-        double[] measured = Arrays.copyOfRange(ms, 1, ms.length);
-        Arrays.sort(measured);
-        return measured[measured.length / 2];
+        return FreshNamespaceRounds.medianMs(rounds, prepare, step);
     }
 
     private static void prepareAddressLink(NetNs ns) {

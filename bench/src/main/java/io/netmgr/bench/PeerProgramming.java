@@ -7,10 +7,8 @@ import io.netmgr.netlink.link.MacAddress;
 import io.netmgr.netlink.link.Vxlan;
 import io.netmgr.netlink.neigh.FdbEntry;
 import io.netmgr.netlink.neigh.Neighbour;
-import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.rt.Fdb;
 import io.netmgr.netlink.rt.Neighbours;
-import java.util.Arrays;
 
 /**
  * Programming N overlay peers (a VXLAN FDB entry and a permanent neighbour each) on a VXLAN
@@ -31,15 +29,14 @@ public final class PeerProgramming {
         System.out.printf("batched:               %8.0f ms  %8.0f requests/s  (%.1fx)%n", batched, 2 * peers / batched * 1000, one / batched);
     }
 
-    private static double median(int rounds, int peers, boolean batch) {
-        double[] ms = new double[rounds + 1];
-        for (int r = 0; r <= rounds; r++) {
-            String name = "nmb-peers-" + ProcessHandle.current().pid() + "-" + r;
-            NetNs ns = NetNs.create(name);
+    private static double median(int rounds, int peers, boolean batch) throws Exception {
+        return FreshNamespaceRounds.medianMs(rounds, ns -> {
             try (NetlinkHandle h = NetlinkHandle.open(ns)) {
                 h.links().add(Vxlan.of("pvx0", 4242).withLearning(false));
+            }
+        }, ns -> {
+            try (NetlinkHandle h = NetlinkHandle.open(ns)) {
                 int vx = h.links().get("pvx0").index();
-                long t0 = System.nanoTime();
                 if (batch) {
                     NetlinkBatch b = new NetlinkBatch();
                     for (int i = 0; i < peers; i++) {
@@ -53,15 +50,8 @@ public final class PeerProgramming {
                         h.neighbours().set(neighbour(vx, i));
                     }
                 }
-                ms[r] = (System.nanoTime() - t0) / 1e6;
-            } finally {
-                ns.close();
-                NetNs.delete(name);
             }
-        }
-        double[] measured = Arrays.copyOfRange(ms, 1, ms.length);
-        Arrays.sort(measured);
-        return measured[measured.length / 2];
+        });
     }
 
     private static MacAddress mac(int i) {
