@@ -69,6 +69,12 @@ echo "fresh-machine-check: root filesystem made in $(seconds_since "$t0") s"
 mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
+# A booted Debian has its cgroups mounted under /sys/fs/cgroup (systemd does it); dockerd refuses
+# to start without them ("Devices cgroup isn't mounted"), and DockerPluginIT starts one.
+if mountpoint -q /sys/fs/cgroup; then
+    mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"
+    mount --make-rslave "$root/sys/fs/cgroup"
+fi
 mount --rbind /dev "$root/dev"
 mount --make-rslave "$root/dev" # unmounting the chroot's /dev must not reach the machine's
 mount -t tmpfs tmpfs "$root/run"
