@@ -25,7 +25,11 @@ final class ModelWriter {
     }
 
     Network network(String id, String name, String driver, boolean predefined) {
-        Network n = new Network(id, name, driver, List.of(), Map.of(), Map.of(), false, true, false, predefined, "now");
+        return network(id, name, driver, predefined, Map.of());
+    }
+
+    Network network(String id, String name, String driver, boolean predefined, Map<String, String> labels) {
+        Network n = new Network(id, name, driver, List.of(), Map.of(), labels, false, true, false, predefined, "now");
         put("/netmgr/networks/" + id, n);
         return n;
     }

@@ -70,6 +70,21 @@ class NameIndexTest {
         assertThat(index.table().served()).isEmpty();
     }
 
+    /** dockerd answers its own containers on 127.0.0.11 (it knows their aliases; we are never told them). */
+    @Test
+    void networksMadeByDockerdAreLeftToDockerdsResolver() {
+        model.network("d", "docker-0123456789ab", "bridge", false,
+                java.util.Map.of(io.netmgr.core.network.NameResolution.DOCKERD_NETWORK_LABEL, "0123456789ab" + "0".repeat(52)));
+        model.sandbox("a", "a", "/var/run/docker/netns/a", false);
+        model.sandbox("b", "b", "/var/run/docker/netns/b", false);
+        model.endpoint("e1", "d", "a", List.of(), "10.50.0.2/24");
+        model.endpoint("e2", "d", "b", List.of(), "10.50.0.3/24");
+        index = NameIndex.follow(store, changes::incrementAndGet);
+
+        assertThat(index.table().lookup("a", "b")).isEmpty();
+        assertThat(index.table().served()).isEmpty();
+    }
+
     @Test
     void anEndpointNotJoinedGivesNoName() {
         model.network("n", "n", "bridge", false);

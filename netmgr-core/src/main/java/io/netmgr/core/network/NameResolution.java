@@ -12,8 +12,17 @@ public final class NameResolution {
     private NameResolution() {
     }
 
+    /**
+     * The label a network made by dockerd through netmgr's plugin carries (dockerd's network ID).
+     * dockerd runs its own resolver on 127.0.0.11 in its containers and knows their names and
+     * aliases, which its plugin protocol never tells a driver: a second resolver of ours in the
+     * same namespace could only answer worse, so those networks are dockerd's to serve.
+     */
+    public static final String DOCKERD_NETWORK_LABEL = "com.docker.network.id";
+
     /** Whether containers on {@code n} resolve each other's names (and get the resolver). */
     public static boolean servedOn(Network n) {
-        return !n.predefined() && !n.driver().equals("host") && !n.driver().equals("none");
+        return !n.predefined() && !n.driver().equals("host") && !n.driver().equals("none")
+                && !n.labels().containsKey(DOCKERD_NETWORK_LABEL);
     }
 }

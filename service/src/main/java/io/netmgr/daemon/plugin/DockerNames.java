@@ -1,5 +1,6 @@
 package io.netmgr.daemon.plugin;
 
+import io.netmgr.core.network.NameResolution;
 import java.nio.file.Path;
 
 /**
@@ -10,8 +11,8 @@ import java.nio.file.Path;
  * one index read, and {@code netmgr network ls} shows the IDs {@code docker network ls} shows.
  */
 final class DockerNames {
-    /** The label holding dockerd's full network ID. */
-    static final String NETWORK_ID_LABEL = "com.docker.network.id";
+    /** The label holding dockerd's full network ID (it also tells netmgr's resolver to leave the network to dockerd's). */
+    static final String NETWORK_ID_LABEL = NameResolution.DOCKERD_NETWORK_LABEL;
     /** What dockerd renames the interface to, plus a number: eth0, eth1... */
     static final String CONTAINER_INTERFACE_PREFIX = "eth";
 
