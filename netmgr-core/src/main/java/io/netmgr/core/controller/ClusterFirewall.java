@@ -25,7 +25,8 @@ import java.util.concurrent.Executors;
  * thread then reads each marked one from the store again and applies only its rules
  * ({@link Firewall#applyService}: element changes), holding the controller's lock so that it
  * never interleaves with this host's own changes. Changes piling up while it works are
- * coalesced. At start, after a lost lease and after a compaction the watch could not resume
+ * coalesced. A change to any service also reconciles this host's part in the routing mesh
+ * ({@link ServiceMesh}) first. At start, after a lost lease and after a compaction the watch could not resume
  * over, every global service and network is read again (a full resync).
  */
 final class ClusterFirewall implements AutoCloseable {
@@ -34,6 +35,8 @@ final class ClusterFirewall implements AutoCloseable {
     private static final String SERVICES = ServiceStore.GLOBAL_SERVICES;
     private static final String BACKENDS = ServiceStore.GLOBAL_BACKENDS;
     private static final String PEERS = PeerTable.PEERS;
+    /** A marker among the services to program: a resync, which reconciles the mesh whatever changed. */
+    private static final String RESYNC = "";
 
     /** Runs work holding the controller's lock. */
     interface Locked {
@@ -46,6 +49,7 @@ final class ClusterFirewall implements AutoCloseable {
     private final Firewall firewall;
     private final ServiceScope services;
     private final Locked locked;
+    private final Runnable mesh;
     private final Object pendingLock = new Object();
     private Set<String> dirtyServices = new LinkedHashSet<>();
     private Set<String> dirtyNetworks = new LinkedHashSet<>();
@@ -58,7 +62,8 @@ final class ClusterFirewall implements AutoCloseable {
     });
 
     ClusterFirewall(Store cluster, StateStore state, HostFirewall hostFirewall, Firewall firewall, ServiceScope services,
-                    Locked locked) {
+                    Locked locked, Runnable mesh) {
+        this.mesh = mesh;
         this.cluster = cluster;
         this.state = state;
         this.hostFirewall = hostFirewall;
@@ -80,6 +85,7 @@ final class ClusterFirewall implements AutoCloseable {
                 .filter(id -> state.store().get(ServiceStore.SERVICES + id).isEmpty()).forEach(serviceIds::add);
         Set<String> networkIds = new LinkedHashSet<>();
         cluster.range(NETWORKS).forEach(kv -> networkIds.add(kv.key().substring(NETWORKS.length())));
+        serviceIds.add(RESYNC); // the mesh is reconciled even when no service is left
         mark(serviceIds, networkIds);
         watch = cluster.watch(ScopedStore.GLOBAL, revision, this::changed, compacted -> {
             LOG.log(System.Logger.Level.INFO, "cluster store compacted past this host's watch: reading every global service again");
@@ -130,6 +136,9 @@ final class ClusterFirewall implements AutoCloseable {
         try {
             locked.run(() -> {
                 networkIds.forEach(this::programNetwork);
+                if (!serviceIds.isEmpty()) {
+                    mesh.run(); // first: a network joined for the mesh has its bridge before its VIPs go on it
+                }
                 serviceIds.forEach(this::programService);
             });
         } catch (RuntimeException e) {
@@ -152,6 +161,9 @@ final class ClusterFirewall implements AutoCloseable {
 
     /** Service {@code id}'s rules as the store has it now: only its elements change; removed when it is gone. */
     private void programService(String id) {
+        if (id.equals(RESYNC)) {
+            return;
+        }
         var service = services.store().byId(id);
         try {
             if (service.isPresent()) {

@@ -42,6 +42,7 @@ final class HostFirewall {
     private final DriverRegistry drivers;
     private final StateStore state;
     private final ServiceScope services;
+    private final Map<String, io.netmgr.netlink.addr.IpAddress> meshAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private long appliedRevision = -1;
     private boolean started;
 
@@ -206,7 +207,26 @@ final class HostFirewall {
     }
 
     private Optional<NetworkRules> rulesOf(Network network) {
-        return drivers.has(network.driver()) ? drivers.get(network.driver()).firewallRules(network) : Optional.empty();
+        Optional<NetworkRules> rules = drivers.has(network.driver()) ? drivers.get(network.driver()).firewallRules(network)
+                : Optional.empty();
+        return rules.map(r -> r.withMeshAddress(meshAddresses.get(network.id())));
+    }
+
+    /**
+     * This host's mesh address on global network {@code network} ({@link ServiceMesh}), or none
+     * (null): its rules are applied again, so services' traffic into the network takes it as source.
+     */
+    void meshAddress(Network network, io.netmgr.netlink.addr.IpAddress address) {
+        if (address == null) {
+            meshAddresses.remove(network.id());
+        } else {
+            meshAddresses.put(network.id(), address);
+        }
+        firewall.ifPresent(f -> rulesOf(network).ifPresent(r -> {
+            if (f.current().network(network.id()).map(before -> !before.equals(r)).orElse(true)) {
+                translate(() -> f.apply(f.current().withNetwork(r)));
+            }
+        }));
     }
 
     private static void translate(Runnable change) {

@@ -101,8 +101,9 @@ public final class NetworkController implements AutoCloseable {
         this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
+        Optional<ServiceMesh> mesh = member.map(m -> new ServiceMesh(state, scopes, drivers, host, firewall, serviceScope, m));
         this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
-                serviceScope, work -> exclusively(() -> { work.run(); return null; }))));
+                serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
                 () -> clusterFirewall.ifPresent(ClusterFirewall::resync)));
         try {
