@@ -257,6 +257,11 @@ public final class NetworkController implements AutoCloseable {
         return new ServiceController(this, serviceScope);
     }
 
+    /** Puts {@code network}'s firewall rules in now if this host's watch has not brought them yet (a global network made elsewhere). */
+    public void ensureInFirewall(Network network) {
+        firewall.ensureNetwork(network.id());
+    }
+
     /** What services need of this host: their store (scoped by their networks), its name, IPAM, lease and endpoints. */
     public ServiceScope serviceScope() {
         return serviceScope;

@@ -418,6 +418,7 @@ public final class ServiceController {
             return;
         }
         for (Network n : on) {
+            networks.ensureInFirewall(n); // a global network made on another host a moment ago
             if (firewall.get().current().network(n.id()).isEmpty()) {
                 throw NetmgrException.invalid("network " + n.name() + " uses driver " + n.driver() + ", which netmgr's firewall"
                         + " does not route; put services on bridge networks");
