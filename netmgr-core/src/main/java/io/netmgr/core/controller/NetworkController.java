@@ -29,6 +29,7 @@ import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.service.BackendClaims;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.service.ServiceScope;
 import io.netmgr.core.service.ThisHost;
@@ -106,7 +107,7 @@ public final class NetworkController implements AutoCloseable {
         this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
-                () -> clusterFirewall.ifPresent(ClusterFirewall::resync)));
+                () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {

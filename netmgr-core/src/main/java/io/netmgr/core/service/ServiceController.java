@@ -190,6 +190,7 @@ public final class ServiceController {
                 // a global service's backends live under this host's lease: they go when it dies
                 added.forEach(b -> store.addBackend(txn, service, b, leaseOf(b)));
                 commit(txn, "service " + service.name() + " was removed while attaching; try again");
+                new BackendClaims(scope).held(service, added); // claimed again if this host's lease is ever lost
                 return added;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -282,6 +283,7 @@ public final class ServiceController {
             Txn txn = store.store().txn();
             gone.forEach(b -> store.removeBackend(txn, service, b));
             commit(txn, "service " + service.name() + " changed while detaching; try again");
+            new BackendClaims(scope).released(service, gone);
             return gone;
         } catch (RuntimeException e) {
             throw undo.rollback(e);

@@ -180,6 +180,26 @@ class GlobalServicesTest {
     }
 
     @Test
+    void aHostBackAfterLosingItsLeaseClaimsItsBackendsAgain() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Service web = a.controller.services().create(ServiceSpec.of("web", "g"));
+        String ta = running(a, "g", "ta").sandboxId();
+        String tb = running(b, "g", "tb").sandboxId();
+        a.controller.services().attach("web", "ta");
+        b.controller.services().attach("web", "tb");
+        b.loseLease();
+        eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true)));
+
+        b.comeBack(); // registered again: its endpoint and its backend are claimed under the new lease
+
+        assertThat(a.controller.services().backends("web")).extracting(ServiceBackend::sandboxName)
+                .containsExactlyInAnyOrder("ta", "tb");
+        eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true, tb, false)));
+        b.controller.services().detach("web", "tb");
+        assertThat(b.local.range("/netmgr/held-backends/")).as("detached: nothing to claim again").isEmpty();
+    }
+
+    @Test
     void aDeadHostsBackendsGoWithItsLease() {
         a.controller.createNetwork(NetworkConfig.of("g", "global"));
         a.controller.services().create(ServiceSpec.of("web", "g"));
