@@ -148,6 +148,7 @@ public final class ServiceController {
                 for (ServiceVip v : service.vips()) {
                     releaseVip(service.id(), v, undo);
                 }
+                new BackendClaims(scope).released(service, backends);
                 return null;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
