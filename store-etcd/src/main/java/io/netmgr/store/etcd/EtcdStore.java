@@ -7,6 +7,8 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.netmgr.core.store.CompactedRevisionException;
@@ -139,6 +141,7 @@ public final class EtcdStore implements Store {
         EtcdStore store = new EtcdStore(config, builder.build());
         try {
             store.revision();
+            store.sweepMarkers(TxnMarkers.SWEEP_AGE);
             return store;
         } catch (RuntimeException e) {
             store.close();
@@ -210,6 +213,31 @@ public final class EtcdStore implements Store {
             markers.finished(marker);
         }
         return result;
+    }
+
+    /**
+     * Deletes the markers under this store's root older than {@code age}: those of daemons killed
+     * before their next write deleted them (see {@link TxnMarkers}). Returns how many it deleted.
+     */
+    int sweepMarkers(Duration age) {
+        KeyRange range = KeyRange.prefix(config.root() + TxnMarkers.PREFIX);
+        GetResponse markersNow = await(() -> kv.get(ByteSequence.from(range.from()),
+                GetOption.builder().withRange(ByteSequence.from(range.to())).build()), "reading the transaction markers");
+        long now = System.currentTimeMillis();
+        List<ByteSequence> stale = markersNow.getKvs().stream()
+                .filter(marker -> TxnMarkers.stale(marker.getValue().getBytes(), now, age))
+                .map(io.etcd.jetcd.KeyValue::getKey).toList();
+        // a few per transaction (etcd caps the operations of one); deleting a deleted key again is harmless
+        for (int from = 0; from < stale.size(); from += TxnMarkers.CLEANUP_PER_TXN) {
+            List<ByteSequence> chunk = stale.subList(from, Math.min(stale.size(), from + TxnMarkers.CLEANUP_PER_TXN));
+            await(() -> kv.txn().Then(chunk.stream().map(key -> Op.delete(key, DeleteOption.DEFAULT))
+                    .toArray(Op[]::new)).commit(), "deleting stale transaction markers", true);
+        }
+        if (!stale.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "deleted " + stale.size() + " transaction markers older than " + age.toMinutes()
+                    + " min left by daemons stopped with kill -9");
+        }
+        return stale.size();
     }
 
     @Override

@@ -94,7 +94,7 @@ final class EtcdTxnPlan {
             delete(KeyRange.key(root + old));
         }
         marker = root + markerKey;
-        put(marker, new byte[0], 0);
+        put(marker, TxnMarkers.value(System.currentTimeMillis()), 0); // its time: a sweep at connect knows it is old
     }
 
     boolean onlyDeletes() {

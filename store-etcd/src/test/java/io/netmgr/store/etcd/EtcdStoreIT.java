@@ -138,4 +138,29 @@ class EtcdStoreIT extends StoreContract {
         }
         assertThat(outOfOrder).isNotDone();
     }
+
+    @Test
+    void markersLeftByAStoreKilledBeforeItsNextWriteAreSweptOnceOld() {
+        String root = "/markers/" + CASES.incrementAndGet() + "/";
+        try (EtcdStore killed = ETCD.store(root); EtcdStore whole = ETCD.store("")) {
+            for (int i = 0; i < 3; i++) {
+                killed.txn().put("k" + i, bytes("v")).commit();
+            }
+            // the last write's marker waits for a next write that a daemon killed never makes
+            assertThat(markers(whole, root)).hasSize(1);
+
+            try (EtcdStore restarted = ETCD.store(root)) { // a connect sweeps only old markers: this one is young
+                assertThat(markers(whole, root)).hasSize(1);
+                assertThat(restarted.sweepMarkers(Duration.ofMinutes(10))).isZero();
+
+                assertThat(restarted.sweepMarkers(Duration.ZERO)).isEqualTo(1);
+                assertThat(markers(whole, root)).isEmpty();
+                assertThat(restarted.range("")).extracting(kv -> kv.key()).containsExactly("k0", "k1", "k2");
+            }
+        }
+    }
+
+    private static java.util.List<String> markers(EtcdStore whole, String root) {
+        return whole.range(root).stream().map(kv -> kv.key()).filter(key -> key.startsWith(root + TxnMarkers.PREFIX)).toList();
+    }
 }
