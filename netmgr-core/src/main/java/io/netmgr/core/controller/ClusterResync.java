@@ -48,7 +48,7 @@ final class ClusterResync implements HostListener {
             List<String> withdrawn = new ArrayList<>();
             for (EndpointClaims.Conflict lost : claims.claimAgain()) {
                 String line = "endpoint " + lost.endpoint().name() + " (" + lost.endpoint().id() + ") withdrawn from this host: "
-                        + lost.reason() + "; connect the sandbox again to get a new address";
+                        + lost.reason() + Withdrawals.ADVICE;
                 LOG.log(System.Logger.Level.WARNING, line);
                 withdrawal.withdraw(claims, lost);
                 withdrawn.add(line);
