@@ -126,6 +126,11 @@ public final class EtcdStore implements Store {
                 // request until its own timeout; refused calls are made again until the deadline
                 .header("hasleader", "true")
                 .retryMaxDuration(config.timeout())
+                // one revision may delete any number of keys (a prefix, a lease's expiry) and a watch
+                // gets them in one message, which etcd does not split for jetcd: above gRPC's 4 MiB
+                // default the watch would fail and resume at the same revision for ever; a range
+                // of a large peer table is one message too. Requests stay within etcd's own limit.
+                .maxInboundMessageSize(MAX_ANSWER_BYTES)
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(3));
         config.tls().ifPresent(tls -> {
@@ -436,6 +441,9 @@ public final class EtcdStore implements Store {
     private static String outcome(boolean write, boolean sentUnanswered) {
         return write && sentUnanswered ? "outcome unknown (the transaction may have been applied; read before trying again): " : "";
     }
+
+    /** The largest answer taken from etcd (a range, a watch's revision): 20,000 peers take ~7 MB. */
+    static final int MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 
     // longer than an election with etcd's default timings, so a repeated read finds the new leader
     private static final Duration ATTEMPT = Duration.ofMillis(1500);
