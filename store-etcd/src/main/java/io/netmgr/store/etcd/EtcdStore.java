@@ -442,7 +442,7 @@ public final class EtcdStore implements Store {
         return write && sentUnanswered ? "outcome unknown (the transaction may have been applied; read before trying again): " : "";
     }
 
-    /** The largest answer taken from etcd (a range, a watch's revision): 20,000 peers take ~7 MB. */
+    /** The largest answer taken from etcd (a range, a watch's revision); EtcdStoreIT reads ~7 MB. */
     static final int MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 
     // longer than an election with etcd's default timings, so a repeated read finds the new leader
