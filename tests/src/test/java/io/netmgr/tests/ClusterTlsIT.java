@@ -32,9 +32,6 @@ class ClusterTlsIT {
     @RegisterExtension
     final DaemonSandboxes sandboxes = new DaemonSandboxes();
 
-    @TempDir
-    Path tmp;
-
     @Test
     void hostsRegisterAndAnOverlayCarriesTrafficOverAnEtcdRequiringClientCertificates() throws Exception {
         ClusterHosts.Host one = CLUSTER.hosts.get(0);
@@ -69,7 +66,7 @@ class ClusterTlsIT {
     }
 
     @Test
-    void aCaThatDidNotSignEtcdsCertificateIsRefusedAtStartNamingTheFlag() throws Exception {
+    void aCaThatDidNotSignEtcdsCertificateIsRefusedAtStartNamingTheFlag(@TempDir Path tmp) throws Exception {
         ClusterHosts.Host one = CLUSTER.hosts.get(0);
         Path wrongCa = CLUSTER.etcd.tls().cert().orElseThrow(); // a certificate, but not the CA that signed etcd's
         List<String> args = new ArrayList<>(List.of("--socket", tmp.resolve("s.sock").toString(), "--state-dir",
