@@ -12,6 +12,7 @@ import io.netmgr.core.fake.FakeDriver;
 import io.netmgr.core.fake.FakeIpam;
 import io.netmgr.core.fake.FakeKernel;
 import io.netmgr.core.fake.Faults;
+import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Withdrawal;
@@ -21,6 +22,7 @@ import io.netmgr.netlink.addr.IpAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -205,6 +207,29 @@ class ScopeSplitTest {
         Endpoint again = a.controller.createEndpoint("g", EndpointConfig.named("e"));
         a.controller.join(again.id(), "s");
         assertThat(a.controller.sandbox("s").withdrawn()).as("connected again: the note goes").isEmpty();
+    }
+
+    @Test
+    void anAddressTakenForAnEndpointNeverStoredIsGivenBackAtStartOnlyIfUnderThisHostsLease() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Endpoint kept = a.controller.createEndpoint("g", EndpointConfig.named("kept"));
+        String pool = g.pools().get(0).poolId();
+        // a process of host a killed between reserving an address and storing its endpoint: the lease holds it
+        String neverStored = io.netmgr.core.Ids.newId();
+        IpAddress leftover = clusterIpam.requestAddress(pool, AddressRequest.any(neverStored).heldUnder(Optional.of(a.lease.get())))
+                .address();
+        // host b in the middle of creating one at that moment: under b's lease, not a's to give back
+        String inFlightOnB = io.netmgr.core.Ids.newId();
+        IpAddress onB = clusterIpam.requestAddress(pool, AddressRequest.any(inFlightOnB).heldUnder(Optional.of(b.lease.get())))
+                .address();
+        // a service mesh address under a's lease: its owner is no endpoint
+        IpAddress mesh = clusterIpam.requestAddress(pool, AddressRequest.any("mesh-host-a").heldUnder(Optional.of(a.lease.get())))
+                .address();
+
+        a.controller.clusterListener().resync(); // what a restart within the TTL runs at start, as after a lost lease
+
+        assertThat(clusterIpam.endpointAddresses(pool)).doesNotContainKey(leftover)
+                .containsEntry(kept.ips().get(0), kept.id()).containsEntry(onB, inFlightOnB).containsEntry(mesh, "mesh-host-a");
     }
 
     @Test

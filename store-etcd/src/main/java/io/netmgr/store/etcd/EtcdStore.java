@@ -291,6 +291,16 @@ public final class EtcdStore implements Store {
         return lease.alive() ? Optional.of(lease) : Optional.empty();
     }
 
+    @Override
+    public java.util.Set<String> keysUnder(long id) {
+        checkOpen();
+        var alive = await(() -> client.getLeaseClient().timeToLive(id, LeaseOption.builder().withAttachedKeys().build()),
+                "reading the keys of lease " + id);
+        return alive.getKeys().stream().map(key -> key.toString(StandardCharsets.UTF_8))
+                .filter(key -> key.startsWith(config.root())).map(key -> key.substring(config.root().length()))
+                .filter(key -> !TxnMarkers.isMarker(key)).collect(java.util.stream.Collectors.toSet());
+    }
+
     private EtcdLease keepAlive(EtcdLease lease) {
         EtcdLease previous = leases.put(lease.id(), lease);
         if (previous != null) {
