@@ -72,15 +72,24 @@ class NamespacesIT {
             assertThat(handle.call(NamespacesIT::threadNamespace)).isEqualTo(inode);
         }
         gone.close();
-        // no thread of this process is left in it: it dies when ip netns del (here: the extension) unmounts it
+        // no thread of this process is left in it: it dies when ip netns del (here: the extension) unmounts it.
+        // A closed handle's thread leaves on its own, just after close returns: wait for it, with a deadline
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (threadNamespaces().contains(inode) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(threadNamespaces()).doesNotContain(inode);
+    }
+
+    private static java.util.List<String> threadNamespaces() throws java.io.IOException {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            assertThat(tasks.map(t -> {
+            return tasks.map(t -> {
                 try {
                     return Files.readSymbolicLink(t.resolve("ns/net")).toString();
                 } catch (java.io.IOException ended) {
                     return "";
                 }
-            }).toList()).doesNotContain(inode);
+            }).toList();
         }
     }
 

@@ -47,13 +47,14 @@ public final class NetNs implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
 
-    private NetNs(int fd, String description, Path path, ExecutorService thread) {
+    /** {@code worker} is {@code thread}'s thread, as the task that entered the namespace found it (no hop of its own). */
+    private NetNs(int fd, String description, Path path, ExecutorService thread, Thread worker) {
         this.fd = fd;
         this.description = description;
         this.path = path;
         this.identity = identityOf(fd);
         this.thread = thread;
-        this.worker = submit(thread, Thread::currentThread);
+        this.worker = worker;
     }
 
     /** The namespace the process started in (that of its main thread). */
@@ -80,14 +81,15 @@ public final class NetNs implements AutoCloseable {
         try {
             // The worker thread unshares into the new namespace and stays there: it becomes
             // this namespace's thread.
-            int fd = submit(thread, () -> {
+            Entered entered = submit(thread, () -> {
                 check(LIBC.unshare(Native.CLONE_NEWNET), "unshare network namespace for " + name);
                 String self = "/proc/self/task/" + Native.gettid() + "/ns/net";
                 check(LIBC.mount(self, file.toString(), "none", Native.MS_BIND, null),
                         "bind-mount network namespace to " + file);
-                return check(LIBC.open(file.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + file);
+                return new Entered(check(LIBC.open(file.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + file),
+                        Thread.currentThread());
             });
-            return new NetNs(fd, "netns " + name, file, thread);
+            return new NetNs(entered.fd(), "netns " + name, file, thread, entered.worker());
         } catch (RuntimeException e) {
             thread.shutdownNow();
             LIBC.umount2(file.toString(), Native.MNT_DETACH);
@@ -224,6 +226,10 @@ public final class NetNs implements AutoCloseable {
         call(() -> Files.writeString(p, value));
     }
 
+    /**
+     * Closes the handle. Its thread leaves the namespace right after, on its own, without the
+     * caller waiting for it; it holds no reference to the namespace once it has.
+     */
     @Override
     public void close() {
         if (closed || this == ProcessNamespace.HANDLE) {
@@ -249,14 +255,22 @@ public final class NetNs implements AutoCloseable {
     private static NetNs openPath(Path path, String description) {
         int fd = check(LIBC.open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + description + " at " + path);
         ExecutorService thread = newNamespaceThread("netns-" + path.getFileName());
+        Thread worker;
         try {
-            submit(thread, () -> check(LIBC.setns(fd, Native.CLONE_NEWNET), "enter " + description));
+            worker = submit(thread, () -> {
+                check(LIBC.setns(fd, Native.CLONE_NEWNET), "enter " + description);
+                return Thread.currentThread();
+            });
         } catch (RuntimeException e) {
             thread.shutdownNow();
             LIBC.close(fd);
             throw e;
         }
-        return new NetNs(fd, description, path, thread);
+        return new NetNs(fd, description, path, thread, worker);
+    }
+
+    /** What the task that made a namespace hands back: its descriptor, and the thread now inside it. */
+    private record Entered(int fd, Thread worker) {
     }
 
     private static NetNs openProcessNamespace() {
@@ -325,24 +339,28 @@ public final class NetNs implements AutoCloseable {
             return kept;
         }
 
+        /**
+         * The thread goes back on its own, after any work still queued, and is lent again only
+         * once it is home: the closer does not wait for it (one thread hand-off fewer per handle,
+         * on the path of every CNI call).
+         */
         static void giveBack(ExecutorService thread) {
-            try {
-                submit(thread, () -> {
+            thread.execute(() -> {
+                try {
                     check(LIBC.setns(HOME, Native.CLONE_NEWNET), "return to the process's network namespace");
-                    Thread.currentThread().setName("netns-spare");
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                thread.shutdown(); // still in the namespace it served: never lend it out again
-                return;
-            }
-            synchronized (IDLE) {
-                if (IDLE.size() < KEPT) {
-                    IDLE.addFirst(thread);
+                } catch (RuntimeException e) {
+                    thread.shutdown(); // still in the namespace it served: never lend it out again
                     return;
                 }
-            }
-            thread.shutdown();
+                Thread.currentThread().setName("netns-spare");
+                synchronized (IDLE) {
+                    if (IDLE.size() < KEPT) {
+                        IDLE.addFirst(thread);
+                        return;
+                    }
+                }
+                thread.shutdown();
+            });
         }
     }
 
