@@ -148,12 +148,18 @@ public final class NetNs implements AutoCloseable {
         delete(name, DEFAULT_RUN_DIR);
     }
 
-    /** Runs {@code work} on this namespace's own thread and returns its result. */
+    /**
+     * Runs {@code work} in this namespace and returns its result: on this namespace's own thread,
+     * or on the calling thread when that one is in this namespace already and never moves (the
+     * process's namespace for every thread but the namespace threads), which saves two thread
+     * hand-offs per call: netmgrd's host work (libnftables, the host port probe, sysctls) runs
+     * in its own namespace.
+     */
     public <T> T call(Callable<T> work) {
         if (closed) {
             throw new IllegalStateException(description + " handle is closed");
         }
-        if (Thread.currentThread() == worker) {
+        if (Thread.currentThread() == worker || identity.equals(FixedThreads.namespaceOfCurrent())) {
             try {
                 return work.call(); // already inside: a nested call would wait on itself
             } catch (RuntimeException | Error e) {
@@ -361,6 +367,29 @@ public final class NetNs implements AutoCloseable {
                 }
                 thread.shutdown();
             });
+        }
+    }
+
+    /**
+     * The namespace of a thread that never changes it: every thread but the namespace threads,
+     * since nothing else calls setns(2) (a thread starts in its creator's namespace and stays
+     * there). Read once per thread from /proc/thread-self/ns/net, so a thread that a namespace
+     * thread happened to start is known to be where it is, not assumed home.
+     */
+    private static final class FixedThreads {
+        private static final ThreadLocal<Identity> NAMESPACE = ThreadLocal.withInitial(FixedThreads::read);
+
+        /** The current thread's namespace, or null for a namespace thread (it moves) or when unreadable. */
+        static Identity namespaceOfCurrent() {
+            return Thread.currentThread() instanceof NamespaceThread ? null : NAMESPACE.get();
+        }
+
+        private static Identity read() {
+            try {
+                return identityOf(Path.of("/proc/thread-self/ns/net"));
+            } catch (IOException | RuntimeException e) {
+                return null; // then every call goes to the namespace's thread, as before
+            }
         }
     }
 
