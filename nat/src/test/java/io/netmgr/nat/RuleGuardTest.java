@@ -94,10 +94,8 @@ class RuleGuardTest {
 
     @Test
     void listsTheRulesAgainOnlyWhenTheGenerationMoved() throws InterruptedException {
-        Vanishing fw = new Vanishing();
-        fw.generation = java.util.OptionalLong.of(7);
-        try (RuleGuard guard = RuleGuard.start(fw, Duration.ofMillis(5))) {
-            awaitTrue(() -> guard.fullChecks() >= 1, "a first full check");
+        Vanishing fw = withGeneration(7);
+        try (RuleGuard guard = afterAFullCheck(fw, Duration.ofMillis(5))) {
             int listed = fw.verifies.get();
             long from = guard.intervals();
             awaitTrue(() -> guard.intervals() >= from + 3 * RuleGuard.FULL_CHECK_EVERY, "intervals");
@@ -114,10 +112,8 @@ class RuleGuardTest {
 
     @Test
     void stillChecksInFullNowAndThenWhenTheGenerationNeverMoves() throws InterruptedException {
-        Vanishing fw = new Vanishing();
-        fw.generation = java.util.OptionalLong.of(7);
-        try (RuleGuard guard = RuleGuard.start(fw, Duration.ofMillis(2))) {
-            awaitTrue(() -> guard.fullChecks() >= 1, "a first full check");
+        Vanishing fw = withGeneration(7);
+        try (RuleGuard guard = afterAFullCheck(fw, Duration.ofMillis(2))) {
             fw.wiped = true; // a loss the generation does not show
             awaitTrue(() -> !fw.wiped, "the rules put back by the backstop check");
         }
@@ -130,6 +126,24 @@ class RuleGuardTest {
             awaitTrue(() -> guard.fullChecks() >= RuleGuard.FULL_CHECK_EVERY + 5, "full checks");
             assertThat(fw.verifies.get()).isGreaterThanOrEqualTo(RuleGuard.FULL_CHECK_EVERY + 5);
         }
+    }
+
+    private static Vanishing withGeneration(long generation) {
+        Vanishing fw = new Vanishing();
+        fw.generation = java.util.OptionalLong.of(generation);
+        return fw;
+    }
+
+    /** A guard of {@code fw} that has made its first full check. */
+    private static RuleGuard afterAFullCheck(Vanishing fw, Duration interval) throws InterruptedException {
+        RuleGuard guard = RuleGuard.start(fw, interval);
+        try {
+            awaitTrue(() -> guard.fullChecks() >= 1, "a first full check");
+        } catch (AssertionError | InterruptedException e) {
+            guard.close();
+            throw e;
+        }
+        return guard;
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
