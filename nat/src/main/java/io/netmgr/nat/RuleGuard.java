@@ -101,10 +101,15 @@ public final class RuleGuard implements AutoCloseable {
         if (intactAt.isEmpty() || ++skipped >= FULL_CHECK_EVERY) {
             return false;
         }
+        return generationOrNone().equals(intactAt);
+    }
+
+    /** The firewall's generation; none when it cannot be read, so the listing still runs and nothing is skipped later. */
+    private OptionalLong generationOrNone() {
         try {
-            return firewall.generation().equals(intactAt);
+            return firewall.generation();
         } catch (RuntimeException e) {
-            return false; // the full check says what is wrong
+            return OptionalLong.empty();
         }
     }
 
@@ -114,7 +119,7 @@ public final class RuleGuard implements AutoCloseable {
         fullChecks.incrementAndGet();
         try {
             // read before the listing: a change committed during it moves the generation past this one
-            OptionalLong generation = firewall.generation();
+            OptionalLong generation = generationOrNone();
             Verification found = firewall.verify();
             if (found.intact()) {
                 intactAt = generation;

@@ -19,6 +19,7 @@ class RuleGuardTest {
         volatile boolean failRestore;
         final AtomicInteger verifies = new AtomicInteger();
         volatile java.util.OptionalLong generation = java.util.OptionalLong.empty();
+        volatile boolean generationFails;
 
         @Override
         public String backend() {
@@ -55,6 +56,9 @@ class RuleGuardTest {
 
         @Override
         public java.util.OptionalLong generation() {
+            if (generationFails) {
+                throw new IllegalStateException("netlink: no buffer space");
+            }
             return generation;
         }
 
@@ -116,6 +120,18 @@ class RuleGuardTest {
         try (RuleGuard guard = afterAFullCheck(fw, Duration.ofMillis(2))) {
             fw.wiped = true; // a loss the generation does not show
             awaitTrue(() -> !fw.wiped, "the rules put back by the backstop check");
+        }
+    }
+
+    @Test
+    void aGenerationThatCannotBeReadNeverStopsTheChecks() throws InterruptedException {
+        Vanishing fw = withGeneration(7);
+        try (RuleGuard guard = afterAFullCheck(fw, Duration.ofMillis(2))) {
+            fw.generationFails = true;
+            fw.wiped = true;
+            awaitTrue(() -> !fw.wiped, "the rules put back");
+            long checks = guard.fullChecks();
+            awaitTrue(() -> guard.fullChecks() >= checks + 5, "full checks while the generation fails");
         }
     }
 

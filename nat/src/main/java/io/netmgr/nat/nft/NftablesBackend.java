@@ -52,18 +52,24 @@ public final class NftablesBackend extends TransactionalFirewall {
     public NftablesBackend(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         super(ns, hostAddresses);
         this.nft = Nft.open(ns);
+        this.generation = openGeneration(ns);
+    }
+
+    /** The generation's socket, or null when it cannot be had: the rule guard then lists every time, as before. */
+    private static NftablesGeneration openGeneration(NetNs ns) {
         try {
-            this.generation = NftablesGeneration.open(ns);
+            return NftablesGeneration.open(ns);
         } catch (RuntimeException e) {
-            nft.close();
-            throw e;
+            LOG.log(Level.WARNING, "cannot read the nftables generation in " + ns + " (" + e.getMessage()
+                    + "): the rule guard lists netmgr's table at every check");
+            return null;
         }
     }
 
     /** The namespace's nftables generation: one small netlink round trip, outside the firewall's own lock. */
     @Override
     public OptionalLong generation() {
-        return OptionalLong.of(generation.current());
+        return generation == null ? OptionalLong.empty() : OptionalLong.of(generation.current());
     }
 
     @Override
@@ -319,7 +325,9 @@ public final class NftablesBackend extends TransactionalFirewall {
 
     @Override
     public void close() {
-        generation.close();
+        if (generation != null) {
+            generation.close();
+        }
         nft.close();
     }
 }
