@@ -103,12 +103,20 @@ public final class OverlayConvergence {
         }
         long[] warm = new long[n];
         List<Endpoint> endpoints = new ArrayList<>();
+        CountingStore.Counts reqA = new CountingStore.Counts(0, 0, 0);
+        CountingStore.Counts reqB = reqA;
         for (int i = 0; i < n; i++) {
+            CountingStore.Counts a0 = a.requests.counts(), b0 = b.requests.counts();
             long t0 = System.nanoTime();
             Endpoint e = a.c.join(a.c.createEndpoint(net.id(), EndpointConfig.named("w" + i)).id(), sandboxes.get(i).id());
             warm[i] = until(seen, e, t0, false) - t0;
+            reqA = reqA.plus(a.requests.counts().minus(a0));
+            reqB = reqB.plus(b.requests.counts().minus(b0));
             endpoints.add(e);
         }
+        System.out.printf("cluster store requests per warm create+join (mean of %d): on A %.1f key reads, %.1f range reads, %.1f transactions;"
+                + " on B until its entries are in: %.1f / %.1f / %.1f%n", n, (double) reqA.gets() / n, (double) reqA.ranges() / n,
+                (double) reqA.txns() / n, (double) reqB.gets() / n, (double) reqB.ranges() / n, (double) reqB.txns() / n);
         long[] removal = new long[n];
         for (int i = 0; i < n; i++) {
             Endpoint e = endpoints.get(i);
@@ -144,9 +152,13 @@ public final class OverlayConvergence {
         final NetNs ns;
         final HostRegistry registry;
         final NetworkController c;
+        /** This host's requests to the cluster store. */
+        final CountingStore requests;
 
-        Host(NetNs ns, String address, NetNs underlay, int n, Store cluster) {
+        Host(NetNs ns, String address, NetNs underlay, int n, Store shared) {
             this.ns = ns;
+            this.requests = new CountingStore(shared);
+            Store cluster = requests;
             try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
                 u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(u.links().get("ul0").index()).withUp(true), "eth0", ns, null));
                 h.addresses().add(Address.of(h.links().get("eth0").index(), new IpNet(IpAddress.parse(address), 24)));
