@@ -76,7 +76,9 @@ public final class OverlayConvergence {
             if (n > 0) { // 0: the throughput alone
                 convergence(a, b, net, n, cold, seen);
             }
-            throughput(a, b, net, tag, made);
+            if (!Boolean.getBoolean("netmgr.bench.convergenceOnly")) {
+                throughput(a, b, net, tag, made);
+            }
             for (Sandbox s : a.c.sandboxes()) {
                 a.c.deleteSandbox(s.id());
             }
