@@ -4,8 +4,8 @@ import io.netmgr.core.store.CompactedRevisionException;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.Store;
+import io.netmgr.core.store.HookedTxn;
 import io.netmgr.core.store.Txn;
-import io.netmgr.core.store.TxnResult;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
 import java.time.Duration;
@@ -64,7 +64,7 @@ final class CountingStore implements Store {
 
     @Override
     public Txn txn() {
-        return new CountedTxn(store.txn());
+        return new HookedTxn(store.txn(), txns::incrementAndGet);
     }
 
     @Override
@@ -95,62 +95,5 @@ final class CountingStore implements Store {
     @Override
     public void close() {
         // the store is the caller's
-    }
-
-    /** A transaction whose commit is counted. */
-    private final class CountedTxn implements Txn {
-        private final Txn txn;
-
-        CountedTxn(Txn txn) {
-            this.txn = txn;
-        }
-
-        @Override
-        public Txn ifAbsent(String key) {
-            txn.ifAbsent(key);
-            return this;
-        }
-
-        @Override
-        public Txn ifPresent(String key) {
-            txn.ifPresent(key);
-            return this;
-        }
-
-        @Override
-        public Txn ifModRevision(String key, long modRevision) {
-            txn.ifModRevision(key, modRevision);
-            return this;
-        }
-
-        @Override
-        public Txn put(String key, byte[] value) {
-            txn.put(key, value);
-            return this;
-        }
-
-        @Override
-        public Txn put(String key, byte[] value, Lease lease) {
-            txn.put(key, value, lease);
-            return this;
-        }
-
-        @Override
-        public Txn delete(String key) {
-            txn.delete(key);
-            return this;
-        }
-
-        @Override
-        public Txn deletePrefix(String prefix) {
-            txn.deletePrefix(prefix);
-            return this;
-        }
-
-        @Override
-        public TxnResult commit() {
-            txns.incrementAndGet();
-            return txn.commit();
-        }
     }
 }
