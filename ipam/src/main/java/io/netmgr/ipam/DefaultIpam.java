@@ -124,7 +124,11 @@ public final class DefaultIpam implements IpamDriver {
                 .put(IpamKeys.address(pool.id(), pool.gateway()), new Holder.Gateway().bytes());
         pool.config().auxiliaryAddresses().forEach((name, address) ->
                 txn.put(IpamKeys.address(pool.id(), address), new Holder.Auxiliary(name).bytes()));
-        return txn.commit().succeeded() ? Optional.of(pool) : Optional.empty();
+        boolean granted = txn.commit().succeeded();
+        if (granted) {
+            poolRecords.remove(pool.id()); // one released elsewhere may still be kept under this id
+        }
+        return granted ? Optional.of(pool) : Optional.empty();
     }
 
     private static IpamConfig checkNoOverlap(IpamConfig config, List<Pool> pools) {
@@ -176,8 +180,8 @@ public final class DefaultIpam implements IpamDriver {
     }
 
     private Optional<AssignedAddress> tryRequestAddress(String poolId, AddressRequest request) {
-        KeyValue record = poolRecords.computeIfAbsent(poolId,
-                id -> store.get(IpamKeys.pool(id)).orElseThrow(() -> IpamException.unknownPool(id)));
+        // the gateway is answered from the record without a transaction to check it: read afresh
+        KeyValue record = request.gateway() ? poolRecord(poolId) : poolRecords.computeIfAbsent(poolId, this::poolRecord);
         Pool pool = PoolCodec.decode(poolId, record.value());
         if (request.gateway()) {
             return Optional.of(new AssignedAddress(pool.gateway(), pool.subnet()));
@@ -219,6 +223,10 @@ public final class DefaultIpam implements IpamDriver {
             poolRecords.remove(poolId); // perhaps the pool changed: the retry reads it again
         }
         return granted ? Optional.of(new AssignedAddress(address, pool.subnet())) : Optional.empty();
+    }
+
+    private KeyValue poolRecord(String poolId) {
+        return store.get(IpamKeys.pool(poolId)).orElseThrow(() -> IpamException.unknownPool(poolId));
     }
 
     /** Refuses a preferred address outside the subnet, reserved, or held by another; returns its key if {@code holder} holds it. */
