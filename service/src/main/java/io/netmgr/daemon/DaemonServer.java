@@ -153,13 +153,7 @@ public final class DaemonServer implements AutoCloseable {
         services.mount(router);
         new DockerRoutes(ops, blocking, info, eventStream).mount(router);
         cni.mount(router);
-        router.route().failureHandler(ctx -> {
-            HttpError error = HttpError.of(ctx.failure(), ctx.statusCode());
-            if (error.status() >= 500) {
-                LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-            }
-            Replies.error(ctx, error);
-        });
+        router.route().failureHandler(Replies::failure);
         for (int status : new int[] {404, 405}) {
             router.errorHandler(status, ctx -> Replies.error(ctx, HttpError.ofStatus(status)));
         }
