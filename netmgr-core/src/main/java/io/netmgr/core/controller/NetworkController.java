@@ -27,6 +27,7 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.sandbox.Withdrawal;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.service.ServiceController;
@@ -42,6 +43,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -74,6 +76,7 @@ public final class NetworkController implements AutoCloseable {
     private final List<String> lastReconcile;
     private final Optional<PeerTable> peers;
     private final Optional<ClusterResync> resync;
+    private final Withdrawals withdrawals;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -95,6 +98,7 @@ public final class NetworkController implements AutoCloseable {
         this.firewall = new HostFirewall(b.firewall, drivers, state);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
+        this.withdrawals = new Withdrawals(state);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
@@ -144,9 +148,18 @@ public final class NetworkController implements AutoCloseable {
         return resync.orElseThrow(() -> new IllegalStateException("no cluster store"));
     }
 
+    /**
+     * Tells {@code listener} of every endpoint taken off this host because another host took its
+     * claim while this one was away (see {@link Withdrawal}), first those taken before it listened.
+     */
+    public void onWithdrawal(Consumer<Withdrawal> listener) {
+        withdrawals.listen(listener);
+    }
+
     /** Takes an endpoint whose claim another host took while this one was away off this host (see {@link EndpointClaims}). */
     private void withdraw(EndpointClaims claims, EndpointClaims.Conflict lost) {
         Endpoint endpoint = lost.endpoint();
+        withdrawals.record(lost); // on its sandbox's record, while the endpoint still names it
         lost.network().ifPresent(network -> {
             Optional<SandboxNamespace> ns = sandboxOf(endpoint);
             try { // nothing to roll back to: the claim is lost either way
@@ -617,6 +630,7 @@ public final class NetworkController implements AutoCloseable {
                         throw NetmgrException.conflict(gone); // the sandbox is in the host's store, apart from the endpoint
                     }
                     commitOrConflict(txn, gone);
+                    withdrawals.forgetOn(sandbox, network.id()); // connected again: the old withdrawal is history
                     return joined;
                 } catch (RuntimeException e) {
                     throw undo.rollback(e);
