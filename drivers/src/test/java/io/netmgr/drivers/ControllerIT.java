@@ -1,6 +1,7 @@
 package io.netmgr.drivers;
 
 import static io.netmgr.netlink.testing.IpOracle.ip;
+import static io.netmgr.netlink.testing.IpOracle.ipDo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,6 +63,24 @@ class ControllerIT {
         assertThat(c.network(blue.id()).name()).isEqualTo("blue");
         assertThat(c.network(blue.id().substring(0, 12)).name()).isEqualTo("blue");
         assertThatThrownBy(() -> c.network("nosuch")).isInstanceOf(NetmgrException.class).hasMessage("network nosuch not found");
+    }
+
+    /**
+     * A bridge without an address of its own takes its lowest port's, so it changed whenever a
+     * container with a lower MAC joined, or the lowest one left: containers kept the old gateway
+     * MAC in their ARP cache, and once its port was gone their frames to the gateway were flooded,
+     * not received, until ARP gave up on it.
+     */
+    @Test
+    void aBridgeKeepsItsMacWhilePortsComeAndGo() {
+        NetworkController c = fixture.start(stateDir);
+        c.createNetwork(NetworkConfig.of("steady", "bridge").withOption("com.docker.network.bridge.name", "br-steady"));
+        String before = ip(fixture.host, "link", "show", "br-steady").get(0).get("address").asText();
+        ipDo(fixture.host, "link", "add", "lowport", "address", "00:00:00:00:00:01", "type", "veth", "peer", "name", "lowpeer");
+        ipDo(fixture.host, "link", "set", "lowport", "master", "br-steady", "up");
+        assertThat(ip(fixture.host, "link", "show", "br-steady").get(0).get("address").asText()).isEqualTo(before);
+        ipDo(fixture.host, "link", "del", "lowport");
+        assertThat(ip(fixture.host, "link", "show", "br-steady").get(0).get("address").asText()).isEqualTo(before);
     }
 
     @Test

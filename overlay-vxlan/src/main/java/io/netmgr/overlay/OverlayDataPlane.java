@@ -84,7 +84,7 @@ final class OverlayDataPlane {
         Link underlay = underlay(local);
         int mtu = options.mtu() > 0 ? options.mtu() : underlay.attrs().mtu() - VXLAN_OVERHEAD;
         try {
-            int bridgeIndex = links.add(new Bridge(LinkAttrs.named(bridge).withMtu(mtu))).index();
+            int bridgeIndex = links.add(new Bridge(LinkAttrs.named(bridge).withMtu(mtu).withMac(MacAddress.randomLocal()))).index();
             for (IpNet gateway : gateways()) {
                 host.netlink().addresses().add(Address.of(bridgeIndex, gateway).withFlags(gateway.isIpv6() ? Address.NODAD : 0));
             }

@@ -61,7 +61,10 @@ class DockerApiTest {
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"warp\"}"), 404, "plugin \"warp\" not found (unknown network driver");
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"IPAM\":{\"Driver\":\"dhcp\"}}"), 404, "plugin \"dhcp\" not found");
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Scope\":\"swarm\"}"), 403,
-                    "cannot create a swarm scoped network when swarm is not active");
+                    "cannot create a swarm scoped network with driver bridge: swarm scope is an overlay network's");
+            // an overlay in swarm scope is refused by the overlay itself here: this netmgrd has no cluster store
+            assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"overlay\",\"Scope\":\"swarm\"}"), 400,
+                    "--cluster-store");
             // dockerd looks the container up first, so even an unknown network answers about the container
             assertError(d.post("/networks/nosuch/connect", "{\"Container\":\"ghost\"}"), 404, "No such container: ghost");
             assertError(d.post("/networks/front/disconnect", "{\"Container\":\"ghost\"}"), 404, "No such container: ghost");

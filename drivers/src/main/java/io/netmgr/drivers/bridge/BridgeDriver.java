@@ -115,7 +115,9 @@ public final class BridgeDriver implements NetworkDriver {
             throw NetmgrException.conflict("bridge " + name + " already exists on the host; choose another "
                     + NAME_OPTION + " or remove it");
         }
-        LinkAttrs attrs = LinkAttrs.named(name).withMtu(options.mtu());
+        // an address of its own: without one the kernel gives the bridge its lowest port's, which
+        // changes as containers come and go, under the gateway MAC in their ARP caches
+        LinkAttrs attrs = LinkAttrs.named(name).withMtu(options.mtu()).withMac(MacAddress.randomLocal());
         int index = links.add(new Bridge(attrs)).index();
         try {
             for (IpNet gateway : gatewayAddresses(network, options)) {

@@ -192,9 +192,12 @@ public final class DockerRoutes {
                 && !body.ipam().driver().equals("default")) {
             throw pluginNotFound(body.ipam().driver(), "netmgr has the default IPAM driver only");
         }
-        if ("swarm".equals(body.scope())) {
-            throw NetmgrException.forbidden("cannot create a swarm scoped network when swarm is not active"
-                    + " (netmgrd manages local networks)");
+        // swarm scope is how Docker shows an overlay (global) network: accepted with -d overlay, whose
+        // own checks refuse it on a netmgrd without --cluster-store; every other driver is local
+        if ("swarm".equals(body.scope()) && !"overlay".equals(body.driver())) {
+            throw NetmgrException.forbidden("cannot create a swarm scoped network with driver "
+                    + (body.driver() == null || body.driver().isBlank() ? "bridge" : body.driver())
+                    + ": swarm scope is an overlay network's (-d overlay, on a netmgrd with --cluster-store)");
         }
         if (body.scope() != null && !body.scope().isBlank() && !body.scope().equals("local") && !body.scope().equals("global")) {
             throw new IllegalArgumentException("scope " + body.scope() + " is not supported: a network's scope is its driver's,"
