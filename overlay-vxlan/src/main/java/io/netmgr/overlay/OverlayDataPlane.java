@@ -133,11 +133,11 @@ final class OverlayDataPlane {
     }
 
     /**
-     * Holds {@code address} (as a /32 beside the gateway) on the bridge for the service mesh and
-     * gives the bridge a MAC derived from it, fixed (a bridge otherwise takes its lowest port's,
-     * which changes as ports come and go, and other hosts program this one); makes the data
-     * plane first if need be. A mesh address held before (another, after a lost lease) goes.
-     * Returns the bridge's MAC.
+     * Holds {@code address} (as a /32 beside the gateway) on the bridge for the service mesh;
+     * makes the data plane first if need be. A mesh address held before (another, after a lost
+     * lease) goes. Returns the bridge's MAC, which other hosts program for the address: fixed
+     * since the bridge was made (its own, not its lowest port's), and left as it is, since this
+     * host's containers hold it for their gateway.
      */
     MacAddress holdMeshAddress(IpNet address, List<Peer> peers) {
         ensure(peers);
@@ -152,9 +152,7 @@ final class OverlayDataPlane {
         if (!meshAddresses(index).stream().map(Address::ip).toList().contains(host)) {
             this.host.netlink().addresses().add(Address.of(index, host));
         }
-        MacAddress mac = meshMac(address.address());
-        links.setMac(bridge, mac);
-        return mac;
+        return links.get(bridge).attrs().mac();
     }
 
     /** Gives the mesh address up; the data plane goes too when no endpoint of this host is on it. */
@@ -179,12 +177,6 @@ final class OverlayDataPlane {
         List<IpNet> gateways = gateways();
         return host.netlink().addresses().list(bridgeIndex).stream()
                 .filter(a -> !a.ip().isIpv6() && a.ip().prefixLength() == 32 && !gateways.contains(a.ip())).toList();
-    }
-
-    /** 02:42 then the address's four bytes, as Docker derives container MACs: unique while the address is. */
-    static MacAddress meshMac(IpAddress address) {
-        byte[] ip = address.toBytes();
-        return MacAddress.of(new byte[] {0x02, 0x42, ip[0], ip[1], ip[2], ip[3]});
     }
 
     /** Removes the VXLAN device (its FDB and neighbour entries go with it) and the bridge. */
