@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.service.ServiceRulesOf;
 import io.netmgr.core.service.ServiceStore;
-import io.netmgr.core.service.ThisHost;
+import io.netmgr.core.service.ServiceBackend;
+import io.netmgr.core.service.ServiceScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,10 +40,12 @@ final class HostFirewall {
     private final Optional<Firewall> firewall;
     private final DriverRegistry drivers;
     private final StateStore state;
+    private final ServiceScope services;
     private long appliedRevision = -1;
     private boolean started;
 
-    HostFirewall(Optional<Firewall> firewall, DriverRegistry drivers, StateStore state) {
+    HostFirewall(Optional<Firewall> firewall, DriverRegistry drivers, StateStore state, ServiceScope services) {
+        this.services = services;
         this.firewall = firewall;
         this.drivers = drivers;
         this.state = state;
@@ -106,9 +109,11 @@ final class HostFirewall {
                 joined.add(e.id());
             }
         }
-        ServiceStore services = new ServiceStore(state.store());
-        List<ServiceRules> serviceRules = services.services().stream()
-                .map(s -> ServiceRulesOf.of(s, services.backends(s.id()), joined::contains, ThisHost.name())).toList();
+        // a local backend takes traffic when its endpoint is joined; another host's, while its peer entry is there
+        List<ServiceRules> serviceRules = services.store().services().stream()
+                .map(s -> ServiceRulesOf.of(s, services.store().backends(s),
+                        b -> services.isLocal(b) ? joined.contains(b.endpointId()) : services.joined(b), services.thisHost()))
+                .toList();
         return new FirewallState(rules, ports, serviceRules);
     }
 
@@ -179,12 +184,11 @@ final class HostFirewall {
         if (firewall.isEmpty()) {
             return;
         }
-        ServiceStore services = new ServiceStore(state.store());
-        for (String serviceId : services.servicesOf(endpoint.id())) {
-            services.byId(serviceId).ifPresent(s -> {
-                Predicate<String> isJoined = id -> id.equals(endpoint.id()) ? joined
-                        : state.endpoint(id).map(e -> e.sandboxId() != null).orElse(false);
-                ServiceRules rules = ServiceRulesOf.of(s, services.backends(serviceId), isJoined, ThisHost.name());
+        ServiceStore store = services.store();
+        for (String serviceId : store.servicesOf(endpoint.id())) {
+            store.byId(serviceId).ifPresent(s -> {
+                Predicate<ServiceBackend> isJoined = b -> b.endpointId().equals(endpoint.id()) ? joined : services.joined(b);
+                ServiceRules rules = ServiceRulesOf.of(s, store.backends(s), isJoined, services.thisHost());
                 translate(() -> firewall.get().applyService(rules));
             });
         }

@@ -30,6 +30,8 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.service.ServiceScope;
+import io.netmgr.core.service.ThisHost;
 import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
@@ -74,6 +76,7 @@ public final class NetworkController implements AutoCloseable {
     private final List<String> lastReconcile;
     private final Optional<PeerTable> peers;
     private final Optional<ClusterResync> resync;
+    private final ServiceScope serviceScope;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -92,7 +95,9 @@ public final class NetworkController implements AutoCloseable {
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.placement = new InterfacePlacement(host);
-        this.firewall = new HostFirewall(b.firewall, drivers, state);
+        this.serviceScope = new ServiceScope(new ServiceStore(state.store(), state::isGlobalNetwork, state.clustered()),
+                member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf, state::leaseFor, state::endpoint);
+        this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw));
@@ -242,7 +247,12 @@ public final class NetworkController implements AutoCloseable {
 
     /** Swarm-style services on this controller's networks, kept in its store, their VIPs from its IPAM. */
     public ServiceController services() {
-        return new ServiceController(this, new ServiceStore(state.store()), scopes.localIpam());
+        return new ServiceController(this, serviceScope);
+    }
+
+    /** What services need of this host: their store (scoped by their networks), its name, IPAM, lease and endpoints. */
+    public ServiceScope serviceScope() {
+        return serviceScope;
     }
 
     /** The driver of {@code network}, to ask what it can do. */

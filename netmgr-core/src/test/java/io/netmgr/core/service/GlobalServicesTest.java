@@ -1,0 +1,135 @@
+package io.netmgr.core.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netmgr.core.endpoint.Endpoint;
+import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.fake.FakeCluster;
+import io.netmgr.core.firewall.PublishMode;
+import io.netmgr.core.firewall.ServicePort;
+import io.netmgr.core.firewall.ServiceRules;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Services on global networks, on fakes: two hosts sharing a cluster store. The service lives in
+ * the cluster store (every host lists it), each host attaches its own sandboxes, the backends are
+ * filed under their host's lease, and a service mixing scopes is refused.
+ */
+class GlobalServicesTest {
+    private final FakeCluster world = new FakeCluster();
+    private final FakeCluster.Host a = world.host("host-a", "192.0.2.1");
+    private final FakeCluster.Host b = world.host("host-b", "192.0.2.2");
+
+    @AfterEach
+    void close() throws Exception {
+        world.close();
+    }
+
+    /** A sandbox {@code name} on host {@code h}, joined to network {@code net}. */
+    private static Endpoint running(FakeCluster.Host h, String net, String name) {
+        Network network = h.controller.network(net);
+        // a global network is made on a host lazily, with its first endpoint there (as the overlay's data plane)
+        var driver = (io.netmgr.core.fake.FakeDriver) h.controller.driverOf(network);
+        if (!driver.made().networks().contains(network.id())) {
+            driver.createNetwork(h.controller.host(), network);
+        }
+        Endpoint e = h.controller.createEndpoint(net, EndpointConfig.named(name));
+        h.controller.createSandbox(name);
+        return h.controller.join(e.id(), name);
+    }
+
+    @Test
+    void aServiceOnAGlobalNetworkLivesInTheClusterStoreAndEveryHostListsIt() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Service web = a.controller.services().create(ServiceSpec.of("web", "g"));
+
+        assertThat(world.cluster.get(ServiceStore.GLOBAL_SERVICES + web.id())).isPresent();
+        assertThat(a.local.range("/netmgr/services/")).isEmpty();
+        assertThat(b.controller.services().services()).extracting(Service::name).containsExactly("web");
+        assertThat(b.controller.services().service(web.id().substring(0, 12)).name()).isEqualTo("web");
+        assertThat(world.clusterIpam.grants().addresses().values()).as("its VIP from the cluster's IPAM")
+                .anyMatch(granted -> web.id().equals(granted.get(web.vipOn(g.id()).orElseThrow().address().address())));
+        assertThatThrownBy(() -> b.controller.services().create(ServiceSpec.of("web", "g")))
+                .as("a global service's name is unique in the cluster").hasMessageContaining("already exists");
+    }
+
+    @Test
+    void eachHostAttachesItsOwnSandboxesAndEveryHostSeesEveryBackendWithItsHost() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Service web = a.controller.services().create(ServiceSpec.of("web", "g"));
+        running(a, "g", "ta");
+        running(b, "g", "tb");
+        a.controller.services().attach("web", "ta");
+        b.controller.services().attach("web", "tb");
+
+        for (FakeCluster.Host h : java.util.List.of(a, b)) {
+            ServiceController services = h.controller.services();
+            assertThat(services.backends("web")).extracting(ServiceBackend::sandboxName, ServiceBackend::host)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ta", "host-a"),
+                            org.assertj.core.groups.Tuple.tuple("tb", "host-b"));
+            assertThat(services.backends("web")).extracting(services::state).containsOnly("running");
+        }
+        assertThatThrownBy(() -> b.controller.services().attach("web", "ta")).as("host b knows no sandbox ta")
+                .hasMessageContaining("ta");
+
+        // host b, attaching last, programs both backends, its own as local, host a's through the overlay
+        ServiceRules onB = b.firewall.current().service(web.id()).orElseThrow();
+        assertThat(onB.backends()).extracting(ServiceRules.Backend::sandboxId, ServiceRules.Backend::local)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(a.controller.sandbox("ta").id(), false),
+                        org.assertj.core.groups.Tuple.tuple(b.controller.sandbox("tb").id(), true));
+    }
+
+    @Test
+    void aDeadHostsBackendsGoWithItsLease() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        a.controller.services().create(ServiceSpec.of("web", "g"));
+        running(a, "g", "ta");
+        running(b, "g", "tb");
+        a.controller.services().attach("web", "ta");
+        b.controller.services().attach("web", "tb");
+
+        b.loseLease();
+
+        assertThat(a.controller.services().backends("web")).extracting(ServiceBackend::sandboxName).containsExactly("ta");
+        assertThat(world.cluster.range("/netmgr/global/backend-of/")).hasSize(1);
+    }
+
+    @Test
+    void aServiceMixingLocalAndGlobalNetworksIsRefusedAndChangesNothing() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        a.controller.createNetwork(NetworkConfig.of("l", "fake"));
+        long cluster = world.cluster.revision();
+        long local = a.local.revision();
+
+        assertThatThrownBy(() -> a.controller.services().create(ServiceSpec.of("mixed", "g", "l")))
+                .hasMessageContaining("mixes global networks [g]").hasMessageContaining("local networks [l]");
+
+        assertThat(world.cluster.revision()).isEqualTo(cluster);
+        assertThat(a.local.revision()).isEqualTo(local);
+        assertThat(a.controller.services().services()).isEmpty();
+    }
+
+    @Test
+    void removedFromAnotherHostLeavesNothingInTheClusterStore() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        a.controller.services().create(ServiceSpec.of("web", "g")
+                .withPorts(ServicePort.parse("8080:80", PublishMode.INGRESS)));
+        running(a, "g", "ta");
+        a.controller.services().attach("web", "ta");
+        assertThatThrownBy(() -> b.controller.deleteNetwork("g")).as("the service holds its network")
+                .hasMessageContaining("service web");
+
+        b.controller.services().remove("web");
+
+        assertThat(world.cluster.range("/netmgr/global/services/")).isEmpty();
+        assertThat(world.cluster.range("/netmgr/global/service-backends/")).isEmpty();
+        assertThat(world.cluster.range("/netmgr/global/backend-of/")).isEmpty();
+        assertThat(world.cluster.range("/netmgr/global/names/service/")).isEmpty();
+        assertThat(world.cluster.range("/netmgr/global/attached/" + g.id() + "/")).hasSize(1); // ta's endpoint alone
+        assertThat(a.controller.services().services()).isEmpty();
+    }
+}
