@@ -4,8 +4,6 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.service.Service;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.service.ServiceSpec;
-import io.netmgr.core.service.ServiceStore;
-import io.netmgr.core.network.Network;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.daemon.DaemonCluster;
@@ -80,8 +78,7 @@ public final class ServiceTasks implements AutoCloseable {
         wanted.forEach(s -> LOG.info("service {}: {} task(s) of {} here: slot(s) {}", s.service(), s.replicas(), s.command().argv(),
                 s.slots()));
         clusterTasks.ifPresent(ClusterTasks::start);
-        Predicate<Service> onGlobalNetworks = service -> cluster.isPresent() && !service.networkIds().isEmpty()
-                && service.networkIds().stream().allMatch(id -> Network.GLOBAL.equals(ops.network(id).scope()));
+        Predicate<Service> onGlobalNetworks = service -> cluster.isPresent() && services.isGlobal(service);
         return new ServiceTasks(services, specs, supervisor, new TaskLogs(files), searchPath, clusterTasks, onGlobalNetworks);
     }
 
@@ -104,7 +101,7 @@ public final class ServiceTasks implements AutoCloseable {
         TaskSpec desired = new TaskSpec(service.name(), tasks.get().replicas(), tasks.get().command());
         boolean spread = clustered.test(service);
         try {
-            specs.put(service.id(), ServiceStore.SERVICES + service.id(), desired, spread);
+            specs.put(service.id(), services.keyOf(service), desired, spread);
         } catch (RuntimeException e) {
             try {
                 services.remove(service.id());
@@ -131,7 +128,7 @@ public final class ServiceTasks implements AutoCloseable {
                 + " runs no tasks of netmgr's (it was created without --replicas N -- COMMAND), so it cannot be scaled; "
                 + "its backends are the sandboxes attached to it (netmgr service attach / detach)"));
         TaskSpec desired = new TaskSpec(service.name(), replicas, new TaskCommand(stored.command()));
-        specs.put(service.id(), ServiceStore.SERVICES + service.id(), desired, stored.clustered());
+        specs.put(service.id(), services.keyOf(service), desired, stored.clustered());
         run(desired, stored.clustered());
         return service;
     }
