@@ -55,7 +55,7 @@ class ClusteredTasksIT {
         assertThat(runningPerHost(two, 3)).as("one task per host").containsOnlyKeys("198.51.100.1", "198.51.100.2", "198.51.100.3")
                 .containsValues(1, 1, 1);
         var ps = cli(three.daemon, "service", "ps", service);
-        assertThat(ps.out()).containsPattern("(?m)^" + service + "\\.1 +10\\.98\\.0\\.[0-9]+ +198\\.51\\.100\\.[123] +running ");
+        assertThat(ps.out()).containsPattern("(?m)^" + service + "\\.1 +10\\.98\\.0\\.[0-9]+/24 +198\\.51\\.100\\.[123] +running ");
 
         var up = cli(two.daemon, "service", "scale", service + "=5");
         assertThat(up.exit()).as(up.err()).isZero();
