@@ -10,7 +10,8 @@ import java.util.List;
  * on global networks (addresses, names, index and peer entries), gone with the old lease, are
  * made again under the new one ({@link EndpointClaims}), and an endpoint whose claim another host
  * took meanwhile is withdrawn from this host; and the peer table is read again, so peers that
- * left meanwhile are removed from the data plane.
+ * left meanwhile are removed from the data plane, and the cluster's services, so that backends
+ * that went meanwhile leave this host's rules ({@link ClusterFirewall}).
  */
 final class ClusterResync implements HostListener {
     private static final System.Logger LOG = System.getLogger(ClusterResync.class.getName());
@@ -24,8 +25,11 @@ final class ClusterResync implements HostListener {
     private final PeerTable peers;
     private final HostLock lock;
     private final Withdrawal withdrawal;
+    private final Runnable firewall;
 
-    ClusterResync(EndpointClaims claims, PeerTable peers, HostLock lock, Withdrawal withdrawal) {
+    /** {@code firewall} reads the cluster's services again, as {@code peers} its peers. */
+    ClusterResync(EndpointClaims claims, PeerTable peers, HostLock lock, Withdrawal withdrawal, Runnable firewall) {
+        this.firewall = firewall;
         this.claims = claims;
         this.peers = peers;
         this.lock = lock;
@@ -36,6 +40,7 @@ final class ClusterResync implements HostListener {
     public void resync() {
         republish();
         peers.resync();
+        firewall.run();
     }
 
     /**

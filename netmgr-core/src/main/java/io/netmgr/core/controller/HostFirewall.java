@@ -21,6 +21,7 @@ import io.netmgr.core.service.ServiceRulesOf;
 import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.service.ServiceBackend;
 import io.netmgr.core.service.ServiceScope;
+import io.netmgr.core.store.ScopedStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,7 @@ final class HostFirewall {
     private final DriverRegistry drivers;
     private final StateStore state;
     private final ServiceScope services;
+    private final Map<String, io.netmgr.netlink.addr.IpAddress> meshAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private long appliedRevision = -1;
     private boolean started;
 
@@ -69,11 +71,11 @@ final class HostFirewall {
      * current revision itself; call holding the host lock.
      */
     void catchUp() {
-        if (!started || firewall.isEmpty() || state.store().revision() == appliedRevision) {
+        if (!started || firewall.isEmpty() || localRevision() == appliedRevision) {
             return;
         }
         translate(() -> firewall.get().takeOver(fromStore()));
-        appliedRevision = state.store().revision();
+        appliedRevision = localRevision();
     }
 
     /**
@@ -89,8 +91,18 @@ final class HostFirewall {
     /** Records that the rules reflect the store as it is now; call holding the host lock after a mutation. */
     void caughtUp() {
         if (started && firewall.isPresent()) {
-            appliedRevision = state.store().revision();
+            appliedRevision = localRevision();
         }
+    }
+
+    /**
+     * The revision of the host's own store, which other processes of this host (CNI plugins)
+     * change behind this one's back. Not the cluster store's: what other hosts change there
+     * reaches the firewall element by element from its watch ({@link ClusterFirewall}); taking
+     * the whole state over for each of their changes would rewrite every rule.
+     */
+    private long localRevision() {
+        return state.store() instanceof ScopedStore scoped ? scoped.local().revision() : state.store().revision();
     }
 
     /** The rules the store asks for: every network's, the ports of every joined endpoint, every service's. */
@@ -195,7 +207,26 @@ final class HostFirewall {
     }
 
     private Optional<NetworkRules> rulesOf(Network network) {
-        return drivers.has(network.driver()) ? drivers.get(network.driver()).firewallRules(network) : Optional.empty();
+        Optional<NetworkRules> rules = drivers.has(network.driver()) ? drivers.get(network.driver()).firewallRules(network)
+                : Optional.empty();
+        return rules.map(r -> r.withMeshAddress(meshAddresses.get(network.id())));
+    }
+
+    /**
+     * This host's mesh address on global network {@code network} ({@link ServiceMesh}), or none
+     * (null): its rules are applied again, so services' traffic into the network takes it as source.
+     */
+    void meshAddress(Network network, io.netmgr.netlink.addr.IpAddress address) {
+        if (address == null) {
+            meshAddresses.remove(network.id());
+        } else {
+            meshAddresses.put(network.id(), address);
+        }
+        firewall.ifPresent(f -> rulesOf(network).ifPresent(r -> {
+            if (f.current().network(network.id()).map(before -> !before.equals(r)).orElse(true)) {
+                translate(() -> f.apply(f.current().withNetwork(r)));
+            }
+        }));
     }
 
     private static void translate(Runnable change) {

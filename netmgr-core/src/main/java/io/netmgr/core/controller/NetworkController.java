@@ -77,6 +77,7 @@ public final class NetworkController implements AutoCloseable {
     private final Optional<PeerTable> peers;
     private final Optional<ClusterResync> resync;
     private final ServiceScope serviceScope;
+    private final Optional<ClusterFirewall> clusterFirewall;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -100,7 +101,11 @@ public final class NetworkController implements AutoCloseable {
         this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
-        this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw));
+        Optional<ServiceMesh> mesh = member.map(m -> new ServiceMesh(state, scopes, drivers, host, firewall, serviceScope, m));
+        this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
+                serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
+        this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
+                () -> clusterFirewall.ifPresent(ClusterFirewall::resync)));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
@@ -109,6 +114,7 @@ public final class NetworkController implements AutoCloseable {
                 kernel.reapRetiredLinks(); // links retired by a process that died
             }
             peers.ifPresent(PeerTable::start); // the whole table first: a restarted host programs every peer again
+            clusterFirewall.ifPresent(ClusterFirewall::resync); // then follows other hosts' services from the watch
             resync.ifPresent(ClusterResync::republish); // its own, if its lease expired meanwhile
         } catch (RuntimeException e) {
             close();
@@ -808,6 +814,7 @@ public final class NetworkController implements AutoCloseable {
     public void close() {
         try {
             peers.ifPresent(PeerTable::close);
+            clusterFirewall.ifPresent(ClusterFirewall::close);
             lock.close();
         } finally {
             kernel.close(); // waits for the retired links' deletion before the process may end

@@ -83,6 +83,73 @@ class GlobalServicesTest {
                         org.assertj.core.groups.Tuple.tuple(b.controller.sandbox("tb").id(), true));
     }
 
+    /** Waits (a generous deadline, for a loaded machine) until {@code check} passes, failing with its last error. */
+    private static void eventually(Runnable check) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The sandbox ids of the backends host {@code h}'s firewall balances service {@code id} over, with whether each is local. */
+    private static java.util.Map<String, Boolean> programmed(FakeCluster.Host h, String id) {
+        return h.firewall.current().service(id).map(r -> r.backends().stream()
+                .collect(java.util.stream.Collectors.toMap(ServiceRules.Backend::sandboxId, ServiceRules.Backend::local)))
+                .orElse(java.util.Map.of());
+    }
+
+    @Test
+    void changesOnOneHostReachTheOtherHostsFirewallByTheWatchAlone() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Service web = b.controller.services().create(ServiceSpec.of("web", "g")
+                .withPorts(ServicePort.parse("8080:80", PublishMode.INGRESS)));
+        eventually(() -> assertThat(a.firewall.current().service(web.id())).as("created on b, programmed on a").isPresent());
+        String ta = running(a, "g", "ta").sandboxId();
+        String tb = running(b, "g", "tb").sandboxId();
+        a.controller.services().attach("web", "ta");
+        b.controller.services().attach("web", "tb");
+        eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true, tb, false)));
+        eventually(() -> assertThat(programmed(b, web.id())).isEqualTo(java.util.Map.of(ta, false, tb, true)));
+
+        b.controller.leave(b.controller.findEndpoint(b.controller.network("g").id(), "tb").orElseThrow().id());
+        eventually(() -> assertThat(programmed(a, web.id())).as("tb's container left: its peer entry went").isEqualTo(java.util.Map.of(ta, true)));
+
+        b.controller.services().publish("web", ServicePort.parse("mode=host,9090:90", PublishMode.INGRESS));
+        eventually(() -> assertThat(a.firewall.current().service(web.id()).orElseThrow().ports()).hasSize(2));
+
+        b.controller.services().remove("web");
+        eventually(() -> assertThat(a.firewall.current().service(web.id())).as("removed on b, gone on a").isEmpty());
+    }
+
+    @Test
+    void aDeadHostsBackendsLeaveTheOtherHostsRulesWithItsLease() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Service web = a.controller.services().create(ServiceSpec.of("web", "g"));
+        String ta = running(a, "g", "ta").sandboxId();
+        String tb = running(b, "g", "tb").sandboxId();
+        a.controller.services().attach("web", "ta");
+        b.controller.services().attach("web", "tb");
+        eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true, tb, false)));
+
+        b.loseLease();
+
+        eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true)));
+    }
+
     @Test
     void aDeadHostsBackendsGoWithItsLease() {
         a.controller.createNetwork(NetworkConfig.of("g", "global"));
