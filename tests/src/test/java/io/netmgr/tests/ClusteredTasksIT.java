@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A clustered service's tasks spread over three hosts (the built netmgrd per host namespace, a real
  * three-member etcd), driven with the CLI from different hosts: one task per host, really running
  * (found in /proc by the environment netmgrd gives it, in the namespace of its sandbox on its
- * host); scale up and down from another host; a host killed with kill -9 has its slots moved to the
+ * host); a daemon restarted within its lease keeps its task; scale up and down from another host; a host killed with kill -9 has its slots moved to the
  * survivors after its lease, and once back stops what is no longer its own; rm leaves no process,
  * sandbox or endpoint on any host.
  */
@@ -32,7 +32,8 @@ class ClusteredTasksIT {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @RegisterExtension
-    static final ClusterHosts CLUSTER = new ClusterHosts(3, Map.of());
+    // host two's lease outlives a daemon restart (a JVM start takes longer than the default TTL under load)
+    static final ClusterHosts CLUSTER = new ClusterHosts(3, Map.of(2, List.of("--cluster-lease-ttl", "60s")));
 
     @RegisterExtension
     final TaskProcesses processes = new TaskProcesses();
@@ -56,6 +57,13 @@ class ClusteredTasksIT {
                 .containsValues(1, 1, 1);
         var ps = cli(three.daemon, "service", "ps", service);
         assertThat(ps.out()).containsPattern("(?m)^" + service + "\\.1 +10\\.98\\.0\\.[0-9]+/24 +198\\.51\\.100\\.[123] +running ");
+
+        // a restart within the lease: the task keeps running, adopted by the new netmgrd
+        long onTwo = pidOn(one, "198.51.100.2");
+        assertThat(two.daemon.stop()).isEqualTo(143);
+        two.start();
+        assertThat(runningPerHost(one, 3)).containsValues(1, 1, 1);
+        assertThat(pidOn(one, "198.51.100.2")).as("the same process").isEqualTo(onTwo);
 
         var up = cli(two.daemon, "service", "scale", service + "=5");
         assertThat(up.exit()).as(up.err()).isZero();
@@ -115,6 +123,12 @@ class ClusteredTasksIT {
         }
         assertThat(TaskProcesses.of(service)).containsExactlyInAnyOrderElementsOf(pids);
         return perHost;
+    }
+
+    /** The pid of the task running on the host at {@code address}, as {@code host}'s ps shows it. */
+    private long pidOn(ClusterHosts.Host host, String address) {
+        return tasks(host).stream().filter(t -> t.path("host").asText().equals(address)).findFirst().orElseThrow()
+                .path("pid").asLong();
     }
 
     private List<JsonNode> tasks(ClusterHosts.Host host) {
