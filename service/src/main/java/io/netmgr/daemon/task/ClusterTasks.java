@@ -82,10 +82,18 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
         thread.start();
     }
 
-    /** Assigns the slots of every clustered service now (after a create or scale, before answering). */
+    /**
+     * Assigns the slots of every clustered service now (after a create or scale, before answering).
+     * The spec is stored already: if the store fails here, the loop places them as soon as it answers.
+     */
     public void place() {
-        assignments.place(specs.clustered());
-        wake(false);
+        try {
+            assignments.place(specs.clustered());
+            wake(false);
+        } catch (RuntimeException e) {
+            LOG.warn("placing tasks failed (the next round tries again): {}", e.getMessage());
+            wake(true);
+        }
     }
 
     /** Removes service {@code serviceId}'s tasks on every host; returns once none is reported any more, or after {@code patience}. */
