@@ -137,8 +137,14 @@ public final class OverlayConvergence {
         final NetNs ns;
         final HostRegistry registry;
         final NetworkController c;
+        private final io.netmgr.core.firewall.Firewall firewall;
 
         Host(NetNs ns, String address, NetNs underlay, int n, Store cluster) {
+            this(ns, address, underlay, n, cluster, false);
+        }
+
+        /** With {@code firewall}, the controller has nftables in its namespace (services need it). */
+        Host(NetNs ns, String address, NetNs underlay, int n, Store cluster, boolean firewall) {
             this.ns = ns;
             try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
                 u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(u.links().get("ul0").index()).withUp(true), "eth0", ns, null));
@@ -147,9 +153,13 @@ public final class OverlayConvergence {
             }
             MemoryStore local = new MemoryStore();
             registry = HostRegistry.join(cluster, local, "bench-host-" + n, "bench-" + n, address, "bench", HostRegistry.DEFAULT_LEASE_TTL);
-            c = NetworkController.builder(ns, local, new DefaultIpam(local, List::of, DefaultPools.forThisHost()),
-                            new DriverRegistry().register(new OverlayDriver()))
-                    .sandboxRunDir(NetNs.DEFAULT_RUN_DIR)
+            this.firewall = firewall ? io.netmgr.nat.Firewalls.open(io.netmgr.nat.Firewalls.Backend.NFTABLES, ns) : null;
+            var builder = NetworkController.builder(ns, local, new DefaultIpam(local, List::of, DefaultPools.forThisHost()),
+                            new DriverRegistry().register(new OverlayDriver()));
+            if (this.firewall != null) {
+                builder.firewall(this.firewall);
+            }
+            c = builder.sandboxRunDir(NetNs.DEFAULT_RUN_DIR)
                     .clusterStore(cluster, new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd90::/48"))))
                     .hostId(registry.hostId()).advertiseAddress(IpAddress.parse(address)).hostLease(registry::lease).build();
             registry.addListener(c.clusterListener());
@@ -164,6 +174,10 @@ public final class OverlayConvergence {
         public void close() {
             c.close();
             registry.close();
+            if (firewall != null) {
+                firewall.removeAll();
+                firewall.close();
+            }
         }
     }
 
@@ -263,12 +277,12 @@ public final class OverlayConvergence {
         return ns;
     }
 
-    private static void print(String what, long[] nanos) {
+    static void print(String what, long[] nanos) {
         System.out.printf("%-60s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (n=%d)%n", what, pct(nanos, 50), pct(nanos, 99),
                 pct(nanos, 100), nanos.length);
     }
 
-    private static double pct(long[] nanos, int p) {
+    static double pct(long[] nanos, int p) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;

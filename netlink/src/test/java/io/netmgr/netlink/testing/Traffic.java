@@ -67,6 +67,49 @@ public final class Traffic {
         });
     }
 
+    /**
+     * A server in {@code ns} on {@code address:port} that reads each connection to its end and
+     * answers {@code name} and the address the connection came from ("b1 198.51.100.100"): which
+     * backend a balanced connection reached, and whether the client's address was kept.
+     */
+    public static Identifying identifying(NetNs ns, InetAddress address, int port, String name) {
+        return new Identifying(listen(ns, address, port), name);
+    }
+
+    /** Answers each connection its name and the connection's source address, until closed. */
+    public static final class Identifying implements AutoCloseable {
+        private final ServerSocket server;
+        private final String name;
+
+        Identifying(ServerSocket server, String name) {
+            this.server = server;
+            this.name = name;
+            Thread acceptor = new Thread(this::serve, "identifying " + name);
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                    out.write((name + " " + s.getInetAddress().getHostAddress()).getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // closed, or a client went away: keep serving until closed
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /** A server in {@code ns} on {@code address:port} that reads each connection to its end and answers the byte count. */
     public static CountingSink sink(NetNs ns, InetAddress address, int port) {
         return new CountingSink(listen(ns, address, port));

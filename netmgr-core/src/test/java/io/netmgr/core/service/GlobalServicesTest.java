@@ -150,6 +150,35 @@ class GlobalServicesTest {
         eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true)));
     }
 
+    /** Host {@code h}'s mesh address on network {@code networkId}, as its firewall knows it, or null. */
+    private static io.netmgr.netlink.addr.IpAddress meshAddress(FakeCluster.Host h, String networkId) {
+        return h.firewall.current().network(networkId).map(io.netmgr.core.firewall.NetworkRules::meshAddress).orElse(null);
+    }
+
+    @Test
+    void everyHostHoldsAMeshAddressOfItsOwnUnderItsLeaseWhileAServiceBalancesOnTheNetwork() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        a.controller.services().create(ServiceSpec.of("web", "g"));
+        String mesh = "/netmgr/global/mesh/" + g.id() + "/";
+        eventually(() -> assertThat(world.cluster.range(mesh)).hasSize(2));
+        eventually(() -> assertThat(meshAddress(a, g.id())).isNotNull());
+        eventually(() -> assertThat(meshAddress(b, g.id())).isNotNull().isNotEqualTo(meshAddress(a, g.id())));
+        assertThat(world.cluster.get("/netmgr/global/peers/" + g.id() + "/mesh-host-b")).as("other hosts reach it as a peer")
+                .isPresent();
+        var held = world.clusterIpam.grants().addresses().values().stream().flatMap(m -> m.values().stream()).toList();
+        assertThat(held).contains("mesh-host-a", "mesh-host-b");
+
+        b.loseLease();
+        assertThat(world.cluster.get(mesh + "host-b")).as("its record goes with its lease").isEmpty();
+        assertThat(world.cluster.get("/netmgr/global/peers/" + g.id() + "/mesh-host-b")).isEmpty();
+
+        a.controller.services().remove("web");
+        eventually(() -> assertThat(meshAddress(a, g.id())).as("no service left on the network: a leaves the mesh").isNull());
+        assertThat(world.cluster.get(mesh + "host-a")).isEmpty();
+        assertThat(world.clusterIpam.grants().addresses().values().stream().flatMap(m -> m.values().stream()))
+                .doesNotContain("mesh-host-a");
+    }
+
     @Test
     void aDeadHostsBackendsGoWithItsLease() {
         a.controller.createNetwork(NetworkConfig.of("g", "global"));
