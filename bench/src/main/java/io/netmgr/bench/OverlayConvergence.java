@@ -58,11 +58,7 @@ public final class OverlayConvergence {
         Optional<String> etcd = Optional.ofNullable(System.getProperty("netmgr.bench.etcd"));
         Store cluster = etcd.<Store>map(endpoints -> EtcdStore.connect(new EtcdStore.Config(EtcdEndpoints.parse("etcd://" + endpoints))
                 .withRoot("/bench-" + tag))).orElseGet(MemoryStore::new);
-        NetNs underlay = create("nmb-ul-" + tag, made);
-        try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
-            u.links().add(Bridge.named("ul0"));
-            u.links().setUp("ul0");
-        }
+        NetNs underlay = underlay("nmb-ul-" + tag, made);
         Host a = new Host(create("nmb-ha-" + tag, made), "198.51.100.1", underlay, 1, cluster);
         Host b = new Host(create("nmb-hb-" + tag, made), "198.51.100.2", underlay, 2, cluster);
         Map<String, long[]> seen = new ConcurrentHashMap<>(); // mac or ip -> {nanoTime added, nanoTime removed}
@@ -121,14 +117,30 @@ public final class OverlayConvergence {
                 b.c.deleteSandbox(s.id());
             }
         } finally {
-            a.close();
-            b.close();
-            cluster.close();
-            for (NetNs ns : made) {
-                String name = ns.path().getFileName().toString();
-                ns.close();
-                NetNs.delete(name);
-            }
+            tearDown(cluster, made, a, b);
+        }
+    }
+
+    /** A namespace {@code name} holding the underlay bridge {@code ul0}, up. */
+    static NetNs underlay(String name, List<NetNs> made) {
+        NetNs underlay = create(name, made);
+        try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
+            u.links().add(Bridge.named("ul0"));
+            u.links().setUp("ul0");
+        }
+        return underlay;
+    }
+
+    /** Closes the hosts and the cluster store, then deletes every namespace made. */
+    static void tearDown(Store cluster, List<NetNs> made, Host... hosts) {
+        for (Host h : hosts) {
+            h.close();
+        }
+        cluster.close();
+        for (NetNs ns : made) {
+            String name = ns.path().getFileName().toString();
+            ns.close();
+            NetNs.delete(name);
         }
     }
 

@@ -37,11 +37,7 @@ public final class ServiceConvergence {
         Optional<String> etcd = Optional.ofNullable(System.getProperty("netmgr.bench.etcd"));
         Store cluster = etcd.<Store>map(endpoints -> EtcdStore.connect(new EtcdStore.Config(EtcdEndpoints.parse("etcd://" + endpoints))
                 .withRoot("/bench-" + tag))).orElseGet(MemoryStore::new);
-        NetNs underlay = OverlayConvergence.create("nmb-su-" + tag, made);
-        try (io.netmgr.netlink.NetlinkHandle u = io.netmgr.netlink.NetlinkHandle.open(underlay)) {
-            u.links().add(io.netmgr.netlink.link.Bridge.named("ul0"));
-            u.links().setUp("ul0");
-        }
+        NetNs underlay = OverlayConvergence.underlay("nmb-su-" + tag, made);
         OverlayConvergence.Host a = new OverlayConvergence.Host(OverlayConvergence.create("nmb-sa-" + tag, made), "198.51.100.1",
                 underlay, 1, cluster, true);
         OverlayConvergence.Host b = new OverlayConvergence.Host(OverlayConvergence.create("nmb-sb-" + tag, made), "198.51.100.2",
@@ -59,9 +55,11 @@ public final class ServiceConvergence {
                 sandboxes.add(s);
             }
             long[] attach = new long[n];
+            long[] call = new long[n];
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 a.c.services().attach("web", sandboxes.get(i).id());
+                call[i] = System.nanoTime() - t0;
                 attach[i] = until(b, web.id(), sandboxes.get(i).id(), true, t0) - t0;
             }
             long[] detach = new long[n];
@@ -70,6 +68,7 @@ public final class ServiceConvergence {
                 a.c.services().detach("web", sandboxes.get(i).id());
                 detach[i] = until(b, web.id(), sandboxes.get(i).id(), false, t0) - t0;
             }
+            OverlayConvergence.print("the attach call on A alone", call);
             OverlayConvergence.print("attach on A -> backend in B's rules", attach);
             OverlayConvergence.print("detach on A -> backend gone from B's rules", detach);
             System.out.printf("RESULT attach_p50_ms=%.2f attach_p99_ms=%.2f detach_p50_ms=%.2f detach_p99_ms=%.2f%n",
@@ -80,14 +79,7 @@ public final class ServiceConvergence {
                 a.c.deleteSandbox(s.id());
             }
         } finally {
-            a.close();
-            b.close();
-            cluster.close();
-            for (NetNs ns : made) {
-                String name = ns.path().getFileName().toString();
-                ns.close();
-                NetNs.delete(name);
-            }
+            OverlayConvergence.tearDown(cluster, made, a, b);
         }
     }
 

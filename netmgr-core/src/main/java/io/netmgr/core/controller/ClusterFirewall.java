@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
  * thread then reads each marked one from the store again and applies only its rules
  * ({@link Firewall#applyService}: element changes), holding the controller's lock so that it
  * never interleaves with this host's own changes. Changes piling up while it works are
- * coalesced. A change to any service also reconciles this host's part in the routing mesh
- * ({@link ServiceMesh}) first. At start, after a lost lease and after a compaction the watch could not resume
+ * coalesced. A service record changed (created, republished, removed) also reconciles this
+ * host's part in the routing mesh ({@link ServiceMesh}) first; a backend's change does not. At start, after a lost lease and after a compaction the watch could not resume
  * over, every global service and network is read again (a full resync).
  */
 final class ClusterFirewall implements AutoCloseable {
@@ -35,8 +35,6 @@ final class ClusterFirewall implements AutoCloseable {
     private static final String SERVICES = ServiceStore.GLOBAL_SERVICES;
     private static final String BACKENDS = ServiceStore.GLOBAL_BACKENDS;
     private static final String PEERS = PeerTable.PEERS;
-    /** A marker among the services to program: a resync, which reconciles the mesh whatever changed. */
-    private static final String RESYNC = "";
 
     /** Runs work holding the controller's lock. */
     interface Locked {
@@ -53,6 +51,7 @@ final class ClusterFirewall implements AutoCloseable {
     private final Object pendingLock = new Object();
     private Set<String> dirtyServices = new LinkedHashSet<>();
     private Set<String> dirtyNetworks = new LinkedHashSet<>();
+    private boolean meshDirty; // a service record changed: which networks the mesh needs may have
     private boolean drainScheduled;
     private Watch watch;
     private final ExecutorService programming = Executors.newSingleThreadExecutor(r -> {
@@ -85,7 +84,9 @@ final class ClusterFirewall implements AutoCloseable {
                 .filter(id -> state.store().get(ServiceStore.SERVICES + id).isEmpty()).forEach(serviceIds::add);
         Set<String> networkIds = new LinkedHashSet<>();
         cluster.range(NETWORKS).forEach(kv -> networkIds.add(kv.key().substring(NETWORKS.length())));
-        serviceIds.add(RESYNC); // the mesh is reconciled even when no service is left
+        synchronized (pendingLock) {
+            meshDirty = true; // the mesh is reconciled even when no service is left
+        }
         mark(serviceIds, networkIds);
         watch = cluster.watch(ScopedStore.GLOBAL, revision, this::changed, compacted -> {
             LOG.log(System.Logger.Level.INFO, "cluster store compacted past this host's watch: reading every global service again");
@@ -96,6 +97,9 @@ final class ClusterFirewall implements AutoCloseable {
     private void changed(WatchEvent event) {
         String key = event.kv().key();
         if (key.startsWith(SERVICES)) {
+            synchronized (pendingLock) {
+                meshDirty = true;
+            }
             mark(Set.of(key.substring(SERVICES.length())), Set.of());
         } else if (key.startsWith(BACKENDS)) {
             String rest = key.substring(BACKENDS.length());
@@ -116,7 +120,7 @@ final class ClusterFirewall implements AutoCloseable {
         synchronized (pendingLock) {
             dirtyServices.addAll(serviceIds);
             dirtyNetworks.addAll(networkIds);
-            if (!drainScheduled && !(dirtyServices.isEmpty() && dirtyNetworks.isEmpty())) {
+            if (!drainScheduled && !(dirtyServices.isEmpty() && dirtyNetworks.isEmpty() && !meshDirty)) {
                 drainScheduled = true;
                 programming.execute(this::drain);
             }
@@ -126,9 +130,12 @@ final class ClusterFirewall implements AutoCloseable {
     private void drain() {
         Set<String> serviceIds;
         Set<String> networkIds;
+        boolean meshToo;
         synchronized (pendingLock) {
             serviceIds = dirtyServices;
             networkIds = dirtyNetworks;
+            meshToo = meshDirty;
+            meshDirty = false;
             dirtyServices = new LinkedHashSet<>();
             dirtyNetworks = new LinkedHashSet<>();
             drainScheduled = false;
@@ -136,7 +143,7 @@ final class ClusterFirewall implements AutoCloseable {
         try {
             locked.run(() -> {
                 networkIds.forEach(this::programNetwork);
-                if (!serviceIds.isEmpty()) {
+                if (meshToo) {
                     mesh.run(); // first: a network joined for the mesh has its bridge before its VIPs go on it
                 }
                 serviceIds.forEach(this::programService);
@@ -161,9 +168,6 @@ final class ClusterFirewall implements AutoCloseable {
 
     /** Service {@code id}'s rules as the store has it now: only its elements change; removed when it is gone. */
     private void programService(String id) {
-        if (id.equals(RESYNC)) {
-            return;
-        }
         var service = services.store().byId(id);
         try {
             if (service.isPresent()) {

@@ -122,10 +122,13 @@ final class HostFirewall {
             }
         }
         // a local backend takes traffic when its endpoint is joined; another host's, while its peer entry is there
-        List<ServiceRules> serviceRules = services.store().services().stream()
-                .map(s -> ServiceRulesOf.of(s, services.store().backends(s),
-                        b -> services.isLocal(b) ? joined.contains(b.endpointId()) : services.joined(b), services.thisHost()))
-                .toList();
+        List<ServiceRules> serviceRules = new ArrayList<>();
+        for (io.netmgr.core.service.Service s : services.store().services()) {
+            List<ServiceBackend> backends = services.store().backends(s);
+            Predicate<ServiceBackend> remoteJoined = services.joinedAll(backends);
+            serviceRules.add(ServiceRulesOf.of(s, backends, b -> services.isLocal(b) ? joined.contains(b.endpointId())
+                    : remoteJoined.test(b), services.thisHost()));
+        }
         return new FirewallState(rules, ports, serviceRules);
     }
 
@@ -199,8 +202,10 @@ final class HostFirewall {
         ServiceStore store = services.store();
         for (String serviceId : store.servicesOf(endpoint.id())) {
             store.byId(serviceId).ifPresent(s -> {
-                Predicate<ServiceBackend> isJoined = b -> b.endpointId().equals(endpoint.id()) ? joined : services.joined(b);
-                ServiceRules rules = ServiceRulesOf.of(s, store.backends(s), isJoined, services.thisHost());
+                List<ServiceBackend> backends = store.backends(s);
+                Predicate<ServiceBackend> others = services.joinedAll(backends);
+                Predicate<ServiceBackend> isJoined = b -> b.endpointId().equals(endpoint.id()) ? joined : others.test(b);
+                ServiceRules rules = ServiceRulesOf.of(s, backends, isJoined, services.thisHost());
                 translate(() -> firewall.get().applyService(rules));
             });
         }

@@ -97,7 +97,8 @@ public final class NetworkController implements AutoCloseable {
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.placement = new InterfacePlacement(host);
         this.serviceScope = new ServiceScope(new ServiceStore(state.store(), state::isGlobalNetwork, state.clustered()),
-                member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf, state::leaseFor, state::endpoint);
+                member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf, state::leaseFor, state::endpoint,
+                state::endpoints);
         this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));

@@ -42,7 +42,7 @@ public final class ServiceController {
 
     /** Services of one host alone, on {@code store}, their virtual IPs from {@code ipam}. */
     public ServiceController(NetworkController networks, ServiceStore store, IpamDriver ipam) {
-        this(networks, ServiceScope.local(store, ipam, id -> endpointOf(networks, id)));
+        this(networks, ServiceScope.local(store, ipam, id -> endpointOf(networks, id), networks::endpoints));
     }
 
     /** Services on the host {@code scope} describes (see {@link NetworkController#services()}). */
@@ -176,11 +176,11 @@ public final class ServiceController {
             Sandbox sandbox = networks.sandbox(sandboxRef);
             List<ServiceBackend> existing = store.backends(service);
             List<ServiceBackend> added = new ArrayList<>();
-            for (String networkId : service.networkIds()) {
-                for (Endpoint e : networks.endpointsOn(networkId)) {
-                    if (sandbox.id().equals(e.sandboxId()) && existing.stream().noneMatch(b -> b.endpointId().equals(e.id()))) {
-                        added.add(backendOf(service, sandbox, e));
-                    }
+            // this host's endpoints in one read (per network, each of a global one is a cluster store round trip)
+            for (Endpoint e : networks.endpoints()) {
+                if (service.networkIds().contains(e.networkId()) && sandbox.id().equals(e.sandboxId())
+                        && existing.stream().noneMatch(b -> b.endpointId().equals(e.id()))) {
+                    added.add(backendOf(service, sandbox, e));
                 }
             }
             if (added.isEmpty()) {
@@ -305,7 +305,7 @@ public final class ServiceController {
             return; // checkFirewall refused what needs one
         }
         Firewall f = firewall.get();
-        ServiceRules rules = ServiceRulesOf.of(service, backends, scope::joined, scope.thisHost());
+        ServiceRules rules = ServiceRulesOf.of(service, backends, scope.joinedAll(backends), scope.thisHost());
         Optional<ServiceRules> before = f.current().service(service.id());
         translate(() -> f.applyService(rules));
         undo.push(() -> before.ifPresentOrElse(f::applyService, () -> f.removeService(service.id())));

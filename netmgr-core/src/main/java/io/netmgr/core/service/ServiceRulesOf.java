@@ -26,6 +26,7 @@ public final class ServiceRulesOf {
 
     /** The rules of {@code service} as stored now, on the host {@code scope} describes. */
     public static ServiceRules of(Service service, ServiceScope scope) {
-        return of(service, scope.store().backends(service), scope::joined, scope.thisHost());
+        List<ServiceBackend> backends = scope.store().backends(service);
+        return of(service, backends, scope.joinedAll(backends), scope.thisHost());
     }
 }
