@@ -78,7 +78,13 @@ class ClusteredTasksIT {
         // kill -9 host three's netmgrd, and its task (ours to kill: the host is "dead")
         JsonNode onThree = tasks(one).stream().filter(t -> t.path("host").asText().equals("198.51.100.3")).findFirst().orElseThrow();
         three.daemon.kill();
-        ProcessHandle.of(onThree.path("pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(onThree.path("pid").asLong()).ifPresent(task -> {
+            task.destroyForcibly();
+            task.onExit().join();
+        });
+        // until its lease ends, host three's last report stands (as a swarm node's until it is seen down)
+        Eventually.waitFor("host three's slot moved", PATIENCE,
+                () -> tasks(one).stream().noneMatch(t -> t.path("host").asText().equals("198.51.100.3")));
         Map<String, Integer> survivors = runningPerHost(one, 3);
         assertThat(survivors).as("slot %s moved to a survivor", onThree.path("slot").asInt())
                 .containsOnlyKeys("198.51.100.1", "198.51.100.2");
