@@ -35,6 +35,9 @@ store="etcd://$clients"
 
 ip netns add "$nsa"
 ip netns add "$nsb"
+# netmgrd checks --advertise-addr against its host namespace's addresses: each "host" holds its own
+ip -n "$nsa" addr add 192.0.2.1/32 dev lo
+ip -n "$nsb" addr add 192.0.2.2/32 dev lo
 start_a() {
     dist/target/netmgr/bin/netmgrd --socket "$work/a.sock" --state-dir "$work/a" --host-netns "$nsa" \
         --cluster-store "$store" --advertise-addr 192.0.2.1 >>"$work/a.log" 2>&1 &

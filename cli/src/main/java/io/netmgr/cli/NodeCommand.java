@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code netmgr node ...}: the hosts of the cluster netmgrd belongs to. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Hosts of the cluster (netmgrd --cluster-store).",
-        subcommands = {NodeCommand.Ls.class})
+        subcommands = {NodeCommand.Ls.class, NodeCommand.Rm.class})
 final class NodeCommand {
 
     // as docker node ls, the asking host's id is marked with a star
@@ -29,6 +30,18 @@ final class NodeCommand {
             JsonNode nodes = daemon().get("/v1/nodes");
             Output.list(out(), nodes, format, quiet, n -> n.path("id").asText(), COLUMNS);
             return 0;
+        }
+    }
+
+    @Command(name = "rm", aliases = "remove", mixinStandardHelpOptions = true,
+            description = "Forget hosts that are down for good (id, id prefix or hostname): their membership and their endpoints'"
+                    + " records. A live host is refused.")
+    static final class Rm extends ClientCommand {
+        @Parameters(arity = "1..*", paramLabel = "HOST") List<String> refs;
+
+        @Override
+        public Integer call() {
+            return removeEach("nodes", refs);
         }
     }
 }

@@ -30,11 +30,15 @@ public interface NetmgrAccess {
      */
     <T> T inspect(NetConf conf, CniRequest request, BiFunction<NetworkController, Optional<Firewall>, T> work);
 
-    /** Opens netmgr on the configuration's state directory for each call. */
+    /**
+     * Opens netmgr on the configuration's state directory for each call; a cluster-wide network's
+     * configuration is refused first ({@link ClusterWideRefusal}).
+     */
     static NetmgrAccess perCall() {
         return new NetmgrAccess() {
             @Override
             public <T> T call(NetConf conf, CniRequest request, Function<NetworkController, T> work) {
+                ClusterWideRefusal.check(conf);
                 try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request),
                         firewallOf(conf, request))) {
                     return locked(netmgr.controller(), work);
@@ -43,6 +47,7 @@ public interface NetmgrAccess {
 
             @Override
             public <T> T inspect(NetConf conf, CniRequest request, BiFunction<NetworkController, Optional<Firewall>, T> work) {
+                ClusterWideRefusal.check(conf);
                 Optional<Firewalls.Backend> backend = firewallOf(conf, request).backend();
                 // netmgr without its firewall, and the firewall alone beside it: nothing is taken over
                 try (EmbeddedNetmgr netmgr = EmbeddedNetmgr.open(conf.stateDir(request), HostNamespace.of(request),

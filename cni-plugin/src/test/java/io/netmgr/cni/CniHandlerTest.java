@@ -69,6 +69,33 @@ class CniHandlerTest {
         assertThat(tmp.resolve("state")).doesNotExist(); // the store was never opened
     }
 
+    @Test
+    void anOverlayConfigurationIsRefusedInProcessSayingToRunNetmgrdBeforeNetmgrOpens(@TempDir Path tmp) {
+        CniHandler perCall = new CniHandler(NetmgrAccess.perCall());
+        String[] env = {"CNI_CONTAINERID", "c", "CNI_IFNAME", "eth0", "CNI_NETNS", "/proc/self/ns/net",
+                "NETMGR_STATE_DIR", tmp.resolve("state").toString()};
+        String overlay = "{\"cniVersion\":\"1.1.0\",\"name\":\"pods\",\"type\":\"netmgr\",\"driver\":\"overlay\","
+                + "\"network\":\"cluster-pods\",\"subnet\":\"10.244.0.0/16\"";
+
+        for (String command : new String[] {"ADD", "DEL", "CHECK", "GC"}) {
+            Map<String, String> vars = vars(env);
+            vars.put("CNI_COMMAND", command);
+            CniResponse noDaemon = perCall.handle(new CniRequest(vars, overlay + "}"));
+            assertThat(noDaemon.exitCode()).as(command).isNotZero();
+            assertThat(noDaemon.stdout()).as(command).contains("\"code\":11")
+                    .contains("driver \\\"overlay\\\" works only through netmgrd, and no netmgrd answers on /run/netmgr/netmgr.sock")
+                    .contains("run netmgrd on this node with --cluster-store etcd://HOST:PORT --advertise-addr IP");
+        }
+        Map<String, String> add = vars(env);
+        add.put("CNI_COMMAND", "ADD");
+        assertThat(perCall.handle(new CniRequest(add, overlay + ",\"daemonSocket\":\"\"}")).stdout()).contains("\"code\":7")
+                .contains("this configuration sets \\\"daemonSocket\\\": \\\"\\\"");
+        Map<String, String> status = vars(env);
+        status.put("CNI_COMMAND", "STATUS"); // the node is not ready for pods until netmgrd runs
+        assertThat(perCall.handle(new CniRequest(status, overlay + "}")).stdout()).contains("\"code\":50").contains("works only through netmgrd");
+        assertThat(tmp.resolve("state")).doesNotExist(); // the store was never opened
+    }
+
     private static Map<String, String> vars(String... env) {
         Map<String, String> vars = new java.util.HashMap<>();
         for (int i = 0; i < env.length; i += 2) {

@@ -98,6 +98,18 @@ public final class DefaultIpam implements IpamDriver {
         return holders;
     }
 
+    @Override
+    public java.util.Map<IpAddress, String> endpointAddressesUnder(String poolId, io.netmgr.core.store.Lease lease) {
+        java.util.Set<String> underLease = store.keysUnder(lease.id());
+        java.util.Map<IpAddress, String> holders = new java.util.TreeMap<>();
+        for (var kv : store.range(IpamKeys.addresses(poolId))) {
+            if (underLease.contains(kv.key()) && Holder.decode(kv.key(), kv.value()) instanceof Holder.Endpoint e) {
+                holders.put(IpamKeys.addressOf(kv.key()), e.id());
+            }
+        }
+        return holders;
+    }
+
     private Optional<Pool> tryRequestPool(PoolRequest request) {
         // read the guard before the pools: if no pool came or went since, the list is still true at commit
         long poolSetRevision = modRevision(store.get(IpamKeys.POOL_SET));

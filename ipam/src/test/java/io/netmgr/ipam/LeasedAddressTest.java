@@ -97,6 +97,18 @@ class LeasedAddressTest {
         assertThat(ipam.endpointAddresses(pool.id())).as("one holder, the one that took it").isEqualTo(Map.of(held, "ep-b"));
     }
 
+    @Test
+    void theAddressesUnderAHostsLeaseAreThatHostsOnly() {
+        Lease hostA = lease();
+        Lease hostB = lease();
+        IpAddress a1 = anyUnder("ep-a1", hostA);
+        IpAddress b1 = anyUnder("ep-b1", hostB);
+        ipam.requestAddress(pool.id(), AddressRequest.any("ep-local"));
+
+        assertThat(ipam.endpointAddressesUnder(pool.id(), hostA)).isEqualTo(java.util.Map.of(a1, "ep-a1"));
+        assertThat(ipam.endpointAddressesUnder(pool.id(), hostB)).isEqualTo(java.util.Map.of(b1, "ep-b1"));
+    }
+
     private Lease lease() {
         return cluster.grantLease(Duration.ofSeconds(2), () -> { });
     }

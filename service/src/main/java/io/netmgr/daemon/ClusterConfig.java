@@ -6,7 +6,9 @@ import io.netmgr.store.etcd.EtcdEndpoints;
 import io.netmgr.store.etcd.EtcdTls;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,6 +66,30 @@ record ClusterConfig(EtcdEndpoints endpoints, Optional<EtcdTls> tls, IpAddress a
         }
         Duration ttl = given.leaseTtl().map(ClusterConfig::duration).orElse(HostRegistry.DEFAULT_LEASE_TTL);
         return Optional.of(new ClusterConfig(endpoints, tls, advertise, ttl));
+    }
+
+    /**
+     * Refuses an {@code --advertise-addr} that {@code namespace}, this host's, does not hold (a
+     * typo, another host's address, an address not yet configured): the other hosts would send
+     * this host's overlay traffic where it is not, and containers would not reach each other
+     * without any error. A loopback address is refused too: no other host reaches it.
+     *
+     * @param hostAddresses the addresses the host namespace holds now
+     * @throws IllegalArgumentException naming the flag, the value and the addresses it could be
+     */
+    void checkAdvertisedBy(Set<IpAddress> hostAddresses, String namespace) {
+        List<String> candidates = hostAddresses.stream().filter(a -> !a.toInetAddress().isLoopbackAddress()
+                && !a.toInetAddress().isLinkLocalAddress()).sorted().map(IpAddress::toString).toList();
+        String choices = candidates.isEmpty() ? "it holds no address other hosts could reach"
+                : "its addresses: " + String.join(", ", candidates);
+        if (advertiseAddress.toInetAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("--advertise-addr " + advertiseAddress + " is a loopback address, which no other host"
+                    + " reaches: give the address of this host's underlay interface (" + choices + ")");
+        }
+        if (!hostAddresses.contains(advertiseAddress)) {
+            throw new IllegalArgumentException("--advertise-addr " + advertiseAddress + " is not an address of this host ("
+                    + namespace + "; " + choices + "): give the address of its underlay interface, which the other hosts reach it at");
+        }
     }
 
     /** {@code 2s}, {@code 1500ms}, {@code 1m} or bare seconds; at least one second, as etcd counts leases in seconds. */

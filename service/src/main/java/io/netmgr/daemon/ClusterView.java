@@ -1,6 +1,7 @@
 package io.netmgr.daemon;
 
 import io.netmgr.core.cluster.ClusterHost;
+import io.netmgr.core.cluster.HostInfo;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,15 @@ public final class ClusterView {
     public List<Map<String, Object>> nodes() {
         DaemonCluster c = cluster.orElseThrow(() -> new HttpException(503, NOT_CLUSTERED));
         return c.registry().hosts().stream().map(ClusterView::node).toList();
+    }
+
+    /**
+     * Forgets a host that is down ({@code netmgr node rm}): its membership and endpoints' records.
+     *
+     * @throws HttpException 503 when this host is in no cluster; the registry's refusal (409) for a live host
+     */
+    public HostInfo remove(String ref) {
+        return cluster.orElseThrow(() -> new HttpException(503, NOT_CLUSTERED)).registry().remove(ref);
     }
 
     private static Map<String, Object> node(ClusterHost host) {

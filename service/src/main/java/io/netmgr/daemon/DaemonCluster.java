@@ -2,15 +2,18 @@ package io.netmgr.daemon;
 
 import io.netmgr.core.Ids;
 import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.store.StoreException;
 import io.netmgr.engine.ClusterMembership;
 import io.netmgr.engine.Engine;
 import io.netmgr.store.etcd.EtcdEndpoints;
 import io.netmgr.store.etcd.EtcdStore;
+import io.netmgr.store.etcd.EtcdTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /** netmgrd's part in a cluster: its connection to etcd and this host's registration under a lease. */
 public record DaemonCluster(EtcdEndpoints endpoints, EtcdStore store, HostRegistry registry) {
@@ -35,7 +38,18 @@ public record DaemonCluster(EtcdEndpoints endpoints, EtcdStore store, HostRegist
      */
     static Connection connect(ClusterConfig config, Path stateDir) {
         String hostId = hostId(stateDir);
-        return new Connection(EtcdStore.connect(new EtcdStore.Config(config.endpoints()).withTls(config.tls())), hostId);
+        try {
+            return new Connection(EtcdStore.connect(new EtcdStore.Config(config.endpoints()).withTls(config.tls())), hostId);
+        } catch (StoreException.Unavailable e) {
+            // a CA that did not sign the members' certificates looks like members that never answer: say which flag is wrong
+            Optional<Path> cacert = config.tls().map(EtcdTls::cacert);
+            Optional<String> untrusted = cacert.flatMap(ca -> EtcdTrustCheck.untrusted(config.endpoints(), ca));
+            if (untrusted.isPresent()) {
+                throw new IllegalArgumentException("--cluster-cacert " + cacert.get() + ": " + untrusted.get()
+                        + "; give the CA that signed the etcd members' certificates (etcd's --trusted-ca-file)", e);
+            }
+            throw e;
+        }
     }
 
     // the id survives restarts and stays with the state directory (one per host namespace)

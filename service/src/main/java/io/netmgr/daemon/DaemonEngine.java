@@ -11,6 +11,7 @@ import io.netmgr.engine.Engine;
 import io.netmgr.engine.EngineConfig;
 import io.netmgr.engine.FirewallChoice;
 import io.netmgr.ipam.DefaultPools;
+import io.netmgr.nat.HostAddresses;
 import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
@@ -50,6 +51,7 @@ public final class DaemonEngine implements AutoCloseable {
             return new DaemonEngine(Engine.open(config), host, Optional.empty());
         }
         ClusterConfig c = cluster.get();
+        c.checkAdvertisedBy(HostAddresses.of(host).get(), "host namespace " + host); // before etcd is asked anything
         DaemonCluster.Connection etcd = DaemonCluster.connect(c, stateDir);
         Engine engine = null;
         try {

@@ -10,6 +10,7 @@ import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.sandbox.Withdrawal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,20 @@ public final class DaemonOperations {
         this.controller = controller;
         this.events = events;
         this.metrics = metrics;
+        controller.onWithdrawal(this::withdrawn);
+    }
+
+    /**
+     * An endpoint netmgr took off this host on its own (another host took its address or name
+     * while this one was away): an event with the reason, as the sandbox's record keeps it.
+     */
+    private void withdrawn(Withdrawal w) {
+        Map<String, String> attributes = new TreeMap<>(Map.of("network", w.networkId(), "networkName", w.network(),
+                "addresses", String.join(",", w.addresses()), "reason", w.reason()));
+        if (w.sandboxId() != null) {
+            attributes.put("sandbox", w.sandboxId());
+        }
+        events.publish(Event.of("endpoint", Withdrawal.WITHDRAWN, w.endpointId(), w.endpoint(), attributes));
     }
 
     // ---- networks

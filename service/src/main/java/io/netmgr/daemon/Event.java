@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Something that changed: {@code type} network, endpoint or sandbox; {@code action} created,
- * removed, joined, left; the object's id and name; attributes such as the network or sandbox
+ * removed, joined, left (and withdrawn: an endpoint netmgr took off its host, with the reason); the object's id and name; attributes such as the network or sandbox
  * an endpoint belongs to. Streamed as one JSON line each by {@code /v1/events}; network ones
  * also by Docker's {@code /events}.
  */

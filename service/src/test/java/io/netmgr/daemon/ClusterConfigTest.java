@@ -78,4 +78,20 @@ class ClusterConfigTest {
         assertThat(flagsWin.cluster().orElseThrow().advertiseAddress()).hasToString("10.0.0.6");
         assertThat(flagsWin.cluster().orElseThrow().endpoints().toString()).isEqualTo("etcd://10.0.0.1:2379");
     }
+
+    @Test
+    void anAdvertiseAddressTheHostDoesNotHoldOrLoopbackIsRefusedNamingTheFlagTheValueAndTheChoices() {
+        java.util.Set<io.netmgr.netlink.addr.IpAddress> held = java.util.Set.of("127.0.0.1", "198.51.100.1", "10.0.0.5", "fe80::1")
+                .stream().map(io.netmgr.netlink.addr.IpAddress::parse).collect(java.util.stream.Collectors.toSet());
+        ClusterConfig typo = cluster("--cluster-store", "etcd://h:1", "--advertise-addr", "198.51.100.7").orElseThrow();
+        ClusterConfig loopback = cluster("--cluster-store", "etcd://h:1", "--advertise-addr", "127.0.0.1").orElseThrow();
+
+        assertThatThrownBy(() -> typo.checkAdvertisedBy(held, "host namespace /run/netns/h1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--advertise-addr 198.51.100.7 is not an address of this host (host namespace /run/netns/h1; its addresses:"
+                        + " 10.0.0.5, 198.51.100.1): give the address of its underlay interface, which the other hosts reach it at");
+        assertThatThrownBy(() -> loopback.checkAdvertisedBy(held, "host namespace /run/netns/h1"))
+                .hasMessage("--advertise-addr 127.0.0.1 is a loopback address, which no other host reaches: give the address of this"
+                        + " host's underlay interface (its addresses: 10.0.0.5, 198.51.100.1)");
+        cluster("--cluster-store", "etcd://h:1", "--advertise-addr", "198.51.100.1").orElseThrow().checkAdvertisedBy(held, "h");
+    }
 }

@@ -35,16 +35,42 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
 
     private final int count;
     private final Map<Integer, List<String>> extraArgs;
+    private final boolean tls;
     private final TestNamespaces netns = new TestNamespaces();
-    final EtcdCluster etcd = EtcdCluster.members(3);
+    final EtcdCluster etcd;
     final List<Host> hosts = new ArrayList<>();
     private Path dir;
     private Underlay underlay;
 
     /** {@code count} hosts; host N (from 1) gets {@code extraArgs.get(N)} on its netmgrd command line too. */
     ClusterHosts(int count, Map<Integer, List<String>> extraArgs) {
+        this(count, extraArgs, false);
+    }
+
+    private ClusterHosts(int count, Map<Integer, List<String>> extraArgs, boolean tls) {
         this.count = count;
         this.extraArgs = extraArgs;
+        this.tls = tls;
+        // over TLS one member is enough: what is tested is the client side of every daemon
+        this.etcd = tls ? EtcdCluster.members(1).withTls() : EtcdCluster.members(3);
+    }
+
+    /**
+     * {@code count} hosts on an etcd that serves TLS only and requires client certificates; each
+     * netmgrd is given {@code --cluster-cacert}, {@code --cluster-cert} and {@code --cluster-key}.
+     */
+    static ClusterHosts overTls(int count) {
+        return new ClusterHosts(count, Map.of(), true);
+    }
+
+    /** The flags a netmgrd needs for this cluster's etcd: its URL, and over TLS the CA, certificate and key. */
+    List<String> storeArgs() {
+        List<String> args = new ArrayList<>(List.of("--cluster-store", etcd.url()));
+        if (tls) {
+            args.addAll(List.of("--cluster-cacert", etcd.tls().cacert().toString(), "--cluster-cert",
+                    etcd.tls().cert().orElseThrow().toString(), "--cluster-key", etcd.tls().key().orElseThrow().toString()));
+        }
+        return args;
     }
 
     /** One host: its namespace, underlay address and daemon. */
@@ -64,7 +90,8 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
 
         /** Starts (or starts again, on its state dir) this host's netmgrd in the cluster. */
         void start() throws IOException, InterruptedException {
-            List<String> args = new ArrayList<>(List.of("--cluster-store", etcd.url(), "--advertise-addr", address.toString()));
+            List<String> args = new ArrayList<>(storeArgs());
+            args.addAll(List.of("--advertise-addr", address.toString()));
             args.addAll(extraArgs.getOrDefault(number, List.of()));
             daemon = new DaemonProcess(home, ns.path().toString(), Map.of(), args).start();
         }

@@ -51,7 +51,13 @@ class ClusterNodesIT {
 
         awaitStatus(one, two, "down");
         assertThat(three.statusOf(two)).isEqualTo("down");
-        two.start();
+        var alive = NetmgrdIT.cli(one.daemon, "node", "rm", idOf(one, three));
+        assertThat(alive.exit()).isEqualTo(1);
+        assertThat(alive.err()).contains("198.51.100.3").contains("is alive (its lease is held): node rm removes only a host that is down");
+        var removed = NetmgrdIT.cli(one.daemon, "node", "rm", idOf(one, two));
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(three.statusOf(two)).as("node rm forgets it for every host").isEqualTo("absent");
+        two.start(); // back anyway: it joins again
         awaitStatus(one, two, "alive");
         assertThat(two.nodes()).filteredOn(n -> n.path("self").asBoolean()).extracting(n -> n.path("advertiseAddress").asText())
                 .containsExactly("198.51.100.2");
@@ -83,6 +89,15 @@ class ClusterNodesIT {
         assertThat(seen).as("host 3 in host 1's node ls while its daemon restarted").containsOnly("alive");
         assertThat(three.daemon).isNotNull();
         assertThat(three.statusOf(three)).isEqualTo("alive");
+    }
+
+    private static String idOf(ClusterHosts.Host observer, ClusterHosts.Host subject) throws Exception {
+        for (JsonNode n : observer.nodes()) {
+            if (n.path("advertiseAddress").asText().equals(subject.address.toString())) {
+                return n.path("id").asText();
+            }
+        }
+        throw new AssertionError("host " + subject.number + " not in host " + observer.number + "'s node ls");
     }
 
     // polls node ls on `observer` until `subject` has `status`; a deadline, not a timed assertion

@@ -77,6 +77,52 @@ class OverlayClusterIT {
     }
 
     @Test
+    void theDockerCliManagesAnOverlayAcrossTwoHosts() throws Exception {
+        Path docker = DockerCli.path();
+        org.junit.jupiter.api.Assumptions.assumeTrue(docker != null, "needs the docker CLI on the PATH");
+        ClusterHosts.Host one = CLUSTER.hosts.get(0);
+        ClusterHosts.Host two = CLUSTER.hosts.get(1);
+        Map<String, String> onOne = Map.of("DOCKER_HOST", one.daemon.host(), "DOCKER_CONFIG", tmp.resolve("docker1").toString());
+        Map<String, String> onTwo = Map.of("DOCKER_HOST", two.daemon.host(), "DOCKER_CONFIG", tmp.resolve("docker2").toString());
+
+        var created = Distribution.run(docker, onOne, "network", "create", "-d", "overlay", "--subnet", "10.93.0.0/24", "dov");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String id = created.out().trim();
+        // as Docker shows a swarm overlay: scope swarm, attachable (netmgr's overlays always are)
+        assertThat(Distribution.run(docker, onTwo, "network", "ls", "-f", "name=dov", "--format", "{{.ID}} {{.Name}} {{.Driver}} {{.Scope}}")
+                .out()).isEqualTo(id.substring(0, 12) + " dov overlay swarm\n");
+        var inspected = Distribution.run(docker, onTwo, "network", "inspect", "dov", "--format",
+                "{{.Id}} {{.Scope}} {{.Attachable}} {{(index .IPAM.Config 0).Subnet}}");
+        assertThat(inspected.out()).as(inspected.err()).isEqualTo(id + " swarm true 10.93.0.0/24\n");
+
+        // netmgr sandboxes play the containers, one on each host, connected with the docker CLI
+        assertThat(cli(one.daemon, "sandbox", "create", "dweb").exit()).isZero();
+        assertThat(cli(two.daemon, "sandbox", "create", "dclient").exit()).isZero();
+        String webPath = sandboxes.add(inspect(one, "sandbox", "dweb").path("namespacePath").asText());
+        String clientPath = sandboxes.add(inspect(two, "sandbox", "dclient").path("namespacePath").asText());
+        var web = Distribution.run(docker, onOne, "network", "connect", "--ip", "10.93.0.10", "dov", "dweb");
+        assertThat(web.exit()).as(web.err()).isZero();
+        var client = Distribution.run(docker, onTwo, "network", "connect", "dov", "dclient");
+        assertThat(client.exit()).as(client.err()).isZero();
+        InetAddress webAddress = IpAddress.parse("10.93.0.10").toInetAddress();
+        try (NetNs webNs = NetNs.openPath(Path.of(webPath)); NetNs clientNs = NetNs.openPath(Path.of(clientPath));
+             var echo = Traffic.echoServer(webNs, webAddress, 7001)) {
+            assertThat(exchangeOnceConverged(clientNs, webAddress, 7001, "docker overlay")).isEqualTo("docker overlay");
+        }
+
+        assertThat(Distribution.run(docker, onTwo, "network", "disconnect", "dov", "dclient").exit()).isZero();
+        var busy = Distribution.run(docker, onTwo, "network", "rm", "dov"); // host one's endpoint holds it
+        assertThat(busy.exit()).isEqualTo(1);
+        assertThat(busy.err()).contains("Error response from daemon: ").contains("has active endpoints").contains("198.51.100.1");
+        assertThat(Distribution.run(docker, onOne, "network", "disconnect", "dov", "dweb").exit()).isZero();
+        var removed = Distribution.run(docker, onTwo, "network", "rm", "dov");
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(Distribution.run(docker, onOne, "network", "ls", "-q", "-f", "name=dov").out()).isEmpty();
+        assertThat(cli(one.daemon, "sandbox", "rm", "dweb").exit()).isZero();
+        assertThat(cli(two.daemon, "sandbox", "rm", "dclient").exit()).isZero();
+    }
+
+    @Test
     void aKilledHostsAddressIsFreeOnceItsLeaseExpiresAndItsEndpointIsWithdrawnWhenItComesBack() throws Exception {
         ClusterHosts.Host one = CLUSTER.hosts.get(0);
         ClusterHosts.Host two = CLUSTER.hosts.get(1);
@@ -104,6 +150,10 @@ class OverlayClusterIT {
         try (NetNs gone = NetNs.openPath(Path.of(gonePath))) {
             assertThat(IpOracle.ip(gone, "addr").toString()).as("the interface gone from its sandbox").doesNotContain("10.97.0.10");
         }
+        JsonNode note = inspect(two, "sandbox", "gone").path("withdrawn").path(0);
+        assertThat(note.path("state").asText()).as("sandbox inspect says why: " + note).isEqualTo("withdrawn");
+        assertThat(note.path("network").asText()).isEqualTo("ovk");
+        assertThat(note.path("reason").asText()).contains("its address 10.97.0.10 on network ovk was taken while this host was away");
         assertThat(cli(one.daemon, "sandbox", "rm", "taker").exit()).isZero();
         var removed = cli(one.daemon, "network", "rm", "ovk");
         assertThat(removed.exit()).as(removed.err()).isZero();
@@ -154,7 +204,7 @@ class OverlayClusterIT {
     }
 
     /** TCP from {@code client}, tried again until the peer entries have reached its host (30 s at most). */
-    private static String exchangeOnceConverged(NetNs client, InetAddress address, int port, String message) {
+    static String exchangeOnceConverged(NetNs client, InetAddress address, int port, String message) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             try {

@@ -151,6 +151,21 @@ public final class HostRegistry implements AutoCloseable {
         return hosts;
     }
 
+    /**
+     * Forgets the host {@code ref} names (id, unique id prefix or hostname) if it is down: its
+     * membership and its endpoints' records ({@link HostRemoval}). Returns it.
+     *
+     * @throws io.netmgr.core.NetmgrException naming the host when it is alive, or unknown
+     */
+    public HostInfo remove(String ref) {
+        return HostRemoval.remove(cluster, hosts(), ref);
+    }
+
+    /** The prefix under which host {@code hostId}'s records of its endpoints on global networks live. */
+    public static String recordsOf(String hostId) {
+        return HostRemoval.recordsOf(hostId);
+    }
+
     private void register(boolean mayResume) {
         Optional<Lease> resumed = Optional.empty();
         if (mayResume) {

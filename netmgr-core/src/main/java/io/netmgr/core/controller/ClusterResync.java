@@ -46,17 +46,22 @@ final class ClusterResync implements HostListener {
     /**
      * Claims this host's endpoints again, under the current lease: after a lease was lost, and
      * at start, when the host may come back after its lease expired (a daemon down longer than
-     * the TTL), its claims gone from the cluster. Returns the endpoints withdrawn, one line each.
+     * the TTL), its claims gone from the cluster; and gives back addresses a process killed while
+     * creating an endpoint left under the lease ({@link EndpointClaims#releaseLeftovers}). Returns
+     * the endpoints withdrawn, one line each.
      */
     List<String> republish() {
         try (HostLock.Held held = lock.acquire()) {
             List<String> withdrawn = new ArrayList<>();
             for (EndpointClaims.Conflict lost : claims.claimAgain()) {
                 String line = "endpoint " + lost.endpoint().name() + " (" + lost.endpoint().id() + ") withdrawn from this host: "
-                        + lost.reason() + "; connect the sandbox again to get a new address";
+                        + lost.reason() + Withdrawals.ADVICE;
                 LOG.log(System.Logger.Level.WARNING, line);
                 withdrawal.withdraw(claims, lost);
                 withdrawn.add(line);
+            }
+            for (String line : claims.releaseLeftovers()) {
+                LOG.log(System.Logger.Level.WARNING, line);
             }
             return withdrawn;
         }

@@ -95,6 +95,44 @@ final class EndpointClaims {
     }
 
     /**
+     * Gives back the addresses this host holds under its lease for an endpoint it never stored: a
+     * process killed (kill -9) between reserving an address and storing its endpoint leaves it
+     * held, and the restart resumes the lease, which would hold it until the host dies. Only this
+     * host's: the address is under this host's lease (another host's in-flight reservation is
+     * under its own), its owner is an endpoint id (not a service mesh's) with no record on this
+     * host, and the caller holds the controller's lock, so no endpoint of this host is half made.
+     * Each release is a compare-and-swap on the address's holder. Returns one line per address.
+     */
+    List<String> releaseLeftovers() {
+        List<String> released = new ArrayList<>();
+        for (Network network : state.networks("")) {
+            Optional<Lease> lease = state.leaseFor(network.id());
+            if (lease.isEmpty()) {
+                continue; // a local network: the reconciler's
+            }
+            IpamDriver ipam = ipamOf.apply(network);
+            for (var pool : network.pools()) {
+                for (var held : ipam.endpointAddressesUnder(pool.poolId(), lease.get()).entrySet()) {
+                    String owner = held.getValue();
+                    if (!ENDPOINT_ID.matcher(owner).matches() || state.endpoint(owner).isPresent()) {
+                        continue;
+                    }
+                    try {
+                        ipam.releaseAddress(pool.poolId(), held.getKey(), owner);
+                        released.add("released " + held.getKey() + " on network " + network.name() + ": its endpoint " + owner
+                                + " was never stored (a process killed while creating it)");
+                    } catch (IpamException changed) {
+                        // its holder changed meanwhile: no longer a leftover
+                    }
+                }
+            }
+        }
+        return released;
+    }
+
+    private static final java.util.regex.Pattern ENDPOINT_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /**
      * Forgets lost endpoint {@code e}: its record and what it still holds
      * by its own id (its index and peer entries), and its name only if the name is still its own.
      */

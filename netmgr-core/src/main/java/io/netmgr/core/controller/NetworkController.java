@@ -27,6 +27,7 @@ import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.sandbox.Withdrawal;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.service.ServiceController;
@@ -44,6 +45,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -78,6 +80,7 @@ public final class NetworkController implements AutoCloseable {
     private final Optional<ClusterResync> resync;
     private final ServiceScope serviceScope;
     private final Optional<ClusterFirewall> clusterFirewall;
+    private final Withdrawals withdrawals;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -105,6 +108,7 @@ public final class NetworkController implements AutoCloseable {
         Optional<ServiceMesh> mesh = member.map(m -> new ServiceMesh(state, scopes, drivers, host, firewall, serviceScope, m));
         this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
+        this.withdrawals = new Withdrawals(state);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
                 () -> clusterFirewall.ifPresent(ClusterFirewall::resync)));
         try {
@@ -156,9 +160,18 @@ public final class NetworkController implements AutoCloseable {
         return resync.orElseThrow(() -> new IllegalStateException("no cluster store"));
     }
 
+    /**
+     * Tells {@code listener} of every endpoint taken off this host because another host took its
+     * claim while this one was away (see {@link Withdrawal}), first those taken before it listened.
+     */
+    public void onWithdrawal(Consumer<Withdrawal> listener) {
+        withdrawals.listen(listener);
+    }
+
     /** Takes an endpoint whose claim another host took while this one was away off this host (see {@link EndpointClaims}). */
     private void withdraw(EndpointClaims claims, EndpointClaims.Conflict lost) {
         Endpoint endpoint = lost.endpoint();
+        withdrawals.record(lost); // on its sandbox's record, while the endpoint still names it
         lost.network().ifPresent(network -> {
             Optional<SandboxNamespace> ns = sandboxOf(endpoint);
             try { // nothing to roll back to: the claim is lost either way
@@ -634,6 +647,7 @@ public final class NetworkController implements AutoCloseable {
                         throw NetmgrException.conflict(gone); // the sandbox is in the host's store, apart from the endpoint
                     }
                     commitOrConflict(txn, gone);
+                    withdrawals.forgetOn(sandbox, network.id()); // connected again: the old withdrawal is history
                     return joined;
                 } catch (RuntimeException e) {
                     throw undo.rollback(e);

@@ -1,5 +1,6 @@
 package io.netmgr.core.controller;
 
+import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.driver.Peer;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.network.Network;
@@ -134,7 +135,7 @@ final class StateStore {
     }
 
     private String endpointPrefix(boolean global) {
-        return global ? ScopedStore.GLOBAL + "hosts/" + member.orElseThrow().hostId() + "/endpoints/" : ENDPOINTS;
+        return global ? HostRegistry.recordsOf(member.orElseThrow().hostId()) + "endpoints/" : ENDPOINTS;
     }
 
     static String keyOf(Sandbox s) {

@@ -51,4 +51,12 @@ public interface IpamDriver {
      * auxiliary addresses left out): what the reconciler compares with the endpoints it knows.
      */
     java.util.Map<IpAddress, String> endpointAddresses(String poolId);
+
+    /**
+     * Those of {@link #endpointAddresses} held under {@code lease} ({@link AddressRequest#heldUnder}):
+     * a host's own on a cluster-wide pool. Empty from an IPAM that holds nothing under leases.
+     */
+    default java.util.Map<IpAddress, String> endpointAddressesUnder(String poolId, io.netmgr.core.store.Lease lease) {
+        return java.util.Map.of();
+    }
 }

@@ -120,6 +120,13 @@ public final class MemoryStore implements Store {
         }
     }
 
+    @Override
+    public synchronized java.util.Set<String> keysUnder(long id) {
+        expireLeases();
+        HeldLease held = leases.get(id);
+        return held == null ? java.util.Set.of() : java.util.Set.copyOf(held.keys);
+    }
+
     /**
      * Stops keeping lease {@code id} alive, as if its holder died or lost the store: it expires a
      * TTL later by the ticker, unless {@link #resumeLease resumed} first. A test hook.

@@ -146,6 +146,11 @@ public final class ScopedStore implements Store {
     }
 
     @Override
+    public java.util.Set<String> keysUnder(long id) {
+        return cluster.keysUnder(id);
+    }
+
+    @Override
     public Optional<Lease> resumeLease(long id, Duration ttl, Runnable onLost) {
         return cluster.resumeLease(id, ttl, onLost);
     }

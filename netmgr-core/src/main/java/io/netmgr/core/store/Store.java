@@ -93,6 +93,14 @@ public interface Store extends AutoCloseable {
         throw new StoreException(LEASES_NEED_A_CLUSTER_STORE);
     }
 
+    /**
+     * The keys held under lease {@code id} now (empty when it is gone): what a holder that restarted
+     * within the TTL still holds, to find what it took and never recorded.
+     */
+    default java.util.Set<String> keysUnder(long id) {
+        throw new StoreException(LEASES_NEED_A_CLUSTER_STORE);
+    }
+
     /** The refusal of a store without leases. */
     String LEASES_NEED_A_CLUSTER_STORE = "leases need a cluster store (--cluster-store)";
 

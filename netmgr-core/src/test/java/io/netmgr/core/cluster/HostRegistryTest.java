@@ -1,7 +1,9 @@
 package io.netmgr.core.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.core.NetmgrException;
 import io.netmgr.core.store.MemoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,5 +121,49 @@ class HostRegistryTest {
         assertThat(seenByB.next()).isEqualTo("gone a");
         assertThat(seenByB.next()).isEqualTo("up a");
         assertThat(b.hosts()).allMatch(ClusterHost::alive);
+    }
+
+    @Test
+    void nodeRmForgetsADownHostAndItsEndpointRecordsAndRefusesALiveOneNamingIt() {
+        HostRegistry a = join(local(), "a", "10.0.0.1");
+        HostRegistry b = join(local(), "b", "10.0.0.2");
+        HostRegistry c = join(local(), "c", "10.0.0.3");
+        String recordOfA = HostRegistry.recordsOf(a.hostId()) + "endpoints/e1";
+        cluster.txn().put(recordOfA, new byte[] {1}).put(HostRegistry.recordsOf(b.hostId()) + "endpoints/e2", new byte[] {1}).commit();
+
+        assertThatThrownBy(() -> c.remove("a")).isInstanceOf(NetmgrException.class)
+                .hasMessage("host a (10.0.0.1, id id-of-a) is alive (its lease is held): node rm removes only a host that is down;"
+                        + " stop its netmgrd first and wait for its lease to expire (netmgr node ls shows it down)");
+        assertThatThrownBy(() -> c.remove("c")).hasMessageContaining("is the host answering this request");
+        assertThatThrownBy(() -> c.remove("zz")).hasMessage("host zz not found in the cluster (netmgr node ls lists them)");
+        assertThat(cluster.get(recordOfA)).as("a refusal changes nothing").isPresent();
+
+        a.close(); // a's machine is gone for good
+        cluster.stopKeepAlive(a.lease().id());
+        advance(TTL);
+        assertThat(c.hosts()).extracting(h -> h.info().hostname() + " " + h.alive()).containsExactly("a false", "b true", "c true");
+
+        assertThatThrownBy(() -> c.remove("id-of-")).hasMessage("host id prefix id-of- matches 3 hosts; give more of the id");
+        assertThat(c.remove("a").hostId()).isEqualTo("id-of-a");
+        assertThat(cluster.get(recordOfA)).isEmpty();
+        assertThat(cluster.get(HostRegistry.recordsOf(b.hostId()) + "endpoints/e2")).as("another host's records stay").isPresent();
+        assertThat(c.hosts()).extracting(h -> h.info().hostname()).containsExactly("b", "c");
+    }
+
+    @Test
+    void nodeRmTakesAnIdAPrefixOrAHostname() {
+        HostRegistry a = join(local(), "a", "10.0.0.1");
+        HostRegistry c = join(local(), "c", "10.0.0.3");
+        String recordOfA = HostRegistry.recordsOf(a.hostId()) + "endpoints/e1";
+        cluster.txn().put(recordOfA, new byte[] {1}).commit();
+        a.close();
+        cluster.stopKeepAlive(a.lease().id());
+        advance(TTL);
+
+        assertThat(c.remove("id-of-a").hostname()).isEqualTo("a");
+        assertThat(c.hosts()).extracting(h -> h.info().hostname()).containsExactly("c");
+        assertThat(cluster.get(recordOfA)).isEmpty();
+        assertThat(cluster.get(HostRegistry.MEMBERS + "id-of-a")).isEmpty();
+        assertThatThrownBy(() -> c.remove("a")).hasMessageContaining("not found");
     }
 }

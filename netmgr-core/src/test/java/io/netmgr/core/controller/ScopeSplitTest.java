@@ -13,10 +13,19 @@ import io.netmgr.core.fake.FakeDriver;
 import io.netmgr.core.fake.FakeIpam;
 import io.netmgr.core.fake.FakeKernel;
 import io.netmgr.core.fake.Faults;
+import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.sandbox.Withdrawal;
+import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +145,76 @@ class ScopeSplitTest {
         assertThat(cluster.get("/netmgr/global/attached/" + g.id() + "/" + kept.id()).orElseThrow().valueAsString()).isEqualTo("host-a");
         assertThat(cluster.get("/netmgr/global/attached/" + g.id() + "/" + lost.id())).isEmpty();
         assertThat(a.controller.sandbox("s").id()).as("the sandbox stays, without the endpoint").isNotNull();
+    }
+
+    @Test
+    void anEndpointWhoseAddressWasTakenWhileItsHostWasAwayIsWithdrawnVisiblyOnItsSandboxAndToListeners() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        List<Withdrawal> heard = new ArrayList<>();
+        a.controller.onWithdrawal(heard::add);
+        Endpoint lost = a.controller.createEndpoint("g", EndpointConfig.named("e"));
+        a.controller.createSandbox("s");
+        a.controller.join(lost.id(), "s");
+        a.loseLease();
+        // the address was held under the lease and went with it (the fake IPAM keeps no leases: freed here, as etcd does)
+        IpAddress address = lost.ips().get(0);
+        clusterIpam.releaseAddress(g.pools().get(0).poolId(), address, lost.id());
+        b.controller.createEndpoint("g", EndpointConfig.named("f").withIpv4(address.toString()));
+
+        a.comeBack();
+
+        assertThat(a.controller.endpoints()).isEmpty();
+        Withdrawal w = a.controller.sandbox("s").withdrawn().get(0);
+        assertThat(a.controller.sandbox("s").withdrawn()).hasSize(1);
+        assertThat(w.state()).isEqualTo("withdrawn");
+        assertThat(List.of(w.endpointId(), w.endpoint(), w.networkId(), w.network())).containsExactly(lost.id(), "e", g.id(), "g");
+        assertThat(w.addresses()).containsExactly(address.toString());
+        assertThat(w.reason()).startsWith("its address " + address + " on network g was taken while this host was away")
+                .endsWith("; connect the sandbox again to get a new address");
+        assertThat(heard).containsExactly(w);
+
+        Endpoint again = a.controller.createEndpoint("g", EndpointConfig.named("e"));
+        a.controller.join(again.id(), "s");
+        assertThat(a.controller.sandbox("s").withdrawn()).as("connected again: the note goes").isEmpty();
+    }
+
+    @Test
+    void anAddressTakenForAnEndpointNeverStoredIsGivenBackAtStartOnlyIfUnderThisHostsLease() {
+        Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Endpoint kept = a.controller.createEndpoint("g", EndpointConfig.named("kept"));
+        String pool = g.pools().get(0).poolId();
+        // a process of host a killed between reserving an address and storing its endpoint: the lease holds it
+        String neverStored = io.netmgr.core.Ids.newId();
+        IpAddress leftover = clusterIpam.requestAddress(pool, AddressRequest.any(neverStored).heldUnder(Optional.of(a.lease.get())))
+                .address();
+        // host b in the middle of creating one at that moment: under b's lease, not a's to give back
+        String inFlightOnB = io.netmgr.core.Ids.newId();
+        IpAddress onB = clusterIpam.requestAddress(pool, AddressRequest.any(inFlightOnB).heldUnder(Optional.of(b.lease.get())))
+                .address();
+        // a service mesh address under a's lease: its owner is no endpoint
+        IpAddress mesh = clusterIpam.requestAddress(pool, AddressRequest.any("mesh-host-a").heldUnder(Optional.of(a.lease.get())))
+                .address();
+
+        a.controller.clusterListener().resync(); // what a restart within the TTL runs at start, as after a lost lease
+
+        assertThat(clusterIpam.endpointAddresses(pool)).doesNotContainKey(leftover)
+                .containsEntry(kept.ips().get(0), kept.id()).containsEntry(onB, inFlightOnB).containsEntry(mesh, "mesh-host-a");
+    }
+
+    @Test
+    void withdrawalsMadeBeforeAnyoneListenedAreToldToTheFirstListener() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Endpoint lost = a.controller.createEndpoint("g", EndpointConfig.named("e"));
+        a.loseLease();
+        b.controller.createEndpoint("g", EndpointConfig.named("e"));
+        a.comeBack(); // not joined: nothing to note on a sandbox, but still told
+
+        List<Withdrawal> heard = new ArrayList<>();
+        a.controller.onWithdrawal(heard::add);
+        assertThat(heard).extracting(Withdrawal::endpointId).containsExactly(lost.id());
+        List<Withdrawal> later = new ArrayList<>();
+        a.controller.onWithdrawal(later::add);
+        assertThat(later).as("told once").isEmpty();
     }
 
     @Test

@@ -23,6 +23,8 @@ public final class FakeIpam implements IpamDriver {
     private final Faults faults;
     private final Map<String, Pool> pools = new TreeMap<>();
     private final Map<String, Map<IpAddress, String>> held = new HashMap<>();
+    // the lease an address was requested under, as DefaultIpam puts its key under it (never expired here)
+    private final Map<IpAddress, Long> leaseOf = new HashMap<>();
 
     public FakeIpam(Faults faults) {
         this.faults = faults;
@@ -115,6 +117,11 @@ public final class FakeIpam implements IpamDriver {
             }
         }
         addresses.put(address, request.owner());
+        if (request.lease().isPresent()) {
+            leaseOf.put(address, request.lease().get().id());
+        } else {
+            leaseOf.remove(address);
+        }
         return new AssignedAddress(address, pool.subnet());
     }
 
@@ -130,6 +137,7 @@ public final class FakeIpam implements IpamDriver {
             throw IpamException.notOwner(address, holder, owner);
         }
         addresses.remove(address);
+        leaseOf.remove(address);
     }
 
     @Override
@@ -140,5 +148,16 @@ public final class FakeIpam implements IpamDriver {
     @Override
     public synchronized Map<IpAddress, String> endpointAddresses(String poolId) {
         return Map.copyOf(held.getOrDefault(poolId, Map.of()));
+    }
+
+    @Override
+    public synchronized Map<IpAddress, String> endpointAddressesUnder(String poolId, io.netmgr.core.store.Lease lease) {
+        Map<IpAddress, String> under = new TreeMap<>();
+        held.getOrDefault(poolId, Map.of()).forEach((address, owner) -> {
+            if (Long.valueOf(lease.id()).equals(leaseOf.get(address))) {
+                under.put(address, owner);
+            }
+        });
+        return under;
     }
 }

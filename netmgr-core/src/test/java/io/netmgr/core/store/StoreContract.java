@@ -424,6 +424,21 @@ public abstract class StoreContract {
     private static final Runnable NOT_LOST = () -> { };
 
     @Test
+    void theKeysUnderALeaseAreListedUntilItEnds() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        Lease other = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("k/a", bytes("1"), lease).put("k/b", bytes("2"), lease).put("k/c", bytes("3"), other).put("k/d", bytes("4")).commit();
+        store.txn().put("k/b", bytes("5")).commit(); // put again without the lease: no longer under it
+
+        assertThat(store.keysUnder(lease.id())).containsExactly("k/a");
+        assertThat(store.keysUnder(other.id())).containsExactly("k/c");
+        lease.close();
+        assertThat(store.keysUnder(lease.id())).isEmpty();
+        other.close();
+    }
+
+    @Test
     void closingALeaseDeletesItsKeysInOneRevision() {
         assumeTrue(hasLeases(), "this store has no leases");
         Lease lease = store.grantLease(leaseTtl(), NOT_LOST);

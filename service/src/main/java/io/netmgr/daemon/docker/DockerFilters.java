@@ -75,7 +75,7 @@ final class DockerFilters {
                 case "id" -> n -> vs.stream().anyMatch(v -> n.id().contains(v));
                 case "driver" -> n -> vs.contains(n.driver());
                 case "label" -> n -> vs.stream().anyMatch(v -> hasLabel(n, v));
-                case "scope" -> n -> vs.contains(n.scope());
+                case "scope" -> n -> vs.contains(DockerNetworkView.scope(n));
                 case "type" -> type(vs);
                 case "dangling" -> dangling(vs, endpointCount);
                 default -> throw new IllegalStateException(f.getKey());

@@ -20,6 +20,14 @@ final class DockerNetworkView {
     }
 
     /**
+     * {@code n}'s scope as Docker names it: a cluster-wide (overlay) network is "swarm", as
+     * dockerd shows a swarm overlay; a host's own is "local".
+     */
+    static String scope(Network n) {
+        return Network.GLOBAL.equals(n.scope()) ? "swarm" : n.scope();
+    }
+
+    /**
      * {@code n} with its {@code Containers}: the endpoints of {@code endpoints} joined to a
      * sandbox, keyed by the sandbox's id (netmgr's sandbox plays Docker's container).
      */
@@ -28,7 +36,7 @@ final class DockerNetworkView {
         o.put("Name", n.name());
         o.put("Id", n.id());
         o.put("Created", n.created());
-        o.put("Scope", n.scope());
+        o.put("Scope", scope(n));
         o.put("Driver", n.driver());
         o.put("EnableIPv4", true);
         o.put("EnableIPv6", n.enableIpv6());
@@ -43,7 +51,8 @@ final class DockerNetworkView {
         // dockerd lists the IPv4 pools first
         n.pools().stream().sorted(Comparator.comparing(NetworkPool::family)).forEach(p -> config.add(pool(p)));
         o.put("Internal", n.internal());
-        o.put("Attachable", n.attachable());
+        // any container may connect to an overlay, as to a swarm overlay made --attachable: netmgr has no swarm tasks to keep it for
+        o.put("Attachable", n.attachable() || Network.GLOBAL.equals(n.scope()));
         o.put("Ingress", false);
         o.putObject("ConfigFrom").put("Network", "");
         o.put("ConfigOnly", false);

@@ -7,6 +7,8 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.netmgr.core.store.CompactedRevisionException;
@@ -124,6 +126,11 @@ public final class EtcdStore implements Store {
                 // request until its own timeout; refused calls are made again until the deadline
                 .header("hasleader", "true")
                 .retryMaxDuration(config.timeout())
+                // one revision may delete any number of keys (a prefix, a lease's expiry) and a watch
+                // gets them in one message, which etcd does not split for jetcd: above gRPC's 4 MiB
+                // default the watch would fail and resume at the same revision for ever; a range
+                // of a large peer table is one message too. Requests stay within etcd's own limit.
+                .maxInboundMessageSize(MAX_ANSWER_BYTES)
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(3));
         config.tls().ifPresent(tls -> {
@@ -139,6 +146,7 @@ public final class EtcdStore implements Store {
         EtcdStore store = new EtcdStore(config, builder.build());
         try {
             store.revision();
+            store.sweepMarkers(TxnMarkers.SWEEP_AGE);
             return store;
         } catch (RuntimeException e) {
             store.close();
@@ -212,6 +220,31 @@ public final class EtcdStore implements Store {
         return result;
     }
 
+    /**
+     * Deletes the markers under this store's root older than {@code age}: those of daemons killed
+     * before their next write deleted them (see {@link TxnMarkers}). Returns how many it deleted.
+     */
+    int sweepMarkers(Duration age) {
+        KeyRange range = KeyRange.prefix(config.root() + TxnMarkers.PREFIX);
+        GetResponse markersNow = await(() -> kv.get(ByteSequence.from(range.from()),
+                GetOption.builder().withRange(ByteSequence.from(range.to())).build()), "reading the transaction markers");
+        long now = System.currentTimeMillis();
+        List<ByteSequence> stale = markersNow.getKvs().stream()
+                .filter(marker -> TxnMarkers.stale(marker.getValue().getBytes(), now, age))
+                .map(io.etcd.jetcd.KeyValue::getKey).toList();
+        // a few per transaction (etcd caps the operations of one); deleting a deleted key again is harmless
+        for (int from = 0; from < stale.size(); from += TxnMarkers.CLEANUP_PER_TXN) {
+            List<ByteSequence> chunk = stale.subList(from, Math.min(stale.size(), from + TxnMarkers.CLEANUP_PER_TXN));
+            await(() -> kv.txn().Then(chunk.stream().map(key -> Op.delete(key, DeleteOption.DEFAULT))
+                    .toArray(Op[]::new)).commit(), "deleting stale transaction markers", true);
+        }
+        if (!stale.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "deleted " + stale.size() + " transaction markers older than " + age.toMinutes()
+                    + " min left by daemons stopped with kill -9");
+        }
+        return stale.size();
+    }
+
     @Override
     public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
         return watch(prefix, afterRevision, listener,
@@ -256,6 +289,16 @@ public final class EtcdStore implements Store {
         EtcdLease lease = keepAlive(new EtcdLease(this, id, Duration.ofSeconds(EtcdLease.seconds(ttl)), onLost));
         lease.refresh();
         return lease.alive() ? Optional.of(lease) : Optional.empty();
+    }
+
+    @Override
+    public java.util.Set<String> keysUnder(long id) {
+        checkOpen();
+        var alive = await(() -> client.getLeaseClient().timeToLive(id, LeaseOption.builder().withAttachedKeys().build()),
+                "reading the keys of lease " + id);
+        return alive.getKeys().stream().map(key -> key.toString(StandardCharsets.UTF_8))
+                .filter(key -> key.startsWith(config.root())).map(key -> key.substring(config.root().length()))
+                .filter(key -> !TxnMarkers.isMarker(key)).collect(java.util.stream.Collectors.toSet());
     }
 
     private EtcdLease keepAlive(EtcdLease lease) {
@@ -408,6 +451,9 @@ public final class EtcdStore implements Store {
     private static String outcome(boolean write, boolean sentUnanswered) {
         return write && sentUnanswered ? "outcome unknown (the transaction may have been applied; read before trying again): " : "";
     }
+
+    /** The largest answer taken from etcd (a range, a watch's revision); EtcdStoreIT reads ~7 MB. */
+    static final int MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 
     // longer than an election with etcd's default timings, so a repeated read finds the new leader
     private static final Duration ATTEMPT = Duration.ofMillis(1500);

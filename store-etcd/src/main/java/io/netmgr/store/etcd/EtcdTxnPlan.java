@@ -94,7 +94,7 @@ final class EtcdTxnPlan {
             delete(KeyRange.key(root + old));
         }
         marker = root + markerKey;
-        put(marker, new byte[0], 0);
+        put(marker, TxnMarkers.value(System.currentTimeMillis()), 0); // its time: a sweep at connect knows it is old
     }
 
     boolean onlyDeletes() {
@@ -106,14 +106,14 @@ final class EtcdTxnPlan {
     }
 
     /**
-     * Applies the plan to an etcd transaction: deletes first (with their previous values, for
-     * watchers), then puts; a marked plan also reads its marker when its compares fail.
+     * Applies the plan to an etcd transaction: deletes first, then puts; a marked plan also reads
+     * its marker when its compares fail. The answer carries no deleted values (watchers get them
+     * from their own watch): a prefix of many keys deleted would make it as large as the keys.
      */
     io.etcd.jetcd.Txn applyTo(io.etcd.jetcd.Txn txn) {
         List<Op> ops = new ArrayList<>();
         for (KeyRange range : deletes) {
-            ops.add(Op.delete(ByteSequence.from(range.from()),
-                    DeleteOption.builder().withRange(ByteSequence.from(range.to())).withPrevKV(true).build()));
+            ops.add(Op.delete(ByteSequence.from(range.from()), DeleteOption.builder().withRange(ByteSequence.from(range.to())).build()));
         }
         puts.forEach((key, put) -> ops.add(Op.put(ByteSequence.from(KeyRange.bytes(key)), ByteSequence.from(put.value()),
                 put.lease() == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(put.lease()).build())));

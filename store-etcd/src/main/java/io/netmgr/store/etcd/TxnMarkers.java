@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * delete; the marker can.
  *
  * <p>Markers live under {@code ROOT + "\0txn/"}, are hidden from ranges and watches, and are
- * deleted by this store's next write transaction once their outcome is known (a daemon killed
- * leaves its last few behind: a few bytes each, never read).
+ * deleted by this store's next write transaction once their outcome is known. A daemon killed
+ * leaves its last few behind: each holds the time it was written, and a store sweeps those older
+ * than {@link #SWEEP_AGE} when it connects ({@link #stale}). A marker is read only by the copies of
+ * its own transaction, all sent within the store's deadline (seconds), so one minutes old is never
+ * read again, even with the clocks of two hosts some minutes apart.
  */
 final class TxnMarkers {
 
@@ -33,6 +36,9 @@ final class TxnMarkers {
     // how many finished markers one transaction deletes at most (etcd caps operations per transaction at 128)
     static final int CLEANUP_PER_TXN = 32;
 
+    /** Markers older than this are swept at connect: far beyond any store deadline and clock skew. */
+    static final java.time.Duration SWEEP_AGE = java.time.Duration.ofMinutes(10);
+
     private final String owner = UUID.randomUUID().toString();
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentLinkedQueue<String> finished = new ConcurrentLinkedQueue<>();
@@ -40,6 +46,26 @@ final class TxnMarkers {
     /** A new marker key (without the store's root), unique to this transaction. */
     String next() {
         return PREFIX + owner + "/" + sequence.incrementAndGet();
+    }
+
+    /** What a marker holds: the time it was written, in milliseconds since the epoch. */
+    static byte[] value(long nowMillis) {
+        return Long.toString(nowMillis).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Whether a marker holding {@code value} is older than {@code age} at {@code nowMillis}, so that
+     * no copy of its transaction can still be in flight. A marker without a readable time (written
+     * before markers held one) counts as stale: it is as old as the version that wrote it.
+     */
+    static boolean stale(byte[] value, long nowMillis, java.time.Duration age) {
+        long written;
+        try {
+            written = Long.parseLong(new String(value, java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (NumberFormatException unreadable) {
+            return true;
+        }
+        return nowMillis - written >= age.toMillis();
     }
 
     static boolean isMarker(String key) {

@@ -138,4 +138,57 @@ class EtcdStoreIT extends StoreContract {
         }
         assertThat(outOfOrder).isNotDone();
     }
+
+    @Test
+    void markersLeftByAStoreKilledBeforeItsNextWriteAreSweptOnceOld() {
+        String root = "/markers/" + CASES.incrementAndGet() + "/";
+        try (EtcdStore killed = ETCD.store(root); EtcdStore whole = ETCD.store("")) {
+            for (int i = 0; i < 3; i++) {
+                killed.txn().put("k" + i, bytes("v")).commit();
+            }
+            // the last write's marker waits for a next write that a daemon killed never makes
+            assertThat(markers(whole, root)).hasSize(1);
+
+            try (EtcdStore restarted = ETCD.store(root)) { // a connect sweeps only old markers: this one is young
+                assertThat(markers(whole, root)).hasSize(1);
+                assertThat(restarted.sweepMarkers(Duration.ofMinutes(10))).isZero();
+
+                assertThat(restarted.sweepMarkers(Duration.ZERO)).isEqualTo(1);
+                assertThat(markers(whole, root)).isEmpty();
+                assertThat(restarted.range("")).extracting(kv -> kv.key()).containsExactly("k0", "k1", "k2");
+            }
+        }
+    }
+
+    private static java.util.List<String> markers(EtcdStore whole, String root) {
+        return whole.range(root).stream().map(kv -> kv.key()).filter(key -> key.startsWith(root + TxnMarkers.PREFIX)).toList();
+    }
+
+    @Test
+    void aPrefixOfKeysLargerThanGrpcsDefaultMessageIsReadDeletedInOneTxnAndWatchedWhole() throws Exception {
+        // 12,000 keys of 512 bytes: each answer (the range, the delete's, the watch's one revision) ~7 MB, over gRPC's 4 MiB default
+        int keys = 12_000;
+        byte[] value = new byte[512];
+        java.util.Arrays.fill(value, (byte) 'x');
+        for (int from = 0; from < keys; from += 100) { // etcd caps a request's operations and bytes: written in chunks
+            var txn = store.txn();
+            for (int i = from; i < from + 100; i++) {
+                txn.put(String.format("big/%05d", i), value);
+            }
+            txn.commit();
+        }
+        assertThat(store.range("big/")).hasSize(keys);
+        AtomicInteger deleted = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(1);
+        try (Watch watch = store.watch("big/", store.revision(), event -> {
+            if (event.type() == io.netmgr.core.store.WatchEvent.Type.DELETE && deleted.incrementAndGet() == keys) {
+                all.countDown();
+            }
+        })) {
+            store.txn().deletePrefix("big/").commit();
+
+            assertThat(store.range("big/")).isEmpty();
+            assertThat(all.await(60, TimeUnit.SECONDS)).as("the one revision's %d deletions delivered, %d so far", keys, deleted.get()).isTrue();
+        }
+    }
 }

@@ -43,4 +43,16 @@ class TxnMarkersTest {
         assertThat(markers.takeFinished()).hasSize(5);
         assertThat(markers.takeFinished()).isEmpty();
     }
+
+    @Test
+    void aMarkerIsStaleOnlyOnceOlderThanTheSweepAgeOrWithoutATime() {
+        java.time.Duration age = java.time.Duration.ofMinutes(10);
+        long written = 1_000_000_000L;
+        byte[] marker = TxnMarkers.value(written);
+
+        assertThat(TxnMarkers.stale(marker, written, age)).isFalse();
+        assertThat(TxnMarkers.stale(marker, written + age.toMillis() - 1, age)).isFalse();
+        assertThat(TxnMarkers.stale(marker, written + age.toMillis(), age)).isTrue();
+        assertThat(TxnMarkers.stale(new byte[0], written, age)).isTrue(); // written before markers held their time
+    }
 }
