@@ -1,6 +1,7 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.cluster.HostListener;
+import io.netmgr.core.service.BackendClaims;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,10 +27,16 @@ final class ClusterResync implements HostListener {
     private final HostLock lock;
     private final Withdrawal withdrawal;
     private final Runnable firewall;
+    private final BackendClaims backends;
 
-    /** {@code firewall} reads the cluster's services again, as {@code peers} its peers. */
-    ClusterResync(EndpointClaims claims, PeerTable peers, HostLock lock, Withdrawal withdrawal, Runnable firewall) {
+    /**
+     * {@code firewall} reads the cluster's services again, as {@code peers} its peers;
+     * {@code backends} claims this host's backends of global services again, after its endpoints.
+     */
+    ClusterResync(EndpointClaims claims, PeerTable peers, HostLock lock, Withdrawal withdrawal, Runnable firewall,
+                  BackendClaims backends) {
         this.firewall = firewall;
+        this.backends = backends;
         this.claims = claims;
         this.peers = peers;
         this.lock = lock;
@@ -63,6 +70,7 @@ final class ClusterResync implements HostListener {
             for (String line : claims.releaseLeftovers()) {
                 LOG.log(System.Logger.Level.WARNING, line);
             }
+            backends.claimAgain().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
             return withdrawn;
         }
     }

@@ -132,6 +132,17 @@ final class HostFirewall {
         return new FirewallState(rules, ports, serviceRules);
     }
 
+    /**
+     * Puts network {@code networkId}'s rules in unless the firewall holds them: a global network
+     * another host made, which this host's watch may not have brought yet ({@link ClusterFirewall})
+     * when a container or a service here uses it at once.
+     */
+    void ensureNetwork(String networkId) {
+        if (started && firewall.isPresent() && firewall.get().current().network(networkId).isEmpty()) {
+            state.network(networkId).ifPresent(this::addNetwork);
+        }
+    }
+
     void addNetwork(Network network) {
         rulesOf(network).ifPresent(r -> firewall.ifPresent(f -> translate(() -> f.apply(f.current().withNetwork(r)))));
     }
@@ -168,6 +179,7 @@ final class HostFirewall {
      * but before a join has made anything: the next state is built, not applied.
      */
     void checkPortsFree(Endpoint endpoint) {
+        ensureNetwork(endpoint.networkId());
         List<PortMapping> mappings = endpoint.portMappings();
         if (!mappings.isEmpty()) {
             translate(() -> firewall.orElseThrow().current().withPort(mappings.toArray(PortMapping[]::new)));
@@ -179,6 +191,7 @@ final class HostFirewall {
      * A joined endpoint that backs services takes their traffic again.
      */
     void publish(Endpoint endpoint) {
+        ensureNetwork(endpoint.networkId());
         List<PortMapping> mappings = endpoint.portMappings();
         if (!mappings.isEmpty()) {
             translate(() -> firewall.orElseThrow().publish(mappings.toArray(PortMapping[]::new)));

@@ -30,6 +30,7 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.sandbox.Withdrawal;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.service.BackendClaims;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.service.ServiceScope;
 import io.netmgr.core.service.ThisHost;
@@ -110,7 +111,7 @@ public final class NetworkController implements AutoCloseable {
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
-                () -> clusterFirewall.ifPresent(ClusterFirewall::resync)));
+                () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
@@ -268,6 +269,11 @@ public final class NetworkController implements AutoCloseable {
     /** Swarm-style services on this controller's networks, kept in its store, their VIPs from its IPAM. */
     public ServiceController services() {
         return new ServiceController(this, serviceScope);
+    }
+
+    /** Puts {@code network}'s firewall rules in now if this host's watch has not brought them yet (a global network made elsewhere). */
+    public void ensureInFirewall(Network network) {
+        firewall.ensureNetwork(network.id());
     }
 
     /** What services need of this host: their store (scoped by their networks), its name, IPAM, lease and endpoints. */

@@ -158,6 +158,7 @@ public final class ServiceController {
                 for (ServiceVip v : service.vips()) {
                     releaseVip(service.id(), v, undo);
                 }
+                new BackendClaims(scope).released(service, backends);
                 return null;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -200,6 +201,7 @@ public final class ServiceController {
                 // a global service's backends live under this host's lease: they go when it dies
                 added.forEach(b -> store.addBackend(txn, service, b, leaseOf(b)));
                 commit(txn, "service " + service.name() + " was removed while attaching; try again");
+                new BackendClaims(scope).held(service, added); // claimed again if this host's lease is ever lost
                 return added;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -292,6 +294,7 @@ public final class ServiceController {
             Txn txn = store.store().txn();
             gone.forEach(b -> store.removeBackend(txn, service, b));
             commit(txn, "service " + service.name() + " changed while detaching; try again");
+            new BackendClaims(scope).released(service, gone);
             return gone;
         } catch (RuntimeException e) {
             throw undo.rollback(e);
@@ -428,6 +431,7 @@ public final class ServiceController {
             return;
         }
         for (Network n : on) {
+            networks.ensureInFirewall(n); // a global network made on another host a moment ago
             if (firewall.get().current().network(n.id()).isEmpty()) {
                 throw NetmgrException.invalid("network " + n.name() + " uses driver " + n.driver() + ", which netmgr's firewall"
                         + " does not route; put services on bridge networks");

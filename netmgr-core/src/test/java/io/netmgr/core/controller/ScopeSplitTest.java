@@ -17,15 +17,11 @@ import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Withdrawal;
-import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -42,6 +42,17 @@ class GlobalServicesTest {
         return h.controller.join(e.id(), name);
     }
 
+    /** Service web on global network g, with backend ta (a sandbox of host a) and tb (host b's). */
+    private Service webWithABackendOnEachHost() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        Service web = a.controller.services().create(ServiceSpec.of("web", "g"));
+        running(a, "g", "ta");
+        running(b, "g", "tb");
+        a.controller.services().attach("web", "ta");
+        b.controller.services().attach("web", "tb");
+        return web;
+    }
+
     @Test
     void aServiceOnAGlobalNetworkLivesInTheClusterStoreAndEveryHostListsIt() {
         Network g = a.controller.createNetwork(NetworkConfig.of("g", "global"));
@@ -59,12 +70,7 @@ class GlobalServicesTest {
 
     @Test
     void eachHostAttachesItsOwnSandboxesAndEveryHostSeesEveryBackendWithItsHost() {
-        a.controller.createNetwork(NetworkConfig.of("g", "global"));
-        Service web = a.controller.services().create(ServiceSpec.of("web", "g"));
-        running(a, "g", "ta");
-        running(b, "g", "tb");
-        a.controller.services().attach("web", "ta");
-        b.controller.services().attach("web", "tb");
+        Service web = webWithABackendOnEachHost();
 
         for (FakeCluster.Host h : java.util.List.of(a, b)) {
             ServiceController services = h.controller.services();
@@ -137,12 +143,9 @@ class GlobalServicesTest {
 
     @Test
     void aDeadHostsBackendsLeaveTheOtherHostsRulesWithItsLease() {
-        a.controller.createNetwork(NetworkConfig.of("g", "global"));
-        Service web = a.controller.services().create(ServiceSpec.of("web", "g"));
-        String ta = running(a, "g", "ta").sandboxId();
-        String tb = running(b, "g", "tb").sandboxId();
-        a.controller.services().attach("web", "ta");
-        b.controller.services().attach("web", "tb");
+        Service web = webWithABackendOnEachHost();
+        String ta = a.controller.sandbox("ta").id();
+        String tb = b.controller.sandbox("tb").id();
         eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true, tb, false)));
 
         b.loseLease();
@@ -180,13 +183,25 @@ class GlobalServicesTest {
     }
 
     @Test
+    void aHostBackAfterLosingItsLeaseClaimsItsBackendsAgain() {
+        Service web = webWithABackendOnEachHost();
+        String ta = a.controller.sandbox("ta").id();
+        String tb = b.controller.sandbox("tb").id();
+        b.loseLease();
+        eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true)));
+
+        b.comeBack(); // registered again: its endpoint and its backend are claimed under the new lease
+
+        assertThat(a.controller.services().backends("web")).extracting(ServiceBackend::sandboxName)
+                .containsExactlyInAnyOrder("ta", "tb");
+        eventually(() -> assertThat(programmed(a, web.id())).isEqualTo(java.util.Map.of(ta, true, tb, false)));
+        b.controller.services().detach("web", "tb");
+        assertThat(b.local.range("/netmgr/held-backends/")).as("detached: nothing to claim again").isEmpty();
+    }
+
+    @Test
     void aDeadHostsBackendsGoWithItsLease() {
-        a.controller.createNetwork(NetworkConfig.of("g", "global"));
-        a.controller.services().create(ServiceSpec.of("web", "g"));
-        running(a, "g", "ta");
-        running(b, "g", "tb");
-        a.controller.services().attach("web", "ta");
-        b.controller.services().attach("web", "tb");
+        webWithABackendOnEachHost();
 
         b.loseLease();
 
