@@ -126,6 +126,9 @@ class Build:
         name = f"{self.host}-c{i}"
         if command == "ADD":
             sh("ip", "netns", "add", name)
+            # as runtimes leave it (podman, containerd): else netmgr's resolver, finding no
+            # 127.0.0.11 to bind in the sandbox, tries again every second for every container
+            sh("ip", "-n", name, "link", "set", "lo", "up")
         conf = json.loads(self.conf)
         conf["runtimeConfig"] = {"portMappings": [{"hostPort": 20000 + i % 40000, "containerPort": 80,
                                                    "protocol": "udp" if self.udp else "tcp"}]}

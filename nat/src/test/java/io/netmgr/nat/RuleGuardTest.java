@@ -17,6 +17,9 @@ class RuleGuardTest {
         volatile boolean wiped;
         final AtomicInteger restores = new AtomicInteger();
         volatile boolean failRestore;
+        final AtomicInteger verifies = new AtomicInteger();
+        volatile java.util.OptionalLong generation = java.util.OptionalLong.empty();
+        volatile boolean generationFails;
 
         @Override
         public String backend() {
@@ -42,12 +45,21 @@ class RuleGuardTest {
 
         @Override
         public Verification verify() {
+            verifies.incrementAndGet();
             return wiped ? new Verification(List.of("table inet netmgr is missing")) : Verification.INTACT;
         }
 
         @Override
         public Verification verifyPorts(List<io.netmgr.core.firewall.PortMapping> mappings) {
             return verify();
+        }
+
+        @Override
+        public java.util.OptionalLong generation() {
+            if (generationFails) {
+                throw new IllegalStateException("netlink: no buffer space");
+            }
+            return generation;
         }
 
         @Override
@@ -81,6 +93,80 @@ class RuleGuardTest {
             }
             assertThat(fw.wiped).isFalse();
             assertThat(guard.restorations()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void listsTheRulesAgainOnlyWhenTheGenerationMoved() throws InterruptedException {
+        Vanishing fw = withGeneration(7);
+        try (RuleGuard guard = afterAFullCheck(fw, Duration.ofMillis(5))) {
+            int listed = fw.verifies.get();
+            long from = guard.intervals();
+            awaitTrue(() -> guard.intervals() >= from + 3 * RuleGuard.FULL_CHECK_EVERY, "intervals");
+            long passed = guard.intervals() - from;
+            assertThat(fw.verifies.get() - listed).as("full checks over %d intervals, the generation standing still", passed)
+                    .isLessThanOrEqualTo((int) (passed / RuleGuard.FULL_CHECK_EVERY) + 1);
+
+            fw.wiped = true; // what a flush does: rules gone, and the generation moves
+            fw.generation = java.util.OptionalLong.of(8);
+            awaitTrue(() -> !fw.wiped, "the rules put back");
+            assertThat(guard.restorations()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void stillChecksInFullNowAndThenWhenTheGenerationNeverMoves() throws InterruptedException {
+        Vanishing fw = withGeneration(7);
+        try (RuleGuard guard = afterAFullCheck(fw, Duration.ofMillis(2))) {
+            fw.wiped = true; // a loss the generation does not show
+            awaitTrue(() -> !fw.wiped, "the rules put back by the backstop check");
+        }
+    }
+
+    @Test
+    void aGenerationThatCannotBeReadNeverStopsTheChecks() throws InterruptedException {
+        Vanishing fw = withGeneration(7);
+        try (RuleGuard guard = afterAFullCheck(fw, Duration.ofMillis(2))) {
+            fw.generationFails = true;
+            fw.wiped = true;
+            awaitTrue(() -> !fw.wiped, "the rules put back");
+            long checks = guard.fullChecks();
+            awaitTrue(() -> guard.fullChecks() >= checks + 5, "full checks while the generation fails");
+        }
+    }
+
+    @Test
+    void withoutAGenerationEveryIntervalIsAFullCheck() throws InterruptedException {
+        Vanishing fw = new Vanishing();
+        try (RuleGuard guard = RuleGuard.start(fw, Duration.ofMillis(2))) {
+            awaitTrue(() -> guard.fullChecks() >= RuleGuard.FULL_CHECK_EVERY + 5, "full checks");
+            assertThat(fw.verifies.get()).isGreaterThanOrEqualTo(RuleGuard.FULL_CHECK_EVERY + 5);
+        }
+    }
+
+    private static Vanishing withGeneration(long generation) {
+        Vanishing fw = new Vanishing();
+        fw.generation = java.util.OptionalLong.of(generation);
+        return fw;
+    }
+
+    /** A guard of {@code fw} that has made its first full check. */
+    private static RuleGuard afterAFullCheck(Vanishing fw, Duration interval) throws InterruptedException {
+        RuleGuard guard = RuleGuard.start(fw, interval);
+        try {
+            awaitTrue(() -> guard.fullChecks() >= 1, "a first full check");
+        } catch (AssertionError | InterruptedException e) {
+            guard.close();
+            throw e;
+        }
+        return guard;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 10 s for " + what).isLessThan(deadline);
+            Thread.sleep(2);
         }
     }
 

@@ -72,15 +72,55 @@ class NamespacesIT {
             assertThat(handle.call(NamespacesIT::threadNamespace)).isEqualTo(inode);
         }
         gone.close();
-        // no thread of this process is left in it: it dies when ip netns del (here: the extension) unmounts it
+        // no thread of this process is left in it: it dies when ip netns del (here: the extension) unmounts it.
+        // A closed handle's thread leaves on its own, just after close returns: wait for it, with a deadline
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (threadNamespaces().contains(inode) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(threadNamespaces()).doesNotContain(inode);
+    }
+
+    /** Work for the namespace a caller is in runs on the caller's thread; any other goes to the namespace's thread. */
+    @Test
+    void workForTheCallersOwnNamespaceRunsOnTheCallersThread() throws Exception {
+        Thread me = Thread.currentThread();
+        String home = "net:[" + NetNs.process().inode() + "]";
+        assertThat(NetNs.process().call(Thread::currentThread)).isSameAs(me);
+        try (NetNs again = NetNs.openPid(ProcessHandle.current().pid())) { // another handle on the same namespace
+            assertThat(again.call(Thread::currentThread)).isSameAs(me);
+        }
+        NetNs other = netns.create("inline");
+        assertThat(other.call(Thread::currentThread)).isNotSameAs(me);
+        assertThat(other.call(NamespacesIT::threadNamespace)).isEqualTo("net:[" + other.inode() + "]");
+        // from a namespace's own thread, the process's namespace is entered by its thread
+        assertThat(other.call(() -> NetNs.process().call(NamespacesIT::threadNamespace))).isEqualTo(home);
+        // a thread started inside another namespace stays there: never taken for one at home
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread born = other.call(() -> {
+            Thread t = new Thread(() -> {
+                try {
+                    seen.set(threadNamespace() + " " + NetNs.process().call(NamespacesIT::threadNamespace));
+                } catch (java.io.IOException e) {
+                    seen.set(e.toString());
+                }
+            });
+            t.start();
+            return t;
+        });
+        born.join(30_000);
+        assertThat(seen.get()).isEqualTo("net:[" + other.inode() + "] " + home);
+    }
+
+    private static java.util.List<String> threadNamespaces() throws java.io.IOException {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            assertThat(tasks.map(t -> {
+            return tasks.map(t -> {
                 try {
                     return Files.readSymbolicLink(t.resolve("ns/net")).toString();
                 } catch (java.io.IOException ended) {
                     return "";
                 }
-            }).toList()).doesNotContain(inode);
+            }).toList();
         }
     }
 

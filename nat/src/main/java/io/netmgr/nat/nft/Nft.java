@@ -8,8 +8,9 @@ import jnr.ffi.Pointer;
 
 /**
  * A libnftables context bound to one network namespace. The library opens its netlink socket
- * on the thread that creates the context, so the context is made, used and freed only on the
- * namespace's own thread ({@link NetNs#call}); calls are serialized by that single thread.
+ * on the thread that creates the context, so the context is made, used and freed only inside
+ * the namespace ({@link NetNs#call}: its own thread, or a caller already there); calls are
+ * serialized by this object's lock, whichever thread makes them.
  */
 public final class Nft implements AutoCloseable {
     private static final String[] LOCATIONS = {
@@ -67,7 +68,7 @@ public final class Nft implements AutoCloseable {
         return call(command, LibNftables.NFT_CTX_OUTPUT_JSON | LibNftables.NFT_CTX_OUTPUT_TERSE);
     }
 
-    private String call(String script, int outputFlags) {
+    private synchronized String call(String script, int outputFlags) {
         if (closed) {
             throw new IllegalStateException("nft context of " + ns + " is closed");
         }
@@ -86,7 +87,7 @@ public final class Nft implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

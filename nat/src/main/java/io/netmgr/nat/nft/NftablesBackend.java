@@ -9,6 +9,7 @@ import io.netmgr.core.firewall.Verification;
 import io.netmgr.nat.PublishedPort;
 import io.netmgr.nat.TransactionalFirewall;
 import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.nftables.NftablesGeneration;
 import io.netmgr.netlink.ns.NetNs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -35,6 +37,7 @@ public final class NftablesBackend extends TransactionalFirewall {
     static final int ELEMENT_CHECK_SECONDS = 10;
 
     private final Nft nft;
+    private final NftablesGeneration generation;
     private long lastElementCheck = System.nanoTime() - ELEMENT_CHECK_SECONDS * 1_000_000_000L;
     // what the kernel should hold: the last whole ruleset (null once ports changed since), the
     // rules per chain, and the elements per set, those of networks apart from those of ports
@@ -49,6 +52,24 @@ public final class NftablesBackend extends TransactionalFirewall {
     public NftablesBackend(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         super(ns, hostAddresses);
         this.nft = Nft.open(ns);
+        this.generation = openGeneration(ns);
+    }
+
+    /** The generation's socket, or null when it cannot be had: the rule guard then lists every time, as before. */
+    private static NftablesGeneration openGeneration(NetNs ns) {
+        try {
+            return NftablesGeneration.open(ns);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read the nftables generation in " + ns + " (" + e.getMessage()
+                    + "): the rule guard lists netmgr's table at every check");
+            return null;
+        }
+    }
+
+    /** The namespace's nftables generation: one small netlink round trip, outside the firewall's own lock. */
+    @Override
+    public OptionalLong generation() {
+        return generation == null ? OptionalLong.empty() : OptionalLong.of(generation.current());
     }
 
     @Override
@@ -304,6 +325,9 @@ public final class NftablesBackend extends TransactionalFirewall {
 
     @Override
     public void close() {
+        if (generation != null) {
+            generation.close();
+        }
         nft.close();
     }
 }

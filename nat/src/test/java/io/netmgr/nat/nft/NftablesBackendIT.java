@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.nat.Firewalls;
+import io.netmgr.nat.RuleGuard;
 import io.netmgr.nat.Scenarios;
 import io.netmgr.nat.TestHost;
 import io.netmgr.netlink.NetlinkHandle;
@@ -55,6 +56,37 @@ class NftablesBackendIT {
             assertThat(TestHost.exec(host, "nft", "list", "map", "inet", "netmgr", "published4-any"))
                     .contains("tcp . 9090 : 10.10.0.4 . 90");
             assertThat(fw.isIntact()).isTrue();
+        }
+    }
+
+    @Test
+    void theGuardListsNothingWhileTheGenerationStandsAndRestoresAfterAnElementIsDeleted() throws InterruptedException {
+        NetNs host = hostWithBridges(netns);
+        try (Firewall fw = open(host)) {
+            fw.apply(Scenarios.fourNetworks());
+            long generation = fw.generation().orElseThrow();
+            assertThat(fw.generation()).as("nothing committed since").hasValue(generation);
+            try (RuleGuard guard = RuleGuard.start(fw, java.time.Duration.ofMillis(5))) {
+                awaitTrue(() -> guard.fullChecks() >= 1, "a first full check");
+                long checks = guard.fullChecks();
+                long from = guard.intervals();
+                awaitTrue(() -> guard.intervals() >= from + 3 * RuleGuard.FULL_CHECK_EVERY, "intervals");
+                long passed = guard.intervals() - from;
+                // counted before the change below: the backstop's checks alone, at most one per period
+                long idleChecks = guard.fullChecks() - checks;
+                TestHost.exec(host, "nft", "delete", "element", "inet", "netmgr", "published4-any", "{ tcp . 8080 }");
+                awaitTrue(() -> guard.restorations() == 1 && fw.isIntact(), "the element put back");
+                assertThat(idleChecks).as("full checks over %d intervals with the generation standing", passed)
+                        .isLessThanOrEqualTo(passed / RuleGuard.FULL_CHECK_EVERY + 1);
+            }
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s for " + what).isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 

@@ -47,13 +47,14 @@ public final class NetNs implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
 
-    private NetNs(int fd, String description, Path path, ExecutorService thread) {
+    /** {@code worker} is {@code thread}'s thread, as the task that entered the namespace found it (no hop of its own). */
+    private NetNs(int fd, String description, Path path, ExecutorService thread, Thread worker) {
         this.fd = fd;
         this.description = description;
         this.path = path;
         this.identity = identityOf(fd);
         this.thread = thread;
-        this.worker = submit(thread, Thread::currentThread);
+        this.worker = worker;
     }
 
     /** The namespace the process started in (that of its main thread). */
@@ -80,14 +81,15 @@ public final class NetNs implements AutoCloseable {
         try {
             // The worker thread unshares into the new namespace and stays there: it becomes
             // this namespace's thread.
-            int fd = submit(thread, () -> {
+            Entered entered = submit(thread, () -> {
                 check(LIBC.unshare(Native.CLONE_NEWNET), "unshare network namespace for " + name);
                 String self = "/proc/self/task/" + Native.gettid() + "/ns/net";
                 check(LIBC.mount(self, file.toString(), "none", Native.MS_BIND, null),
                         "bind-mount network namespace to " + file);
-                return check(LIBC.open(file.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + file);
+                return new Entered(check(LIBC.open(file.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + file),
+                        Thread.currentThread());
             });
-            return new NetNs(fd, "netns " + name, file, thread);
+            return new NetNs(entered.fd(), "netns " + name, file, thread, entered.worker());
         } catch (RuntimeException e) {
             thread.shutdownNow();
             LIBC.umount2(file.toString(), Native.MNT_DETACH);
@@ -146,12 +148,18 @@ public final class NetNs implements AutoCloseable {
         delete(name, DEFAULT_RUN_DIR);
     }
 
-    /** Runs {@code work} on this namespace's own thread and returns its result. */
+    /**
+     * Runs {@code work} in this namespace and returns its result: on this namespace's own thread,
+     * or on the calling thread when that one is in this namespace already and never moves (the
+     * process's namespace for every thread but the namespace threads), which saves two thread
+     * hand-offs per call: netmgrd's host work (libnftables, the host port probe, sysctls) runs
+     * in its own namespace.
+     */
     public <T> T call(Callable<T> work) {
         if (closed) {
             throw new IllegalStateException(description + " handle is closed");
         }
-        if (Thread.currentThread() == worker) {
+        if (Thread.currentThread() == worker || identity.equals(FixedThreads.namespaceOfCurrent())) {
             try {
                 return work.call(); // already inside: a nested call would wait on itself
             } catch (RuntimeException | Error e) {
@@ -224,6 +232,10 @@ public final class NetNs implements AutoCloseable {
         call(() -> Files.writeString(p, value));
     }
 
+    /**
+     * Closes the handle. Its thread leaves the namespace right after, on its own, without the
+     * caller waiting for it; it holds no reference to the namespace once it has.
+     */
     @Override
     public void close() {
         if (closed || this == ProcessNamespace.HANDLE) {
@@ -249,14 +261,22 @@ public final class NetNs implements AutoCloseable {
     private static NetNs openPath(Path path, String description) {
         int fd = check(LIBC.open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0), "open " + description + " at " + path);
         ExecutorService thread = newNamespaceThread("netns-" + path.getFileName());
+        Thread worker;
         try {
-            submit(thread, () -> check(LIBC.setns(fd, Native.CLONE_NEWNET), "enter " + description));
+            worker = submit(thread, () -> {
+                check(LIBC.setns(fd, Native.CLONE_NEWNET), "enter " + description);
+                return Thread.currentThread();
+            });
         } catch (RuntimeException e) {
             thread.shutdownNow();
             LIBC.close(fd);
             throw e;
         }
-        return new NetNs(fd, description, path, thread);
+        return new NetNs(fd, description, path, thread, worker);
+    }
+
+    /** What the task that made a namespace hands back: its descriptor, and the thread now inside it. */
+    private record Entered(int fd, Thread worker) {
     }
 
     private static NetNs openProcessNamespace() {
@@ -325,24 +345,51 @@ public final class NetNs implements AutoCloseable {
             return kept;
         }
 
+        /**
+         * The thread goes back on its own, after any work still queued, and is lent again only
+         * once it is home: the closer does not wait for it (one thread hand-off fewer per handle,
+         * on the path of every CNI call).
+         */
         static void giveBack(ExecutorService thread) {
-            try {
-                submit(thread, () -> {
+            thread.execute(() -> {
+                try {
                     check(LIBC.setns(HOME, Native.CLONE_NEWNET), "return to the process's network namespace");
-                    Thread.currentThread().setName("netns-spare");
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                thread.shutdown(); // still in the namespace it served: never lend it out again
-                return;
-            }
-            synchronized (IDLE) {
-                if (IDLE.size() < KEPT) {
-                    IDLE.addFirst(thread);
+                } catch (RuntimeException e) {
+                    thread.shutdown(); // still in the namespace it served: never lend it out again
                     return;
                 }
+                Thread.currentThread().setName("netns-spare");
+                synchronized (IDLE) {
+                    if (IDLE.size() < KEPT) {
+                        IDLE.addFirst(thread);
+                        return;
+                    }
+                }
+                thread.shutdown();
+            });
+        }
+    }
+
+    /**
+     * The namespace of a thread that never changes it: every thread but the namespace threads,
+     * since nothing else calls setns(2) (a thread starts in its creator's namespace and stays
+     * there). Read once per thread from /proc/thread-self/ns/net, so a thread that a namespace
+     * thread happened to start is known to be where it is, not assumed home.
+     */
+    private static final class FixedThreads {
+        private static final ThreadLocal<Identity> NAMESPACE = ThreadLocal.withInitial(FixedThreads::read);
+
+        /** The current thread's namespace, or null for a namespace thread (it moves) or when unreadable. */
+        static Identity namespaceOfCurrent() {
+            return Thread.currentThread() instanceof NamespaceThread ? null : NAMESPACE.get();
+        }
+
+        private static Identity read() {
+            try {
+                return identityOf(Path.of("/proc/thread-self/ns/net"));
+            } catch (IOException | RuntimeException e) {
+                return null; // then every call goes to the namespace's thread, as before
             }
-            thread.shutdown();
         }
     }
 

@@ -73,6 +73,16 @@ public interface Firewall extends AutoCloseable {
      */
     Verification verifyPorts(java.util.List<PortMapping> mappings);
 
+    /**
+     * A number the kernel changes whenever anyone commits a change to the namespace's firewall
+     * rules (nftables' ruleset generation), read without listing any rule; empty when the backend
+     * has none. While it stays the same, {@link #verify()} would find what it found last time,
+     * so a guard can skip it. Not synchronized with changes in progress: a cheap look from any thread.
+     */
+    default java.util.OptionalLong generation() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** True when nothing is missing from what was applied. */
     default boolean isIntact() {
         return verify().intact();

@@ -12,6 +12,11 @@ import java.util.function.Consumer;
  * Delivers a store's changes to its watches from one daemon thread. The thread looks at the
  * store's revision every poll interval (changes may come from other processes) or at once when
  * {@link #wake()}d, and reads the changes it has not delivered from the store's {@link ChangeLog}.
+ * The interval doubles with every look that finds nothing new, up to {@value #SLOWEST_POLL_FACTOR}
+ * times the first, and is back at the first after a look that found a change: a busy store is followed
+ * as closely as before, while an idle daemon no longer wakes a hundred times a second (the
+ * largest share of its idle CPU, perf: bench/README.md). A commit of this process wakes the
+ * thread, so only another process's changes may wait for the longer interval.
  * Listeners run on that thread, one event at a time, in revision order; a slow listener delays
  * every watch of its store.
  */
@@ -20,6 +25,7 @@ final class WatchHub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WatchHub.class.getName());
     // bounds the memory a watch far behind the store uses per read
     private static final int MAX_REVISIONS_PER_READ = 1_000;
+    static final int SLOWEST_POLL_FACTOR = 16;
 
     private final ChangeLog log;
     private final long pollNanos;
@@ -96,11 +102,16 @@ final class WatchHub implements AutoCloseable {
     }
 
     private void run() {
+        long seen = -1;
+        long wait = pollNanos;
         while (!closed) {
             boolean behind = false;
+            boolean changed = false;
             try {
                 if (!watchers.isEmpty()) {
                     long revision = log.revision();
+                    changed = revision != seen;
+                    seen = revision;
                     for (Watcher watcher : watchers) {
                         behind |= !closed && watcher.catchUp(revision);
                     }
@@ -112,7 +123,8 @@ final class WatchHub implements AutoCloseable {
                 LOG.log(Level.WARNING, "reading store changes failed; retrying", e);
             }
             if (!behind) {
-                LockSupport.parkNanos(this, pollNanos);
+                wait = changed ? pollNanos : Math.min(wait * 2, pollNanos * SLOWEST_POLL_FACTOR);
+                LockSupport.parkNanos(this, wait);
             }
         }
     }

@@ -1,0 +1,78 @@
+package io.netmgr.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The hub's polling: slower while nothing changes, back to its first interval when something does. */
+class WatchHubTest {
+    private static final long POLL_MILLIS = 5;
+
+    /** A change log whose revision the test moves; records when the hub looked. */
+    private static final class Log implements ChangeLog {
+        final AtomicLong revision = new AtomicLong();
+        final List<Long> looks = new CopyOnWriteArrayList<>();
+
+        @Override
+        public long revision() {
+            looks.add(System.nanoTime());
+            return revision.get();
+        }
+
+        @Override
+        public List<WatchEvent> eventsAfter(long afterRevision, int maxRevisions) {
+            List<WatchEvent> events = new ArrayList<>();
+            for (long r = afterRevision + 1; r <= Math.min(revision.get(), afterRevision + maxRevisions); r++) {
+                events.add(new WatchEvent(WatchEvent.Type.PUT, new KeyValue("k/" + r, new byte[0], r, r, 1), r));
+            }
+            return events;
+        }
+    }
+
+    @Test
+    void waitsLongerWhileNothingChangesUpToItsSlowestInterval() throws InterruptedException {
+        Log log = new Log();
+        try (WatchHub hub = new WatchHub(log, POLL_MILLIS, TimeUnit.MILLISECONDS, "watch-hub-test")) {
+            hub.add("k/", 0, e -> { }, e -> { });
+            awaitLooks(log, 8);
+            List<Long> looks = List.copyOf(log.looks);
+            // a park never returns early but for a wake, so the gaps' lower bounds hold under any load
+            for (int i = 2; i < 8; i++) {
+                long expected = POLL_MILLIS * Math.min(1L << (i - 1), WatchHub.SLOWEST_POLL_FACTOR);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(looks.get(i) - looks.get(i - 1)))
+                        .as("gap before look %d", i).isGreaterThanOrEqualTo(expected - 1);
+            }
+        }
+    }
+
+    @Test
+    void aWakeDeliversTheChangeWhilePollingSlowly() throws InterruptedException {
+        Log log = new Log();
+        List<WatchEvent> delivered = new CopyOnWriteArrayList<>();
+        try (WatchHub hub = new WatchHub(log, POLL_MILLIS, TimeUnit.MILLISECONDS, "watch-hub-test")) {
+            hub.add("k/", 0, delivered::add, e -> { });
+            awaitLooks(log, 7); // slow by now
+            log.revision.set(1);
+            hub.wake(); // a commit of this process
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (delivered.isEmpty()) {
+                assertThat(System.nanoTime()).as("waited 10 s for the change").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            assertThat(delivered).extracting(WatchEvent::revision).containsExactly(1L);
+        }
+    }
+
+    private static void awaitLooks(Log log, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (log.looks.size() < n) {
+            assertThat(System.nanoTime()).as("waited 20 s for %d looks", n).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+}
