@@ -1,8 +1,10 @@
 #!/bin/sh
 # Overlay convergence between two hosts (namespaces on an underlay bridge, controllers in one JVM
 # sharing one cluster store): create+join on A until B's kernel has the FDB and neighbour entries,
-# warm and cold, and removal; then TCP throughput between containers on the two hosts over VXLAN
-# beside the same two hosts over the plain veth underlay, iperf3, one run.
+# warm and cold, and removal, with the cluster store requests each create+join makes; then TCP
+# throughput (iperf3) between containers on the two hosts over netmgr's overlay beside the plain veth
+# underlay, the kernel's bare VXLAN and the same topology made by hand with ip, alternating, with the
+# CPU time per Gbit of each. 0 endpoints: the throughput alone.
 # The cluster store: "memory" (in the JVM), "etcd" (a real 3-member etcd this script starts on
 # loopback: free ports, temp data dirs, stopped and removed at the end), or "both", one after
 # the other in one run (default).

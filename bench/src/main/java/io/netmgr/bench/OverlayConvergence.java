@@ -69,47 +69,12 @@ public final class OverlayConvergence {
             Network net = a.c.createNetwork(NetworkConfig.of("ovb", "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.90.0.0/16"))));
             a.attach(net, "a-first");
             b.attach(net, "b-first");
-            List<Sandbox> sandboxes = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                sandboxes.add(a.c.createSandbox("w" + i));
+            if (n > 0) { // 0: the throughput alone
+                convergence(a, b, net, n, cold, seen);
             }
-            long[] warm = new long[n];
-            List<Endpoint> endpoints = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                Endpoint e = a.c.join(a.c.createEndpoint(net.id(), EndpointConfig.named("w" + i)).id(), sandboxes.get(i).id());
-                warm[i] = until(seen, e, t0, false) - t0;
-                endpoints.add(e);
+            if (!Boolean.getBoolean("netmgr.bench.convergenceOnly")) {
+                throughput(a, b, net, tag, made);
             }
-            long[] removal = new long[n];
-            for (int i = 0; i < n; i++) {
-                Endpoint e = endpoints.get(i);
-                long t0 = System.nanoTime();
-                a.c.deleteEndpoint(e.id());
-                removal[i] = until(seen, e, t0, true) - t0;
-            }
-            for (Sandbox s : sandboxes) {
-                a.c.deleteSandbox(s.id());
-            }
-            long[] coldTimes = new long[cold];
-            for (int i = 0; i < cold; i++) {
-                Network c = a.c.createNetwork(NetworkConfig.of("ovc" + i, "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.91." + i + ".0/24"))));
-                Sandbox onB = b.c.createSandbox("cb" + i);
-                b.c.join(b.c.createEndpoint(c.id(), EndpointConfig.named("cb" + i)).id(), onB.id());
-                Sandbox onA = a.c.createSandbox("ca" + i);
-                long t0 = System.nanoTime();
-                Endpoint e = a.c.join(a.c.createEndpoint(c.id(), EndpointConfig.named("ca" + i)).id(), onA.id());
-                coldTimes[i] = until(seen, e, t0, false) - t0;
-                a.c.deleteSandbox(onA.id());
-                b.c.deleteSandbox(onB.id());
-                a.c.deleteNetwork(c.id());
-            }
-            print("warm: create+join on A -> FDB and neighbour entries on B", warm);
-            print("cold: A's first endpoint of the network -> entries on B", coldTimes);
-            print("removal: delete on A -> FDB entry gone on B", removal);
-            System.out.printf("RESULT warm_p50_ms=%.2f warm_p99_ms=%.2f cold_p50_ms=%.2f cold_p99_ms=%.2f removal_p50_ms=%.2f removal_p99_ms=%.2f%n",
-                    pct(warm, 50), pct(warm, 99), pct(coldTimes, 50), pct(coldTimes, 99), pct(removal, 50), pct(removal, 99));
-            throughput(a, b, net);
             for (Sandbox s : a.c.sandboxes()) {
                 a.c.deleteSandbox(s.id());
             }
@@ -144,20 +109,76 @@ public final class OverlayConvergence {
         }
     }
 
+    /** Warm, cold and removal convergence, as the class comment says; prints the figures. */
+    private static void convergence(Host a, Host b, Network net, int n, int cold, Map<String, long[]> seen) throws InterruptedException {
+        List<Sandbox> sandboxes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sandboxes.add(a.c.createSandbox("w" + i));
+        }
+        long[] warm = new long[n];
+        List<Endpoint> endpoints = new ArrayList<>();
+        CountingStore.Counts reqA = new CountingStore.Counts(0, 0, 0);
+        CountingStore.Counts reqB = reqA;
+        for (int i = 0; i < n; i++) {
+            CountingStore.Counts a0 = a.requests.counts(), b0 = b.requests.counts();
+            long t0 = System.nanoTime();
+            Endpoint e = a.c.join(a.c.createEndpoint(net.id(), EndpointConfig.named("w" + i)).id(), sandboxes.get(i).id());
+            warm[i] = until(seen, e, t0, false) - t0;
+            reqA = reqA.plus(a.requests.counts().minus(a0));
+            reqB = reqB.plus(b.requests.counts().minus(b0));
+            endpoints.add(e);
+        }
+        System.out.printf("cluster store requests per warm create+join (mean of %d): on A %.1f key reads, %.1f range reads, %.1f transactions;"
+                + " on B until its entries are in: %.1f / %.1f / %.1f%n", n, (double) reqA.gets() / n, (double) reqA.ranges() / n,
+                (double) reqA.txns() / n, (double) reqB.gets() / n, (double) reqB.ranges() / n, (double) reqB.txns() / n);
+        long[] removal = new long[n];
+        for (int i = 0; i < n; i++) {
+            Endpoint e = endpoints.get(i);
+            long t0 = System.nanoTime();
+            a.c.deleteEndpoint(e.id());
+            removal[i] = until(seen, e, t0, true) - t0;
+        }
+        for (Sandbox s : sandboxes) {
+            a.c.deleteSandbox(s.id());
+        }
+        long[] coldTimes = new long[cold];
+        for (int i = 0; i < cold; i++) {
+            Network c = a.c.createNetwork(NetworkConfig.of("ovc" + i, "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.91." + i + ".0/24"))));
+            Sandbox onB = b.c.createSandbox("cb" + i);
+            b.c.join(b.c.createEndpoint(c.id(), EndpointConfig.named("cb" + i)).id(), onB.id());
+            Sandbox onA = a.c.createSandbox("ca" + i);
+            long t0 = System.nanoTime();
+            Endpoint e = a.c.join(a.c.createEndpoint(c.id(), EndpointConfig.named("ca" + i)).id(), onA.id());
+            coldTimes[i] = until(seen, e, t0, false) - t0;
+            a.c.deleteSandbox(onA.id());
+            b.c.deleteSandbox(onB.id());
+            a.c.deleteNetwork(c.id());
+        }
+        print("warm: create+join on A -> FDB and neighbour entries on B", warm);
+        print("cold: A's first endpoint of the network -> entries on B", coldTimes);
+        print("removal: delete on A -> FDB entry gone on B", removal);
+        System.out.printf("RESULT warm_p50_ms=%.2f warm_p99_ms=%.2f cold_p50_ms=%.2f cold_p99_ms=%.2f removal_p50_ms=%.2f removal_p99_ms=%.2f%n",
+                pct(warm, 50), pct(warm, 99), pct(coldTimes, 50), pct(coldTimes, 99), pct(removal, 50), pct(removal, 99));
+    }
+
     /** One host: a namespace on the underlay, registered in the cluster, with its controller. */
     static final class Host implements AutoCloseable {
         final NetNs ns;
         final HostRegistry registry;
         final NetworkController c;
         private final io.netmgr.core.firewall.Firewall firewall;
+        /** This host's requests to the cluster store. */
+        final CountingStore requests;
 
-        Host(NetNs ns, String address, NetNs underlay, int n, Store cluster) {
-            this(ns, address, underlay, n, cluster, false);
+        Host(NetNs ns, String address, NetNs underlay, int n, Store shared) {
+            this(ns, address, underlay, n, shared, false);
         }
 
         /** With {@code firewall}, the controller has nftables in its namespace (services need it). */
-        Host(NetNs ns, String address, NetNs underlay, int n, Store cluster, boolean firewall) {
+        Host(NetNs ns, String address, NetNs underlay, int n, Store shared, boolean firewall) {
             this.ns = ns;
+            this.requests = new CountingStore(shared);
+            Store cluster = requests;
             try (NetlinkHandle u = NetlinkHandle.open(underlay); NetlinkHandle h = NetlinkHandle.open(ns)) {
                 u.links().add(new Veth(LinkAttrs.named("ul" + n).withMaster(u.links().get("ul0").index()).withUp(true), "eth0", ns, null));
                 h.addresses().add(Address.of(h.links().get("eth0").index(), new IpNet(IpAddress.parse(address), 24)));
@@ -229,55 +250,15 @@ public final class OverlayConvergence {
         throw new IllegalStateException("B's entries for endpoint " + e.name() + " not seen within 30 s");
     }
 
-    /**
-     * iperf3 TCP between a container on A and one on B over VXLAN, and between the two hosts
-     * themselves over the plain veth underlay, alternating, 3 rounds of 5 s each.
-     */
-    private static void throughput(Host a, Host b, Network net) throws Exception {
+    /** iperf3 TCP between a container on A and one on B over netmgr's overlay, beside what the kernel alone gives (OverlayThroughput). */
+    private static void throughput(Host a, Host b, Network net, String tag, List<NetNs> made) throws Exception {
         Sandbox sa = a.c.createSandbox("tput-a");
         Sandbox sb = b.c.createSandbox("tput-b");
         a.c.join(a.c.createEndpoint(net.id(), EndpointConfig.named("tput-a")).id(), sa.id());
         Endpoint eb = b.c.join(b.c.createEndpoint(net.id(), EndpointConfig.named("tput-b")).id(), sb.id());
-        String nsA = sa.path().getFileName().toString();
-        String nsB = sb.path().getFileName().toString();
-        List<Double> vxlan = new ArrayList<>();
-        List<Double> veth = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-            vxlan.add(iperf(nsB, nsA, eb.ips().get(0).toString()));
-            veth.add(iperf(b.ns.path().getFileName().toString(), a.ns.path().getFileName().toString(), "198.51.100.2"));
-        }
-        double vx = vxlan.stream().mapToDouble(d -> d).sorted().toArray()[1];
-        double plain = veth.stream().mapToDouble(d -> d).sorted().toArray()[1];
-        System.out.printf("TCP throughput, iperf3 5 s x 3, median: container A -> container B over VXLAN %.2f Gbit/s %s;"
-                + " host A -> host B over the veth underlay %.2f Gbit/s %s; ratio %.2f%n", vx, vxlan, plain, veth, vx / plain);
-        System.out.printf("RESULT vxlan_gbps=%.2f veth_gbps=%.2f ratio=%.2f%n", vx, plain, vx / plain);
-    }
-
-    /** Gbit/s received by an iperf3 server in namespace {@code server} on {@code address}, sent from {@code client}. */
-    private static double iperf(String server, String client, String address) throws Exception {
-        Process s = new ProcessBuilder("ip", "netns", "exec", server, "iperf3", "-s", "-1", "-B", address, "-p", "5201")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            for (int attempt = 0; ; attempt++) {
-                Process c = new ProcessBuilder("ip", "netns", "exec", client, "iperf3", "-c", address, "-p", "5201", "-t", "5", "-J")
-                        .redirectErrorStream(true).start();
-                String out = new String(c.getInputStream().readAllBytes());
-                if (c.waitFor() == 0) {
-                    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
-                    double bits = json.path("end").path("sum_received").path("bits_per_second").asDouble();
-                    if (bits > 0) {
-                        return bits / 1e9;
-                    }
-                }
-                if (attempt > 50) {
-                    throw new IllegalStateException("iperf3 failed: " + out);
-                }
-                Thread.sleep(100); // the server is not listening yet
-            }
-        } finally {
-            s.destroy();
-            s.waitFor();
-        }
+        OverlayThroughput.measure(a.ns.path().getFileName().toString(), "198.51.100.1", b.ns.path().getFileName().toString(), "198.51.100.2",
+                new OverlayThroughput.Path("netmgr: container A -> container B on netmgr's overlay", sb.path().getFileName().toString(),
+                        sa.path().getFileName().toString(), eb.ips().get(0).toString()), tag, made);
     }
 
     static NetNs create(String name, List<NetNs> made) {

@@ -17,8 +17,10 @@ import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +39,11 @@ import java.util.function.Supplier;
  * preferred address does not move the pointer of dynamic ones; releases are idempotent.
  * Unlike Docker, the default gateway is the subnet's first usable address even with an IP range.
  *
- * <p>Holds no state of its own: safe for any number of threads.
+ * <p>Holds no state of its own but the pools' records as last read (a pool's record is written
+ * once, when the pool is granted, and only deleted after): a request for an address reads the
+ * record from here and its transaction still requires the record's revision unchanged, so a pool
+ * released or granted again meanwhile fails the commit and the retry reads afresh. On etcd that is
+ * one round trip less per address. Safe for any number of threads.
  */
 public final class DefaultIpam implements IpamDriver {
 
@@ -48,6 +54,7 @@ public final class DefaultIpam implements IpamDriver {
     private final Store store;
     private final Supplier<List<IpPrefix>> hostRoutes;
     private final DefaultPools defaults;
+    private final Map<String, KeyValue> poolRecords = new ConcurrentHashMap<>();
 
     /**
      * @param hostRoutes the destinations the host routes now (the controller lists them with netlink);
@@ -129,7 +136,11 @@ public final class DefaultIpam implements IpamDriver {
                 .put(IpamKeys.address(pool.id(), pool.gateway()), new Holder.Gateway().bytes());
         pool.config().auxiliaryAddresses().forEach((name, address) ->
                 txn.put(IpamKeys.address(pool.id(), address), new Holder.Auxiliary(name).bytes()));
-        return txn.commit().succeeded() ? Optional.of(pool) : Optional.empty();
+        boolean granted = txn.commit().succeeded();
+        if (granted) {
+            poolRecords.remove(pool.id()); // one released elsewhere may still be kept under this id
+        }
+        return granted ? Optional.of(pool) : Optional.empty();
     }
 
     private static IpamConfig checkNoOverlap(IpamConfig config, List<Pool> pools) {
@@ -152,6 +163,7 @@ public final class DefaultIpam implements IpamDriver {
     }
 
     private Optional<String> tryReleasePool(String poolId) {
+        poolRecords.remove(poolId);
         Optional<KeyValue> record = store.get(IpamKeys.pool(poolId));
         if (record.isEmpty()) {
             return Optional.of(poolId);
@@ -180,7 +192,8 @@ public final class DefaultIpam implements IpamDriver {
     }
 
     private Optional<AssignedAddress> tryRequestAddress(String poolId, AddressRequest request) {
-        KeyValue record = store.get(IpamKeys.pool(poolId)).orElseThrow(() -> IpamException.unknownPool(poolId));
+        // the gateway is answered from the record without a transaction to check it: read afresh
+        KeyValue record = request.gateway() ? poolRecord(poolId) : poolRecords.computeIfAbsent(poolId, this::poolRecord);
         Pool pool = PoolCodec.decode(poolId, record.value());
         if (request.gateway()) {
             return Optional.of(new AssignedAddress(pool.gateway(), pool.subnet()));
@@ -218,7 +231,14 @@ public final class DefaultIpam implements IpamDriver {
         // under a lease, the address is free again once its holder's host is gone
         request.lease().ifPresentOrElse(lease -> txn.put(key, holder.bytes(), lease), () -> txn.put(key, holder.bytes()));
         boolean granted = txn.put(IpamKeys.last(poolId), pointer).commit().succeeded();
+        if (!granted) {
+            poolRecords.remove(poolId); // perhaps the pool changed: the retry reads it again
+        }
         return granted ? Optional.of(new AssignedAddress(address, pool.subnet())) : Optional.empty();
+    }
+
+    private KeyValue poolRecord(String poolId) {
+        return store.get(IpamKeys.pool(poolId)).orElseThrow(() -> IpamException.unknownPool(poolId));
     }
 
     /** Refuses a preferred address outside the subnet, reserved, or held by another; returns its key if {@code holder} holds it. */

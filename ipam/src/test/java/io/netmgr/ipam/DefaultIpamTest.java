@@ -115,6 +115,33 @@ class DefaultIpamTest {
         }
 
         @Test
+        void aPoolGrantedAgainByAnotherProcessIsReadAfresh() {
+            // this instance keeps the pool's record it read; another process (another instance on the
+            // store) releases the pool and is granted it again with a narrower IP range: the next
+            // address must follow the new record, not the kept one
+            DefaultIpam other = new DefaultIpam(store, List::of, DefaultPools.docker(ULA));
+            Pool pool = ipam.requestPool(PoolRequest.of("X", IpamConfig.of(subnet("10.1.0.0/24"))));
+            assertThat(ipam.requestAddress(pool.id(), AddressRequest.any("ep1")).address()).isEqualTo(ip("10.1.0.2"));
+            other.releaseAddress(pool.id(), ip("10.1.0.2"), "ep1");
+            other.releasePool(pool.id());
+            other.requestPool(PoolRequest.of("Y", IpamConfig.of(subnet("10.1.0.0/24")).withIpRange(subnet("10.1.0.128/25"))));
+
+            assertThat(ipam.requestAddress(pool.id(), AddressRequest.any("ep2")).address()).isEqualTo(ip("10.1.0.128"));
+        }
+
+        @Test
+        void aPoolGrantedAgainHereAfterAReleaseElsewhereHasItsNewGateway() {
+            DefaultIpam other = new DefaultIpam(store, List::of, DefaultPools.docker(ULA));
+            Pool pool = ipam.requestPool(PoolRequest.of("X", IpamConfig.of(subnet("10.1.0.0/24"))));
+            ipam.requestAddress(pool.id(), AddressRequest.any("ep1")); // this instance now keeps the record
+            other.releaseAddress(pool.id(), ip("10.1.0.2"), "ep1");
+            other.releasePool(pool.id());
+            Pool again = ipam.requestPool(PoolRequest.of("Y", IpamConfig.of(subnet("10.1.0.0/24")).withGateway(ip("10.1.0.254"))));
+
+            assertThat(ipam.requestAddress(again.id(), AddressRequest.gateway("Y")).address()).isEqualTo(ip("10.1.0.254"));
+        }
+
+        @Test
         void releasePoolIsRefusedWhileEndpointsHoldAddresses() {
             Pool pool = ipam.requestPool(PoolRequest.of("X", IpamConfig.of(subnet("10.1.0.0/24"))));
             ipam.requestAddress(pool.id(), AddressRequest.any("a"));

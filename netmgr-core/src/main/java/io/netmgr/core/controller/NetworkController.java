@@ -365,9 +365,11 @@ public final class NetworkController implements AutoCloseable {
                 .sorted(java.util.Comparator.comparing(Network::name)).toList();
     }
 
-    /** A network by name, full ID or unique ID prefix. */
+    /** A network by full ID, name or unique ID prefix, in that order (Docker's FindNetwork). */
     public Network network(String ref) {
-        return resolve("network", ref, name -> state.networkIdByName(name).flatMap(state::network), state::networks);
+        // a full ID is one read; by name then by prefix is two, each a round trip to etcd for a global network
+        Optional<Network> byId = Ids.isFullId(ref) ? state.network(ref) : Optional.empty();
+        return byId.orElseGet(() -> resolve("network", ref, name -> state.networkIdByName(name).flatMap(state::network), state::networks));
     }
 
     public void deleteNetwork(String ref) {
@@ -541,7 +543,9 @@ public final class NetworkController implements AutoCloseable {
             firewall.checkCanPublish(network, config.ports());
             checkCanShape(network, driver, config);
             List<EndpointRoute> routes = config.routes().stream().map(r -> r.resolvedOn(network)).toList();
-            if (state.endpointIdByName(network.id(), config.name()).isPresent()) {
+            // on a global network the name is claimed by the create transaction's condition alone, which
+            // fails the same way (after undoing the address and the link): the read would be an etcd round trip
+            if (!state.isGlobalNetwork(network.id()) && state.endpointIdByName(network.id(), config.name()).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
             }
             Undo undo = new Undo();
@@ -783,7 +787,7 @@ public final class NetworkController implements AutoCloseable {
     }
 
     private Network networkOf(Endpoint endpoint) {
-        return state.network(endpoint.networkId()).orElseThrow(() -> new IllegalStateException(
+        return state.networkHolding(endpoint).orElseThrow(() -> new IllegalStateException(
                 "endpoint " + endpoint.name() + " refers to network " + endpoint.networkId() + ", which is not stored"));
     }
 

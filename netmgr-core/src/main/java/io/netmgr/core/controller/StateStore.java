@@ -55,6 +55,9 @@ final class StateStore {
     private final Optional<ClusterMember> member;
     private final Predicate<String> globalDriver;
     private final Map<String, Boolean> globalNetworks = new ConcurrentHashMap<>(); // id -> global: scope never changes
+    // id -> record of the global networks this host's endpoints are on: a stored network never changes and
+    // cannot go while it has endpoints, so it is read from the cluster store once, not at every join
+    private final Map<String, Network> holdingNetworks = new ConcurrentHashMap<>();
 
     /** The layout on one host's store alone: everything is local. */
     StateStore(Store store) {
@@ -167,6 +170,20 @@ final class StateStore {
         return local.isPresent() || !clustered() ? local : get(GLOBAL_NETWORKS, id, Network.class);
     }
 
+    /**
+     * The network of {@code e}, an endpoint this host stores: a global one read once (see
+     * {@link #holdingNetworks}); a local one, a read of the host's own store, each time.
+     */
+    Optional<Network> networkHolding(Endpoint e) {
+        Network known = holdingNetworks.get(e.networkId());
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Network> n = network(e.networkId());
+        n.filter(this::isGlobal).ifPresent(g -> holdingNetworks.put(g.id(), g));
+        return n;
+    }
+
     /** Every network, local and global (those whose id starts with {@code idPrefix}). */
     List<Network> networks(String idPrefix) {
         List<Network> all = new ArrayList<>(list(NETWORKS + idPrefix, Network.class));
@@ -273,6 +290,7 @@ final class StateStore {
 
     /** {@code txn}, also forgetting network {@code n} and its name. */
     Txn forget(Txn txn, Network n) {
+        holdingNetworks.remove(n.id()); // gone once this commits, and then no endpoint is on it
         return txn.delete(keyOf(n)).delete(networkNameKey(n));
     }
 

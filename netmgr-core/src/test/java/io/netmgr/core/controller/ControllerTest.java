@@ -109,6 +109,11 @@ class ControllerTest {
         long matching = c.networks(NetworkFilter.ALL).stream().filter(n -> n.id().startsWith(prefix)).count();
         assertThatThrownBy(() -> c.network(prefix)).hasMessage("network id prefix " + prefix + " is ambiguous: it matches "
                 + matching + " networks; give more characters");
+        // a full id names its network even when another network's name is that id (Docker's FindNetwork order)
+        Network namedLikeAnId = c.createNetwork(NetworkConfig.of(n0.id(), "fake"));
+        assertThat(c.network(n0.id()).name()).isEqualTo("n0");
+        assertThat(c.network(namedLikeAnId.id()).name()).isEqualTo(n0.id());
+        c.deleteNetwork(namedLikeAnId.id());
         assertThatThrownBy(() -> c.network("nosuch")).hasMessage("network nosuch not found")
                 .satisfies(e -> assertThat(((NetmgrException) e).kind()).isEqualTo(NetmgrException.Kind.NOT_FOUND));
         Sandbox s = c.createSandbox("s");

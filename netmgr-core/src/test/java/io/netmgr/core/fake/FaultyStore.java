@@ -3,8 +3,8 @@ package io.netmgr.core.fake;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.Store;
+import io.netmgr.core.store.HookedTxn;
 import io.netmgr.core.store.Txn;
-import io.netmgr.core.store.TxnResult;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ public final class FaultyStore implements Store {
 
     @Override
     public Txn txn() {
-        return new FaultyTxn(store.txn());
+        return new HookedTxn(store.txn(), () -> faults.step("store commit"));
     }
 
     @Override
@@ -58,61 +58,5 @@ public final class FaultyStore implements Store {
     @Override
     public void close() {
         store.close();
-    }
-
-    private final class FaultyTxn implements Txn {
-        private final Txn txn;
-
-        FaultyTxn(Txn txn) {
-            this.txn = txn;
-        }
-
-        @Override
-        public Txn ifAbsent(String key) {
-            txn.ifAbsent(key);
-            return this;
-        }
-
-        @Override
-        public Txn ifPresent(String key) {
-            txn.ifPresent(key);
-            return this;
-        }
-
-        @Override
-        public Txn ifModRevision(String key, long modRevision) {
-            txn.ifModRevision(key, modRevision);
-            return this;
-        }
-
-        @Override
-        public Txn put(String key, byte[] value, io.netmgr.core.store.Lease lease) {
-            txn.put(key, value, lease);
-            return this;
-        }
-
-        @Override
-        public Txn put(String key, byte[] value) {
-            txn.put(key, value);
-            return this;
-        }
-
-        @Override
-        public Txn delete(String key) {
-            txn.delete(key);
-            return this;
-        }
-
-        @Override
-        public Txn deletePrefix(String prefix) {
-            txn.deletePrefix(prefix);
-            return this;
-        }
-
-        @Override
-        public TxnResult commit() {
-            faults.step("store commit");
-            return txn.commit();
-        }
     }
 }

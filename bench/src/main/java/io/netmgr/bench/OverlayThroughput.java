@@ -1,0 +1,227 @@
+package io.netmgr.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.netlink.ns.NetNs;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TCP throughput (iperf3) between two hosts of the overlay bench, over several paths side by side,
+ * alternating round by round so that the machine's load falls on all of them alike:
+ * <ol>
+ *   <li>plain: host A to host B over the veth underlay, no tunnel;</li>
+ *   <li>bare VXLAN: the kernel's minimal tunnel, a VXLAN device in each host made with {@code ip}
+ *       (no bridge, no veth, nothing of netmgr), the address on the device;</li>
+ *   <li>bridged VXLAN: the same device in a bridge that holds the address (no veth);</li>
+ *   <li>kernel replica: netmgr's topology made by hand with {@code ip}: VXLAN device in a bridge,
+ *       a veth into a namespace playing the container, static FDB and neighbour entries;</li>
+ *   <li>netmgr: container A to container B on the overlay network netmgr made;</li>
+ *   <li>where br_netfilter is loaded, netmgr's path again with the hosts' bridge-nf-call-iptables
+ *       at 0, to show what bridged frames through the IP hooks cost.</li>
+ * </ol>
+ * Besides Gbit/s, the CPU time iperf3's two ends spent per Gbit (their rusage, which here holds
+ * the softirq work done in their context: the whole forwarding path), a figure that load
+ * disturbs less than throughput on a shared machine.
+ */
+final class OverlayThroughput {
+    private static final int SECONDS = 4;
+    private static final int ROUNDS = 3;
+    /** VNIs and addresses of the hand-made paths, out of the bench's overlay networks' way. */
+    private static final int BARE_VNI = 16000001, REPLICA_VNI = 16000002, BRIDGED_VNI = 16000003;
+
+    /**
+     * One path: an iperf3 server in one namespace on an address, a client in another; with
+     * {@code bridgeNetfilterOff}, measured with the hosts' net.bridge.bridge-nf-call-ip(6)tables at
+     * 0 (bridged frames kept out of the IP hooks), put back after.
+     */
+    record Path(String label, String serverNs, String clientNs, String address, boolean bridgeNetfilterOff) {
+        Path(String label, String serverNs, String clientNs, String address) {
+            this(label, serverNs, clientNs, address, false);
+        }
+
+        Path withoutBridgeNetfilter() {
+            return new Path(label.replaceFirst(":.*", "") + ", bridge-nf-call-iptables=0 on the hosts", serverNs, clientNs, address, true);
+        }
+    }
+
+    /** One measurement: throughput and CPU time per Gbit of both ends. */
+    record Sample(double gbps, double cpuMsPerGbit) {
+    }
+
+    private OverlayThroughput() {
+    }
+
+    /**
+     * Builds the hand-made paths in hosts {@code hostA}/{@code hostB} (namespace names, underlay
+     * addresses {@code ipA}/{@code ipB} on their eth0), measures them beside {@code netmgr}, prints
+     * the figures. {@code made} collects the namespaces it creates, for the caller to delete.
+     */
+    static void measure(String hostA, String ipA, String hostB, String ipB, Path netmgr, String tag, List<NetNs> made) throws Exception {
+        String macA = "02:00:5e:10:00:01", macB = "02:00:5e:10:00:02";
+        // bare: the kernel's minimal VXLAN path, address on the device itself
+        bareVxlan(hostA, ipA, "10.254.0.1", macA, hostB, ipB, macB);
+        bareVxlan(hostB, ipB, "10.254.0.2", macB, hostA, ipA, macA);
+        // replica: bridge + VXLAN + veth into a container namespace, as netmgr's data plane, by hand
+        String ca = "nmb-ka-" + tag, cb = "nmb-kb-" + tag;
+        OverlayConvergence.create(ca, made);
+        OverlayConvergence.create(cb, made);
+        replica(hostA, ipA, ca, "10.254.1.1", macA, hostB, ipB, macB);
+        replica(hostB, ipB, cb, "10.254.1.2", macB, hostA, ipA, macA);
+        // between the two: the VXLAN device in a bridge holding the address, no veth
+        bridged(hostA, ipA, "10.254.2.1", macA, ipB, macB);
+        bridged(hostB, ipB, "10.254.2.2", macB, ipA, macA);
+        List<Path> paths = new ArrayList<>(List.of(new Path("plain: host A -> host B over the veth underlay", hostB, hostA, ipB),
+                new Path("bare kernel VXLAN: host A -> host B, device made with ip", hostB, hostA, "10.254.0.2"),
+                new Path("bridged kernel VXLAN: address on the bridge, made with ip", hostB, hostA, "10.254.2.2"),
+                new Path("kernel replica: bridge+VXLAN+veth made with ip", cb, ca, "10.254.1.2"), netmgr));
+        boolean bridgeNetfilter = bridgeNetfilter(hostA) && bridgeNetfilter(hostB);
+        if (bridgeNetfilter) { // br_netfilter loaded: bridged frames go through the IP hooks, unless switched off
+            paths.add(netmgr.withoutBridgeNetfilter());
+        }
+        System.out.println("br_netfilter " + (bridgeNetfilter ? "loaded, bridge-nf-call-iptables=1 in the hosts" : "not in use in the hosts"));
+        List<String> hosts = List.of(hostA, hostB);
+        Map<Path, List<Sample>> samples = new LinkedHashMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Path p : paths) {
+                if (p.bridgeNetfilterOff()) {
+                    hosts.forEach(h -> bridgeNetfilter(h, false));
+                }
+                try {
+                    samples.computeIfAbsent(p, k -> new ArrayList<>()).add(iperf(p));
+                } finally {
+                    if (p.bridgeNetfilterOff()) {
+                        hosts.forEach(h -> bridgeNetfilter(h, true));
+                    }
+                }
+            }
+        }
+        Sample plain = median(samples.get(paths.get(0)));
+        System.out.printf("TCP throughput, iperf3 %d s x %d rounds alternating, medians (ratio to plain; CPU ms of both ends per Gbit):%n",
+                SECONDS, ROUNDS);
+        for (Path p : paths) {
+            Sample m = median(samples.get(p));
+            System.out.printf("  %-62s %6.2f Gbit/s  ratio %.2f   cpu %5.1f ms/Gbit  %s%n", p.label(), m.gbps(), m.gbps() / plain.gbps(),
+                    m.cpuMsPerGbit(), samples.get(p).stream().map(s -> String.format("%.2f", s.gbps())).toList());
+        }
+        Sample bare = median(samples.get(paths.get(1)));
+        Sample ours = median(samples.get(netmgr));
+        System.out.printf("RESULT plain_gbps=%.2f bare_vxlan_gbps=%.2f replica_gbps=%.2f netmgr_gbps=%.2f ratio=%.2f kernel_ratio=%.2f"
+                        + " cpu_ms_per_gbit_plain=%.1f cpu_ms_per_gbit_bare=%.1f cpu_ms_per_gbit_netmgr=%.1f%n",
+                plain.gbps(), bare.gbps(), median(samples.get(paths.get(3))).gbps(), ours.gbps(), ours.gbps() / plain.gbps(),
+                bare.gbps() / plain.gbps(), plain.cpuMsPerGbit(), bare.cpuMsPerGbit(), ours.cpuMsPerGbit());
+    }
+
+    private static void bareVxlan(String ns, String local, String address, String mac, String peerNs, String peerLocal, String peerMac) throws Exception {
+        ip(ns, "link", "add", "nmbx0", "address", mac, "type", "vxlan", "id", "" + BARE_VNI, "local", local, "dstport", "4789",
+                "dev", "eth0", "nolearning");
+        ip(ns, "addr", "add", address + "/24", "dev", "nmbx0");
+        ip(ns, "link", "set", "nmbx0", "up");
+        ip(ns, "neigh", "replace", peerAddress(address), "lladdr", peerMac, "dev", "nmbx0", "nud", "permanent");
+        run("bridge", "-n", ns, "fdb", "append", peerMac, "dev", "nmbx0", "dst", peerLocal, "self", "permanent");
+    }
+
+    private static void bridged(String ns, String local, String address, String mac, String peerLocal, String peerMac) throws Exception {
+        ip(ns, "link", "add", "nmbb2", "mtu", "1450", "address", mac, "type", "bridge");
+        ip(ns, "link", "add", "nmbx2", "type", "vxlan", "id", "" + BRIDGED_VNI, "local", local, "dstport", "4789", "dev", "eth0",
+                "nolearning", "proxy");
+        ip(ns, "link", "set", "nmbx2", "master", "nmbb2", "up");
+        ip(ns, "link", "set", "nmbb2", "up");
+        ip(ns, "addr", "add", address + "/24", "dev", "nmbb2");
+        ip(ns, "neigh", "replace", peerAddress(address), "lladdr", peerMac, "dev", "nmbb2", "nud", "permanent");
+        run("bridge", "-n", ns, "fdb", "append", peerMac, "dev", "nmbx2", "dst", peerLocal, "self", "permanent");
+    }
+
+    /** Whether bridged frames go through the IP hooks in namespace {@code ns} (br_netfilter loaded and on). */
+    private static boolean bridgeNetfilter(String ns) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "cat", "/proc/sys/net/bridge/bridge-nf-call-iptables")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        return p.waitFor() == 0 && out.equals("1");
+    }
+
+    private static void bridgeNetfilter(String ns, boolean on) {
+        try {
+            run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=" + (on ? 1 : 0),
+                    "net.bridge.bridge-nf-call-ip6tables=" + (on ? 1 : 0));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void replica(String ns, String local, String container, String address, String mac, String peerNs, String peerLocal,
+            String peerMac) throws Exception {
+        ip(ns, "link", "add", "nmbb1", "mtu", "1450", "type", "bridge");
+        ip(ns, "link", "add", "nmbx1", "type", "vxlan", "id", "" + REPLICA_VNI, "local", local, "dstport", "4789", "dev", "eth0",
+                "nolearning", "proxy");
+        ip(ns, "link", "set", "nmbx1", "master", "nmbb1", "up");
+        ip(ns, "link", "set", "nmbb1", "up");
+        ip(ns, "link", "add", "nmbv1", "mtu", "1450", "master", "nmbb1", "type", "veth", "peer", "name", "eth1", "netns", container);
+        ip(ns, "link", "set", "nmbv1", "up");
+        ip(container, "link", "set", "eth1", "address", mac, "up");
+        ip(container, "addr", "add", address + "/24", "dev", "eth1");
+        ip(container, "neigh", "replace", peerAddress(address), "lladdr", peerMac, "dev", "eth1", "nud", "permanent");
+        run("bridge", "-n", ns, "fdb", "append", peerMac, "dev", "nmbx1", "dst", peerLocal, "self", "permanent");
+    }
+
+    /** The other end's address of a /24 pair .1/.2. */
+    private static String peerAddress(String address) {
+        return address.endsWith(".1") ? address.substring(0, address.length() - 1) + "2" : address.substring(0, address.length() - 1) + "1";
+    }
+
+    private static void ip(String ns, String... args) throws Exception {
+        String[] cmd = new String[args.length + 3];
+        cmd[0] = "ip";
+        cmd[1] = "-n";
+        cmd[2] = ns;
+        System.arraycopy(args, 0, cmd, 3, args.length);
+        run(cmd);
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+
+    private static Sample median(List<Sample> s) {
+        double[] g = s.stream().mapToDouble(Sample::gbps).sorted().toArray();
+        double[] c = s.stream().mapToDouble(Sample::cpuMsPerGbit).sorted().toArray();
+        return new Sample(g[g.length / 2], c[c.length / 2]);
+    }
+
+    /** One iperf3 run on {@code p}: received Gbit/s and the CPU time of both ends per Gbit. */
+    private static Sample iperf(Path p) throws Exception {
+        Process s = new ProcessBuilder("ip", "netns", "exec", p.serverNs(), "iperf3", "-s", "-1", "-B", p.address(), "-p", "5201")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Process c = new ProcessBuilder("ip", "netns", "exec", p.clientNs(), "iperf3", "-c", p.address(), "-p", "5201", "-t", "" + SECONDS,
+                        "-J", "--connect-timeout", "2000").redirectErrorStream(true).start();
+                String out = new String(c.getInputStream().readAllBytes());
+                if (c.waitFor() == 0) {
+                    JsonNode end = new ObjectMapper().readTree(out).path("end");
+                    JsonNode received = end.path("sum_received");
+                    double gbit = received.path("bytes").asDouble() * 8 / 1e9;
+                    if (gbit > 0) {
+                        JsonNode cpu = end.path("cpu_utilization_percent");
+                        double cpuSeconds = (cpu.path("host_total").asDouble() + cpu.path("remote_total").asDouble()) / 100
+                                * received.path("seconds").asDouble();
+                        return new Sample(received.path("bits_per_second").asDouble() / 1e9, cpuSeconds * 1000 / gbit);
+                    }
+                }
+                if (attempt > 50) {
+                    throw new IllegalStateException("iperf3 failed on " + p.label() + ": " + out);
+                }
+                Thread.sleep(100); // the server is not listening yet
+            }
+        } finally {
+            s.destroy();
+            s.waitFor();
+        }
+    }
+}
