@@ -11,7 +11,6 @@ import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +51,9 @@ final class ClusterFirewall implements AutoCloseable {
     private Set<String> dirtyServices = new LinkedHashSet<>();
     private Set<String> dirtyNetworks = new LinkedHashSet<>();
     private boolean meshDirty; // a service record changed: which networks the mesh needs may have
+    // endpoint id -> the global services it backs, from the backends' keys as watched: a peer event
+    // (many, under churn) finds the services it touches without a cluster store read
+    private final java.util.Map<String, Set<String>> backing = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean drainScheduled;
     private Watch watch;
     private final ExecutorService programming = Executors.newSingleThreadExecutor(r -> {
@@ -84,6 +86,8 @@ final class ClusterFirewall implements AutoCloseable {
                 .filter(id -> state.store().get(ServiceStore.SERVICES + id).isEmpty()).forEach(serviceIds::add);
         Set<String> networkIds = new LinkedHashSet<>();
         cluster.range(NETWORKS).forEach(kv -> networkIds.add(kv.key().substring(NETWORKS.length())));
+        backing.clear();
+        cluster.range(BACKENDS).forEach(kv -> indexBackend(kv.key(), true));
         synchronized (pendingLock) {
             meshDirty = true; // the mesh is reconciled even when no service is left
         }
@@ -102,18 +106,33 @@ final class ClusterFirewall implements AutoCloseable {
             }
             mark(Set.of(key.substring(SERVICES.length())), Set.of());
         } else if (key.startsWith(BACKENDS)) {
-            String rest = key.substring(BACKENDS.length());
-            mark(Set.of(rest.substring(0, rest.indexOf('/'))), Set.of());
+            mark(Set.of(indexBackend(key, event.type() == WatchEvent.Type.PUT)), Set.of());
         } else if (key.startsWith(PEERS)) {
-            // a container joining or leaving: the services it backs (one index read, only for backends)
-            String endpointId = key.substring(key.lastIndexOf('/') + 1);
-            List<String> backed = services.store().servicesOf(endpointId);
-            if (!backed.isEmpty()) {
+            // a container joining or leaving: the services it backs, if any
+            Set<String> backed = backing.get(key.substring(key.lastIndexOf('/') + 1));
+            if (backed != null) {
                 mark(Set.copyOf(backed), Set.of());
             }
         } else if (key.startsWith(NETWORKS)) {
             mark(Set.of(), Set.of(key.substring(NETWORKS.length())));
         }
+    }
+
+    /** Notes backend key {@code key} (SVCID/EPID under the backends' prefix) as there or gone; returns its service id. */
+    private String indexBackend(String key, boolean there) {
+        String rest = key.substring(BACKENDS.length());
+        int slash = rest.indexOf('/');
+        String serviceId = rest.substring(0, slash);
+        String endpointId = rest.substring(slash + 1);
+        if (there) {
+            backing.computeIfAbsent(endpointId, e -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(serviceId);
+        } else {
+            backing.computeIfPresent(endpointId, (e, ids) -> {
+                ids.remove(serviceId);
+                return ids.isEmpty() ? null : ids;
+            });
+        }
+        return serviceId;
     }
 
     private void mark(Set<String> serviceIds, Set<String> networkIds) {
