@@ -44,13 +44,17 @@ pod() { # backend args...: podman with that backend's configuration and storage
 
 cleanup() {
   set +e
+  trap '' INT TERM HUP # a second Ctrl-C while netmgrd stops must not cut the cleanup short
   for b in "${BACKENDS[@]}"; do
     [ -f "$WORK/$b/containers.conf" ] || continue
     pod "$b" rm -a -f -t 0 >/dev/null 2>&1
     [ "$b" = netavark ] && pod "$b" network rm -f "${NET[$b]}" >/dev/null 2>&1
   done
   if [ -n "$daemon_pid" ]; then
-    kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null
+    # its first stop on JDK 25 writes its AOT cache (seconds); one that hangs is killed, not waited for
+    kill "$daemon_pid" 2>/dev/null
+    for _ in $(seq 1200); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null
     nft delete table inet netmgr 2>/dev/null # its rule guard may have put it back
   fi
   ip link del nmbench-nm0 2>/dev/null
@@ -82,6 +86,10 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# Ctrl-C, kill or a closed terminal end the script through cleanup too, with the usual status
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 # a busybox root filesystem: true and sleep are all a container here runs
 mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/proc" "$WORK/rootfs/sys" "$WORK/rootfs/dev" "$WORK/rootfs/etc" "$WORK/rootfs/tmp"

@@ -2,8 +2,8 @@
 # Proves README.md's two commands on a fresh Debian 12: builds a minimal root filesystem with
 # debootstrap, gives it proc, sys, dev and a tmpfs on /run, copies this machine's extra CA
 # certificates into it (the package registries may need them), puts a clean checkout of the
-# current commit in /root/netmgr and runs each command, copied from the README, inside
-# `chroot`, timed. Then checks that the tests left no network namespace behind and
+# current commit in /root/netmgr and runs each command, copied from the README, in a mount
+# namespace whose root it is (pivot_root, as on a booted machine; not a mere chroot), timed. Then checks that the tests left no network namespace behind and
 # unmounts and removes everything, also on failure or interruption.
 #   sh scripts/fresh-machine-check.sh [WORKDIR]     as root; needs debootstrap and git
 #   WORKDIR (default: a new directory in /var/tmp) is where the root filesystem and the logs go.
@@ -39,9 +39,12 @@ cleanup() {
     status=$?
     trap - EXIT INT TERM
     set +e # every step of the cleanup is tried
-    # processes still running in the chroot were started by this script's commands
+    # processes still running in the root filesystem were started by this script's commands (their
+    # root, seen from here, is $root's directory: compared by device and inode, as readlink shows
+    # "/" for a process whose mount namespace was pivoted there)
+    root_id=$(stat -L -c '%d:%i' "$root/" 2>/dev/null)
     for proc in /proc/[0-9]*; do
-        [ "$(readlink "$proc/root" 2>/dev/null)" = "$root" ] && kill -9 "${proc#/proc/}" 2>/dev/null
+        [ -n "$root_id" ] && [ "$(stat -L -c '%d:%i' "$proc/root/" 2>/dev/null)" = "$root_id" ] && kill -9 "${proc#/proc/}" 2>/dev/null
     done
     for mount in $(mounts_under_root); do
         umount "$mount" 2>/dev/null || umount -l "$mount"
@@ -66,6 +69,7 @@ debootstrap --variant=minbase bookworm "$root" >"$work/debootstrap.log" 2>&1 ||
     { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
 echo "fresh-machine-check: root filesystem made in $(seconds_since "$t0") s"
 
+# pivot_root (in_chroot) needs the new root to be a mount point
 mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
@@ -87,14 +91,22 @@ git -C "$root/root/netmgr" checkout -q "$(git rev-parse HEAD)"
 rm -rf "$root/root/netmgr/.git" # a fresh machine has no git: nothing may need it
 echo "fresh-machine-check: checkout of $(git rev-parse --short HEAD) in /root/netmgr"
 
-# Runs $2 in the chroot from /root/netmgr with a login-like environment; $1 names its log.
+# Runs $2 in the root filesystem from /root/netmgr with a login-like environment; $1 names its log.
+# The root filesystem becomes the root of a mount namespace of its own (pivot_root, the machine's
+# root unmounted there; private, so nothing of it reaches the machine's mounts), as on a booted
+# machine. Under a plain chroot the namespace's root stayed the machine's, and a process joining a
+# container's mount namespace (`docker exec`) found the machine's files there, not the container's:
+# DockerPluginIT's `docker exec ... nc backend` ran the machine's nc with the machine's
+# /etc/resolv.conf and never resolved dockerd's alias (reaching the address worked).
 in_chroot() {
     log="$work/$1.log"
     echo "fresh-machine-check: # $2   (log: $log)"
     t0=$(date +%s)
     set +e
     env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb \
-        chroot "$root" /bin/sh -c "cd /root/netmgr && $2" >"$log" 2>&1
+        unshare --mount --propagation private /bin/sh -c '
+            old=.machine-root-$$ && cd "$1" && mkdir "$old" && pivot_root . "$old" && cd / && umount -l "/$old" && rmdir "/$old" &&
+            exec /bin/sh -c "cd /root/netmgr && $2"' fresh-machine-check "$root" "$2" >"$log" 2>&1
     status=$?
     set -e
     elapsed=$(seconds_since "$t0")

@@ -74,17 +74,12 @@ final class NetworkCommand {
     }
 
     @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List networks.")
-    static final class Ls extends ClientCommand {
+    static final class Ls extends ListCommand {
         @Option(names = {"-f", "--filter"}, description = "name=, id=, driver= or label= (KEY or KEY=VALUE).") Map<String, String> filters = new LinkedHashMap<>();
-        @Option(names = {"-q", "--quiet"}, description = "Only ids.") boolean quiet;
-        @Option(names = "--format", description = "json, or a template such as '{{.Name}}'.") String format;
 
         @Override
         public Integer call() {
-            Output.checkFormat(format);
-            JsonNode networks = daemon().get("/v1/networks" + query(filters));
-            Output.list(out(), networks, format, quiet, Output::shortId, COLUMNS);
-            return 0;
+            return list("/v1/networks" + query(filters), COLUMNS);
         }
     }
 

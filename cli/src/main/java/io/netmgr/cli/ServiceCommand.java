@@ -80,15 +80,10 @@ final class ServiceCommand {
     }
 
     @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List services.")
-    static final class Ls extends ClientCommand {
-        @Option(names = {"-q", "--quiet"}, description = "Only ids.") boolean quiet;
-        @Option(names = "--format", description = "json, or a template such as '{{.Name}}'.") String format;
-
+    static final class Ls extends ListCommand {
         @Override
         public Integer call() {
-            Output.checkFormat(format);
-            Output.list(out(), daemon().get("/v1/services"), format, quiet, Output::shortId, COLUMNS);
-            return 0;
+            return list("/v1/services", COLUMNS);
         }
     }
 

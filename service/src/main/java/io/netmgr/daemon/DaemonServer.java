@@ -8,6 +8,8 @@ import io.netmgr.daemon.task.ServiceTasks;
 import io.netmgr.daemon.docker.DockerRoutes;
 import io.netmgr.daemon.plugin.PluginServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
@@ -70,7 +72,17 @@ public final class DaemonServer implements AutoCloseable {
 
     /** As above, and on {@code tcp} too when given. */
     public static DaemonServer start(DaemonEngine engine, Path socket, Optional<TcpListener> tcp, DaemonInfo info) {
-        return start(Vertx.vertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), false, info);
+        return start(newVertx(), new OperationMetrics(), engine, socket, tcp, Optional.empty(), false, info);
+    }
+
+    /**
+     * The daemon's Vert.x. It serves no files, so it resolves none from the class path and keeps
+     * no file cache: that cache is a vertx-cache-* directory in the temp directory, made on every
+     * start and left there when the process is killed.
+     */
+    static Vertx newVertx() {
+        return Vertx.vertx(new VertxOptions().setFileSystemOptions(
+                new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
     }
 
     /**
@@ -153,13 +165,7 @@ public final class DaemonServer implements AutoCloseable {
         services.mount(router);
         new DockerRoutes(ops, blocking, info, eventStream).mount(router);
         cni.mount(router);
-        router.route().failureHandler(ctx -> {
-            HttpError error = HttpError.of(ctx.failure(), ctx.statusCode());
-            if (error.status() >= 500) {
-                LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-            }
-            Replies.error(ctx, error);
-        });
+        router.route().failureHandler(Replies::failure);
         for (int status : new int[] {404, 405}) {
             router.errorHandler(status, ctx -> Replies.error(ctx, HttpError.ofStatus(status)));
         }

@@ -110,7 +110,8 @@ public final class JsonBodies {
         try {
             return STRICT.writeValueAsString(value);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+            // the caller's answer names no Java type; the log has this exception's cause
+            throw new IllegalStateException("cannot write the answer as JSON", e);
         }
     }
 

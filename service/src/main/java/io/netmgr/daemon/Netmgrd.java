@@ -83,7 +83,7 @@ public final class Netmgrd {
             }
         }, "netmgrd-open");
         opener.start();
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = DaemonServer.newVertx();
         OperationMetrics metrics = new OperationMetrics();
         DaemonEngine engine;
         try {

@@ -4,15 +4,39 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Writing JSON answers and errors, the same way for every route. */
 public final class Replies {
+    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+
     private Replies() {
     }
 
+    /**
+     * Answers {@code body} as JSON (a String is taken as JSON already). A body that cannot be
+     * written goes to the failure handler, {@link #failure}: thrown here, in a future's success
+     * handler, it ended nowhere and the client waited for ever.
+     */
     public static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(body instanceof String s ? s : JsonBodies.write(body));
+        String text;
+        try {
+            text = body instanceof String s ? s : JsonBodies.write(body);
+        } catch (RuntimeException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
+    }
+
+    /** Every route's failure handler: the error as {@link HttpError} maps it; a 5xx also goes to the log with its cause. */
+    public static void failure(RoutingContext ctx) {
+        HttpError error = HttpError.of(ctx.failure(), ctx.statusCode());
+        if (error.status() >= 500) {
+            LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        }
+        error(ctx, error);
     }
 
     public static void noContent(RoutingContext ctx) {

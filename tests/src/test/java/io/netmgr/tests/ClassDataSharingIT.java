@@ -1,6 +1,7 @@
 package io.netmgr.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
@@ -43,34 +44,86 @@ class ClassDataSharingIT {
             Path cds = dir.resolve("cds-" + jdk.getKey());
             Map<String, String> env = Map.of("NETMGR_JAVA", jdk.getValue().toString(), "NETMGR_CDS_DIR", cds.toString());
 
-            String writing = startAndStop(dir.resolve("first-" + jdk.getKey()), env);
+            Output writing = startAndStop(dir.resolve("first-" + jdk.getKey()), env, daemon -> { });
             List<Path> archives = filesIn(cds);
             softly.assertThat(archives).as(name + ": archives after the first run").hasSize(1);
             Optional<FileTime> written = archives.size() == 1 ? Optional.of(Files.getLastModifiedTime(archives.get(0))) : Optional.empty();
 
-            String using = startAndStop(dir.resolve("second-" + jdk.getKey()), env);
+            Output using = startAndStop(dir.resolve("second-" + jdk.getKey()), env, daemon -> { });
             softly.assertThat(filesIn(cds)).as(name + ": the second run used the archive, wrote no other").isEqualTo(archives);
             if (written.isPresent()) {
                 softly.assertThat(Files.getLastModifiedTime(archives.get(0))).as(name + ": archive not rewritten").isEqualTo(written.get());
             }
-            for (String log : List.of(writing, using)) {
-                softly.assertThat(log).as(name + ": netmgrd's output").doesNotContain("[error]").doesNotContain("[warning]");
+            for (Output output : List.of(writing, using)) {
+                softly.assertThat(output.stderr()).as(name + ": netmgrd's output").doesNotContain("[error]").doesNotContain("[warning]");
+                softly.assertThat(output.stdout()).as(name + ": netmgrd's stdout").isEmpty();
             }
         }
         softly.assertAll();
     }
 
-    /** netmgrd started through its launcher in a fresh namespace playing the host, stopped with SIGTERM; its output. */
-    private String startAndStop(Path runDir, Map<String, String> env) throws Exception {
+    /**
+     * JDK 25's AOT cache is assembled at netmgrd's exit by a child JVM that inherits netmgrd's
+     * flags: its 64 MiB heap cap and exit on OutOfMemoryError killed it once (no cache), and its
+     * progress lines went to netmgrd's stdout. After CNI work through the daemon, with the
+     * launcher's real flags: the cache is written, nothing ran out of heap, stdout stays empty.
+     */
+    @Test
+    void theAotCacheIsWrittenAfterCniWorkWithinItsOwnHeapAndNothingOnStdout() throws Exception {
+        Optional<Path> java = installedJdks().entrySet().stream().filter(e -> e.getKey() >= 25).map(Map.Entry::getValue).findFirst();
+        assumeTrue(java.isPresent(), "no JDK 25 or newer in " + JVMS + ": no AOT cache to write");
+        Path cds = dir.resolve("cds-aot");
+        Map<String, String> env = Map.of("NETMGR_JAVA", java.get().toString(), "NETMGR_CDS_DIR", cds.toString());
+
+        Output output = startAndStop(dir.resolve("aot"), env, this::addAndDelContainers);
+
+        assertThat(filesIn(cds)).as("the AOT cache, and no configuration left behind").singleElement()
+                .satisfies(cache -> assertThat(cache.getFileName().toString()).endsWith(".aot"))
+                .satisfies(cache -> assertThat(Files.size(cache)).isPositive());
+        assertThat(output.stderr()).doesNotContain("java.lang.OutOfMemoryError").contains("Reading AOTConfiguration");
+        assertThat(output.stdout()).as("netmgrd's stdout").isEmpty();
+    }
+
+    /** Two containers added and deleted through netmgrd's CNI fast path, a listing on the CLI: the classes of a working day. */
+    private void addAndDelContainers(DaemonProcess daemon) throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("cni-bin"));
+        Files.createSymbolicLink(plugins.resolve("netmgr"), Distribution.HOME.resolve("bin/netmgr-cni"));
+        CniRuntime runtime = new CniRuntime(plugins, Map.of("NETMGR_STATE_DIR", daemon.stateDir.toString()));
+        Map<String, Object> conf = Map.of("cniVersion", "1.1.0", "name", "aotcache", "type", "netmgr", "bridge", "aotbr0",
+                "daemonSocket", daemon.socket.toString(),
+                "ipam", Map.of("type", "host-local", "ranges", List.of(List.of(Map.of("subnet", "10.217.0.0/24")))));
+        for (String id : List.of("aot-c1", "aot-c2")) {
+            NetNs container = netns.create("aotc");
+            CniRuntime.Outcome add = runtime.exec("netmgr", "ADD", id, container.path().toString(), "eth0", conf).assertOk();
+            assertThat(add.err()).doesNotContain("running in-process");
+        }
+        assertThat(NetmgrdIT.cli(daemon, "network", "ls", "--format", "{{.Name}}").out()).contains("aotcache");
+        for (String id : List.of("aot-c1", "aot-c2")) {
+            runtime.exec("netmgr", "DEL", id, null, "eth0", conf).assertOk();
+        }
+    }
+
+    /** What netmgrd wrote on stderr (its log, the JVM's messages) and on stdout. */
+    private record Output(String stderr, String stdout) {
+    }
+
+    /** Work done with a running netmgrd. */
+    private interface Work {
+        void on(DaemonProcess daemon) throws Exception;
+    }
+
+    /** netmgrd started through its launcher in a fresh namespace playing the host, given {@code work}, stopped with SIGTERM; its output. */
+    private Output startAndStop(Path runDir, Map<String, String> env, Work work) throws Exception {
         Files.createDirectories(runDir);
         NetNs host = netns.create("cds");
         DaemonProcess daemon = new DaemonProcess(runDir, NetmgrdIT.name(host), env);
         try (daemon) {
             daemon.start();
             awaitInLog(daemon.log, "listening on"); // a run stopped half-way through its start would archive less
+            work.on(daemon);
             assertThat(daemon.stop()).as("netmgrd's exit on SIGTERM").isEqualTo(143);
         }
-        return Files.readString(daemon.log);
+        return new Output(Files.readString(daemon.log), Files.readString(daemon.stdout));
     }
 
     /** The socket accepts before netmgrd has logged that it is ready. */

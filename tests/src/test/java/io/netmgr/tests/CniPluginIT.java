@@ -196,6 +196,29 @@ class CniPluginIT extends CniOnBothPaths {
         assertThat(IpOracle.ip(host, "link", "show", "master", bridge)).isEmpty();
     }
 
+    /**
+     * CNI_IFNAME taken in the container by an interface not netmgr's: refused in the runtime's
+     * terms (code 4, naming the variable and the namespace), that interface untouched, and nothing
+     * kept: the container added again on a free name gets the range's first address.
+     */
+    @Test
+    void anInterfaceNameTakenInTheContainerIsRefusedNamingItAndKeepsNothing() throws Exception {
+        NetNs c1 = netns.create("clash");
+        IpOracle.ipDo(c1, "link", "add", "eth0", "type", "veth", "peer", "name", "clash-peer");
+        CniRuntime.Outcome refused = add("ctr-clash", c1, conf("1.1.0"));
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.json()).containsEntry("code", 4L);
+        assertThat((String) refused.json().get("msg")).isEqualTo("CNI_IFNAME eth0: the container's namespace " + c1.path()
+                + " already has an interface of that name");
+        assertThat(IpOracle.ip(c1, "-d", "link", "show", "eth0").get(0).path("linkinfo").path("info_kind").asText()).isEqualTo("veth");
+        assertThat(IpOracle.ip(host, "link", "show").toString()).doesNotContain(bridge);
+
+        Map<String, Object> added = exec("netmgr", "ADD", "ctr-clash", c1.path().toString(), "eth1", conf("1.1.0")).assertOk().json();
+        String subnet = t.subnet;
+        assertThat(ipOf(added)).isEqualTo(subnet.substring(0, subnet.lastIndexOf('.')) + ".2");
+        exec("netmgr", "DEL", "ctr-clash", c1.path().toString(), "eth1", conf("1.1.0")).assertOk();
+    }
+
     @Test
     void badConfigurationChangesNothing() throws Exception {
         NetNs c1 = netns.create("bad");

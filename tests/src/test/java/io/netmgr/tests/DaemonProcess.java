@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
     final Path socket;
     final Path stateDir;
+    /** What netmgrd writes on stderr: its log, and the JVM's warnings. */
     final Path log;
+    /** What netmgrd writes on stdout, apart: a running daemon writes nothing there. */
+    final Path stdout;
     private final String hostNetns;
     private final Map<String, String> environment;
     private final List<String> extraArgs = new java.util.ArrayList<>();
@@ -42,6 +45,7 @@ final class DaemonProcess implements AutoCloseable {
         this.socket = dir.resolve("netmgr.sock");
         this.stateDir = dir.resolve("state");
         this.log = dir.resolve("netmgrd.log");
+        this.stdout = dir.resolve("netmgrd.stdout");
         this.hostNetns = hostNetns;
         this.environment = Map.copyOf(environment);
     }
@@ -64,7 +68,8 @@ final class DaemonProcess implements AutoCloseable {
         command.addAll(extraArgs);
         ProcessBuilder launch = new ProcessBuilder(command);
         launch.environment().putAll(environment);
-        process = launch.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = launch.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile())).start();
         // generous: on 2 cores shared with other builds a JVM has taken over 30 s to start
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {

@@ -6,19 +6,15 @@ import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.dns.testing.FakeUpstream;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The containers' resolver as netmgrd runs it, driven with the built CLI: a sandbox resolves
@@ -28,17 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * again once started; the resolv.conf goes with the sandbox, and a sandbox on the default network
  * gets none.
  */
-class DnsThroughDaemonIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    final DaemonSandboxes sandboxNamespaces = new DaemonSandboxes();
-
-    @TempDir
-    Path dir;
-
+class DnsThroughDaemonIT extends DaemonOnTestHost {
     @Test
     void sandboxesResolveNamesServicesAndTheOutsideThroughNetmgrd() throws Exception {
         NetNs host = netns.create("nmdns");

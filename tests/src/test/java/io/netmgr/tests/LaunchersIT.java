@@ -2,18 +2,25 @@ package io.netmgr.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.TestNamespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launchers find lib/ from their real path and choose a usable Java. */
 class LaunchersIT {
     private static final Path NETMGR = Distribution.HOME.resolve("bin/netmgr");
+
+    @RegisterExtension
+    final TestNamespaces netns = new TestNamespaces();
 
     @Test
     void runsFromTheDistribution() throws Exception {
@@ -82,11 +89,44 @@ class LaunchersIT {
         assertThat(cni.err()).contains("UseLargePages");
     }
 
+    /**
+     * lmdbjava copied LMDB's library into a new file in the temp directory on every start, left
+     * there when the JVM was killed: the launchers point it at the distribution's lib/native. With
+     * the JVM's temp directory a test's own: netmgrd holding its store open, a CLI call, netmgrd
+     * killed, and an in-process CNI DEL leave nothing there.
+     */
+    @Test
+    void lmdbsLibraryComesFromTheDistributionNoCopyInTheTempDirectory(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Map<String, String> env = Map.of("NETMGR_OPTS", "-Djava.io.tmpdir=" + tmp, "NETMGR_CDS_DIR", "");
+        NetNs host = netns.create("lmdb");
+        DaemonProcess daemon = new DaemonProcess(Files.createDirectories(dir.resolve("d")), NetmgrdIT.name(host), env);
+        try (daemon) {
+            daemon.start();
+            assertThat(Distribution.run(NETMGR, env, "-H", daemon.host(), "network", "ls").exit()).isZero();
+            assertThat(filesIn(tmp)).as("the temp directory while netmgrd runs").isEmpty();
+            daemon.kill();
+        }
+        String conf = "{\"cniVersion\":\"1.1.0\",\"name\":\"lmdb\",\"type\":\"netmgr\",\"daemonSocket\":\"\","
+                + "\"stateDir\":\"" + daemon.stateDir + "\"}";
+        var cni = Distribution.run(Path.of("/bin/sh"), Map.of("NETMGR_OPTS", "-Djava.io.tmpdir=" + tmp, "NETMGR_CDS_DIR", "",
+                "NETMGR_HOST_NETNS", host.path().toString()), "-c", "echo '" + conf + "' | CNI_COMMAND=DEL CNI_CONTAINERID=nobody "
+                + "CNI_IFNAME=eth0 " + Distribution.HOME.resolve("bin/netmgr-cni"));
+        assertThat(cni.exit()).as(cni.out() + cni.err()).isZero();
+        assertThat(filesIn(tmp)).as("the temp directory after netmgrd was killed and a CNI DEL ran").isEmpty();
+    }
+
     @Test
     void printsABashCompletionScriptThatBashLoads() throws Exception {
         var r = Distribution.run(Path.of("/bin/bash"), Map.of(), "-c", "source <(" + NETMGR + " completion bash) && complete -p netmgr");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("-F _complete_netmgr").endsWith(" netmgr\n");
+    }
+
+    private static List<Path> filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

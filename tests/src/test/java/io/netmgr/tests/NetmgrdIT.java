@@ -3,11 +3,9 @@ package io.netmgr.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,25 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * netmgrd and the netmgr CLI as built, driven as a user would: a test namespace plays the host,
  * two sandboxes talk over a bridge network, the daemon is stopped with SIGTERM and started again
  * while a TCP connection between the sandboxes keeps working.
  */
-class NetmgrdIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class NetmgrdIT extends DaemonOnTestHost {
     private static final Path NETMGR = Distribution.HOME.resolve("bin/netmgr");
-
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    final DaemonSandboxes sandboxNamespaces = new DaemonSandboxes();
-
-    @TempDir
-    Path dir;
 
     @Test
     void cliDrivesTheDaemonAndTrafficSurvivesARestart() throws Exception {

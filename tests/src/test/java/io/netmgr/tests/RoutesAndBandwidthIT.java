@@ -6,18 +6,14 @@ import static io.netmgr.tests.NetmgrdIT.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
-import io.netmgr.netlink.testing.TestNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An endpoint's routes and bandwidth limits, given through the CLI and through CNI to the built
@@ -25,16 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * back by the restart's reconciliation after a route and the tbfs were deleted by hand.
  * Checked with {@code ip -j} and {@code tc -j}.
  */
-class RoutesAndBandwidthIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class RoutesAndBandwidthIT extends DaemonOnTestHost {
     private static final long INGRESS_BITS = 8_000_000, EGRESS_BITS = 16_000_000, BURST_BITS = 262_144;
-
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    final DaemonSandboxes sandboxNamespaces = new DaemonSandboxes();
-    @TempDir
-    Path dir;
 
     @Test
     void routesAndBandwidthFromTheCliSurviveARestartAndAHandDeletedQdisc() throws Exception {

@@ -5,33 +5,19 @@ import static io.netmgr.tests.NetmgrdIT.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built {@code netmgr service} commands against netmgrd, a test namespace playing the host:
  * create with a published port, attach two sandboxes, reach the VIP from a third, ps and inspect,
  * publish and unpublish, detach, rm; the refusals a user meets exit 1 with the daemon's words.
  */
-class ServicesCliIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @RegisterExtension
-    final TestNamespaces netns = new TestNamespaces();
-    @RegisterExtension
-    final DaemonSandboxes sandboxNamespaces = new DaemonSandboxes();
-
-    @TempDir
-    Path dir;
-
+class ServicesCliIT extends DaemonOnTestHost {
     @Test
     void serviceCommandsDriveTheDaemon() throws Exception {
         NetNs host = netns.create("nmsvc");

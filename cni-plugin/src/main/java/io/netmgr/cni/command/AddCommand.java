@@ -40,12 +40,6 @@ public final class AddCommand {
     public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested,
             Optional<String> service) {
         service.ifPresent(s -> checkService(c, s)); // an unknown service is refused before anything is made
-        if (hasInterface(netns, a.ifName())) {
-            boolean added = NetworkDefinition.find(c, conf.name()).flatMap(n -> Attachments.endpoint(c, n, a)).isPresent();
-            throw added ? alreadyAdded(conf, a) : new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME " + a.ifName()
-                    + ": the container's namespace " + netns + " already has an interface of that name",
-                    "give this network's interface another name");
-        }
         boolean networkExisted = NetworkDefinition.find(c, conf.name()).isPresent();
         Network network = NetworkDefinition.ensure(c, conf);
         if (Attachments.endpoint(c, network, a).isPresent()) {
@@ -66,8 +60,22 @@ public final class AddCommand {
             if (!networkExisted) {
                 Attachments.removeNetworkQuietly(c, network, e); // a refused first ADD leaves no network behind
             }
-            throw e;
+            throw inRuntimeTerms(e, netns, a);
         }
+    }
+
+    /**
+     * The join enters the container's namespace once and refuses an interface name taken there
+     * (CONFLICT) before it makes anything in it: that refusal in the runtime's terms. An interface
+     * of that name still there after the undo is not this ADD's; only then, on this failure, is the
+     * namespace opened again.
+     */
+    private static RuntimeException inRuntimeTerms(RuntimeException e, Path netns, Attachment a) {
+        if (e instanceof NetmgrException n && n.kind() == NetmgrException.Kind.CONFLICT && hasInterface(netns, a.ifName())) {
+            return new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME " + a.ifName() + ": the container's namespace " + netns
+                    + " already has an interface of that name", "give this network's interface another name");
+        }
+        return e;
     }
 
     private static void checkService(NetworkController c, String service) {
@@ -90,6 +98,8 @@ public final class AddCommand {
     private static boolean hasInterface(Path netns, String ifName) {
         try (NetNs ns = NetNs.openPath(netns); NetlinkHandle inside = NetlinkHandle.open(ns)) {
             return inside.links().find(ifName).isPresent();
+        } catch (RuntimeException gone) {
+            return false; // the namespace went meanwhile: the join's own error stands
         }
     }
 

@@ -109,13 +109,17 @@ public final class PluginServer implements AutoCloseable {
                 String body = ctx.body().asString();
                 Callable<Map<String, Object>> work = () -> call.apply(body == null || body.isBlank() || type == Object.class ? null
                         : JsonBodies.read(JsonBodies.DOCKER, body, type));
-                blocking.call(work).onSuccess(result -> answer(ctx, 200, result)).onFailure(e -> fail(ctx, method, e));
+                // written on the worker, so an answer that cannot be written fails like the call (it hung the caller when
+                // written in the success handler)
+                blocking.call(() -> JsonBodies.write(work.call())).onSuccess(json -> answer(ctx, 200, json))
+                        .onFailure(e -> fail(ctx, method, e));
             });
         }
     }
 
     private static void answer(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(JsonBodies.write(body));
+        ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body instanceof String json ? json
+                : JsonBodies.write(body));
     }
 
     /**

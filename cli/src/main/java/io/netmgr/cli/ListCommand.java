@@ -1,0 +1,17 @@
+package io.netmgr.cli;
+
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** An {@code ls} of one kind of object: {@code -q} for ids only, {@code --format}, the daemon's list in columns. */
+abstract class ListCommand extends ClientCommand {
+    @Option(names = {"-q", "--quiet"}, description = "Only ids.") boolean quiet;
+    @Option(names = "--format", description = "json, or a template such as '{{.Name}}'.") String format;
+
+    /** Prints the objects the daemon lists at {@code path} (short ids with -q) in {@code columns}; a bad --format asks nothing. */
+    int list(String path, List<Output.Column> columns) {
+        Output.checkFormat(format);
+        Output.list(out(), daemon().get(path), format, quiet, Output::shortId, columns);
+        return 0;
+    }
+}
