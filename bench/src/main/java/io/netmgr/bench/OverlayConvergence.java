@@ -58,11 +58,7 @@ public final class OverlayConvergence {
         Optional<String> etcd = Optional.ofNullable(System.getProperty("netmgr.bench.etcd"));
         Store cluster = etcd.<Store>map(endpoints -> EtcdStore.connect(new EtcdStore.Config(EtcdEndpoints.parse("etcd://" + endpoints))
                 .withRoot("/bench-" + tag))).orElseGet(MemoryStore::new);
-        NetNs underlay = create("nmb-ul-" + tag, made);
-        try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
-            u.links().add(Bridge.named("ul0"));
-            u.links().setUp("ul0");
-        }
+        NetNs underlay = underlay("nmb-ul-" + tag, made);
         Host a = new Host(create("nmb-ha-" + tag, made), "198.51.100.1", underlay, 1, cluster);
         Host b = new Host(create("nmb-hb-" + tag, made), "198.51.100.2", underlay, 2, cluster);
         Map<String, long[]> seen = new ConcurrentHashMap<>(); // mac or ip -> {nanoTime added, nanoTime removed}
@@ -86,14 +82,30 @@ public final class OverlayConvergence {
                 b.c.deleteSandbox(s.id());
             }
         } finally {
-            a.close();
-            b.close();
-            cluster.close();
-            for (NetNs ns : made) {
-                String name = ns.path().getFileName().toString();
-                ns.close();
-                NetNs.delete(name);
-            }
+            tearDown(cluster, made, a, b);
+        }
+    }
+
+    /** A namespace {@code name} holding the underlay bridge {@code ul0}, up. */
+    static NetNs underlay(String name, List<NetNs> made) {
+        NetNs underlay = create(name, made);
+        try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
+            u.links().add(Bridge.named("ul0"));
+            u.links().setUp("ul0");
+        }
+        return underlay;
+    }
+
+    /** Closes the hosts and the cluster store, then deletes every namespace made. */
+    static void tearDown(Store cluster, List<NetNs> made, Host... hosts) {
+        for (Host h : hosts) {
+            h.close();
+        }
+        cluster.close();
+        for (NetNs ns : made) {
+            String name = ns.path().getFileName().toString();
+            ns.close();
+            NetNs.delete(name);
         }
     }
 
@@ -154,10 +166,16 @@ public final class OverlayConvergence {
         final NetNs ns;
         final HostRegistry registry;
         final NetworkController c;
+        private final io.netmgr.core.firewall.Firewall firewall;
         /** This host's requests to the cluster store. */
         final CountingStore requests;
 
         Host(NetNs ns, String address, NetNs underlay, int n, Store shared) {
+            this(ns, address, underlay, n, shared, false);
+        }
+
+        /** With {@code firewall}, the controller has nftables in its namespace (services need it). */
+        Host(NetNs ns, String address, NetNs underlay, int n, Store shared, boolean firewall) {
             this.ns = ns;
             this.requests = new CountingStore(shared);
             Store cluster = requests;
@@ -168,9 +186,13 @@ public final class OverlayConvergence {
             }
             MemoryStore local = new MemoryStore();
             registry = HostRegistry.join(cluster, local, "bench-host-" + n, "bench-" + n, address, "bench", HostRegistry.DEFAULT_LEASE_TTL);
-            c = NetworkController.builder(ns, local, new DefaultIpam(local, List::of, DefaultPools.forThisHost()),
-                            new DriverRegistry().register(new OverlayDriver()))
-                    .sandboxRunDir(NetNs.DEFAULT_RUN_DIR)
+            this.firewall = firewall ? io.netmgr.nat.Firewalls.open(io.netmgr.nat.Firewalls.Backend.NFTABLES, ns) : null;
+            var builder = NetworkController.builder(ns, local, new DefaultIpam(local, List::of, DefaultPools.forThisHost()),
+                            new DriverRegistry().register(new OverlayDriver()));
+            if (this.firewall != null) {
+                builder.firewall(this.firewall);
+            }
+            c = builder.sandboxRunDir(NetNs.DEFAULT_RUN_DIR)
                     .clusterStore(cluster, new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd90::/48"))))
                     .hostId(registry.hostId()).advertiseAddress(IpAddress.parse(address)).hostLease(registry::lease).build();
             registry.addListener(c.clusterListener());
@@ -185,6 +207,10 @@ public final class OverlayConvergence {
         public void close() {
             c.close();
             registry.close();
+            if (firewall != null) {
+                firewall.removeAll();
+                firewall.close();
+            }
         }
     }
 
@@ -244,12 +270,12 @@ public final class OverlayConvergence {
         return ns;
     }
 
-    private static void print(String what, long[] nanos) {
+    static void print(String what, long[] nanos) {
         System.out.printf("%-60s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (n=%d)%n", what, pct(nanos, 50), pct(nanos, 99),
                 pct(nanos, 100), nanos.length);
     }
 
-    private static double pct(long[] nanos, int p) {
+    static double pct(long[] nanos, int p) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;

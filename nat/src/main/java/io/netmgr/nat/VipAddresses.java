@@ -53,6 +53,8 @@ final class VipAddresses {
     static void sync(NetNs ns, FirewallState state) {
         Set<IpAddress> wanted = new HashSet<>();
         state.services().forEach(s -> s.vips().forEach(v -> wanted.add(v.address())));
+        // a host's mesh address is VIP-shaped too, and the mesh holds it on the bridge: not ours to take away
+        state.networks().stream().map(NetworkRules::meshAddress).filter(java.util.Objects::nonNull).forEach(wanted::add);
         try (NetlinkHandle h = NetlinkHandle.open(ns)) {
             for (NetworkRules n : state.networks()) {
                 List<Address> there;

@@ -132,6 +132,61 @@ final class OverlayDataPlane {
         return (int) links.list().stream().filter(l -> l.attrs().masterIndex() == bridge && !l.name().equals(vxlan)).count();
     }
 
+    /**
+     * Holds {@code address} (as a /32 beside the gateway) on the bridge for the service mesh and
+     * gives the bridge a MAC derived from it, fixed (a bridge otherwise takes its lowest port's,
+     * which changes as ports come and go, and other hosts program this one); makes the data
+     * plane first if need be. A mesh address held before (another, after a lost lease) goes.
+     * Returns the bridge's MAC.
+     */
+    MacAddress holdMeshAddress(IpNet address, List<Peer> peers) {
+        ensure(peers);
+        String bridge = bridgeName(network);
+        int index = links.get(bridge).index();
+        IpNet host = IpNet.host(address.address());
+        for (Address a : meshAddresses(index)) {
+            if (!a.ip().equals(host)) {
+                this.host.netlink().addresses().delete(a);
+            }
+        }
+        if (!meshAddresses(index).stream().map(Address::ip).toList().contains(host)) {
+            this.host.netlink().addresses().add(Address.of(index, host));
+        }
+        MacAddress mac = meshMac(address.address());
+        links.setMac(bridge, mac);
+        return mac;
+    }
+
+    /** Gives the mesh address up; the data plane goes too when no endpoint of this host is on it. */
+    void releaseMeshAddress() {
+        if (!exists()) {
+            return;
+        }
+        int index = links.get(bridgeName(network)).index();
+        meshAddresses(index).forEach(a -> host.netlink().addresses().delete(a));
+        if (ports() == 0) {
+            remove();
+        }
+    }
+
+    /** Whether this host holds a mesh address on the network: its data plane stays without endpoints. */
+    boolean meshed() {
+        return exists() && !meshAddresses(links.get(bridgeName(network)).index()).isEmpty();
+    }
+
+    /** The bridge's IPv4 host addresses (/32) other than its gateways: the mesh address. */
+    private List<Address> meshAddresses(int bridgeIndex) {
+        List<IpNet> gateways = gateways();
+        return host.netlink().addresses().list(bridgeIndex).stream()
+                .filter(a -> !a.ip().isIpv6() && a.ip().prefixLength() == 32 && !gateways.contains(a.ip())).toList();
+    }
+
+    /** 02:42 then the address's four bytes, as Docker derives container MACs: unique while the address is. */
+    static MacAddress meshMac(IpAddress address) {
+        byte[] ip = address.toBytes();
+        return MacAddress.of(new byte[] {0x02, 0x42, ip[0], ip[1], ip[2], ip[3]});
+    }
+
     /** Removes the VXLAN device (its FDB and neighbour entries go with it) and the bridge. */
     void remove() {
         links.deleteIfExists(vxlanName(network.id()));

@@ -121,8 +121,8 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
     public synchronized void leave(HostContext host, Network network, Endpoint endpoint, NetNs sandbox) {
         OverlayDataPlane plane = dataPlane(host, network);
         plane.unplug(endpoint);
-        if (plane.exists() && plane.ports() == 0) {
-            plane.remove(); // this host's last endpoint on the network: the host leaves it, as Docker's does
+        if (plane.exists() && plane.ports() == 0 && !plane.meshed()) {
+            plane.remove(); // this host's last endpoint on the network: the host leaves it, as Docker's does (unless in the mesh)
         }
     }
 
@@ -133,7 +133,7 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
     @Override
     public synchronized List<String> repair(HostContext host, Network network, List<Endpoint> joined) {
         OverlayDataPlane plane = dataPlane(host, network);
-        if (!joined.isEmpty()) {
+        if (!joined.isEmpty() || plane.meshed()) {
             return plane.repair(joined, knownPeers(network));
         }
         if (plane.exists() || PeerEntries.of(host.netlink(), OverlayDataPlane.vxlanName(network.id())).isPresent()) {
@@ -141,6 +141,20 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
             return List.of("removed the overlay data plane of network " + network.name() + ": no endpoint of this host is on it");
         }
         return List.of();
+    }
+
+    /**
+     * Joins the network's data plane for the service mesh: bridge and VXLAN made if need be, the
+     * mesh address held on the bridge, which keeps the plane while this host has no endpoint on it.
+     */
+    @Override
+    public synchronized String meshJoin(HostContext host, Network network, io.netmgr.netlink.addr.IpNet address) {
+        return dataPlane(host, network).holdMeshAddress(address, knownPeers(network)).toString();
+    }
+
+    @Override
+    public synchronized void meshLeave(HostContext host, Network network) {
+        dataPlane(host, network).releaseMeshAddress();
     }
 
     @Override

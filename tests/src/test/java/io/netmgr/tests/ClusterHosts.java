@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
-import io.netmgr.netlink.testing.Underlay;
+import io.netmgr.netlink.ns.Underlay;
 import io.netmgr.store.etcd.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +40,7 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
     final EtcdCluster etcd;
     final List<Host> hosts = new ArrayList<>();
     private Path dir;
+    private Underlay underlay;
 
     /** {@code count} hosts; host N (from 1) gets {@code extraArgs.get(N)} on its netmgrd command line too. */
     ClusterHosts(int count, Map<Integer, List<String>> extraArgs) {
@@ -116,6 +117,16 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /**
+     * A namespace on the underlay that is no host of the cluster, at 198.51.100.{@code 100 + n}:
+     * a client from outside (removed with the hosts).
+     */
+    NetNs outside(int n) {
+        NetNs ns = netns.create("clo" + n);
+        underlay.attach(100 + n, ns, IpAddress.parse(UNDERLAY_PREFIX + (100 + n)));
+        return ns;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         assumeTrue(TestNamespaces.isRoot(), "needs root: creates network namespaces");
@@ -124,7 +135,7 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
         try {
             dir = Files.createTempDirectory("netmgr-cluster-");
             etcd.start();
-            Underlay underlay = Underlay.create(netns, "clu");
+            underlay = Underlay.in(netns.create("clu"));
             for (int n = 1; n <= count; n++) {
                 NetNs ns = netns.create("clh" + n);
                 IpAddress address = IpAddress.parse(UNDERLAY_PREFIX + n);

@@ -216,6 +216,13 @@ public final class IptablesRenderer {
         }
 
         if (family == IpFamily.V4) {
+            // into a global network, this host's own mesh address, not the gateway every host shares
+            for (NetworkRules n : s.networks()) {
+                if (n.meshAddress() != null && n.meshAddress().family() == IpFamily.V4 && !n.internal()) {
+                    postrouting.add("-o " + n.bridge() + " -m mark --mark " + IptablesServices.MASQUERADE_MARK + "/"
+                            + IptablesServices.MASQUERADE_MARK + " -j SNAT --to-source " + n.meshAddress());
+                }
+            }
             // services' ingress ports and VIPs: replies must come back through the host
             postrouting.add("-m mark --mark " + IptablesServices.MASQUERADE_MARK + "/" + IptablesServices.MASQUERADE_MARK
                     + " -j MASQUERADE");

@@ -66,6 +66,7 @@ public final class NftablesRenderer {
     static final String INGRESS_PORTS = "ingress-ports";
     static final String HOST_PORTS = "host-ports";
     static final String PORT_BUCKETS = "port-buckets";
+    static final String MESH_SNAT4 = "mesh-snat4";
     /**
      * Buckets per VIP and per published port: {@code numgen random mod 64} picks one, and each
      * holds a backend (bucket b the (b mod N)th of N), so the modulus never changes and a backend
@@ -101,6 +102,7 @@ public final class NftablesRenderer {
         SETS.put(INGRESS_PORTS, "type inet_proto . inet_service");
         SETS.put(HOST_PORTS, "type inet_proto . inet_service");
         SETS.put(PORT_BUCKETS, "typeof meta l4proto . th dport . numgen random mod " + BUCKETS + " : ip daddr . th dport");
+        SETS.put(MESH_SNAT4, "type ifname : ipv4_addr");
 
         base("filter-FORWARD", "type filter hook forward priority filter; policy accept;",
                 "oifname vmap @" + FWD_IN_JUMPS,
@@ -109,7 +111,11 @@ public final class NftablesRenderer {
         base("nat-OUTPUT", "type nat hook output priority -100; policy accept;",
                 "jump services",
                 "fib daddr type local jump published");
+        // every host's overlay bridge holds the same gateway: into one, a service's traffic takes
+        // this host's own mesh address, so that a backend on another host replies here
         base("nat-POSTROUTING", "type nat hook postrouting priority srcnat; policy accept;",
+                "meta mark & " + MASQUERADE_MARK + " == " + MASQUERADE_MARK + " snat ip to oifname map @" + MESH_SNAT4
+                        + " comment \"services across hosts: this host's mesh address\"",
                 "meta mark & " + MASQUERADE_MARK + " == " + MASQUERADE_MARK + " masquerade comment \"services: ingress, VIP\"",
                 "oifname vmap @" + SNAT_IN_JUMPS,
                 "iifname vmap @" + SNAT_OUT_JUMPS);
@@ -393,6 +399,9 @@ public final class NftablesRenderer {
         elements.get(SNAT_OUT_JUMPS).add(new Element(quoted, "jump " + snatOut));
         if (!n.hairpin()) {
             elements.get(NO_HAIRPIN).add(new Element(quoted, null));
+        }
+        if (n.meshAddress() != null && n.meshAddress().family() == IpFamily.V4 && !n.internal()) {
+            elements.get(MESH_SNAT4).add(new Element(quoted, n.meshAddress().toString()));
         }
     }
 

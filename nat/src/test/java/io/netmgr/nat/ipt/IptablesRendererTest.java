@@ -30,6 +30,15 @@ class IptablesRendererTest {
     }
 
     @Test
+    void aMeshAddressIsTheSourceOfServiceTrafficIntoItsNetwork() {
+        var meshed = Scenarios.WEB.withMeshAddress(io.netmgr.netlink.addr.IpAddress.parse("10.10.0.250"));
+        String script = IptablesRenderer.render(Scenarios.oneNetwork().withNetwork(meshed), IpFamily.V4, IptablesSnapshot.EMPTY);
+        assertThat(script).contains("-A NETMGR-POSTROUTING -o br-web -m mark --mark 0x2000/0x2000 -j SNAT --to-source 10.10.0.250");
+        assertThat(script.indexOf("SNAT --to-source")).as("before the masquerade of services' traffic")
+                .isLessThan(script.indexOf("--mark 0x2000/0x2000 -j MASQUERADE"));
+    }
+
+    @Test
     void reapplyingKeepsJumpsAndTheUserChain() {
         String script = IptablesRenderer.render(Scenarios.oneNetwork(), IpFamily.V4, APPLIED);
         assertMatches("ipt/one-network-reapplied-v4.rules", script);

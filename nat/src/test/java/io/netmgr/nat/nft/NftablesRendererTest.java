@@ -44,6 +44,15 @@ class NftablesRendererTest {
     }
 
     @Test
+    void aMeshAddressIsOneElementOfTheMeshMap() {
+        var meshed = Scenarios.WEB.withMeshAddress(io.netmgr.netlink.addr.IpAddress.parse("10.10.0.250"));
+        FirewallState with = Scenarios.oneNetwork().withNetwork(meshed);
+        String change = diff(Scenarios.oneNetwork(), with);
+        assertMatches("nft/diff-mesh-address.nft", change);
+        assertThat(change.lines()).containsExactly("add element inet netmgr mesh-snat4 { \"br-web\" : 10.10.0.250 }");
+    }
+
+    @Test
     void oneNetworkWithPorts() {
         assertMatches("nft/one-network.nft", full(Scenarios.oneNetwork()));
     }

@@ -67,6 +67,59 @@ public final class Traffic {
         });
     }
 
+    /**
+     * A server in {@code ns} on {@code address:port} that reads each connection to its end and
+     * answers {@code name} and the address the connection came from ("b1 198.51.100.100"): which
+     * backend a balanced connection reached, and whether the client's address was kept.
+     */
+    public static Identifying identifying(NetNs ns, InetAddress address, int port, String name) {
+        return new Identifying(listen(ns, address, port), name);
+    }
+
+    /** Answers each connection its name and the connection's source address, until closed. */
+    public static final class Identifying extends Listening {
+        Identifying(ServerSocket server, String name) {
+            super(server, "identifying " + name, (s, in, out) -> {
+                in.transferTo(OutputStream.nullOutputStream());
+                out.write((name + " " + s.getInetAddress().getHostAddress()).getBytes(StandardCharsets.UTF_8));
+            });
+        }
+    }
+
+    /** What a server does with one connection. */
+    interface Handler {
+        void handle(Socket s, InputStream in, OutputStream out) throws IOException;
+    }
+
+    /** A listening socket whose connections a daemon thread hands to a handler, one at a time, until closed. */
+    abstract static class Listening implements AutoCloseable {
+        final ServerSocket server;
+
+        Listening(ServerSocket server, String threadName, Handler handler) {
+            this.server = server;
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                        handler.handle(s, in, out);
+                    } catch (IOException e) {
+                        // closed, or a client went away: keep serving until closed
+                    }
+                }
+            }, threadName);
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /** A server in {@code ns} on {@code address:port} that reads each connection to its end and answers the byte count. */
     public static CountingSink sink(NetNs ns, InetAddress address, int port) {
         return new CountingSink(listen(ns, address, port));
@@ -102,70 +155,23 @@ public final class Traffic {
     }
 
     /** Counts every connection's bytes and answers the count until closed. */
-    public static final class CountingSink implements AutoCloseable {
-        private final ServerSocket server;
-
+    public static final class CountingSink extends Listening {
         CountingSink(ServerSocket server) {
-            this.server = server;
-            Thread acceptor = new Thread(this::serve, "sink " + server.getLocalSocketAddress());
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private void serve() {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                    long n = in.transferTo(OutputStream.nullOutputStream());
-                    out.write(Long.toString(n).getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    // closed, or a client went away: keep serving until closed
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            super(server, "sink " + server.getLocalSocketAddress(), (s, in, out) -> {
+                long n = in.transferTo(OutputStream.nullOutputStream());
+                out.write(Long.toString(n).getBytes(StandardCharsets.UTF_8));
+            });
         }
     }
 
     /** Echoes every connection's bytes back until closed. */
-    public static final class EchoServer implements AutoCloseable {
-        private final ServerSocket server;
-        private final Thread acceptor;
-
+    public static final class EchoServer extends Listening {
         EchoServer(ServerSocket server) {
-            this.server = server;
-            this.acceptor = new Thread(this::serve, "echo " + server.getLocalSocketAddress());
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private void serve() {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                    in.transferTo(out);
-                } catch (IOException e) {
-                    // closed, or a client went away: keep serving until closed
-                }
-            }
+            super(server, "echo " + server.getLocalSocketAddress(), (s, in, out) -> in.transferTo(out));
         }
 
         public int port() {
             return server.getLocalPort();
-        }
-
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.netmgr.core.controller;
 
 import io.netmgr.core.cluster.HostListener;
+import io.netmgr.core.service.BackendClaims;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,8 @@ import java.util.List;
  * on global networks (addresses, names, index and peer entries), gone with the old lease, are
  * made again under the new one ({@link EndpointClaims}), and an endpoint whose claim another host
  * took meanwhile is withdrawn from this host; and the peer table is read again, so peers that
- * left meanwhile are removed from the data plane.
+ * left meanwhile are removed from the data plane, and the cluster's services, so that backends
+ * that went meanwhile leave this host's rules ({@link ClusterFirewall}).
  */
 final class ClusterResync implements HostListener {
     private static final System.Logger LOG = System.getLogger(ClusterResync.class.getName());
@@ -24,8 +26,17 @@ final class ClusterResync implements HostListener {
     private final PeerTable peers;
     private final HostLock lock;
     private final Withdrawal withdrawal;
+    private final Runnable firewall;
+    private final BackendClaims backends;
 
-    ClusterResync(EndpointClaims claims, PeerTable peers, HostLock lock, Withdrawal withdrawal) {
+    /**
+     * {@code firewall} reads the cluster's services again, as {@code peers} its peers;
+     * {@code backends} claims this host's backends of global services again, after its endpoints.
+     */
+    ClusterResync(EndpointClaims claims, PeerTable peers, HostLock lock, Withdrawal withdrawal, Runnable firewall,
+                  BackendClaims backends) {
+        this.firewall = firewall;
+        this.backends = backends;
         this.claims = claims;
         this.peers = peers;
         this.lock = lock;
@@ -36,6 +47,7 @@ final class ClusterResync implements HostListener {
     public void resync() {
         republish();
         peers.resync();
+        firewall.run();
     }
 
     /**
@@ -58,6 +70,7 @@ final class ClusterResync implements HostListener {
             for (String line : claims.releaseLeftovers()) {
                 LOG.log(System.Logger.Level.WARNING, line);
             }
+            backends.claimAgain().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
             return withdrawn;
         }
     }

@@ -19,7 +19,9 @@ import java.util.function.Predicate;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.service.ServiceRulesOf;
 import io.netmgr.core.service.ServiceStore;
-import io.netmgr.core.service.ThisHost;
+import io.netmgr.core.service.ServiceBackend;
+import io.netmgr.core.service.ServiceScope;
+import io.netmgr.core.store.ScopedStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,10 +41,13 @@ final class HostFirewall {
     private final Optional<Firewall> firewall;
     private final DriverRegistry drivers;
     private final StateStore state;
+    private final ServiceScope services;
+    private final Map<String, io.netmgr.netlink.addr.IpAddress> meshAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private long appliedRevision = -1;
     private boolean started;
 
-    HostFirewall(Optional<Firewall> firewall, DriverRegistry drivers, StateStore state) {
+    HostFirewall(Optional<Firewall> firewall, DriverRegistry drivers, StateStore state, ServiceScope services) {
+        this.services = services;
         this.firewall = firewall;
         this.drivers = drivers;
         this.state = state;
@@ -66,11 +71,11 @@ final class HostFirewall {
      * current revision itself; call holding the host lock.
      */
     void catchUp() {
-        if (!started || firewall.isEmpty() || state.store().revision() == appliedRevision) {
+        if (!started || firewall.isEmpty() || localRevision() == appliedRevision) {
             return;
         }
         translate(() -> firewall.get().takeOver(fromStore()));
-        appliedRevision = state.store().revision();
+        appliedRevision = localRevision();
     }
 
     /**
@@ -86,8 +91,18 @@ final class HostFirewall {
     /** Records that the rules reflect the store as it is now; call holding the host lock after a mutation. */
     void caughtUp() {
         if (started && firewall.isPresent()) {
-            appliedRevision = state.store().revision();
+            appliedRevision = localRevision();
         }
+    }
+
+    /**
+     * The revision of the host's own store, which other processes of this host (CNI plugins)
+     * change behind this one's back. Not the cluster store's: what other hosts change there
+     * reaches the firewall element by element from its watch ({@link ClusterFirewall}); taking
+     * the whole state over for each of their changes would rewrite every rule.
+     */
+    private long localRevision() {
+        return state.store() instanceof ScopedStore scoped ? scoped.local().revision() : state.store().revision();
     }
 
     /** The rules the store asks for: every network's, the ports of every joined endpoint, every service's. */
@@ -106,10 +121,26 @@ final class HostFirewall {
                 joined.add(e.id());
             }
         }
-        ServiceStore services = new ServiceStore(state.store());
-        List<ServiceRules> serviceRules = services.services().stream()
-                .map(s -> ServiceRulesOf.of(s, services.backends(s.id()), joined::contains, ThisHost.name())).toList();
+        // a local backend takes traffic when its endpoint is joined; another host's, while its peer entry is there
+        List<ServiceRules> serviceRules = new ArrayList<>();
+        for (io.netmgr.core.service.Service s : services.store().services()) {
+            List<ServiceBackend> backends = services.store().backends(s);
+            Predicate<ServiceBackend> remoteJoined = services.joinedAll(backends);
+            serviceRules.add(ServiceRulesOf.of(s, backends, b -> services.isLocal(b) ? joined.contains(b.endpointId())
+                    : remoteJoined.test(b), services.thisHost()));
+        }
         return new FirewallState(rules, ports, serviceRules);
+    }
+
+    /**
+     * Puts network {@code networkId}'s rules in unless the firewall holds them: a global network
+     * another host made, which this host's watch may not have brought yet ({@link ClusterFirewall})
+     * when a container or a service here uses it at once.
+     */
+    void ensureNetwork(String networkId) {
+        if (started && firewall.isPresent() && firewall.get().current().network(networkId).isEmpty()) {
+            state.network(networkId).ifPresent(this::addNetwork);
+        }
     }
 
     void addNetwork(Network network) {
@@ -148,6 +179,7 @@ final class HostFirewall {
      * but before a join has made anything: the next state is built, not applied.
      */
     void checkPortsFree(Endpoint endpoint) {
+        ensureNetwork(endpoint.networkId());
         List<PortMapping> mappings = endpoint.portMappings();
         if (!mappings.isEmpty()) {
             translate(() -> firewall.orElseThrow().current().withPort(mappings.toArray(PortMapping[]::new)));
@@ -159,6 +191,7 @@ final class HostFirewall {
      * A joined endpoint that backs services takes their traffic again.
      */
     void publish(Endpoint endpoint) {
+        ensureNetwork(endpoint.networkId());
         List<PortMapping> mappings = endpoint.portMappings();
         if (!mappings.isEmpty()) {
             translate(() -> firewall.orElseThrow().publish(mappings.toArray(PortMapping[]::new)));
@@ -179,19 +212,39 @@ final class HostFirewall {
         if (firewall.isEmpty()) {
             return;
         }
-        ServiceStore services = new ServiceStore(state.store());
-        for (String serviceId : services.servicesOf(endpoint.id())) {
-            services.byId(serviceId).ifPresent(s -> {
-                Predicate<String> isJoined = id -> id.equals(endpoint.id()) ? joined
-                        : state.endpoint(id).map(e -> e.sandboxId() != null).orElse(false);
-                ServiceRules rules = ServiceRulesOf.of(s, services.backends(serviceId), isJoined, ThisHost.name());
+        ServiceStore store = services.store();
+        for (String serviceId : store.servicesOf(endpoint.id())) {
+            store.byId(serviceId).ifPresent(s -> {
+                List<ServiceBackend> backends = store.backends(s);
+                Predicate<ServiceBackend> others = services.joinedAll(backends);
+                Predicate<ServiceBackend> isJoined = b -> b.endpointId().equals(endpoint.id()) ? joined : others.test(b);
+                ServiceRules rules = ServiceRulesOf.of(s, backends, isJoined, services.thisHost());
                 translate(() -> firewall.get().applyService(rules));
             });
         }
     }
 
     private Optional<NetworkRules> rulesOf(Network network) {
-        return drivers.has(network.driver()) ? drivers.get(network.driver()).firewallRules(network) : Optional.empty();
+        Optional<NetworkRules> rules = drivers.has(network.driver()) ? drivers.get(network.driver()).firewallRules(network)
+                : Optional.empty();
+        return rules.map(r -> r.withMeshAddress(meshAddresses.get(network.id())));
+    }
+
+    /**
+     * This host's mesh address on global network {@code network} ({@link ServiceMesh}), or none
+     * (null): its rules are applied again, so services' traffic into the network takes it as source.
+     */
+    void meshAddress(Network network, io.netmgr.netlink.addr.IpAddress address) {
+        if (address == null) {
+            meshAddresses.remove(network.id());
+        } else {
+            meshAddresses.put(network.id(), address);
+        }
+        firewall.ifPresent(f -> rulesOf(network).ifPresent(r -> {
+            if (f.current().network(network.id()).map(before -> !before.equals(r)).orElse(true)) {
+                translate(() -> f.apply(f.current().withNetwork(r)));
+            }
+        }));
     }
 
     private static void translate(Runnable change) {

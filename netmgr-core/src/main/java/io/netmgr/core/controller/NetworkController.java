@@ -30,7 +30,10 @@ import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.sandbox.Withdrawal;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.service.BackendClaims;
 import io.netmgr.core.service.ServiceController;
+import io.netmgr.core.service.ServiceScope;
+import io.netmgr.core.service.ThisHost;
 import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
@@ -76,6 +79,8 @@ public final class NetworkController implements AutoCloseable {
     private final List<String> lastReconcile;
     private final Optional<PeerTable> peers;
     private final Optional<ClusterResync> resync;
+    private final ServiceScope serviceScope;
+    private final Optional<ClusterFirewall> clusterFirewall;
     private final Withdrawals withdrawals;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
@@ -95,11 +100,18 @@ public final class NetworkController implements AutoCloseable {
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.placement = new InterfacePlacement(host);
-        this.firewall = new HostFirewall(b.firewall, drivers, state);
+        this.serviceScope = new ServiceScope(new ServiceStore(state.store(), state::isGlobalNetwork, state.clustered()),
+                member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf, state::leaseFor, state::endpoint,
+                state::endpoints);
+        this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
+        Optional<ServiceMesh> mesh = member.map(m -> new ServiceMesh(state, scopes, drivers, host, firewall, serviceScope, m));
+        this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
+                serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
-        this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw));
+        this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
+                () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
             this.lastReconcile = new ArrayList<>(b.reconcileAtStart ? reconcile() : List.of());
             try (HostLock.Held held = lock.acquire()) {
@@ -108,6 +120,7 @@ public final class NetworkController implements AutoCloseable {
                 kernel.reapRetiredLinks(); // links retired by a process that died
             }
             peers.ifPresent(PeerTable::start); // the whole table first: a restarted host programs every peer again
+            clusterFirewall.ifPresent(ClusterFirewall::resync); // then follows other hosts' services from the watch
             resync.ifPresent(ClusterResync::republish); // its own, if its lease expired meanwhile
         } catch (RuntimeException e) {
             close();
@@ -255,7 +268,17 @@ public final class NetworkController implements AutoCloseable {
 
     /** Swarm-style services on this controller's networks, kept in its store, their VIPs from its IPAM. */
     public ServiceController services() {
-        return new ServiceController(this, new ServiceStore(state.store()), scopes.localIpam());
+        return new ServiceController(this, serviceScope);
+    }
+
+    /** Puts {@code network}'s firewall rules in now if this host's watch has not brought them yet (a global network made elsewhere). */
+    public void ensureInFirewall(Network network) {
+        firewall.ensureNetwork(network.id());
+    }
+
+    /** What services need of this host: their store (scoped by their networks), its name, IPAM, lease and endpoints. */
+    public ServiceScope serviceScope() {
+        return serviceScope;
     }
 
     /** The driver of {@code network}, to ask what it can do. */
@@ -816,6 +839,7 @@ public final class NetworkController implements AutoCloseable {
     public void close() {
         try {
             peers.ifPresent(PeerTable::close);
+            clusterFirewall.ifPresent(ClusterFirewall::close);
             lock.close();
         } finally {
             kernel.close(); // waits for the retired links' deletion before the process may end

@@ -27,7 +27,7 @@ import java.util.function.Function;
  */
 public final class PeerTable implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PeerTable.class.getName());
-    static final String PEERS = io.netmgr.core.store.ScopedStore.GLOBAL + "peers/";
+    public static final String PEERS = io.netmgr.core.store.ScopedStore.GLOBAL + "peers/";
 
     private final Store store;
     private final DriverRegistry drivers;

@@ -111,6 +111,22 @@ public interface NetworkDriver {
     }
 
     /**
+     * Joins this host to {@code network}'s data plane without an endpoint of its own, for the
+     * service mesh: a host publishing a global service's port must reach backends on other hosts
+     * through the network even when none of its containers is on it (Docker's ingress-sbox). The
+     * host holds {@code address}, its own on the network, for source NAT; returns the MAC address
+     * other hosts reach it at, which they program as a peer. Idempotent; kept until
+     * {@link #meshLeave}, whatever endpoints come and go. Global drivers only.
+     */
+    default String meshJoin(HostContext host, Network network, io.netmgr.netlink.addr.IpNet address) {
+        throw new UnsupportedOperationException("driver " + name() + " has no data plane to join for the service mesh");
+    }
+
+    /** Undoes {@link #meshJoin}: the data plane goes too when no endpoint of this host is on it. Nothing by default. */
+    default void meshLeave(HostContext host, Network network) {
+    }
+
+    /**
      * What the host firewall must do for {@code network} (masquerade, isolation, icc, published
      * ports), or empty when this driver's networks need no host rules (host, none, macvlan). The
      * controller derives the whole firewall state from these and the stored endpoints, so rules

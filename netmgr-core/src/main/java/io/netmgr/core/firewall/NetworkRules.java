@@ -1,5 +1,6 @@
 package io.netmgr.core.firewall;
 
+import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.List;
@@ -16,9 +17,12 @@ import java.util.regex.Pattern;
  * @param internal   no traffic to or from the outside at all (and so no masquerade, no published ports)
  * @param icc        containers on this network may talk to each other
  * @param hairpin    a container may reach published ports (its own too) through a host address
+ * @param meshAddress this host's own address on the network (a global one), or null: the source a
+ *                   service's balanced traffic leaving through the bridge takes, instead of the
+ *                   gateway every host shares, so that a backend on another host replies to this one
  */
 public record NetworkRules(String networkId, String bridge, List<IpPrefix> subnets, boolean masquerade,
-        boolean internal, boolean icc, boolean hairpin) {
+        boolean internal, boolean icc, boolean hairpin, IpAddress meshAddress) {
 
     // kept to what nft and iptables accept unquoted in chain names and -i/-o, so no escaping is needed
     private static final Pattern BRIDGE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
@@ -37,25 +41,36 @@ public record NetworkRules(String networkId, String bridge, List<IpPrefix> subne
         }
     }
 
+    /** A network without a mesh address. */
+    public NetworkRules(String networkId, String bridge, List<IpPrefix> subnets, boolean masquerade, boolean internal, boolean icc,
+            boolean hairpin) {
+        this(networkId, bridge, subnets, masquerade, internal, icc, hairpin, null);
+    }
+
+    /** The same network with this host's mesh address {@code address} (none for null). */
+    public NetworkRules withMeshAddress(IpAddress address) {
+        return new NetworkRules(networkId, bridge, subnets, masquerade, internal, icc, hairpin, address);
+    }
+
     /** A network with Docker's defaults: masquerade on, not internal, icc on, hairpin on. */
     public static NetworkRules bridge(String networkId, String bridge, IpPrefix... subnets) {
         return new NetworkRules(networkId, bridge, List.of(subnets), true, false, true, true);
     }
 
     public NetworkRules withMasquerade(boolean on) {
-        return new NetworkRules(networkId, bridge, subnets, on, internal, icc, hairpin);
+        return new NetworkRules(networkId, bridge, subnets, on, internal, icc, hairpin, meshAddress);
     }
 
     public NetworkRules withInternal(boolean on) {
-        return new NetworkRules(networkId, bridge, subnets, masquerade, on, icc, hairpin);
+        return new NetworkRules(networkId, bridge, subnets, masquerade, on, icc, hairpin, meshAddress);
     }
 
     public NetworkRules withIcc(boolean on) {
-        return new NetworkRules(networkId, bridge, subnets, masquerade, internal, on, hairpin);
+        return new NetworkRules(networkId, bridge, subnets, masquerade, internal, on, hairpin, meshAddress);
     }
 
     public NetworkRules withHairpin(boolean on) {
-        return new NetworkRules(networkId, bridge, subnets, masquerade, internal, icc, on);
+        return new NetworkRules(networkId, bridge, subnets, masquerade, internal, icc, on, meshAddress);
     }
 
     /** Masquerade is in force only on networks that reach the outside. */

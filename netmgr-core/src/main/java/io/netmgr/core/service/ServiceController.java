@@ -37,19 +37,19 @@ import java.util.function.Supplier;
  */
 public final class ServiceController {
     private final NetworkController networks;
+    private final ServiceScope scope;
     private final ServiceStore store;
-    private final IpamDriver ipam;
-    private final String thisHost;
 
+    /** Services of one host alone, on {@code store}, their virtual IPs from {@code ipam}. */
     public ServiceController(NetworkController networks, ServiceStore store, IpamDriver ipam) {
-        this(networks, store, ipam, ThisHost.name());
+        this(networks, ServiceScope.local(store, ipam, id -> endpointOf(networks, id), networks::endpoints));
     }
 
-    public ServiceController(NetworkController networks, ServiceStore store, IpamDriver ipam, String thisHost) {
+    /** Services on the host {@code scope} describes (see {@link NetworkController#services()}). */
+    public ServiceController(NetworkController networks, ServiceScope scope) {
         this.networks = networks;
-        this.store = store;
-        this.ipam = ipam;
-        this.thisHost = thisHost;
+        this.scope = scope;
+        this.store = scope.store();
     }
 
     // ---- reading
@@ -77,14 +77,24 @@ public final class ServiceController {
         throw NetmgrException.notFound("service " + ref + " not found");
     }
 
+    /** Whether service {@code s} lives in the cluster store (its networks are global), so every host sees it. */
+    public boolean isGlobal(Service s) {
+        return store.isGlobal(s);
+    }
+
+    /** The key of service {@code s}'s record, for a transaction (in the same store) that must find it still there. */
+    public String keyOf(Service s) {
+        return store.keyOf(s);
+    }
+
     /** The backends of service {@code ref}, as stored. */
     public List<ServiceBackend> backends(String ref) {
-        return store.backends(service(ref).id());
+        return store.backends(service(ref));
     }
 
     /** The state of a backend as {@code service ps} shows it: running (joined), left (its sandbox left the network) or removed. */
     public String state(ServiceBackend b) {
-        return endpointOf(b.endpointId()).map(e -> e.sandboxId() != null ? "running" : "left").orElse("removed");
+        return scope.state(b);
     }
 
     // ---- changing
@@ -116,7 +126,7 @@ public final class ServiceController {
                 Service service = new Service(id, draft.name(), draft.endpointMode(), draft.networkIds(), vips, draft.ports(),
                         draft.labels(), draft.created());
                 program(service, List.of(), undo);
-                commit(ServiceStore.create(store.store().txn(), service), "service with name " + spec.name() + " already exists");
+                commit(store.create(store.store().txn(), service), "service with name " + spec.name() + " already exists");
                 return service;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -128,7 +138,7 @@ public final class ServiceController {
     public void remove(String ref) {
         locked(() -> {
             Service service = service(ref);
-            List<ServiceBackend> backends = store.backends(service.id());
+            List<ServiceBackend> backends = store.backends(service);
             Undo undo = new Undo();
             try {
                 firewall().ifPresent(f -> {
@@ -138,16 +148,17 @@ public final class ServiceController {
                         undo.push(() -> f.applyService(before));
                     }
                 });
-                commit(ServiceStore.forget(store.store().txn().ifPresent(ServiceStore.SERVICES + service.id()), service, backends),
+                commit(store.forget(store.store().txn().ifPresent(store.keyOf(service)), service, backends),
                         "service " + service.name() + " was removed meanwhile");
                 undo.push(() -> {
-                    Txn restore = ServiceStore.create(store.store().txn(), service);
-                    backends.forEach(b -> ServiceStore.addBackend(restore, b));
+                    Txn restore = store.create(store.store().txn(), service);
+                    backends.forEach(b -> store.addBackend(restore, service, b, scope.isLocal(b) ? leaseOf(b) : Optional.empty()));
                     restore.commit();
                 });
                 for (ServiceVip v : service.vips()) {
                     releaseVip(service.id(), v, undo);
                 }
+                new BackendClaims(scope).released(service, backends);
                 return null;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -164,13 +175,13 @@ public final class ServiceController {
         return locked(() -> {
             Service service = service(ref);
             Sandbox sandbox = networks.sandbox(sandboxRef);
-            List<ServiceBackend> existing = store.backends(service.id());
+            List<ServiceBackend> existing = store.backends(service);
             List<ServiceBackend> added = new ArrayList<>();
-            for (String networkId : service.networkIds()) {
-                for (Endpoint e : networks.endpointsOn(networkId)) {
-                    if (sandbox.id().equals(e.sandboxId()) && existing.stream().noneMatch(b -> b.endpointId().equals(e.id()))) {
-                        added.add(backendOf(service, sandbox, e));
-                    }
+            // this host's endpoints in one read (per network, each of a global one is a cluster store round trip)
+            for (Endpoint e : networks.endpoints()) {
+                if (service.networkIds().contains(e.networkId()) && sandbox.id().equals(e.sandboxId())
+                        && existing.stream().noneMatch(b -> b.endpointId().equals(e.id()))) {
+                    added.add(backendOf(service, sandbox, e));
                 }
             }
             if (added.isEmpty()) {
@@ -186,9 +197,11 @@ public final class ServiceController {
             Undo undo = new Undo();
             try {
                 program(service, next, undo);
-                Txn txn = store.store().txn().ifPresent(ServiceStore.SERVICES + service.id());
-                added.forEach(b -> ServiceStore.addBackend(txn, b));
+                Txn txn = store.store().txn().ifPresent(store.keyOf(service));
+                // a global service's backends live under this host's lease: they go when it dies
+                added.forEach(b -> store.addBackend(txn, service, b, leaseOf(b)));
                 commit(txn, "service " + service.name() + " was removed while attaching; try again");
+                new BackendClaims(scope).held(service, added); // claimed again if this host's lease is ever lost
                 return added;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -200,7 +213,7 @@ public final class ServiceController {
     public List<ServiceBackend> detach(String ref, String sandboxRef) {
         return locked(() -> {
             Service service = service(ref);
-            List<ServiceBackend> existing = store.backends(service.id());
+            List<ServiceBackend> existing = store.backends(service);
             // by name or id, or the sandbox id of a backend whose sandbox is already gone
             Optional<String> sandboxId = networks.sandboxes().stream().filter(s -> s.name().equals(sandboxRef) || s.id().equals(sandboxRef))
                     .map(Sandbox::id).findFirst();
@@ -225,7 +238,7 @@ public final class ServiceController {
             for (String serviceId : store.servicesOf(endpointId)) {
                 Optional<Service> service = store.byId(serviceId);
                 if (service.isPresent()) {
-                    List<ServiceBackend> existing = store.backends(serviceId);
+                    List<ServiceBackend> existing = store.backends(service.get());
                     dropped.addAll(dropBackends(service.get(), existing,
                             existing.stream().filter(b -> b.endpointId().equals(endpointId)).toList()));
                 }
@@ -265,8 +278,8 @@ public final class ServiceController {
         checkFirewall(next, service.networkIds().stream().map(networks::network).toList());
         Undo undo = new Undo();
         try {
-            program(next, store.backends(service.id()), undo);
-            commit(ServiceStore.update(store.store().txn(), next), "service " + service.name() + " was removed meanwhile; try again");
+            program(next, store.backends(service), undo);
+            commit(store.update(store.store().txn(), next), "service " + service.name() + " was removed meanwhile; try again");
             return next;
         } catch (RuntimeException e) {
             throw undo.rollback(e);
@@ -279,8 +292,9 @@ public final class ServiceController {
         try {
             program(service, next, undo);
             Txn txn = store.store().txn();
-            gone.forEach(b -> ServiceStore.removeBackend(txn, b));
+            gone.forEach(b -> store.removeBackend(txn, service, b));
             commit(txn, "service " + service.name() + " changed while detaching; try again");
+            new BackendClaims(scope).released(service, gone);
             return gone;
         } catch (RuntimeException e) {
             throw undo.rollback(e);
@@ -294,18 +308,14 @@ public final class ServiceController {
             return; // checkFirewall refused what needs one
         }
         Firewall f = firewall.get();
-        ServiceRules rules = ServiceRulesOf.of(service, backends, this::joined, thisHost);
+        ServiceRules rules = ServiceRulesOf.of(service, backends, scope.joinedAll(backends), scope.thisHost());
         Optional<ServiceRules> before = f.current().service(service.id());
         translate(() -> f.applyService(rules));
         undo.push(() -> before.ifPresentOrElse(f::applyService, () -> f.removeService(service.id())));
     }
 
-    private boolean joined(String endpointId) {
-        return endpointOf(endpointId).map(e -> e.sandboxId() != null).orElse(false);
-    }
-
-    /** The endpoint with id {@code id}, if it is still stored. */
-    private Optional<Endpoint> endpointOf(String id) {
+    /** The endpoint with id {@code id} of this host, if it is still stored. */
+    private static Optional<Endpoint> endpointOf(NetworkController networks, String id) {
         try {
             return Optional.of(networks.endpoint(id));
         } catch (NetmgrException e) {
@@ -313,10 +323,16 @@ public final class ServiceController {
         }
     }
 
+    /** The lease backend {@code b}'s keys live under: this host's on a global network, none on a local one. */
+    private Optional<io.netmgr.core.store.Lease> leaseOf(ServiceBackend b) {
+        return scope.leaseFor().apply(b.networkId());
+    }
+
     private ServiceVip grantVip(String serviceId, Network network, Optional<IpAddress> wanted, Undo undo) {
         NetworkPool pool = network.pools().stream().filter(p -> p.family() == IpFamily.V4)
                 .filter(p -> wanted.isEmpty() || p.subnet().contains(wanted.get())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("checked before: network " + network.name() + " has an IPv4 pool"));
+        IpamDriver ipam = scope.ipamOf().apply(network);
         AssignedAddress a = ipam.requestAddress(pool.poolId(), wanted.map(ip -> AddressRequest.preferred(serviceId, ip))
                 .orElseGet(() -> AddressRequest.any(serviceId)));
         undo.push(() -> ipam.releaseAddress(pool.poolId(), a.address(), serviceId));
@@ -327,7 +343,9 @@ public final class ServiceController {
     private void releaseVip(String serviceId, ServiceVip vip, Undo undo) {
         IpAddress ip = vip.address().address();
         // the service holds its networks, so each is still there
-        networks.network(vip.networkId()).pools().stream().filter(p -> p.subnet().contains(ip)).findFirst().ifPresent(p -> {
+        Network network = networks.network(vip.networkId());
+        IpamDriver ipam = scope.ipamOf().apply(network);
+        network.pools().stream().filter(p -> p.subnet().contains(ip)).findFirst().ifPresent(p -> {
             ipam.releaseAddress(p.poolId(), ip, serviceId);
             undo.push(() -> ipam.requestAddress(p.poolId(), AddressRequest.preferred(serviceId, ip)));
         });
@@ -337,7 +355,7 @@ public final class ServiceController {
         var address = e.addresses().stream().filter(a -> a.address().family() == IpFamily.V4).findFirst()
                 .orElseThrow(() -> NetmgrException.invalid("sandbox " + sandbox.name() + " has no IPv4 address on network "
                         + e.networkId() + "; services balance IPv4 only"));
-        return new ServiceBackend(service.id(), e.id(), sandbox.id(), sandbox.name(), e.networkId(), address, thisHost);
+        return new ServiceBackend(service.id(), e.id(), sandbox.id(), sandbox.name(), e.networkId(), address, scope.thisHost());
     }
 
     // ---- validation, before anything changes
@@ -366,7 +384,22 @@ public final class ServiceController {
             }
             out.put(n, vip);
         }
+        checkOneScope(spec.name(), out.keySet());
         return out;
+    }
+
+    /**
+     * Refuses a service on local and global networks at once: it would live in two stores (its
+     * record in one, backends' hosts seeing it or not), which no transaction spans.
+     */
+    private void checkOneScope(String name, java.util.Collection<Network> on) {
+        List<String> global = on.stream().filter(n -> store.isGlobalNetwork(n.id())).map(Network::name).toList();
+        List<String> local = on.stream().filter(n -> !store.isGlobalNetwork(n.id())).map(Network::name).toList();
+        if (!global.isEmpty() && !local.isEmpty()) {
+            throw NetmgrException.invalid("service " + name + " mixes global networks " + global + " (every host's) with"
+                    + " local networks " + local + " (this host's alone); put it on networks of one scope: overlay networks"
+                    + " for a service across hosts, bridge networks for one on this host");
+        }
     }
 
     /** Swarm's refusals of a set of published ports: dnsrr with ingress ports, one port twice. */
@@ -398,6 +431,7 @@ public final class ServiceController {
             return;
         }
         for (Network n : on) {
+            networks.ensureInFirewall(n); // a global network made on another host a moment ago
             if (firewall.get().current().network(n.id()).isEmpty()) {
                 throw NetmgrException.invalid("network " + n.name() + " uses driver " + n.driver() + ", which netmgr's firewall"
                         + " does not route; put services on bridge networks");

@@ -10,17 +10,23 @@ public final class ServiceRulesOf {
     }
 
     /**
-     * The rules of {@code service} with those of {@code backends} whose endpoint {@code joined}
-     * accepts (a backend whose container has left takes no traffic); {@code thisHost} tells local
-     * backends from the others.
+     * The rules of {@code service} with those of {@code backends} that {@code joined} accepts (a
+     * backend whose container has left takes no traffic); {@code thisHost} tells local backends
+     * from the others.
      */
-    public static ServiceRules of(Service service, List<ServiceBackend> backends, Predicate<String> joined, String thisHost) {
+    public static ServiceRules of(Service service, List<ServiceBackend> backends, Predicate<ServiceBackend> joined, String thisHost) {
         return new ServiceRules(service.id(), service.name(),
                 service.vips().stream().map(v -> new ServiceRules.Vip(v.networkId(), v.address().address())).toList(),
                 service.ports(),
-                backends.stream().filter(b -> joined.test(b.endpointId()))
+                backends.stream().filter(joined)
                         .map(b -> new ServiceRules.Backend(b.networkId(), b.endpointId(), b.sandboxId(), b.address().address(),
                                 b.host().equals(thisHost)))
                         .toList());
+    }
+
+    /** The rules of {@code service} as stored now, on the host {@code scope} describes. */
+    public static ServiceRules of(Service service, ServiceScope scope) {
+        List<ServiceBackend> backends = scope.store().backends(service);
+        return of(service, backends, scope.joinedAll(backends), scope.thisHost());
     }
 }

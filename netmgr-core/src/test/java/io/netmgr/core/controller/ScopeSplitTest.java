@@ -8,6 +8,7 @@ import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.Scope;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.fake.FakeCluster;
 import io.netmgr.core.fake.FakeDriver;
 import io.netmgr.core.fake.FakeIpam;
 import io.netmgr.core.fake.FakeKernel;
@@ -16,15 +17,11 @@ import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Withdrawal;
-import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,48 +31,16 @@ import org.junit.jupiter.api.Test;
  * and their endpoints live in the cluster store, local ones never leave the host's.
  */
 class ScopeSplitTest {
-    private final Faults faults = new Faults();
-    private final AtomicLong nanos = new AtomicLong(); // the cluster store's lease clock, moved by the test
-    private final MemoryStore cluster = new MemoryStore(nanos::get);
-    private final FakeIpam clusterIpam = new FakeIpam(faults);
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private final Host a = new Host("host-a", "192.0.2.1");
-    private final Host b = new Host("host-b", "192.0.2.2");
-
-    /** One host: its own store, IPAM, kernel and drivers, and its lease in the cluster store. */
-    private final class Host {
-        final MemoryStore local = new MemoryStore();
-        final AtomicReference<Lease> lease = new AtomicReference<>(cluster.grantLease(Duration.ofSeconds(2), () -> { }));
-        final NetworkController controller;
-
-        Host(String id, String address) {
-            FakeKernel kernel = new FakeKernel(faults);
-            DriverRegistry drivers = new DriverRegistry().register(new FakeDriver("fake", faults))
-                    .register(new FakeDriver("global", faults, Scope.GLOBAL));
-            controller = NetworkController.builder(kernel, local, new FakeIpam(faults), drivers).sandboxNamespaces(kernel)
-                    .clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(IpAddress.parse(address)).hostLease(lease::get).build();
-            opened.add(controller);
-        }
-
-        /** The host is cut off (or dead) for longer than its TTL: its lease expires, with every key under it. */
-        void loseLease() {
-            cluster.stopKeepAlive(lease.get().id());
-            nanos.addAndGet(lease.get().ttl().toNanos() + 1);
-            cluster.expireLeases();
-        }
-
-        /** Back: registered under a new lease, the controller told to resync (as the host registry does). */
-        void comeBack() {
-            lease.set(cluster.grantLease(Duration.ofSeconds(2), () -> { }));
-            controller.clusterListener().resync();
-        }
-    }
+    private final FakeCluster world = new FakeCluster();
+    private final Faults faults = world.faults;
+    private final MemoryStore cluster = world.cluster;
+    private final FakeIpam clusterIpam = world.clusterIpam;
+    private final FakeCluster.Host a = world.host("host-a", "192.0.2.1");
+    private final FakeCluster.Host b = world.host("host-b", "192.0.2.2");
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : opened) {
-            c.close();
-        }
+        world.close();
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class FakeDriver implements NetworkDriver {
     private final Set<String> endpoints = new HashSet<>();
     private final Map<String, String> joined = new HashMap<>();
     private final Set<String> external = new HashSet<>();
+    private final Map<String, String> meshed = new HashMap<>(); // network id -> mesh address held
 
     public FakeDriver(String name, Faults faults) {
         this(name, faults, Scope.LOCAL);
@@ -130,6 +131,27 @@ public final class FakeDriver implements NetworkDriver {
     public synchronized void revokeExternalConnectivity(HostContext host, Network network, Endpoint endpoint) {
         faults.step("driver revokeExternalConnectivity " + endpoint.name());
         external.remove(endpoint.id());
+    }
+
+    /** A global driver joins a network's data plane for the service mesh; the MAC answered is derived from the address. */
+    @Override
+    public synchronized String meshJoin(HostContext host, Network network, io.netmgr.netlink.addr.IpNet address) {
+        if (scope != Scope.GLOBAL) {
+            throw new UnsupportedOperationException("driver " + name + " has no data plane to join for the service mesh");
+        }
+        faults.step("driver meshJoin " + network.name());
+        meshed.put(network.id(), address.toString());
+        return "02:42:00:00:00:" + String.format("%02x", address.address().toBytes()[3] & 0xff);
+    }
+
+    @Override
+    public synchronized void meshLeave(HostContext host, Network network) {
+        meshed.remove(network.id());
+    }
+
+    /** The mesh addresses this host holds, by network id. */
+    public synchronized Map<String, String> meshed() {
+        return Map.copyOf(meshed);
     }
 
     @Override

@@ -1,0 +1,149 @@
+package io.netmgr.tests;
+
+import static io.netmgr.tests.NetmgrdIT.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Traffic;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The routing mesh through the built distribution, as a user drives it: three hosts (the built
+ * netmgrd in each namespace, a real three-member etcd), one overlay, a global service made on
+ * host 1 with backends on hosts 1 and 2 and none on host 3. Its ingress port answers on all
+ * three hosts from a client outside the cluster and reaches both backends; its VIP, from a
+ * container on host 3, reaches both; its host-mode port answers only where a backend runs, only
+ * to it, with the client's address kept. Host 2 killed (its backend's namespace stays): its
+ * backend leaves the other hosts' rules once its lease expires. Removed from host 3, the service
+ * leaves no rule on any host.
+ */
+class ServiceMeshIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int TRIES = 24; // connections per check: both of two backends answer (miss one: 2^-23)
+
+    @RegisterExtension
+    static final ClusterHosts CLUSTER = new ClusterHosts(3, Map.of());
+
+    @RegisterExtension
+    final DaemonSandboxes sandboxes = new DaemonSandboxes();
+
+    @Test
+    void aGlobalServiceAnswersOnEveryHostAndReachesBackendsOnOthers() throws Exception {
+        ClusterHosts.Host one = CLUSTER.hosts.get(0);
+        ClusterHosts.Host two = CLUSTER.hosts.get(1);
+        ClusterHosts.Host three = CLUSTER.hosts.get(2);
+        ok(one, "network", "create", "-d", "overlay", "--subnet", "10.98.0.0/24", "meshnet");
+        NetNs b1 = sandbox(one, "b1", "10.98.0.11");
+        NetNs b2 = sandbox(two, "b2", "10.98.0.12");
+        NetNs client = sandbox(three, "client", "10.98.0.30");
+        NetNs outside = CLUSTER.outside(1);
+        String outsideAddress = ClusterHosts.UNDERLAY_PREFIX + "101";
+
+        ok(one, "service", "create", "web", "--network", "meshnet", "--vip", "meshnet=10.98.0.100",
+                "--publish", "8080:7000", "--publish", "mode=host,9090:7000");
+        ok(one, "service", "attach", "web", "b1");
+        ok(two, "service", "attach", "web", "b2");
+        String ps = ok(three, "service", "ps", "web");
+        assertThat(ps).as("every host lists every backend").contains("b1").contains("b2").contains("10.98.0.11").contains("10.98.0.12");
+
+        try (var s1 = Traffic.identifying(b1, ip("10.98.0.11"), 7000, "b1");
+             var s2 = Traffic.identifying(b2, ip("10.98.0.12"), 7000, "b2")) {
+            for (ClusterHosts.Host h : CLUSTER.hosts) {
+                Map<String, Integer> answers = spread(outside, h.address.toInetAddress(), 8080);
+                assertThat(answers).as("ingress port on host " + h.number + " from outside").containsOnlyKeys("b1", "b2");
+            }
+            assertThat(spread(client, ip("10.98.0.100"), 7000)).as("the VIP from a container on host 3").containsOnlyKeys("b1", "b2");
+
+            assertThat(once(outside, one.address.toInetAddress(), 9090)).as("host mode on host 1: its backend, client kept")
+                    .isEqualTo("b1 " + outsideAddress);
+            assertThat(once(outside, two.address.toInetAddress(), 9090)).isEqualTo("b2 " + outsideAddress);
+            assertThatThrownBy(() -> Traffic.exchange(outside, three.address.toInetAddress(), 9090, "x", 3000))
+                    .as("host mode: no backend on host 3, no answer").isInstanceOf(RuntimeException.class);
+        }
+
+        assertThat(nft(one)).contains("10.98.0.12");
+        assertThat(nft(three)).contains("10.98.0.12");
+        two.daemon.kill(); // kill -9: its backend's namespace stays, its lease expires a TTL later
+        eventually(() -> !nft(one).contains("10.98.0.12") && !nft(three).contains("10.98.0.12"),
+                "host 2's backend gone from hosts 1 and 3's rules after its lease");
+        assertThat(nft(one)).as("host 1's own backend stays").contains("10.98.0.11");
+
+        two.start(); // back on its state dir: it takes the cluster's services again
+        ok(three, "service", "rm", "web");
+        for (ClusterHosts.Host h : CLUSTER.hosts) {
+            eventually(() -> !nft(h).contains("10.98.0.100") && !nft(h).contains("10.98.0.11"), "no rule of web on host " + h.number);
+        }
+        assertThat(ok(two, "service", "ls", "-q")).isEmpty();
+    }
+
+    /** A sandbox {@code name} made on host {@code h}, connected to meshnet at {@code address}; its namespace, opened. */
+    private NetNs sandbox(ClusterHosts.Host h, String name, String address) throws Exception {
+        ok(h, "sandbox", "create", name);
+        JsonNode inspected = JSON.readTree(ok(h, "sandbox", "inspect", name));
+        String path = sandboxes.add((inspected.isArray() ? inspected.get(0) : inspected).path("namespacePath").asText());
+        ok(h, "network", "connect", "--ip", address, "meshnet", name);
+        return NetNs.openPath(Path.of(path));
+    }
+
+    /** {@value #TRIES} connections from {@code from} to {@code address:port}: how many each backend answered. */
+    private static Map<String, Integer> spread(NetNs from, InetAddress address, int port) {
+        Map<String, Integer> answers = new TreeMap<>();
+        for (int i = 0; i < TRIES; i++) {
+            String backend = once(from, address, port).split(" ")[0];
+            answers.merge(backend, 1, Integer::sum);
+        }
+        return answers;
+    }
+
+    /** One connection's answer, tried again while the rules and peers converge on a loaded machine (30 s at most). */
+    private static String once(NetNs from, InetAddress address, int port) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                return Traffic.exchange(from, address, port, "who", 3000);
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Polls {@code condition} until true, failing after 30 s. */
+    private static void eventually(CheckedCondition condition, String what) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.holds()) {
+            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
+            Thread.sleep(100); // a poll of the kernel's state, not a wait for a duration
+        }
+    }
+
+    interface CheckedCondition {
+        boolean holds() throws Exception;
+    }
+
+    /** netmgr's nftables table on host {@code h}, as nft lists it: an independent view of its rules. */
+    private static String nft(ClusterHosts.Host h) throws Exception {
+        return Distribution.run(Path.of("/usr/sbin/ip"), Map.of(), "netns", "exec", h.ns.path().getFileName().toString(),
+                "nft", "list", "table", "inet", "netmgr").out();
+    }
+
+    private static InetAddress ip(String text) {
+        return IpAddress.parse(text).toInetAddress();
+    }
+
+    private static String ok(ClusterHosts.Host h, String... args) throws Exception {
+        var r = cli(h.daemon, args);
+        assertThat(r.exit()).as("host " + h.number + ": netmgr " + String.join(" ", args) + ": " + r.err()).isZero();
+        return r.out();
+    }
+}
