@@ -42,7 +42,11 @@ final class ModelWriter {
     }
 
     Network network(String id, String name, String driver, boolean predefined, Map<String, String> labels) {
-        Network n = new Network(id, name, driver, List.of(), Map.of(), labels, false, true, false, predefined, "now");
+        return network(id, name, driver, predefined, labels, Network.LOCAL);
+    }
+
+    Network network(String id, String name, String driver, boolean predefined, Map<String, String> labels, String scope) {
+        Network n = new Network(id, name, driver, List.of(), Map.of(), labels, false, true, false, predefined, "now", scope);
         put(root + "networks/" + id, n);
         return n;
     }
