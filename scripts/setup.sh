@@ -32,15 +32,17 @@ fi
 need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux"
 # `netmgr demo` runs its service's tasks with busybox's nc (busybox-static; the tests use it too).
 need="$need busybox-static"
+# `netmgr demo --hosts 3` starts a three-member etcd of its own (etcd-server; the cluster tests use it too).
+need="$need etcd-server"
 # Tests: iproute2 and nftables give them independent oracles (`ip -j`, `bridge -j`, `tc -j`,
 # `nft`, `conntrack -L`); main code never runs them. The CNI tests chain netmgr-cni with the reference plugins
 # (containernetworking-plugins), one of which runs `sysctl` (procps). curl and openssl check
 # netmgrd's TLS listener; DockerCliIT drives netmgrd with the docker CLI (docker.io, which also
 # brings dockerd: on a machine booted with systemd, Debian starts it; DockerPluginIT and
 # bench/docker-plugin-vs-bridge.sh start a dockerd of their own, in a namespace they make).
-# The cluster tests start a real etcd cluster (etcd-server); the Docker plugin tests import a
+# The cluster tests start a real etcd cluster (etcd-server, in the list above); the Docker plugin tests import a
 # busybox root filesystem as their image (busybox-static, in the list above); the DNS tests resolve with dig.
-[ -z "$tests" ] || need="$need iproute2 nftables conntrack procps containernetworking-plugins curl openssl docker.io etcd-server bind9-dnsutils"
+[ -z "$tests" ] || need="$need iproute2 nftables conntrack procps containernetworking-plugins curl openssl docker.io bind9-dnsutils"
 
 missing=""
 for package in $need; do

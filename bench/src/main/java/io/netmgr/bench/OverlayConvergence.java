@@ -166,9 +166,9 @@ public final class OverlayConvergence {
         final NetNs ns;
         final HostRegistry registry;
         final NetworkController c;
+        private final io.netmgr.core.firewall.Firewall firewall;
         /** This host's requests to the cluster store. */
         final CountingStore requests;
-        private final io.netmgr.core.firewall.Firewall firewall;
 
         Host(NetNs ns, String address, NetNs underlay, int n, Store shared) {
             this(ns, address, underlay, n, shared, false);

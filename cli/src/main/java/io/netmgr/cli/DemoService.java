@@ -11,63 +11,124 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * The demo's service part: three tasks netmgrd runs (busybox's nc, answering each connection with
- * its task's name) behind a virtual IP, its name resolved in sandbox {@code client}, reached from
- * there and through a published port on the host's 127.0.0.1, with the connections each task
- * answered counted.
+ * its task's name) behind a virtual IP, its name resolved in a client sandbox, reached from there
+ * and through a published port, with the connections each task answered counted. On one host the
+ * port is reached on the host's 127.0.0.1; across hosts the tasks are spread over them and the
+ * port is reached on every host's address from outside (the routing mesh), each task named with
+ * the host running it.
  */
 final class DemoService {
     static final String NAME = "hello";
     static final int PORT = 80;
     static final int PUBLISHED = 8081;
     private static final int CONNECTIONS = 30;
+    private static final int REPLICAS = 3;
     static final List<String> COMMAND = List.of("busybox", "nc", "-ll", "-p", Integer.toString(PORT), "-e", "sh", "-c",
             "echo hello from $NETMGR_TASK_NAME");
 
-    private final DaemonClient client;
-    private final Consumer<List<String>> netmgr;
+    /** A daemon the demo types commands to: the prompt shown before them, and the daemon. */
+    record Host(String prompt, DemoDaemon daemon) {
+        void netmgr(DemoShell shell, String... args) {
+            shell.netmgr(prompt, daemon.host(), List.of(args));
+        }
+    }
+
+    private final DemoShell shell;
     private final PrintStream out;
 
-    DemoService(DaemonClient client, Consumer<List<String>> netmgr, PrintStream out) {
-        this.client = client;
-        this.netmgr = netmgr;
+    DemoService(DemoShell shell, PrintStream out) {
+        this.shell = shell;
         this.out = out;
     }
 
-    /** The service made, shown working, and removed; {@code host} plays the host, {@code clientSandbox} is on the network. */
-    void show(String network, NetNs host, String clientSandbox) throws IOException {
-        List<String> create = new java.util.ArrayList<>(List.of("service", "create", NAME, "--network", network, "--replicas", "3",
-                "-p", PUBLISHED + ":" + PORT, "--"));
-        create.addAll(COMMAND);
-        netmgr.accept(create);
-        netmgr.accept(List.of("service", "ps", NAME));
-        // the service's name resolves in the client sandbox through its resolv.conf (netmgr's resolver): to the VIP
-        netmgr.accept(List.of("sandbox", "exec", clientSandbox, "getent", "hosts", NAME));
-        IpAddress vip = IpNet.parse(client.get("/v1/services/" + NAME).path("vips").get(0).path("address").asText()).address();
-        out.printf("# each task answers a connection with its name; %d connections each way:%n", CONNECTIONS);
-        try (NetNs clientNs = NetNs.openPath(Path.of(client.get("/v1/sandboxes/" + clientSandbox).path("namespacePath").asText()))) {
-            spread("client -> " + NAME + " (VIP)", clientNs, vip, PORT);
-        }
-        spread("host -> 127.0.0.1 (published)", host, IpAddress.of(InetAddress.getLoopbackAddress()), PUBLISHED);
-        netmgr.accept(List.of("service", "rm", NAME));
+    /** On one host: {@code host} plays it ({@code hostNs}), {@code clientSandbox} is on {@code network}. */
+    void show(Host host, NetNs hostNs, String network, String clientSandbox) throws IOException {
+        create(host, network);
+        host.netmgr(shell, "service", "ps", NAME);
+        resolveAndReach(host, clientSandbox, Map.of());
+        spread("host -> 127.0.0.1 (published)", hostNs, IpAddress.of(InetAddress.getLoopbackAddress()), PUBLISHED, Map.of());
+        host.netmgr(shell, "service", "rm", NAME);
     }
 
-    /** Opens {@link #CONNECTIONS} connections from {@code from} to {@code ip:port}, one after the other; prints who answered how often. */
-    private void spread(String what, NetNs from, IpAddress ip, int port) {
+    /**
+     * Across {@code hosts} (at {@code addresses}): created on the first, its tasks spread over them,
+     * listed on the second, reached from {@code clientSandbox} on {@code clientHost} and on every
+     * host's address from {@code outside}, removed on the last.
+     */
+    void showAcrossHosts(List<Host> hosts, List<IpAddress> addresses, NetNs outside, String network, Host clientHost,
+                         String clientSandbox) throws IOException, InterruptedException {
+        create(hosts.get(0), network);
+        Map<String, String> hostOf = awaitRunning(hosts.get(0).daemon().client);
+        out.printf("# the %d tasks run on %d hosts; each host runs those the cluster store assigns to it%n", REPLICAS,
+                hostOf.values().stream().distinct().count());
+        hosts.get(1).netmgr(shell, "service", "ps", NAME);
+        resolveAndReach(clientHost, clientSandbox, hostOf);
+        out.printf("# the published port answers on every host, whichever tasks it runs (the routing mesh), from outside:%n");
+        for (int i = 0; i < hosts.size(); i++) {
+            spread("outside -> " + hosts.get(i).prompt().replace("$", "") + " (published)", outside, addresses.get(i), PUBLISHED, hostOf);
+        }
+        hosts.get(hosts.size() - 1).netmgr(shell, "service", "rm", NAME);
+    }
+
+    private void create(Host host, String network) {
+        List<String> create = new ArrayList<>(List.of("service", "create", NAME, "--network", network, "--replicas",
+                Integer.toString(REPLICAS), "-p", PUBLISHED + ":" + PORT, "--"));
+        create.addAll(COMMAND);
+        shell.netmgr(host.prompt(), host.daemon().host(), create);
+    }
+
+    // the service's name resolves in the client sandbox through its resolv.conf (netmgr's resolver): to the VIP
+    private void resolveAndReach(Host host, String clientSandbox, Map<String, String> hostOf) throws IOException {
+        host.netmgr(shell, "sandbox", "exec", clientSandbox, "getent", "hosts", NAME);
+        DaemonClient client = host.daemon().client;
+        IpAddress vip = IpNet.parse(client.get("/v1/services/" + NAME).path("vips").get(0).path("address").asText()).address();
+        out.printf("# each task answers a connection with its name; %d connections each way:%n", CONNECTIONS);
+        try (NetNs clientNs = DemoTraffic.namespaceOf(client, clientSandbox)) {
+            spread("client -> " + NAME + " (VIP)", clientNs, vip, PORT, hostOf);
+        }
+    }
+
+    /** Waits until every task runs; returns each task's host (by name). */
+    private static Map<String, String> awaitRunning(DaemonClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            JsonNode tasks = client.get("/v1/services/" + NAME + "/tasks");
+            Map<String, String> hostOf = new HashMap<>();
+            tasks.forEach(t -> {
+                if (t.path("state").asText().equals("running")) {
+                    hostOf.put(t.path("name").asText(), t.path("host").asText());
+                }
+            });
+            if (hostOf.size() == REPLICAS) {
+                return hostOf;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the tasks of " + NAME + " did not all run within 90 s: " + tasks);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Opens {@link #CONNECTIONS} connections from {@code from} to {@code ip:port}, one after the
+     * other; prints who answered how often (with the task's host, from {@code hostOf}, when given).
+     */
+    private void spread(String what, NetNs from, IpAddress ip, int port, Map<String, String> hostOf) {
         long t0 = System.nanoTime();
         Map<String, Integer> answers = new TreeMap<>();
         for (int i = 0; i < CONNECTIONS; i++) {
-            String answer = from.call(() -> ask(ip.toInetAddress(), port));
-            answers.merge(answer.replace("hello from ", ""), 1, Integer::sum);
+            String answer = from.call(() -> ask(ip.toInetAddress(), port)).replace("hello from ", "");
+            answers.merge(hostOf.containsKey(answer) ? answer + " (on " + hostOf.get(answer) + ")" : answer, 1, Integer::sum);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (answers.size() < 2) {

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * {@code service ps} of a service whose tasks netmgrd runs: one row per task, its backend's
  * columns (sandbox, address, host) beside the task's (state, pid, restarts, last exit), so a task
- * that keeps failing shows why.
+ * that keeps failing shows why. A clustered service's tasks name their host (its advertise address).
  */
 final class TaskRows {
     static final List<Output.Column> COLUMNS = List.of(
@@ -37,6 +37,9 @@ final class TaskRows {
                     row.set("address", b.path("address"));
                     row.set("host", b.path("host"));
                 }
+            }
+            if (t.hasNonNull("host")) { // clustered: the host running the task, as it reported it
+                row.set("host", t.path("host"));
             }
             row.put("state", t.path("state").asText());
             row.set("pid", t.path("pid"));

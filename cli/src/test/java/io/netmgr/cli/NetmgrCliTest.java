@@ -29,6 +29,14 @@ class NetmgrCliTest {
     }
 
     @Test
+    void demoHostsOutOfRangeIsRefusedBeforeAnythingStarts() {
+        Captured c = capture(() -> NetmgrCli.run("demo", "--hosts", "9"));
+        assertThat(c.exit).isNotZero();
+        assertThat(c.err).contains("--hosts 9: give 1 (one host) or 2 to 5 (a cluster), e.g. --hosts 3").doesNotContain("at io.netmgr");
+        assertThat(capture(() -> NetmgrCli.run("demo", "--hosts", "0")).err).contains("--hosts 0: give 1");
+    }
+
+    @Test
     void unknownCommandExitsWithUsage() {
         Captured c = capture(() -> NetmgrCli.run("frobnicate"));
         assertThat(c.exit).isEqualTo(2);

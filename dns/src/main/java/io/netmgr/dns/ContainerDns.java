@@ -28,6 +28,14 @@ public final class ContainerDns implements AutoCloseable {
 
     /** Starts serving the sandboxes {@code store} knows, and follows it. */
     public static ContainerDns start(Store store, NetNs host, DnsConfig config) {
+        return start(store, java.util.Optional.empty(), host, config);
+    }
+
+    /**
+     * As {@link #start(Store, NetNs, DnsConfig)}, in a cluster: names on global networks (their
+     * endpoints, global services and their tasks) come from the {@code cluster} store too.
+     */
+    public static ContainerDns start(Store store, java.util.Optional<Store> cluster, NetNs host, DnsConfig config) {
         Responder responder = new Responder();
         Forwarder forwarder = new Forwarder(config.upstreams(), host, config.upstreamTimeout(), 16, responder);
         SandboxResolvConf files = new SandboxResolvConf(config.etcNetns(), config.sandboxRunDir(),
@@ -42,7 +50,7 @@ public final class ContainerDns implements AutoCloseable {
             throw new UncheckedIOException("cannot start the DNS server: " + e.getMessage(), e);
         }
         SandboxListeners listeners = new SandboxListeners(server, files, config.listenAt());
-        index[0] = NameIndex.follow(store, listeners::changed);
+        index[0] = NameIndex.follow(store, cluster, listeners::changed);
         listeners.follow(() -> index[0].table().served());
         return new ContainerDns(forwarder, server, listeners, index[0]);
     }

@@ -79,8 +79,14 @@ final class ModelMirror {
         Map<String, ServedSandbox> served = new HashMap<>();
         for (Endpoint e : endpoints.values()) {
             Network network = networks.get(e.networkId());
-            Sandbox sandbox = e.sandbox().map(sandboxes::get).orElse(null);
-            if (network == null || sandbox == null || !NameResolution.servedOn(network)) {
+            if (network == null || e.sandbox().isEmpty() || !NameResolution.servedOn(network)) {
+                continue;
+            }
+            Sandbox sandbox = sandboxes.get(e.sandbox().get());
+            if (sandbox == null) {
+                if (Network.GLOBAL.equals(network.scope())) {
+                    addRemote(names.computeIfAbsent(network.id(), id -> new HashMap<>()), e);
+                }
                 continue;
             }
             scopes.computeIfAbsent(sandbox.id(), id -> new HashSet<>()).add(network.id());
@@ -113,6 +119,20 @@ final class ModelMirror {
             }
         }
         return new NameTable(names, scopes, served);
+    }
+
+    /**
+     * A container of another host on a global network: its sandbox is in that host's store, not
+     * here, but its endpoint is in the cluster's, named after the sandbox (as `network connect`,
+     * Docker's connect and tasks name it), so its name and aliases resolve on every host, as on a
+     * swarm overlay. It is served by its own host's resolver, not this one.
+     */
+    private static void addRemote(Map<String, List<InetAddress>> onNetwork, Endpoint e) {
+        List<InetAddress> addresses = e.ips().stream().map(ip -> ip.toInetAddress()).toList();
+        add(onNetwork, e.name(), addresses);
+        for (String alias : e.aliases()) {
+            add(onNetwork, alias, addresses);
+        }
     }
 
     private static void add(Map<String, List<InetAddress>> names, String name, List<InetAddress> addresses) {

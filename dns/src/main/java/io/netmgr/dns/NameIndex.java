@@ -2,9 +2,13 @@ package io.netmgr.dns;
 
 import io.netmgr.core.controller.StoredModel;
 import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The names containers resolve, kept current by the store's watch: a query reads the latest
@@ -15,21 +19,24 @@ import io.netmgr.core.store.WatchEvent;
 public final class NameIndex implements AutoCloseable {
     private final ModelMirror mirror = new ModelMirror();
     private final Runnable onChange;
-    private final Watch watch;
+    private final List<Watch> watches = new ArrayList<>();
     private volatile NameTable table;
     private volatile boolean stale;
 
-    private NameIndex(Store store, Runnable onChange) {
+    private NameIndex(Store store, Optional<Store> cluster, Runnable onChange) {
         this.onChange = onChange;
         long revision = store.revision();
-        // changes after this revision come again through the watch: applying them twice is harmless
+        long clusterRevision = cluster.map(Store::revision).orElse(0L);
+        // changes after these revisions come again through the watches: applying them twice is harmless
         synchronized (this) {
             for (KeyValue kv : store.range(StoredModel.ROOT)) {
                 mirror.put(kv);
             }
+            cluster.ifPresent(c -> c.range(ScopedStore.GLOBAL).forEach(mirror::put));
             table = mirror.table();
         }
-        this.watch = store.watch(StoredModel.ROOT, revision, this::changed);
+        watches.add(store.watch(StoredModel.ROOT, revision, this::changed));
+        cluster.ifPresent(c -> watches.add(c.watch(ScopedStore.GLOBAL, clusterRevision, this::changed)));
     }
 
     /**
@@ -38,7 +45,12 @@ public final class NameIndex implements AutoCloseable {
      * (hand work to another thread, which then reads {@link #table()}).
      */
     public static NameIndex follow(Store store, Runnable onChange) {
-        return new NameIndex(store, onChange);
+        return new NameIndex(store, Optional.empty(), onChange);
+    }
+
+    /** As {@link #follow(Store, Runnable)}, and the global networks, their endpoints and global services of {@code cluster}'s store. */
+    public static NameIndex follow(Store store, Optional<Store> cluster, Runnable onChange) {
+        return new NameIndex(store, cluster, onChange);
     }
 
     /** The names as of the last change seen. */
@@ -67,6 +79,6 @@ public final class NameIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        watch.close();
+        watches.forEach(Watch::close);
     }
 }

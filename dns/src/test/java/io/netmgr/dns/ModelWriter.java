@@ -19,9 +19,22 @@ import java.util.Map;
 final class ModelWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Store store;
+    private final String root;
+    private final String endpoints;
 
     ModelWriter(Store store) {
+        this(store, "/netmgr/", "/netmgr/endpoints/");
+    }
+
+    private ModelWriter(Store store, String root, String endpoints) {
         this.store = store;
+        this.root = root;
+        this.endpoints = endpoints;
+    }
+
+    /** Global objects in a cluster store: networks, services, backends under /netmgr/global/, endpoints under their host. */
+    static ModelWriter global(Store cluster, String hostId) {
+        return new ModelWriter(cluster, "/netmgr/global/", "/netmgr/global/hosts/" + hostId + "/endpoints/");
     }
 
     Network network(String id, String name, String driver, boolean predefined) {
@@ -29,14 +42,18 @@ final class ModelWriter {
     }
 
     Network network(String id, String name, String driver, boolean predefined, Map<String, String> labels) {
-        Network n = new Network(id, name, driver, List.of(), Map.of(), labels, false, true, false, predefined, "now");
-        put("/netmgr/networks/" + id, n);
+        return network(id, name, driver, predefined, labels, Network.LOCAL);
+    }
+
+    Network network(String id, String name, String driver, boolean predefined, Map<String, String> labels, String scope) {
+        Network n = new Network(id, name, driver, List.of(), Map.of(), labels, false, true, false, predefined, "now", scope);
+        put(root + "networks/" + id, n);
         return n;
     }
 
     Sandbox sandbox(String id, String name, String path, boolean owned) {
         Sandbox s = new Sandbox(id, name, path, owned, 1);
-        put("/netmgr/sandboxes/" + id, s);
+        put(root + "sandboxes/" + id, s);
         return s;
     }
 
@@ -44,28 +61,28 @@ final class ModelWriter {
     Endpoint endpoint(String id, String network, String sandbox, List<String> aliases, String... addresses) {
         Endpoint e = new Endpoint(id, "ep-" + id, network, Arrays.stream(addresses).map(IpNet::parse).toList(), null, aliases,
                 "eth0", sandbox, null, List.of(), List.of(), Bandwidth.NONE);
-        put("/netmgr/endpoints/" + id, e);
+        put(endpoints + id, e);
         return e;
     }
 
     Service service(String id, String name, EndpointMode mode, Map<String, String> vipByNetwork, String... networks) {
         List<ServiceVip> vips = vipByNetwork.entrySet().stream().map(v -> new ServiceVip(v.getKey(), IpNet.parse(v.getValue()))).toList();
         Service s = new Service(id, name, mode, List.of(networks), vips, List.of(), Map.of(), "now");
-        put("/netmgr/services/" + id, s);
+        put(root + "services/" + id, s);
         return s;
     }
 
     void backend(String service, String endpoint, String sandbox, String network, String address) {
-        put("/netmgr/service-backends/" + service + "/" + endpoint,
+        put(root + "service-backends/" + service + "/" + endpoint,
                 new ServiceBackend(service, endpoint, sandbox, sandbox, network, IpNet.parse(address), "this"));
     }
 
     void deleteBackend(String service, String endpoint) {
-        store.txn().delete("/netmgr/service-backends/" + service + "/" + endpoint).commit();
+        store.txn().delete(root + "service-backends/" + service + "/" + endpoint).commit();
     }
 
     void deleteEndpoint(String id) {
-        store.txn().delete("/netmgr/endpoints/" + id).commit();
+        store.txn().delete(endpoints + id).commit();
     }
 
     private void put(String key, Object value) {

@@ -39,6 +39,54 @@ class NameIndexTest {
         model.endpoint("e4", "front", "cache", List.of(), "10.1.0.4/24");
     }
 
+    /** In a cluster: the overlay, this host's endpoint on it and the global service live in the cluster store. */
+    @Test
+    void namesOnAGlobalNetworkComeFromTheClusterStore() {
+        MemoryStore cluster = new MemoryStore();
+        ModelWriter global = ModelWriter.global(cluster, "host-a");
+        global.network("ov", "demo", "overlay", false);
+        model.sandbox("client", "client", "/run/netns/nm-client", true);
+        global.endpoint("e1", "ov", "client", List.of(), "10.9.0.3/24");
+        global.service("svc", "hello", EndpointMode.VIP, Map.of("ov", "10.9.0.100/24"), "ov");
+        global.backend("svc", "e9", "remote-task", "ov", "10.9.0.7/24");
+        index = NameIndex.follow(store, Optional.of(cluster), changes::incrementAndGet);
+
+        assertThat(index.table().served()).containsOnlyKeys("client");
+        assertThat(index.table().lookup("client", "hello")).contains(List.of(ip("10.9.0.100")));
+        assertThat(index.table().lookup("client", "tasks.hello")).as("a backend on another host").contains(List.of(ip("10.9.0.7")));
+
+        global.backend("svc", "e8", "another", "ov", "10.9.0.8/24");
+        waitFor("the cluster store's change seen", () -> index.table().lookup("client", "tasks.hello").map(List::size).orElse(0) == 2);
+        cluster.close();
+    }
+
+    /**
+     * A container on another host (its sandbox in that host's store) resolves by its endpoint's
+     * name, which is its sandbox's, and its aliases, as on a swarm overlay; an endpoint of another
+     * host on a local-scope network never reaches this host's index, and one not joined gives nothing.
+     */
+    @Test
+    void aContainerOnAnotherHostResolvesByNameOnAGlobalNetwork() {
+        MemoryStore cluster = new MemoryStore();
+        ModelWriter here = ModelWriter.global(cluster, "host-a");
+        ModelWriter there = ModelWriter.global(cluster, "host-b");
+        here.network("ov", "demo", "overlay", false, Map.of(), "global");
+        model.sandbox("client", "client", "/run/netns/nm-client", true);
+        here.endpoint("e1", "ov", "client", List.of(), "10.9.0.3/24");
+        there.endpoint("e2", "ov", "remote-sandbox", List.of("db"), "10.9.0.4/24");
+        there.endpoint("e3", "ov", null, List.of(), "10.9.0.5/24");
+        index = NameIndex.follow(store, Optional.of(cluster), changes::incrementAndGet);
+
+        assertThat(index.table().served()).as("served by its own host's resolver").containsOnlyKeys("client");
+        assertThat(index.table().lookup("client", "ep-e2")).contains(List.of(ip("10.9.0.4")));
+        assertThat(index.table().lookup("client", "db")).contains(List.of(ip("10.9.0.4")));
+        assertThat(index.table().lookup("client", "ep-e3")).as("not joined").isEmpty();
+
+        there.endpoint("e6", "ov", "later", List.of(), "10.9.0.6/24");
+        waitFor("a remote join seen", () -> index.table().lookup("client", "ep-e6").isPresent());
+        cluster.close();
+    }
+
     @Test
     void aNameResolvesOnlyThroughANetworkTheAskerShares() {
         twoNetworksThreeSandboxes();

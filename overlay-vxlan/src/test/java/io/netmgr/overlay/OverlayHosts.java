@@ -17,7 +17,7 @@ import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.nat.Firewalls;
 import io.netmgr.netlink.testing.TestNamespaces;
-import io.netmgr.netlink.testing.Underlay;
+import io.netmgr.netlink.ns.Underlay;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -99,7 +99,7 @@ final class OverlayHosts implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         netns.beforeEach(context);
-        underlayNet = Underlay.create(netns, "ovu");
+        underlayNet = Underlay.in(netns.create("ovu"));
         underlay = underlayNet.namespace();
         try (NetlinkHandle h = NetlinkHandle.open(underlay)) {
             h.addresses().add("ul0", IpNet.parse(OUTSIDE + "/24")); // "the outside", for egress

@@ -99,7 +99,7 @@ public final class DaemonServer implements AutoCloseable {
             Blocking blocking = new Blocking(vertx, CONTROLLER_THREADS);
             Events events = new Events();
             DaemonOperations ops = new DaemonOperations(engine.controller(), events, metrics);
-            tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()), sandboxDns);
+            tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()), sandboxDns, engine.cluster());
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics),

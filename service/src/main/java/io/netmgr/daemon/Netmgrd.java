@@ -1,5 +1,6 @@
 package io.netmgr.daemon;
 
+import io.netmgr.core.store.Store;
 import io.netmgr.dns.ContainerDns;
 import io.netmgr.dns.DnsConfig;
 import io.netmgr.dns.HostResolvConf;
@@ -97,7 +98,7 @@ public final class Netmgrd {
         DaemonServer server;
         Optional<ContainerDns> dns = Optional.empty();
         try {
-            dns = dnsConfig.map(c -> ContainerDns.start(engine.store(), host, c));
+            dns = dnsConfig.map(c -> ContainerDns.start(engine.store(), engine.cluster().<Store>map(DaemonCluster::store), host, c));
             server = DaemonServer.start(vertx, metrics, engine, config.socket(), tcpListener, config.dockerPlugin(), dns.isPresent(),
                     new DaemonInfo(DaemonInfo.buildVersion(),
                     ProcessHandle.current().pid(), config.socket().toString(), config.stateDir().toString(),

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.TestNamespaces;
-import io.netmgr.netlink.testing.Underlay;
+import io.netmgr.netlink.ns.Underlay;
 import io.netmgr.store.etcd.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,7 +135,7 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
         try {
             dir = Files.createTempDirectory("netmgr-cluster-");
             etcd.start();
-            underlay = Underlay.create(netns, "clu");
+            underlay = Underlay.in(netns.create("clu"));
             for (int n = 1; n <= count; n++) {
                 NetNs ns = netns.create("clh" + n);
                 IpAddress address = IpAddress.parse(UNDERLAY_PREFIX + n);

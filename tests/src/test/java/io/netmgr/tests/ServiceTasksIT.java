@@ -247,20 +247,12 @@ class ServiceTasksIT {
             long pid = t.path("pid").asLong();
             String sandboxPath = sandbox(daemon, t.path("name").asText()).path("namespacePath").asText();
             assertThat(TaskProcesses.netns(pid)).as("task %s runs in its sandbox", t.path("name").asText())
-                    .isEqualTo(netnsOfPath(sandboxPath));
+                    .isEqualTo(TaskProcesses.netnsOfPath(sandboxPath));
             namespaces.add(TaskProcesses.netns(pid));
         }
         assertThat(namespaces).hasSize(n);
         assertThat(TaskProcesses.of(service)).containsExactlyInAnyOrderElementsOf(
                 tasksOf(daemon, service).stream().map(t -> t.path("pid").asLong()).toList());
-    }
-
-    /** The kernel's name of the namespace mounted at {@code path}, as /proc/PID/ns/net shows it. */
-    private static String netnsOfPath(String path) throws Exception {
-        Process p = new ProcessBuilder("stat", "-L", "-c", "%i", path).start();
-        String inode = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
-        return "net:[" + inode + "]";
     }
 
     private Map<String, Integer> spread(DaemonProcess daemon, int connections) throws Exception {

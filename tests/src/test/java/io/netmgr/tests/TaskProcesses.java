@@ -59,6 +59,14 @@ final class TaskProcesses implements AfterEachCallback {
         return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")).toString();
     }
 
+    /** The kernel's name of the namespace mounted at {@code path}, as /proc/PID/ns/net shows it. */
+    static String netnsOfPath(String path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("stat", "-L", "-c", "%i", path).start();
+        String inode = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return "net:[" + inode + "]";
+    }
+
     @Override
     public void afterEach(ExtensionContext context) {
         for (String service : services) {

@@ -7,6 +7,7 @@ import io.netmgr.core.service.Service;
 import io.netmgr.core.service.ServiceBackend;
 import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.KeyValue;
+import io.netmgr.core.store.ScopedStore;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,10 @@ import java.util.Optional;
  * {@link ServiceStore}'s.
  */
 public final class StoredModel {
-    /** Every model key starts with this: watch it to see networks, endpoints, sandboxes and services change. */
+    /**
+     * Every model key of a host's store starts with this: watch it to see networks, endpoints,
+     * sandboxes and services change; in a cluster, also {@value ScopedStore#GLOBAL} in the cluster store.
+     */
     public static final String ROOT = "/netmgr/";
 
     /** The kinds of object a reader of the model follows. */
@@ -25,8 +29,13 @@ public final class StoredModel {
     private StoredModel() {
     }
 
-    /** The kind of object stored under {@code key}, or nothing for an index or name key. */
+    /**
+     * The kind of object stored under {@code key}, or nothing for an index or name key. Keys of the
+     * cluster store ({@value ScopedStore#GLOBAL}...) count as their local twins: a global network,
+     * an endpoint on one (filed under its host), a global service and its backends.
+     */
     public static Optional<Kind> kindOf(String key) {
+        key = localForm(key);
         if (key.startsWith(StateStore.NETWORKS)) {
             return Optional.of(Kind.NETWORK);
         } else if (key.startsWith(StateStore.ENDPOINTS)) {
@@ -43,11 +52,27 @@ public final class StoredModel {
 
     /** What names the object under {@code key} among its kind: its id (a backend's: service id/endpoint id). */
     public static String idOf(String key) {
+        key = localForm(key);
         if (key.startsWith(ServiceStore.BACKENDS)) {
             return key.substring(ServiceStore.BACKENDS.length());
         }
         return key.substring(key.lastIndexOf('/') + 1);
     }
+
+    // /netmgr/global/networks/ID -> /netmgr/networks/ID; /netmgr/global/hosts/HOST/endpoints/ID -> /netmgr/endpoints/ID
+    private static String localForm(String key) {
+        if (!ScopedStore.isClusterKey(key)) {
+            return key;
+        }
+        String rest = key.substring(ScopedStore.GLOBAL.length());
+        if (rest.startsWith(HOSTS)) {
+            int afterHost = rest.indexOf('/', HOSTS.length());
+            rest = afterHost < 0 ? rest : rest.substring(afterHost + 1);
+        }
+        return ROOT + rest;
+    }
+
+    private static final String HOSTS = "hosts/";
 
     public static Network network(KeyValue kv) {
         return StateStore.decode(kv, Network.class);

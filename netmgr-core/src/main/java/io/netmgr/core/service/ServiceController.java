@@ -77,6 +77,16 @@ public final class ServiceController {
         throw NetmgrException.notFound("service " + ref + " not found");
     }
 
+    /** Whether service {@code s} lives in the cluster store (its networks are global), so every host sees it. */
+    public boolean isGlobal(Service s) {
+        return store.isGlobal(s);
+    }
+
+    /** The key of service {@code s}'s record, for a transaction (in the same store) that must find it still there. */
+    public String keyOf(Service s) {
+        return store.keyOf(s);
+    }
+
     /** The backends of service {@code ref}, as stored. */
     public List<ServiceBackend> backends(String ref) {
         return store.backends(service(ref));

@@ -4,14 +4,17 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.service.Service;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.core.service.ServiceSpec;
-import io.netmgr.core.service.ServiceStore;
+import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
+import io.netmgr.daemon.DaemonCluster;
 import io.netmgr.daemon.DaemonOperations;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,40 +35,51 @@ public final class ServiceTasks implements AutoCloseable {
     private final TaskLogs logs;
     private final String searchPath;
     private final TaskLoop loop;
+    private final Optional<ClusterTasks> cluster;
+    private final Predicate<Service> clustered;
 
     private ServiceTasks(ServiceController services, TaskSpecStore specs, TaskSupervisor supervisor, TaskLogs logs,
-                         String searchPath) {
+                         String searchPath, Optional<ClusterTasks> cluster, Predicate<Service> clustered) {
         this.services = services;
         this.specs = specs;
         this.supervisor = supervisor;
         this.logs = logs;
         this.searchPath = searchPath;
         this.loop = new TaskLoop(supervisor, Duration.ofMillis(250));
+        this.cluster = cluster;
+        this.clustered = clustered;
     }
 
     /**
      * Supervision of every service's tasks, with the state under {@code stateDir/tasks}: the
      * processes an earlier netmgrd started are adopted, those no longer wanted stopped, the
      * missing ones started. {@code sandboxDns}: netmgrd's resolver answers in sandboxes (a task
-     * then starts once its sandbox's resolv.conf is written).
+     * then starts once its sandbox's resolv.conf is written). With {@code cluster}, services on
+     * global networks have their tasks spread over the cluster's hosts ({@link ClusterTasks}), and
+     * this host runs those assigned to it.
      */
     public static ServiceTasks start(DaemonOperations ops, ServiceController services, Store store, Path stateDir,
-                                     boolean sandboxDns) {
+                                     boolean sandboxDns, Optional<DaemonCluster> cluster) {
         String searchPath = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         TaskFiles files = new TaskFiles(stateDir.resolve("tasks"));
         TaskSupervisor supervisor = new TaskSupervisor(new NamespaceLauncher(searchPath), new ServiceTaskSandboxes(ops, services, sandboxDns),
                 files, Backoff.DEFAULT, GRACE, Clock.systemUTC());
-        TaskSpecStore specs = new TaskSpecStore(store);
-        List<TaskSpec> wanted = specs.all().stream().filter(s -> {
+        TaskSpecStore specs = new TaskSpecStore(cluster.<Store>map(c -> new ScopedStore(store, c.store())).orElse(store));
+        List<TaskSpec> wanted = new ArrayList<>(specs.all().stream().filter(s -> !s.clustered()).filter(s -> {
             if (services.services().stream().anyMatch(x -> x.id().equals(s.serviceId()))) {
                 return true;
             }
             specs.remove(s.serviceId()); // its service went while netmgrd was down (kill -9 inside rm): tasks go too
             return false;
-        }).map(TaskSpecStore.Stored::spec).toList();
+        }).map(TaskSpecStore.Stored::spec).toList());
+        Optional<ClusterTasks> clusterTasks = cluster.map(c -> new ClusterTasks(c.store(), c.registry(), specs, supervisor));
+        clusterTasks.ifPresent(c -> wanted.addAll(c.mine()));
         supervisor.adopt(wanted);
-        wanted.forEach(s -> LOG.info("service {}: {} task(s) of {}", s.service(), s.replicas(), s.command().argv()));
-        return new ServiceTasks(services, specs, supervisor, new TaskLogs(files), searchPath);
+        wanted.forEach(s -> LOG.info("service {}: {} task(s) of {} here: slot(s) {}", s.service(), s.replicas(), s.command().argv(),
+                s.slots()));
+        clusterTasks.ifPresent(ClusterTasks::start);
+        Predicate<Service> onGlobalNetworks = service -> cluster.isPresent() && services.isGlobal(service);
+        return new ServiceTasks(services, specs, supervisor, new TaskLogs(files), searchPath, clusterTasks, onGlobalNetworks);
     }
 
     /**
@@ -85,8 +99,9 @@ public final class ServiceTasks implements AutoCloseable {
             return service;
         }
         TaskSpec desired = new TaskSpec(service.name(), tasks.get().replicas(), tasks.get().command());
+        boolean spread = clustered.test(service);
         try {
-            specs.put(service.id(), ServiceStore.SERVICES + service.id(), desired);
+            specs.put(service.id(), services.keyOf(service), desired, spread);
         } catch (RuntimeException e) {
             try {
                 services.remove(service.id());
@@ -95,7 +110,7 @@ public final class ServiceTasks implements AutoCloseable {
             }
             throw e;
         }
-        supervisor.apply(desired);
+        run(desired, spread);
         return service;
     }
 
@@ -113,15 +128,27 @@ public final class ServiceTasks implements AutoCloseable {
                 + " runs no tasks of netmgr's (it was created without --replicas N -- COMMAND), so it cannot be scaled; "
                 + "its backends are the sandboxes attached to it (netmgr service attach / detach)"));
         TaskSpec desired = new TaskSpec(service.name(), replicas, new TaskCommand(stored.command()));
-        specs.put(service.id(), ServiceStore.SERVICES + service.id(), desired);
-        supervisor.apply(desired);
+        specs.put(service.id(), services.keyOf(service), desired, stored.clustered());
+        run(desired, stored.clustered());
         return service;
+    }
+
+    // on this host; or, clustered, the slots assigned to the hosts now (each host starts its own as it sees them)
+    private void run(TaskSpec desired, boolean spread) {
+        if (spread) {
+            cluster.orElseThrow().place();
+        } else {
+            supervisor.apply(desired);
+        }
     }
 
     /** Removes service {@code ref}: its tasks are stopped and their sandboxes removed first, then the service itself. */
     public Service remove(String ref) {
         Service service = services.service(ref);
-        if (specs.of(service.id()).isPresent()) {
+        Optional<TaskSpecStore.Stored> stored = specs.of(service.id());
+        if (stored.isPresent() && stored.get().clustered()) {
+            removeEverywhere(service);
+        } else if (stored.isPresent()) {
             // desired state first: after a kill -9 half-way, the next netmgrd stops what is left
             specs.remove(service.id());
             supervisor.remove(service.name());
@@ -130,9 +157,26 @@ public final class ServiceTasks implements AutoCloseable {
         return service;
     }
 
-    /** The tasks of service {@code ref} (none for a service netmgr runs no tasks for). */
+    // the spec and the slots go at once; each host stops its tasks as it sees that, and the service goes once none is left
+    private void removeEverywhere(Service service) {
+        Duration patience = GRACE.plus(Duration.ofSeconds(20)); // a task's grace period, and a host's round and lease
+        try {
+            if (!cluster.orElseThrow().removeEverywhere(service.id(), patience)) {
+                LOG.warn("service {}: some host still reports tasks {} s after rm; they stop as it sees the rm", service.name(),
+                        patience.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the service's tasks stopped", e);
+        }
+    }
+
+    /** The tasks of service {@code ref} (none for a service netmgr runs no tasks for); clustered, every host's, with its host. */
     public List<TaskStatus> tasks(String ref) {
         Service service = services.service(ref);
+        if (cluster.isPresent() && specs.of(service.id()).map(TaskSpecStore.Stored::clustered).orElse(false)) {
+            return cluster.get().status(service.id(), service.name());
+        }
         return supervisor.status(service.name());
     }
 
@@ -157,6 +201,7 @@ public final class ServiceTasks implements AutoCloseable {
     /** Stops supervising; the tasks keep running, and the next netmgrd adopts them. */
     @Override
     public void close() {
+        cluster.ifPresent(ClusterTasks::close);
         loop.close();
     }
 }

@@ -62,7 +62,7 @@ public final class TaskSupervisor {
     }
 
     /**
-     * After a restart of netmgrd: the processes recorded for the slots {@code specs} still want
+     * After a restart of netmgrd: the processes recorded for the slots {@code specs} still run here
      * are adopted when they are the very processes started then (pid and start time); the others
      * recorded (a slot scaled away, a service removed while netmgrd was down) are stopped and
      * their sandboxes removed; then the missing tasks start.
@@ -76,7 +76,7 @@ public final class TaskSupervisor {
         for (TaskSlot slot : files.recorded()) {
             Optional<TaskProcess> running = files.pid(slot).flatMap(r -> launcher.adopt(r.pid(), r.startTime()));
             TaskSpec spec = wanted.get(slot.service());
-            if (spec != null && slot.slot() <= spec.replicas() && running.isPresent()) {
+            if (spec != null && spec.runs(slot.slot()) && running.isPresent()) {
                 Task t = new Task(slot, now);
                 t.process = running.get();
                 t.startedAt = now;
@@ -95,7 +95,7 @@ public final class TaskSupervisor {
         for (String service : files.services()) {
             TaskSpec spec = wanted.get(service);
             for (TaskSlot slot : files.logged(service)) {
-                if (spec == null || slot.slot() > spec.replicas()) {
+                if (spec == null || !spec.runs(slot.slot())) {
                     sandboxes.remove(slot);
                 }
             }
@@ -106,14 +106,17 @@ public final class TaskSupervisor {
         specs.forEach(this::apply);
     }
 
-    /** Makes {@code spec} the desired state of its service and converges to it now. */
+    /**
+     * Makes {@code spec} the desired state of its service and converges to it now: the slots it
+     * runs here start, the others (scaled away, or assigned to another host) stop.
+     */
     public synchronized void apply(TaskSpec spec) {
         desired.put(spec.service(), spec);
         Instant now = clock.instant();
         List<Task> surplus = tasks.values().stream()
-                .filter(t -> t.slot.service().equals(spec.service()) && t.slot.slot() > spec.replicas()).toList();
+                .filter(t -> t.slot.service().equals(spec.service()) && !spec.runs(t.slot.slot())).toList();
         remove(surplus);
-        for (int i = 1; i <= spec.replicas(); i++) {
+        for (int i : spec.slots()) {
             tasks.computeIfAbsent(new TaskSlot(spec.service(), i), s -> new Task(s, now));
         }
         tick();

@@ -39,7 +39,7 @@ class ServiceTasksDaemonIT {
         try (DaemonEngine engine = DaemonEngine.open(dir.resolve("state"), host, FirewallChoice.NFTABLES)) {
             DaemonOperations ops = new DaemonOperations(engine.controller(), new Events(), new OperationMetrics());
             ops.createNetwork(NetworkConfig.of("front", "bridge"));
-            ServiceTasks tasks = ServiceTasks.start(ops, engine.services(), engine.store(), dir, false);
+            ServiceTasks tasks = ServiceTasks.start(ops, engine.services(), engine.store(), dir, false, java.util.Optional.empty());
             try {
                 tasks.create(ServiceSpec.of("tkd", "front"), Optional.of(new ServiceTasks.TaskRequest(2,
                         new TaskCommand(List.of("sh", "-c", "echo started $NETMGR_TASK_NAME; exec sleep 600")))));

@@ -1,0 +1,244 @@
+package io.netmgr.daemon.task;
+
+import io.netmgr.core.cluster.ClusterHost;
+import io.netmgr.core.cluster.HostInfo;
+import io.netmgr.core.cluster.HostListener;
+import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.store.Store;
+import io.netmgr.core.store.Watch;
+import io.netmgr.daemon.task.TaskPlacement.Assignment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This host's part in running clustered services' tasks, as a swarm node's: it follows the slot
+ * assignments in the cluster store and has the {@link TaskSupervisor} run exactly the slots
+ * assigned to this host (stopping those moved elsewhere, as a host back from the dead does),
+ * reports its tasks' states there under its lease, and, when a host's lease ends, takes part in
+ * moving its slots to the alive hosts ({@link TaskAssignments#place}: a compare-and-swap per slot,
+ * so exactly one survivor moves each). One thread does it all, woken by the store's watches and
+ * host events, and every {@link #PERIOD} anyway (so a missed event costs a period, not a task).
+ */
+public final class ClusterTasks implements HostListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterTasks.class);
+    static final Duration PERIOD = Duration.ofMillis(500);
+    /** Placement runs on every host event and after every scale; also every this many rounds, as a backstop. */
+    private static final int PLACE_EVERY = 6;
+
+    private final Store cluster;
+    private final HostRegistry registry;
+    private final TaskSpecStore specs;
+    private final TaskAssignments assignments;
+    private final TaskSupervisor supervisor;
+    // only the loop thread touches these (and mine(), before it starts)
+    private final Map<String, TaskSpec> applied = new HashMap<>();
+    private final Map<String, String> serviceIds = new HashMap<>();
+    private final Map<String, byte[]> published = new HashMap<>();
+    private final Object signal = new Object();
+    private boolean dirty;
+    private boolean placeDue = true;
+    private volatile boolean running = true;
+    private final List<Watch> watches = new ArrayList<>();
+    private Thread thread;
+
+    public ClusterTasks(Store cluster, HostRegistry registry, TaskSpecStore specs, TaskSupervisor supervisor) {
+        this.cluster = cluster;
+        this.registry = registry;
+        this.specs = specs;
+        this.assignments = new TaskAssignments(cluster);
+        this.supervisor = supervisor;
+    }
+
+    /** The clustered services' specs, each with only the slots assigned to this host: what it runs (adopts, at start). */
+    public List<TaskSpec> mine() {
+        List<TaskSpec> mine = new ArrayList<>();
+        Map<String, Map<Integer, Assignment>> all = assignments.assignments();
+        for (TaskSpecStore.Stored s : specs.clustered()) {
+            TaskSpec spec = here(s, all);
+            mine.add(spec);
+            applied.put(s.service(), spec);
+            serviceIds.put(s.service(), s.serviceId());
+        }
+        return mine;
+    }
+
+    /** Starts following the assignments and the hosts. */
+    public void start() {
+        long revision = cluster.revision();
+        watches.add(cluster.watch(TaskAssignments.SLOTS, revision, e -> wake(false), compacted -> wake(true)));
+        watches.add(cluster.watch(TaskSpecStore.CLUSTER_PREFIX, revision, e -> wake(true), compacted -> wake(true)));
+        registry.addListener(this);
+        thread = new Thread(this::loop, "netmgrd-cluster-tasks");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Assigns the slots of every clustered service now (after a create or scale, before answering).
+     * The spec is stored already: if the store fails here, the loop places them as soon as it answers.
+     */
+    public void place() {
+        try {
+            assignments.place(specs.clustered());
+            wake(false);
+        } catch (RuntimeException e) {
+            LOG.warn("placing tasks failed (the next round tries again): {}", e.getMessage());
+            wake(true);
+        }
+    }
+
+    /** Removes service {@code serviceId}'s tasks on every host; returns once none is reported any more, or after {@code patience}. */
+    public boolean removeEverywhere(String serviceId, Duration patience) throws InterruptedException {
+        assignments.removeService(serviceId);
+        wake(false);
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!assignments.reported(serviceId).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /**
+     * Every slot of service {@code serviceId} with its host's advertise address: as that host reports
+     * it, or {@code assigned} until it does ({@code host down} while its slot waits to move).
+     */
+    public List<TaskStatus> status(String serviceId, String service) {
+        Map<Integer, String> slots = assignments.slotsOf(serviceId);
+        List<TaskAssignments.Reported> reports = assignments.reported(serviceId);
+        Map<String, ClusterHost> hosts = new HashMap<>();
+        registry.hosts().forEach(h -> hosts.put(h.info().hostId(), h));
+        List<TaskStatus> all = new ArrayList<>();
+        new TreeMap<>(slots).forEach((slot, host) -> {
+            String address = Optional.ofNullable(hosts.get(host)).map(h -> h.info().advertiseAddress()).orElse(host);
+            boolean alive = hosts.containsKey(host) && hosts.get(host).alive();
+            Optional<TaskStatus> reported = reports.stream().filter(r -> r.host().equals(host) && r.status().slot() == slot)
+                    .map(TaskAssignments.Reported::status).findFirst();
+            all.add(reported.map(r -> r.onHost(address)).orElseGet(() -> new TaskStatus(new TaskSlot(service, slot).name(), slot,
+                    alive ? "assigned" : "host down", null, 0, null, null, null, address)));
+        });
+        return all;
+    }
+
+    @Override
+    public void hostGone(HostInfo host) {
+        LOG.info("host {} ({}) is down: its tasks move to the alive hosts", host.hostId(), host.advertiseAddress());
+        wake(true);
+    }
+
+    @Override
+    public void resync() {
+        synchronized (signal) {
+            published.clear(); // under the new lease, every report is written again
+        }
+        wake(true);
+    }
+
+    private void wake(boolean place) {
+        synchronized (signal) {
+            dirty = true;
+            placeDue |= place;
+            signal.notifyAll();
+        }
+    }
+
+    private void loop() {
+        long round = 0;
+        while (running) {
+            boolean place;
+            synchronized (signal) {
+                if (!dirty) {
+                    try {
+                        signal.wait(PERIOD.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                dirty = false;
+                place = placeDue || round % PLACE_EVERY == 0;
+                placeDue = false;
+            }
+            round++;
+            try {
+                if (place) {
+                    assignments.place(specs.clustered());
+                }
+                converge();
+                publish();
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warn("clustered tasks: a round failed (tried again in {} ms): {}", PERIOD.toMillis(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    // the supervisor runs exactly the slots assigned here
+    private void converge() {
+        Map<String, Map<Integer, Assignment>> all = assignments.assignments();
+        Set<String> wanted = new HashSet<>();
+        for (TaskSpecStore.Stored s : specs.clustered()) {
+            TaskSpec spec = here(s, all);
+            wanted.add(s.service());
+            serviceIds.put(s.service(), s.serviceId());
+            if (!spec.equals(applied.get(s.service()))) {
+                LOG.info("service {}: this host runs slot(s) {} of {}", s.service(), spec.slots(), s.replicas());
+                supervisor.apply(spec);
+                applied.put(s.service(), spec);
+            }
+        }
+        for (String gone : new ArrayList<>(applied.keySet())) {
+            if (!wanted.contains(gone)) {
+                LOG.info("service {}: removed, its tasks here stop", gone);
+                supervisor.remove(gone);
+                applied.remove(gone);
+                serviceIds.remove(gone);
+            }
+        }
+    }
+
+    // service s as this host runs it: the slots assigned here
+    private TaskSpec here(TaskSpecStore.Stored s, Map<String, Map<Integer, Assignment>> all) {
+        Set<Integer> slots = new HashSet<>();
+        all.getOrDefault(s.serviceId(), Map.of()).forEach((slot, a) -> {
+            if (a.host().equals(registry.hostId()) && slot <= s.replicas()) {
+                slots.add(slot);
+            }
+        });
+        return s.spec().onlySlots(slots);
+    }
+
+    private void publish() {
+        Map<String, List<TaskStatus>> mine = new HashMap<>();
+        applied.keySet().forEach(name -> mine.put(serviceIds.get(name), supervisor.status(name)));
+        synchronized (signal) {
+            assignments.publish(registry.hostId(), registry.lease(), mine, published);
+        }
+    }
+
+    /** Stops following; the tasks keep running (a restart within the lease adopts them) and the reports expire with the lease. */
+    @Override
+    public void close() {
+        running = false;
+        watches.forEach(Watch::close);
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.netmgr.daemon.task;
+
+import static io.netmgr.netlink.testing.Eventually.waitFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.store.MemoryStore;
+import io.netmgr.core.store.ScopedStore;
+import io.netmgr.daemon.task.TaskSupervisorTest.FakeLauncher;
+import io.netmgr.daemon.task.TaskSupervisorTest.FakeSandboxes;
+import io.netmgr.daemon.task.TaskSupervisorTest.MovableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hosts following the assignments of one cluster store (in memory, leases expired by a ticker the
+ * test moves), each with its own supervisor over fake processes: each runs exactly its slots, and
+ * a dead host's slot moves to a survivor.
+ */
+class ClusterTasksTest {
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private static final TaskCommand CMD = new TaskCommand(List.of("server"));
+
+    @TempDir Path state;
+    private final AtomicLong nanos = new AtomicLong();
+    private final MemoryStore cluster = new MemoryStore(nanos::get);
+    private final List<Host> hosts = new ArrayList<>();
+
+    /** One host: its own store, registration, supervisor and follower. */
+    private final class Host {
+        final MemoryStore local = new MemoryStore();
+        final HostRegistry registry;
+        final TaskSupervisor supervisor;
+        final TaskSpecStore specs = new TaskSpecStore(new ScopedStore(local, cluster));
+        final ClusterTasks tasks;
+
+        Host(String id, String address) {
+            registry = HostRegistry.join(cluster, local, id, id, address, "test", TTL);
+            supervisor = new TaskSupervisor(new FakeLauncher(), new FakeSandboxes(), new TaskFiles(state.resolve(id)),
+                    Backoff.DEFAULT, Duration.ofSeconds(1), new MovableClock());
+            tasks = new ClusterTasks(cluster, registry, specs, supervisor);
+            supervisor.adopt(tasks.mine());
+            tasks.start();
+            hosts.add(this);
+        }
+
+        List<Integer> running(String service) {
+            return supervisor.status(service).stream().filter(t -> t.state().equals("running")).map(TaskStatus::slot).toList();
+        }
+
+        void dies() {
+            tasks.close();
+            registry.close();
+            cluster.stopKeepAlive(registry.lease().id());
+            nanos.addAndGet(TTL.toNanos());
+            cluster.expireLeases();
+        }
+    }
+
+    @AfterEach
+    void close() {
+        hosts.forEach(h -> {
+            h.tasks.close();
+            h.registry.close();
+        });
+    }
+
+    @Test
+    void eachHostRunsItsOwnSlotsAndADeadHostsSlotMovesToASurvivor() {
+        Host a = new Host("a", "198.51.100.1");
+        Host b = new Host("b", "198.51.100.2");
+        a.specs.put("s1", "/netmgr/services/s1", new TaskSpec("web", 2, CMD), true);
+        a.tasks.place();
+
+        waitFor("one task on each host", () -> a.running("web").size() == 1 && b.running("web").size() == 1);
+        assertThat(a.running("web")).doesNotContainAnyElementsOf(b.running("web"));
+        waitFor("both reported", () -> b.tasks.status("s1", "web").stream().allMatch(t -> t.state().equals("running")));
+        assertThat(b.tasks.status("s1", "web")).extracting(TaskStatus::host).containsExactlyInAnyOrder("198.51.100.1", "198.51.100.2");
+
+        b.dies();
+        waitFor("a runs both slots", () -> a.running("web").equals(List.of(1, 2)));
+        waitFor("ps names a for both", () -> a.tasks.status("s1", "web").stream()
+                .allMatch(t -> t.state().equals("running") && t.host().equals("198.51.100.1")));
+    }
+
+    @Test
+    void scaleAndRmFromOneHostReachTheOther() throws Exception {
+        Host a = new Host("a", "198.51.100.1");
+        Host b = new Host("b", "198.51.100.2");
+        a.specs.put("s1", "/netmgr/services/s1", new TaskSpec("web", 4, CMD), true);
+        a.tasks.place();
+        waitFor("two tasks on each host", () -> a.running("web").size() == 2 && b.running("web").size() == 2);
+
+        b.specs.put("s1", "/netmgr/services/s1", new TaskSpec("web", 1, CMD), true);
+        b.tasks.place();
+        waitFor("one task left, slot 1", () -> a.running("web").size() + b.running("web").size() == 1
+                && (a.running("web").equals(List.of(1)) || b.running("web").equals(List.of(1))));
+
+        assertThat(a.tasks.removeEverywhere("s1", Duration.ofSeconds(30))).as("every report gone").isTrue();
+        assertThat(a.supervisor.supervises("web") || b.supervisor.supervises("web")).isFalse();
+    }
+}
