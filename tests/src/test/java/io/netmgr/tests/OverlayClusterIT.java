@@ -1,5 +1,6 @@
 package io.netmgr.tests;
 
+import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static io.netmgr.tests.NetmgrdIT.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,6 +66,9 @@ class OverlayClusterIT {
              var echo = Traffic.echoServer(webNs, web, 7000)) {
             assertThat(exchangeOnceConverged(clientNs, web, 7000, "across hosts")).isEqualTo("across hosts");
         }
+        // by name too, through the client's resolver on host two: web's sandbox lives on host one
+        waitFor("web resolved on host two", () -> getent(two, "client", "web").exit() == 0);
+        assertThat(getent(two, "client", "web").out()).startsWith("10.96.0.10 ");
 
         var busy = cli(two.daemon, "network", "rm", "ovx");
         assertThat(busy.exit()).isEqualTo(1);
@@ -222,5 +226,14 @@ class OverlayClusterIT {
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode node = JSON.readTree(r.out());
         return node.isArray() ? node.get(0) : node;
+    }
+
+    /** {@code getent hosts NAME} in {@code sandbox} of {@code host}, through its resolv.conf (as `ip netns exec` binds it). */
+    private static Distribution.Result getent(ClusterHosts.Host host, String sandbox, String name) {
+        try {
+            return cli(host.daemon, "sandbox", "exec", sandbox, "--", "getent", "hosts", name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
