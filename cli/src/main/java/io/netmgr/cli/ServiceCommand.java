@@ -109,6 +109,9 @@ final class ServiceCommand {
             DaemonClient d = daemon();
             JsonNode backends = d.get("/v1/services/" + segment(ref) + "/backends");
             JsonNode tasks = d.get("/v1/services/" + segment(ref) + "/tasks");
+            if (format == null) {
+                backends = HostColumn.byAdvertiseAddress(d, backends);
+            }
             if (tasks.isEmpty()) {
                 Output.list(out(), backends, format, false, b -> b.path("sandbox").asText(), BACKEND_COLUMNS);
             } else {

@@ -54,6 +54,8 @@ class ServiceMeshIT {
         ok(two, "service", "attach", "web", "b2");
         String ps = ok(three, "service", "ps", "web");
         assertThat(ps).as("every host lists every backend").contains("b1").contains("b2").contains("10.98.0.11").contains("10.98.0.12");
+        assertThat(ps).as("each backend's host shown by its advertise address, as tasks show theirs")
+                .contains(one.address + " ").contains(two.address + " ");
 
         try (var s1 = Traffic.identifying(b1, ip("10.98.0.11"), 7000, "b1");
              var s2 = Traffic.identifying(b2, ip("10.98.0.12"), 7000, "b2")) {
