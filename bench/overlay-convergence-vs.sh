@@ -13,11 +13,8 @@ runs=${4:-2}
 [ -d bench/target/lib ] || mvn -B -q package -DskipTests -pl bench -am
 [ -d "$other/bench/target/lib" ] || { echo "build $other first: mvn -B -q package -DskipTests -pl bench -am" >&2; exit 2; }
 java=${JAVA:-java}
-work=$(mktemp -d /tmp/netmgr-bench-ovv-XXXXXX)
-etcd_pids=""
-trap 'for p in $etcd_pids; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 . bench/etcd3.sh
-start_etcd3 "$work"
+etcd3_in_temp ovv
 echo "other: $other ($(git -C "$other" log -1 --format='%h %s' | cut -c1-80)); this: $(git log -1 --format='%h %s' | cut -c1-80)"
 for r in $(seq "$runs"); do
     for tree in "$other" .; do

@@ -25,10 +25,7 @@ if [ "$mode" = memory ] || [ "$mode" = both ]; then
     run -Dnetmgr.bench.store=memory
 fi
 if [ "$mode" = etcd ] || [ "$mode" = both ]; then
-    work=$(mktemp -d /tmp/netmgr-bench-ovc-XXXXXX)
-    etcd_pids=""
-    trap 'for p in $etcd_pids; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
     . bench/etcd3.sh
-    start_etcd3 "$work"
+    etcd3_in_temp ovc
     run -Dnetmgr.bench.etcd="$clients"
 fi

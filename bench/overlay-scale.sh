@@ -8,11 +8,8 @@ set -eu
 cd "$(dirname -- "$(readlink -f -- "$0")")/.."
 [ -d bench/target/lib ] || mvn -B -q package -DskipTests -pl bench -am
 java=${JAVA:-java}
-work=$(mktemp -d /tmp/netmgr-bench-scale-XXXXXX)
-etcd_pids=""
-trap 'for p in $etcd_pids; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 . bench/etcd3.sh
-start_etcd3 "$work"
+etcd3_in_temp scale
 "$java" --enable-native-access=ALL-UNNAMED -Dnetmgr.bench.etcd="$clients" -cp "bench/target/classes:bench/target/lib/*" \
     io.netmgr.bench.OverlayScale "${1:-1000}" "${2:-100}" "${3:-30}" "${4:-1}"
 echo "etcd db size after the run: $(du -sh "$work/etcd0" | cut -f1) (member 0)"

@@ -21,10 +21,7 @@ done
 converge=${CONVERGE:-100}
 "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.netmgr.bench.ServiceConvergence "$converge"
 if command -v etcd >/dev/null 2>&1; then
-    work=$(mktemp -d /tmp/netmgr-bench-svc-XXXXXX)
-    etcd_pids=""
-    trap 'for p in $etcd_pids; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
     . bench/etcd3.sh
-    start_etcd3 "$work"
+    etcd3_in_temp svc
     "$java" --enable-native-access=ALL-UNNAMED -Dnetmgr.bench.etcd="$clients" -cp "$cp" io.netmgr.bench.ServiceConvergence "$converge"
 fi
