@@ -83,18 +83,24 @@ final class ModelMirror {
                 continue;
             }
             Sandbox sandbox = sandboxes.get(e.sandbox().get());
-            if (sandbox == null) {
-                if (Network.GLOBAL.equals(network.scope())) {
-                    addRemote(names.computeIfAbsent(network.id(), id -> new HashMap<>()), e);
-                }
+            String name;
+            if (sandbox != null) {
+                scopes.computeIfAbsent(sandbox.id(), id -> new HashSet<>()).add(network.id());
+                served.putIfAbsent(sandbox.id(), new ServedSandbox(sandbox.id(), sandbox.name(), Path.of(sandbox.namespacePath()),
+                        sandbox.owned()));
+                name = sandbox.name();
+            } else if (Network.GLOBAL.equals(network.scope())) {
+                // a container of another host: its sandbox is in that host's store and its own
+                // resolver serves it, but its endpoint is in the cluster's, named after the sandbox
+                // (as `network connect`, Docker's connect and tasks name it), so its name and
+                // aliases resolve on every host, as on a swarm overlay
+                name = e.name();
+            } else {
                 continue;
             }
-            scopes.computeIfAbsent(sandbox.id(), id -> new HashSet<>()).add(network.id());
-            served.putIfAbsent(sandbox.id(), new ServedSandbox(sandbox.id(), sandbox.name(), Path.of(sandbox.namespacePath()),
-                    sandbox.owned()));
             Map<String, List<InetAddress>> onNetwork = names.computeIfAbsent(network.id(), id -> new HashMap<>());
             List<InetAddress> addresses = e.ips().stream().map(ip -> ip.toInetAddress()).toList();
-            add(onNetwork, sandbox.name(), addresses);
+            add(onNetwork, name, addresses);
             for (String alias : e.aliases()) {
                 add(onNetwork, alias, addresses);
             }
@@ -119,20 +125,6 @@ final class ModelMirror {
             }
         }
         return new NameTable(names, scopes, served);
-    }
-
-    /**
-     * A container of another host on a global network: its sandbox is in that host's store, not
-     * here, but its endpoint is in the cluster's, named after the sandbox (as `network connect`,
-     * Docker's connect and tasks name it), so its name and aliases resolve on every host, as on a
-     * swarm overlay. It is served by its own host's resolver, not this one.
-     */
-    private static void addRemote(Map<String, List<InetAddress>> onNetwork, Endpoint e) {
-        List<InetAddress> addresses = e.ips().stream().map(ip -> ip.toInetAddress()).toList();
-        add(onNetwork, e.name(), addresses);
-        for (String alias : e.aliases()) {
-            add(onNetwork, alias, addresses);
-        }
     }
 
     private static void add(Map<String, List<InetAddress>> names, String name, List<InetAddress> addresses) {
