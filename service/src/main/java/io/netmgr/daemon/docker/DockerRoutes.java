@@ -155,7 +155,7 @@ public final class DockerRoutes {
             throw new IllegalArgumentException("network name is missing: give Name");
         }
         refuseUnsupported(body);
-        NetworkConfig config = NetworkConfig.of(body.name(), body.driver() == null || body.driver().isBlank() ? NetworkConfig.DEFAULT_DRIVER : body.driver())
+        NetworkConfig config = NetworkConfig.of(body.name(), driver(body))
                 .withInternal(body.internal()).withAttachable(body.attachable()).withIpv6(Boolean.TRUE.equals(body.enableIPv6()));
         List<IpamConfig> ipam = new ArrayList<>();
         List<DockerBodies.IpamPool> pools = body.ipam() == null || body.ipam().config() == null ? List.of() : body.ipam().config();
@@ -187,6 +187,11 @@ public final class DockerRoutes {
         return NetmgrException.notFound("plugin \"" + name + "\" not found (" + reason + ")");
     }
 
+    /** The driver asked for, the default one when none is named (dockerd's rule). */
+    private static String driver(DockerBodies.NetworkCreate body) {
+        return body.driver() == null || body.driver().isBlank() ? NetworkConfig.DEFAULT_DRIVER : body.driver();
+    }
+
     private static void refuseUnsupported(DockerBodies.NetworkCreate body) {
         if (body.ipam() != null && body.ipam().driver() != null && !body.ipam().driver().isBlank()
                 && !body.ipam().driver().equals("default")) {
@@ -194,9 +199,8 @@ public final class DockerRoutes {
         }
         // swarm scope is how Docker shows an overlay (global) network: accepted with -d overlay, whose
         // own checks refuse it on a netmgrd without --cluster-store; every other driver is local
-        if ("swarm".equals(body.scope()) && !"overlay".equals(body.driver())) {
-            throw NetmgrException.forbidden("cannot create a swarm scoped network with driver "
-                    + (body.driver() == null || body.driver().isBlank() ? "bridge" : body.driver())
+        if ("swarm".equals(body.scope()) && !"overlay".equals(driver(body))) {
+            throw NetmgrException.forbidden("cannot create a swarm scoped network with driver " + driver(body)
                     + ": swarm scope is an overlay network's (-d overlay, on a netmgrd with --cluster-store)");
         }
         if (body.scope() != null && !body.scope().isBlank() && !body.scope().equals("local") && !body.scope().equals("global")) {
