@@ -64,7 +64,7 @@ class DockerApiTest {
                     "cannot create a swarm scoped network with driver bridge: swarm scope is an overlay network's");
             // an overlay in swarm scope is refused by the overlay itself here: this netmgrd has no cluster store
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"overlay\",\"Scope\":\"swarm\"}"), 400,
-                    "--cluster-store");
+                    "network w: driver overlay makes networks that span hosts and needs a cluster store");
             // dockerd looks the container up first, so even an unknown network answers about the container
             assertError(d.post("/networks/nosuch/connect", "{\"Container\":\"ghost\"}"), 404, "No such container: ghost");
             assertError(d.post("/networks/front/disconnect", "{\"Container\":\"ghost\"}"), 404, "No such container: ghost");

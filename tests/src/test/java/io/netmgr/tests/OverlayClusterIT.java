@@ -122,6 +122,11 @@ class OverlayClusterIT {
         var removed = Distribution.run(docker, onTwo, "network", "rm", "dov");
         assertThat(removed.exit()).as(removed.err()).isZero();
         assertThat(Distribution.run(docker, onOne, "network", "ls", "-q", "-f", "name=dov").out()).isEmpty();
+
+        // --scope swarm, as a swarm user types it, is an overlay's scope here too
+        var swarm = Distribution.run(docker, onOne, "network", "create", "-d", "overlay", "--scope", "swarm", "--subnet", "10.93.1.0/24", "dsw");
+        assertThat(swarm.exit()).as(swarm.err()).isZero();
+        assertThat(Distribution.run(docker, onTwo, "network", "rm", "dsw").exit()).isZero();
         assertThat(cli(one.daemon, "sandbox", "rm", "dweb").exit()).isZero();
         assertThat(cli(two.daemon, "sandbox", "rm", "dclient").exit()).isZero();
     }

@@ -203,7 +203,7 @@ public final class DockerRoutes {
             throw NetmgrException.forbidden("cannot create a swarm scoped network with driver " + driver(body)
                     + ": swarm scope is an overlay network's (-d overlay, on a netmgrd with --cluster-store)");
         }
-        if (body.scope() != null && !body.scope().isBlank() && !body.scope().equals("local") && !body.scope().equals("global")) {
+        if (body.scope() != null && !body.scope().isBlank() && !List.of("local", "global", "swarm").contains(body.scope())) {
             throw new IllegalArgumentException("scope " + body.scope() + " is not supported: a network's scope is its driver's,"
                     + " local (bridge, macvlan) or global (overlay, on a netmgrd with --cluster-store)");
         }
