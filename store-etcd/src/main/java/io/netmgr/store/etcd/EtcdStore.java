@@ -199,7 +199,9 @@ public final class EtcdStore implements Store {
             return new TxnResult(response.isSucceeded(), response.getHeader().getRevision());
         }
         String marker = markers.next();
-        List<String> cleanup = markers.takeFinished();
+        // the cleanup rides along only in the room etcd leaves: the plan's own operations and the
+        // marker's put come first, and a transaction above --max-txn-ops would be refused whole
+        List<String> cleanup = markers.takeFinished(TxnMarkers.MAX_TXN_OPS - 1 - plan.operations());
         plan.mark(marker, cleanup);
         TxnResponse response;
         try {

@@ -97,6 +97,11 @@ final class EtcdTxnPlan {
         put(marker, TxnMarkers.value(System.currentTimeMillis()), 0); // its time: a sweep at connect knows it is old
     }
 
+    /** The operations the plan runs when its compares hold (etcd caps them, see {@link TxnMarkers#MAX_TXN_OPS}). */
+    int operations() {
+        return deletes.size() + puts.size();
+    }
+
     boolean onlyDeletes() {
         return puts.isEmpty();
     }

@@ -33,8 +33,11 @@ final class TxnMarkers {
     /** Keys under this (after the store's root) are markers, never the caller's. */
     static final String PREFIX = "\0txn/";
 
-    // how many finished markers one transaction deletes at most (etcd caps operations per transaction at 128)
+    // how many finished markers one transaction deletes at most
     static final int CLEANUP_PER_TXN = 32;
+
+    /** etcd's default cap on the operations of one transaction (--max-txn-ops). */
+    static final int MAX_TXN_OPS = 128;
 
     /** Markers older than this are swept at connect: far beyond any store deadline and clock skew. */
     static final java.time.Duration SWEEP_AGE = java.time.Duration.ofMinutes(10);
@@ -73,10 +76,11 @@ final class TxnMarkers {
     }
 
     /** Markers whose outcome is known, for the next write transaction to delete; they are taken. */
-    List<String> takeFinished() {
+    List<String> takeFinished(int room) {
         List<String> taken = new ArrayList<>();
+        int most = Math.min(CLEANUP_PER_TXN, room);
         String marker;
-        while (taken.size() < CLEANUP_PER_TXN && (marker = finished.poll()) != null) {
+        while (taken.size() < most && (marker = finished.poll()) != null) {
             taken.add(marker);
         }
         return taken;

@@ -34,14 +34,17 @@ class TxnMarkersTest {
         assertThat(new TxnMarkers().next()).isNotIn(made);
         assertThat(TxnMarkers.isMarker("ip/10.0.0.2")).isFalse();
 
-        assertThat(markers.takeFinished()).isEmpty();
+        int room = TxnMarkers.MAX_TXN_OPS;
+        assertThat(markers.takeFinished(room)).isEmpty();
         made.forEach(markers::finished);
-        List<String> first = markers.takeFinished();
+        List<String> first = markers.takeFinished(room);
         assertThat(first).hasSize(TxnMarkers.CLEANUP_PER_TXN);
         markers.giveBack(first); // that cleanup did not apply
-        assertThat(markers.takeFinished()).hasSize(TxnMarkers.CLEANUP_PER_TXN);
-        assertThat(markers.takeFinished()).hasSize(5);
-        assertThat(markers.takeFinished()).isEmpty();
+        assertThat(markers.takeFinished(0)).as("a transaction already at etcd's cap takes none").isEmpty();
+        assertThat(markers.takeFinished(3)).as("only the room left").hasSize(3);
+        assertThat(markers.takeFinished(room)).hasSize(TxnMarkers.CLEANUP_PER_TXN);
+        assertThat(markers.takeFinished(room)).hasSize(2);
+        assertThat(markers.takeFinished(room)).isEmpty();
     }
 
     @Test
