@@ -1,5 +1,6 @@
 package io.netmgr.core.cluster;
 
+import io.netmgr.core.Ids;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
@@ -57,7 +58,7 @@ final class HostRemoval {
         List<ClusterHost> named = hosts.stream().filter(h -> h.info().hostname().equals(ref)).toList();
         if (named.size() > 1) {
             throw NetmgrException.conflict("hostname " + ref + " names " + named.size() + " hosts ("
-                    + String.join(", ", named.stream().map(h -> h.info().hostId().substring(0, 12)).toList()) + "); give the id");
+                    + String.join(", ", named.stream().map(h -> Ids.shortId(h.info().hostId())).toList()) + "); give the id");
         }
         if (named.size() == 1) {
             return named.get(0);

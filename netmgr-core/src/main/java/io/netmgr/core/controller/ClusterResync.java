@@ -2,8 +2,6 @@ package io.netmgr.core.controller;
 
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.service.BackendClaims;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What a controller does when its host registry says its view of the cluster may be stale
@@ -54,24 +52,20 @@ final class ClusterResync implements HostListener {
      * Claims this host's endpoints again, under the current lease: after a lease was lost, and
      * at start, when the host may come back after its lease expired (a daemon down longer than
      * the TTL), its claims gone from the cluster; and gives back addresses a process killed while
-     * creating an endpoint left under the lease ({@link EndpointClaims#releaseLeftovers}). Returns
-     * the endpoints withdrawn, one line each.
+     * creating an endpoint left under the lease ({@link EndpointClaims#releaseLeftovers}).
      */
-    List<String> republish() {
+    void republish() {
         try (HostLock.Held held = lock.acquire()) {
-            List<String> withdrawn = new ArrayList<>();
             for (EndpointClaims.Conflict lost : claims.claimAgain()) {
                 String line = "endpoint " + lost.endpoint().name() + " (" + lost.endpoint().id() + ") withdrawn from this host: "
                         + lost.reason() + Withdrawals.ADVICE;
                 LOG.log(System.Logger.Level.WARNING, line);
                 withdrawal.withdraw(claims, lost);
-                withdrawn.add(line);
             }
             for (String line : claims.releaseLeftovers()) {
                 LOG.log(System.Logger.Level.WARNING, line);
             }
             backends.claimAgain().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
-            return withdrawn;
         }
     }
 }

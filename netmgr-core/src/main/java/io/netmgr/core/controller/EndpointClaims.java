@@ -1,5 +1,6 @@
 package io.netmgr.core.controller;
 
+import io.netmgr.core.Ids;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.IpamDriver;
@@ -114,7 +115,7 @@ final class EndpointClaims {
             for (var pool : network.pools()) {
                 for (var held : ipam.endpointAddressesUnder(pool.poolId(), lease.get()).entrySet()) {
                     String owner = held.getValue();
-                    if (!ENDPOINT_ID.matcher(owner).matches() || state.endpoint(owner).isPresent()) {
+                    if (!Ids.isFullId(owner) || state.endpoint(owner).isPresent()) {
                         continue;
                     }
                     try {
@@ -130,7 +131,6 @@ final class EndpointClaims {
         return released;
     }
 
-    private static final java.util.regex.Pattern ENDPOINT_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     /**
      * Forgets lost endpoint {@code e}: its record and what it still holds

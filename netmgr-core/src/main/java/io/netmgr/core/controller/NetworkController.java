@@ -276,11 +276,6 @@ public final class NetworkController implements AutoCloseable {
         firewall.ensureNetwork(network.id());
     }
 
-    /** What services need of this host: their store (scoped by their networks), its name, IPAM, lease and endpoints. */
-    public ServiceScope serviceScope() {
-        return serviceScope;
-    }
-
     /** The driver of {@code network}, to ask what it can do. */
     public NetworkDriver driverOf(Network network) {
         return drivers.get(network.driver());

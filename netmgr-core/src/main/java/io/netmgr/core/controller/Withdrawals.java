@@ -29,7 +29,7 @@ final class Withdrawals {
     }
 
     /** Notes and tells that {@code lost} was taken off this host; the caller holds the controller's lock. */
-    Withdrawal record(EndpointClaims.Conflict lost) {
+    void record(EndpointClaims.Conflict lost) {
         Endpoint e = lost.endpoint();
         String network = lost.network().map(Network::name).orElse(e.networkId());
         Withdrawal w = new Withdrawal(e.id(), e.name(), e.networkId(), network, e.sandboxId(),
@@ -37,7 +37,6 @@ final class Withdrawals {
                 lost.reason() + ADVICE, Instant.now().toString());
         sandboxOf(e).ifPresent(s -> update(s, s.withWithdrawal(w)));
         tell(w);
-        return w;
     }
 
     /** Drops {@code sandbox}'s note about network {@code networkId}, if any: it is connected to it again. */

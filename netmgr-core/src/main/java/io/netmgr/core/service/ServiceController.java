@@ -38,6 +38,7 @@ import java.util.function.Supplier;
 public final class ServiceController {
     private final NetworkController networks;
     private final ServiceScope scope;
+    private final BackendClaims claims;
     private final ServiceStore store;
 
     /** Services of one host alone, on {@code store}, their virtual IPs from {@code ipam}. */
@@ -49,6 +50,7 @@ public final class ServiceController {
     public ServiceController(NetworkController networks, ServiceScope scope) {
         this.networks = networks;
         this.scope = scope;
+        this.claims = new BackendClaims(scope);
         this.store = scope.store();
     }
 
@@ -158,7 +160,7 @@ public final class ServiceController {
                 for (ServiceVip v : service.vips()) {
                     releaseVip(service.id(), v, undo);
                 }
-                new BackendClaims(scope).released(service, backends);
+                claims.released(service, backends);
                 return null;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -201,7 +203,7 @@ public final class ServiceController {
                 // a global service's backends live under this host's lease: they go when it dies
                 added.forEach(b -> store.addBackend(txn, service, b, leaseOf(b)));
                 commit(txn, "service " + service.name() + " was removed while attaching; try again");
-                new BackendClaims(scope).held(service, added); // claimed again if this host's lease is ever lost
+                claims.held(service, added); // claimed again if this host's lease is ever lost
                 return added;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
@@ -294,7 +296,7 @@ public final class ServiceController {
             Txn txn = store.store().txn();
             gone.forEach(b -> store.removeBackend(txn, service, b));
             commit(txn, "service " + service.name() + " changed while detaching; try again");
-            new BackendClaims(scope).released(service, gone);
+            claims.released(service, gone);
             return gone;
         } catch (RuntimeException e) {
             throw undo.rollback(e);

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +67,9 @@ public final class ServiceTasks implements AutoCloseable {
         TaskSupervisor supervisor = new TaskSupervisor(new NamespaceLauncher(searchPath), new ServiceTaskSandboxes(ops, services, sandboxDns),
                 files, Backoff.DEFAULT, GRACE, Clock.systemUTC());
         TaskSpecStore specs = new TaskSpecStore(cluster.<Store>map(c -> new ScopedStore(store, c.store())).orElse(store));
+        Set<String> serviceIds = services.services().stream().map(Service::id).collect(Collectors.toSet());
         List<TaskSpec> wanted = new ArrayList<>(specs.all().stream().filter(s -> !s.clustered()).filter(s -> {
-            if (services.services().stream().anyMatch(x -> x.id().equals(s.serviceId()))) {
+            if (serviceIds.contains(s.serviceId())) {
                 return true;
             }
             specs.remove(s.serviceId()); // its service went while netmgrd was down (kill -9 inside rm): tasks go too

@@ -7,6 +7,7 @@ import io.netmgr.daemon.Blocking;
 import io.netmgr.daemon.JsonBodies;
 import io.netmgr.daemon.task.ServiceTasks;
 import io.netmgr.daemon.task.TaskLogs;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -66,11 +67,21 @@ public final class ServiceTaskRoutes {
                 return;
             }
             response.writeHead();
-            // new lines are read on a worker every FOLLOW_PERIOD_MS, until the client leaves
-            long timer = ctx.vertx().setPeriodic(FOLLOW_PERIOD_MS, id -> blocking.call(opened.cursor()::poll)
-                    .onSuccess(lines -> write(response, lines)));
-            response.closeHandler(v -> ctx.vertx().cancelTimer(timer));
+            follow(ctx.vertx(), response, opened.cursor());
         });
+    }
+
+    /**
+     * New lines read on a worker FOLLOW_PERIOD_MS after the last read ended, until the client
+     * leaves: one read at a time, since a cursor is not thread-safe and a slow read (a long burst
+     * of lines) must not overlap the next.
+     */
+    private void follow(Vertx vertx, HttpServerResponse response, TaskLogs.Cursor cursor) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        vertx.setTimer(FOLLOW_PERIOD_MS, id -> blocking.call(cursor::poll).onSuccess(lines -> write(response, lines))
+                .onComplete(read -> follow(vertx, response, cursor)));
     }
 
     private record Opened(TaskLogs.Cursor cursor, List<TaskLogs.TaskLine> first) {
