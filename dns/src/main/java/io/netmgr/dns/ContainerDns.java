@@ -50,14 +50,19 @@ public final class ContainerDns implements AutoCloseable {
             throw new UncheckedIOException("cannot start the DNS server: " + e.getMessage(), e);
         }
         SandboxListeners listeners = new SandboxListeners(server, files, config.listenAt());
-        index[0] = NameIndex.follow(store, cluster, listeners::changed);
-        listeners.follow(() -> index[0].table().served());
+        try {
+            index[0] = NameIndex.follow(store, cluster, listeners::changed);
+            listeners.follow(() -> index[0].table().served());
+        } catch (RuntimeException e) { // the store unreadable: nothing started stays behind
+            if (index[0] != null) {
+                index[0].close();
+            }
+            listeners.close();
+            server.close();
+            forwarder.close();
+            throw e;
+        }
         return new ContainerDns(forwarder, server, listeners, index[0]);
-    }
-
-    /** The names as the resolver sees them now. */
-    public NameTable names() {
-        return index.table();
     }
 
     /** Whether the resolver answers in sandbox {@code sandboxId} yet (it starts shortly after the join is stored). */

@@ -84,15 +84,7 @@ public record DnsConfig(InetSocketAddress listenAt, List<InetSocketAddress> upst
         return new DnsConfig(listenAt, servers, search, upstreamTimeout, etcNetns, sandboxRunDir);
     }
 
-    public DnsConfig withListenAt(InetSocketAddress address) {
-        return new DnsConfig(address, upstreams, search, upstreamTimeout, etcNetns, sandboxRunDir);
-    }
-
     public DnsConfig withUpstreamTimeout(Duration timeout) {
         return new DnsConfig(listenAt, upstreams, search, timeout, etcNetns, sandboxRunDir);
-    }
-
-    public DnsConfig withSandboxRunDir(Path dir) {
-        return new DnsConfig(listenAt, upstreams, search, upstreamTimeout, etcNetns, dir);
     }
 }

@@ -71,12 +71,12 @@ public final class NetlinkHandle implements AutoCloseable {
         return fdb;
     }
 
-    /** Traffic control: the queueing disciplines on the links. */
     /** Sends a batch of change requests, several to a send (see {@link NetlinkBatch}). */
     public NetlinkBatch.Result execute(NetlinkBatch batch) {
         return socket.execute(batch);
     }
 
+    /** Traffic control: the queueing disciplines on the links. */
     public Qdiscs qdiscs() {
         return qdiscs;
     }
