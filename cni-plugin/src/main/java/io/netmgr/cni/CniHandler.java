@@ -59,7 +59,8 @@ public final class CniHandler {
                 AddCommand.checkNamespace(netns);
                 RequestedAddresses requested = RequestedAddresses.of(conf, request);
                 Optional<String> service = ServiceMembership.of(conf, request);
-                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested, service));
+                CniResult result = netmgr.call(conf, request, c -> AddCommand.run(c, conf, attachment.get(), netns, requested, service,
+                        netmgr.resolverAnswers()));
                 CniResult full = conf.prevResult().map(result::after).orElse(result);
                 return CniResponse.ok(Json.write(full.toJson(conf.cniVersion())));
             }

@@ -31,6 +31,14 @@ public interface NetmgrAccess {
     <T> T inspect(NetConf conf, CniRequest request, BiFunction<NetworkController, Optional<Firewall>, T> work);
 
     /**
+     * Whether netmgrd's resolver answers in the sandboxes this access makes, so that a result may
+     * name it: only a netmgrd started with its DNS on; an in-process call starts no resolver.
+     */
+    default boolean resolverAnswers() {
+        return false;
+    }
+
+    /**
      * Opens netmgr on the configuration's state directory for each call; a cluster-wide network's
      * configuration is refused first ({@link ClusterWideRefusal}).
      */
@@ -84,8 +92,13 @@ public interface NetmgrAccess {
      * The daemon's controller, for the daemon's state directory only: a configuration naming
      * another one is refused rather than served from the wrong store.
      */
-    static NetmgrAccess shared(NetworkController controller, Path stateDir) {
+    static NetmgrAccess shared(NetworkController controller, Path stateDir, boolean resolverAnswers) {
         return new NetmgrAccess() {
+            @Override
+            public boolean resolverAnswers() {
+                return resolverAnswers;
+            }
+
             @Override
             public <T> T call(NetConf conf, CniRequest request, Function<NetworkController, T> work) {
                 Path wanted = conf.stateDir(request);

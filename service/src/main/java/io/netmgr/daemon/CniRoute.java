@@ -29,8 +29,9 @@ final class CniRoute {
     private final Path socket;
     private final OperationMetrics metrics;
 
-    CniRoute(DaemonEngine engine, Path stateDir, Path socket, Blocking blocking, OperationMetrics metrics) {
-        this.handler = new CniHandler(NetmgrAccess.shared(engine.controller(), stateDir));
+    /** {@code sandboxDns}: netmgrd's resolver answers in sandboxes, so results may name it. */
+    CniRoute(DaemonEngine engine, Path stateDir, Path socket, Blocking blocking, OperationMetrics metrics, boolean sandboxDns) {
+        this.handler = new CniHandler(NetmgrAccess.shared(engine.controller(), stateDir, sandboxDns));
         this.blocking = blocking;
         this.socket = socket;
         this.metrics = metrics;

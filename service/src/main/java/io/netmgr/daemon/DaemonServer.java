@@ -102,7 +102,7 @@ public final class DaemonServer implements AutoCloseable {
             tasks = ServiceTasks.start(ops, engine.services(), engine.store(), Path.of(info.stateDir()), sandboxDns, engine.cluster());
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
-                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics),
+                    new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics, sandboxDns),
                     new ClusterView(engine.cluster()), new ServiceRoutes(engine.services(), tasks, blocking, events));
             new ServiceTaskRoutes(tasks, blocking).mount(router);
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)

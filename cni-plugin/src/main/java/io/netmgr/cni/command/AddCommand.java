@@ -38,7 +38,7 @@ public final class AddCommand {
 
     /** ADD; with {@code service}, the container also becomes a backend of that service (which must exist, on this network). */
     public static CniResult run(NetworkController c, NetConf conf, Attachment a, Path netns, RequestedAddresses requested,
-            Optional<String> service) {
+            Optional<String> service, boolean resolverAnswers) {
         service.ifPresent(s -> checkService(c, s)); // an unknown service is refused before anything is made
         boolean networkExisted = NetworkDefinition.find(c, conf.name()).isPresent();
         Network network = NetworkDefinition.ensure(c, conf);
@@ -53,7 +53,7 @@ public final class AddCommand {
             if (service.isPresent()) {
                 c.services().attach(service.get(), sandbox.id());
             }
-            return AttachmentResult.of(c, network, joined, netns.toString(), AttachmentResult.dns(conf.resultDns(), network));
+            return AttachmentResult.of(c, network, joined, netns.toString(), AttachmentResult.dns(conf.resultDns(), network, resolverAnswers));
         } catch (RuntimeException e) {
             Attachments.removeQuietly(c, endpoint, e);
             Attachments.forgetSandboxIfUnused(c, sandbox.name());

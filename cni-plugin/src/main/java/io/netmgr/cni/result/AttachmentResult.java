@@ -43,11 +43,12 @@ public final class AttachmentResult {
 
     /**
      * The result's DNS: what the runtime or the configuration asked for, else, on a network with
-     * name resolution, netmgrd's resolver in the container's own loopback (every name is tried as
-     * given first, as Docker's resolv.conf does), else none.
+     * name resolution when netmgrd's resolver answers ({@code resolverAnswers}), that resolver in
+     * the container's own loopback (every name is tried as given first, as Docker's resolv.conf
+     * does), else none: a result never names a resolver nobody runs.
      */
-    public static Map<String, Object> dns(Map<String, Object> asked, Network network) {
-        if (!asked.isEmpty() || !NameResolution.servedOn(network)) {
+    public static Map<String, Object> dns(Map<String, Object> asked, Network network, boolean resolverAnswers) {
+        if (!asked.isEmpty() || !resolverAnswers || !NameResolution.servedOn(network)) {
             return asked;
         }
         return Map.of("nameservers", List.of(NameResolution.RESOLVER_ADDRESS), "options", List.of("ndots:0"));

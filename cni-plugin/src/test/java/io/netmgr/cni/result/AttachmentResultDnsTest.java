@@ -14,19 +14,25 @@ class AttachmentResultDnsTest {
 
     @Test
     void aUserDefinedNetworkNamesNetmgrsResolver() {
-        assertThat(AttachmentResult.dns(Map.of(), network("bridge", false)))
+        assertThat(AttachmentResult.dns(Map.of(), network("bridge", false), true))
                 .isEqualTo(Map.of("nameservers", List.of("127.0.0.11"), "options", List.of("ndots:0")));
+    }
+
+    /** In-process, or a netmgrd started with --dns=false: nothing answers on 127.0.0.11, so no result names it. */
+    @Test
+    void noResolverRunningNamesNone() {
+        assertThat(AttachmentResult.dns(Map.of(), network("bridge", false), false)).isEmpty();
     }
 
     @Test
     void whatTheRuntimeOrConfigurationAskedForWins() {
         Map<String, Object> asked = Map.of("nameservers", List.of("10.30.0.1"));
-        assertThat(AttachmentResult.dns(asked, network("bridge", false))).isEqualTo(asked);
+        assertThat(AttachmentResult.dns(asked, network("bridge", false), true)).isEqualTo(asked);
     }
 
     @Test
     void predefinedNetworksGetNoResolver() {
-        assertThat(AttachmentResult.dns(Map.of(), network("bridge", true))).isEmpty();
-        assertThat(AttachmentResult.dns(Map.of(), network("host", true))).isEmpty();
+        assertThat(AttachmentResult.dns(Map.of(), network("bridge", true), true)).isEmpty();
+        assertThat(AttachmentResult.dns(Map.of(), network("host", true), true)).isEmpty();
     }
 }
