@@ -61,6 +61,9 @@ class DnsThroughDaemonIT extends DaemonOnTestHost {
             assertThat(resolvConf(sandboxNamespaces.get(2))).as("the default network has no name resolution, as in Docker")
                     .doesNotExist();
             assertThat(exec(daemon, "dnsplain", "getent", "hosts", "dnsweb").exit()).isNotZero();
+            // and no resolver of netmgr's answers in it (getent above asked the machine's resolvers)
+            assertThat(exec(daemon, "dnsplain", "dig", "+short", "+tries=1", "+time=1", "@127.0.0.11", "dnsweb").exit())
+                    .as("dig gets no reply from 127.0.0.11 in a sandbox on the default network").isNotZero();
 
             daemon.kill(); // the resolver's sockets die with it: nothing to clean, the file stays for the next
             assertThat(clientConf).exists();

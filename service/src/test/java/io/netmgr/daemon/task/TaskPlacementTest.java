@@ -95,8 +95,15 @@ class TaskPlacementTest {
 
     @Test
     void everyHostDecidesTheSame() {
-        var five = after(Map.of(), TaskPlacement.decide(Map.of("web", 5, "db", 2), Map.of(), ABC));
-        assertThat(TaskPlacement.decide(Map.of("web", 5, "db", 2), five, Set.of("b", "a")))
-                .isEqualTo(TaskPlacement.decide(Map.of("db", 2, "web", 5), five, new java.util.TreeSet<>(Set.of("a", "b"))));
+        // the same wants and hosts, met in opposite orders (Map.of and Set.of may iterate alike)
+        Map<String, Integer> webFirst = new java.util.LinkedHashMap<>();
+        webFirst.put("web", 5);
+        webFirst.put("db", 2);
+        Map<String, Integer> dbFirst = new java.util.LinkedHashMap<>();
+        dbFirst.put("db", 2);
+        dbFirst.put("web", 5);
+        var five = after(Map.of(), TaskPlacement.decide(webFirst, Map.of(), ABC));
+        assertThat(TaskPlacement.decide(webFirst, five, new java.util.LinkedHashSet<>(List.of("b", "a"))))
+                .isEqualTo(TaskPlacement.decide(dbFirst, five, new java.util.LinkedHashSet<>(List.of("a", "b"))));
     }
 }
