@@ -216,6 +216,10 @@ public final class IptablesRenderer {
         }
 
         if (family == IpFamily.V4) {
+            // a VIP flow bridged to its backend by br_netfilter: its replies are un-NATed on the
+            // bridge, so the backend sees the client's own address; a routed one is source-NATed
+            postrouting.add("-m mark --mark " + IptablesServices.CONTAINER_VIP_MARK + "/" + IptablesServices.CONTAINER_VIP_MARK
+                    + " -m physdev --physdev-is-bridged -j RETURN");
             // into a global network, this host's own mesh address, not the gateway every host shares
             for (NetworkRules n : s.networks()) {
                 if (n.meshAddress() != null && n.meshAddress().family() == IpFamily.V4 && !n.internal()) {
