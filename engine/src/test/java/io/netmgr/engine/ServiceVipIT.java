@@ -176,6 +176,20 @@ class ServiceVipIT extends EngineOnTestHost {
         }
     }
 
+    @Test
+    void aVipAnswersOnlyContainersOfItsOwnNetwork() {
+        controller.createNetwork(NetworkConfig.of("othernet", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.50.2.0/24", "subnet"))));
+        NetNs stranger = netns.create("stranger");
+        controller.adoptSandbox("stranger", stranger.path());
+        controller.join(controller.createEndpoint("othernet", EndpointConfig.named("stranger").withIpv4("10.50.2.20")).id(), "stranger");
+        Service web = services.create(ServiceSpec.of("web", "svcnet"));
+        services.attach("web", "b1");
+        assertThat(Probe.tcp(client, vip(web), 80)).as("a container of svcnet").isPresent();
+        assertThat(answers(stranger, vip(web), 5)).as("a container of another network, routed to the VIP by its gateway")
+                .containsOnly("none");
+        assertThat(Probe.udp(stranger, vip(web), 53)).isEmpty();
+    }
+
     /** What the backends answered to {@code n} fresh TCP connections to {@code address} port 80 ("none" for a failed one). */
     private static List<String> answers(NetNs from, String address, int n) {
         List<String> answers = new java.util.ArrayList<>();

@@ -181,6 +181,9 @@ public final class IptablesRenderer {
         forward.add("-m conntrack --ctstate DNAT -j " + PUBLISHED);
         if (family == IpFamily.V4) {
             for (NetworkRules n : s.networks()) {
+                // a container's flow to a VIP of this network comes from its bridge: from another, refused (isolation)
+                forward.add("-o " + n.bridge() + " ! -i " + n.bridge() + " -m mark --mark " + IptablesServices.CONTAINER_VIP_MARK + "/"
+                        + IptablesServices.CONTAINER_VIP_MARK + " -j DROP");
                 if (!n.internal()) {
                     // a service's first packet, marked by its chain: to any backend port
                     forward.add("-o " + n.bridge() + " -m mark --mark " + IptablesServices.SERVICE_MARK + "/"

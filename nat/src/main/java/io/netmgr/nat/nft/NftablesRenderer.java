@@ -384,6 +384,10 @@ public final class NftablesRenderer {
                 in.add("ct status dnat ip6 daddr . meta l4proto . th dport @" + BACKENDS6 + " accept");
             }
         }
+        // a container's flow to a VIP of this network comes from this bridge (bridged, or routed
+        // by the host when br_netfilter is off): from another network it is isolation's to refuse
+        in.add("meta mark & " + CONTAINER_VIP_MARK + " == " + CONTAINER_VIP_MARK + " iifname != " + quoted
+                + " drop comment \"a VIP of this network, from another\"");
         if (!n.internal()) {
             in.add("meta mark & " + SERVICE_MARK + " == " + SERVICE_MARK + " accept comment \"service backends\"");
         }
