@@ -2,6 +2,7 @@ package io.netmgr.cli;
 
 import static io.netmgr.client.DaemonClient.segment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.client.DaemonClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code netmgr service logs NAME}: the tasks' stdout and stderr, docker's flags ({@code -f},
  * {@code --tail}, {@code --no-task-ids}) plus {@code --task N} for one task; each line prefixed
- * with its task's name as {@code docker service logs} does.
+ * with its task's name as {@code docker service logs} does (and, for a clustered service, its
+ * host's advertise address: {@code web.2@198.51.100.2}).
  */
 @Command(name = "logs", mixinStandardHelpOptions = true, description = "Show the output (stdout and stderr) of a service's tasks.")
 final class ServiceLogsCommand extends ClientCommand {
@@ -36,9 +38,15 @@ final class ServiceLogsCommand extends ClientCommand {
         query.put("tail", tail.equals("all") ? null : tail);
         query.put("task", task == null ? null : task.toString());
         daemon().stream("/v1/services/" + segment(service) + "/logs" + DaemonClient.query(query), l -> {
-            out().println(noTaskIds ? l.path("line").asText() : l.path("task").asText() + " | " + l.path("line").asText());
+            out().println(noTaskIds ? l.path("line").asText() : prefix(l) + " | " + l.path("line").asText());
             out().flush();
         });
         return 0;
+    }
+
+    // a clustered service's line names its host as docker's name.slot.id@node does: web.2@198.51.100.2
+    private static String prefix(JsonNode line) {
+        String host = line.path("host").asText("");
+        return host.isEmpty() ? line.path("task").asText() : line.path("task").asText() + "@" + host;
     }
 }

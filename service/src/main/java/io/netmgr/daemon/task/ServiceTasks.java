@@ -38,10 +38,12 @@ public final class ServiceTasks implements AutoCloseable {
     private final String searchPath;
     private final TaskLoop loop;
     private final Optional<ClusterTasks> cluster;
+    private final Optional<ClusterLogs> clusterLogs;
     private final Predicate<Service> clustered;
 
     private ServiceTasks(ServiceController services, TaskSpecStore specs, TaskSupervisor supervisor, TaskLogs logs,
-                         String searchPath, Optional<ClusterTasks> cluster, Predicate<Service> clustered) {
+                         String searchPath, Optional<ClusterTasks> cluster, Optional<ClusterLogs> clusterLogs,
+                         Predicate<Service> clustered) {
         this.services = services;
         this.specs = specs;
         this.supervisor = supervisor;
@@ -49,6 +51,7 @@ public final class ServiceTasks implements AutoCloseable {
         this.searchPath = searchPath;
         this.loop = new TaskLoop(supervisor, Duration.ofMillis(250));
         this.cluster = cluster;
+        this.clusterLogs = clusterLogs;
         this.clustered = clustered;
     }
 
@@ -82,7 +85,9 @@ public final class ServiceTasks implements AutoCloseable {
                 s.slots()));
         clusterTasks.ifPresent(ClusterTasks::start);
         Predicate<Service> onGlobalNetworks = service -> cluster.isPresent() && services.isGlobal(service);
-        return new ServiceTasks(services, specs, supervisor, new TaskLogs(files), searchPath, clusterTasks, onGlobalNetworks);
+        TaskLogs logs = new TaskLogs(files);
+        Optional<ClusterLogs> clusterLogs = cluster.map(c -> new ClusterLogs(c.store(), c.registry(), logs).start());
+        return new ServiceTasks(services, specs, supervisor, logs, searchPath, clusterTasks, clusterLogs, onGlobalNetworks);
     }
 
     /**
@@ -188,8 +193,11 @@ public final class ServiceTasks implements AutoCloseable {
         return specs.of(services.service(ref).id()).map(TaskSpecStore.Stored::spec);
     }
 
-    /** A reader of service {@code ref}'s task logs; refused for a service netmgr runs no tasks for. */
-    public TaskLogs.Cursor logs(String ref, Optional<Integer> slot, int tail) {
+    /**
+     * A reader of service {@code ref}'s task logs ({@code follow}: for a reader that keeps following);
+     * clustered, of its tasks on every host. Refused for a service netmgr runs no tasks for.
+     */
+    public LogStream logs(String ref, Optional<Integer> slot, int tail, boolean follow) {
         Service service = services.service(ref);
         TaskSpecStore.Stored stored = specs.of(service.id()).orElseThrow(() -> NetmgrException.invalid("service " + service.name()
                 + " runs no tasks of netmgr's (created without --replicas N -- COMMAND): its backends' output is wherever "
@@ -198,12 +206,16 @@ public final class ServiceTasks implements AutoCloseable {
             throw NetmgrException.notFound("service " + service.name() + " has no task " + slot.get() + " (it runs "
                     + stored.replicas() + ": " + service.name() + ".1 to " + service.name() + "." + stored.replicas() + ")");
         }
+        if (stored.clustered() && clusterLogs.isPresent()) {
+            return clusterLogs.get().open(service.id(), service.name(), slot, tail, follow);
+        }
         return logs.open(service.name(), slot, tail);
     }
 
     /** Stops supervising; the tasks keep running, and the next netmgrd adopts them. */
     @Override
     public void close() {
+        clusterLogs.ifPresent(ClusterLogs::close);
         cluster.ifPresent(ClusterTasks::close);
         loop.close();
     }

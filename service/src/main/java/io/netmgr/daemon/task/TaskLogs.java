@@ -1,5 +1,6 @@
 package io.netmgr.daemon.task;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * The tasks' output as {@code service logs} reads it: the last lines of each task's log (in
@@ -32,8 +34,19 @@ public final class TaskLogs {
         return files.logged(slot.service()).contains(slot);
     }
 
-    /** One line of a task's output, without its newline. */
-    public record TaskLine(String task, String line) {
+    /**
+     * One line of a task's output, without its newline; {@code host}: the advertise address of the
+     * host that runs the task, for a clustered service (absent otherwise).
+     */
+    public record TaskLine(String task, String line, @JsonInclude(JsonInclude.Include.NON_NULL) String host) {
+        public TaskLine(String task, String line) {
+            this(task, line, null);
+        }
+
+        /** This line as read on the host at {@code address}. */
+        public TaskLine onHost(String address) {
+            return new TaskLine(task, line, address);
+        }
     }
 
     /**
@@ -41,21 +54,26 @@ public final class TaskLogs {
      * last {@code tail} lines of each (negative: all of them).
      */
     public Cursor open(String service, Optional<Integer> slot, int tail) {
-        return new Cursor(service, slot, tail);
+        return open(service, s -> slot.isEmpty() || slot.get() == s, tail);
+    }
+
+    /** A reader of the logs of service {@code service}'s tasks whose slot {@code slots} accepts, as {@link #open(String, Optional, int)}. */
+    public Cursor open(String service, IntPredicate slots, int tail) {
+        return new Cursor(service, slots, tail);
     }
 
     /** Where a reader stands in each task's log; {@link #poll()} returns what was appended since. */
-    public final class Cursor {
+    public final class Cursor implements LogStream {
         private final String service;
-        private final Optional<Integer> slot;
+        private final IntPredicate slots;
         private final int tail;
         private final Map<TaskSlot, Long> offsets = new HashMap<>();
         private final Map<TaskSlot, ByteArrayOutputStream> partial = new HashMap<>(); // an unfinished last line
         private boolean started;
 
-        private Cursor(String service, Optional<Integer> slot, int tail) {
+        private Cursor(String service, IntPredicate slots, int tail) {
             this.service = service;
-            this.slot = slot;
+            this.slots = slots;
             this.tail = tail;
         }
 
@@ -63,11 +81,12 @@ public final class TaskLogs {
          * The complete lines written since the last call (the first call: the tail of each
          * log); a log appearing later is read from its start.
          */
+        @Override
         public List<TaskLine> poll() {
             boolean first = !started;
             List<TaskLine> out = new ArrayList<>();
             for (TaskSlot s : files.logged(service)) {
-                if (slot.isPresent() && slot.get() != s.slot()) {
+                if (!slots.test(s.slot())) {
                     continue;
                 }
                 List<String> lines = read(s);
@@ -78,6 +97,17 @@ public final class TaskLogs {
             }
             started = true;
             return out;
+        }
+
+        /** This host's files hold every line there is: once read, a reader not following is done. */
+        @Override
+        public boolean complete() {
+            return started;
+        }
+
+        @Override
+        public void close() {
+            // nothing held between reads
         }
 
         private List<String> read(TaskSlot s) {

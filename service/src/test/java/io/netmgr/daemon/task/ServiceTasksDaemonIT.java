@@ -83,7 +83,7 @@ class ServiceTasksDaemonIT {
 
     private static String lines(ServiceTasks tasks, int slot) {
         StringBuilder b = new StringBuilder();
-        tasks.logs("tkd", Optional.of(slot), -1).poll().forEach(l -> b.append(l.task()).append(' ').append(l.line()).append('\n'));
+        tasks.logs("tkd", Optional.of(slot), -1, false).poll().forEach(l -> b.append(l.task()).append(' ').append(l.line()).append('\n'));
         return b.toString();
     }
 

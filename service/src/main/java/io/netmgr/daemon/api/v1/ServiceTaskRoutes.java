@@ -5,6 +5,7 @@ import static io.netmgr.daemon.JsonBodies.read;
 
 import io.netmgr.daemon.Blocking;
 import io.netmgr.daemon.JsonBodies;
+import io.netmgr.daemon.task.LogStream;
 import io.netmgr.daemon.task.ServiceTasks;
 import io.netmgr.daemon.task.TaskLogs;
 import io.vertx.core.Vertx;
@@ -57,34 +58,61 @@ public final class ServiceTaskRoutes {
             throw new IllegalArgumentException("query task=" + slot + ": tasks count from 1 (SERVICE.1, SERVICE.2...)");
         }
         blocking.call(() -> {
-            TaskLogs.Cursor cursor = tasks.logs(ctx.pathParam("ref"), slot > 0 ? Optional.of(slot) : Optional.empty(), tail);
-            return new Opened(cursor, cursor.poll());
+            LogStream stream = tasks.logs(ctx.pathParam("ref"), slot > 0 ? Optional.of(slot) : Optional.empty(), tail, follow);
+            try {
+                return new Opened(stream, stream.poll());
+            } catch (RuntimeException e) {
+                stream.close();
+                throw e;
+            }
         }).onFailure(ctx::fail).onSuccess(opened -> {
             HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
             write(response, opened.first());
-            if (!follow) {
+            if (!follow && opened.stream().complete()) {
+                close(opened.stream());
                 response.end();
                 return;
             }
+            response.closeHandler(v -> close(opened.stream())); // the client left: other hosts stop answering
             response.writeHead();
-            follow(ctx.vertx(), response, opened.cursor());
+            pump(ctx.vertx(), response, opened.stream(), follow);
         });
     }
 
     /**
-     * New lines read on a worker FOLLOW_PERIOD_MS after the last read ended, until the client
-     * leaves: one read at a time, since a cursor is not thread-safe and a slow read (a long burst
-     * of lines) must not overlap the next.
+     * New lines read on a worker FOLLOW_PERIOD_MS after the last read ended, until the stream is
+     * complete (not following: other hosts' answers take a moment) or the client leaves: one read
+     * at a time, since a stream is not thread-safe and a slow read (a long burst of lines) must not
+     * overlap the next.
      */
-    private void follow(Vertx vertx, HttpServerResponse response, TaskLogs.Cursor cursor) {
+    private void pump(Vertx vertx, HttpServerResponse response, LogStream stream, boolean follow) {
         if (response.ended() || response.closed()) {
+            close(stream);
             return;
         }
-        vertx.setTimer(FOLLOW_PERIOD_MS, id -> blocking.call(cursor::poll).onSuccess(lines -> write(response, lines))
-                .onComplete(read -> follow(vertx, response, cursor)));
+        vertx.setTimer(FOLLOW_PERIOD_MS, id -> blocking.call(stream::poll).onSuccess(lines -> write(response, lines))
+                .onComplete(read -> {
+                    // following, a failed read (the cluster store out of reach) is tried again; else it ends the answer
+                    if (!follow && (read.failed() || stream.complete())) {
+                        close(stream);
+                        if (!response.ended() && !response.closed()) {
+                            response.end();
+                        }
+                        return;
+                    }
+                    pump(vertx, response, stream, follow);
+                }));
     }
 
-    private record Opened(TaskLogs.Cursor cursor, List<TaskLogs.TaskLine> first) {
+    // on a worker: it may talk to the cluster store
+    private void close(LogStream stream) {
+        blocking.call(() -> {
+            stream.close();
+            return null;
+        });
+    }
+
+    private record Opened(LogStream stream, List<TaskLogs.TaskLine> first) {
     }
 
     private static void write(HttpServerResponse response, List<TaskLogs.TaskLine> lines) {

@@ -1,0 +1,145 @@
+package io.netmgr.daemon.task;
+
+import io.netmgr.core.cluster.ClusterHost;
+import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.store.Store;
+import io.netmgr.daemon.task.LogExchange.Request;
+import io.netmgr.daemon.task.TaskLogs.TaskLine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code service logs} of a clustered service, asked on any host: the tasks this host runs are
+ * read from its files as on one host; those of every other host are asked of it through the
+ * {@link LogExchange} ({@link RemoteTaskLogs}); this host answers the others' requests
+ * ({@link LogAnswers}). Each line carries its host's advertise address.
+ */
+public final class ClusterLogs implements AutoCloseable {
+    /** How long a host has to answer before its tasks get a line saying it did not. */
+    static final Duration PATIENCE = Duration.ofSeconds(5);
+    static final String HOST_DOWN = "host is down";
+
+    private final Store cluster;
+    private final HostRegistry registry;
+    private final TaskLogs logs;
+    private final TaskAssignments assignments;
+    private final LogAnswers answers;
+
+    public ClusterLogs(Store cluster, HostRegistry registry, TaskLogs logs) {
+        this.cluster = cluster;
+        this.registry = registry;
+        this.logs = logs;
+        this.assignments = new TaskAssignments(cluster);
+        this.answers = new LogAnswers(cluster, registry.hostId(), registry::lease, logs);
+    }
+
+    /** Starts answering the other hosts' requests. */
+    public ClusterLogs start() {
+        answers.start();
+        return this;
+    }
+
+    /**
+     * The logs of service {@code service}'s tasks ({@code slot}: one task's only) wherever they run,
+     * the last {@code tail} lines of each (negative: all). This host's tasks are those whose log is
+     * here and whose slot is assigned to no other host (a slot scaled away keeps its log here, as on
+     * one host); every other host is asked for the slots assigned to it.
+     */
+    public LogStream open(String serviceId, String service, Optional<Integer> slot, int tail, boolean follow) {
+        Map<Integer, String> slots = new TreeMap<>(assignments.slotsOf(serviceId));
+        slot.ifPresent(s -> slots.keySet().retainAll(Set.of(s)));
+        String self = registry.hostId();
+        Map<String, Set<Integer>> elsewhere = new TreeMap<>();
+        slots.forEach((s, host) -> {
+            if (!host.equals(self)) {
+                elsewhere.computeIfAbsent(host, h -> new TreeSet<>()).add(s);
+            }
+        });
+        Set<Integer> remote = new TreeSet<>();
+        elsewhere.values().forEach(remote::addAll);
+        List<LogStream> streams = new ArrayList<>();
+        TaskLogs.Cursor local = logs.open(service, s -> slot.map(only -> only == s).orElse(true) && !remote.contains(s), tail);
+        streams.add(new OnHost(local, registry.self().advertiseAddress()));
+        Map<String, ClusterHost> hosts = new HashMap<>();
+        registry.hosts().forEach(h -> hosts.put(h.info().hostId(), h));
+        try {
+            elsewhere.forEach((host, theirs) -> {
+                ClusterHost h = hosts.get(host);
+                String address = h == null ? host : h.info().advertiseAddress();
+                if (h == null || !h.alive()) {
+                    streams.add(new Notice(theirs.stream().map(s -> new TaskLine(new TaskSlot(service, s).name(), HOST_DOWN, address))
+                            .toList()));
+                } else {
+                    streams.add(RemoteTaskLogs.ask(cluster, host, address, new Request(serviceId, service, theirs, tail, follow),
+                            registry.lease(), PATIENCE, System::nanoTime));
+                }
+            });
+        } catch (RuntimeException e) {
+            streams.forEach(LogStream::close);
+            throw e;
+        }
+        return new MergedLogStream(streams);
+    }
+
+    /** How many other hosts' requests this host answers now. */
+    int answering() {
+        return answers.answering();
+    }
+
+    /** Stops answering; this host's pending answers go with its lease or their askers. */
+    @Override
+    public void close() {
+        answers.close();
+    }
+
+    /** A stream whose lines are tagged with the address of the host they were read on. */
+    private record OnHost(LogStream lines, String address) implements LogStream {
+        @Override
+        public List<TaskLine> poll() {
+            return lines.poll().stream().map(l -> l.onHost(address)).toList();
+        }
+
+        @Override
+        public boolean complete() {
+            return lines.complete();
+        }
+
+        @Override
+        public void close() {
+            lines.close();
+        }
+    }
+
+    /** Lines known at once (a notice for each task of a host that is down), returned by the first poll. */
+    private static final class Notice implements LogStream {
+        private List<TaskLine> lines;
+
+        Notice(List<TaskLine> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public List<TaskLine> poll() {
+            List<TaskLine> once = lines;
+            lines = List.of();
+            return once;
+        }
+
+        @Override
+        public boolean complete() {
+            return lines.isEmpty();
+        }
+
+        @Override
+        public void close() {
+            lines = List.of();
+        }
+    }
+}
