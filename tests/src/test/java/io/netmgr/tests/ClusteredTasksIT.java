@@ -7,8 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.client.UnixHttpClient;
 import io.netmgr.netlink.testing.Eventually;
+import io.netmgr.store.etcd.EtcdStore;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (found in /proc by the environment netmgrd gives it, in the namespace of its sandbox on its
  * host); a daemon restarted within its lease keeps its task; scale up and down from another host; a host killed with kill -9 has its slots moved to the
  * survivors after its lease, and once back stops what is no longer its own; rm leaves no process,
- * sandbox or endpoint on any host.
+ * sandbox or endpoint on any host. {@code service logs} on one host shows (and follows) every host's tasks.
  */
 class ClusteredTasksIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +107,87 @@ class ClusteredTasksIT {
             assertThat(get(h, "/v1/endpoints")).as("endpoints on host %d", h.number).isEmpty();
         }
         assertThat(cli(two.daemon, "network", "rm", "ovt").exit()).isZero();
+    }
+
+    /**
+     * {@code service logs} asked on one host shows the tasks of all three hosts, each line prefixed
+     * with its task and host ({@code NAME.1@198.51.100.2 | ...}); {@code -n 1} the last line of each;
+     * {@code -f} a line a task on another host prints after the command started; and once the CLI is
+     * killed, its requests to the other hosts are gone from etcd.
+     */
+    @Test
+    void logsAskedOnOneHostShowEveryHostsTasksAndFollowThem() throws Exception {
+        ClusterHosts.Host one = CLUSTER.hosts.get(0);
+        Path triggers = Files.createTempDirectory("ctlogs");
+        try (EtcdStore etcd = CLUSTER.etcd.store("")) {
+            var net = cli(one.daemon, "network", "create", "-d", "overlay", "--subnet", "10.98.1.0/24", "ovl");
+            assertThat(net.exit()).as(net.err()).isZero();
+            var created = cli(one.daemon, "service", "create", processes.add(service), "--network", "ovl", "--replicas", "3", "--",
+                    "sh", "-c", "echo \"first of $NETMGR_TASK_NAME\"; echo \"second of $NETMGR_TASK_NAME\"; "
+                            + "while [ ! -e " + triggers + "/$NETMGR_TASK_NAME ]; do sleep 0.2; done; "
+                            + "echo \"later of $NETMGR_TASK_NAME\"; exec sleep 600");
+            assertThat(created.exit()).as(created.err()).isZero();
+            assertThat(runningPerHost(one, 3)).as("one task per host").containsValues(1, 1, 1);
+            Map<String, String> hostOf = new TreeMap<>();
+            tasks(one).forEach(t -> hostOf.put(t.path("name").asText(), t.path("host").asText()));
+
+            List<String> all = new ArrayList<>();
+            List<String> last = new ArrayList<>();
+            hostOf.forEach((task, host) -> {
+                all.add(task + "@" + host + " | first of " + task);
+                all.add(task + "@" + host + " | second of " + task);
+                last.add(task + "@" + host + " | second of " + task);
+            });
+            Eventually.waitFor("every task's two lines, from host one", PATIENCE, () -> lines(one, "service", "logs", service)
+                    .containsAll(all));
+            assertThat(lines(one, "service", "logs", service)).containsExactlyInAnyOrderElementsOf(all);
+            assertThat(lines(one, "service", "logs", "-n", "1", service)).containsExactlyInAnyOrderElementsOf(last);
+
+            String remote = hostOf.entrySet().stream().filter(e -> !e.getValue().equals(one.address.toString())).findFirst()
+                    .orElseThrow().getKey();
+            Process follow = new ProcessBuilder(Distribution.HOME.resolve("bin/netmgr").toString(), "-H", one.daemon.host(), "service",
+                    "logs", "-f", service).redirectErrorStream(true).start();
+            List<String> followed = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))
+                    .lines().forEach(followed::add));
+            reader.start();
+            try {
+                Eventually.waitFor("the lines there were", PATIENCE, () -> followed.containsAll(all));
+                assertThat(etcd.range("/netmgr/global/logs/requests/")).as("one request per other host").hasSize(2);
+                Files.createFile(triggers.resolve(remote)); // the task on another host prints one more line
+                String later = remote + "@" + hostOf.get(remote) + " | later of " + remote;
+                Eventually.waitFor("the line printed after the command started", PATIENCE, () -> followed.contains(later));
+            } finally {
+                follow.destroy(); // the CLI, by its pid
+                follow.waitFor();
+                reader.join();
+            }
+            Eventually.waitFor("the requests and answers gone from etcd", PATIENCE,
+                    () -> etcd.range("/netmgr/global/logs/").isEmpty());
+
+            assertThat(cli(one.daemon, "service", "rm", service).exit()).isZero();
+            Eventually.waitFor("no task process left", PATIENCE, () -> TaskProcesses.of(service).isEmpty());
+            assertThat(cli(one.daemon, "network", "rm", "ovl").exit()).isZero();
+        } finally {
+            try (var files = Files.list(triggers)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(triggers);
+        }
+    }
+
+    // the CLI's output lines, on host's daemon
+    private static List<String> lines(ClusterHosts.Host host, String... args) {
+        Distribution.Result r;
+        try {
+            r = cli(host.daemon, args);
+        } catch (Exception e) {
+            throw new IllegalStateException("netmgr " + String.join(" ", args) + " did not run", e);
+        }
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out().isEmpty() ? List.of() : List.of(r.out().split("\n"));
     }
 
     /**

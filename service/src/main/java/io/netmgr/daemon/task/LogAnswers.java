@@ -3,6 +3,7 @@ package io.netmgr.daemon.task;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.Store;
+import io.netmgr.core.store.StoredJson;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
 import io.netmgr.daemon.task.LogExchange.Batch;
@@ -66,7 +67,7 @@ public final class LogAnswers implements AutoCloseable {
         long revision = cluster.revision();
         for (KeyValue kv : cluster.range(prefix)) {
             String id = kv.key().substring(prefix.length());
-            workers.execute(() -> interrupted(id, LogExchange.read(kv, Request.class)));
+            workers.execute(() -> interrupted(id, StoredJson.decode(kv, Request.class)));
         }
         watch = cluster.watch(prefix, revision, this::onEvent, compacted -> LOG.warn(
                 "log requests: the watch fell behind ({}); requests made meanwhile go unanswered", compacted.getMessage()));
@@ -89,7 +90,7 @@ public final class LogAnswers implements AutoCloseable {
         }
         Request request;
         try {
-            request = LogExchange.read(event.kv(), Request.class);
+            request = StoredJson.decode(event.kv(), Request.class);
         } catch (RuntimeException e) {
             LOG.warn("log request {}: {}", id, e.getMessage());
             return;
@@ -125,7 +126,7 @@ public final class LogAnswers implements AutoCloseable {
         List<TaskLine> lines = request.slots().stream().sorted().map(s -> new TaskLine(new TaskSlot(request.service(), s).name(), why))
                 .toList();
         try {
-            if (answer(id, LogExchange.batchKey(id, 0), LogExchange.write(new Batch(lines)))) {
+            if (answer(id, LogExchange.batchKey(id, 0), StoredJson.encode(new Batch(lines)))) {
                 answer(id, LogExchange.endKey(id), new byte[0]);
             }
         } catch (RuntimeException e) {
@@ -173,7 +174,7 @@ public final class LogAnswers implements AutoCloseable {
                     }
                 }
                 while (!pending.isEmpty() && !stopped && roomFor(seq)) {
-                    if (!answer(id, LogExchange.batchKey(id, seq), LogExchange.write(pending.get(0)))) {
+                    if (!answer(id, LogExchange.batchKey(id, seq), StoredJson.encode(pending.get(0)))) {
                         finish(); // the asker is gone
                         return;
                     }

@@ -1,12 +1,7 @@
 package io.netmgr.daemon.task;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.daemon.task.TaskLogs.TaskLine;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +14,8 @@ import java.util.Set;
  * A's lease; B answers with {@link Batch}es of lines at {@code /netmgr/global/logs/answers/REQ/SEQ}
  * (SEQ zero-padded, so keys sort in order) under B's lease, then {@code .../answers/REQ/end}
  * unless the request follows. A deletes each batch once read, and its request when done; B stops
- * when the request is gone. Either host's death takes its keys with its lease.
+ * when the request is gone. Either host's death takes its keys with its lease. Values are
+ * {@link io.netmgr.core.store.StoredJson}.
  */
 final class LogExchange {
     static final String REQUESTS = ScopedStore.GLOBAL + "logs/requests/";
@@ -31,8 +27,6 @@ final class LogExchange {
     static final int BATCH_LINES = 1000;
     /** A host writes batch N only once batch N - WINDOW was read: at most this many unread batches per request. */
     static final int WINDOW = 16;
-
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private LogExchange() {
     }
@@ -109,21 +103,5 @@ final class LogExchange {
             i += Character.charCount(cp);
         }
         return new TaskLine(l.task(), b.append("...").toString(), l.host());
-    }
-
-    static byte[] write(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static <T> T read(KeyValue kv, Class<T> type) {
-        try {
-            return JSON.readValue(kv.value(), type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable " + kv.key(), e);
-        }
     }
 }

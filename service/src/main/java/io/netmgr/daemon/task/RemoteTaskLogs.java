@@ -4,6 +4,7 @@ import io.netmgr.core.Ids;
 import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.Store;
+import io.netmgr.core.store.StoredJson;
 import io.netmgr.core.store.Txn;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
@@ -59,7 +60,7 @@ final class RemoteTaskLogs implements LogStream {
         long revision = cluster.revision();
         this.watch = cluster.watch(LogExchange.answersOf(requestId), revision, this::onEvent);
         try {
-            cluster.txn().put(requestKey, LogExchange.write(request), lease).commit();
+            cluster.txn().put(requestKey, StoredJson.encode(request), lease).commit();
         } catch (RuntimeException e) {
             watch.close();
             throw e;
@@ -93,7 +94,7 @@ final class RemoteTaskLogs implements LogStream {
             if (kv.key().endsWith("/" + LogExchange.END)) {
                 ended = true;
             } else {
-                LogExchange.read(kv, Batch.class).lines().forEach(l -> lines.add(l.onHost(address)));
+                StoredJson.decode(kv, Batch.class).lines().forEach(l -> lines.add(l.onHost(address)));
                 read.delete(kv.key());
                 any = true;
             }

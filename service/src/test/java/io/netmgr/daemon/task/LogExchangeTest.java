@@ -7,6 +7,7 @@ import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.store.StoredJson;
 import io.netmgr.daemon.task.LogExchange.Request;
 import io.netmgr.daemon.task.TaskLogs.TaskLine;
 import java.nio.charset.StandardCharsets;
@@ -206,6 +207,6 @@ class LogExchangeTest {
         assertThat(cut).hasSize(2);
         String kept = cut.get(0).lines().get(0).line();
         assertThat(kept).endsWith("...").startsWith("éé").hasSizeGreaterThan(30_000);
-        cut.forEach(b -> assertThat(LogExchange.write(b).length).isLessThanOrEqualTo(LogExchange.BATCH_BYTES));
+        cut.forEach(b -> assertThat(StoredJson.encode(b).length).isLessThanOrEqualTo(LogExchange.BATCH_BYTES));
     }
 }

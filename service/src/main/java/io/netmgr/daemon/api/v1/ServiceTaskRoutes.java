@@ -74,7 +74,9 @@ public final class ServiceTaskRoutes {
                 return;
             }
             response.closeHandler(v -> close(opened.stream())); // the client left: other hosts stop answering
-            response.writeHead();
+            if (!response.headWritten()) {
+                response.writeHead(); // the client learns the stream is open even before a first line
+            }
             pump(ctx.vertx(), response, opened.stream(), follow);
         });
     }
