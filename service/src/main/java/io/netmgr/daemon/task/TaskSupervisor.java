@@ -155,9 +155,11 @@ public final class TaskSupervisor {
         }
     }
 
-    /** The tasks of {@code service}, by slot. */
+    /**
+     * The tasks of {@code service}, by slot, as the last {@link #tick()} left them (at most a
+     * {@link TaskLoop} period old). Only reads: asking never starts a task.
+     */
     public synchronized List<TaskStatus> status(String service) {
-        tick();
         return tasks.values().stream().filter(t -> t.slot.service().equals(service)).map(t -> new TaskStatus(t.slot.name(),
                 t.slot.slot(), t.process != null ? "running" : t.everStarted || t.lastExit != null ? "restarting" : "starting",
                 t.process != null ? t.process.pid() : null, t.restarts, t.lastExit == null ? null : t.lastExit.toString(), t.since.toString(),

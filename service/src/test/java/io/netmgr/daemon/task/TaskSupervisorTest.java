@@ -90,6 +90,21 @@ class TaskSupervisorTest {
     }
 
     @Test
+    void statusOnlyReadsItNeverStartsATaskWhoseTimeHasCome() {
+        TaskSupervisor s = supervisor();
+        s.apply(new TaskSpec("web", 1, CMD));
+        launcher.running().get(0).exitWith(3);
+        s.tick();
+        clock.advance(Duration.ofMinutes(1)); // well past the back-off
+
+        assertThat(s.status("web")).extracting(TaskStatus::state).containsExactly("restarting");
+        assertThat(launcher.started).hasSize(1);
+        s.tick(); // the task loop's round starts it
+        assertThat(launcher.started).hasSize(2);
+        assertThat(s.status("web")).extracting(TaskStatus::state).containsExactly("running");
+    }
+
+    @Test
     void aRunLongerThanTheStablePeriodStartsTheBackoffAgain() {
         TaskSupervisor s = supervisor();
         s.apply(new TaskSpec("web", 1, CMD));
