@@ -229,8 +229,7 @@ public final class DefaultIpam implements IpamDriver {
                 .ifModRevision(IpamKeys.last(poolId), modRevision(last))
                 .ifAbsent(key);
         // under a lease, the address is free again once its holder's host is gone
-        request.lease().ifPresentOrElse(lease -> txn.put(key, holder.bytes(), lease), () -> txn.put(key, holder.bytes()));
-        boolean granted = txn.put(IpamKeys.last(poolId), pointer).commit().succeeded();
+        boolean granted = txn.put(key, holder.bytes(), request.lease()).put(IpamKeys.last(poolId), pointer).commit().succeeded();
         if (!granted) {
             poolRecords.remove(poolId); // perhaps the pool changed: the retry reads it again
         }

@@ -173,8 +173,7 @@ public final class ServiceStore {
         String key = root + "service-backends/" + b.serviceId() + "/" + b.endpointId();
         String index = root + "backend-of/" + b.endpointId() + "/" + b.serviceId();
         byte[] value = StoredJson.encode(b);
-        return lease.map(l -> txn.put(key, value, l).put(index, new byte[0], l))
-                .orElseGet(() -> txn.put(key, value).put(index, new byte[0]));
+        return txn.put(key, value, lease).put(index, new byte[0], lease);
     }
 
     Txn removeBackend(Txn txn, Service s, ServiceBackend b) {
