@@ -6,6 +6,7 @@ import io.netmgr.core.firewall.PublishMode;
 import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.nat.PublishedPort;
+import io.netmgr.nat.ServiceMarks;
 import io.netmgr.nat.nft.NftRuleset.Element;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
@@ -73,10 +74,10 @@ public final class NftablesRenderer {
      * change is element changes alone. 64 spread 3 backends 22/21/21 and 10 backends 7 or 6 each.
      */
     static final int BUCKETS = 64;
-    /** Packet mark bits of a service's first packet: DNATed by a service (forward accepts it), source NAT wanted. */
-    static final String SERVICE_MARK = "0x00001000";
-    static final String MASQUERADE_MARK = "0x00002000";
-    static final String SERVICE_AND_MASQUERADE = "0x00003000";
+    /** Packet mark bits of a service's first packet ({@link ServiceMarks}), as nft writes them. */
+    static final String SERVICE_MARK = ServiceMarks.nft(ServiceMarks.SERVICE_MARK);
+    static final String MASQUERADE_MARK = ServiceMarks.nft(ServiceMarks.MASQUERADE_MARK);
+    static final String SERVICE_AND_MASQUERADE = ServiceMarks.nft(ServiceMarks.SERVICE_AND_MASQUERADE);
 
     /** Sets and maps, with their types: declared once, only their elements change. */
     private static final Map<String, String> SETS = new LinkedHashMap<>();
