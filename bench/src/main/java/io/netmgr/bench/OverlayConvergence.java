@@ -5,6 +5,7 @@ import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
+import io.netmgr.core.fake.CountingStore;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
@@ -117,7 +118,7 @@ public final class OverlayConvergence {
         }
         long[] warm = new long[n];
         List<Endpoint> endpoints = new ArrayList<>();
-        CountingStore.Counts reqA = new CountingStore.Counts(0, 0, 0);
+        CountingStore.Counts reqA = CountingStore.Counts.NONE;
         CountingStore.Counts reqB = reqA;
         for (int i = 0; i < n; i++) {
             CountingStore.Counts a0 = a.requests.counts(), b0 = b.requests.counts();
