@@ -278,7 +278,8 @@ final class StateStore {
         return isGlobalNetwork(networkId) ? hostLease() : Optional.empty();
     }
 
-    private Optional<Lease> hostLease() {
+    /** The lease this host's claims on global networks live under now, if it is in a cluster. */
+    Optional<Lease> hostLease() {
         return member.flatMap(m -> m.lease().get());
     }
 

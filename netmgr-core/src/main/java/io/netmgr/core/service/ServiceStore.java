@@ -7,7 +7,9 @@ import io.netmgr.core.store.Store;
 import io.netmgr.core.store.StoredJson;
 import io.netmgr.core.store.Txn;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -127,6 +129,18 @@ public final class ServiceStore {
     public List<ServiceBackend> backends(Service s) {
         return store.range(root(s) + "service-backends/" + s.id() + "/").stream()
                 .map(kv -> StoredJson.decode(kv, ServiceBackend.class)).toList();
+    }
+
+    /** Every service's backends, by service id: one read of each store's backends, not one per service. */
+    public Map<String, List<ServiceBackend>> backendsByService() {
+        Map<String, List<ServiceBackend>> all = new HashMap<>();
+        for (String root : roots()) {
+            store.range(root + "service-backends/").forEach(kv -> {
+                ServiceBackend b = StoredJson.decode(kv, ServiceBackend.class);
+                all.computeIfAbsent(b.serviceId(), id -> new ArrayList<>()).add(b);
+            });
+        }
+        return all;
     }
 
     /** The backends of the service with id {@code serviceId}, wherever it lives (none when it is gone). */

@@ -77,7 +77,7 @@ class GlobalServicesTest {
             assertThat(services.backends("web")).extracting(ServiceBackend::sandboxName, ServiceBackend::host)
                     .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ta", "host-a"),
                             org.assertj.core.groups.Tuple.tuple("tb", "host-b"));
-            assertThat(services.backends("web")).extracting(services::state).containsOnly("running");
+            assertThat(services.backends("web")).extracting(services.states(services.backends("web"))).containsOnly("running");
         }
         assertThatThrownBy(() -> b.controller.services().attach("web", "ta")).as("host b knows no sandbox ta")
                 .hasMessageContaining("ta");
@@ -87,6 +87,23 @@ class GlobalServicesTest {
         assertThat(onB.backends()).extracting(ServiceRules.Backend::sandboxId, ServiceRules.Backend::local)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(a.controller.sandbox("ta").id(), false),
                         org.assertj.core.groups.Tuple.tuple(b.controller.sandbox("tb").id(), true));
+    }
+
+    @Test
+    void psReadsEachNetworksPeerEntriesOnceNotOnePerRemoteBackend() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        a.controller.services().create(ServiceSpec.of("web", "g"));
+        for (String name : java.util.List.of("t1", "t2", "t3", "t4")) {
+            running(b, "g", name);
+            b.controller.services().attach("web", name);
+        }
+        java.util.List<ServiceBackend> backends = a.controller.services().backends("web");
+        a.clusterRequests.reset();
+
+        var states = a.controller.services().states(backends);
+
+        assertThat(backends).extracting(states).containsOnly("running").hasSize(4);
+        assertThat(a.clusterRequests.counts().reads()).as("one read of g's peer entries for host b's four backends").isEqualTo(1);
     }
 
     /** Waits (a generous deadline, for a loaded machine) until {@code check} passes, failing with its last error. */
