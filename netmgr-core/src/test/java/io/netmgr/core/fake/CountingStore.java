@@ -10,8 +10,10 @@ import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,6 +49,7 @@ public final class CountingStore implements Store {
     private final AtomicLong leaseListings = new AtomicLong();
     private final AtomicLong txns = new AtomicLong();
     private final AtomicLong keysRead = new AtomicLong();
+    private final Map<String, AtomicLong> rangesByPrefix = new ConcurrentHashMap<>();
 
     public CountingStore(Store store) {
         this.store = store;
@@ -61,8 +64,14 @@ public final class CountingStore implements Store {
         return keysRead.get();
     }
 
+    /** The range reads of a prefix under {@code prefix} (or equal to it). */
+    public long ranges(String prefix) {
+        return rangesByPrefix.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();
+    }
+
     /** Counts from zero again. */
     public void reset() {
+        rangesByPrefix.clear();
         gets.set(0);
         ranges.set(0);
         leaseListings.set(0);
@@ -81,6 +90,7 @@ public final class CountingStore implements Store {
     @Override
     public List<KeyValue> range(String prefix) {
         ranges.incrementAndGet();
+        rangesByPrefix.computeIfAbsent(prefix, p -> new AtomicLong()).incrementAndGet();
         List<KeyValue> found = store.range(prefix);
         keysRead.addAndGet(found.size());
         return found;

@@ -31,6 +31,7 @@ public final class TaskSupervisor {
     private final Clock clock;
     private final Map<String, TaskSpec> desired = new TreeMap<>();
     private final Map<TaskSlot, Task> tasks = new TreeMap<>();
+    private volatile Runnable changed = () -> { };
 
     public TaskSupervisor(TaskLauncher launcher, TaskSandboxes sandboxes, TaskFiles files, Backoff backoff, Duration grace,
                           Clock clock) {
@@ -129,6 +130,15 @@ public final class TaskSupervisor {
         files.removeService(service);
     }
 
+    /**
+     * Calls {@code listener} (holding the supervisor's lock: it must only take note) whenever a
+     * round notes an exit or starts a task: what {@link #status} shows changed without any call
+     * from outside. Those who publish the status follow it instead of polling.
+     */
+    public void onChange(Runnable listener) {
+        this.changed = listener;
+    }
+
     /** Whether netmgrd runs tasks for {@code service}. */
     public synchronized boolean supervises(String service) {
         return desired.containsKey(service);
@@ -140,18 +150,24 @@ public final class TaskSupervisor {
      */
     public synchronized void tick() {
         Instant now = clock.instant();
+        boolean changes = false;
         for (Task t : tasks.values()) {
             if (t.process != null) {
                 Optional<TaskExit> exit = t.process.exit();
                 if (exit.isPresent()) {
                     exited(t, exit.get(), now);
+                    changes = true;
                 }
             }
         }
         for (Task t : tasks.values()) {
             if (t.process == null && !now.isBefore(t.nextStart)) {
                 start(t, now);
+                changes = true;
             }
+        }
+        if (changes) {
+            changed.run();
         }
     }
 
