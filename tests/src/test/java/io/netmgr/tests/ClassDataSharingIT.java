@@ -1,5 +1,6 @@
 package io.netmgr.tests;
 
+import io.netmgr.netlink.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,11 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -45,12 +46,12 @@ class ClassDataSharingIT {
             Map<String, String> env = Map.of("NETMGR_JAVA", jdk.getValue().toString(), "NETMGR_CDS_DIR", cds.toString());
 
             Output writing = startAndStop(dir.resolve("first-" + jdk.getKey()), env, daemon -> { });
-            List<Path> archives = filesIn(cds);
+            List<Path> archives = Distribution.filesIn(cds);
             softly.assertThat(archives).as(name + ": archives after the first run").hasSize(1);
             Optional<FileTime> written = archives.size() == 1 ? Optional.of(Files.getLastModifiedTime(archives.get(0))) : Optional.empty();
 
             Output using = startAndStop(dir.resolve("second-" + jdk.getKey()), env, daemon -> { });
-            softly.assertThat(filesIn(cds)).as(name + ": the second run used the archive, wrote no other").isEqualTo(archives);
+            softly.assertThat(Distribution.filesIn(cds)).as(name + ": the second run used the archive, wrote no other").isEqualTo(archives);
             if (written.isPresent()) {
                 softly.assertThat(Files.getLastModifiedTime(archives.get(0))).as(name + ": archive not rewritten").isEqualTo(written.get());
             }
@@ -77,7 +78,7 @@ class ClassDataSharingIT {
 
         Output output = startAndStop(dir.resolve("aot"), env, this::addAndDelContainers);
 
-        assertThat(filesIn(cds)).as("the AOT cache, and no configuration left behind").singleElement()
+        assertThat(Distribution.filesIn(cds)).as("the AOT cache, and no configuration left behind").singleElement()
                 .satisfies(cache -> assertThat(cache.getFileName().toString()).endsWith(".aot"))
                 .satisfies(cache -> assertThat(Files.size(cache)).isPositive());
         assertThat(output.stderr()).doesNotContain("java.lang.OutOfMemoryError").contains("Reading AOTConfiguration");
@@ -128,13 +129,7 @@ class ClassDataSharingIT {
 
     /** The socket accepts before netmgrd has logged that it is ready. */
     private static void awaitInLog(Path log, String line) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(log).contains(line)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("netmgrd did not log '" + line + "' within 30 s:\n" + Files.readString(log));
-            }
-            Thread.sleep(20);
-        }
+        Eventually.waitUntil("netmgrd logs '" + line + "'", Duration.ofSeconds(30), () -> Files.readString(log).contains(line));
     }
 
     /** One java binary per JDK 17+ under /usr/lib/jvm (links to the same JDK counted once), by major version. */
@@ -159,14 +154,5 @@ class ClassDataSharingIT {
         return Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION=\""))
                 .map(l -> l.substring("JAVA_VERSION=\"".length()).split("[^0-9]")[0])
                 .mapToInt(Integer::parseInt).findFirst().orElse(0);
-    }
-
-    private static List<Path> filesIn(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.sorted().toList();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.netmgr.tests;
 
+import io.netmgr.netlink.testing.Eventually;
 import static io.netmgr.tests.NetmgrdIT.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -122,11 +123,7 @@ class ServiceMeshIT {
 
     /** Polls {@code condition} until true, failing after 30 s. */
     private static void eventually(CheckedCondition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.holds()) {
-            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
-            Thread.sleep(100); // a poll of the kernel's state, not a wait for a duration
-        }
+        Eventually.waitUntil(what, java.time.Duration.ofSeconds(30), condition::holds);
     }
 
     interface CheckedCondition {

@@ -1,5 +1,6 @@
 package io.netmgr.nat.nft;
 
+import io.netmgr.netlink.testing.Eventually;
 import static io.netmgr.nat.Scenarios.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,12 +83,8 @@ class NftablesBackendIT {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 30 s for " + what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        Eventually.waitFor(what, java.time.Duration.ofSeconds(30), condition);
     }
 
     @Test

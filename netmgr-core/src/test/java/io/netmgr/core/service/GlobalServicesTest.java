@@ -11,6 +11,7 @@ import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.netlink.testing.Eventually;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,24 +109,7 @@ class GlobalServicesTest {
 
     /** Waits (a generous deadline, for a loaded machine) until {@code check} passes, failing with its last error. */
     private static void eventually(Runnable check) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                check.run();
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.onSpinWait();
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        Eventually.passes(java.time.Duration.ofSeconds(20), check);
     }
 
     /** The sandbox ids of the backends host {@code h}'s firewall balances service {@code id} over, with whether each is local. */
