@@ -5,7 +5,7 @@ import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
-import io.netmgr.core.fake.CountingStore;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;

@@ -10,7 +10,7 @@ import io.netmgr.core.ipam.IpamException;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
 import io.netmgr.core.store.LmdbStore;
-import io.netmgr.core.fake.CountingStore;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.netlink.addr.IpAddress;

@@ -3,7 +3,7 @@ package io.netmgr.ipam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netmgr.core.fake.CountingStore;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.IpamException;

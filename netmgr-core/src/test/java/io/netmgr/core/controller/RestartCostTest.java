@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
-import io.netmgr.core.fake.CountingStore;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.fake.FakeCluster;
 import io.netmgr.core.fake.FakeDriver;
 import io.netmgr.core.fake.FakeFirewall;

@@ -3,6 +3,7 @@ package io.netmgr.core.fake;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.Scope;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;

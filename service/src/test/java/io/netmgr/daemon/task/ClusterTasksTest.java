@@ -4,7 +4,7 @@ import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netmgr.core.cluster.HostRegistry;
-import io.netmgr.core.fake.CountingStore;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.daemon.task.TaskSupervisorTest.FakeLauncher;

@@ -1,13 +1,5 @@
-package io.netmgr.core.fake;
+package io.netmgr.core.store;
 
-import io.netmgr.core.store.CompactedRevisionException;
-import io.netmgr.core.store.HookedTxn;
-import io.netmgr.core.store.KeyValue;
-import io.netmgr.core.store.Lease;
-import io.netmgr.core.store.Store;
-import io.netmgr.core.store.Txn;
-import io.netmgr.core.store.Watch;
-import io.netmgr.core.store.WatchEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +14,8 @@ import java.util.function.Supplier;
  * A store that counts the requests made through it, each a round trip to etcd in a cluster: key
  * reads (a {@link #revision()} too), range reads, listings of a lease's keys and transaction
  * commits, and the keys read. What a test asserts to show a change costs the reads it should, and
- * what the benchmarks print. Closing it leaves the store open: the store is the caller's.
+ * what the benchmarks print (it serves nothing else). Closing it leaves the store open: the store
+ * is the caller's.
  */
 public final class CountingStore implements Store {
     /** Requests so far, by kind. */
