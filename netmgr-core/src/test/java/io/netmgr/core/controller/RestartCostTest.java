@@ -67,14 +67,20 @@ class RestartCostTest {
         }
     }
 
+    /** Host a, with three endpoints on global network g. */
+    private static FakeCluster.Host withThreeEndpoints(FakeCluster world) {
+        FakeCluster.Host a = world.host("host-a", "192.0.2.1");
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        for (String name : java.util.List.of("e1", "e2", "e3")) {
+            a.controller.createEndpoint("g", EndpointConfig.named(name));
+        }
+        return a;
+    }
+
     @Test
     void aRestartWithinTheTtlClaimsNothingAgainWhenEveryEndpointWasClaimedUnderTheLease() throws Exception {
         try (FakeCluster world = new FakeCluster()) {
-            FakeCluster.Host a = world.host("host-a", "192.0.2.1");
-            a.controller.createNetwork(NetworkConfig.of("g", "global"));
-            for (String name : java.util.List.of("e1", "e2", "e3")) {
-                a.controller.createEndpoint("g", EndpointConfig.named(name));
-            }
+            FakeCluster.Host a = withThreeEndpoints(world);
             a.clusterRequests.reset();
 
             a.restart();
@@ -88,11 +94,7 @@ class RestartCostTest {
     @Test
     void aRestartUnderALeaseGrantedWhileClaimingClaimsEverythingAgain() throws Exception {
         try (FakeCluster world = new FakeCluster()) {
-            FakeCluster.Host a = world.host("host-a", "192.0.2.1");
-            a.controller.createNetwork(NetworkConfig.of("g", "global"));
-            for (String name : java.util.List.of("e1", "e2", "e3")) {
-                a.controller.createEndpoint("g", EndpointConfig.named(name));
-            }
+            FakeCluster.Host a = withThreeEndpoints(world);
             a.loseLease();
             // a new lease, and the process killed before its claims under it were made (no resync ran)
             a.lease.set(world.cluster.grantLease(Duration.ofSeconds(2), () -> { }));

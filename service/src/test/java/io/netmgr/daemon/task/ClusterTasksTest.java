@@ -82,14 +82,18 @@ class ClusterTasksTest {
         });
     }
 
+    /** Service s1 (web) of two tasks, created on {@code a}: once placed, one runs on each host. */
+    private static void webOfTwoOn(Host a, Host b) {
+        a.specs.put("s1", "/netmgr/services/s1", new TaskSpec("web", 2, CMD), true);
+        a.tasks.place();
+        waitFor("one task on each host", () -> a.running("web").size() == 1 && b.running("web").size() == 1);
+    }
+
     @Test
     void eachHostRunsItsOwnSlotsAndADeadHostsSlotMovesToASurvivor() {
         Host a = new Host("a", "198.51.100.1");
         Host b = new Host("b", "198.51.100.2");
-        a.specs.put("s1", "/netmgr/services/s1", new TaskSpec("web", 2, CMD), true);
-        a.tasks.place();
-
-        waitFor("one task on each host", () -> a.running("web").size() == 1 && b.running("web").size() == 1);
+        webOfTwoOn(a, b);
         assertThat(a.running("web")).doesNotContainAnyElementsOf(b.running("web"));
         waitFor("both reported", () -> b.tasks.status("s1", "web").stream().allMatch(t -> t.state().equals("running")));
         assertThat(b.tasks.status("s1", "web")).extracting(TaskStatus::host).containsExactlyInAnyOrder("198.51.100.1", "198.51.100.2");
@@ -124,8 +128,7 @@ class ClusterTasksTest {
     void aTaskThatExitsIsReportedWithNoOtherEventNorTimer() {
         Host a = new Host("a", "198.51.100.1");
         Host b = new Host("b", "198.51.100.2");
-        a.specs.put("s1", "/netmgr/services/s1", new TaskSpec("web", 2, CMD), true);
-        a.tasks.place();
+        webOfTwoOn(a, b);
         waitFor("both reported running", () -> a.tasks.status("s1", "web").stream().filter(t -> t.state().equals("running")).count() == 2);
         int slot = b.running("web").get(0);
 
