@@ -43,6 +43,7 @@ public final class CountingStore implements Store {
     private final AtomicLong txns = new AtomicLong();
     private final AtomicLong keysRead = new AtomicLong();
     private final Map<String, AtomicLong> rangesByPrefix = new ConcurrentHashMap<>();
+    private volatile Thread only;
 
     public CountingStore(Store store) {
         this.store = store;
@@ -62,6 +63,19 @@ public final class CountingStore implements Store {
         return rangesByPrefix.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();
     }
 
+    /**
+     * Counts only the requests {@code thread} makes (null: every thread's): what one call costs,
+     * while a watch's or a timer's threads use the store too.
+     */
+    public void countOnly(Thread thread) {
+        this.only = thread;
+    }
+
+    private boolean counted() {
+        Thread t = only;
+        return t == null || t == Thread.currentThread();
+    }
+
     /** Counts from zero again. */
     public void reset() {
         rangesByPrefix.clear();
@@ -74,36 +88,48 @@ public final class CountingStore implements Store {
 
     @Override
     public Optional<KeyValue> get(String key) {
-        gets.incrementAndGet();
         Optional<KeyValue> found = store.get(key);
-        keysRead.addAndGet(found.isPresent() ? 1 : 0);
+        if (counted()) {
+            gets.incrementAndGet();
+            keysRead.addAndGet(found.isPresent() ? 1 : 0);
+        }
         return found;
     }
 
     @Override
     public List<KeyValue> range(String prefix) {
-        ranges.incrementAndGet();
-        rangesByPrefix.computeIfAbsent(prefix, p -> new AtomicLong()).incrementAndGet();
         List<KeyValue> found = store.range(prefix);
-        keysRead.addAndGet(found.size());
+        if (counted()) {
+            ranges.incrementAndGet();
+            rangesByPrefix.computeIfAbsent(prefix, p -> new AtomicLong()).incrementAndGet();
+            keysRead.addAndGet(found.size());
+        }
         return found;
     }
 
     @Override
     public long revision() {
-        gets.incrementAndGet();
+        if (counted()) {
+            gets.incrementAndGet();
+        }
         return store.revision();
     }
 
     @Override
     public Set<String> keysUnder(long id) {
-        leaseListings.incrementAndGet();
+        if (counted()) {
+            leaseListings.incrementAndGet();
+        }
         return store.keysUnder(id);
     }
 
     @Override
     public Txn txn() {
-        return new HookedTxn(store.txn(), txns::incrementAndGet);
+        return new HookedTxn(store.txn(), () -> {
+            if (counted()) {
+                txns.incrementAndGet();
+            }
+        });
     }
 
     @Override

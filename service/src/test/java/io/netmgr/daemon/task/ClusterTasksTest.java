@@ -108,6 +108,7 @@ class ClusterTasksTest {
     void aRoundReadsTheSpecsAndTheSlotsOnceEvenWhenItPlaces() {
         Host a = new Host("a", "198.51.100.1", false);
         a.specs.put("s1", "/netmgr/services/s1", new TaskSpec("web", 2, CMD), true);
+        a.requests.countOnly(Thread.currentThread());
         a.requests.reset();
 
         a.tasks.round(true, true);
