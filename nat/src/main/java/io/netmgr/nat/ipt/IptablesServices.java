@@ -32,8 +32,8 @@ final class IptablesServices {
     static final String MASQUERADE_MARK = "0x2000";
     static final String SERVICE_AND_MASQUERADE = "0x3000";
     /** A flow to a VIP that needs no source NAT if br_netfilter bridges it to its backend (see the nftables backend). */
-    static final String CONTAINER_VIP_MARK = "0x4000";
-    static final String CONTAINER_VIP = "0x7000";
+    static final String CONTAINER_VIP_MARK = "0x800";
+    static final String CONTAINER_VIP = "0x3800";
 
     private IptablesServices() {
     }

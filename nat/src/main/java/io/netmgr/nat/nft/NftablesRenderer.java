@@ -82,9 +82,11 @@ public final class NftablesRenderer {
      * A container's flow to a VIP, which needs no source NAT if it is bridged to its backend:
      * br_netfilter then DNATs it on the bridge, and its replies cross the same bridge's hooks,
      * which undo the DNAT, so the backend sees the client's own address (as Docker's VIPs show it).
+     * Not 0x4000 or 0x8000: kube-proxy's masquerade and drop marks, which a host where netmgr is
+     * Kubernetes' CNI plugin also sees.
      */
-    static final String CONTAINER_VIP_MARK = "0x00004000";
-    static final String CONTAINER_VIP = "0x00007000";
+    static final String CONTAINER_VIP_MARK = "0x00000800";
+    static final String CONTAINER_VIP = "0x00003800";
 
     /** A bucket drawn for a flow's first packet, and a VIP's DNAT to the backend in it. */
     private static final String PICK = "numgen random mod " + BUCKETS;
