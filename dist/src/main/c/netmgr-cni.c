@@ -238,14 +238,30 @@ static int scan_string(struct scanner *s, struct buf *out) {
 
 static int scan_value(struct scanner *s);
 
-/* An object at s->p; at the top level (conf not NULL) it keeps the two strings netmgr-cni reads. */
-static int scan_object(struct scanner *s, struct conf *conf) {
+/* At an object's or array's opening bracket: steps over it; 1 when the container ends at once. */
+static int closes_at_once(struct scanner *s, char close) {
     s->p++;
     skip_space(s);
-    if (s->p < s->end && *s->p == '}') {
+    if (s->p < s->end && *s->p == close) {
         s->p++;
         return 1;
     }
+    return 0;
+}
+
+/* After a member of a container: 1 at its closing bracket, 0 before the next member, -1 malformed. */
+static int after_member(struct scanner *s, char close) {
+    skip_space(s);
+    if (s->p >= s->end)
+        return -1;
+    char c = *s->p++;
+    return c == close ? 1 : c == ',' ? 0 : -1;
+}
+
+/* An object at s->p; at the top level (conf not NULL) it keeps the two strings netmgr-cni reads. */
+static int scan_object(struct scanner *s, struct conf *conf) {
+    if (closes_at_once(s, '}'))
+        return 1;
     for (;;) {
         skip_space(s);
         if (s->p >= s->end || *s->p != '"')
@@ -277,36 +293,22 @@ static int scan_object(struct scanner *s, struct conf *conf) {
         } else if (!scan_value(s)) {
             return 0;
         }
-        skip_space(s);
-        if (s->p >= s->end)
-            return 0;
-        char c = *s->p++;
-        if (c == '}')
-            return 1;
-        if (c != ',')
-            return 0;
+        int end = after_member(s, '}');
+        if (end)
+            return end > 0;
     }
 }
 
 static int scan_array(struct scanner *s) {
-    s->p++;
-    skip_space(s);
-    if (s->p < s->end && *s->p == ']') {
-        s->p++;
+    if (closes_at_once(s, ']'))
         return 1;
-    }
     for (;;) {
         skip_space(s);
         if (!scan_value(s))
             return 0;
-        skip_space(s);
-        if (s->p >= s->end)
-            return 0;
-        char c = *s->p++;
-        if (c == ']')
-            return 1;
-        if (c != ',')
-            return 0;
+        int end = after_member(s, ']');
+        if (end)
+            return end > 0;
     }
 }
 
