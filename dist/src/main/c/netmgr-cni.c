@@ -354,6 +354,8 @@ static int scan_value(struct scanner *s) {
 
 static struct conf read_conf(const struct buf *text) {
     struct conf conf = {0};
+    if (text->len == 0)
+        return conf;
     struct scanner s = {text->data, text->data + text->len, 1};
     skip_space(&s);
     int ok = s.p < s.end && *s.p == '{' && scan_object(&s, &conf);
