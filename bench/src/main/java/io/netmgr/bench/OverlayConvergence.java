@@ -73,7 +73,7 @@ public final class OverlayConvergence {
                 convergence(a, b, net, n, cold, seen);
             }
             if (!Boolean.getBoolean("netmgr.bench.convergenceOnly")) {
-                throughput(a, b, net, tag, made);
+                throughput(underlay, a, b, net, tag, made);
             }
             for (Sandbox s : a.c.sandboxes()) {
                 a.c.deleteSandbox(s.id());
@@ -251,12 +251,12 @@ public final class OverlayConvergence {
     }
 
     /** iperf3 TCP between a container on A and one on B over netmgr's overlay, beside what the kernel alone gives (OverlayThroughput). */
-    private static void throughput(Host a, Host b, Network net, String tag, List<NetNs> made) throws Exception {
+    private static void throughput(NetNs underlay, Host a, Host b, Network net, String tag, List<NetNs> made) throws Exception {
         Sandbox sa = a.c.createSandbox("tput-a");
         Sandbox sb = b.c.createSandbox("tput-b");
         a.c.join(a.c.createEndpoint(net.id(), EndpointConfig.named("tput-a")).id(), sa.id());
         Endpoint eb = b.c.join(b.c.createEndpoint(net.id(), EndpointConfig.named("tput-b")).id(), sb.id());
-        OverlayThroughput.measure(a.ns.path().getFileName().toString(), "198.51.100.1", b.ns.path().getFileName().toString(), "198.51.100.2",
+        OverlayThroughput.measure(underlay.path().getFileName().toString(), a.ns.path().getFileName().toString(), "198.51.100.1", b.ns.path().getFileName().toString(), "198.51.100.2",
                 new OverlayThroughput.Path("netmgr: container A -> container B on netmgr's overlay", sb.path().getFileName().toString(),
                         sa.path().getFileName().toString(), eb.ips().get(0).toString()), tag, made);
     }

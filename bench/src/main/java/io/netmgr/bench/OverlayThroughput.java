@@ -18,6 +18,11 @@ import java.util.Map;
  *   <li>bridged VXLAN: the same device in a bridge that holds the address (no veth);</li>
  *   <li>kernel replica: netmgr's topology made by hand with {@code ip}: VXLAN device in a bridge,
  *       a veth into a namespace playing the container, static FDB and neighbour entries;</li>
+ *   <li>containers over a plain wire: netmgr's topology with the VXLAN device replaced by a veth
+ *       from each host's bridge to the underlay bridge (container, veth, bridge, veth, underlay
+ *       bridge, veth, bridge, veth, container: the devices a VXLAN frame crosses, without the
+ *       tunnel): the plain veth path between containers on two hosts, so that the ratio of the
+ *       replica and of netmgr to it is what the encapsulation alone costs;</li>
  *   <li>netmgr: container A to container B on the overlay network netmgr made;</li>
  *   <li>where br_netfilter is loaded, netmgr's path again with the hosts' bridge-nf-call-iptables
  *       at 0, to show what bridged frames through the IP hooks cost.</li>
@@ -59,7 +64,8 @@ final class OverlayThroughput {
      * addresses {@code ipA}/{@code ipB} on their eth0), measures them beside {@code netmgr}, prints
      * the figures. {@code made} collects the namespaces it creates, for the caller to delete.
      */
-    static void measure(String hostA, String ipA, String hostB, String ipB, Path netmgr, String tag, List<NetNs> made) throws Exception {
+    static void measure(String underlay, String hostA, String ipA, String hostB, String ipB, Path netmgr, String tag, List<NetNs> made)
+            throws Exception {
         String macA = "02:00:5e:10:00:01", macB = "02:00:5e:10:00:02";
         // bare: the kernel's minimal VXLAN path, address on the device itself
         bareVxlan(hostA, ipA, "10.254.0.1", macA, hostB, ipB, macB);
@@ -73,10 +79,16 @@ final class OverlayThroughput {
         // between the two: the VXLAN device in a bridge holding the address, no veth
         bridged(hostA, ipA, "10.254.2.1", macA, ipB, macB);
         bridged(hostB, ipB, "10.254.2.2", macB, ipA, macA);
+        // the same container topology with a plain veth wire between the bridges instead of VXLAN
+        String wa = "nmb-wa-" + tag, wb = "nmb-wb-" + tag;
+        OverlayConvergence.create(wa, made);
+        OverlayConvergence.create(wb, made);
+        wired(underlay, hostA, wa, "10.254.3.1", hostB, wb, "10.254.3.2");
+        Path wire = new Path("containers over a plain wire: bridge+veth, no tunnel", wb, wa, "10.254.3.2");
         List<Path> paths = new ArrayList<>(List.of(new Path("plain: host A -> host B over the veth underlay", hostB, hostA, ipB),
                 new Path("bare kernel VXLAN: host A -> host B, device made with ip", hostB, hostA, "10.254.0.2"),
                 new Path("bridged kernel VXLAN: address on the bridge, made with ip", hostB, hostA, "10.254.2.2"),
-                new Path("kernel replica: bridge+VXLAN+veth made with ip", cb, ca, "10.254.1.2"), netmgr));
+                wire, new Path("kernel replica: bridge+VXLAN+veth made with ip", cb, ca, "10.254.1.2"), netmgr));
         boolean bridgeNetfilter = bridgeNetfilter(hostA) && bridgeNetfilter(hostB);
         if (bridgeNetfilter) { // br_netfilter loaded: bridged frames go through the IP hooks, unless switched off
             paths.add(netmgr.withoutBridgeNetfilter());
@@ -107,11 +119,18 @@ final class OverlayThroughput {
                     m.cpuMsPerGbit(), samples.get(p).stream().map(s -> String.format("%.2f", s.gbps())).toList());
         }
         Sample bare = median(samples.get(paths.get(1)));
+        Sample wired = median(samples.get(wire));
+        Sample replica = median(samples.get(paths.get(4)));
         Sample ours = median(samples.get(netmgr));
-        System.out.printf("RESULT plain_gbps=%.2f bare_vxlan_gbps=%.2f replica_gbps=%.2f netmgr_gbps=%.2f ratio=%.2f kernel_ratio=%.2f"
-                        + " cpu_ms_per_gbit_plain=%.1f cpu_ms_per_gbit_bare=%.1f cpu_ms_per_gbit_netmgr=%.1f%n",
-                plain.gbps(), bare.gbps(), median(samples.get(paths.get(3))).gbps(), ours.gbps(), ours.gbps() / plain.gbps(),
-                bare.gbps() / plain.gbps(), plain.cpuMsPerGbit(), bare.cpuMsPerGbit(), ours.cpuMsPerGbit());
+        System.out.printf("Containers on two hosts, same topology, VXLAN against the plain wire: kernel replica %.2f, netmgr %.2f"
+                        + " (CPU per Gbit: %.2f, %.2f of the wire's)%n", replica.gbps() / wired.gbps(), ours.gbps() / wired.gbps(),
+                wired.cpuMsPerGbit() / replica.cpuMsPerGbit(), wired.cpuMsPerGbit() / ours.cpuMsPerGbit());
+        System.out.printf("RESULT plain_gbps=%.2f bare_vxlan_gbps=%.2f wire_gbps=%.2f replica_gbps=%.2f netmgr_gbps=%.2f ratio=%.2f"
+                        + " kernel_ratio=%.2f ratio_to_wire=%.2f replica_ratio_to_wire=%.2f"
+                        + " cpu_ms_per_gbit_plain=%.1f cpu_ms_per_gbit_bare=%.1f cpu_ms_per_gbit_wire=%.1f cpu_ms_per_gbit_netmgr=%.1f%n",
+                plain.gbps(), bare.gbps(), wired.gbps(), replica.gbps(), ours.gbps(), ours.gbps() / plain.gbps(),
+                bare.gbps() / plain.gbps(), ours.gbps() / wired.gbps(), replica.gbps() / wired.gbps(),
+                plain.cpuMsPerGbit(), bare.cpuMsPerGbit(), wired.cpuMsPerGbit(), ours.cpuMsPerGbit());
     }
 
     private static void bareVxlan(String ns, String local, String address, String mac, String peerNs, String peerLocal, String peerMac) throws Exception {
@@ -132,6 +151,27 @@ final class OverlayThroughput {
         ip(ns, "addr", "add", address + "/24", "dev", "nmbb2");
         ip(ns, "neigh", "replace", peerAddress(address), "lladdr", peerMac, "dev", "nmbb2", "nud", "permanent");
         run("bridge", "-n", ns, "fdb", "append", peerMac, "dev", "nmbx2", "dst", peerLocal, "self", "permanent");
+    }
+
+    /**
+     * Containers {@code ca} in host {@code a} and {@code cb} in host {@code b} on one subnet, each
+     * behind a veth on its host's bridge, each bridge joined by a veth to the underlay's bridge
+     * {@code ul0}: netmgr's overlay topology with a plain wire where the VXLAN device would be (MTU
+     * 1500 as the underlay's: no encapsulation to make room for).
+     */
+    private static void wired(String underlay, String a, String ca, String addressA, String b, String cb, String addressB) throws Exception {
+        for (String[] side : new String[][] {{a, ca, addressA, "nmbw3a"}, {b, cb, addressB, "nmbw3b"}}) {
+            String host = side[0], container = side[1], wire = side[3];
+            ip(host, "link", "add", "nmbb3", "type", "bridge");
+            ip(host, "link", "add", "nmbw3", "master", "nmbb3", "type", "veth", "peer", "name", wire, "netns", underlay);
+            ip(underlay, "link", "set", wire, "master", "ul0", "up");
+            ip(host, "link", "add", "nmbv3", "master", "nmbb3", "type", "veth", "peer", "name", "eth3", "netns", container);
+            for (String link : List.of("nmbw3", "nmbv3", "nmbb3")) {
+                ip(host, "link", "set", link, "up");
+            }
+            ip(container, "link", "set", "eth3", "up");
+            ip(container, "addr", "add", side[2] + "/24", "dev", "eth3");
+        }
     }
 
     /** Whether bridged frames go through the IP hooks in namespace {@code ns} (br_netfilter loaded and on). */

@@ -2,6 +2,7 @@ package io.netmgr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
@@ -25,6 +26,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +38,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Services with real traffic on nftables (and on iptables, {@link IptablesServiceVipIT}), the engine bound to a {@link TestHost}'s host: three
  * backends behind a VIP share 300 connections from a client container; a detached backend gets
- * no new connection; ingress ports answer from outside, from 127.0.0.1 and by hairpin; host mode
- * keeps the client's address; {@code rm} leaves no VIP and no rule.
+ * no new connection; a container's VIP flow keeps its address where br_netfilter bridges it, and
+ * is source-NATed where it is routed; ingress ports answer from outside, from 127.0.0.1 and by
+ * hairpin; host mode keeps the client's address; {@code rm} leaves no VIP and no rule.
  */
 class ServiceVipIT extends EngineOnTestHost {
+    /** br_netfilter's switch, in the test's own host namespace (per namespace), whose default is on. */
+    private static final Path BRIDGE_HOOKS = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
     private NetworkController controller;
     private ServiceController services;
     private final Map<String, NetNs> backends = new HashMap<>();
@@ -142,6 +148,55 @@ class ServiceVipIT extends EngineOnTestHost {
                 s.close();
             }
         }
+    }
+
+    @Test
+    void aContainersVipFlowKeepsItsAddressWhereTheBridgeUndoesTheNat() {
+        assumeTrue(Files.exists(BRIDGE_HOOKS), "br_netfilter is not loaded on this machine");
+        Service web = services.create(ServiceSpec.of("web", "svcnet"));
+        for (int i = 1; i <= 3; i++) {
+            services.attach("web", "b" + i);
+        }
+        // br_netfilter bridges the flow to its backend and undoes the DNAT on the way back: no source NAT
+        assertThat(answers(client, vip(web), 30)).as("the backend sees the client's own address")
+                .allSatisfy(r -> assertThat(r).matches("b[123] from 10\\.50\\.1\\.20"));
+        assertThat(Probe.udp(client, vip(web), 53)).hasValueSatisfying(r -> assertThat(r).matches("b[123] from 10\\.50\\.1\\.20"));
+        // a backend may draw itself, which only works source-NATed
+        assertThat(spread(backends.get("b1"), vip(web), 80, 60)).as("a backend reaching its own VIP, itself included")
+                .containsOnlyKeys("b1", "b2", "b3");
+        assertThat(answers(t.host, vip(web), 10)).as("the host itself").allSatisfy(r -> assertThat(r).matches("b[123] from .*"));
+
+        // without br_netfilter's IP hooks the flow is routed through the host, so it is source-NATed
+        TestHost.exec(t.host, "sysctl", "-q", "-w", "net.bridge.bridge-nf-call-iptables=0");
+        try {
+            assertThat(answers(client, vip(web), 30)).as("routed: the backend sees the bridge's address")
+                    .allSatisfy(r -> assertThat(r).matches("b[123] from 10\\.50\\.1\\.1"));
+        } finally {
+            TestHost.exec(t.host, "sysctl", "-q", "-w", "net.bridge.bridge-nf-call-iptables=1");
+        }
+    }
+
+    @Test
+    void aVipAnswersOnlyContainersOfItsOwnNetwork() {
+        controller.createNetwork(NetworkConfig.of("othernet", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.50.2.0/24", "subnet"))));
+        NetNs stranger = netns.create("stranger");
+        controller.adoptSandbox("stranger", stranger.path());
+        controller.join(controller.createEndpoint("othernet", EndpointConfig.named("stranger").withIpv4("10.50.2.20")).id(), "stranger");
+        Service web = services.create(ServiceSpec.of("web", "svcnet"));
+        services.attach("web", "b1");
+        assertThat(Probe.tcp(client, vip(web), 80)).as("a container of svcnet").isPresent();
+        assertThat(answers(stranger, vip(web), 5)).as("a container of another network, routed to the VIP by its gateway")
+                .containsOnly("none");
+        assertThat(Probe.udp(stranger, vip(web), 53)).isEmpty();
+    }
+
+    /** What the backends answered to {@code n} fresh TCP connections to {@code address} port 80 ("none" for a failed one). */
+    private static List<String> answers(NetNs from, String address, int n) {
+        List<String> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(Probe.tcp(from, address, 80).orElse("none"));
+        }
+        return answers;
     }
 
     @Test

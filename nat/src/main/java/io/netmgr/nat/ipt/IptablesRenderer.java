@@ -181,6 +181,9 @@ public final class IptablesRenderer {
         forward.add("-m conntrack --ctstate DNAT -j " + PUBLISHED);
         if (family == IpFamily.V4) {
             for (NetworkRules n : s.networks()) {
+                // a container's flow to a VIP of this network comes from its bridge: from another, refused (isolation)
+                forward.add("-o " + n.bridge() + " ! -i " + n.bridge() + " -m mark --mark " + IptablesServices.CONTAINER_VIP_MARK + "/"
+                        + IptablesServices.CONTAINER_VIP_MARK + " -j DROP");
                 if (!n.internal()) {
                     // a service's first packet, marked by its chain: to any backend port
                     forward.add("-o " + n.bridge() + " -m mark --mark " + IptablesServices.SERVICE_MARK + "/"
@@ -216,6 +219,10 @@ public final class IptablesRenderer {
         }
 
         if (family == IpFamily.V4) {
+            // a VIP flow bridged to its backend by br_netfilter: its replies are un-NATed on the
+            // bridge, so the backend sees the client's own address; a routed one is source-NATed
+            postrouting.add("-m mark --mark " + IptablesServices.CONTAINER_VIP_MARK + "/" + IptablesServices.CONTAINER_VIP_MARK
+                    + " -m physdev --physdev-is-bridged -j RETURN");
             // into a global network, this host's own mesh address, not the gateway every host shares
             for (NetworkRules n : s.networks()) {
                 if (n.meshAddress() != null && n.meshAddress().family() == IpFamily.V4 && !n.internal()) {

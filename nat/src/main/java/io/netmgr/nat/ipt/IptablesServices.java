@@ -31,6 +31,9 @@ final class IptablesServices {
     static final String SERVICE_MARK = "0x1000";
     static final String MASQUERADE_MARK = "0x2000";
     static final String SERVICE_AND_MASQUERADE = "0x3000";
+    /** A flow to a VIP that needs no source NAT if br_netfilter bridges it to its backend (see the nftables backend). */
+    static final String CONTAINER_VIP_MARK = "0x4000";
+    static final String CONTAINER_VIP = "0x7000";
 
     private IptablesServices() {
     }
@@ -57,7 +60,11 @@ final class IptablesServices {
                 continue; // refused by the service's filter chain
             }
             String match = "-d " + vip.address() + "/32";
-            rules.add(match + " -j MARK --set-xmark " + SERVICE_AND_MASQUERADE + "/" + SERVICE_AND_MASQUERADE);
+            rules.add(match + " -j MARK --set-xmark " + CONTAINER_VIP + "/" + CONTAINER_VIP);
+            // one of the VIP's own backends may draw itself, which only source NAT makes work
+            for (IpAddress b : backends) {
+                rules.add("-s " + b + "/32 " + match + " -j MARK --set-xmark " + SERVICE_AND_MASQUERADE + "/" + CONTAINER_VIP);
+            }
             spread(rules, match, backends.stream().map(IpAddress::toString).toList());
         }
         for (ServicePort p : s.ports()) {
@@ -74,10 +81,13 @@ final class IptablesServices {
         return rules;
     }
 
-    /** The rules of the service's filter chain: each VIP reaching the host itself is rejected. */
+    /**
+     * The rules of the service's filter chain: each VIP reaching the host itself is rejected, but
+     * not replies: the host's own flow to a VIP has the VIP as its source, so its answers come back to it.
+     */
     static List<String> filterRules(ServiceRules s) {
         return s.vips().stream().filter(v -> v.address().family() == IpFamily.V4)
-                .map(v -> "-d " + v.address() + "/32 -j REJECT --reject-with icmp-port-unreachable").toList();
+                .map(v -> "-d " + v.address() + "/32 -m conntrack --ctdir ORIGINAL -j REJECT --reject-with icmp-port-unreachable").toList();
     }
 
     /** One DNAT rule per destination, the i-th of N taking 1/(N-i) of the flows that reach it; the last takes the rest. */

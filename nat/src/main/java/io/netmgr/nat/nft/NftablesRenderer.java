@@ -63,6 +63,7 @@ public final class NftablesRenderer {
     static final String VIP_ADDRS4 = "vip-addrs4";
     static final String BALANCED_VIPS4 = "balanced-vips4";
     static final String VIP_BUCKETS4 = "vip-buckets4";
+    static final String VIP_BACKENDS4 = "vip-backends4";
     static final String INGRESS_PORTS = "ingress-ports";
     static final String HOST_PORTS = "host-ports";
     static final String PORT_BUCKETS = "port-buckets";
@@ -77,6 +78,17 @@ public final class NftablesRenderer {
     static final String SERVICE_MARK = "0x00001000";
     static final String MASQUERADE_MARK = "0x00002000";
     static final String SERVICE_AND_MASQUERADE = "0x00003000";
+    /**
+     * A container's flow to a VIP, which needs no source NAT if it is bridged to its backend:
+     * br_netfilter then DNATs it on the bridge, and its replies cross the same bridge's hooks,
+     * which undo the DNAT, so the backend sees the client's own address (as Docker's VIPs show it).
+     */
+    static final String CONTAINER_VIP_MARK = "0x00004000";
+    static final String CONTAINER_VIP = "0x00007000";
+
+    /** A bucket drawn for a flow's first packet, and a VIP's DNAT to the backend in it. */
+    private static final String PICK = "numgen random mod " + BUCKETS;
+    private static final String VIP_DNAT = "dnat ip to ip daddr . " + PICK + " map @" + VIP_BUCKETS4;
 
     /** Sets and maps, with their types: declared once, only their elements change. */
     private static final Map<String, String> SETS = new LinkedHashMap<>();
@@ -99,6 +111,7 @@ public final class NftablesRenderer {
         SETS.put(VIP_ADDRS4, "type ipv4_addr");
         SETS.put(BALANCED_VIPS4, "type ipv4_addr");
         SETS.put(VIP_BUCKETS4, "typeof ip daddr . numgen random mod " + BUCKETS + " : ip daddr");
+        SETS.put(VIP_BACKENDS4, "type ipv4_addr . ipv4_addr");
         SETS.put(INGRESS_PORTS, "type inet_proto . inet_service");
         SETS.put(HOST_PORTS, "type inet_proto . inet_service");
         SETS.put(PORT_BUCKETS, "typeof meta l4proto . th dport . numgen random mod " + BUCKETS + " : ip daddr . th dport");
@@ -111,37 +124,46 @@ public final class NftablesRenderer {
         base("nat-OUTPUT", "type nat hook output priority -100; policy accept;",
                 "jump services",
                 "fib daddr type local jump published");
-        // every host's overlay bridge holds the same gateway: into one, a service's traffic takes
-        // this host's own mesh address, so that a backend on another host replies here
+        // A container's VIP flow bridged to its backend by br_netfilter reaches postrouting without
+        // an input interface and keeps its source; a routed one (br_netfilter off) has one and is
+        // source-NATed, as are ingress flows: every host's overlay bridge holds the same gateway, so
+        // into one they take this host's own mesh address, for a backend on another host to reply here.
         base("nat-POSTROUTING", "type nat hook postrouting priority srcnat; policy accept;",
+                "meta mark & " + CONTAINER_VIP_MARK + " == " + CONTAINER_VIP_MARK + " iif 0 accept"
+                        + " comment \"VIP flow bridged to its backend: replies are un-NATed on the bridge\"",
                 "meta mark & " + MASQUERADE_MARK + " == " + MASQUERADE_MARK + " snat ip to oifname map @" + MESH_SNAT4
                         + " comment \"services across hosts: this host's mesh address\"",
                 "meta mark & " + MASQUERADE_MARK + " == " + MASQUERADE_MARK + " masquerade comment \"services: ingress, VIP\"",
                 "oifname vmap @" + SNAT_IN_JUMPS,
                 "iifname vmap @" + SNAT_OUT_JUMPS);
+        // a container's flow to a VIP, unless it comes from one of that VIP's own backends, which may
+        // draw itself and then needs source NAT ("services" marks those, and the host's own flows)
         base("nat-PREROUTING", "type nat hook prerouting priority dstnat; policy accept;",
+                "ip daddr @" + BALANCED_VIPS4 + " ip daddr . ip saddr != @" + VIP_BACKENDS4 + " meta mark set meta mark or "
+                        + CONTAINER_VIP + " " + VIP_DNAT,
                 "jump services",
                 "fib daddr type local jump published");
         // a virtual IP without backends, or a port it does not balance, is refused rather than
-        // reaching the host's own services through the VIP address on the bridge
+        // reaching the host's own services through the VIP address on the bridge; replies are let
+        // in: the host's own flow to a VIP has the VIP as its source (the kernel's choice for a
+        // local destination), so its answers come back to the VIP
         base("filter-INPUT", "type filter hook input priority filter; policy accept;",
-                "ip daddr @" + VIP_ADDRS4 + " reject comment \"service VIP without backend\"");
+                "ct direction original ip daddr @" + VIP_ADDRS4 + " reject comment \"service VIP without backend\"");
         // Ports published on 127.0.0.1 need route_localnet on the bridges, which would also let
         // a container reach the host's localhost services (CVE-2020-8558): only lo may send to 127/8.
         base("raw-PREROUTING", "type filter hook prerouting priority raw; policy accept;",
                 "iifname != \"lo\" ip daddr 127.0.0.0/8 drop comment \"remote loopback\"");
-        String pick = "numgen random mod " + BUCKETS;
         BASE_RULES.put("services", List.of(
                 "ip daddr @" + BALANCED_VIPS4 + " meta mark set meta mark or " + SERVICE_AND_MASQUERADE
-                        + " dnat ip to ip daddr . " + pick + " map @" + VIP_BUCKETS4,
+                        + " " + VIP_DNAT,
                 "fib daddr type local meta l4proto . th dport @" + INGRESS_PORTS + " meta mark set meta mark or "
                         + SERVICE_AND_MASQUERADE + " goto service-dnat",
                 "fib daddr type local meta l4proto . th dport @" + HOST_PORTS + " meta mark set meta mark or " + SERVICE_MARK
                         + " goto service-dnat"));
         // a port mapping needs its protocol matched first
         BASE_RULES.put("service-dnat", List.of(
-                "meta l4proto tcp dnat ip to meta l4proto . th dport . " + pick + " map @" + PORT_BUCKETS,
-                "meta l4proto udp dnat ip to meta l4proto . th dport . " + pick + " map @" + PORT_BUCKETS));
+                "meta l4proto tcp dnat ip to meta l4proto . th dport . " + PICK + " map @" + PORT_BUCKETS,
+                "meta l4proto udp dnat ip to meta l4proto . th dport . " + PICK + " map @" + PORT_BUCKETS));
         BASE_RULES.put("published", List.of(
                 "iifname @" + NO_HAIRPIN + " return",
                 // an address-specific mapping wins over one on every address
@@ -213,6 +235,9 @@ public final class NftablesRenderer {
                 elements.get(BALANCED_VIPS4).add(new Element(vip.address().toString(), null));
                 for (int b = 0; b < BUCKETS; b++) {
                     elements.get(VIP_BUCKETS4).add(new Element(vip.address() + " . " + b, backends.get(b % backends.size()).toString()));
+                }
+                for (IpAddress backend : backends) {
+                    elements.get(VIP_BACKENDS4).add(new Element(vip.address() + " . " + backend, null));
                 }
             }
         }
@@ -359,6 +384,10 @@ public final class NftablesRenderer {
                 in.add("ct status dnat ip6 daddr . meta l4proto . th dport @" + BACKENDS6 + " accept");
             }
         }
+        // a container's flow to a VIP of this network comes from this bridge (bridged, or routed
+        // by the host when br_netfilter is off): from another network it is isolation's to refuse
+        in.add("meta mark & " + CONTAINER_VIP_MARK + " == " + CONTAINER_VIP_MARK + " iifname != " + quoted
+                + " drop comment \"a VIP of this network, from another\"");
         if (!n.internal()) {
             in.add("meta mark & " + SERVICE_MARK + " == " + SERVICE_MARK + " accept comment \"service backends\"");
         }
