@@ -16,8 +16,10 @@ public final class ServiceMarks {
      * A container's flow to a VIP, which needs no source NAT if it is bridged to its backend:
      * br_netfilter then DNATs it on the bridge, and its replies cross the same bridge's hooks,
      * which undo the DNAT, so the backend sees the client's own address (as Docker's VIPs show it).
+     * Not 0x4000 or 0x8000: kube-proxy's masquerade and drop marks, which a host where netmgr is
+     * Kubernetes' CNI plugin also sees.
      */
-    public static final int CONTAINER_VIP_MARK = 0x4000;
+    public static final int CONTAINER_VIP_MARK = 0x0800;
     /** All three: the marks a container's VIP flow gets at once. */
     public static final int CONTAINER_VIP = SERVICE_AND_MASQUERADE | CONTAINER_VIP_MARK;
 

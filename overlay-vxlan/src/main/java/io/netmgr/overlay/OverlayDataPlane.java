@@ -84,7 +84,7 @@ final class OverlayDataPlane {
         Link underlay = underlay(local);
         int mtu = options.mtu() > 0 ? options.mtu() : underlay.attrs().mtu() - VXLAN_OVERHEAD;
         try {
-            int bridgeIndex = links.add(new Bridge(LinkAttrs.named(bridge).withMtu(mtu).withMac(MacAddress.randomLocal()))).index();
+            int bridgeIndex = links.add(new Bridge(LinkAttrs.named(bridge).withMtu(mtu).withMac(bridgeMac()))).index();
             for (IpNet gateway : gateways()) {
                 host.netlink().addresses().add(Address.of(bridgeIndex, gateway).withFlags(gateway.isIpv6() ? Address.NODAD : 0));
             }
@@ -99,6 +99,15 @@ final class OverlayDataPlane {
             remove();
             throw e;
         }
+    }
+
+    /**
+     * The bridge's MAC, which other hosts program for this host's mesh address: derived from the
+     * network and this host's advertise address, so a bridge made again (a repair, a restart)
+     * answers at the MAC the peers already hold, and no two hosts' bridges share one.
+     */
+    MacAddress bridgeMac() {
+        return MacAddress.derivedLocal("netmgr overlay bridge " + network.id() + " " + advertiseAddress);
     }
 
     /** The host's link holding the advertise address: VXLAN packets leave through it. */

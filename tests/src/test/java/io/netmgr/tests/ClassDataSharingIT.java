@@ -85,6 +85,37 @@ class ClassDataSharingIT {
         assertThat(output.stdout()).as("netmgrd's stdout").isEmpty();
     }
 
+    /**
+     * Archives are named per build and a JVM never removes one: a machine that rebuilt all day
+     * kept every build's (1.1 GB here). Writing a new archive removes the program's archives of
+     * other builds, and nothing else: not another program's, not one changed in the last 10
+     * minutes (another process may be writing it), not a file that is no archive.
+     */
+    @Test
+    void writingAnArchiveRemovesTheProgramsArchivesOfOtherBuilds() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("cds-builds"));
+        FileTime yesterday = FileTime.fromMillis(System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1));
+        List<Path> stale = List.of(cds.resolve("netmgrd-jdk25-1111111111.aot"), cds.resolve("netmgrd-jdk17-2222222222.jsa"));
+        List<Path> kept = List.of(cds.resolve("netmgr-jdk25-3333333333.aot"), cds.resolve("netmgrd-notes.txt"));
+        for (Path file : stale) {
+            Files.setLastModifiedTime(Files.write(file, new byte[] {1}), yesterday);
+        }
+        for (Path file : kept) {
+            Files.setLastModifiedTime(Files.write(file, new byte[] {1}), yesterday);
+        }
+        Path beingWritten = Files.write(cds.resolve("netmgrd-jdk25-4444444444.aot"), new byte[] {1});
+
+        startAndStop(dir.resolve("builds"), Map.of("NETMGR_CDS_DIR", cds.toString()), daemon -> { });
+
+        List<Path> after = filesIn(cds);
+        assertThat(after).as("the archives of other builds are gone").doesNotContainAnyElementsOf(stale)
+                .as("another program's archive, a file being written, a file that is no archive stay")
+                .containsAll(kept).contains(beingWritten);
+        assertThat(after).as("and this build's new archive is there").hasSize(kept.size() + 2)
+                .anySatisfy(file -> assertThat(file.getFileName().toString()).startsWith("netmgrd-jdk")
+                        .isNotEqualTo(beingWritten.getFileName().toString()));
+    }
+
     /** Two containers added and deleted through netmgrd's CNI fast path, a listing on the CLI: the classes of a working day. */
     private void addAndDelContainers(DaemonProcess daemon) throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("cni-bin"));

@@ -73,6 +73,17 @@ class ServiceMeshIT {
             assertThat(once(outside, two.address.toInetAddress(), 9090)).isEqualTo("b2 " + outsideAddress);
             assertThatThrownBy(() -> Traffic.exchange(outside, three.address.toInetAddress(), 9090, "x", 3000))
                     .as("host mode: no backend on host 3, no answer").isInstanceOf(RuntimeException.class);
+
+            // host 3 has no container on meshnet, only its mesh address: its bridge deleted by hand is
+            // made again, with the address, at the MAC the other hosts hold for it
+            JsonNode bridge = overlayBridge(three);
+            String name = bridge.get("ifname").asText();
+            ipIn(three, "link", "del", name);
+            eventually(() -> overlayBridge(three) != null && overlayBridge(three).toString().contains("\"prefixlen\":32"),
+                    "host 3's bridge made again with its mesh address");
+            assertThat(overlayBridge(three).get("address").asText()).as("the same MAC").isEqualTo(bridge.get("address").asText());
+            assertThat(spread(outside, three.address.toInetAddress(), 8080)).as("ingress on host 3 after the repair")
+                    .containsOnlyKeys("b1", "b2");
         }
 
         assertThat(nft(one)).contains("10.98.0.12");
@@ -142,6 +153,26 @@ class ServiceMeshIT {
     private static String nft(ClusterHosts.Host h) throws Exception {
         return Distribution.run(Path.of("/usr/sbin/ip"), Map.of(), "netns", "exec", h.ns.path().getFileName().toString(),
                 "nft", "list", "table", "inet", "netmgr").out();
+    }
+
+    /** Host {@code h}'s overlay bridge as {@code ip -j addr} shows it (its MAC, its addresses), or null. */
+    private static JsonNode overlayBridge(ClusterHosts.Host h) throws Exception {
+        for (JsonNode link : JSON.readTree(ipIn(h, "-j", "addr", "show"))) {
+            if (link.get("ifname").asText().startsWith("nmo")) {
+                return link;
+            }
+        }
+        return null;
+    }
+
+    private static String ipIn(ClusterHosts.Host h, String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "-n";
+        all[1] = h.ns.path().getFileName().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        var r = Distribution.run(Path.of("/usr/sbin/ip"), Map.of(), all);
+        assertThat(r.exit()).as("ip " + String.join(" ", args) + ": " + r.err()).isZero();
+        return r.out();
     }
 
     private static InetAddress ip(String text) {

@@ -1,5 +1,9 @@
 package io.netmgr.netlink.link;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -42,7 +46,24 @@ public record MacAddress(long bits) {
 
     /** A random unicast, locally administered address (as the kernel makes for veth). */
     public static MacAddress randomLocal() {
-        long bits = RANDOM.nextLong() & 0xffff_ffff_ffffL;
+        return local(RANDOM.nextLong());
+    }
+
+    /**
+     * A unicast, locally administered address that {@code name} alone decides (its SHA-256): the
+     * same every time, so a device made again under it keeps what others programmed for it.
+     */
+    public static MacAddress derivedLocal(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return local(ByteBuffer.wrap(digest).getLong());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static MacAddress local(long random) {
+        long bits = random & 0xffff_ffff_ffffL;
         bits = (bits & ~(0x01L << 40)) | (0x02L << 40);
         return new MacAddress(bits);
     }

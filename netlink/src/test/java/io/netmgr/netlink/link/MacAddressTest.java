@@ -51,4 +51,12 @@ class MacAddressTest {
         assertThat(first & 0x02).as("locally administered").isEqualTo(0x02);
         assertThat(first & 0x01).as("multicast").isZero();
     }
+
+    @Test
+    void aDerivedAddressIsTheNamesAloneLocallyAdministeredUnicast() {
+        MacAddress a = MacAddress.derivedLocal("netmgr overlay bridge n1 198.51.100.1");
+        assertThat(MacAddress.derivedLocal("netmgr overlay bridge n1 198.51.100.1")).as("the same name, the same address").isEqualTo(a);
+        assertThat(MacAddress.derivedLocal("netmgr overlay bridge n1 198.51.100.2")).as("another host").isNotEqualTo(a);
+        assertThat(a.bytes()[0] & 0x03).as("locally administered, unicast").isEqualTo(0x02);
+    }
 }

@@ -81,6 +81,7 @@ public final class NetworkController implements AutoCloseable {
     private final Optional<ClusterResync> resync;
     private final ServiceScope serviceScope;
     private final Optional<ClusterFirewall> clusterFirewall;
+    private final Optional<ServiceMesh> mesh;
     private final Withdrawals withdrawals;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
@@ -106,7 +107,7 @@ public final class NetworkController implements AutoCloseable {
         this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
-        Optional<ServiceMesh> mesh = member.map(m -> new ServiceMesh(state, scopes, drivers, host, firewall, serviceScope, m));
+        this.mesh = member.map(m -> new ServiceMesh(state, scopes, drivers, host, firewall, serviceScope, m));
         this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
@@ -227,6 +228,7 @@ public final class NetworkController implements AutoCloseable {
             for (Network n : state.networks("")) {
                 done.addAll(repairIfDamaged(n));
             }
+            mesh.ifPresent(ServiceMesh::reconcile); // a mesh address goes with its bridge: held again, on a new one if need be
             return done;
         }
     }

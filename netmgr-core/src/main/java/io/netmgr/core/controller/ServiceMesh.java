@@ -115,8 +115,9 @@ final class ServiceMesh {
     private void join(Network network) {
         Optional<MeshAddress> stored = state.store().get(key(network.id())).map(kv -> StateStore.decode(kv, MeshAddress.class));
         MeshAddress mine = joined.get(network.id());
-        if (mine != null && stored.isPresent() && stored.get().equals(mine)) {
-            return; // programmed, and still held
+        if (mine != null && stored.isPresent() && stored.get().equals(mine)
+                && drivers.get(network.driver()).meshJoin(host, network, mine.address()).equals(mine.mac())) {
+            return; // still held, in the store and (again, after a bridge made anew) in the kernel
         }
         Optional<Lease> lease = state.leaseFor(network.id());
         NetworkPool pool = network.pools().stream().filter(p -> p.family() == IpFamily.V4).findFirst().orElse(null);
