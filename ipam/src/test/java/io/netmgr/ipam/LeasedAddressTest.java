@@ -3,12 +3,12 @@ package io.netmgr.ipam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.IpamException;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;

@@ -1,12 +1,12 @@
 package io.netmgr.nat;
 
-import io.netmgr.netlink.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.Verification;
+import io.netmgr.netlink.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,12 +1,12 @@
 package io.netmgr.netlink;
 
-import io.netmgr.netlink.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.sys.SystemCallException;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.nio.file.Files;

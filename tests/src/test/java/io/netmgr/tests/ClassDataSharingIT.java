@@ -1,10 +1,10 @@
 package io.netmgr.tests;
 
-import io.netmgr.netlink.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class ClassDataSharingIT {
 
         startAndStop(dir.resolve("builds"), Map.of("NETMGR_CDS_DIR", cds.toString()), daemon -> { });
 
-        List<Path> after = filesIn(cds);
+        List<Path> after = Distribution.filesIn(cds);
         assertThat(after).as("the archives of other builds are gone").doesNotContainAnyElementsOf(stale)
                 .as("another program's archive, a file being written, a file that is no archive stay")
                 .containsAll(kept).contains(beingWritten);

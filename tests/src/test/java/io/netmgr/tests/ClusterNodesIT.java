@@ -1,9 +1,9 @@
 package io.netmgr.tests;
 
-import io.netmgr.netlink.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.netlink.testing.Eventually;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

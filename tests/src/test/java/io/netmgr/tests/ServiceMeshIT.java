@@ -1,6 +1,5 @@
 package io.netmgr.tests;
 
-import io.netmgr.netlink.testing.Eventually;
 import static io.netmgr.tests.NetmgrdIT.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.netmgr.nat.nft;
 
-import io.netmgr.netlink.testing.Eventually;
 import static io.netmgr.nat.Scenarios.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +14,7 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.util.List;
 import java.util.Set;
