@@ -27,9 +27,10 @@ fi
 # Build: the JDK and Maven; ca-certificates gives Java and Maven the machine's trusted CAs, so
 # Maven can download from Central. Run: netmgr loads libnftables1 in-process (nftables
 # firewall), runs iptables-restore (iptables firewall) through nsenter (util-linux); it forgets
-# stale UDP flows of newly published ports and a removed service backend's flows through ctnetlink itself. netmgr-cni is a Perl script that
-# speaks to netmgrd's socket itself (perl-base is part of every Debian system).
+# stale UDP flows of newly published ports and a removed service backend's flows through ctnetlink itself.
 need="openjdk-17-jdk-headless maven ca-certificates libnftables1 iptables util-linux"
+# The build compiles bin/netmgr-cni, a C program linked statically (it starts on every CNI call): gcc and libc's static archive (libc6-dev).
+need="$need gcc libc6-dev"
 # `netmgr demo` runs its service's tasks with busybox's nc (busybox-static; the tests use it too).
 need="$need busybox-static"
 # `netmgr demo --hosts 3` starts a three-member etcd of its own (etcd-server; the cluster tests use it too).

@@ -9,6 +9,7 @@ import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.store.etcd.EtcdEndpoints;
@@ -117,7 +118,7 @@ public final class OverlayConvergence {
         }
         long[] warm = new long[n];
         List<Endpoint> endpoints = new ArrayList<>();
-        CountingStore.Counts reqA = new CountingStore.Counts(0, 0, 0);
+        CountingStore.Counts reqA = CountingStore.Counts.NONE;
         CountingStore.Counts reqB = reqA;
         for (int i = 0; i < n; i++) {
             CountingStore.Counts a0 = a.requests.counts(), b0 = b.requests.counts();

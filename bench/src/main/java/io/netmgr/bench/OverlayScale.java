@@ -9,9 +9,7 @@ import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Txn;
-import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpNet;
-import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.core.Ids;
 import io.netmgr.store.etcd.EtcdEndpoints;
@@ -55,11 +53,7 @@ public final class OverlayScale {
         String tag = Long.toHexString(ProcessHandle.current().pid());
         EtcdStore.Config config = new EtcdStore.Config(EtcdEndpoints.parse("etcd://" + endpoints)).withRoot("/bench-" + tag);
         List<NetNs> made = new ArrayList<>();
-        NetNs underlay = OverlayConvergence.create("nmb-scu-" + tag, made);
-        try (NetlinkHandle u = NetlinkHandle.open(underlay)) {
-            u.links().add(Bridge.named("ul0"));
-            u.links().setUp("ul0");
-        }
+        NetNs underlay = OverlayConvergence.underlay("nmb-scu-" + tag, made);
         try (EtcdStore cluster = EtcdStore.connect(config); EtcdStore writer = EtcdStore.connect(config)) {
             System.out.printf("overlay scale: %d simulated hosts x %d endpoints on one network, one real host; a 3-member etcd"
                     + " on loopback; %d cores, load %s%n", hosts, perHost, Runtime.getRuntime().availableProcessors(), OverlayConvergence.load());

@@ -1,15 +1,15 @@
 package io.netmgr.cni;
 
 import io.netmgr.cni.daemon.CniWire;
-import io.netmgr.cni.daemon.DaemonClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The netmgr-cni process. Kept to JDK classes on the path to the daemon: when netmgrd listens,
- * the request is handed over and nothing else (JNR, LMDB, the controller) is ever loaded;
- * otherwise the same {@link CniHandler} runs in this process.
+ * The plugin's in-process path: {@code bin/netmgr-cni} (a C program) hands every call it can to
+ * netmgrd and starts this JVM only when no daemon runs the call (none listens, the configuration's
+ * {@code "daemonSocket": ""}, or the daemon refused it by HTTP status); the same
+ * {@link CniHandler} then runs here, on the same store.
  */
 public final class CniMain {
     private CniMain() {
@@ -19,7 +19,7 @@ public final class CniMain {
         CniResponse response;
         try {
             CniRequest request = CniRequest.fromEnvironment(System.getenv(), CniWire.configuration(System.in.readAllBytes()));
-            response = DaemonClient.forward(request).orElseGet(() -> InProcess.handle(request));
+            response = new CniHandler(NetmgrAccess.perCall()).handle(request);
         } catch (CniError e) {
             response = CniResponse.failed(e, CniVersion.LATEST);
         }
@@ -27,15 +27,5 @@ public final class CniMain {
         out.print(response.stdout());
         out.flush();
         System.exit(response.exitCode());
-    }
-
-    /** In its own class so that the classes behind it load only when the daemon is not used. */
-    static final class InProcess {
-        private InProcess() {
-        }
-
-        static CniResponse handle(CniRequest request) {
-            return new CniHandler(NetmgrAccess.perCall()).handle(request);
-        }
     }
 }

@@ -23,7 +23,6 @@ public record DnsConfig(InetSocketAddress listenAt, List<InetSocketAddress> upst
                         Duration upstreamTimeout, Path etcNetns, Path sandboxRunDir) {
     /** Docker's address for the embedded resolver: on every sandbox's loopback, so no route is needed. */
     public static final InetSocketAddress DOCKER_ADDRESS = new InetSocketAddress(NameResolution.RESOLVER_ADDRESS, 53);
-    public static final Path ETC_NETNS = Path.of("/etc/netns");
 
     public DnsConfig {
         upstreams = List.copyOf(upstreams);
@@ -33,7 +32,7 @@ public record DnsConfig(InetSocketAddress listenAt, List<InetSocketAddress> upst
     /** 127.0.0.11:53, forwarding to what {@code hostResolvConf} lists, 2 s per upstream, /etc/netns and /run/netns. */
     public static DnsConfig from(HostResolvConf hostResolvConf) {
         return new DnsConfig(DOCKER_ADDRESS, hostResolvConf.nameservers(), hostResolvConf.search(), Duration.ofSeconds(2),
-                ETC_NETNS, NetNs.DEFAULT_RUN_DIR);
+                NetNs.ETC_DIR, NetNs.DEFAULT_RUN_DIR);
     }
 
     /**

@@ -123,7 +123,7 @@ class ContainerDnsIT {
     }
 
     private static Path resolvConf(Sandbox s) {
-        return DnsConfig.ETC_NETNS.resolve(s.path().getFileName().toString()).resolve("resolv.conf");
+        return NetNs.ETC_DIR.resolve(s.path().getFileName().toString()).resolve("resolv.conf");
     }
 
     private static String address(Endpoint e) {

@@ -206,7 +206,7 @@ class ServiceVipIT extends EngineOnTestHost {
         services.attach("web", "b2");
         controller.deleteSandbox("b2");
         assertThat(spread(client, vip(web), 80, 30)).containsOnlyKeys("b1");
-        assertThat(services.backends("web")).extracting(services::state).containsExactlyInAnyOrder("running", "removed");
+        assertThat(services.backends("web")).extracting(services.states(services.backends("web"))).containsExactlyInAnyOrder("running", "removed");
         services.detach("web", "b2"); // a removed sandbox's backend is detached by its name
         assertThat(services.backends("web")).hasSize(1);
     }

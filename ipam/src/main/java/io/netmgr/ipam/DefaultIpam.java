@@ -106,15 +106,18 @@ public final class DefaultIpam implements IpamDriver {
     }
 
     @Override
-    public java.util.Map<IpAddress, String> endpointAddressesUnder(String poolId, io.netmgr.core.store.Lease lease) {
+    public java.util.Map<String, java.util.Map<IpAddress, String>> endpointAddressesUnder(io.netmgr.core.store.Lease lease) {
+        // one listing of the lease's keys; then the holders of the pools it has addresses in
         java.util.Set<String> underLease = store.keysUnder(lease.id());
-        java.util.Map<IpAddress, String> holders = new java.util.TreeMap<>();
-        for (var kv : store.range(IpamKeys.addresses(poolId))) {
-            if (underLease.contains(kv.key()) && Holder.decode(kv.key(), kv.value()) instanceof Holder.Endpoint e) {
-                holders.put(IpamKeys.addressOf(kv.key()), e.id());
+        java.util.Map<String, java.util.Map<IpAddress, String>> byPool = new java.util.TreeMap<>();
+        for (String poolId : underLease.stream().map(IpamKeys::poolOfAddress).flatMap(Optional::stream).distinct().toList()) {
+            for (var kv : store.range(IpamKeys.addresses(poolId))) {
+                if (underLease.contains(kv.key()) && Holder.decode(kv.key(), kv.value()) instanceof Holder.Endpoint e) {
+                    byPool.computeIfAbsent(poolId, p -> new java.util.TreeMap<>()).put(IpamKeys.addressOf(kv.key()), e.id());
+                }
             }
         }
-        return holders;
+        return byPool;
     }
 
     private Optional<Pool> tryRequestPool(PoolRequest request) {
@@ -229,8 +232,7 @@ public final class DefaultIpam implements IpamDriver {
                 .ifModRevision(IpamKeys.last(poolId), modRevision(last))
                 .ifAbsent(key);
         // under a lease, the address is free again once its holder's host is gone
-        request.lease().ifPresentOrElse(lease -> txn.put(key, holder.bytes(), lease), () -> txn.put(key, holder.bytes()));
-        boolean granted = txn.put(IpamKeys.last(poolId), pointer).commit().succeeded();
+        boolean granted = txn.put(key, holder.bytes(), request.lease()).put(IpamKeys.last(poolId), pointer).commit().succeeded();
         if (!granted) {
             poolRecords.remove(poolId); // perhaps the pool changed: the retry reads it again
         }

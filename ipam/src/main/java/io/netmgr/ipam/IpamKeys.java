@@ -65,6 +65,14 @@ final class IpamKeys {
                 : Integer.parseInt(addressKey.substring(addressKey.length() - 3));
     }
 
+    /** The pool whose address {@code key} names, if it is an address key. */
+    static java.util.Optional<String> poolOfAddress(String key) {
+        String addresses = ROOT + "addr/";
+        int end = key.indexOf('/', addresses.length());
+        return key.startsWith(addresses) && end > 0 ? java.util.Optional.of(key.substring(addresses.length(), end))
+                : java.util.Optional.empty();
+    }
+
     /** The address an address key names. */
     static IpAddress addressOf(String addressKey) {
         String text = addressKey.substring(addressKey.lastIndexOf('/') + 1);

@@ -10,6 +10,7 @@ import io.netmgr.core.ipam.IpamException;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
 import io.netmgr.core.store.LmdbStore;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.netlink.addr.IpAddress;
@@ -208,7 +209,8 @@ class ConcurrentAllocationTest {
 
     @Test
     void aRequestInABusySlash16ReadsOneBlockNotThePool() {
-        try (CountingStore store = new CountingStore(new MemoryStore())) {
+        try (MemoryStore memory = new MemoryStore()) {
+            CountingStore store = new CountingStore(memory);
             DefaultIpam ipam = ipam(store);
             Pool pool = ipam.requestPool(PoolRequest.of("busy", IpamConfig.of(SLASH_16)));
             int held = 5_000;
@@ -218,9 +220,9 @@ class ConcurrentAllocationTest {
             store.reset();
             IpAddress next = ipam.requestAddress(pool.id(), AddressRequest.any("one-more")).address();
             assertThat(next).isEqualTo(SLASH_16.nth(held + 2));
-            assertThat(store.gets).as("the pointer: the pool's record is known from the earlier requests").isEqualTo(1);
-            assertThat(store.ranges).as("one block").isEqualTo(1);
-            assertThat(store.keysRead).as("at most a block of keys").isLessThanOrEqualTo(2 + 256);
+            assertThat(store.counts().gets()).as("the pointer: the pool's record is known from the earlier requests").isEqualTo(1);
+            assertThat(store.counts().ranges()).as("one block").isEqualTo(1);
+            assertThat(store.keysRead()).as("at most a block of keys").isLessThanOrEqualTo(2 + 256);
 
             int more = 1_000;
             long began = System.nanoTime();

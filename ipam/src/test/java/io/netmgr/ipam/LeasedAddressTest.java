@@ -8,6 +8,7 @@ import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.IpamException;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
@@ -105,8 +106,25 @@ class LeasedAddressTest {
         IpAddress b1 = anyUnder("ep-b1", hostB);
         ipam.requestAddress(pool.id(), AddressRequest.any("ep-local"));
 
-        assertThat(ipam.endpointAddressesUnder(pool.id(), hostA)).isEqualTo(java.util.Map.of(a1, "ep-a1"));
-        assertThat(ipam.endpointAddressesUnder(pool.id(), hostB)).isEqualTo(java.util.Map.of(b1, "ep-b1"));
+        assertThat(ipam.endpointAddressesUnder(hostA)).isEqualTo(Map.of(pool.id(), Map.of(a1, "ep-a1")));
+        assertThat(ipam.endpointAddressesUnder(hostB)).isEqualTo(Map.of(pool.id(), Map.of(b1, "ep-b1")));
+    }
+
+    @Test
+    void theAddressesUnderALeaseInEveryPoolCostOneListingOfItsKeys() {
+        CountingStore counted = new CountingStore(cluster);
+        DefaultIpam ipam = new DefaultIpam(counted, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48")));
+        Pool second = ipam.requestPool(PoolRequest.of("ov2", IpamConfig.of(IpPrefix.parse("10.9.1.0/29"))));
+        Pool unused = ipam.requestPool(PoolRequest.of("ov3", IpamConfig.of(IpPrefix.parse("10.9.2.0/29"))));
+        ipam.requestAddress(unused.id(), AddressRequest.any("ep-local"));
+        Lease hostA = lease();
+        IpAddress a1 = ipam.requestAddress(pool.id(), AddressRequest.any("ep-a1").heldUnder(Optional.of(hostA))).address();
+        IpAddress a2 = ipam.requestAddress(second.id(), AddressRequest.any("ep-a2").heldUnder(Optional.of(hostA))).address();
+        counted.reset();
+
+        assertThat(ipam.endpointAddressesUnder(hostA)).isEqualTo(Map.of(pool.id(), Map.of(a1, "ep-a1"), second.id(), Map.of(a2, "ep-a2")));
+        assertThat(counted.counts().leaseListings()).as("the lease's keys listed once, not once per pool").isEqualTo(1);
+        assertThat(counted.counts().ranges()).as("the holders of the two pools it holds addresses in, not of the third").isEqualTo(2);
     }
 
     private Lease lease() {

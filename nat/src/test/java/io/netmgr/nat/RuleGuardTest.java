@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.firewall.FirewallState;
 import io.netmgr.core.firewall.Verification;
+import io.netmgr.netlink.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -155,19 +156,15 @@ class RuleGuardTest {
         RuleGuard guard = RuleGuard.start(fw, interval);
         try {
             awaitTrue(() -> guard.fullChecks() >= 1, "a first full check");
-        } catch (AssertionError | InterruptedException e) {
+        } catch (AssertionError e) {
             guard.close();
             throw e;
         }
         return guard;
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 10 s for " + what).isLessThan(deadline);
-            Thread.sleep(2);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        Eventually.waitFor(what, java.time.Duration.ofSeconds(10), condition);
     }
 
     @Test

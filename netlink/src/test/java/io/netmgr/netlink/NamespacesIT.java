@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.sys.SystemCallException;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.nio.file.Files;
@@ -74,11 +75,7 @@ class NamespacesIT {
         gone.close();
         // no thread of this process is left in it: it dies when ip netns del (here: the extension) unmounts it.
         // A closed handle's thread leaves on its own, just after close returns: wait for it, with a deadline
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (threadNamespaces().contains(inode) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(threadNamespaces()).doesNotContain(inode);
+        Eventually.waitUntil("no thread left in " + inode, java.time.Duration.ofSeconds(10), () -> !threadNamespaces().contains(inode));
     }
 
     /** Work for the namespace a caller is in runs on the caller's thread; any other goes to the namespace's thread. */

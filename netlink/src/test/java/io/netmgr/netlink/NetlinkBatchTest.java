@@ -10,7 +10,9 @@ import io.netmgr.netlink.neigh.Neighbour;
 import io.netmgr.netlink.rt.Fdb;
 import io.netmgr.netlink.rt.NeighbourCodec;
 import io.netmgr.netlink.rt.Neighbours;
+import io.netmgr.netlink.rt.Rt;
 import io.netmgr.netlink.sys.Errno;
+import io.netmgr.netlink.wire.MessageWriter;
 import io.netmgr.netlink.wire.NetlinkMessage;
 import io.netmgr.netlink.wire.Nl;
 import java.nio.ByteBuffer;
@@ -56,6 +58,39 @@ class NetlinkBatchTest {
         assertThat(first.bytes().remaining()).isLessThanOrEqualTo(NetlinkBatch.MAX_BYTES);
         assertThat(rest.from()).isEqualTo(NetlinkBatch.MAX_MESSAGES);
         assertThat(rest.count()).isEqualTo(3);
+    }
+
+    @Test
+    void aSendHoldsAtMostTheByteLimitWhenFewerMessagesThanTheCountLimitFillIt() {
+        // 1 KiB messages (header, attribute header and payload): 32 fill a send exactly, so the bytes, not the count, cut it
+        int size = 1024;
+        NetlinkBatch batch = new NetlinkBatch();
+        for (int i = 0; i < 40; i++) {
+            batch.add(new MessageWriter(Rt.RTM_NEWNEIGH, Nl.F_REQUEST).attr(1, new byte[size - 16 - 4]), "message " + i);
+        }
+        NetlinkBatch.Chunk first = batch.pack(0, 1, PORT);
+        NetlinkBatch.Chunk rest = batch.pack(first.count(), 1000, PORT);
+
+        assertThat(first.count()).isEqualTo(NetlinkBatch.MAX_BYTES / size).isLessThan(NetlinkBatch.MAX_MESSAGES);
+        assertThat(first.bytes().remaining()).isEqualTo(first.count() * size).isLessThanOrEqualTo(NetlinkBatch.MAX_BYTES);
+        assertThat(rest.from()).isEqualTo(first.count());
+        assertThat(rest.count()).isEqualTo(40 - first.count());
+        assertThat(NetlinkMessage.split(first.bytes().duplicate().order(ByteOrder.nativeOrder()), first.bytes().remaining()))
+                .as("whole messages only").hasSize(first.count()).allSatisfy(m -> assertThat(m.seq()).isBetween(1, first.count()));
+    }
+
+    @Test
+    void aMessageLargerThanTheByteLimitStillGoesAloneInItsOwnSend() {
+        NetlinkBatch batch = new NetlinkBatch();
+        Neighbours.set(batch, NEIGH);
+        batch.add(new MessageWriter(Rt.RTM_NEWNEIGH, Nl.F_REQUEST).attr(1, new byte[NetlinkBatch.MAX_BYTES]), "a huge one");
+
+        NetlinkBatch.Chunk first = batch.pack(0, 1, PORT);
+        NetlinkBatch.Chunk second = batch.pack(first.count(), 2, PORT);
+
+        assertThat(first.count()).as("the small one alone: the huge one would cross the limit").isEqualTo(1);
+        assertThat(second.count()).as("then the huge one, alone").isEqualTo(1);
+        assertThat(second.bytes().remaining()).isGreaterThan(NetlinkBatch.MAX_BYTES);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.sandbox.Sandbox;
 import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.DatagramPacket;
@@ -320,19 +321,7 @@ class OverlayIT {
     }
 
     private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not seen within 30 s: " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(20); // a poll between checks of the kernel's state, not a wait for a duration
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Eventually.waitFor(what, java.time.Duration.ofNanos(DEADLINE_NANOS), condition);
     }
 
     /** Sends one datagram from {@code client} to a receiver in {@code server} and returns what arrived there. */

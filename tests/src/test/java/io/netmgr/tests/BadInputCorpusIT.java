@@ -367,14 +367,17 @@ class BadInputCorpusIT {
 
     // ---- what must not change
 
-    /** The daemon's objects, the kernel's links and addresses in the host and container namespaces, the host's rules. */
-    record Snapshot(String networks, String sandboxes, String endpoints, JsonNode hostLinks, JsonNode hostAddresses,
+    /**
+     * The daemon's objects (services too: a refused service request must store nothing), the
+     * kernel's links and addresses in the host and container namespaces, the host's rules.
+     */
+    record Snapshot(String networks, String sandboxes, String endpoints, String services, JsonNode hostLinks, JsonNode hostAddresses,
                     JsonNode containerLinks, String ruleset, JsonNode inProcessLinks, JsonNode inProcessAddresses,
                     String inProcessRuleset) {
     }
 
     private Snapshot snapshot() throws IOException {
-        return new Snapshot(get("/v1/networks"), get("/v1/sandboxes"), get("/v1/endpoints"),
+        return new Snapshot(get("/v1/networks"), get("/v1/sandboxes"), get("/v1/endpoints"), get("/v1/services"),
                 withoutCarrier(IpOracle.ip(host, "link", "show")), withoutCarrier(withoutLinkLocal(IpOracle.ip(host, "addr", "show"))),
                 withoutCarrier(IpOracle.ip(container, "link", "show")), IpOracle.exec(host, "nft", "list", "ruleset"),
                 withoutCarrier(IpOracle.ip(inProcessHost, "link", "show")),

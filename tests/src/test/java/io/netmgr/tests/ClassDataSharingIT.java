@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,12 +47,12 @@ class ClassDataSharingIT {
             Map<String, String> env = Map.of("NETMGR_JAVA", jdk.getValue().toString(), "NETMGR_CDS_DIR", cds.toString());
 
             Output writing = startAndStop(dir.resolve("first-" + jdk.getKey()), env, daemon -> { });
-            List<Path> archives = filesIn(cds);
+            List<Path> archives = Distribution.filesIn(cds);
             softly.assertThat(archives).as(name + ": archives after the first run").hasSize(1);
             Optional<FileTime> written = archives.size() == 1 ? Optional.of(Files.getLastModifiedTime(archives.get(0))) : Optional.empty();
 
             Output using = startAndStop(dir.resolve("second-" + jdk.getKey()), env, daemon -> { });
-            softly.assertThat(filesIn(cds)).as(name + ": the second run used the archive, wrote no other").isEqualTo(archives);
+            softly.assertThat(Distribution.filesIn(cds)).as(name + ": the second run used the archive, wrote no other").isEqualTo(archives);
             if (written.isPresent()) {
                 softly.assertThat(Files.getLastModifiedTime(archives.get(0))).as(name + ": archive not rewritten").isEqualTo(written.get());
             }
@@ -77,11 +79,42 @@ class ClassDataSharingIT {
 
         Output output = startAndStop(dir.resolve("aot"), env, this::addAndDelContainers);
 
-        assertThat(filesIn(cds)).as("the AOT cache, and no configuration left behind").singleElement()
+        assertThat(Distribution.filesIn(cds)).as("the AOT cache, and no configuration left behind").singleElement()
                 .satisfies(cache -> assertThat(cache.getFileName().toString()).endsWith(".aot"))
                 .satisfies(cache -> assertThat(Files.size(cache)).isPositive());
         assertThat(output.stderr()).doesNotContain("java.lang.OutOfMemoryError").contains("Reading AOTConfiguration");
         assertThat(output.stdout()).as("netmgrd's stdout").isEmpty();
+    }
+
+    /**
+     * Archives are named per build and a JVM never removes one: a machine that rebuilt all day
+     * kept every build's (1.1 GB here). Writing a new archive removes the program's archives of
+     * other builds, and nothing else: not another program's, not one changed in the last 10
+     * minutes (another process may be writing it), not a file that is no archive.
+     */
+    @Test
+    void writingAnArchiveRemovesTheProgramsArchivesOfOtherBuilds() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("cds-builds"));
+        FileTime yesterday = FileTime.fromMillis(System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1));
+        List<Path> stale = List.of(cds.resolve("netmgrd-jdk25-1111111111.aot"), cds.resolve("netmgrd-jdk17-2222222222.jsa"));
+        List<Path> kept = List.of(cds.resolve("netmgr-jdk25-3333333333.aot"), cds.resolve("netmgrd-notes.txt"));
+        for (Path file : stale) {
+            Files.setLastModifiedTime(Files.write(file, new byte[] {1}), yesterday);
+        }
+        for (Path file : kept) {
+            Files.setLastModifiedTime(Files.write(file, new byte[] {1}), yesterday);
+        }
+        Path beingWritten = Files.write(cds.resolve("netmgrd-jdk25-4444444444.aot"), new byte[] {1});
+
+        startAndStop(dir.resolve("builds"), Map.of("NETMGR_CDS_DIR", cds.toString()), daemon -> { });
+
+        List<Path> after = Distribution.filesIn(cds);
+        assertThat(after).as("the archives of other builds are gone").doesNotContainAnyElementsOf(stale)
+                .as("another program's archive, a file being written, a file that is no archive stay")
+                .containsAll(kept).contains(beingWritten);
+        assertThat(after).as("and this build's new archive is there").hasSize(kept.size() + 2)
+                .anySatisfy(file -> assertThat(file.getFileName().toString()).startsWith("netmgrd-jdk")
+                        .isNotEqualTo(beingWritten.getFileName().toString()));
     }
 
     /** Two containers added and deleted through netmgrd's CNI fast path, a listing on the CLI: the classes of a working day. */
@@ -128,13 +161,7 @@ class ClassDataSharingIT {
 
     /** The socket accepts before netmgrd has logged that it is ready. */
     private static void awaitInLog(Path log, String line) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(log).contains(line)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("netmgrd did not log '" + line + "' within 30 s:\n" + Files.readString(log));
-            }
-            Thread.sleep(20);
-        }
+        Eventually.waitUntil("netmgrd logs '" + line + "'", Duration.ofSeconds(30), () -> Files.readString(log).contains(line));
     }
 
     /** One java binary per JDK 17+ under /usr/lib/jvm (links to the same JDK counted once), by major version. */
@@ -159,14 +186,5 @@ class ClassDataSharingIT {
         return Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION=\""))
                 .map(l -> l.substring("JAVA_VERSION=\"".length()).split("[^0-9]")[0])
                 .mapToInt(Integer::parseInt).findFirst().orElse(0);
-    }
-
-    private static List<Path> filesIn(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.sorted().toList();
-        }
     }
 }

@@ -3,10 +3,10 @@ package io.netmgr.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netmgr.netlink.testing.Eventually;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -102,14 +102,7 @@ class ClusterNodesIT {
 
     // polls node ls on `observer` until `subject` has `status`; a deadline, not a timed assertion
     private static void awaitStatus(ClusterHosts.Host observer, ClusterHosts.Host subject, String status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = observer.statusOf(subject);
-        while (!last.equals(status)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("host " + subject.number + " still " + last + " for host " + observer.number + " after 60 s");
-            }
-            Thread.sleep(100);
-            last = observer.statusOf(subject);
-        }
+        Eventually.waitUntil("host " + subject.number + " " + status + " for host " + observer.number, java.time.Duration.ofSeconds(60),
+                () -> observer.statusOf(subject).equals(status));
     }
 }

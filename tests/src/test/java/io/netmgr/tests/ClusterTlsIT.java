@@ -1,10 +1,10 @@
 package io.netmgr.tests;
 
 import static io.netmgr.tests.NetmgrdIT.cli;
+import static io.netmgr.tests.NetmgrdIT.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.Traffic;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * sandboxes on both; a CA that did not sign etcd's certificate is refused at start naming the flag.
  */
 class ClusterTlsIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final ClusterHosts CLUSTER = ClusterHosts.overTls(2);
@@ -48,8 +47,8 @@ class ClusterTlsIT {
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(cli(one.daemon, "sandbox", "create", "tweb").exit()).isZero();
         assertThat(cli(two.daemon, "sandbox", "create", "tclient").exit()).isZero();
-        String webPath = sandboxes.add(inspect(one, "tweb").path("namespacePath").asText());
-        String clientPath = sandboxes.add(inspect(two, "tclient").path("namespacePath").asText());
+        String webPath = sandboxes.add(inspect(one.daemon, "sandbox", "tweb").path("namespacePath").asText());
+        String clientPath = sandboxes.add(inspect(two.daemon, "sandbox", "tclient").path("namespacePath").asText());
         var web = cli(one.daemon, "network", "connect", "--ip", "10.94.0.10", "ovtls", "tweb");
         assertThat(web.exit()).as(web.err()).isZero();
         var client = cli(two.daemon, "network", "connect", "ovtls", "tclient");
@@ -81,11 +80,5 @@ class ClusterTlsIT {
         assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
         assertThat(refused.err()).contains("netmgrd: --cluster-cacert " + wrongCa + ": etcd member " + CLUSTER.etcd.endpoints().hostPorts().get(0)
                 + " presents a certificate this CA did not sign; give the CA that signed the etcd members' certificates");
-    }
-
-    private static JsonNode inspect(ClusterHosts.Host host, String name) throws Exception {
-        var r = cli(host.daemon, "sandbox", "inspect", name);
-        assertThat(r.exit()).as(r.err()).isZero();
-        return JSON.readTree(r.out()).get(0);
     }
 }

@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * netmgr-cni with a running netmgrd: the plugin hands ADD and DEL to the daemon's
  * {@code POST /v1/cni} (no in-process fallback), the containers get working networking, and
- * the daemon's own API sees the attachments. Both ways of handing a call over are exercised:
- * the launcher's own (no JVM) and the JVM's (when the launcher cannot read the socket's path).
+ * the daemon's own API sees the attachments. The plugin (a C program) does it alone, no JVM
+ * anywhere on the path, whether the configuration's daemonSocket is plain or written with JSON
+ * escapes.
  */
 class CniThroughDaemonIT {
     @RegisterExtension
@@ -38,30 +39,17 @@ class CniThroughDaemonIT {
     @TempDir
     Path tmp;
 
-    /** How the call reaches the daemon, and what forces that way. */
+    /** How the configuration names the daemon's socket. A JVM must not be needed either way, so none can be found. */
     enum HandOver {
-        /** The launcher itself: a JVM must not be needed, so none can be found. */
-        LAUNCHER {
-            @Override
-            Map<String, String> env() {
-                return Map.of("NETMGR_JAVA", "/nonexistent/bin/java");
-            }
-
+        /** {@code "daemonSocket": "/tmp/..."}. */
+        PLAIN_SOCKET {
             @Override
             String text(Map<String, Object> conf) {
                 return Json.write(conf);
             }
         },
-        /**
-         * The JVM's client: the launcher reads daemonSocket only as a plain string, so one
-         * written with JSON escapes ({@code "\/run\/..."}) is the JVM's to read.
-         */
-        JVM_CLIENT {
-            @Override
-            Map<String, String> env() {
-                return Map.of();
-            }
-
+        /** {@code "daemonSocket": "\/tmp\/..."}: JSON escapes, which the plugin decodes as the JVM does. */
+        ESCAPED_SOCKET {
             @Override
             String text(Map<String, Object> conf) {
                 String socket = Json.write(Map.of("daemonSocket", conf.get("daemonSocket")));
@@ -70,7 +58,9 @@ class CniThroughDaemonIT {
             }
         };
 
-        abstract Map<String, String> env();
+        Map<String, String> env() {
+            return Map.of("NETMGR_JAVA", "/nonexistent/bin/java");
+        }
 
         /** The configuration as this way's plugin gets it. */
         abstract String text(Map<String, Object> conf);
@@ -139,32 +129,101 @@ class CniThroughDaemonIT {
     }
 
     /**
-     * VERSION as runtimes ask it ({@code {"cniVersion": "X"}}) is answered by the launcher alone
-     * (no daemon listens, no JVM can start), word for word as the daemon answers it.
+     * VERSION is answered by the plugin alone (no daemon listens where the configuration says,
+     * no JVM can start), word for word as the daemon answers it: for libcni's query
+     * ({@code {"cniVersion": "X"}}), a whole network configuration, and texts whose cniVersion
+     * only a JSON reading gets right (escaped, nested, repeated, or no JSON at all).
      */
     @Test
-    void theLauncherAnswersVersionAsTheDaemonDoes() throws Exception {
+    void thePluginAnswersVersionAloneAsTheDaemonDoes() throws Exception {
         NetNs host = netns.create("cniq");
-        CniRuntime launcherAlone = new CniRuntime(plugins(), HandOver.LAUNCHER.env());
+        CniRuntime pluginAlone = new CniRuntime(plugins(), HandOver.PLAIN_SOCKET.env());
+        String nowhere = tmp.resolve("nobody-listens.sock").toString();
         try (DaemonProcess daemon = new DaemonProcess(tmp, NetmgrdIT.name(host)).start()) {
             UnixHttpClient http = new UnixHttpClient(daemon.socket);
+            Map<String, String> daemonsAnswer = new LinkedHashMap<>();
             for (String asked : List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0", "0.2.0", "9.9.9", "")) {
                 UnixHttpClient.Response fromDaemon = http.send("POST", "/v1/cni", List.of("CNI-Env: CNI_COMMAND=VERSION"),
                         Json.write(Map.of("cniVersion", asked, "daemonSocket", daemon.socket.toString()))
                                 .getBytes(StandardCharsets.UTF_8));
                 assertThat(fromDaemon.headers()).containsEntry("cni-exit-code", "0");
-                for (String text : List.of(Json.write(Map.of("cniVersion", asked)), " {\n\t\"cniVersion\" : \"" + asked + "\" }\n")) {
-                    CniRuntime.Outcome local = launcherAlone.exec("netmgr", "VERSION", null, null, null, text, Map.of());
+                daemonsAnswer.put(asked, fromDaemon.text());
+                Map<String, Object> whole = new LinkedHashMap<>(conf(nowhere));
+                whole.put("cniVersion", asked);
+                for (String text : List.of(Json.write(Map.of("cniVersion", asked)), " {\n\t\"cniVersion\" : \"" + asked + "\" }\n",
+                        Json.write(whole))) {
+                    CniRuntime.Outcome local = pluginAlone.exec("netmgr", "VERSION", null, null, null, text, Map.of());
                     assertThat(local.exit()).as("VERSION of %s: %s", text, local.err()).isZero();
                     assertThat(local.out()).as("VERSION of %s", text).isEqualTo(fromDaemon.text());
                 }
+            }
+            Map<String, String> readAsJson = new LinkedHashMap<>();
+            readAsJson.put("{\"cniVersion\":\"\\u0030.4.0\"}", "0.4.0");
+            readAsJson.put("{\"ipam\":{\"cniVersion\":\"0.4.0\"},\"name\":\"n\"}", "");
+            readAsJson.put("{\"cniVersion\":\"0.3.1\",\"cniVersion\":\"1.0.0\"}", "1.0.0");
+            readAsJson.put("{\"cniVersion\":\"0.3.1\",}", "");
+            readAsJson.put("", "");
+            for (var c : readAsJson.entrySet()) {
+                CniRuntime.Outcome local = pluginAlone.exec("netmgr", "VERSION", null, null, null, c.getKey(), Map.of());
+                assertThat(local.exit()).as("VERSION of %s: %s", c.getKey(), local.err()).isZero();
+                assertThat(local.out()).as("VERSION of %s", c.getKey()).isEqualTo(daemonsAnswer.get(c.getValue()));
             }
         }
     }
 
     /**
+     * The plugin's errors are the spec's error object on stdout with exit code 1: a copy of the
+     * plugin alone (no distribution beside it or in the usual places) with no daemon to hand
+     * the call to cannot run it in-process, and says so.
+     */
+    @Test
+    void aLoneCopyWithoutADaemonGivesTheSpecsErrorObject() throws Exception {
+        Path lone = Files.createDirectories(tmp.resolve("lone"));
+        Files.copy(Distribution.HOME.resolve("bin/netmgr-cni"), lone.resolve("netmgr"));
+        lone.resolve("netmgr").toFile().setExecutable(true);
+        Map<String, Object> conf = conf(tmp.resolve("nobody-listens.sock").toString());
+        conf.put("cniVersion", "0.4.0");
+        CniRuntime.Outcome add = new CniRuntime(lone, Map.of()).exec("netmgr", "ADD", "ctr-l1", "/proc/self/ns/net", "eth0",
+                Json.write(conf), Map.of());
+        assertThat(add.exit()).isEqualTo(1);
+        assertThat(add.json()).containsEntry("cniVersion", "0.4.0").containsEntry("code", 5L)
+                .containsEntry("msg", "netmgr-cni: cannot find the netmgr distribution (bin/netmgr-java, lib/)");
+    }
+
+    /**
+     * A daemon that refuses the call by its HTTP status has not run it: the plugin says so on
+     * stderr and runs it in-process, in the JVM (here a call the handler refuses, code 4).
+     */
+    @Test
+    void aCallRefusedByStatusRunsInProcess() throws Exception {
+        Path socket = tmp.resolve("refusing.sock");
+        try (ServerSocketChannel refusing = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            refusing.bind(UnixDomainSocketAddress.of(socket));
+            Thread server = new Thread(() -> {
+                try (SocketChannel call = refusing.accept()) {
+                    call.read(ByteBuffer.allocate(65536));
+                    call.write(ByteBuffer.wrap("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                } catch (IOException e) {
+                    // the test fails on the plugin's answer instead
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Map<String, Object> conf = conf(socket.toString());
+            CniRuntime.Outcome call = new CniRuntime(plugins(), Map.of("NETMGR_STATE_DIR", tmp.resolve("state").toString()))
+                    .exec("netmgr", "NONE", null, null, null, Json.write(conf), Map.of());
+            server.join(10_000);
+            assertThat(call.err()).contains("netmgr-cni: daemon at " + socket + " answered 404, running in-process");
+            assertThat(call.exit()).isEqualTo(1);
+            assertThat(call.json()).containsEntry("code", 4L);
+            assertThat((String) call.json().get("msg")).contains("CNI_COMMAND \"NONE\"");
+        }
+    }
+
+    /**
      * A daemon that takes the call and closes without an answer may or may not have run it:
-     * the plugin says "try again" (code 11) instead of running it a second time itself.
+     * the plugin says "try again" (code 11) instead of running it a second time itself (no JVM
+     * could start: the plugin decides alone).
      */
     @ParameterizedTest
     @EnumSource(HandOver.class)

@@ -19,6 +19,16 @@ final class Distribution {
     record Result(int exit, String out, String err) {
     }
 
+    /** The files directly in {@code dir} (what a launcher left there), sorted; none when it does not exist. */
+    static List<Path> filesIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+
     /** Runs {@code launcher args...} with a clean-ish environment and waits up to a minute. */
     static Result run(Path launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();

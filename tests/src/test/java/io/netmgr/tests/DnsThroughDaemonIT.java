@@ -1,11 +1,11 @@
 package io.netmgr.tests;
 
 import static io.netmgr.tests.NetmgrdIT.cli;
+import static io.netmgr.tests.NetmgrdIT.inspect;
 import static io.netmgr.tests.NetmgrdIT.name;
 import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.dns.testing.FakeUpstream;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.IpOracle;
@@ -100,11 +100,6 @@ class DnsThroughDaemonIT extends DaemonOnTestHost {
         assertThat(r.exit()).as(r.err()).isZero();
     }
 
-    private static JsonNode inspect(DaemonProcess daemon, String kind, String ref) throws Exception {
-        Distribution.Result r = cli(daemon, kind, "inspect", ref);
-        ok(r);
-        return JSON.readTree(r.out()).get(0);
-    }
 
     /** The sandbox's IPv4 address on eth0, as the kernel has it. */
     private static String address(String namespacePath) {

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.TestNamespaces;
 import io.netmgr.netlink.testing.Traffic;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -389,13 +389,7 @@ class DockerPluginIT {
     }
 
     /** Polls {@code condition} until it holds, for up to 60 s (generous: 2 cores shared with other builds). */
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Eventually.waitFor(what, java.time.Duration.ofSeconds(60), condition);
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -104,7 +103,7 @@ class LaunchersIT {
         try (daemon) {
             daemon.start();
             assertThat(Distribution.run(NETMGR, env, "-H", daemon.host(), "network", "ls").exit()).isZero();
-            assertThat(filesIn(tmp)).as("the temp directory while netmgrd runs").isEmpty();
+            assertThat(Distribution.filesIn(tmp)).as("the temp directory while netmgrd runs").isEmpty();
             daemon.kill();
         }
         String conf = "{\"cniVersion\":\"1.1.0\",\"name\":\"lmdb\",\"type\":\"netmgr\",\"daemonSocket\":\"\","
@@ -113,7 +112,7 @@ class LaunchersIT {
                 "NETMGR_HOST_NETNS", host.path().toString()), "-c", "echo '" + conf + "' | CNI_COMMAND=DEL CNI_CONTAINERID=nobody "
                 + "CNI_IFNAME=eth0 " + Distribution.HOME.resolve("bin/netmgr-cni"));
         assertThat(cni.exit()).as(cni.out() + cni.err()).isZero();
-        assertThat(filesIn(tmp)).as("the temp directory after netmgrd was killed and a CNI DEL ran").isEmpty();
+        assertThat(Distribution.filesIn(tmp)).as("the temp directory after netmgrd was killed and a CNI DEL ran").isEmpty();
     }
 
     @Test
@@ -121,12 +120,6 @@ class LaunchersIT {
         var r = Distribution.run(Path.of("/bin/bash"), Map.of(), "-c", "source <(" + NETMGR + " completion bash) && complete -p netmgr");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("-F _complete_netmgr").endsWith(" netmgr\n");
-    }
-
-    private static List<Path> filesIn(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.toList();
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

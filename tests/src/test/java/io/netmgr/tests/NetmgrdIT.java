@@ -211,10 +211,12 @@ class NetmgrdIT extends DaemonOnTestHost {
         return new String(got, StandardCharsets.UTF_8);
     }
 
-    private JsonNode inspect(DaemonProcess daemon, String kind, String ref) throws Exception {
+    /** {@code netmgr KIND inspect REF} through {@code daemon}: the object, whether the CLI printed it alone or in a list. */
+    static JsonNode inspect(DaemonProcess daemon, String kind, String ref) throws Exception {
         var r = cli(daemon, kind, "inspect", ref);
         assertThat(r.exit()).as(r.err()).isZero();
-        return JSON.readTree(r.out()).get(0);
+        JsonNode node = JSON.readTree(r.out());
+        return node.isArray() ? node.get(0) : node;
     }
 
     static Distribution.Result cli(DaemonProcess daemon, String... args) throws Exception {

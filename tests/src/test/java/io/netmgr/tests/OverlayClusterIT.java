@@ -2,10 +2,10 @@ package io.netmgr.tests;
 
 import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static io.netmgr.tests.NetmgrdIT.cli;
+import static io.netmgr.tests.NetmgrdIT.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.cni.Json;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * on each host attaches containers to one cluster-wide overlay through its netmgrd.
  */
 class OverlayClusterIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final ClusterHosts CLUSTER = new ClusterHosts(2, Map.of());
@@ -55,8 +54,8 @@ class OverlayClusterIT {
 
         assertThat(cli(one.daemon, "sandbox", "create", "web").exit()).isZero();
         assertThat(cli(two.daemon, "sandbox", "create", "client").exit()).isZero();
-        String webPath = sandboxes.add(inspect(one, "sandbox", "web").path("namespacePath").asText());
-        String clientPath = sandboxes.add(inspect(two, "sandbox", "client").path("namespacePath").asText());
+        String webPath = sandboxes.add(inspect(one.daemon, "sandbox", "web").path("namespacePath").asText());
+        String clientPath = sandboxes.add(inspect(two.daemon, "sandbox", "client").path("namespacePath").asText());
         var connected = cli(one.daemon, "network", "connect", "--ip", "10.96.0.10", "ovx", "web");
         assertThat(connected.exit()).as(connected.err()).isZero();
         assertThat(cli(two.daemon, "network", "connect", "ovx", "client").exit()).isZero();
@@ -102,8 +101,8 @@ class OverlayClusterIT {
         // netmgr sandboxes play the containers, one on each host, connected with the docker CLI
         assertThat(cli(one.daemon, "sandbox", "create", "dweb").exit()).isZero();
         assertThat(cli(two.daemon, "sandbox", "create", "dclient").exit()).isZero();
-        String webPath = sandboxes.add(inspect(one, "sandbox", "dweb").path("namespacePath").asText());
-        String clientPath = sandboxes.add(inspect(two, "sandbox", "dclient").path("namespacePath").asText());
+        String webPath = sandboxes.add(inspect(one.daemon, "sandbox", "dweb").path("namespacePath").asText());
+        String clientPath = sandboxes.add(inspect(two.daemon, "sandbox", "dclient").path("namespacePath").asText());
         var web = Distribution.run(docker, onOne, "network", "connect", "--ip", "10.93.0.10", "dov", "dweb");
         assertThat(web.exit()).as(web.err()).isZero();
         var client = Distribution.run(docker, onTwo, "network", "connect", "dov", "dclient");
@@ -137,10 +136,10 @@ class OverlayClusterIT {
         ClusterHosts.Host two = CLUSTER.hosts.get(1);
         assertThat(cli(one.daemon, "network", "create", "-d", "overlay", "--subnet", "10.97.0.0/24", "ovk").exit()).isZero();
         assertThat(cli(two.daemon, "sandbox", "create", "gone").exit()).isZero();
-        String gonePath = sandboxes.add(inspect(two, "sandbox", "gone").path("namespacePath").asText());
+        String gonePath = sandboxes.add(inspect(two.daemon, "sandbox", "gone").path("namespacePath").asText());
         assertThat(cli(two.daemon, "network", "connect", "--ip", "10.97.0.10", "ovk", "gone").exit()).isZero();
         assertThat(cli(one.daemon, "sandbox", "create", "taker").exit()).isZero();
-        sandboxes.add(inspect(one, "sandbox", "taker").path("namespacePath").asText());
+        sandboxes.add(inspect(one.daemon, "sandbox", "taker").path("namespacePath").asText());
         var refused = cli(one.daemon, "network", "connect", "--ip", "10.97.0.10", "ovk", "taker");
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("10.97.0.10");
@@ -159,7 +158,7 @@ class OverlayClusterIT {
         try (NetNs gone = NetNs.openPath(Path.of(gonePath))) {
             assertThat(IpOracle.ip(gone, "addr").toString()).as("the interface gone from its sandbox").doesNotContain("10.97.0.10");
         }
-        JsonNode note = inspect(two, "sandbox", "gone").path("withdrawn").path(0);
+        JsonNode note = inspect(two.daemon, "sandbox", "gone").path("withdrawn").path(0);
         assertThat(note.path("state").asText()).as("sandbox inspect says why: " + note).isEqualTo("withdrawn");
         assertThat(note.path("network").asText()).isEqualTo("ovk");
         assertThat(note.path("reason").asText()).contains("its address 10.97.0.10 on network ovk was taken while this host was away");
@@ -226,12 +225,6 @@ class OverlayClusterIT {
         }
     }
 
-    private static JsonNode inspect(ClusterHosts.Host host, String kind, String name) throws Exception {
-        var r = cli(host.daemon, kind, "inspect", name);
-        assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode node = JSON.readTree(r.out());
-        return node.isArray() ? node.get(0) : node;
-    }
 
     /** {@code getent hosts NAME} in {@code sandbox} of {@code host}, through its resolv.conf (as `ip netns exec` binds it). */
     private static Distribution.Result getent(ClusterHosts.Host host, String sandbox, String name) {

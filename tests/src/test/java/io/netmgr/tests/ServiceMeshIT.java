@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -141,11 +142,7 @@ class ServiceMeshIT {
 
     /** Polls {@code condition} until true, failing after 30 s. */
     private static void eventually(CheckedCondition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.holds()) {
-            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
-            Thread.sleep(100); // a poll of the kernel's state, not a wait for a duration
-        }
+        Eventually.waitUntil(what, java.time.Duration.ofSeconds(30), condition::holds);
     }
 
     interface CheckedCondition {

@@ -9,16 +9,15 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * How one plugin call travels to netmgrd's {@code POST /v1/cni} and back, in a shape a small
- * script can speak as well as {@link DaemonClient} (the launcher {@code netmgr-cni}
- * hands calls over without starting a JVM):
+ * How one plugin call travels to netmgrd's {@code POST /v1/cni} and back, in a shape a small C
+ * program speaks: the plugin {@code bin/netmgr-cni} (dist's {@code src/main/c/netmgr-cni.c})
+ * hands calls over without starting a JVM. The daemon's side reads it here:
  * <ul>
  * <li>request: the network configuration (the plugin's stdin) as the body, unchanged; each
  * {@code CNI_*} and {@code NETMGR_*} variable as one {@value #ENV_HEADER} header
@@ -38,8 +37,6 @@ public final class CniWire {
     /** Where netmgrd listens unless its configuration says otherwise. */
     public static final String DEFAULT_SOCKET = "/run/netmgr/netmgr.sock";
 
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
     private CniWire() {
     }
 
@@ -55,13 +52,6 @@ public final class CniWire {
             throw new CniError(CniError.DECODING_FAILURE, "network configuration is not valid UTF-8",
                     "JSON text must be UTF-8; check the file's encoding");
         }
-    }
-
-    /** The {@value #ENV_HEADER} header values for {@code request}'s variables. */
-    public static List<String> envHeaders(CniRequest request) {
-        List<String> headers = new ArrayList<>();
-        new TreeMap<>(request.env()).forEach((name, value) -> headers.add(name + "=" + encode(value)));
-        return headers;
     }
 
     /** The call a daemon received: its {@value #ENV_HEADER} header values and its body. */
@@ -92,18 +82,6 @@ public final class CniWire {
             // a malformed configuration is the handler's to report
         }
         return Optional.of(Path.of(DEFAULT_SOCKET));
-    }
-
-    static String encode(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            if (b >= 0x20 && b < 0x7f && b != '%') {
-                out.append((char) b);
-            } else {
-                out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-            }
-        }
-        return out.toString();
     }
 
     static String decode(String value) {

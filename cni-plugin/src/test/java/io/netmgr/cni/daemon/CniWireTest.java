@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The shape in which the launcher (curl) and {@link DaemonClient} hand a call to netmgrd. */
+/** The shape in which the plugin (bin/netmgr-cni, a C program) hands a call to netmgrd, as the daemon reads it. */
 class CniWireTest {
 
     @Test
     void variablesTravelAsHeaderValuesWithoutLineBreaksAndComeBackWhole() {
+        // as the plugin encodes them: every byte outside printable ASCII, and '%', as %XX
+        List<String> headers = List.of("CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAME=\"a b\"", "CNI_COMMAND=ADD",
+                "CNI_NETNS=/run/netns/caf%C3%A9 50%25", "NETMGR_STATE_DIR=/tmp/x%0Ay");
         CniRequest call = new CniRequest(Map.of("CNI_COMMAND", "ADD", "CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAME=\"a b\"",
                 "CNI_NETNS", "/run/netns/caf\u00e9 50%", "NETMGR_STATE_DIR", "/tmp/x\ny"), "{\"name\":\"n\"}");
-        List<String> headers = CniWire.envHeaders(call);
-        assertThat(headers).containsExactly("CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAME=\"a b\"", "CNI_COMMAND=ADD",
-                "CNI_NETNS=/run/netns/caf%C3%A9 50%25", "NETMGR_STATE_DIR=/tmp/x%0Ay");
         assertThat(CniWire.request(headers, call.stdin())).isEqualTo(call);
     }
 

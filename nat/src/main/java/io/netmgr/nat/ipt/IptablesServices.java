@@ -3,6 +3,7 @@ package io.netmgr.nat.ipt;
 import io.netmgr.core.firewall.PublishMode;
 import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
+import io.netmgr.nat.ServiceMarks;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
 import java.util.ArrayList;
@@ -27,13 +28,13 @@ final class IptablesServices {
     static final String SERVICES = "NETMGR-SERVICES";
     static final String INPUT = "NETMGR-INPUT";
     static final String CHAIN_PREFIX = "NETMGR-SVC-";
-    /** First-packet marks, as the nftables backend's: DNATed by a service (forward accepts it), source NAT wanted. */
-    static final String SERVICE_MARK = "0x1000";
-    static final String MASQUERADE_MARK = "0x2000";
-    static final String SERVICE_AND_MASQUERADE = "0x3000";
+    /** First-packet marks ({@link ServiceMarks}), as iptables writes them. */
+    static final String SERVICE_MARK = ServiceMarks.iptables(ServiceMarks.SERVICE_MARK);
+    static final String MASQUERADE_MARK = ServiceMarks.iptables(ServiceMarks.MASQUERADE_MARK);
+    static final String SERVICE_AND_MASQUERADE = ServiceMarks.iptables(ServiceMarks.SERVICE_AND_MASQUERADE);
     /** A flow to a VIP that needs no source NAT if br_netfilter bridges it to its backend (see the nftables backend). */
-    static final String CONTAINER_VIP_MARK = "0x4000";
-    static final String CONTAINER_VIP = "0x7000";
+    static final String CONTAINER_VIP_MARK = ServiceMarks.iptables(ServiceMarks.CONTAINER_VIP_MARK);
+    static final String CONTAINER_VIP = ServiceMarks.iptables(ServiceMarks.CONTAINER_VIP);
 
     private IptablesServices() {
     }

@@ -6,6 +6,7 @@ import io.netmgr.core.firewall.PublishMode;
 import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.nat.PublishedPort;
+import io.netmgr.nat.ServiceMarks;
 import io.netmgr.nat.nft.NftRuleset.Element;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpFamily;
@@ -74,17 +75,12 @@ public final class NftablesRenderer {
      * change is element changes alone. 64 spread 3 backends 22/21/21 and 10 backends 7 or 6 each.
      */
     static final int BUCKETS = 64;
-    /** Packet mark bits of a service's first packet: DNATed by a service (forward accepts it), source NAT wanted. */
-    static final String SERVICE_MARK = "0x00001000";
-    static final String MASQUERADE_MARK = "0x00002000";
-    static final String SERVICE_AND_MASQUERADE = "0x00003000";
-    /**
-     * A container's flow to a VIP, which needs no source NAT if it is bridged to its backend:
-     * br_netfilter then DNATs it on the bridge, and its replies cross the same bridge's hooks,
-     * which undo the DNAT, so the backend sees the client's own address (as Docker's VIPs show it).
-     */
-    static final String CONTAINER_VIP_MARK = "0x00004000";
-    static final String CONTAINER_VIP = "0x00007000";
+    /** Packet mark bits of a service's first packet ({@link ServiceMarks}), as nft writes them. */
+    static final String SERVICE_MARK = ServiceMarks.nft(ServiceMarks.SERVICE_MARK);
+    static final String MASQUERADE_MARK = ServiceMarks.nft(ServiceMarks.MASQUERADE_MARK);
+    static final String SERVICE_AND_MASQUERADE = ServiceMarks.nft(ServiceMarks.SERVICE_AND_MASQUERADE);
+    static final String CONTAINER_VIP_MARK = ServiceMarks.nft(ServiceMarks.CONTAINER_VIP_MARK);
+    static final String CONTAINER_VIP = ServiceMarks.nft(ServiceMarks.CONTAINER_VIP);
 
     /** A bucket drawn for a flow's first packet, and a VIP's DNAT to the backend in it. */
     private static final String PICK = "numgen random mod " + BUCKETS;

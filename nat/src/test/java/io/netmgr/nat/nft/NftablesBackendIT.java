@@ -14,6 +14,7 @@ import io.netmgr.netlink.NetlinkHandle;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.link.Bridge;
 import io.netmgr.netlink.ns.NetNs;
+import io.netmgr.netlink.testing.Eventually;
 import io.netmgr.netlink.testing.TestNamespaces;
 import java.util.List;
 import java.util.Set;
@@ -82,12 +83,8 @@ class NftablesBackendIT {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 30 s for " + what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        Eventually.waitFor(what, java.time.Duration.ofSeconds(30), condition);
     }
 
     @Test

@@ -16,8 +16,6 @@ import java.util.stream.Stream;
  * networks: through it, programs ask the containers' resolver.
  */
 public final class NamespaceEntry {
-    public static final Path RUN_NETNS = Path.of("/run/netns");
-    public static final Path ETC_NETNS = Path.of("/etc/netns");
     public static final Path ETC = Path.of("/etc");
 
     // binds "$2 $3", "$4 $5"... then becomes nsenter; 125 (as env(1) does) when a bind fails
@@ -30,7 +28,7 @@ public final class NamespaceEntry {
 
     /** The command that runs {@code program} in the sandbox whose namespace is {@code namespace}. */
     public static List<String> command(Path namespace, List<String> program) {
-        return command(namespace, program, ETC_NETNS, ETC);
+        return command(namespace, program, NetNs.ETC_DIR, ETC);
     }
 
     /** As above, with the directories given (tests). */
@@ -53,7 +51,7 @@ public final class NamespaceEntry {
 
     /** The files of {@code etcNetns/NAME} with a namesake in {@code etc}, for a namespace named under /run/netns. */
     private static List<Path> ownFiles(Path namespace, Path etcNetns, Path etc) {
-        if (namespace.getParent() == null || !namespace.getParent().equals(RUN_NETNS)) {
+        if (namespace.getParent() == null || !namespace.getParent().equals(NetNs.DEFAULT_RUN_DIR)) {
             return List.of();
         }
         Path dir = etcNetns.resolve(namespace.getFileName().toString());

@@ -28,6 +28,8 @@ import java.util.concurrent.Executors;
 public final class NetNs implements AutoCloseable {
     /** Where named namespaces live, as with {@code ip netns}. */
     public static final Path DEFAULT_RUN_DIR = Path.of("/run/netns");
+    /** Where {@code ip netns exec NAME} finds namespace NAME's own files (its resolv.conf) to bind over /etc. */
+    public static final Path ETC_DIR = Path.of("/etc/netns");
 
     private static final LibC LIBC = Native.libc();
 

@@ -62,6 +62,7 @@ final class ClusterResync implements HostListener {
                 LOG.log(System.Logger.Level.WARNING, line);
                 withdrawal.withdraw(claims, lost);
             }
+            claims.claimedAll();
             for (String line : claims.releaseLeftovers()) {
                 LOG.log(System.Logger.Level.WARNING, line);
             }

@@ -10,7 +10,9 @@ import io.netmgr.core.store.KeyValue;
 import io.netmgr.core.store.Lease;
 import io.netmgr.netlink.addr.IpAddress;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -22,11 +24,19 @@ import java.util.function.Function;
  * claims them again under its new lease, each by compare-and-swap: what nobody took meanwhile is
  * its own again; an address or a name that another endpoint took is a {@link Conflict}, and the
  * endpoint must leave this host's data plane, so that no address ever has two live holders.
- * A restart within the TTL resumes the lease: claiming again then changes no holder.
+ * A restart within the TTL resumes the lease: its keys are still there, so if every endpoint had
+ * been claimed under it ({@link #claimedAll}, noted in the host's store) nothing is claimed again.
  */
 final class EndpointClaims {
     // a claim loses its compare-and-swap only to another writer of the same keys: a few tries settle it
     private static final int ATTEMPTS = 16;
+    /**
+     * The lease under which every endpoint of this host was last claimed (a local key). A lease
+     * granted anew differs from it until the claims under it are done: a process killed half-way
+     * through claiming under a new lease leaves the old id here, and its successor, resuming that
+     * new lease, claims again rather than trusting a lease that holds only some of the claims.
+     */
+    static final String CLAIMED_UNDER = "/netmgr/host/endpoints-claimed-under-lease";
 
     private final StateStore state;
     private final Function<Network, IpamDriver> ipamOf;
@@ -40,8 +50,17 @@ final class EndpointClaims {
     record Conflict(Endpoint endpoint, Optional<Network> network, String reason) {
     }
 
-    /** Claims again, under the current lease, every endpoint this host has on a global network; returns those it lost. */
+    /**
+     * Claims again, under the current lease, every endpoint this host has on a global network;
+     * returns those it lost. Nothing to do when they were all claimed under this very lease (a
+     * restart within the TTL resumed it): a live lease keeps its keys, and only this host writes them.
+     */
     List<Conflict> claimAgain() {
+        Optional<Lease> lease = state.hostLease();
+        if (lease.isPresent() && state.store().get(CLAIMED_UNDER).map(kv -> kv.valueAsString())
+                .equals(Optional.of(Long.toString(lease.get().id())))) {
+            return List.of();
+        }
         List<Conflict> lost = new ArrayList<>();
         for (Endpoint e : state.endpoints()) {
             if (state.isGlobalNetwork(e.networkId())) {
@@ -96,6 +115,14 @@ final class EndpointClaims {
     }
 
     /**
+     * Notes that every endpoint of this host is claimed under the current lease: once those
+     * {@link #claimAgain} lost are withdrawn (a lost one no longer holds anything here).
+     */
+    void claimedAll() {
+        state.hostLease().ifPresent(lease -> state.txn().put(CLAIMED_UNDER, StateStore.text(Long.toString(lease.id()))).commit());
+    }
+
+    /**
      * Gives back the addresses this host holds under its lease for an endpoint it never stored: a
      * process killed (kill -9) between reserving an address and storing its endpoint leaves it
      * held, and the restart resumes the lease, which would hold it until the host dies. Only this
@@ -106,14 +133,17 @@ final class EndpointClaims {
      */
     List<String> releaseLeftovers() {
         List<String> released = new ArrayList<>();
+        // what each IPAM holds under the lease, read once (one listing of the lease's keys), not once per pool
+        Map<IpamDriver, Map<String, Map<IpAddress, String>>> underLease = new IdentityHashMap<>();
         for (Network network : state.networks("")) {
             Optional<Lease> lease = state.leaseFor(network.id());
             if (lease.isEmpty()) {
                 continue; // a local network: the reconciler's
             }
             IpamDriver ipam = ipamOf.apply(network);
+            Map<String, Map<IpAddress, String>> byPool = underLease.computeIfAbsent(ipam, i -> i.endpointAddressesUnder(lease.get()));
             for (var pool : network.pools()) {
-                for (var held : ipam.endpointAddressesUnder(pool.poolId(), lease.get()).entrySet()) {
+                for (var held : byPool.getOrDefault(pool.poolId(), Map.of()).entrySet()) {
                     String owner = held.getValue();
                     if (!Ids.isFullId(owner) || state.endpoint(owner).isPresent()) {
                         continue;

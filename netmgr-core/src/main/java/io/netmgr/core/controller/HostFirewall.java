@@ -13,8 +13,6 @@ import io.netmgr.core.firewall.PortMapping;
 import io.netmgr.core.network.Network;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.function.Predicate;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.service.ServiceRulesOf;
@@ -114,20 +112,20 @@ final class HostFirewall {
             rulesOf(n).ifPresent(rules::add);
         }
         List<PortMapping> ports = new ArrayList<>();
-        Set<String> joined = new HashSet<>();
+        List<Endpoint> joined = new ArrayList<>();
         for (Endpoint e : state.endpoints()) {
             if (e.sandboxId() != null && networks.containsKey(e.networkId())) {
                 ports.addAll(e.portMappings());
-                joined.add(e.id());
+                joined.add(e);
             }
         }
-        // a local backend takes traffic when its endpoint is joined; another host's, while its peer entry is there
+        // a local backend takes traffic when its endpoint is joined; another host's, while its peer entry is there:
+        // every service's backends in one read, and their states from the endpoints above and one read per network
+        Map<String, List<ServiceBackend>> backendsOf = services.store().backendsByService();
+        Predicate<ServiceBackend> takesTraffic = services.joinedAll(backendsOf.values().stream().flatMap(List::stream).toList(), joined);
         List<ServiceRules> serviceRules = new ArrayList<>();
         for (io.netmgr.core.service.Service s : services.store().services()) {
-            List<ServiceBackend> backends = services.store().backends(s);
-            Predicate<ServiceBackend> remoteJoined = services.joinedAll(backends);
-            serviceRules.add(ServiceRulesOf.of(s, backends, b -> services.isLocal(b) ? joined.contains(b.endpointId())
-                    : remoteJoined.test(b), services.thisHost()));
+            serviceRules.add(ServiceRulesOf.of(s, backendsOf.getOrDefault(s.id(), List.of()), takesTraffic, services.thisHost()));
         }
         return new FirewallState(rules, ports, serviceRules);
     }

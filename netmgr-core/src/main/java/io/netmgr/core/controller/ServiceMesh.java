@@ -14,7 +14,6 @@ import io.netmgr.core.service.Service;
 import io.netmgr.core.service.ServiceScope;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.ScopedStore;
-import io.netmgr.core.store.Txn;
 import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpNet;
 import java.util.HashMap;
@@ -136,13 +135,7 @@ final class ServiceMesh {
             MeshAddress record = new MeshAddress(network.id(), member.hostId(), address, mac);
             byte[] peer = StateStore.encode(new Peer(network.id(), "mesh-" + member.hostId(), member.advertiseAddress(),
                     List.of(address), mac));
-            Txn txn = state.txn();
-            if (lease.isPresent()) {
-                txn.put(key(network.id()), StateStore.encode(record), lease.get()).put(peerKey(network.id()), peer, lease.get());
-            } else {
-                txn.put(key(network.id()), StateStore.encode(record)).put(peerKey(network.id()), peer);
-            }
-            txn.commit();
+            state.txn().put(key(network.id()), StateStore.encode(record), lease).put(peerKey(network.id()), peer, lease).commit();
             joined.put(network.id(), record);
             firewall.meshAddress(network, address.address());
             LOG.log(System.Logger.Level.INFO, "joined network " + network.name() + " for the service mesh with address " + address);

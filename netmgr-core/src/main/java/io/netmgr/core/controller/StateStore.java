@@ -270,8 +270,7 @@ final class StateStore {
             return txn.put(name, text(e.id())).put(index, new byte[0]);
         }
         byte[] where = text(member.orElseThrow().hostId());
-        return hostLease().map(lease -> txn.put(name, text(e.id()), lease).put(index, where, lease))
-                .orElseGet(() -> txn.put(name, text(e.id())).put(index, where));
+        return txn.put(name, text(e.id()), hostLease()).put(index, where, hostLease());
     }
 
     /** The lease this host's claims on global networks live under, if it has one; empty on a local network. */
@@ -279,7 +278,8 @@ final class StateStore {
         return isGlobalNetwork(networkId) ? hostLease() : Optional.empty();
     }
 
-    private Optional<Lease> hostLease() {
+    /** The lease this host's claims on global networks live under now, if it is in a cluster. */
+    Optional<Lease> hostLease() {
         return member.flatMap(m -> m.lease().get());
     }
 
@@ -315,7 +315,7 @@ final class StateStore {
         }
         byte[] entry = encode(new Peer(e.networkId(), e.id(), member.orElseThrow().advertiseAddress(), e.addresses(), e.mac()));
         // under the host's lease: if the host dies, its entries vanish from every other host's data plane
-        return hostLease().map(lease -> txn.put(peer, entry, lease)).orElseGet(() -> txn.put(peer, entry));
+        return txn.put(peer, entry, hostLease());
     }
 
     /** {@code txn}, also forgetting sandbox {@code s} and its name. */

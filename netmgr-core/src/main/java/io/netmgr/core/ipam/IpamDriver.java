@@ -53,10 +53,11 @@ public interface IpamDriver {
     java.util.Map<IpAddress, String> endpointAddresses(String poolId);
 
     /**
-     * Those of {@link #endpointAddresses} held under {@code lease} ({@link AddressRequest#heldUnder}):
-     * a host's own on a cluster-wide pool. Empty from an IPAM that holds nothing under leases.
+     * Those of {@link #endpointAddresses} held under {@code lease} ({@link AddressRequest#heldUnder}),
+     * by pool id, in every pool at once: a host's own on cluster-wide pools. Empty from an IPAM
+     * that holds nothing under leases.
      */
-    default java.util.Map<IpAddress, String> endpointAddressesUnder(String poolId, io.netmgr.core.store.Lease lease) {
+    default java.util.Map<String, java.util.Map<IpAddress, String>> endpointAddressesUnder(io.netmgr.core.store.Lease lease) {
         return java.util.Map.of();
     }
 }

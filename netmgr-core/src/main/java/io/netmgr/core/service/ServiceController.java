@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -94,9 +95,12 @@ public final class ServiceController {
         return store.backends(service(ref));
     }
 
-    /** The state of a backend as {@code service ps} shows it: running (joined), left (its sandbox left the network) or removed. */
-    public String state(ServiceBackend b) {
-        return scope.state(b);
+    /**
+     * The state of each of {@code backends} as {@code service ps} shows it: running (joined), left
+     * (its sandbox left the network) or removed; read at once for all (one read per network).
+     */
+    public Function<ServiceBackend, String> states(List<ServiceBackend> backends) {
+        return scope.states(backends);
     }
 
     // ---- changing

@@ -5,8 +5,16 @@ import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.store.Lease;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * What services need of the host they run on, handed over by its controller: where services
@@ -18,11 +26,11 @@ import java.util.function.Function;
  */
 public record ServiceScope(ServiceStore store, String thisHost, Function<Network, IpamDriver> ipamOf,
         Function<String, Optional<Lease>> leaseFor, Function<String, Optional<Endpoint>> localEndpoint,
-        java.util.function.Supplier<java.util.List<Endpoint>> localEndpoints) {
+        Supplier<List<Endpoint>> localEndpoints) {
 
     /** One host alone: services on {@code store}, virtual IPs from {@code ipam}. */
     public static ServiceScope local(ServiceStore store, IpamDriver ipam, Function<String, Optional<Endpoint>> localEndpoint,
-                                     java.util.function.Supplier<java.util.List<Endpoint>> localEndpoints) {
+                                     Supplier<List<Endpoint>> localEndpoints) {
         return new ServiceScope(store, ThisHost.name(), network -> ipam, networkId -> Optional.empty(), localEndpoint, localEndpoints);
     }
 
@@ -32,42 +40,46 @@ public record ServiceScope(ServiceStore store, String thisHost, Function<Network
     }
 
     /**
-     * Whether backend {@code b} takes traffic: its container is joined. Known from this host's
-     * endpoint for a local backend; for another host's, from its peer entry, which that host
-     * writes while the endpoint is joined and which goes with its lease.
+     * The state of each of {@code backends} as {@code service ps} shows it: running (its container
+     * is joined), left (its sandbox left the network) or removed (a backend of this host whose
+     * endpoint is gone). Known from this host's endpoints, read in one go, for its own backends; for
+     * another host's, from its peer entry, which that host writes while the endpoint is joined and
+     * which goes with its lease: one read of each network's peer entries, not one read per backend
+     * (on a global network each read is a cluster store round trip).
      */
-    public boolean joined(ServiceBackend b) {
-        if (isLocal(b)) {
-            return localEndpoint.apply(b.endpointId()).map(e -> e.sandboxId() != null).orElse(false);
-        }
-        return store.store().get(PeerTable.PEERS + b.networkId() + "/" + b.endpointId()).isPresent();
+    public Function<ServiceBackend, String> states(List<ServiceBackend> backends) {
+        return states(backends, backends.stream().anyMatch(this::isLocal) ? localEndpoints.get() : List.of());
     }
 
-    /**
-     * {@link #joined} for many backends at once: this host's endpoints read in one go and other
-     * hosts' backends in one read of each network's peer entries, not one read per backend (on a
-     * global network each is a cluster store round trip).
-     */
-    public java.util.function.Predicate<ServiceBackend> joinedAll(java.util.List<ServiceBackend> backends) {
-        java.util.Set<String> remoteNetworks = new java.util.HashSet<>();
-        backends.stream().filter(b -> !isLocal(b)).forEach(b -> remoteNetworks.add(b.networkId()));
-        java.util.Set<String> peers = new java.util.HashSet<>();
-        for (String networkId : remoteNetworks) {
+    /** {@link #states(List)}, with this host's endpoints ({@code endpoints}) read by the caller already. */
+    public Function<ServiceBackend, String> states(List<ServiceBackend> backends, Collection<Endpoint> endpoints) {
+        Map<String, Endpoint> here = new HashMap<>();
+        endpoints.forEach(e -> here.put(e.id(), e));
+        Set<String> peers = new HashSet<>();
+        backends.stream().filter(b -> !isLocal(b)).map(ServiceBackend::networkId).distinct().forEach(networkId -> {
             String prefix = PeerTable.PEERS + networkId + "/";
             store.store().range(prefix).forEach(kv -> peers.add(networkId + "/" + kv.key().substring(prefix.length())));
-        }
-        java.util.Set<String> joinedHere = backends.stream().anyMatch(this::isLocal)
-                ? localEndpoints.get().stream().filter(e -> e.sandboxId() != null).map(Endpoint::id)
-                        .collect(java.util.stream.Collectors.toSet())
-                : java.util.Set.of();
-        return b -> isLocal(b) ? joinedHere.contains(b.endpointId()) : peers.contains(b.networkId() + "/" + b.endpointId());
+        });
+        return b -> {
+            if (isLocal(b)) {
+                Endpoint e = here.get(b.endpointId());
+                return e == null ? "removed" : e.sandboxId() != null ? "running" : "left";
+            }
+            return peers.contains(b.networkId() + "/" + b.endpointId()) ? "running" : "left";
+        };
     }
 
-    /** The state of a backend as {@code service ps} shows it: running (joined), left (its sandbox left the network) or removed. */
-    public String state(ServiceBackend b) {
-        if (isLocal(b)) {
-            return localEndpoint.apply(b.endpointId()).map(e -> e.sandboxId() != null ? "running" : "left").orElse("removed");
-        }
-        return joined(b) ? "running" : "left";
+    /** Whether each of {@code backends} takes traffic: its container is joined ({@link #states}, at the same cost). */
+    public Predicate<ServiceBackend> joinedAll(List<ServiceBackend> backends) {
+        return running(states(backends));
+    }
+
+    /** {@link #joinedAll(List)}, with this host's endpoints ({@code endpoints}) read by the caller already. */
+    public Predicate<ServiceBackend> joinedAll(List<ServiceBackend> backends, Collection<Endpoint> endpoints) {
+        return running(states(backends, endpoints));
+    }
+
+    private static Predicate<ServiceBackend> running(Function<ServiceBackend, String> states) {
+        return b -> states.apply(b).equals("running");
     }
 }

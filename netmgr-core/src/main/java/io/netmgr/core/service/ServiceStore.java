@@ -7,7 +7,9 @@ import io.netmgr.core.store.Store;
 import io.netmgr.core.store.StoredJson;
 import io.netmgr.core.store.Txn;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -129,6 +131,18 @@ public final class ServiceStore {
                 .map(kv -> StoredJson.decode(kv, ServiceBackend.class)).toList();
     }
 
+    /** Every service's backends, by service id: one read of each store's backends, not one per service. */
+    public Map<String, List<ServiceBackend>> backendsByService() {
+        Map<String, List<ServiceBackend>> all = new HashMap<>();
+        for (String root : roots()) {
+            store.range(root + "service-backends/").forEach(kv -> {
+                ServiceBackend b = StoredJson.decode(kv, ServiceBackend.class);
+                all.computeIfAbsent(b.serviceId(), id -> new ArrayList<>()).add(b);
+            });
+        }
+        return all;
+    }
+
     /** The backends of the service with id {@code serviceId}, wherever it lives (none when it is gone). */
     public List<ServiceBackend> backends(String serviceId) {
         return byId(serviceId).map(this::backends).orElse(List.of());
@@ -173,8 +187,7 @@ public final class ServiceStore {
         String key = root + "service-backends/" + b.serviceId() + "/" + b.endpointId();
         String index = root + "backend-of/" + b.endpointId() + "/" + b.serviceId();
         byte[] value = StoredJson.encode(b);
-        return lease.map(l -> txn.put(key, value, l).put(index, new byte[0], l))
-                .orElseGet(() -> txn.put(key, value).put(index, new byte[0]));
+        return txn.put(key, value, lease).put(index, new byte[0], lease);
     }
 
     Txn removeBackend(Txn txn, Service s, ServiceBackend b) {

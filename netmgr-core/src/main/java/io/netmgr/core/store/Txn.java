@@ -1,5 +1,7 @@
 package io.netmgr.core.store;
 
+import java.util.Optional;
+
 /**
  * A compare-and-swap transaction: all {@code if*} conditions are checked, and the
  * operations are applied atomically (one new revision) only if every one holds.
@@ -25,6 +27,15 @@ public interface Txn {
      * no longer alive, and in a store without leases.
      */
     Txn put(String key, byte[] value, Lease lease);
+
+    /**
+     * Sets {@code key} to a copy of {@code value}, under {@code lease} when one is given (as
+     * {@link #put(String, byte[], Lease)}), else lasting (as {@link #put(String, byte[])}): for
+     * records a host keeps under its lease in a cluster and plainly on its own.
+     */
+    default Txn put(String key, byte[] value, Optional<Lease> lease) {
+        return lease.isPresent() ? put(key, value, lease.get()) : put(key, value);
+    }
 
     /** Removes {@code key}; removing an absent key changes nothing. */
     Txn delete(String key);

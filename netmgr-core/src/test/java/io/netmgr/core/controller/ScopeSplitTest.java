@@ -191,10 +191,15 @@ class ScopeSplitTest {
         IpAddress mesh = clusterIpam.requestAddress(pool, AddressRequest.any("mesh-host-a").heldUnder(Optional.of(a.lease.get())))
                 .address();
 
+        a.controller.createNetwork(NetworkConfig.of("g2", "global")); // a second pool of the same IPAM
+        int listings = clusterIpam.leaseListings();
+
         a.controller.clusterListener().resync(); // what a restart within the TTL runs at start, as after a lost lease
 
         assertThat(clusterIpam.endpointAddresses(pool)).doesNotContainKey(leftover)
                 .containsEntry(kept.ips().get(0), kept.id()).containsEntry(onB, inFlightOnB).containsEntry(mesh, "mesh-host-a");
+        assertThat(clusterIpam.leaseListings() - listings).as("the lease's addresses listed once, not once per network or pool")
+                .isEqualTo(1);
     }
 
     @Test

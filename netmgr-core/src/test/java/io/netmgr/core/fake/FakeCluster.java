@@ -3,6 +3,7 @@ package io.netmgr.core.fake;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.Scope;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
@@ -37,16 +38,36 @@ public final class FakeCluster implements AutoCloseable {
         public final MemoryStore local = new MemoryStore();
         public final AtomicReference<Lease> lease = new AtomicReference<>(cluster.grantLease(Duration.ofSeconds(2), () -> { }));
         public final FakeFirewall firewall = new FakeFirewall(faults);
-        public final NetworkController controller;
+        /** This host's requests to the cluster store, counted. */
+        public final CountingStore clusterRequests = new CountingStore(cluster);
+        private final String address;
+        private final FakeKernel kernel = new FakeKernel(faults);
+        private final FakeIpam ipam = new FakeIpam(faults);
+        private final DriverRegistry drivers = new DriverRegistry().register(new FakeDriver("fake", faults))
+                .register(new FakeDriver("global", faults, Scope.GLOBAL));
+        public NetworkController controller;
 
         Host(String id, String address) {
             this.id = id;
-            FakeKernel kernel = new FakeKernel(faults);
-            DriverRegistry drivers = new DriverRegistry().register(new FakeDriver("fake", faults))
-                    .register(new FakeDriver("global", faults, Scope.GLOBAL));
-            controller = NetworkController.builder(kernel, local, new FakeIpam(faults), drivers).sandboxNamespaces(kernel)
-                    .firewall(firewall).clusterStore(cluster, clusterIpam).hostId(id).advertiseAddress(IpAddress.parse(address))
+            this.address = address;
+            controller = start();
+        }
+
+        private NetworkController start() {
+            return NetworkController.builder(kernel, local, ipam, drivers).sandboxNamespaces(kernel)
+                    .firewall(firewall).clusterStore(clusterRequests, clusterIpam).hostId(id).advertiseAddress(IpAddress.parse(address))
                     .hostLease(lease::get).build();
+        }
+
+        /**
+         * The host's process restarts within its lease's TTL: a new controller on the same stores,
+         * kernel and firewall, under the same lease (resumed, as the host registry does).
+         */
+        public void restart() {
+            opened.remove(controller);
+            controller.close();
+            controller = start();
+            opened.add(controller);
         }
 
         /** The host is cut off (or dead) for longer than its TTL: its lease expires, with every key under it. */

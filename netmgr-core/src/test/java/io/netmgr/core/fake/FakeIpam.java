@@ -25,6 +25,7 @@ public final class FakeIpam implements IpamDriver {
     private final Map<String, Map<IpAddress, String>> held = new HashMap<>();
     // the lease an address was requested under, as DefaultIpam puts its key under it (never expired here)
     private final Map<IpAddress, Long> leaseOf = new HashMap<>();
+    private int leaseListings;
 
     public FakeIpam(Faults faults) {
         this.faults = faults;
@@ -151,13 +152,19 @@ public final class FakeIpam implements IpamDriver {
     }
 
     @Override
-    public synchronized Map<IpAddress, String> endpointAddressesUnder(String poolId, io.netmgr.core.store.Lease lease) {
-        Map<IpAddress, String> under = new TreeMap<>();
-        held.getOrDefault(poolId, Map.of()).forEach((address, owner) -> {
+    public synchronized Map<String, Map<IpAddress, String>> endpointAddressesUnder(io.netmgr.core.store.Lease lease) {
+        leaseListings++;
+        Map<String, Map<IpAddress, String>> under = new TreeMap<>();
+        held.forEach((poolId, addresses) -> addresses.forEach((address, owner) -> {
             if (Long.valueOf(lease.id()).equals(leaseOf.get(address))) {
-                under.put(address, owner);
+                under.computeIfAbsent(poolId, p -> new TreeMap<>()).put(address, owner);
             }
-        });
+        }));
         return under;
+    }
+
+    /** How many times {@link #endpointAddressesUnder} was asked (each a listing of the lease's keys in a real IPAM). */
+    public synchronized int leaseListings() {
+        return leaseListings;
     }
 }

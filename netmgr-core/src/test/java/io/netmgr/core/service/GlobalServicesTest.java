@@ -11,6 +11,7 @@ import io.netmgr.core.firewall.ServicePort;
 import io.netmgr.core.firewall.ServiceRules;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.netlink.testing.Eventually;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +78,7 @@ class GlobalServicesTest {
             assertThat(services.backends("web")).extracting(ServiceBackend::sandboxName, ServiceBackend::host)
                     .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ta", "host-a"),
                             org.assertj.core.groups.Tuple.tuple("tb", "host-b"));
-            assertThat(services.backends("web")).extracting(services::state).containsOnly("running");
+            assertThat(services.backends("web")).extracting(services.states(services.backends("web"))).containsOnly("running");
         }
         assertThatThrownBy(() -> b.controller.services().attach("web", "ta")).as("host b knows no sandbox ta")
                 .hasMessageContaining("ta");
@@ -89,26 +90,27 @@ class GlobalServicesTest {
                         org.assertj.core.groups.Tuple.tuple(b.controller.sandbox("tb").id(), true));
     }
 
+    @Test
+    void psReadsEachNetworksPeerEntriesOnceNotOnePerRemoteBackend() {
+        a.controller.createNetwork(NetworkConfig.of("g", "global"));
+        a.controller.services().create(ServiceSpec.of("web", "g"));
+        for (String name : java.util.List.of("t1", "t2", "t3", "t4")) {
+            running(b, "g", name);
+            b.controller.services().attach("web", name);
+        }
+        java.util.List<ServiceBackend> backends = a.controller.services().backends("web");
+        a.clusterRequests.countOnly(Thread.currentThread()); // not host a's watch, programming b's attachments meanwhile
+        a.clusterRequests.reset();
+
+        var states = a.controller.services().states(backends);
+
+        assertThat(backends).extracting(states).containsOnly("running").hasSize(4);
+        assertThat(a.clusterRequests.counts().reads()).as("one read of g's peer entries for host b's four backends").isEqualTo(1);
+    }
+
     /** Waits (a generous deadline, for a loaded machine) until {@code check} passes, failing with its last error. */
     private static void eventually(Runnable check) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                check.run();
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.onSpinWait();
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        Eventually.passes(java.time.Duration.ofSeconds(20), check);
     }
 
     /** The sandbox ids of the backends host {@code h}'s firewall balances service {@code id} over, with whether each is local. */

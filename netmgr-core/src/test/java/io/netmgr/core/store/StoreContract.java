@@ -472,6 +472,17 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aPutWithAnOptionalLeaseIsHeldUnderItOnlyWhenOneIsGiven() {
+        assumeTrue(hasLeases(), "this store has no leases");
+        Lease lease = store.grantLease(leaseTtl(), NOT_LOST);
+        store.txn().put("o/held", bytes("1"), Optional.of(lease)).put("o/lasting", bytes("2"), Optional.empty()).commit();
+
+        assertThat(store.keysUnder(lease.id())).containsExactly("o/held");
+        lease.close();
+        assertThat(keys(store.range("o/"))).containsExactly("o/lasting");
+    }
+
+    @Test
     void aPutUnderAClosedLeaseFailsAndChangesNothing() {
         assumeTrue(hasLeases(), "this store has no leases");
         Lease lease = store.grantLease(leaseTtl(), NOT_LOST);

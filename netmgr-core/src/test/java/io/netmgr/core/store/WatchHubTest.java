@@ -1,7 +1,9 @@
 package io.netmgr.core.store;
 
+import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,20 +61,12 @@ class WatchHubTest {
             awaitLooks(log, 7); // slow by now
             log.revision.set(1);
             hub.wake(); // a commit of this process
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (delivered.isEmpty()) {
-                assertThat(System.nanoTime()).as("waited 10 s for the change").isLessThan(deadline);
-                Thread.sleep(1);
-            }
+            waitFor("the change", Duration.ofSeconds(10), () -> !delivered.isEmpty());
             assertThat(delivered).extracting(WatchEvent::revision).containsExactly(1L);
         }
     }
 
-    private static void awaitLooks(Log log, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (log.looks.size() < n) {
-            assertThat(System.nanoTime()).as("waited 20 s for %d looks", n).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void awaitLooks(Log log, int n) {
+        waitFor(n + " looks", Duration.ofSeconds(20), () -> log.looks.size() >= n);
     }
 }

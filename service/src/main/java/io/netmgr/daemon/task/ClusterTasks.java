@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +27,17 @@ import org.slf4j.LoggerFactory;
  * assigned to this host (stopping those moved elsewhere, as a host back from the dead does),
  * reports its tasks' states there under its lease, and, when a host's lease ends, takes part in
  * moving its slots to the alive hosts ({@link TaskAssignments#place}: a compare-and-swap per slot,
- * so exactly one survivor moves each). One thread does it all, woken by the store's watches and
- * host events, and every {@link #PERIOD} anyway (so a missed event costs a period, not a task).
+ * so exactly one survivor moves each). One thread does it all, in rounds, each woken by what can
+ * change its outcome, and only then: the store's watches on the specs and the slots (a round
+ * reads both once), host events (a round that also places), and its supervisor's changes (a task
+ * exited or started: a round that only publishes the reports, reading nothing). The watches deliver
+ * every change or say they cannot (compaction: a round that reads everything again), so no round
+ * runs on a timer; only a round that failed (the store out of reach) is tried again after
+ * {@link #RETRY}, since nothing else may come to wake it.
  */
 public final class ClusterTasks implements HostListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterTasks.class);
-    static final Duration PERIOD = Duration.ofMillis(500);
-    /** Placement runs on every host event and after every scale; also every this many rounds, as a backstop. */
-    private static final int PLACE_EVERY = 6;
+    static final Duration RETRY = Duration.ofMillis(500);
 
     private final Store cluster;
     private final HostRegistry registry;
@@ -44,8 +49,10 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
     private final Map<String, String> serviceIds = new HashMap<>();
     private final Map<String, byte[]> published = new HashMap<>();
     private final Object signal = new Object();
-    private boolean dirty;
+    // what the next round must do; the first round does it all
+    private boolean readDue = true;
     private boolean placeDue = true;
+    private boolean publishDue = true;
     private volatile boolean running = true;
     private final List<Watch> watches = new ArrayList<>();
     private Thread thread;
@@ -73,6 +80,7 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
 
     /** Starts following the assignments and the hosts. */
     public void start() {
+        supervisor.onChange(this::tasksChanged);
         long revision = cluster.revision();
         watches.add(cluster.watch(TaskAssignments.SLOTS, revision, e -> wake(false), compacted -> wake(true)));
         watches.add(cluster.watch(TaskSpecStore.CLUSTER_PREFIX, revision, e -> wake(true), compacted -> wake(true)));
@@ -96,18 +104,28 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
         }
     }
 
-    /** Removes service {@code serviceId}'s tasks on every host; returns once none is reported any more, or after {@code patience}. */
+    /**
+     * Removes service {@code serviceId}'s tasks on every host; returns once none is reported any
+     * more, or false after {@code patience}. The reports are read again only when the store's watch
+     * says they changed (a host withdrew one, or its lease took them), not polled.
+     */
     public boolean removeEverywhere(String serviceId, Duration patience) throws InterruptedException {
-        assignments.removeService(serviceId);
-        wake(false);
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (!assignments.reported(serviceId).isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                return false;
+        Semaphore changes = new Semaphore(0);
+        // watched before the rm, so that no withdrawal can come between the rm and the watch
+        try (Watch w = cluster.watch(TaskAssignments.STATUS + serviceId + "/", cluster.revision(), e -> changes.release(),
+                compacted -> changes.release())) {
+            assignments.removeService(serviceId);
+            wake(false);
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (!assignments.reported(serviceId).isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !changes.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+                changes.drainPermits(); // one read for every change delivered meanwhile
             }
-            Thread.sleep(50);
+            return true;
         }
-        return true;
     }
 
     /**
@@ -145,50 +163,83 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
         wake(true);
     }
 
+    // the specs or the slots changed: read them again, and place too when {@code place}
     private void wake(boolean place) {
         synchronized (signal) {
-            dirty = true;
+            readDue = true;
             placeDue |= place;
             signal.notifyAll();
         }
     }
 
+    // on the supervisor's thread, holding its lock: only take note
+    private void tasksChanged() {
+        synchronized (signal) {
+            publishDue = true;
+            signal.notifyAll();
+        }
+    }
+
     private void loop() {
-        long round = 0;
         while (running) {
+            boolean read;
             boolean place;
             synchronized (signal) {
-                if (!dirty) {
+                try {
+                    while (!readDue && !placeDue && !publishDue) {
+                        signal.wait();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                read = readDue;
+                place = placeDue;
+                readDue = false;
+                placeDue = false;
+                publishDue = false;
+            }
+            try {
+                round(read, place);
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("clustered tasks: a round failed (tried again in {} ms): {}", RETRY.toMillis(), e.getMessage());
+                synchronized (signal) {
+                    readDue = true;
+                    placeDue |= place;
                     try {
-                        signal.wait(PERIOD.toMillis());
-                    } catch (InterruptedException e) {
+                        signal.wait(RETRY.toMillis()); // an event meanwhile tries at once
+                    } catch (InterruptedException interrupted) {
                         return;
                     }
-                }
-                dirty = false;
-                place = placeDue || round % PLACE_EVERY == 0;
-                placeDue = false;
-            }
-            round++;
-            try {
-                if (place) {
-                    assignments.place(specs.clustered());
-                }
-                converge();
-                publish();
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warn("clustered tasks: a round failed (tried again in {} ms): {}", PERIOD.toMillis(), e.getMessage());
                 }
             }
         }
     }
 
+    /**
+     * One round: with {@code read}, the specs and the slots read once, placed on that view with
+     * {@code place} (the moves it makes come back by the slots' watch, for the next round), and
+     * the supervisor made to run this host's slots; then this host's reports published (written
+     * only where they changed). Package-private: tests run rounds themselves.
+     */
+    void round(boolean read, boolean place) {
+        if (read || place) {
+            List<TaskSpecStore.Stored> clustered = specs.clustered();
+            Map<String, Map<Integer, Assignment>> assigned = assignments.assignments();
+            if (place && !assignments.place(clustered, assigned, new ArrayList<>())) {
+                wake(true); // still losing races to other hosts' moves: place again
+            }
+            converge(clustered, assigned);
+        }
+        publish();
+    }
+
     // the supervisor runs exactly the slots assigned here
-    private void converge() {
-        Map<String, Map<Integer, Assignment>> all = assignments.assignments();
+    private void converge(List<TaskSpecStore.Stored> clustered, Map<String, Map<Integer, Assignment>> all) {
         Set<String> wanted = new HashSet<>();
-        for (TaskSpecStore.Stored s : specs.clustered()) {
+        for (TaskSpecStore.Stored s : clustered) {
             TaskSpec spec = here(s, all);
             wanted.add(s.service());
             serviceIds.put(s.service(), s.serviceId());

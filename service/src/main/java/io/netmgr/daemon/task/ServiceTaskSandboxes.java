@@ -8,7 +8,7 @@ import io.netmgr.core.service.Service;
 import io.netmgr.core.service.ServiceController;
 import io.netmgr.daemon.DaemonOperations;
 import io.netmgr.core.network.NameResolution;
-import io.netmgr.netlink.ns.NamespaceEntry;
+import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +64,7 @@ public final class ServiceTaskSandboxes implements TaskSandboxes {
      * join, a moment after it: a task started before would keep the host's resolv.conf for life.
      */
     private static void awaitResolvConf(TaskSlot slot, Path namespace) {
-        Path file = NamespaceEntry.ETC_NETNS.resolve(namespace.getFileName().toString()).resolve("resolv.conf");
+        Path file = NetNs.ETC_DIR.resolve(namespace.getFileName().toString()).resolve("resolv.conf");
         long deadline = System.nanoTime() + RESOLV_CONF_WAIT.toNanos();
         while (!Files.exists(file)) {
             if (System.nanoTime() > deadline) {

@@ -84,6 +84,18 @@ public final class TaskAssignments {
      */
     public List<Move> place(List<TaskSpecStore.Stored> specs) {
         List<Move> applied = new ArrayList<>();
+        place(specs, assignments(), applied);
+        return applied;
+    }
+
+    /**
+     * As {@link #place(List)}, deciding first on {@code assigned} (the assignments the caller read
+     * with {@code specs}, not read again), adding the moves it applied to {@code applied}.
+     *
+     * @return false when compare-and-swaps were still being lost after every round: placement is
+     *         not settled, and the caller should place again
+     */
+    public boolean place(List<TaskSpecStore.Stored> specs, Map<String, Map<Integer, Assignment>> assigned, List<Move> applied) {
         for (int round = 0; round < ROUNDS; round++) {
             Map<String, TaskSpecStore.Stored> byId = new HashMap<>();
             Map<String, Integer> replicas = new HashMap<>();
@@ -92,7 +104,7 @@ public final class TaskAssignments {
                 replicas.put(s.serviceId(), s.replicas());
             });
             boolean lost = false;
-            for (Move move : TaskPlacement.decide(replicas, assignments(), aliveHosts())) {
+            for (Move move : TaskPlacement.decide(replicas, round == 0 ? assigned : assignments(), aliveHosts())) {
                 if (apply(move, byId.get(move.serviceId()))) {
                     applied.add(move);
                 } else {
@@ -100,12 +112,12 @@ public final class TaskAssignments {
                 }
             }
             if (!lost) {
-                return applied;
+                return true;
             }
             // a scale or rm may have caused it: the specs as they are now
             specs = cluster.range(TaskSpecStore.CLUSTER_PREFIX).stream().map(kv -> TaskSpecStore.decode(kv, true)).toList();
         }
-        return applied;
+        return false;
     }
 
     // package-private: the tests replay a move decided on a stale view

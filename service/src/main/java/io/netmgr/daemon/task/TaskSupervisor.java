@@ -31,6 +31,7 @@ public final class TaskSupervisor {
     private final Clock clock;
     private final Map<String, TaskSpec> desired = new TreeMap<>();
     private final Map<TaskSlot, Task> tasks = new TreeMap<>();
+    private volatile Runnable changed = () -> { };
 
     public TaskSupervisor(TaskLauncher launcher, TaskSandboxes sandboxes, TaskFiles files, Backoff backoff, Duration grace,
                           Clock clock) {
@@ -129,6 +130,15 @@ public final class TaskSupervisor {
         files.removeService(service);
     }
 
+    /**
+     * Calls {@code listener} (holding the supervisor's lock: it must only take note) whenever a
+     * round notes an exit or starts a task: what {@link #status} shows changed without any call
+     * from outside. Those who publish the status follow it instead of polling.
+     */
+    public void onChange(Runnable listener) {
+        this.changed = listener;
+    }
+
     /** Whether netmgrd runs tasks for {@code service}. */
     public synchronized boolean supervises(String service) {
         return desired.containsKey(service);
@@ -140,24 +150,32 @@ public final class TaskSupervisor {
      */
     public synchronized void tick() {
         Instant now = clock.instant();
+        boolean changes = false;
         for (Task t : tasks.values()) {
             if (t.process != null) {
                 Optional<TaskExit> exit = t.process.exit();
                 if (exit.isPresent()) {
                     exited(t, exit.get(), now);
+                    changes = true;
                 }
             }
         }
         for (Task t : tasks.values()) {
             if (t.process == null && !now.isBefore(t.nextStart)) {
                 start(t, now);
+                changes = true;
             }
+        }
+        if (changes) {
+            changed.run();
         }
     }
 
-    /** The tasks of {@code service}, by slot. */
+    /**
+     * The tasks of {@code service}, by slot, as the last {@link #tick()} left them (at most a
+     * {@link TaskLoop} period old). Only reads: asking never starts a task.
+     */
     public synchronized List<TaskStatus> status(String service) {
-        tick();
         return tasks.values().stream().filter(t -> t.slot.service().equals(service)).map(t -> new TaskStatus(t.slot.name(),
                 t.slot.slot(), t.process != null ? "running" : t.everStarted || t.lastExit != null ? "restarting" : "starting",
                 t.process != null ? t.process.pid() : null, t.restarts, t.lastExit == null ? null : t.lastExit.toString(), t.since.toString(),

@@ -90,6 +90,39 @@ class TaskSupervisorTest {
     }
 
     @Test
+    void statusOnlyReadsItNeverStartsATaskWhoseTimeHasCome() {
+        TaskSupervisor s = supervisor();
+        s.apply(new TaskSpec("web", 1, CMD));
+        launcher.running().get(0).exitWith(3);
+        s.tick();
+        clock.advance(Duration.ofMinutes(1)); // well past the back-off
+
+        assertThat(s.status("web")).extracting(TaskStatus::state).containsExactly("restarting");
+        assertThat(launcher.started).hasSize(1);
+        s.tick(); // the task loop's round starts it
+        assertThat(launcher.started).hasSize(2);
+        assertThat(s.status("web")).extracting(TaskStatus::state).containsExactly("running");
+    }
+
+    @Test
+    void itTellsItsListenerOfAnExitOrAStartAndOfNothingElse() {
+        TaskSupervisor s = supervisor();
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        s.onChange(told::incrementAndGet);
+        s.apply(new TaskSpec("web", 1, CMD));
+        assertThat(told.getAndSet(0)).as("started").isEqualTo(1);
+
+        s.tick();
+        assertThat(told.get()).as("a round that changes nothing").isZero();
+        launcher.running().get(0).exitWith(3);
+        s.tick();
+        assertThat(told.getAndSet(0)).as("the exit").isEqualTo(1);
+        clock.advance(Duration.ofMinutes(1));
+        s.tick();
+        assertThat(told.get()).as("the restart").isEqualTo(1);
+    }
+
+    @Test
     void aRunLongerThanTheStablePeriodStartsTheBackoffAgain() {
         TaskSupervisor s = supervisor();
         s.apply(new TaskSpec("web", 1, CMD));

@@ -10,6 +10,7 @@ import io.netmgr.core.store.StoreContract;
 import io.netmgr.core.store.StoreException;
 import io.netmgr.core.store.Watch;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -147,10 +148,16 @@ class EtcdStoreIT extends StoreContract {
                 killed.txn().put("k" + i, bytes("v")).commit();
             }
             // the last write's marker waits for a next write that a daemon killed never makes
-            assertThat(markers(whole, root)).hasSize(1);
+            List<String> young = markers(whole, root);
+            assertThat(young).hasSize(1);
+            // and one a daemon killed long ago left, older than the sweep's threshold
+            String old = root + TxnMarkers.PREFIX + "killed-long-ago/1";
+            long longAgo = System.currentTimeMillis() - TxnMarkers.SWEEP_AGE.toMillis() - Duration.ofMinutes(1).toMillis();
+            whole.txn().put(old, TxnMarkers.value(longAgo)).commit();
+            assertThat(markers(whole, root)).hasSize(2);
 
-            try (EtcdStore restarted = ETCD.store(root)) { // a connect sweeps only old markers: this one is young
-                assertThat(markers(whole, root)).hasSize(1);
+            try (EtcdStore restarted = ETCD.store(root)) { // connecting sweeps the old marker, and only it
+                assertThat(markers(whole, root)).as("the old marker swept at connect, the young one kept").isEqualTo(young);
                 assertThat(restarted.sweepMarkers(Duration.ofMinutes(10))).isZero();
 
                 assertThat(restarted.sweepMarkers(Duration.ZERO)).isEqualTo(1);

@@ -154,8 +154,9 @@ public final class ServiceRoutes {
     }
 
     private List<BackendView> backends(List<ServiceBackend> list) {
+        var states = services.states(list);
         return list.stream().map(b -> new BackendView(b.sandboxName(), b.sandboxId(), b.endpointId(), b.networkId(),
-                b.address().toString(), b.host(), services.state(b))).toList();
+                b.address().toString(), b.host(), states.apply(b))).toList();
     }
 
     private static String required(String field, String value) {
