@@ -112,7 +112,8 @@ class ClusteredTasksIT {
     /**
      * {@code service logs} asked on one host shows the tasks of all three hosts, each line prefixed
      * with its task and host ({@code NAME.1@198.51.100.2 | ...}); {@code -n 1} the last line of each;
-     * {@code -f} a line a task on another host prints after the command started; and once the CLI is
+     * {@code -f} a line a task on another host prints after the command started, and a task a scale
+     * adds meanwhile; and once the CLI is
      * killed, its requests to the other hosts are gone from etcd.
      */
     @Test
@@ -157,6 +158,10 @@ class ClusteredTasksIT {
                 Files.createFile(triggers.resolve(remote)); // the task on another host prints one more line
                 String later = remote + "@" + hostOf.get(remote) + " | later of " + remote;
                 Eventually.waitFor("the line printed after the command started", PATIENCE, () -> followed.contains(later));
+                // a task started later (a scale), wherever it lands, is followed from its start
+                assertThat(cli(one.daemon, "service", "scale", service + "=4").exit()).isZero();
+                Eventually.waitFor("the new task's first line", PATIENCE, () -> followed.stream()
+                        .anyMatch(l -> l.matches(service + "\\.4@198\\.51\\.100\\.[123] \\| first of " + service + "\\.4")));
             } finally {
                 follow.destroy(); // the CLI, by its pid
                 follow.waitFor();

@@ -8,6 +8,7 @@ import io.netmgr.daemon.task.TaskLogs.TaskLine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,8 @@ public final class ClusterLogs implements AutoCloseable {
     /** How long a host has to answer before its tasks get a line saying it did not. */
     static final Duration PATIENCE = Duration.ofSeconds(5);
     static final String HOST_DOWN = "host is down";
+    /** How often a follower reads the assignments again for tasks started since on other hosts. */
+    static final Duration RESCAN = Duration.ofSeconds(2);
 
     private final Store cluster;
     private final HostRegistry registry;
@@ -50,42 +53,80 @@ public final class ClusterLogs implements AutoCloseable {
      * The logs of service {@code service}'s tasks ({@code slot}: one task's only) wherever they run,
      * the last {@code tail} lines of each (negative: all). This host's tasks are those whose log is
      * here and whose slot is assigned to no other host (a slot scaled away keeps its log here, as on
-     * one host); every other host is asked for the slots assigned to it.
+     * one host); every other host is asked for the slots assigned to it. Following, the assignments
+     * are read again every {@link #RESCAN}: a slot assigned since to another host (a scale, a move
+     * off a dead host) is asked of it from its log's start, as a new task's log is read here.
      */
     public LogStream open(String serviceId, String service, Optional<Integer> slot, int tail, boolean follow) {
-        Map<Integer, String> slots = new TreeMap<>(assignments.slotsOf(serviceId));
-        slot.ifPresent(s -> slots.keySet().retainAll(Set.of(s)));
-        String self = registry.hostId();
-        Map<String, Set<Integer>> elsewhere = new TreeMap<>();
+        Map<Integer, String> slots = slotsOf(serviceId, slot);
+        Set<Integer> remote = new TreeSet<>();
         slots.forEach((s, host) -> {
-            if (!host.equals(self)) {
-                elsewhere.computeIfAbsent(host, h -> new TreeSet<>()).add(s);
+            if (!host.equals(registry.hostId())) {
+                remote.add(s);
             }
         });
-        Set<Integer> remote = new TreeSet<>();
-        elsewhere.values().forEach(remote::addAll);
         List<LogStream> streams = new ArrayList<>();
         TaskLogs.Cursor local = logs.open(service, s -> slot.map(only -> only == s).orElse(true) && !remote.contains(s), tail);
         streams.add(new OnHost(local, registry.self().advertiseAddress()));
-        Map<String, ClusterHost> hosts = new HashMap<>();
-        registry.hosts().forEach(h -> hosts.put(h.info().hostId(), h));
-        try {
-            elsewhere.forEach((host, theirs) -> {
-                ClusterHost h = hosts.get(host);
-                String address = h == null ? host : h.info().advertiseAddress();
-                if (h == null || !h.alive()) {
-                    streams.add(new Notice(theirs.stream().map(s -> new TaskLine(new TaskSlot(service, s).name(), HOST_DOWN, address))
-                            .toList()));
-                } else {
-                    streams.add(RemoteTaskLogs.ask(cluster, host, address, new Request(serviceId, service, theirs, tail, follow),
-                            registry.lease(), PATIENCE, System::nanoTime));
+        Asked asked = new Asked(serviceId, service, follow);
+        streams.addAll(asked.more(slots, tail));
+        if (!follow) {
+            return new MergedLogStream(streams);
+        }
+        return new MergedLogStream(streams, () -> asked.more(slotsOf(serviceId, slot), -1), RESCAN, System::nanoTime);
+    }
+
+    private Map<Integer, String> slotsOf(String serviceId, Optional<Integer> slot) {
+        Map<Integer, String> slots = new TreeMap<>(assignments.slotsOf(serviceId));
+        slot.ifPresent(s -> slots.keySet().retainAll(Set.of(s)));
+        return slots;
+    }
+
+    /** The other hosts asked so far for one reader, by host and slot: each is asked once. */
+    private final class Asked {
+        private final String serviceId;
+        private final String service;
+        private final boolean follow;
+        private final Set<String> pairs = new HashSet<>();
+
+        Asked(String serviceId, String service, boolean follow) {
+            this.serviceId = serviceId;
+            this.service = service;
+            this.follow = follow;
+        }
+
+        // a stream per other host with slots not asked of it yet: its answer, or a notice when it is down
+        List<LogStream> more(Map<Integer, String> slots, int tail) {
+            Map<String, Set<Integer>> fresh = new TreeMap<>();
+            slots.forEach((s, host) -> {
+                if (!host.equals(registry.hostId()) && pairs.add(host + "/" + s)) {
+                    fresh.computeIfAbsent(host, h -> new TreeSet<>()).add(s);
                 }
             });
-        } catch (RuntimeException e) {
-            streams.forEach(LogStream::close);
-            throw e;
+            if (fresh.isEmpty()) {
+                return List.of();
+            }
+            Map<String, ClusterHost> hosts = new HashMap<>();
+            registry.hosts().forEach(h -> hosts.put(h.info().hostId(), h));
+            List<LogStream> streams = new ArrayList<>();
+            try {
+                fresh.forEach((host, theirs) -> {
+                    ClusterHost h = hosts.get(host);
+                    String address = h == null ? host : h.info().advertiseAddress();
+                    if (h == null || !h.alive()) {
+                        streams.add(new Notice(theirs.stream().map(s -> new TaskLine(new TaskSlot(service, s).name(), HOST_DOWN, address))
+                                .toList()));
+                    } else {
+                        streams.add(RemoteTaskLogs.ask(cluster, host, address, new Request(serviceId, service, theirs, tail, follow),
+                                registry.lease(), PATIENCE, System::nanoTime));
+                    }
+                });
+            } catch (RuntimeException e) {
+                streams.forEach(LogStream::close);
+                throw e;
+            }
+            return streams;
         }
-        return new MergedLogStream(streams);
     }
 
     /** How many other hosts' requests this host answers now. */

@@ -128,6 +128,24 @@ class LogExchangeTest {
     }
 
     @Test
+    void followingTakesInATaskStartedLaterOnAnotherHostFromItsStart() throws Exception {
+        Host a = new Host("a", "198.51.100.1");
+        Host b = new Host("b", "198.51.100.2");
+        assign(1, a);
+        LogStream stream = a.logs.open("s1", "web", Optional.empty(), 0, true);
+        List<TaskLine> seen = new ArrayList<>(stream.poll());
+        assign(2, b); // a scale, or slot 2 moved off a dead host
+        b.prints(2, "started\n");
+        waitFor("the new task's line, within a rescan", () -> {
+            seen.addAll(stream.poll());
+            return !seen.isEmpty();
+        });
+        assertThat(seen).containsExactly(new TaskLine("web.2", "started", "198.51.100.2"));
+        stream.close();
+        waitFor("nothing stays", () -> b.logs.answering() == 0 && cluster.range(LOGS).isEmpty());
+    }
+
+    @Test
     void anAskerWhoseLeaseEndsLeavesNothingBehind() throws Exception {
         Host b = new Host("b", "198.51.100.2");
         b.prints(1, "line\n");
