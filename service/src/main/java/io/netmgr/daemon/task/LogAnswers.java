@@ -89,17 +89,19 @@ public final class LogAnswers implements AutoCloseable {
             return;
         }
         Request request;
+        Answer answer;
         try {
             request = StoredJson.decode(event.kv(), Request.class);
+            if (answering.size() >= MAX_REQUESTS) {
+                workers.execute(() -> refuse(id, request, "host answers " + MAX_REQUESTS + " log requests already; try again later"));
+                return;
+            }
+            answer = new Answer(id, request);
         } catch (RuntimeException e) {
+            // unreadable, or a service name no task file can have: the asker's patience ends it
             LOG.warn("log request {}: {}", id, e.getMessage());
             return;
         }
-        if (answering.size() >= MAX_REQUESTS) {
-            workers.execute(() -> refuse(id, request, "host answers " + MAX_REQUESTS + " log requests already; try again later"));
-            return;
-        }
-        Answer answer = new Answer(id, request);
         answering.put(id, answer);
         workers.execute(answer::step);
     }

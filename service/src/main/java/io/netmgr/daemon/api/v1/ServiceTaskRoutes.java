@@ -92,18 +92,24 @@ public final class ServiceTaskRoutes {
             close(stream);
             return;
         }
-        vertx.setTimer(FOLLOW_PERIOD_MS, id -> blocking.call(stream::poll).onSuccess(lines -> write(response, lines))
-                .onComplete(read -> {
-                    // following, a failed read (the cluster store out of reach) is tried again; else it ends the answer
-                    if (!follow && (read.failed() || stream.complete())) {
-                        close(stream);
-                        if (!response.ended() && !response.closed()) {
-                            response.end();
-                        }
-                        return;
+        vertx.setTimer(FOLLOW_PERIOD_MS, id -> {
+            if (response.writeQueueFull()) {
+                // a client slower than the tasks: nothing more is read until it has taken what was written (other hosts wait too)
+                pump(vertx, response, stream, follow);
+                return;
+            }
+            blocking.call(stream::poll).onSuccess(lines -> write(response, lines)).onComplete(read -> {
+                // following, a failed read (the cluster store out of reach) is tried again; else it ends the answer
+                if (!follow && (read.failed() || stream.complete())) {
+                    close(stream);
+                    if (!response.ended() && !response.closed()) {
+                        response.end();
                     }
-                    pump(vertx, response, stream, follow);
-                }));
+                    return;
+                }
+                pump(vertx, response, stream, follow);
+            });
+        });
     }
 
     // on a worker: it may talk to the cluster store
