@@ -114,8 +114,7 @@ public final class ClusterLogs implements AutoCloseable {
                     ClusterHost h = hosts.get(host);
                     String address = h == null ? host : h.info().advertiseAddress();
                     if (h == null || !h.alive()) {
-                        streams.add(new Notice(theirs.stream().map(s -> new TaskLine(new TaskSlot(service, s).name(), HOST_DOWN, address))
-                                .toList()));
+                        streams.add(new Notice(LogExchange.notice(service, theirs, HOST_DOWN, address)));
                     } else {
                         streams.add(RemoteTaskLogs.ask(cluster, host, address, new Request(serviceId, service, theirs, tail, follow),
                                 registry.lease(), PATIENCE, System::nanoTime));

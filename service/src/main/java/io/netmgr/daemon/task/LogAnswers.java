@@ -125,8 +125,7 @@ public final class LogAnswers implements AutoCloseable {
 
     // one line per task asked for, then the end
     private void refuse(String id, Request request, String why) {
-        List<TaskLine> lines = request.slots().stream().sorted().map(s -> new TaskLine(new TaskSlot(request.service(), s).name(), why))
-                .toList();
+        List<TaskLine> lines = LogExchange.notice(request.service(), request.slots(), why, null); // the asker adds this host's address
         try {
             if (answer(id, LogExchange.batchKey(id, 0), StoredJson.encode(new Batch(lines)))) {
                 answer(id, LogExchange.endKey(id), new byte[0]);

@@ -4,6 +4,7 @@ import io.netmgr.core.store.ScopedStore;
 import io.netmgr.daemon.task.TaskLogs.TaskLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -37,6 +38,11 @@ final class LogExchange {
 
     /** A bounded run of lines, in the order the tasks wrote them. */
     record Batch(List<TaskLine> lines) {
+    }
+
+    /** One line {@code text} per task of {@code slots}, in slot order: what is said for tasks whose lines cannot be had. */
+    static List<TaskLine> notice(String service, Collection<Integer> slots, String text, String address) {
+        return slots.stream().sorted().map(s -> new TaskLine(new TaskSlot(service, s).name(), text, address)).toList();
     }
 
     static String requestsOf(String hostId) {

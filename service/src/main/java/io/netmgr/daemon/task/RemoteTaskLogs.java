@@ -117,7 +117,7 @@ final class RemoteTaskLogs implements LogStream {
     }
 
     private List<TaskLine> notice(String text) {
-        return request.slots().stream().sorted().map(s -> new TaskLine(new TaskSlot(request.service(), s).name(), text, address)).toList();
+        return LogExchange.notice(request.service(), request.slots(), text, address);
     }
 
     @Override

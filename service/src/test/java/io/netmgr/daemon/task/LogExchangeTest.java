@@ -161,6 +161,21 @@ class LogExchangeTest {
     }
 
     @Test
+    void aRequestStandingWhenAHostStartsIsEndedWithALineSayingSo() throws Exception {
+        Lease lease = cluster.grantLease(TTL, () -> { });
+        RemoteTaskLogs stream = RemoteTaskLogs.ask(cluster, "b", "198.51.100.2", new Request("s1", "web", Set.of(1), -1, true), lease,
+                Duration.ofSeconds(60), System::nanoTime);
+        new Host("b", "198.51.100.2"); // its netmgrd (re)starts with the request standing: what it sent before is unknown
+        List<TaskLine> lines = readAll(stream);
+        assertThat(lines).singleElement().satisfies(l -> {
+            assertThat(l.task()).isEqualTo("web.1");
+            assertThat(l.host()).isEqualTo("198.51.100.2");
+            assertThat(l.line()).contains("restarted");
+        });
+        waitFor("nothing stays", () -> cluster.range(LOGS).isEmpty());
+    }
+
+    @Test
     void aHostThatDoesNotAnswerGetsALinePerTaskAndTheStreamEnds() {
         AtomicLong clock = new AtomicLong();
         Lease lease = cluster.grantLease(TTL, () -> { });
