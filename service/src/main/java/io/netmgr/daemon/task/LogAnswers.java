@@ -120,7 +120,7 @@ public final class LogAnswers implements AutoCloseable {
     }
 
     private void interrupted(String id, Request request) {
-        refuse(id, request, "netmgrd restarted on this host while following; run the command again");
+        refuse(id, request, "netmgrd restarted on this host while answering; run the command again");
     }
 
     // one line per task asked for, then the end
@@ -183,7 +183,7 @@ public final class LogAnswers implements AutoCloseable {
                     seq++;
                 }
                 boolean pastLifetime = !request.follow() && System.nanoTime() > deadline;
-                if (!request.follow() && (pending.isEmpty() || pastLifetime)) {
+                if (!request.follow() && ((pending.isEmpty() && cursor.complete()) || pastLifetime)) {
                     if (pastLifetime && !pending.isEmpty()) {
                         LOG.info("log request {}: cut after {} s, {} batch(es) unread", id, LIFETIME.toSeconds(), pending.size());
                     }

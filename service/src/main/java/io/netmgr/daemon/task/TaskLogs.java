@@ -20,9 +20,13 @@ import java.util.function.IntPredicate;
 /**
  * The tasks' output as {@code service logs} reads it: the last lines of each task's log (in
  * slot order; the files carry no timestamps to interleave them by), then, when following, each
- * complete line as it is appended, including from tasks that start later (scale-up).
+ * complete line as it is appended, including from tasks that start later (scale-up). A poll reads
+ * at most {@link #MAX_READ} bytes of each log (the rest at the next), so a long log is never held
+ * whole in memory; a line longer than that comes out cut in pieces of that size.
  */
 public final class TaskLogs {
+    static final int MAX_READ = 4 * 1024 * 1024;
+
     private final TaskFiles files;
 
     public TaskLogs(TaskFiles files) {
@@ -70,6 +74,7 @@ public final class TaskLogs {
         private final Map<TaskSlot, Long> offsets = new HashMap<>();
         private final Map<TaskSlot, ByteArrayOutputStream> partial = new HashMap<>(); // an unfinished last line
         private boolean started;
+        private boolean behind; // a log had more than a poll reads
 
         private Cursor(String service, IntPredicate slots, int tail) {
             this.service = service;
@@ -84,25 +89,25 @@ public final class TaskLogs {
         @Override
         public List<TaskLine> poll() {
             boolean first = !started;
+            behind = false;
             List<TaskLine> out = new ArrayList<>();
             for (TaskSlot s : files.logged(service)) {
                 if (!slots.test(s.slot())) {
                     continue;
                 }
-                List<String> lines = read(s);
-                if (first && tail >= 0 && lines.size() > tail) {
-                    lines = lines.subList(lines.size() - tail, lines.size());
+                if (first && tail >= 0) {
+                    offsets.put(s, startOfTail(s));
                 }
-                lines.forEach(l -> out.add(new TaskLine(s.name(), l)));
+                read(s).forEach(l -> out.add(new TaskLine(s.name(), l)));
             }
             started = true;
             return out;
         }
 
-        /** This host's files hold every line there is: once read, a reader not following is done. */
+        /** This host's files hold every line there is: once read to their end, a reader not following is done. */
         @Override
         public boolean complete() {
-            return started;
+            return started && !behind;
         }
 
         @Override
@@ -119,13 +124,14 @@ public final class TaskLogs {
                     pending.reset();
                 }
                 ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+                long limit = Math.min(ch.size(), from + MAX_READ);
                 ch.position(from);
                 int n;
-                while ((n = ch.read(buf)) > 0) {
+                while (from < limit && (n = ch.read(buf.clear().limit((int) Math.min(buf.capacity(), limit - from)))) > 0) {
                     pending.write(buf.array(), 0, n);
                     from += n;
-                    buf.clear();
                 }
+                behind |= ch.size() > from;
             } catch (NoSuchFileException gone) {
                 return List.of();
             } catch (IOException e) {
@@ -135,11 +141,41 @@ public final class TaskLogs {
             byte[] bytes = pending.toByteArray();
             int end = lastNewline(bytes);
             pending.reset();
+            if (end < 0 && bytes.length >= MAX_READ) {
+                return new ArrayList<>(List.of(new String(bytes, StandardCharsets.UTF_8))); // a line longer than a read: its piece
+            }
             pending.write(bytes, end + 1, bytes.length - end - 1);
             if (end < 0) {
                 return new ArrayList<>();
             }
             return new ArrayList<>(List.of(new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1)));
+        }
+
+        // where the last `tail` complete lines of s's log start: after the (tail+1)-th newline from its end, read backwards
+        private long startOfTail(TaskSlot s) {
+            try (FileChannel ch = FileChannel.open(files.log(s), StandardOpenOption.READ)) {
+                ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+                long pos = ch.size();
+                int newlines = 0;
+                while (pos > 0) {
+                    int n = (int) Math.min(buf.capacity(), pos);
+                    pos -= n;
+                    buf.clear().limit(n);
+                    while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) {
+                        // until the chunk is read
+                    }
+                    for (int i = buf.position() - 1; i >= 0; i--) {
+                        if (buf.get(i) == '\n' && ++newlines == tail + 1) {
+                            return pos + i + 1;
+                        }
+                    }
+                }
+                return 0;
+            } catch (NoSuchFileException gone) {
+                return 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the log of task " + s.name(), e);
+            }
         }
 
         private static int lastNewline(byte[] b) {

@@ -217,6 +217,9 @@ class LogExchangeTest {
         int total = batches * LogExchange.BATCH_LINES;
         StringBuilder text = new StringBuilder();
         IntStream.range(0, total).forEach(i -> text.append(i).append('\n'));
+        String wide = "w".repeat(999);
+        IntStream.range(0, TaskLogs.MAX_READ / 1000 + 1).forEach(i -> text.append(wide).append('\n')); // more than one read of the file
+        total += TaskLogs.MAX_READ / 1000 + 1;
         b.prints(1, text.toString());
 
         LogStream stream = a.logs.open("s1", "web", Optional.empty(), -1, false);
@@ -225,7 +228,9 @@ class LogExchangeTest {
 
         List<TaskLine> lines = readAll(stream);
         assertThat(lines).hasSize(total);
-        assertThat(lines).extracting(TaskLine::line).containsExactlyElementsOf(IntStream.range(0, total).mapToObj(String::valueOf).toList());
+        assertThat(lines.subList(0, batches * LogExchange.BATCH_LINES)).extracting(TaskLine::line)
+                .containsExactlyElementsOf(IntStream.range(0, batches * LogExchange.BATCH_LINES).mapToObj(String::valueOf).toList());
+        assertThat(lines.get(total - 1).line()).isEqualTo(wide);
         stream.close();
         waitFor("nothing stays", () -> cluster.range(LOGS).isEmpty());
     }

@@ -41,4 +41,27 @@ class TaskLogsTest {
                 .containsExactly(new TaskLine("web.2", "x"), new TaskLine("web.2", "y"));
         assertThat(new TaskLogs(files).open("other", Optional.empty(), -1).poll()).isEmpty();
     }
+
+    @Test
+    void aLogLongerThanOneReadComesOverSeveralPollsWithTheTailFoundFromTheEnd() throws Exception {
+        TaskFiles files = new TaskFiles(dir);
+        String line = "x".repeat(999) + "\n"; // 1,000 bytes
+        int count = TaskLogs.MAX_READ / 1000 * 2 + 10;
+        append(files, 1, line.repeat(count) + "last\n");
+        TaskLogs.Cursor all = new TaskLogs(files).open("web", Optional.empty(), -1);
+        int read = all.poll().size();
+        assertThat(read).as("one read's worth").isLessThan(count);
+        assertThat(all.complete()).isFalse();
+        int polls = 1;
+        while (!all.complete()) {
+            read += all.poll().size();
+            polls++;
+        }
+        assertThat(read).isEqualTo(count + 1);
+        assertThat(polls).isEqualTo(3);
+
+        TaskLogs.Cursor tail = new TaskLogs(files).open("web", Optional.empty(), 2);
+        assertThat(tail.poll()).containsExactly(new TaskLine("web.1", "x".repeat(999)), new TaskLine("web.1", "last"));
+        assertThat(tail.complete()).isTrue();
+    }
 }
