@@ -36,7 +36,8 @@ import java.util.List;
 /**
  * A connection's cost through a service VIP vs. straight to a backend: a client sandbox opens a
  * TCP connection, sends 16 bytes, reads the 16-byte answer and closes, N times each way,
- * alternating (so both see the same load), to three backends on one bridge network of a
+ * alternating (so both see the same load), from two client sandboxes (one for each way), to
+ * three backends (straight: each in turn) on one bridge network of a
  * controller with the nftables firewall, in a namespace playing the host. Prints p50 and p99.
  */
 public final class VipConnections {
@@ -55,11 +56,11 @@ public final class VipConnections {
             c.createNetwork(NetworkConfig.of("vipnet", "bridge").withIpam(IpamConfig.of(IpPrefix.parse("10.222.0.0/24"))));
             List<String> backendIps = new ArrayList<>();
             List<Sandbox> sandboxes = new ArrayList<>();
-            for (String name : List.of("b1", "b2", "b3", "client")) {
+            for (String name : List.of("b1", "b2", "b3", "client", "direct-client")) {
                 Sandbox s = c.createSandbox("nmb-vip-" + name + "-" + tag);
                 sandboxes.add(s);
                 Endpoint e = c.join(c.createEndpoint("vipnet", EndpointConfig.named(name)).id(), s.id());
-                if (!name.equals("client")) {
+                if (name.startsWith("b")) {
                     backendIps.add(e.ips().get(0).toString());
                     try (NetNs ns = NetNs.openPath(s.path())) {
                         servers.add(serve(ns));
@@ -71,23 +72,28 @@ public final class VipConnections {
                 c.services().attach("web", s.id());
             }
             InetAddress vip = web.vips().get(0).address().address().toInetAddress();
-            InetAddress direct = InetAddress.getByName(backendIps.get(0));
-            long[][] times;
-            try (NetNs client = NetNs.openPath(sandboxes.get(3).path())) {
-                times = client.call(() -> {
-                    for (int i = 0; i < 300; i++) { // warm-up: JIT, ARP, conntrack
-                        exchange(vip);
-                        exchange(direct);
-                    }
-                    long[] viaVip = new long[n];
-                    long[] straight = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        viaVip[i] = exchange(vip);
-                        straight[i] = exchange(direct);
-                    }
-                    return new long[][] {viaVip, straight};
-                });
+            // straight to the same backends the VIP spreads over, in turn
+            List<InetAddress> direct = new ArrayList<>();
+            for (String ip : backendIps) {
+                direct.add(InetAddress.getByName(ip));
             }
+            // Two clients, one for each way: a flow to the VIP keeps its client's address, so its
+            // conntrack entry would clash with a straight flow from the same client port to the
+            // same backend within conntrack's TIME_WAIT (120 s), as it would for any client mixing both
+            long[] viaVip = new long[n];
+            long[] straight = new long[n];
+            try (NetNs client = NetNs.openPath(sandboxes.get(3).path()); NetNs directClient = NetNs.openPath(sandboxes.get(4).path())) {
+                for (int i = -300; i < n; i++) { // 300 rounds of warm-up first: JIT, ARP, conntrack
+                    InetAddress backend = direct.get(Math.floorMod(i, direct.size()));
+                    long v = client.call(() -> exchange(vip));
+                    long d = directClient.call(() -> exchange(backend));
+                    if (i >= 0) {
+                        viaVip[i] = v;
+                        straight[i] = d;
+                    }
+                }
+            }
+            long[][] times = {viaVip, straight};
             System.out.printf("connect + 16-byte request + answer + close, %d each, alternating%n", n);
             System.out.printf("direct to a backend   p50 %6.3f ms   p99 %6.3f ms%n", ms(quantile(times[1], 0.5)), ms(quantile(times[1], 0.99)));
             System.out.printf("through the VIP       p50 %6.3f ms   p99 %6.3f ms%n", ms(quantile(times[0], 0.5)), ms(quantile(times[0], 0.99)));
@@ -123,13 +129,14 @@ public final class VipConnections {
         return System.nanoTime() - t0;
     }
 
-    /** A server in {@code ns} answering each connection's 16 bytes with 16 bytes, one thread per connection. */
+    /** A server in {@code ns} answering each connection's 16 bytes with 16 bytes, one connection at a time. */
     private static ServerSocket serve(NetNs ns) throws Exception {
         ServerSocket server = ns.call(() -> new ServerSocket(PORT, 512));
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                    out.write(in.readNBytes(16));
+                    out.write(in.readNBytes(16)); // and closes first: the TIME_WAIT is the server's, so the
+                    // clients' connect() never searches for a free port among tens of thousands of its own
                 } catch (IOException e) {
                     // closed
                 }
