@@ -10,7 +10,7 @@
 set -eu
 cd "$(dirname -- "$(readlink -f -- "$0")")/.."
 n=${1:-10000}
-conns=${2:-3000}
+conns=${2:-20000}
 mvn -B -q -o package -DskipTests -pl bench -am
 java=${JAVA:-java}
 cp="bench/target/classes:bench/target/lib/*"
