@@ -55,7 +55,8 @@ public final class ClusterLogs implements AutoCloseable {
      * here and whose slot is assigned to no other host (a slot scaled away keeps its log here, as on
      * one host); every other host is asked for the slots assigned to it. Following, the assignments
      * are read again every {@link #RESCAN}: a slot assigned since to another host (a scale, a move
-     * off a dead host) is asked of it from its log's start, as a new task's log is read here.
+     * off a dead host) is asked of it from its log's start, and one moved here is read from its
+     * file's start, as a new task's log is.
      */
     public LogStream open(String serviceId, String service, Optional<Integer> slot, int tail, boolean follow) {
         Map<Integer, String> slots = slotsOf(serviceId, slot);
@@ -73,7 +74,16 @@ public final class ClusterLogs implements AutoCloseable {
         if (!follow) {
             return new MergedLogStream(streams);
         }
-        return new MergedLogStream(streams, () -> asked.more(slotsOf(serviceId, slot), -1), RESCAN, System::nanoTime);
+        return new MergedLogStream(streams, () -> {
+            Map<Integer, String> now = slotsOf(serviceId, slot);
+            // a slot moved here since (off a dead host) is this host's again: its file is read from its start
+            now.forEach((s, host) -> {
+                if (host.equals(registry.hostId())) {
+                    remote.remove(s);
+                }
+            });
+            return asked.more(now, -1);
+        }, RESCAN, System::nanoTime);
     }
 
     private Map<Integer, String> slotsOf(String serviceId, Optional<Integer> slot) {

@@ -146,6 +146,25 @@ class LogExchangeTest {
     }
 
     @Test
+    void followingTakesInASlotMovedOntoTheAskingHost() throws Exception {
+        Host a = new Host("a", "198.51.100.1");
+        Host b = new Host("b", "198.51.100.2");
+        assign(1, a);
+        assign(2, b);
+        LogStream stream = a.logs.open("s1", "web", Optional.empty(), 0, true);
+        List<TaskLine> seen = new ArrayList<>(stream.poll());
+        assign(2, a); // b died: its slot moved here
+        a.prints(2, "moved\n");
+        waitFor("the moved task's line, within a rescan", () -> {
+            seen.addAll(stream.poll());
+            return !seen.isEmpty();
+        });
+        assertThat(seen).containsExactly(new TaskLine("web.2", "moved", "198.51.100.1"));
+        stream.close();
+        waitFor("nothing stays", () -> b.logs.answering() == 0 && cluster.range(LOGS).isEmpty());
+    }
+
+    @Test
     void anAskerWhoseLeaseEndsLeavesNothingBehind() throws Exception {
         Host b = new Host("b", "198.51.100.2");
         b.prints(1, "line\n");
