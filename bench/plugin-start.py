@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """plugin-start.py - what a CNI plugin process costs per call, several plugins side by side.
 
-usage: bench/plugin-start.py [-n N] [-e NAME=VALUE ...] STDIN_FILE LABEL=COMMAND [LABEL=COMMAND ...]
+usage: bench/plugin-start.py [-n N] [-x] [-e NAME=VALUE ...] STDIN_FILE LABEL=COMMAND [LABEL=COMMAND ...]
   Each COMMAND (split on spaces) runs N times with STDIN_FILE as its stdin and its stdout thrown
   away, as a runtime runs a plugin: no shell in between. The runs are interleaved (one of each
   command per round, the order rotated every round), so the load hits every command alike.
@@ -10,7 +10,8 @@ usage: bench/plugin-start.py [-n N] [-e NAME=VALUE ...] STDIN_FILE LABEL=COMMAND
                  costs the daemon nearly nothing, so it times the hand-over itself)
 Per command: wall time from spawn to exit, p10/p50/p90; and the process's own CPU time
 (user+system) and minor page faults from wait4's rusage, means: counts a busy machine barely moves.
-A command that exits non-zero is reported once with its output, and stops the run.
+A command that exits non-zero (without -x) stops the run, naming its exit code (its output is thrown
+away: run it by hand to see it).
 """
 import argparse
 import os
