@@ -69,7 +69,7 @@ class ControllerIT {
      * A bridge without an address of its own takes its lowest port's, so it changed whenever a
      * container with a lower MAC joined, or the lowest one left: containers kept the old gateway
      * MAC in their ARP cache, and once its port was gone their frames to the gateway were flooded,
-     * not received, until ARP gave up on it.
+     * not received, until ARP gave up on it. A bridge made again by a repair keeps it too.
      */
     @Test
     void aBridgeKeepsItsMacWhilePortsComeAndGo() {
@@ -81,6 +81,10 @@ class ControllerIT {
         assertThat(ip(fixture.host, "link", "show", "br-steady").get(0).get("address").asText()).isEqualTo(before);
         ipDo(fixture.host, "link", "del", "lowport");
         assertThat(ip(fixture.host, "link", "show", "br-steady").get(0).get("address").asText()).isEqualTo(before);
+        ipDo(fixture.host, "link", "del", "br-steady");
+        c.repairDamagedNetworks();
+        assertThat(ip(fixture.host, "link", "show", "br-steady").get(0).get("address").asText()).as("made again by a repair")
+                .isEqualTo(before);
     }
 
     @Test

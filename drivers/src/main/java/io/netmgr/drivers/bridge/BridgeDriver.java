@@ -116,8 +116,9 @@ public final class BridgeDriver implements NetworkDriver {
                     + NAME_OPTION + " or remove it");
         }
         // an address of its own: without one the kernel gives the bridge its lowest port's, which
-        // changes as containers come and go, under the gateway MAC in their ARP caches
-        LinkAttrs attrs = LinkAttrs.named(name).withMtu(options.mtu()).withMac(MacAddress.randomLocal());
+        // changes as containers come and go, under the gateway MAC in their ARP caches; derived
+        // from the network, so a bridge made again (a repair) answers at the MAC they hold
+        LinkAttrs attrs = LinkAttrs.named(name).withMtu(options.mtu()).withMac(MacAddress.derivedLocal("netmgr bridge " + network.id()));
         int index = links.add(new Bridge(attrs)).index();
         try {
             for (IpNet gateway : gatewayAddresses(network, options)) {
