@@ -153,12 +153,15 @@ final class OverlayDataPlane {
         String bridge = bridgeName(network);
         int index = links.get(bridge).index();
         IpNet host = IpNet.host(address.address());
+        boolean held = false;
         for (Address a : meshAddresses(index)) {
-            if (!a.ip().equals(host)) {
+            if (a.ip().equals(host)) {
+                held = true;
+            } else {
                 this.host.netlink().addresses().delete(a);
             }
         }
-        if (!meshAddresses(index).stream().map(Address::ip).toList().contains(host)) {
+        if (!held) {
             this.host.netlink().addresses().add(Address.of(index, host));
         }
         return links.get(bridge).attrs().mac();

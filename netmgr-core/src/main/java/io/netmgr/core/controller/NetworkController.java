@@ -225,18 +225,26 @@ public final class NetworkController implements AutoCloseable {
     public List<String> repairDamagedNetworks() {
         try (HostLock.Held held = lock.acquire()) {
             List<String> done = new ArrayList<>();
-            for (Network n : state.networks("")) {
-                done.addAll(repairIfDamaged(n));
+            List<Network> damaged = state.networks("").stream().filter(this::damaged).toList();
+            for (Network n : damaged) {
+                done.addAll(repair(n));
             }
-            mesh.ifPresent(ServiceMesh::reconcile); // a mesh address goes with its bridge: held again, on a new one if need be
+            // a mesh address goes with its bridge; a host in the mesh without a container of its own
+            // on the network has nothing the driver calls damaged, so the mesh makes it again itself
+            mesh.ifPresent(ServiceMesh::rejoin);
             return done;
         }
     }
 
     private List<String> repairIfDamaged(Network network) {
-        if (!drivers.has(network.driver()) || drivers.get(network.driver()).intact(host, network)) {
-            return List.of();
-        }
+        return damaged(network) ? repair(network) : List.of();
+    }
+
+    private boolean damaged(Network network) {
+        return drivers.has(network.driver()) && !drivers.get(network.driver()).intact(host, network);
+    }
+
+    private List<String> repair(Network network) {
         List<Endpoint> joined = endpointsOn(network.id()).stream().filter(e -> e.sandboxId() != null).toList();
         List<String> done = drivers.get(network.driver()).repair(host, network, joined);
         firewall.reassert();

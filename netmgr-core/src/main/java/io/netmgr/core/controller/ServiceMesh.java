@@ -99,6 +99,27 @@ final class ServiceMesh {
         }
     }
 
+    /**
+     * Holds this host's mesh addresses in the kernel again (their data planes made first if need
+     * be): after a network's bridge was deleted, whose addresses went with it. Only the healer
+     * calls it, when the kernel reported a bridge gone. Call holding the controller's lock.
+     */
+    void rejoin() {
+        for (MeshAddress mine : List.copyOf(joined.values())) {
+            try {
+                state.network(mine.networkId()).ifPresent(n -> {
+                    if (!drivers.get(n.driver()).meshJoin(host, n, mine.address()).equals(mine.mac())) {
+                        joined.remove(n.id()); // answered at another MAC: its record and peer entry are written again below
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "holding this host's mesh address on network " + mine.networkId()
+                        + " again failed: " + e.getMessage(), e);
+            }
+        }
+        reconcile();
+    }
+
     private String key(String networkId) {
         return MESH + networkId + "/" + member.hostId();
     }
@@ -115,9 +136,8 @@ final class ServiceMesh {
     private void join(Network network) {
         Optional<MeshAddress> stored = state.store().get(key(network.id())).map(kv -> StateStore.decode(kv, MeshAddress.class));
         MeshAddress mine = joined.get(network.id());
-        if (mine != null && stored.isPresent() && stored.get().equals(mine)
-                && drivers.get(network.driver()).meshJoin(host, network, mine.address()).equals(mine.mac())) {
-            return; // still held, in the store and (again, after a bridge made anew) in the kernel
+        if (mine != null && stored.isPresent() && stored.get().equals(mine)) {
+            return; // programmed, and still held
         }
         Optional<Lease> lease = state.leaseFor(network.id());
         NetworkPool pool = network.pools().stream().filter(p -> p.family() == IpFamily.V4).findFirst().orElse(null);
