@@ -56,17 +56,21 @@ final class ClusterResync implements HostListener {
      */
     void republish() {
         try (HostLock.Held held = lock.acquire()) {
-            for (EndpointClaims.Conflict lost : claims.claimAgain()) {
-                String line = "endpoint " + lost.endpoint().name() + " (" + lost.endpoint().id() + ") withdrawn from this host: "
-                        + lost.reason() + Withdrawals.ADVICE;
-                LOG.log(System.Logger.Level.WARNING, line);
-                withdrawal.withdraw(claims, lost);
+            // a restart within the TTL resumed the lease, which kept every claim: nothing rewritten, so no
+            // other host sees a change (a rewritten backend would make each of them apply its service again)
+            if (!claims.claimedUnderCurrentLease()) {
+                for (EndpointClaims.Conflict lost : claims.claimAgain()) {
+                    String line = "endpoint " + lost.endpoint().name() + " (" + lost.endpoint().id() + ") withdrawn from this host: "
+                            + lost.reason() + Withdrawals.ADVICE;
+                    LOG.log(System.Logger.Level.WARNING, line);
+                    withdrawal.withdraw(claims, lost);
+                }
+                backends.claimAgain().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
+                claims.claimedAll(); // last: killed before it, the next start claims everything again
             }
-            claims.claimedAll();
             for (String line : claims.releaseLeftovers()) {
                 LOG.log(System.Logger.Level.WARNING, line);
             }
-            backends.claimAgain().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
         }
     }
 }

@@ -14,7 +14,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What this host's endpoints on global networks hold in the cluster store under its lease: their
@@ -51,16 +53,18 @@ final class EndpointClaims {
     }
 
     /**
-     * Claims again, under the current lease, every endpoint this host has on a global network;
-     * returns those it lost. Nothing to do when they were all claimed under this very lease (a
-     * restart within the TTL resumed it): a live lease keeps its keys, and only this host writes them.
+     * Whether every claim of this host (its endpoints', its backends') was made under this very
+     * lease ({@link #claimedAll}): a restart within the TTL resumed it, and a live lease keeps its
+     * keys, which only this host writes, so nothing needs claiming again.
      */
-    List<Conflict> claimAgain() {
+    boolean claimedUnderCurrentLease() {
         Optional<Lease> lease = state.hostLease();
-        if (lease.isPresent() && state.store().get(CLAIMED_UNDER).map(kv -> kv.valueAsString())
-                .equals(Optional.of(Long.toString(lease.get().id())))) {
-            return List.of();
-        }
+        return lease.isPresent() && state.store().get(CLAIMED_UNDER).map(kv -> kv.valueAsString())
+                .equals(Optional.of(Long.toString(lease.get().id())));
+    }
+
+    /** Claims again, under the current lease, every endpoint this host has on a global network; returns those it lost. */
+    List<Conflict> claimAgain() {
         List<Conflict> lost = new ArrayList<>();
         for (Endpoint e : state.endpoints()) {
             if (state.isGlobalNetwork(e.networkId())) {
@@ -135,6 +139,7 @@ final class EndpointClaims {
         List<String> released = new ArrayList<>();
         // what each IPAM holds under the lease, read once (one listing of the lease's keys), not once per pool
         Map<IpamDriver, Map<String, Map<IpAddress, String>>> underLease = new IdentityHashMap<>();
+        Set<String> stored = null; // the endpoints' ids, read once when a held address needs them
         for (Network network : state.networks("")) {
             Optional<Lease> lease = state.leaseFor(network.id());
             if (lease.isEmpty()) {
@@ -145,7 +150,13 @@ final class EndpointClaims {
             for (var pool : network.pools()) {
                 for (var held : byPool.getOrDefault(pool.poolId(), Map.of()).entrySet()) {
                     String owner = held.getValue();
-                    if (!Ids.isFullId(owner) || state.endpoint(owner).isPresent()) {
+                    if (!Ids.isFullId(owner)) {
+                        continue;
+                    }
+                    if (stored == null) {
+                        stored = state.endpoints().stream().map(Endpoint::id).collect(Collectors.toSet());
+                    }
+                    if (stored.contains(owner)) {
                         continue;
                     }
                     try {

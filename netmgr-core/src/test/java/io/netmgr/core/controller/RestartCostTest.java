@@ -94,6 +94,27 @@ class RestartCostTest {
     }
 
     @Test
+    void aRestartWithinTheTtlRewritesNoBackendOfAGlobalService() throws Exception {
+        try (FakeCluster world = new FakeCluster()) {
+            FakeCluster.Host a = world.host("host-a", "192.0.2.1");
+            a.controller.createNetwork(NetworkConfig.of("g", "global"));
+            var e = a.controller.createEndpoint("g", EndpointConfig.named("ta"));
+            a.controller.createSandbox("ta");
+            a.controller.join(e.id(), "ta");
+            a.controller.services().create(io.netmgr.core.service.ServiceSpec.of("web", "g"));
+            a.controller.services().attach("web", "ta");
+            a.clusterRequests.countOnly(Thread.currentThread());
+            a.clusterRequests.reset();
+
+            a.restart();
+
+            assertThat(a.clusterRequests.counts().txns()).as("the backend's key is still held: no other host sees it change")
+                    .isZero();
+            assertThat(a.controller.services().backends("web")).hasSize(1);
+        }
+    }
+
+    @Test
     void aRestartUnderALeaseGrantedWhileClaimingClaimsEverythingAgain() throws Exception {
         try (FakeCluster world = new FakeCluster()) {
             FakeCluster.Host a = withThreeEndpoints(world);
