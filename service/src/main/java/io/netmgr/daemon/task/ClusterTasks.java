@@ -47,6 +47,7 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
     // only the loop thread touches these (and mine(), before it starts)
     private final Map<String, TaskSpec> applied = new HashMap<>();
     private final Map<String, String> serviceIds = new HashMap<>();
+    // the reports last written, by the loop and cleared by resync(): under their own lock
     private final Map<String, byte[]> published = new HashMap<>();
     private final Object signal = new Object();
     // what the next round must do; the first round does it all
@@ -157,7 +158,7 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
 
     @Override
     public void resync() {
-        synchronized (signal) {
+        synchronized (published) {
             published.clear(); // under the new lease, every report is written again
         }
         wake(true);
@@ -273,7 +274,9 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
     private void publish() {
         Map<String, List<TaskStatus>> mine = new HashMap<>();
         applied.keySet().forEach(name -> mine.put(serviceIds.get(name), supervisor.status(name)));
-        synchronized (signal) {
+        // not under the signal's lock: a store write may wait on etcd, and the supervisor's note of a
+        // task exit (tasksChanged, under its own lock) must never wait behind it
+        synchronized (published) {
             assignments.publish(registry.hostId(), registry.lease(), mine, published);
         }
     }
