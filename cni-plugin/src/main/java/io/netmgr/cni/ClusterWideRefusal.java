@@ -32,8 +32,8 @@ final class ClusterWideRefusal {
                     "drop \"daemonSocket\" or name netmgrd's socket, and " + fix);
         }
         String socket = conf.daemonSocket().orElse(CniWire.DEFAULT_SOCKET);
-        throw new CniError(CniError.TRY_AGAIN_LATER, "driver \"" + conf.driver() + "\" works only through netmgrd, and no netmgrd "
-                + "answers on " + socket + " (the plugin keeps no cluster store in-process)",
+        throw new CniError(CniError.TRY_AGAIN_LATER, "driver \"" + conf.driver() + "\" works only through netmgrd, and netmgrd "
+                + "did not run the call on " + socket + " (the plugin keeps no cluster store in-process)",
                 fix + (conf.daemonSocket().isPresent() ? "" : ", or name its socket with \"daemonSocket\""));
     }
 }

@@ -83,7 +83,7 @@ class CniHandlerTest {
             CniResponse noDaemon = perCall.handle(new CniRequest(vars, overlay + "}"));
             assertThat(noDaemon.exitCode()).as(command).isNotZero();
             assertThat(noDaemon.stdout()).as(command).contains("\"code\":11")
-                    .contains("driver \\\"overlay\\\" works only through netmgrd, and no netmgrd answers on /run/netmgr/netmgr.sock")
+                    .contains("driver \\\"overlay\\\" works only through netmgrd, and netmgrd did not run the call on /run/netmgr/netmgr.sock")
                     .contains("run netmgrd on this node with --cluster-store etcd://HOST:PORT --advertise-addr IP");
         }
         Map<String, String> add = vars(env);

@@ -21,6 +21,9 @@ class RuleGuardTest {
         final AtomicInteger verifies = new AtomicInteger();
         volatile java.util.OptionalLong generation = java.util.OptionalLong.empty();
         volatile boolean generationFails;
+        /** What the guard's interval count was when the rules were last put back (set {@link #clock} to read it). */
+        volatile java.util.function.LongSupplier clock = () -> -1;
+        volatile long restoredAt = -1;
 
         @Override
         public String backend() {
@@ -69,6 +72,7 @@ class RuleGuardTest {
                 throw new IllegalStateException("nft is busy");
             }
             restores.incrementAndGet();
+            restoredAt = clock.getAsLong();
             wiped = false;
         }
 
@@ -108,10 +112,14 @@ class RuleGuardTest {
             assertThat(fw.verifies.get() - listed).as("full checks over %d intervals, the generation standing still", passed)
                     .isLessThanOrEqualTo((int) (passed / RuleGuard.FULL_CHECK_EVERY) + 1);
 
+            fw.clock = guard::intervals;
+            long wipedAt = guard.intervals();
             fw.wiped = true; // what a flush does: rules gone, and the generation moves
             fw.generation = java.util.OptionalLong.of(8);
             awaitTrue(() -> !fw.wiped, "the rules put back");
             assertThat(guard.restorations()).isEqualTo(1);
+            assertThat(fw.restoredAt - wipedAt).as("put back at the next interval, not at the backstop's (every %d)",
+                    RuleGuard.FULL_CHECK_EVERY).isLessThanOrEqualTo(2);
         }
     }
 
@@ -131,8 +139,7 @@ class RuleGuardTest {
             fw.generationFails = true;
             fw.wiped = true;
             awaitTrue(() -> !fw.wiped, "the rules put back");
-            long checks = guard.fullChecks();
-            awaitTrue(() -> guard.fullChecks() >= checks + 5, "full checks while the generation fails");
+            assertEveryIntervalIsAFullCheck(guard);
         }
     }
 
@@ -140,9 +147,19 @@ class RuleGuardTest {
     void withoutAGenerationEveryIntervalIsAFullCheck() throws InterruptedException {
         Vanishing fw = new Vanishing();
         try (RuleGuard guard = RuleGuard.start(fw, Duration.ofMillis(2))) {
-            awaitTrue(() -> guard.fullChecks() >= RuleGuard.FULL_CHECK_EVERY + 5, "full checks");
-            assertThat(fw.verifies.get()).isGreaterThanOrEqualTo(RuleGuard.FULL_CHECK_EVERY + 5);
+            assertEveryIntervalIsAFullCheck(guard);
+            assertThat(fw.verifies.get()).isGreaterThanOrEqualTo(2 * RuleGuard.FULL_CHECK_EVERY - 2);
         }
+    }
+
+    /** Over {@code 2 x FULL_CHECK_EVERY} intervals, each one a full check (the backstop alone would make 2). */
+    private static void assertEveryIntervalIsAFullCheck(RuleGuard guard) {
+        long checks = guard.fullChecks();
+        long from = guard.intervals();
+        awaitTrue(() -> guard.intervals() >= from + 2 * RuleGuard.FULL_CHECK_EVERY, "intervals");
+        long intervals = guard.intervals() - from;
+        // the two counters are read one after the other: an interval may be counted before its check
+        assertThat(guard.fullChecks() - checks).as("full checks over %d intervals", intervals).isGreaterThanOrEqualTo(intervals - 2);
     }
 
     private static Vanishing withGeneration(long generation) {

@@ -37,7 +37,11 @@ public final class NftablesBackend extends TransactionalFirewall {
     static final int ELEMENT_CHECK_SECONDS = 10;
 
     private final Nft nft;
-    private final NftablesGeneration generation;
+    // the rule guard's alone: opened on its first read, so a firewall that never guards (the CLI, an
+    // in-process CNI call) opens no socket for it
+    private final Object generationLock = new Object();
+    private NftablesGeneration generation;
+    private boolean generationTried;
     private long lastElementCheck = System.nanoTime() - ELEMENT_CHECK_SECONDS * 1_000_000_000L;
     // what the kernel should hold: the last whole ruleset (null once ports changed since), the
     // rules per chain, and the elements per set, those of networks apart from those of ports
@@ -52,7 +56,6 @@ public final class NftablesBackend extends TransactionalFirewall {
     public NftablesBackend(NetNs ns, Supplier<Set<IpAddress>> hostAddresses) {
         super(ns, hostAddresses);
         this.nft = Nft.open(ns);
-        this.generation = openGeneration(ns);
     }
 
     /** The generation's socket, or null when it cannot be had: the rule guard then lists every time, as before. */
@@ -69,7 +72,13 @@ public final class NftablesBackend extends TransactionalFirewall {
     /** The namespace's nftables generation: one small netlink round trip, outside the firewall's own lock. */
     @Override
     public OptionalLong generation() {
-        return generation == null ? OptionalLong.empty() : OptionalLong.of(generation.current());
+        synchronized (generationLock) {
+            if (!generationTried) {
+                generationTried = true;
+                generation = openGeneration(ns);
+            }
+            return generation == null ? OptionalLong.empty() : OptionalLong.of(generation.current());
+        }
     }
 
     @Override
@@ -325,8 +334,11 @@ public final class NftablesBackend extends TransactionalFirewall {
 
     @Override
     public void close() {
-        if (generation != null) {
-            generation.close();
+        synchronized (generationLock) {
+            if (generation != null) {
+                generation.close();
+            }
+            generationTried = true; // closed: never opened after
         }
         nft.close();
     }
