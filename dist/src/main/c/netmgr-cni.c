@@ -85,20 +85,25 @@ static void write_all(int fd, const char *p, size_t n) {
     }
 }
 
-/* {"cniVersion","code","msg","details"} as CniError.toJson writes it, then exit 1. */
+/* Appends {"cniVersion","code","msg","details"} as CniError.toJson writes it. */
+static void put_error(struct buf *out, const char *version, int code, const char *msg, const char *details) {
+    char number[16];
+    put_str(out, "{\"cniVersion\":");
+    put_json_string(out, version);
+    snprintf(number, sizeof number, "%d", code);
+    put_str(out, ",\"code\":");
+    put_str(out, number);
+    put_str(out, ",\"msg\":");
+    put_json_string(out, msg);
+    put_str(out, ",\"details\":");
+    put_json_string(out, details);
+    put_str(out, "}");
+}
+
+/* The spec's error object on stdout, then exit 1. */
 static void fail(const char *version, int code, const char *msg, const char *details) {
     struct buf out = {0};
-    char number[16];
-    put_str(&out, "{\"cniVersion\":");
-    put_json_string(&out, version);
-    snprintf(number, sizeof number, "%d", code);
-    put_str(&out, ",\"code\":");
-    put_str(&out, number);
-    put_str(&out, ",\"msg\":");
-    put_json_string(&out, msg);
-    put_str(&out, ",\"details\":");
-    put_json_string(&out, details);
-    put_str(&out, "}");
+    put_error(&out, version, code, msg, details);
     write_all(1, out.data, out.len);
     _exit(1);
 }
@@ -437,33 +442,16 @@ static const char *error_version; /* the version errors are written in */
 static char timeout_answer[8192]; /* written by the alarm's handler, which may not allocate */
 static size_t timeout_answer_len;
 
-static int by_name(const void *a, const void *b) {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    for (; *x && *x != '=' && *x == *y; x++, y++) {
-    }
-    return (unsigned char)(*x == '=' ? 0 : *x) - (unsigned char)(*y == '=' ? 0 : *y);
-}
-
-/* The request as CniWire reads it: variables sorted by name, values percent-encoded (CniWire.encode). */
+/* The request as CniWire.request reads it: each CNI_* and NETMGR_* variable one header, its value percent-encoded. */
 static void build_request(struct buf *request, const struct buf *conf_text) {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
-    for (char **e = environ; *e; e++)
-        n++;
-    const char **vars = malloc((n + 1) * sizeof *vars);
-    if (!vars)
-        fail(error_version, 5, "netmgr-cni: out of memory", "the machine has no memory left for a plugin call");
-    size_t kept = 0;
-    for (char **e = environ; *e; e++)
-        if ((strncmp(*e, "CNI_", 4) == 0 || strncmp(*e, "NETMGR_", 7) == 0) && strchr(*e, '='))
-            vars[kept++] = *e;
-    qsort(vars, kept, sizeof *vars, by_name);
-
     struct buf headers = {0};
-    for (size_t i = 0; i < kept; i++) {
-        const char *eq = strchr(vars[i], '=');
+    for (char **e = environ; *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq || (strncmp(*e, "CNI_", 4) != 0 && strncmp(*e, "NETMGR_", 7) != 0))
+            continue;
         put_str(&headers, "CNI-Env: ");
-        put(&headers, vars[i], (size_t)(eq - vars[i]) + 1);
+        put(&headers, *e, (size_t)(eq - *e) + 1);
         for (const unsigned char *v = (const unsigned char *)eq + 1; *v; v++) {
             if (*v >= 0x20 && *v < 0x7f && *v != '%') {
                 put(&headers, (const char *)v, 1);
@@ -474,7 +462,6 @@ static void build_request(struct buf *request, const struct buf *conf_text) {
         }
         put_str(&headers, "\r\n");
     }
-    free(vars);
 
     char length[32];
     snprintf(length, sizeof length, "%zu", conf_text->len + 1);
@@ -507,11 +494,7 @@ static void no_answer_text(struct buf *out, const char *socket_path, const char 
     put_str(&msg, " gave no usable answer (");
     put_str(&msg, what);
     put_str(&msg, ")");
-    put_str(out, "{\"cniVersion\":");
-    put_json_string(out, error_version);
-    put_str(out, ",\"code\":11,\"msg\":");
-    put_json_string(out, msg.data);
-    put_str(out, ",\"details\":\"the call may or may not have run; try again\"}");
+    put_error(out, error_version, 11, msg.data, "the call may or may not have run; try again");
     free(msg.data);
 }
 
