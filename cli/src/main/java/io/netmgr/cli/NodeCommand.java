@@ -1,9 +1,7 @@
 package io.netmgr.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code netmgr node ...}: the hosts of the cluster netmgrd belongs to. */
@@ -20,16 +18,10 @@ final class NodeCommand {
 
     @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
             description = "List the hosts that joined the cluster: alive while their lease lives, else down.")
-    static final class Ls extends ClientCommand {
-        @Option(names = {"-q", "--quiet"}, description = "Only ids.") boolean quiet;
-        @Option(names = "--format", description = "json, or a template such as '{{.Hostname}}'.") String format;
-
+    static final class Ls extends ListCommand {
         @Override
         public Integer call() {
-            Output.checkFormat(format);
-            JsonNode nodes = daemon().get("/v1/nodes");
-            Output.list(out(), nodes, format, quiet, n -> n.path("id").asText(), COLUMNS);
-            return 0;
+            return list("/v1/nodes", COLUMNS, n -> n.path("id").asText()); // full ids, as docker node ls -q
         }
     }
 
