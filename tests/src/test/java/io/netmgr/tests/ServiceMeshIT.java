@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.testing.Eventually;
+import io.netmgr.netlink.testing.IpOracle;
 import io.netmgr.netlink.testing.Traffic;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ServiceMeshIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final int TRIES = 24; // connections per check: both of two backends answer (miss one: 2^-23)
 
     @RegisterExtension
@@ -78,9 +81,9 @@ class ServiceMeshIT {
             // made again, with the address, at the MAC the other hosts hold for it
             JsonNode bridge = overlayBridge(three);
             String name = bridge.get("ifname").asText();
-            ipIn(three, "link", "del", name);
-            eventually(() -> overlayBridge(three) != null && overlayBridge(three).toString().contains("\"prefixlen\":32"),
-                    "host 3's bridge made again with its mesh address");
+            IpOracle.ipDo(three.ns, "link", "del", name);
+            Eventually.waitUntil("host 3's bridge made again with its mesh address", WITHIN,
+                    () -> overlayBridge(three) != null && overlayBridge(three).toString().contains("\"prefixlen\":32"));
             assertThat(overlayBridge(three).get("address").asText()).as("the same MAC").isEqualTo(bridge.get("address").asText());
             assertThat(spread(outside, three.address.toInetAddress(), 8080)).as("ingress on host 3 after the repair")
                     .containsOnlyKeys("b1", "b2");
@@ -89,14 +92,15 @@ class ServiceMeshIT {
         assertThat(nft(one)).contains("10.98.0.12");
         assertThat(nft(three)).contains("10.98.0.12");
         two.daemon.kill(); // kill -9: its backend's namespace stays, its lease expires a TTL later
-        eventually(() -> !nft(one).contains("10.98.0.12") && !nft(three).contains("10.98.0.12"),
-                "host 2's backend gone from hosts 1 and 3's rules after its lease");
+        Eventually.waitUntil("host 2's backend gone from hosts 1 and 3's rules after its lease", WITHIN,
+                () -> !nft(one).contains("10.98.0.12") && !nft(three).contains("10.98.0.12"));
         assertThat(nft(one)).as("host 1's own backend stays").contains("10.98.0.11");
 
         two.start(); // back on its state dir: it takes the cluster's services again
         ok(three, "service", "rm", "web");
         for (ClusterHosts.Host h : CLUSTER.hosts) {
-            eventually(() -> !nft(h).contains("10.98.0.100") && !nft(h).contains("10.98.0.11"), "no rule of web on host " + h.number);
+            Eventually.waitUntil("no rule of web on host " + h.number, WITHIN,
+                    () -> !nft(h).contains("10.98.0.100") && !nft(h).contains("10.98.0.11"));
         }
         assertThat(ok(two, "service", "ls", "-q")).isEmpty();
     }
@@ -140,39 +144,19 @@ class ServiceMeshIT {
         }
     }
 
-    /** Polls {@code condition} until true, failing after 30 s. */
-    private static void eventually(CheckedCondition condition, String what) throws Exception {
-        Eventually.waitUntil(what, java.time.Duration.ofSeconds(30), condition::holds);
-    }
-
-    interface CheckedCondition {
-        boolean holds() throws Exception;
-    }
-
     /** netmgr's nftables table on host {@code h}, as nft lists it: an independent view of its rules. */
-    private static String nft(ClusterHosts.Host h) throws Exception {
-        return Distribution.run(Path.of("/usr/sbin/ip"), Map.of(), "netns", "exec", h.ns.path().getFileName().toString(),
-                "nft", "list", "table", "inet", "netmgr").out();
+    private static String nft(ClusterHosts.Host h) {
+        return IpOracle.exec(h.ns, "nft", "list", "table", "inet", "netmgr");
     }
 
     /** Host {@code h}'s overlay bridge as {@code ip -j addr} shows it (its MAC, its addresses), or null. */
-    private static JsonNode overlayBridge(ClusterHosts.Host h) throws Exception {
-        for (JsonNode link : JSON.readTree(ipIn(h, "-j", "addr", "show"))) {
+    private static JsonNode overlayBridge(ClusterHosts.Host h) {
+        for (JsonNode link : IpOracle.ip(h.ns, "addr", "show")) {
             if (link.get("ifname").asText().startsWith("nmo")) {
                 return link;
             }
         }
         return null;
-    }
-
-    private static String ipIn(ClusterHosts.Host h, String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        all[0] = "-n";
-        all[1] = h.ns.path().getFileName().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        var r = Distribution.run(Path.of("/usr/sbin/ip"), Map.of(), all);
-        assertThat(r.exit()).as("ip " + String.join(" ", args) + ": " + r.err()).isZero();
-        return r.out();
     }
 
     private static InetAddress ip(String text) {
