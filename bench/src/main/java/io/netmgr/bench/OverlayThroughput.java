@@ -18,6 +18,11 @@ import java.util.Map;
  *   <li>bridged VXLAN: the same device in a bridge that holds the address (no veth);</li>
  *   <li>kernel replica: netmgr's topology made by hand with {@code ip}: VXLAN device in a bridge,
  *       a veth into a namespace playing the container, static FDB and neighbour entries;</li>
+ *   <li>the replica with its bridge bypassed by eBPF ({@code bench/bpf-redirect.py}, where python3
+ *       and the kernel's BPF allow it): the container's frames redirected from its veth to the VXLAN
+ *       device, and frames off the VXLAN device put straight into the container's namespace with
+ *       {@code bpf_redirect_peer}, as Cilium does: the shortest container path this kernel offers
+ *       (it has no netkit or ipvlan), to show what any data plane built of its devices can reach;</li>
  *   <li>containers over a plain wire: netmgr's topology with the VXLAN device replaced by a veth
  *       from each host's bridge to the underlay bridge (container, veth, bridge, veth, underlay
  *       bridge, veth, bridge, veth, container: the devices a VXLAN frame crosses, without the
@@ -35,7 +40,7 @@ final class OverlayThroughput {
     private static final int SECONDS = 4;
     private static final int ROUNDS = 3;
     /** VNIs and addresses of the hand-made paths, out of the bench's overlay networks' way. */
-    private static final int BARE_VNI = 16000001, REPLICA_VNI = 16000002, BRIDGED_VNI = 16000003;
+    private static final int BARE_VNI = 16000001, REPLICA_VNI = 16000002, BRIDGED_VNI = 16000003, REDIRECTED_VNI = 16000004;
 
     /**
      * One path: an iperf3 server in one namespace on an address, a client in another; with
@@ -74,8 +79,8 @@ final class OverlayThroughput {
         String ca = "nmb-ka-" + tag, cb = "nmb-kb-" + tag;
         OverlayConvergence.create(ca, made);
         OverlayConvergence.create(cb, made);
-        replica(hostA, ipA, ca, "10.254.1.1", macA, hostB, ipB, macB);
-        replica(hostB, ipB, cb, "10.254.1.2", macB, hostA, ipA, macA);
+        replica(hostA, ipA, ca, "10.254.1.1", macA, hostB, ipB, macB, REPLICA_VNI, "1");
+        replica(hostB, ipB, cb, "10.254.1.2", macB, hostA, ipA, macA, REPLICA_VNI, "1");
         // between the two: the VXLAN device in a bridge holding the address, no veth
         bridged(hostA, ipA, "10.254.2.1", macA, ipB, macB);
         bridged(hostB, ipB, "10.254.2.2", macB, ipA, macA);
@@ -85,10 +90,21 @@ final class OverlayThroughput {
         OverlayConvergence.create(wb, made);
         wired(underlay, hostA, wa, "10.254.3.1", hostB, wb, "10.254.3.2");
         Path wire = new Path("containers over a plain wire: bridge+veth, no tunnel", wb, wa, "10.254.3.2");
+        String ra = "nmb-ra-" + tag, rb = "nmb-rb-" + tag;
+        OverlayConvergence.create(ra, made);
+        OverlayConvergence.create(rb, made);
+        replica(hostA, ipA, ra, "10.254.4.1", macA, hostB, ipB, macB, REDIRECTED_VNI, "4");
+        replica(hostB, ipB, rb, "10.254.4.2", macB, hostA, ipA, macA, REDIRECTED_VNI, "4");
+        boolean redirected = bypassBridge(hostA) && bypassBridge(hostB);
         List<Path> paths = new ArrayList<>(List.of(new Path("plain: host A -> host B over the veth underlay", hostB, hostA, ipB),
                 new Path("bare kernel VXLAN: host A -> host B, device made with ip", hostB, hostA, "10.254.0.2"),
                 new Path("bridged kernel VXLAN: address on the bridge, made with ip", hostB, hostA, "10.254.2.2"),
                 wire, new Path("kernel replica: bridge+VXLAN+veth made with ip", cb, ca, "10.254.1.2"), netmgr));
+        if (redirected) {
+            paths.add(new Path("replica, bridge bypassed by eBPF redirect (Cilium's way)", rb, ra, "10.254.4.2"));
+        } else {
+            System.out.println("the eBPF-redirected replica is left out: bench/bpf-redirect.py could not attach its programs");
+        }
         boolean bridgeNetfilter = bridgeNetfilter(hostA) && bridgeNetfilter(hostB);
         if (bridgeNetfilter) { // br_netfilter loaded: bridged frames go through the IP hooks, unless switched off
             paths.add(netmgr.withoutBridgeNetfilter());
@@ -125,6 +141,11 @@ final class OverlayThroughput {
         System.out.printf("Containers on two hosts, same topology, VXLAN against the plain wire: kernel replica %.2f, netmgr %.2f"
                         + " (CPU per Gbit: %.2f, %.2f of the wire's)%n", replica.gbps() / wired.gbps(), ours.gbps() / wired.gbps(),
                 wired.cpuMsPerGbit() / replica.cpuMsPerGbit(), wired.cpuMsPerGbit() / ours.cpuMsPerGbit());
+        if (redirected) {
+            Sample bypassed = median(samples.get(paths.get(6)));
+            System.out.printf("The shortest container path of this kernel (eBPF-redirected replica): %.2f of plain, %.2f of the bare VXLAN device%n",
+                    bypassed.gbps() / plain.gbps(), bypassed.gbps() / bare.gbps());
+        }
         System.out.printf("RESULT plain_gbps=%.2f bare_vxlan_gbps=%.2f wire_gbps=%.2f replica_gbps=%.2f netmgr_gbps=%.2f ratio=%.2f"
                         + " kernel_ratio=%.2f ratio_to_wire=%.2f replica_ratio_to_wire=%.2f"
                         + " cpu_ms_per_gbit_plain=%.1f cpu_ms_per_gbit_bare=%.1f cpu_ms_per_gbit_wire=%.1f cpu_ms_per_gbit_netmgr=%.1f%n",
@@ -191,19 +212,40 @@ final class OverlayThroughput {
         }
     }
 
+    /**
+     * netmgr's overlay topology by hand in host {@code ns}: bridge {@code nmbbN}, VXLAN device {@code nmbxN}
+     * (VNI {@code vni}) in it, veth {@code nmbvN} to {@code container}'s {@code ethN}, the peer's MAC
+     * and address as static FDB and neighbour entries.
+     */
     private static void replica(String ns, String local, String container, String address, String mac, String peerNs, String peerLocal,
-            String peerMac) throws Exception {
-        ip(ns, "link", "add", "nmbb1", "mtu", "1450", "type", "bridge");
-        ip(ns, "link", "add", "nmbx1", "type", "vxlan", "id", "" + REPLICA_VNI, "local", local, "dstport", "4789", "dev", "eth0",
+            String peerMac, int vni, String n) throws Exception {
+        ip(ns, "link", "add", "nmbb" + n, "mtu", "1450", "type", "bridge");
+        ip(ns, "link", "add", "nmbx" + n, "type", "vxlan", "id", "" + vni, "local", local, "dstport", "4789", "dev", "eth0",
                 "nolearning", "proxy");
-        ip(ns, "link", "set", "nmbx1", "master", "nmbb1", "up");
-        ip(ns, "link", "set", "nmbb1", "up");
-        ip(ns, "link", "add", "nmbv1", "mtu", "1450", "master", "nmbb1", "type", "veth", "peer", "name", "eth1", "netns", container);
-        ip(ns, "link", "set", "nmbv1", "up");
-        ip(container, "link", "set", "eth1", "address", mac, "up");
-        ip(container, "addr", "add", address + "/24", "dev", "eth1");
-        ip(container, "neigh", "replace", peerAddress(address), "lladdr", peerMac, "dev", "eth1", "nud", "permanent");
-        run("bridge", "-n", ns, "fdb", "append", peerMac, "dev", "nmbx1", "dst", peerLocal, "self", "permanent");
+        ip(ns, "link", "set", "nmbx" + n, "master", "nmbb" + n, "up");
+        ip(ns, "link", "set", "nmbb" + n, "up");
+        ip(ns, "link", "add", "nmbv" + n, "mtu", "1450", "master", "nmbb" + n, "type", "veth", "peer", "name", "eth" + n, "netns", container);
+        ip(ns, "link", "set", "nmbv" + n, "up");
+        ip(container, "link", "set", "eth" + n, "address", mac, "up");
+        ip(container, "addr", "add", address + "/24", "dev", "eth" + n);
+        ip(container, "neigh", "replace", peerAddress(address), "lladdr", peerMac, "dev", "eth" + n, "nud", "permanent");
+        run("bridge", "-n", ns, "fdb", "append", peerMac, "dev", "nmbx" + n, "dst", peerLocal, "self", "permanent");
+    }
+
+    /**
+     * The second replica in host {@code ns} with its bridge bypassed: frames from the container's veth
+     * go straight out of the VXLAN device, frames off the VXLAN device straight into the container.
+     * False when that cannot be done here (no python3, or the kernel refuses the programs).
+     */
+    private static boolean bypassBridge(String ns) {
+        try {
+            run("ip", "netns", "exec", ns, "python3", "bench/bpf-redirect.py", "nmbv4", "nmbx4", "redirect");
+            run("ip", "netns", "exec", ns, "python3", "bench/bpf-redirect.py", "nmbx4", "nmbv4", "redirect_peer");
+            return true;
+        } catch (Exception e) {
+            System.out.println(e.getMessage());
+            return false;
+        }
     }
 
     /** The other end's address of a /24 pair .1/.2. */
