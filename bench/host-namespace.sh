@@ -14,6 +14,8 @@
 #   end, also on failure or interrupt, after ending by pid what still runs in it (a daemon or a
 #   plugin the bench started there). Usually COMMAND is the script itself: a script re-runs itself
 #   inside, after whatever must run outside (a Maven build that may need the network).
+#   COMMAND runs in the foreground: Ctrl-C (or a signal to the process group) reaches it and its
+#   own cleanup first; a signal to this shell's pid alone takes effect once COMMAND has ended.
 # The namespace is what a host has: lo up, and an uplink holding 192.0.2.10/24 (TEST-NET-1) with
 # the default route via 192.0.2.1, so software that looks for the host's address (a CNI harness's
 # HOST_IP, a port mapping's default-route device) finds one; no traffic leaves it.
