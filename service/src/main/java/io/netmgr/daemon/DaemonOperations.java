@@ -28,9 +28,11 @@ public final class DaemonOperations {
     private final NetworkController controller;
     private final Events events;
     private final OperationMetrics metrics;
+    private final SandboxConnections connections;
 
     public DaemonOperations(NetworkController controller, Events events, OperationMetrics metrics) {
         this.controller = controller;
+        this.connections = new SandboxConnections(controller);
         this.events = events;
         this.metrics = metrics;
         controller.onWithdrawal(this::withdrawn);
@@ -192,41 +194,61 @@ public final class DaemonOperations {
 
     /**
      * Creates an endpoint and, when {@code sandboxRef} is given, joins it; a failed join removes
-     * the endpoint again, so the caller sees all or nothing.
+     * the endpoint again, so the caller sees all or nothing. A sandbox connected to the network
+     * already is refused with 409, naming the endpoint that connects it.
      */
     public Endpoint createEndpoint(String networkRef, EndpointConfig config, Optional<String> sandboxRef) {
-        Sandbox sandbox = sandboxRef.map(controller::sandbox).orElse(null); // unknown sandbox: refuse before reserving
-        if (sandbox != null) {
-            refuseSecondConnection(controller.network(networkRef), sandbox);
-        }
-        Endpoint created = metrics.time("endpoint.create", () -> controller.createEndpoint(networkRef, config));
-        Network network = controller.network(created.networkId());
-        events.publish(endpointEvent("created", created, network, null, null));
-        if (sandbox == null) {
-            return created;
-        }
-        try {
-            return join(created.id(), sandbox.id());
-        } catch (RuntimeException e) {
-            try {
-                deleteEndpoint(created.id());
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
+        return createEndpoint(networkRef, config, sandboxRef, (network, sandbox, existing) -> NetmgrException.conflict("sandbox "
+                + sandbox.name() + " is already connected to network " + network.name() + " by endpoint " + existing.name()
+                + ": a sandbox joins a network once; remove that endpoint first, or connect another sandbox"));
     }
 
     /**
-     * Docker's rule for connect: a container joins a network once (dockerd answers 403). CNI,
-     * which may give a container two interfaces on one network, does not come this way.
+     * Docker's connect: {@link #createEndpoint} joined to {@code sandboxId}, and a container
+     * connected already refused as dockerd refuses it (libnetwork's 403 and words, which docker
+     * CLI users and scripts know).
      */
-    private void refuseSecondConnection(Network network, Sandbox sandbox) {
-        controller.endpointsOn(network.id()).stream().filter(e -> sandbox.id().equals(e.sandboxId())).findFirst().ifPresent(e -> {
-            // dockerd's words first, which docker CLI users and scripts know
-            throw NetmgrException.forbidden("endpoint with name " + e.name() + " already exists in network " + network.name()
-                    + " (sandbox " + sandbox.name() + " is already connected to it); disconnect it first");
+    public Endpoint connect(String networkRef, EndpointConfig config, String sandboxId) {
+        return createEndpoint(networkRef, config, Optional.of(sandboxId), (network, sandbox, existing) -> NetmgrException.forbidden(
+                "endpoint with name " + existing.name() + " already exists in network " + network.name() + " (sandbox "
+                        + sandbox.name() + " is already connected to it); disconnect it first"));
+    }
+
+    /** How a second connection of a sandbox to a network is refused. */
+    private interface SecondConnection {
+        NetmgrException refusal(Network network, Sandbox sandbox, Endpoint existing);
+    }
+
+    private Endpoint createEndpoint(String networkRef, EndpointConfig config, Optional<String> sandboxRef, SecondConnection refused) {
+        Sandbox sandbox = sandboxRef.map(controller::sandbox).orElse(null); // unknown sandbox: refuse before reserving
+        if (sandbox == null) {
+            return create(networkRef, config);
+        }
+        // Docker's rule: a container joins a network once. CNI, which may give a container two
+        // interfaces on one network, does not come this way.
+        return connections.exclusively(sandbox, () -> {
+            Network network = controller.network(networkRef);
+            connections.existing(network, sandbox).ifPresent(e -> {
+                throw refused.refusal(network, sandbox, e);
+            });
+            Endpoint created = create(networkRef, config);
+            try {
+                return join(created.id(), sandbox.id());
+            } catch (RuntimeException e) {
+                try {
+                    deleteEndpoint(created.id());
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
         });
+    }
+
+    private Endpoint create(String networkRef, EndpointConfig config) {
+        Endpoint created = metrics.time("endpoint.create", () -> controller.createEndpoint(networkRef, config));
+        events.publish(endpointEvent("created", created, controller.network(created.networkId()), null, null));
+        return created;
     }
 
     public Endpoint join(String endpointRef, String sandboxRef) {

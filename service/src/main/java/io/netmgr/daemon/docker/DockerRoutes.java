@@ -237,7 +237,7 @@ public final class DockerRoutes {
                 config = config.withAliases(settings.aliases());
             }
         }
-        return ops.createEndpoint(ctx.pathParam("ref"), config, Optional.of(sandbox.id()));
+        return ops.connect(ctx.pathParam("ref"), config, sandbox.id());
     }
 
     /**
