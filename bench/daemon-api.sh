@@ -1,7 +1,7 @@
 #!/bin/sh
 # netmgrd's REST API through its unix socket: network create/rm, network inspect (netmgr's and
 # Docker's) and endpoint create+join/rm (req/s, p50, p99) with 1 and 16 concurrent clients, and
-# the daemon's RSS idle and with 1,000 joined endpoints. A fresh namespace plays the host
+# the daemon's RSS idle and with 1,000 sandboxes each joined by one endpoint. A fresh namespace plays the host
 # (firewall: nftables in it); everything the run made is removed at the end, also on failure.
 #   bench/daemon-api.sh [OPS_PER_CLIENT]   needs root
 set -eu
