@@ -23,7 +23,7 @@ import java.util.List;
  * VIP (a /32 on the bridge and its map element) and 10 backends, on one /16 bridge network in a
  * fresh namespace playing the host. Prints the cost of the 1st, 1,000th and Nth add (median of
  * the 21 around each), then, at N services, of adding and removing one backend of one service
- * (median of 21, each on another service), after a warm-up of 200 services added and removed. Beside it, in the same run, the reference: the same
+ * (median of 21, each on another service around the N/2th; of all N when N is under 21), after a warm-up of 200 services added and removed. Beside it, in the same run, the reference: the same
  * backend change applied as a whole-state change ({@code Firewall.apply(current().withService(...))}),
  * what a proxy that syncs every service on each change pays.
  */
@@ -33,6 +33,9 @@ public final class ServiceScale {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        if (n < 1) {
+            throw new IllegalArgumentException("N (services) is " + n + ": give at least 1");
+        }
         Firewalls.Backend backend = args.length > 1 && args[1].equals("iptables") ? Firewalls.Backend.IPTABLES : Firewalls.Backend.NFTABLES;
         System.out.println("backend: " + backend.name().toLowerCase(java.util.Locale.ROOT));
         String name = "nmb-svc-" + Long.toHexString(ProcessHandle.current().pid());
@@ -65,11 +68,13 @@ public final class ServiceScale {
                 add[i] = System.nanoTime() - t0;
                 services.add(s);
             }
-            int samples = 2 * Windows.WINDOW + 1;
+            // the services around the middle one; all of them when there are fewer than a window's worth
+            int samples = Math.min(2 * Windows.WINDOW + 1, n);
+            int firstSample = Math.max(0, Math.min(n - samples, n / 2 - samples / 2));
             long[] plus = new long[samples];
             long[] minus = new long[samples];
             for (int k = 0; k < samples; k++) {
-                ServiceRules s = services.get(n / 2 + k - samples / 2);
+                ServiceRules s = services.get(firstSample + k);
                 long t0 = System.nanoTime();
                 firewall.applyService(s.withBackends(backends));
                 plus[k] = System.nanoTime() - t0;
@@ -77,7 +82,7 @@ public final class ServiceScale {
                 firewall.applyService(s);
                 minus[k] = System.nanoTime() - t0;
             }
-            int wholeSamples = 3;
+            int wholeSamples = Math.min(3, n);
             long[] whole = new long[wholeSamples];
             for (int k = 0; k < wholeSamples; k++) {
                 ServiceRules s = services.get(k);
@@ -87,8 +92,9 @@ public final class ServiceScale {
                 firewall.applyService(s);
             }
             int thousandth = Math.min(999, n - 1);
-            System.out.printf("add a service (VIP + %d backends): 1st %6.2f ms   1,000th %6.2f ms   %,dth %6.2f ms   (%,dth / 1st: %.2fx, goal <= 1.5x)%n",
-                    BACKENDS, ms(around(add, 0)), ms(around(add, thousandth)), n, ms(around(add, n - 1)), n,
+            System.out.printf("add a service (VIP + %d backends): 1st %6.2f ms   %s %6.2f ms   %s %6.2f ms   (%s / 1st: %.2fx, goal <= 1.5x)%n",
+                    BACKENDS, ms(around(add, 0)), ordinal(thousandth + 1), ms(around(add, thousandth)), ordinal(n),
+                    ms(around(add, n - 1)), ordinal(n),
                     around(add, n - 1) / (double) around(add, 0));
             System.out.printf("at %,d services: add one backend %6.2f ms   remove one backend %6.2f ms (median of %d; removal includes dropping its flows)%n",
                     n, ms(around(plus, samples / 2)), ms(around(minus, samples / 2)), samples);
@@ -101,5 +107,16 @@ public final class ServiceScale {
         } finally {
             NetNs.delete(name);
         }
+    }
+
+    /** 1st, 2nd, 3rd, 4th, 11th, 1,000th... */
+    private static String ordinal(int i) {
+        String suffix = i % 100 >= 11 && i % 100 <= 13 ? "th" : switch (i % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return String.format("%,d", i) + suffix;
     }
 }
