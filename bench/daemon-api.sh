@@ -22,7 +22,8 @@ ip -n "$ns" link set lo up
 t0=$(date +%s%N)
 dist/target/netmgr/bin/netmgrd --socket "$dir/netmgr.sock" --state-dir "$dir/state" --host-netns "$ns" 2>"$dir/log" &
 pid=$!
-until [ -S "$dir/netmgr.sock" ]; do
+# the socket appears a moment before netmgrd logs how long it took to get ready: wait for both
+until [ -S "$dir/netmgr.sock" ] && grep -q 'ready in' "$dir/log"; do
     kill -0 "$pid" 2>/dev/null || { cat "$dir/log"; exit 1; }
     sleep 0.01
 done
