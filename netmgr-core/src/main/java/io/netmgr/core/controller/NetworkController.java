@@ -83,6 +83,7 @@ public final class NetworkController implements AutoCloseable {
     private final Optional<ClusterFirewall> clusterFirewall;
     private final Optional<ServiceMesh> mesh;
     private final Withdrawals withdrawals;
+    private final SubnetGuard subnetGuard;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -111,6 +112,7 @@ public final class NetworkController implements AutoCloseable {
         this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
+        this.subnetGuard = new SubnetGuard(kernel, scopes);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
                 () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
@@ -318,7 +320,7 @@ public final class NetworkController implements AutoCloseable {
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
                         Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
                 driver.validate(planned); // options and claims before any pool: a refusal changes nothing
-                Network network = planned.withPools(requestPools(id, config, undo));
+                Network network = planned.withPools(requestPools(id, config, driver.networkLink(planned).isPresent(), undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
@@ -335,7 +337,7 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    private List<NetworkPool> requestPools(String id, NetworkConfig config, Undo undo) {
+    private List<NetworkPool> requestPools(String id, NetworkConfig config, boolean hostLink, Undo undo) {
         // host and none carry no addresses, as in Docker
         if (config.driver().equals("host") || config.driver().equals("none")) {
             return List.of();
@@ -348,6 +350,7 @@ public final class NetworkController implements AutoCloseable {
             }
             requests.add(PoolRequest.of(config.name(), c));
         }
+        subnetGuard.check(config, hostLink); // every subnet, before the first is granted
         if (requests.stream().noneMatch(r -> r.family() == IpFamily.V4)) {
             requests.add(PoolRequest.defaultPool(config.name(), IpFamily.V4));
         }
