@@ -45,10 +45,22 @@ record OverlayOptions(Optional<Integer> vni, int port, int mtu) {
                         ? " (an option of a local driver)" : "") + "; it takes " + VNI + ", " + PORT + " and " + MTU);
             }
         }
+        sameValue(network, VNI, DOCKER_VNI);
+        sameValue(network, MTU, DOCKER_MTU);
         Optional<Integer> vni = first(options, VNI, DOCKER_VNI).map(text -> number(network, VNI, text, 1, MAX_VNI));
         int port = first(options, PORT).map(text -> number(network, PORT, text, 1, 65535)).orElse(DEFAULT_PORT);
         int mtu = first(options, MTU, DOCKER_MTU).map(text -> number(network, MTU, text, 68, 65535)).orElse(0);
         return new OverlayOptions(vni, port, mtu);
+    }
+
+    /** Refuses two spellings of one option with different values: which one to obey would be a guess. */
+    private static void sameValue(Network network, String ours, String dockers) {
+        String a = network.options().get(ours);
+        String b = network.options().get(dockers);
+        if (a != null && b != null && !a.trim().equals(b.trim())) {
+            throw NetmgrException.invalid("network " + network.name() + ": options " + ours + "=" + a + " and " + dockers + "=" + b
+                    + " name the same setting with different values; give one of them");
+        }
     }
 
     private static Optional<String> first(Map<String, String> options, String... keys) {
