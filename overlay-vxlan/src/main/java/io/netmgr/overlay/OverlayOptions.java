@@ -23,6 +23,7 @@ record OverlayOptions(Optional<Integer> vni, int port, int mtu) {
     static final String DOCKER_VNI = "com.docker.network.driver.overlay.vxlanid_list";
     static final String PORT = "vxlan.port";
     static final String MTU = "mtu";
+    static final String ENCRYPTED = "encrypted";
     static final String DOCKER_MTU = "com.docker.network.driver.mtu";
     static final int MAX_VNI = 0xffffff;
     /** The IANA port, Docker's and the kernel's default. */
@@ -33,7 +34,7 @@ record OverlayOptions(Optional<Integer> vni, int port, int mtu) {
     static OverlayOptions of(Network network) {
         Map<String, String> options = network.options();
         for (String key : options.keySet()) {
-            if (key.equals("encrypted") || key.equals("com.docker.network.driver.overlay.encrypted")) {
+            if (key.equals(ENCRYPTED) || key.equals("com.docker.network.driver.overlay.encrypted")) {
                 throw NetmgrException.invalid("network " + network.name() + ": option " + key + " asks for an encrypted"
                         + " overlay, which needs IPsec (ESP) in the kernel, and this host's kernel has none; drop the option"
                         + " and encrypt in the application (TLS), or run on a kernel with ESP");

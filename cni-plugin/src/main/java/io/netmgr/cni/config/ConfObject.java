@@ -90,14 +90,18 @@ public record ConfObject(String path, Map<String, Object> fields) {
         return Optional.of(b);
     }
 
-    /** A string or a boolean, as text: a driver option's value. */
+    /**
+     * A string, a whole number or a boolean, as text: a driver option's value. A number is how
+     * CNI configurations write one ({@code "vni": 4242}, as flannel's {@code VNI}); the driver
+     * checks its range.
+     */
     Optional<String> scalar(String key) {
         Object v = fields.get(key);
         if (v == null) {
             return Optional.empty();
         }
-        if (!(v instanceof String) && !(v instanceof Boolean)) {
-            throw wrongKind(key, "a string or true or false", v);
+        if (!(v instanceof String) && !(v instanceof Boolean) && !(v instanceof Long)) {
+            throw wrongKind(key, "a string, a whole number or true or false", v);
         }
         return Optional.of(v.toString());
     }
