@@ -9,6 +9,8 @@ package io.netmgr.core.controller;
 final class CrashPoint {
     static final String JOIN_AFTER_KERNEL = "join.after-kernel";
     static final String JOIN_AFTER_FIREWALL = "join.after-firewall";
+    /** A network's pools granted, its links and rules made, its record not yet committed. */
+    static final String CREATE_BEFORE_COMMIT = "create.before-commit";
 
     private static final String AT = System.getProperty("netmgr.crashAt", "");
 

@@ -84,6 +84,7 @@ public final class NetworkController implements AutoCloseable {
     private final Optional<ServiceMesh> mesh;
     private final Withdrawals withdrawals;
     private final SubnetGuard subnetGuard;
+    private final UnfinishedGrants unfinished;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -113,6 +114,7 @@ public final class NetworkController implements AutoCloseable {
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
         this.subnetGuard = new SubnetGuard(kernel, scopes);
+        this.unfinished = new UnfinishedGrants(state, scopes);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
                 () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
@@ -151,6 +153,7 @@ public final class NetworkController implements AutoCloseable {
     public List<String> reconcile() {
         try (HostLock.Held held = lock.acquire()) {
             List<String> done = new Reconciler(kernel, namespaces, state, scopes.localIpam(), drivers).run();
+            done.addAll(unfinished.releaseLeftovers()); // the cluster's pools this host's killed process left granted
             firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
             return done;
         }
@@ -320,11 +323,13 @@ public final class NetworkController implements AutoCloseable {
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
                         Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
                 driver.validate(planned); // options and claims before any pool: a refusal changes nothing
+                undo.push(unfinished.begin(planned)); // a process killed before the commit gives its pools back at start
                 Network network = planned.withPools(requestPools(id, config, driver.networkLink(planned).isPresent(), undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
                 undo.push(() -> firewall.removeNetwork(network));
+                CrashPoint.reach(CrashPoint.CREATE_BEFORE_COMMIT);
                 boolean ok = scopes.withClaims(state.create(state.txn(), network), network).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("network with name " + config.name() + " already exists, or another"

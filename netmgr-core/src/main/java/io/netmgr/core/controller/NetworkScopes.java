@@ -86,6 +86,11 @@ final class NetworkScopes implements ClusterClaims {
         return ipamFor(network.driver());
     }
 
+    /** The IPAM of global networks, on the cluster store; empty on a host without one. */
+    Optional<IpamDriver> clusterIpam() {
+        return state.clustered() ? clusterIpam : Optional.empty();
+    }
+
     /** The host's own IPAM, which the reconciler may tidy; the cluster's belongs to every host. */
     IpamDriver localIpam() {
         return localIpam;
