@@ -7,8 +7,13 @@
 #   4. netmgr, through netmgrd      (the same, handed over by the launcher to a netmgrd this script
 #                                    starts and stops; its /metrics then gives the daemon's share)
 # usage: bench/cni-vs-reference.sh [N]   (default 200; root; build first: mvn -o -q -pl cni-plugin,dist -am package -DskipTests)
-# Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir; its
-# bridge, nft table and predefined bridge netmgr0 are removed at the end.
+# Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir.
+# Every step runs in a network namespace this script makes to play the host (nmb-cniref-PID, with
+# loopback and an uplink holding 192.0.2.10/24 and the default route, as a host's), never in
+# the machine's own: the bridges, port mappings' rules, nft tables, ip_forward and netmgr's claim
+# on lo all land there, and deleting it at the end (also on failure or interrupt) removes them.
+# All four runs share it, so they stay comparable with one another; its firewall starts empty,
+# where the machine's may hold other rules that the reference portmap's iptables calls read too.
 set -euo pipefail
 N=${1:-200}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,19 +23,33 @@ PLUGIN=$ROOT/dist/target/netmgr/bin/netmgr-cni
 [ -x "$PLUGIN" ] || { echo "build first: $PLUGIN missing" >&2; exit 2; }
 [ -x /usr/lib/cni/bridge ] || { echo "install containernetworking-plugins (reference plugins)" >&2; exit 2; }
 
+if [ -z "${NMB_CNIREF_HOST:-}" ]; then
+  host_ns=nmb-cniref-$$
+  ip netns add "$host_ns"
+  # what is still running in it is this run's (an interrupted plugin, netmgrd): ended by pid, then the namespace goes
+  trap 'ip netns pids "$host_ns" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$host_ns" 2>/dev/null || true' EXIT
+  ip -n "$host_ns" link set lo up
+  # the uplink: a veth pair (the dummy driver is not in every kernel), both ends in the namespace
+  ip -n "$host_ns" link add nmb-up0 type veth peer name nmb-up1
+  ip -n "$host_ns" addr add 192.0.2.10/24 dev nmb-up0
+  ip -n "$host_ns" link set nmb-up1 up
+  ip -n "$host_ns" link set nmb-up0 up
+  ip -n "$host_ns" route add default via 192.0.2.1 dev nmb-up0
+  rc=0
+  # nsenter, not 'ip netns exec': only the network namespace changes; netmgrd refuses a mount
+  # namespace of its own (the containers' namespaces it mounts under /run/netns would not be seen)
+  NMB_CNIREF_HOST=$host_ns nsenter --net="/run/netns/$host_ns" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
+  exit $rc
+fi
+
+# from here on, inside namespace $NMB_CNIREF_HOST: what netmgr and the plugins leave in it goes with it
 WORK=$(mktemp -d /tmp/cni-vs-ref.XXXXXX)
-had_netmgr0=0; ip link show netmgr0 >/dev/null 2>&1 && had_netmgr0=1
 daemon_pid=""
 cleanup() {
   if [ -n "$daemon_pid" ]; then
     kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true
-    nft delete table inet netmgr 2>/dev/null || true # its rule guard may have put it back after cni-bench removed it
-    ip link del cbr-bench2 2>/dev/null || true       # or its reconciler the bridge
   fi
   rm -rf "$WORK"
-  # netmgr claims the host namespace for its state directory on lo's alias; ours is gone now
-  case "$(ip -d link show lo)" in *"alias netmgr state $WORK/"*) ip link set lo alias "" ;; esac
-  if [ $had_netmgr0 = 0 ] && ip link show netmgr0 >/dev/null 2>&1; then ip link del netmgr0; fi
 }
 trap cleanup EXIT
 mkdir -p "$WORK/bin" "$WORK/state" "$WORK/state-daemon"
@@ -73,7 +92,7 @@ CLEAN_NFT_TABLES="inet netmgr" run netmgr-inprocess "$WORK/netmgr.conflist" "$WO
 # the in-process runs made the predefined bridge netmgr0 for their store; the daemon's store makes its own.
 # Their state directory goes too: netmgrd takes the host namespace over only from a state directory
 # that no longer exists (one state directory per host namespace).
-if [ $had_netmgr0 = 0 ]; then ip link del netmgr0 2>/dev/null || true; fi
+ip link del netmgr0 2>/dev/null || true
 rm -rf "$WORK/state"
 "$ROOT/dist/target/netmgr/bin/netmgrd" --socket "$WORK/netmgr.sock" --state-dir "$WORK/state-daemon" 2>"$WORK/netmgrd.log" &
 daemon_pid=$!

@@ -50,9 +50,32 @@ import java.util.concurrent.TimeUnit;
 public final class OverlayConvergence {
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+    /** What a run measures: its third argument. */
+    enum Part {
+        CONVERGENCE, THROUGHPUT, BOTH;
+
+        static Part of(String word) {
+            return switch (word) {
+                case "convergence" -> CONVERGENCE;
+                case "throughput" -> THROUGHPUT;
+                case "both" -> BOTH;
+                default -> throw new IllegalArgumentException("the third argument says what to measure: convergence, throughput"
+                        + " or both, not '" + word + "'");
+            };
+        }
+    }
+
+    /**
+     * Arguments: [endpoints (200)] [cold rounds (50)] [convergence|throughput|both]; the last
+     * defaults to both, or to throughput alone with 0 endpoints.
+     */
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int cold = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        Part part = args.length > 2 ? Part.of(args[2]) : n > 0 ? Part.BOTH : Part.THROUGHPUT;
+        if (part != Part.THROUGHPUT && n <= 0) {
+            throw new IllegalArgumentException("measuring the convergence needs 1 endpoint or more, got " + n);
+        }
         String tag = Long.toHexString(ProcessHandle.current().pid());
         List<NetNs> made = new ArrayList<>();
         // -Dnetmgr.bench.etcd=HOST:PORT,... : the cluster store is that etcd, else one in memory
@@ -70,10 +93,10 @@ public final class OverlayConvergence {
             Network net = a.c.createNetwork(NetworkConfig.of("ovb", "overlay").withIpam(IpamConfig.of(IpPrefix.parse("10.90.0.0/16"))));
             a.attach(net, "a-first");
             b.attach(net, "b-first");
-            if (n > 0) { // 0: the throughput alone
+            if (part != Part.THROUGHPUT) {
                 convergence(a, b, net, n, cold, seen);
             }
-            if (!Boolean.getBoolean("netmgr.bench.convergenceOnly")) {
+            if (part != Part.CONVERGENCE) {
                 throughput(underlay, a, b, net, tag, made);
             }
             for (Sandbox s : a.c.sandboxes()) {
@@ -103,6 +126,11 @@ public final class OverlayConvergence {
             h.close();
         }
         cluster.close();
+        deleteNamespaces(made);
+    }
+
+    /** Deletes every namespace made (by the name it was made with), after closing its handle. */
+    static void deleteNamespaces(List<NetNs> made) {
         for (NetNs ns : made) {
             String name = ns.path().getFileName().toString();
             ns.close();

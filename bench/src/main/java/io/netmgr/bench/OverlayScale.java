@@ -135,11 +135,7 @@ public final class OverlayScale {
                 writer.txn().deletePrefix("/").commit(); // the whole corner of this run
             }
         } finally {
-            for (NetNs ns : made) {
-                String name = ns.path().getFileName().toString();
-                ns.close();
-                NetNs.delete(name);
-            }
+            OverlayConvergence.deleteNamespaces(made);
         }
     }
 

@@ -96,13 +96,7 @@ public final class DefaultIpam implements IpamDriver {
 
     @Override
     public java.util.Map<IpAddress, String> endpointAddresses(String poolId) {
-        java.util.Map<IpAddress, String> holders = new java.util.TreeMap<>();
-        for (var kv : store.range(IpamKeys.addresses(poolId))) {
-            if (Holder.decode(kv.key(), kv.value()) instanceof Holder.Endpoint e) {
-                holders.put(IpamKeys.addressOf(kv.key()), e.id());
-            }
-        }
-        return holders;
+        return endpointHolders(poolId, key -> true);
     }
 
     @Override
@@ -111,21 +105,29 @@ public final class DefaultIpam implements IpamDriver {
         java.util.Set<String> underLease = store.keysUnder(lease.id());
         java.util.Map<String, java.util.Map<IpAddress, String>> byPool = new java.util.TreeMap<>();
         for (String poolId : underLease.stream().map(IpamKeys::poolOfAddress).flatMap(Optional::stream).distinct().toList()) {
-            for (var kv : store.range(IpamKeys.addresses(poolId))) {
-                if (underLease.contains(kv.key()) && Holder.decode(kv.key(), kv.value()) instanceof Holder.Endpoint e) {
-                    byPool.computeIfAbsent(poolId, p -> new java.util.TreeMap<>()).put(IpamKeys.addressOf(kv.key()), e.id());
-                }
+            java.util.Map<IpAddress, String> holders = endpointHolders(poolId, underLease::contains);
+            if (!holders.isEmpty()) {
+                byPool.put(poolId, holders);
             }
         }
         return byPool;
     }
 
+    // the endpoints holding addresses of pool poolId whose address key passes `key`, by address
+    private java.util.Map<IpAddress, String> endpointHolders(String poolId, java.util.function.Predicate<String> key) {
+        java.util.Map<IpAddress, String> holders = new java.util.TreeMap<>();
+        for (var kv : store.range(IpamKeys.addresses(poolId))) {
+            if (key.test(kv.key()) && Holder.decode(kv.key(), kv.value()) instanceof Holder.Endpoint e) {
+                holders.put(IpamKeys.addressOf(kv.key()), e.id());
+            }
+        }
+        return holders;
+    }
+
     private Optional<Pool> tryRequestPool(PoolRequest request) {
         // read the guard before the pools: if no pool came or went since, the list is still true at commit
         long poolSetRevision = modRevision(store.get(IpamKeys.POOL_SET));
-        List<Pool> pools = store.range(IpamKeys.POOLS).stream()
-                .map(kv -> PoolCodec.decode(kv.key().substring(IpamKeys.POOLS.length()), kv.value()))
-                .toList();
+        List<Pool> pools = pools();
         IpamConfig config = request.config()
                 .map(c -> checkNoOverlap(c, pools))
                 .orElseGet(() -> IpamConfig.of(firstFreeDefault(request.family(), pools)));

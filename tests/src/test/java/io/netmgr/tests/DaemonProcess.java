@@ -28,6 +28,7 @@ final class DaemonProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final List<String> extraArgs = new java.util.ArrayList<>();
     private Process process;
+    private Path home = Distribution.HOME;
     long readyMillis;
 
     DaemonProcess(Path dir, String hostNetns) {
@@ -50,6 +51,12 @@ final class DaemonProcess implements AutoCloseable {
         this.environment = Map.copyOf(environment);
     }
 
+    /** Starts the netmgrd of the install at {@code home} instead of the built distribution's. */
+    DaemonProcess installedAt(Path home) {
+        this.home = home;
+        return this;
+    }
+
     /** Starts with {@code args} after the usual ones (e.g. --docker-plugin PATH). */
     DaemonProcess withArgs(String... args) {
         extraArgs.addAll(List.of(args));
@@ -63,7 +70,7 @@ final class DaemonProcess implements AutoCloseable {
     /** Starts netmgrd and waits until its socket accepts connections. */
     DaemonProcess start() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        List<String> command = new java.util.ArrayList<>(List.of(Distribution.HOME.resolve("bin/netmgrd").toString(), "--socket",
+        List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin/netmgrd").toString(), "--socket",
                 socket.toString(), "--state-dir", stateDir.toString(), "--host-netns", hostNetns));
         command.addAll(extraArgs);
         ProcessBuilder launch = new ProcessBuilder(command);

@@ -9,6 +9,7 @@ import io.netmgr.netlink.sys.Errno;
 import io.netmgr.netlink.wire.Attributes;
 import io.netmgr.netlink.wire.MessageWriter;
 import io.netmgr.netlink.wire.NetlinkMessage;
+import io.netmgr.netlink.wire.Nfnl;
 import io.netmgr.netlink.wire.Nl;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +21,7 @@ import java.util.function.Predicate;
  * is opened inside the namespace and stays bound to it, so the handle can be used from any thread.
  */
 public final class Conntrack implements AutoCloseable {
-    static final int NETLINK_NETFILTER = 12;
-    static final int NFNL_SUBSYS_CTNETLINK = 1;
     static final int IPCTNL_MSG_CT_GET = 1, IPCTNL_MSG_CT_DELETE = 2;
-    static final int NFNETLINK_V0 = 0;
-    /** struct nfgenmsg: family, version, resource id (big endian). */
-    static final int NFGENMSG_LEN = 4;
     static final int CTA_TUPLE_ORIG = 1, CTA_TUPLE_REPLY = 2, CTA_ZONE = 18;
     static final int CTA_TUPLE_IP = 1, CTA_TUPLE_PROTO = 2;
     static final int CTA_IP_V4_SRC = 1, CTA_IP_V4_DST = 2, CTA_IP_V6_SRC = 3, CTA_IP_V6_DST = 4;
@@ -41,7 +37,7 @@ public final class Conntrack implements AutoCloseable {
 
     /** A handle on the conntrack table of {@code ns}. */
     public static Conntrack open(NetNs ns) {
-        return new Conntrack(ns.call(() -> NetlinkSocket.open(NETLINK_NETFILTER)));
+        return new Conntrack(ns.call(() -> NetlinkSocket.open(Nfnl.NETLINK_NETFILTER)));
     }
 
     /**
@@ -122,8 +118,7 @@ public final class Conntrack implements AutoCloseable {
     }
 
     private static MessageWriter request(int message, int flags, IpFamily family) {
-        MessageWriter w = new MessageWriter((NFNL_SUBSYS_CTNETLINK << 8) | message, flags);
-        return w.u8(family == IpFamily.V4 ? AF_INET : AF_INET6).u8(NFNETLINK_V0).u16(0);
+        return Nfnl.request(Nfnl.SUBSYS_CTNETLINK, message, flags, family == IpFamily.V4 ? AF_INET : AF_INET6);
     }
 
     /** The source address of the reply tuple, when the entry has one. */
@@ -134,7 +129,7 @@ public final class Conntrack implements AutoCloseable {
 
     /** One entry of a dump, or null when it lacks an original tuple with addresses. */
     static Flow decode(NetlinkMessage m) {
-        Attributes attrs = m.attributes(NFGENMSG_LEN);
+        Attributes attrs = m.attributes(Nfnl.NFGENMSG_LEN);
         Optional<Attributes> tuple = attrs.nested(CTA_TUPLE_ORIG);
         if (tuple.isEmpty()) {
             return null;

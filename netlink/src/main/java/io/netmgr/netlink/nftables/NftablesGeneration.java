@@ -5,6 +5,7 @@ import io.netmgr.netlink.ns.NetNs;
 import io.netmgr.netlink.wire.Attributes;
 import io.netmgr.netlink.wire.MessageWriter;
 import io.netmgr.netlink.wire.NetlinkMessage;
+import io.netmgr.netlink.wire.Nfnl;
 import java.util.List;
 
 /**
@@ -16,13 +17,9 @@ import java.util.List;
  * inside the namespace and stays bound to it, so the handle can be used from any thread.
  */
 public final class NftablesGeneration implements AutoCloseable {
-    static final int NETLINK_NETFILTER = 12;
-    static final int NFNL_SUBSYS_NFTABLES = 10;
     static final int NFT_MSG_NEWGEN = 15, NFT_MSG_GETGEN = 16;
     static final int NFTA_GEN_ID = 1;
-    /** struct nfgenmsg: family, version, resource id. */
-    static final int NFGENMSG_LEN = 4;
-    static final int AF_UNSPEC = 0, NFNETLINK_V0 = 0;
+    static final int AF_UNSPEC = 0;
 
     private final NetlinkSocket socket;
 
@@ -32,13 +29,12 @@ public final class NftablesGeneration implements AutoCloseable {
 
     /** A handle on the nftables generation of {@code ns}. */
     public static NftablesGeneration open(NetNs ns) {
-        return new NftablesGeneration(ns.call(() -> NetlinkSocket.open(NETLINK_NETFILTER)));
+        return new NftablesGeneration(ns.call(() -> NetlinkSocket.open(Nfnl.NETLINK_NETFILTER)));
     }
 
     /** The current generation (an unsigned 32-bit counter, as a long). */
     public long current() {
-        MessageWriter get = new MessageWriter((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN, 0)
-                .u8(AF_UNSPEC).u8(NFNETLINK_V0).u16(0);
+        MessageWriter get = Nfnl.request(Nfnl.SUBSYS_NFTABLES, NFT_MSG_GETGEN, 0, AF_UNSPEC);
         List<Long> ids = socket.query(get, "read the nftables generation", NftablesGeneration::decode);
         if (ids.size() != 1) {
             throw new IllegalStateException("the kernel answered the nftables generation query with " + ids.size()
@@ -49,10 +45,10 @@ public final class NftablesGeneration implements AutoCloseable {
 
     /** The generation id of a NEWGEN answer, or null for any other message. */
     static Long decode(NetlinkMessage m) {
-        if (m.type() != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN)) {
+        if (m.type() != Nfnl.type(Nfnl.SUBSYS_NFTABLES, NFT_MSG_NEWGEN)) {
             return null;
         }
-        Attributes attrs = m.attributes(NFGENMSG_LEN);
+        Attributes attrs = m.attributes(Nfnl.NFGENMSG_LEN);
         return attrs.bytes(NFTA_GEN_ID).filter(b -> b.length == 4)
                 .map(b -> ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL))
                 .orElse(null);

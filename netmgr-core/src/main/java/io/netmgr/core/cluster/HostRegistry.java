@@ -152,6 +152,15 @@ public final class HostRegistry implements AutoCloseable {
     }
 
     /**
+     * {@link #hosts()} by host id: the advertise address and liveness of the host a record names.
+     *
+     * @throws StoreException when the cluster store cannot be reached
+     */
+    public HostsById hostsById() {
+        return new HostsById(hosts());
+    }
+
+    /**
      * Forgets the host {@code ref} names (id, unique id prefix or hostname) if it is down: its
      * membership and its endpoints' records ({@link HostRemoval}). Returns it.
      *

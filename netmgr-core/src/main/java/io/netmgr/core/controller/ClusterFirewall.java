@@ -10,7 +10,9 @@ import io.netmgr.core.store.ScopedStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Watch;
 import io.netmgr.core.store.WatchEvent;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,8 +84,12 @@ final class ClusterFirewall implements AutoCloseable {
         Set<String> serviceIds = new LinkedHashSet<>();
         cluster.range(SERVICES).forEach(kv -> serviceIds.add(kv.key().substring(SERVICES.length())));
         // the services this host programmed that are gone now: removed while the watch was not delivering
-        firewall.current().services().stream().map(r -> r.serviceId())
-                .filter(id -> state.store().get(ServiceStore.SERVICES + id).isEmpty()).forEach(serviceIds::add);
+        List<String> programmed = firewall.current().services().stream().map(r -> r.serviceId()).toList();
+        if (!programmed.isEmpty()) {
+            Set<String> local = new HashSet<>(); // one read for all: this host's own services, by id
+            state.store().range(ServiceStore.SERVICES).forEach(kv -> local.add(kv.key().substring(ServiceStore.SERVICES.length())));
+            programmed.stream().filter(id -> !local.contains(id)).forEach(serviceIds::add);
+        }
         Set<String> networkIds = new LinkedHashSet<>();
         cluster.range(NETWORKS).forEach(kv -> networkIds.add(kv.key().substring(NETWORKS.length())));
         backing.clear();

@@ -43,6 +43,7 @@ public final class CountingStore implements Store {
     private final AtomicLong txns = new AtomicLong();
     private final AtomicLong keysRead = new AtomicLong();
     private final Map<String, AtomicLong> rangesByPrefix = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> getsByKey = new ConcurrentHashMap<>();
     private volatile Thread only;
 
     public CountingStore(Store store) {
@@ -63,6 +64,11 @@ public final class CountingStore implements Store {
         return rangesByPrefix.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();
     }
 
+    /** The key reads of a key under {@code prefix}. */
+    public long gets(String prefix) {
+        return getsByKey.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();
+    }
+
     /**
      * Counts only the requests {@code thread} makes (null: every thread's): what one call costs,
      * while a watch's or a timer's threads use the store too.
@@ -79,6 +85,7 @@ public final class CountingStore implements Store {
     /** Counts from zero again. */
     public void reset() {
         rangesByPrefix.clear();
+        getsByKey.clear();
         gets.set(0);
         ranges.set(0);
         leaseListings.set(0);
@@ -91,6 +98,7 @@ public final class CountingStore implements Store {
         Optional<KeyValue> found = store.get(key);
         if (counted()) {
             gets.incrementAndGet();
+            getsByKey.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
             keysRead.addAndGet(found.isPresent() ? 1 : 0);
         }
         return found;

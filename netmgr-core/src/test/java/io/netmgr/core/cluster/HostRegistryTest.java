@@ -59,6 +59,23 @@ class HostRegistryTest {
     }
 
     @Test
+    void hostsByIdGiveTheAdvertiseAddressAndLivenessOfTheHostAnIdNames() {
+        HostRegistry a = join(local(), "a", "10.0.0.1");
+        HostRegistry b = join(local(), "b", "10.0.0.2");
+        b.close();
+        cluster.stopKeepAlive(b.lease().id());
+        advance(TTL);
+
+        HostsById hosts = a.hostsById();
+        assertThat(hosts.address("id-of-a")).isEqualTo("10.0.0.1");
+        assertThat(hosts.alive("id-of-a")).isTrue();
+        assertThat(hosts.address("id-of-b")).as("a host down keeps its address").isEqualTo("10.0.0.2");
+        assertThat(hosts.alive("id-of-b")).isFalse();
+        assertThat(hosts.address("id-of-forgotten")).as("an id no record names shows as itself").isEqualTo("id-of-forgotten");
+        assertThat(hosts.alive("id-of-forgotten")).isFalse();
+    }
+
+    @Test
     void aHostWhoseLeaseExpiresIsGoneForTheOthersAndListedDown() {
         HostRegistry a = join(local(), "a", "10.0.0.1");
         HostRegistry b = join(local(), "b", "10.0.0.2");

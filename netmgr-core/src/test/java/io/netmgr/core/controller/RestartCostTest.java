@@ -13,6 +13,7 @@ import io.netmgr.core.fake.FakeKernel;
 import io.netmgr.core.fake.Faults;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.service.ServiceSpec;
+import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.MemoryStore;
 import java.time.Duration;
@@ -65,6 +66,25 @@ class RestartCostTest {
         store.reset();
         try (NetworkController c = start.get()) {
             return store.counts().reads();
+        }
+    }
+
+    @Test
+    void aResyncReadsThisHostsServicesInOneRangeHoweverManyItProgrammed() throws Exception {
+        try (FakeCluster world = new FakeCluster()) {
+            FakeCluster.Host a = world.host("host-a", "192.0.2.1");
+            a.controller.createNetwork(NetworkConfig.of("n", "fake"));
+            for (int i = 0; i < 5; i++) {
+                a.controller.services().create(ServiceSpec.of("svc" + i, "n"));
+            }
+            assertThat(a.firewall.current().services()).as("five local services programmed").hasSize(5);
+            a.localRequests.reset();
+
+            a.comeBack(); // the cluster firewall reads everything again
+
+            assertThat(a.localRequests.gets(ServiceStore.SERVICES)).as("no read of a service record one by one").isZero();
+            assertThat(a.localRequests.ranges(ServiceStore.SERVICES)).as("one prefix read of them all").isEqualTo(1);
+            assertThat(a.firewall.current().services()).as("this host's services still programmed").hasSize(5);
         }
     }
 

@@ -40,6 +40,8 @@ public final class FakeCluster implements AutoCloseable {
         public final FakeFirewall firewall = new FakeFirewall(faults);
         /** This host's requests to the cluster store, counted. */
         public final CountingStore clusterRequests = new CountingStore(cluster);
+        /** Its requests to its own store, counted. */
+        public final CountingStore localRequests = new CountingStore(local);
         private final String address;
         private final FakeKernel kernel = new FakeKernel(faults);
         private final FakeIpam ipam = new FakeIpam(faults);
@@ -54,7 +56,7 @@ public final class FakeCluster implements AutoCloseable {
         }
 
         private NetworkController start() {
-            return NetworkController.builder(kernel, local, ipam, drivers).sandboxNamespaces(kernel)
+            return NetworkController.builder(kernel, localRequests, ipam, drivers).sandboxNamespaces(kernel)
                     .firewall(firewall).clusterStore(clusterRequests, clusterIpam).hostId(id).advertiseAddress(IpAddress.parse(address))
                     .hostLease(lease::get).build();
         }

@@ -1,13 +1,12 @@
 package io.netmgr.daemon.task;
 
-import io.netmgr.core.cluster.ClusterHost;
 import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.cluster.HostsById;
 import io.netmgr.core.store.Store;
 import io.netmgr.daemon.task.LogExchange.Request;
 import io.netmgr.daemon.task.TaskLogs.TaskLine;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -116,14 +115,12 @@ public final class ClusterLogs implements AutoCloseable {
             if (fresh.isEmpty()) {
                 return List.of();
             }
-            Map<String, ClusterHost> hosts = new HashMap<>();
-            registry.hosts().forEach(h -> hosts.put(h.info().hostId(), h));
+            HostsById hosts = registry.hostsById();
             List<LogStream> streams = new ArrayList<>();
             try {
                 fresh.forEach((host, theirs) -> {
-                    ClusterHost h = hosts.get(host);
-                    String address = h == null ? host : h.info().advertiseAddress();
-                    if (h == null || !h.alive()) {
+                    String address = hosts.address(host);
+                    if (!hosts.alive(host)) {
                         streams.add(new Notice(LogExchange.notice(service, theirs, HOST_DOWN, address)));
                     } else {
                         streams.add(RemoteTaskLogs.ask(cluster, host, address, new Request(serviceId, service, theirs, tail, follow),

@@ -1,9 +1,9 @@
 package io.netmgr.daemon.task;
 
-import io.netmgr.core.cluster.ClusterHost;
 import io.netmgr.core.cluster.HostInfo;
 import io.netmgr.core.cluster.HostListener;
 import io.netmgr.core.cluster.HostRegistry;
+import io.netmgr.core.cluster.HostsById;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Watch;
 import io.netmgr.daemon.task.TaskPlacement.Assignment;
@@ -136,12 +136,11 @@ public final class ClusterTasks implements HostListener, AutoCloseable {
     public List<TaskStatus> status(String serviceId, String service) {
         Map<Integer, String> slots = assignments.slotsOf(serviceId);
         List<TaskAssignments.Reported> reports = assignments.reported(serviceId);
-        Map<String, ClusterHost> hosts = new HashMap<>();
-        registry.hosts().forEach(h -> hosts.put(h.info().hostId(), h));
+        HostsById hosts = registry.hostsById();
         List<TaskStatus> all = new ArrayList<>();
         new TreeMap<>(slots).forEach((slot, host) -> {
-            String address = Optional.ofNullable(hosts.get(host)).map(h -> h.info().advertiseAddress()).orElse(host);
-            boolean alive = hosts.containsKey(host) && hosts.get(host).alive();
+            String address = hosts.address(host);
+            boolean alive = hosts.alive(host);
             Optional<TaskStatus> reported = reports.stream().filter(r -> r.host().equals(host) && r.status().slot() == slot)
                     .map(TaskAssignments.Reported::status).findFirst();
             all.add(reported.map(r -> r.onHost(address)).orElseGet(() -> new TaskStatus(new TaskSlot(service, slot).name(), slot,

@@ -169,10 +169,15 @@ public final class EtcdStore implements Store {
     @Override
     public List<KeyValue> range(String prefix) {
         checkOpen();
+        return rawRange(prefix, "reading the keys under " + prefix).stream().map(this::keyValue)
+                .filter(kv -> !TxnMarkers.isMarker(kv.key())).toList();
+    }
+
+    // every key under prefix as etcd holds it, transaction markers included; what: for the error
+    private List<io.etcd.jetcd.KeyValue> rawRange(String prefix, String what) {
         KeyRange range = KeyRange.prefix(config.root() + prefix);
-        GetResponse response = await(() -> kv.get(ByteSequence.from(range.from()),
-                GetOption.builder().withRange(ByteSequence.from(range.to())).build()), "reading the keys under " + prefix);
-        return response.getKvs().stream().map(this::keyValue).filter(kv -> !TxnMarkers.isMarker(kv.key())).toList();
+        return await(() -> kv.get(ByteSequence.from(range.from()),
+                GetOption.builder().withRange(ByteSequence.from(range.to())).build()), what).getKvs();
     }
 
     @Override
@@ -227,11 +232,9 @@ public final class EtcdStore implements Store {
      * before their next write deleted them (see {@link TxnMarkers}). Returns how many it deleted.
      */
     int sweepMarkers(Duration age) {
-        KeyRange range = KeyRange.prefix(config.root() + TxnMarkers.PREFIX);
-        GetResponse markersNow = await(() -> kv.get(ByteSequence.from(range.from()),
-                GetOption.builder().withRange(ByteSequence.from(range.to())).build()), "reading the transaction markers");
+        List<io.etcd.jetcd.KeyValue> markersNow = rawRange(TxnMarkers.PREFIX, "reading the transaction markers");
         long now = System.currentTimeMillis();
-        List<ByteSequence> stale = markersNow.getKvs().stream()
+        List<ByteSequence> stale = markersNow.stream()
                 .filter(marker -> TxnMarkers.stale(marker.getValue().getBytes(), now, age))
                 .map(io.etcd.jetcd.KeyValue::getKey).toList();
         // a few per transaction (etcd caps the operations of one); deleting a deleted key again is harmless
