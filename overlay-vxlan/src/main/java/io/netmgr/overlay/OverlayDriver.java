@@ -64,7 +64,8 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
      */
     private static final CniMapping CNI = new CniMapping(Map.of("vni", OverlayOptions.VNI, "vxlanPort", OverlayOptions.PORT,
             "encrypted", OverlayOptions.ENCRYPTED), Map.of(),
-            Map.of("vni", "", "vxlanPort", Integer.toString(OverlayOptions.DEFAULT_PORT), "encrypted", ""));
+            Map.of("vni", "", "vxlanPort", Integer.toString(OverlayOptions.DEFAULT_PORT), "encrypted", ""),
+            java.util.Set.of("vni", "vxlanPort"));
 
     @Override
     public Optional<CniMapping> cniMapping() {
