@@ -78,6 +78,7 @@ class OverlayRefusalsIT {
                     "-o", "vxlan.id=7101", "-o", "com.docker.network.driver.overlay.vxlanid_list=7102");
             refusedByCli(one, "pool 10.90.0.128/25 overlaps with network guarded's pool 10.90.0.0/24", "--subnet", "10.90.0.128/25");
             refusedByCli(one, "does not take option parent (an option of a local driver)", "-o", "parent=eth0");
+            refusedByCli(one, "option encrypted asks for an encrypted overlay, which needs IPsec (ESP)", "-o", "encrypted");
             assertThat(everything(etcd)).as("after the CLI's refusals").isEqualTo(before);
 
             // netmgr's REST API on host 2
