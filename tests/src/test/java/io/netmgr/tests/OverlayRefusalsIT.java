@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Bad input for overlay networks on one host while two others watch, through every front (the
  * CLI, netmgr's REST API, Docker's API, the CNI plugin), and a netmgrd killed in the middle of an
- * overlay create: each refusal names the field and value in one line without Java in it, and
+ * overlay create and in the middle of a service create on it: each refusal names the field and value in one line without Java in it, and
  * after each, and after the killed host's restart, nothing changed in etcd nor in any host's
  * links, addresses, routes, FDB, permanent neighbours or nftables ruleset.
  */
@@ -122,6 +122,15 @@ class OverlayRefusalsIT {
             // before: the pool stayed granted, and every host was refused the subnet for good
             ok(cli(two.daemon, "network", "create", "-d", "overlay", "--subnet", "10.91.0.0/24", "cut"));
             ok(cli(one.daemon, "network", "rm", "cut"));
+
+            // and again while creating a service on the overlay, after its VIP was granted
+            three.daemon.kill();
+            three.start(Map.of("NETMGR_OPTS", "-Dnetmgr.crashAt=service-create.before-commit"));
+            var cutService = cli(three.daemon, "service", "create", "cutsvc", "--network", "guarded");
+            assertThat(cutService.exit()).as(cutService.err()).isNotZero();
+            waitUntil("host 3's netmgrd dead", Duration.ofSeconds(30), () -> !three.daemon.alive());
+            three.start();
+            assertThat(everything(etcd)).as("after host 3's service create was cut short and it started again").isEqualTo(before);
         }
     }
 
@@ -173,10 +182,10 @@ class OverlayRefusalsIT {
     private static String everything(EtcdStore etcd) {
         Map<String, String> all = new TreeMap<>();
         for (KeyValue kv : etcd.range("/netmgr/")) {
-            // a restarted host writes its record again (its start time); the IPAM's pool-set key is a guard
-            // rewritten with each grant or release, whose value is the last pool touched: neither is state
+            // not state: a restarted host's record (its start time); the IPAM's pool-set guard and next-address
+            // pointers, rewritten by each grant
             if (!kv.key().startsWith("/netmgr/hosts/") && !kv.key().startsWith("/netmgr/members/")
-                    && !kv.key().equals("/netmgr/ipam/pool-set")) {
+                    && !kv.key().equals("/netmgr/ipam/pool-set") && !kv.key().startsWith("/netmgr/ipam/last/")) {
                 all.put(kv.key(), kv.valueAsString());
             }
         }

@@ -103,9 +103,11 @@ public final class NetworkController implements AutoCloseable {
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.placement = new InterfacePlacement(host);
-        this.serviceScope = new ServiceScope(new ServiceStore(state.store(), state::isGlobalNetwork, state.clustered()),
-                member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf, state::leaseFor, state::endpoint,
-                state::endpoints);
+        ServiceStore services = new ServiceStore(state.store(), state::isGlobalNetwork, state.clustered());
+        this.unfinished = new UnfinishedGrants(state, scopes, id -> services.byId(id).isPresent(),
+                member.map(ClusterMember::hostId).orElse("local"));
+        this.serviceScope = new ServiceScope(services, member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf,
+                state::leaseFor, state::endpoint, state::endpoints, unfinished::beginService);
         this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
@@ -114,7 +116,6 @@ public final class NetworkController implements AutoCloseable {
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
         this.subnetGuard = new SubnetGuard(kernel, scopes);
-        this.unfinished = new UnfinishedGrants(state, scopes);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
                 () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
@@ -323,14 +324,15 @@ public final class NetworkController implements AutoCloseable {
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
                         Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
                 driver.validate(planned); // options and claims before any pool: a refusal changes nothing
-                undo.push(unfinished.begin(planned)); // a process killed before the commit gives its pools back at start
+                GrantNote note = unfinished.begin(planned); // a process killed before the commit gives its pools back at start
+                undo.push(note::forget);
                 Network network = planned.withPools(requestPools(id, config, driver.networkLink(planned).isPresent(), undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
                 undo.push(() -> firewall.removeNetwork(network));
                 CrashPoint.reach(CrashPoint.CREATE_BEFORE_COMMIT);
-                boolean ok = scopes.withClaims(state.create(state.txn(), network), network).commit().succeeded();
+                boolean ok = note.within(scopes.withClaims(state.create(state.txn(), network), network)).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("network with name " + config.name() + " already exists, or another"
                             + " host took a value it claims meanwhile; try again");

@@ -41,17 +41,18 @@ class UnfinishedGrantsTest {
         assertThat(world.clusterIpam.pools()).extracting(Pool::owner).containsExactly("kept");
         assertThat(a.controller.startupRepairs()).contains("released pool 10.70.0.0/24 of network g1: its creation was cut short");
         assertThat(b.controller.createNetwork(global("g2", "10.70.0.0/24")).pools()).hasSize(1);
-        assertThat(a.local.range(UnfinishedGrants.PREFIX)).as("no note left").isEmpty();
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).as("no note left").isEmpty();
     }
 
     @Test
-    void notesOfStoredNetworksAreClearedByTheNextCreationAndARefusedOneLeavesNone() {
+    void aStoredOrRefusedCreationLeavesNoNote() {
         a.controller.createNetwork(global("g1", "10.72.0.0/24"));
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT)).as("deleted in the network's own transaction").isEmpty();
         assertThatThrownBy(() -> a.controller.createNetwork(global("g3", "10.72.0.0/25"))).hasMessageContaining("overlaps");
-        assertThat(a.local.range(UnfinishedGrants.PREFIX)).isEmpty();
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).isEmpty();
         a.controller.createNetwork(global("g4", "10.73.0.0/24"));
         a.restart();
-        assertThat(a.local.range(UnfinishedGrants.PREFIX)).isEmpty();
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).isEmpty();
         assertThat(world.clusterIpam.pools()).extracting(Pool::owner).containsExactlyInAnyOrder("g1", "g4");
     }
 
