@@ -9,9 +9,10 @@
 # usage: bench/cni-vs-reference.sh [N]   (default 200; root; build first: mvn -o -q -pl cni-plugin,dist -am package -DskipTests)
 # Needs containernetworking-plugins (/usr/lib/cni). netmgr's state goes to a temp dir.
 # Every step runs in a network namespace this script makes to play the host (nmb-cniref-PID, with
-# loopback and an uplink holding 192.0.2.10/24 and the default route, as a host's), never in
-# the machine's own: the bridges, port mappings' rules, nft tables, ip_forward and netmgr's claim
-# on lo all land there, and deleting it at the end (also on failure or interrupt) removes them.
+# loopback and an uplink holding 192.0.2.10/24 and the default route, as a host's: see
+# bench/host-namespace.sh), never in the machine's own: the bridges, port mappings' rules, nft
+# tables, ip_forward and netmgr's claim on lo all land there, and deleting it at the end (also on
+# failure or interrupt) removes them.
 # All four runs share it, so they stay comparable with one another; its firewall starts empty,
 # where the machine's may hold other rules that the reference portmap's iptables calls read too.
 set -euo pipefail
@@ -23,26 +24,10 @@ PLUGIN=$ROOT/dist/target/netmgr/bin/netmgr-cni
 [ -x "$PLUGIN" ] || { echo "build first: $PLUGIN missing" >&2; exit 2; }
 [ -x /usr/lib/cni/bridge ] || { echo "install containernetworking-plugins (reference plugins)" >&2; exit 2; }
 
-if [ -z "${NMB_CNIREF_HOST:-}" ]; then
-  host_ns=nmb-cniref-$$
-  ip netns add "$host_ns"
-  # what is still running in it is this run's (an interrupted plugin, netmgrd): ended by pid, then the namespace goes
-  trap 'ip netns pids "$host_ns" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$host_ns" 2>/dev/null || true' EXIT
-  ip -n "$host_ns" link set lo up
-  # the uplink: a veth pair (the dummy driver is not in every kernel), both ends in the namespace
-  ip -n "$host_ns" link add nmb-up0 type veth peer name nmb-up1
-  ip -n "$host_ns" addr add 192.0.2.10/24 dev nmb-up0
-  ip -n "$host_ns" link set nmb-up1 up
-  ip -n "$host_ns" link set nmb-up0 up
-  ip -n "$host_ns" route add default via 192.0.2.1 dev nmb-up0
-  rc=0
-  # nsenter, not 'ip netns exec': only the network namespace changes; netmgrd refuses a mount
-  # namespace of its own (the containers' namespaces it mounts under /run/netns would not be seen)
-  NMB_CNIREF_HOST=$host_ns nsenter --net="/run/netns/$host_ns" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
-  exit $rc
-fi
+. "$HERE/host-namespace.sh"
+in_host_namespace || run_in_host_namespace cniref bash "${BASH_SOURCE[0]}" "$@"
 
-# from here on, inside namespace $NMB_CNIREF_HOST: what netmgr and the plugins leave in it goes with it
+# from here on, inside namespace $NMB_HOST_NS: what netmgr and the plugins leave in it goes with it
 WORK=$(mktemp -d /tmp/cni-vs-ref.XXXXXX)
 daemon_pid=""
 cleanup() {

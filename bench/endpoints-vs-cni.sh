@@ -2,12 +2,20 @@
 # 1,000 containers attached to one bridge network and detached again: netmgr's library
 # (create+join / leave+delete on the embedded store) beside the reference CNI bridge plugin
 # with host-local IPAM (bench/cni-harness/cni-bench.sh, bridge-only.conflist), in one run.
+# Both sides run in a namespace this script makes to play the host (bench/host-namespace.sh),
+# never in the machine's own: the reference's bridge, iptables rules and ip_forward land there
+# (EndpointChurn makes a namespace of its own inside as well).
 #   bench/endpoints-vs-cni.sh [N]      needs root and Debian's containernetworking-plugins
 set -eu
-cd "$(dirname -- "$(readlink -f -- "$0")")/.."
+self=$(readlink -f -- "$0")
+cd "$(dirname -- "$self")/.."
 n=${1:-1000}
 shared=${SHARED_BENCH:-bench/cni-harness}
-mvn -B -q package -DskipTests -pl bench -am
+. bench/host-namespace.sh
+if ! in_host_namespace; then
+    mvn -B -q package -DskipTests -pl bench -am # outside: it may need the network
+    run_in_host_namespace endpoints sh "$self" "$@"
+fi
 java=${JAVA:-java}
 ours=$("$java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" io.netmgr.bench.EndpointChurn "$n")
 echo "$ours" | grep -v '^RESULT'

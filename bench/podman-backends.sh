@@ -12,9 +12,12 @@
 #        mvn -q -pl cni-plugin,dist -am package -DskipTests; apt-get install podman netavark aardvark-dns busybox-static)
 # Each backend has its own CONTAINERS_CONF, --root, --runroot and --tmpdir under a temp dir, runc,
 # the vfs storage driver and a busybox root filesystem (--rootfs: no image, no registry). What the
-# backends leave on the host is removed at the end: netavark's /run/containers/networks entries,
-# CNI's cache of our networks, iptables chains that were not there before, netmgr's bridge and
-# table, and net.ipv4.ip_forward as it was.
+# backends leave in the file system is removed at the end: netavark's /run/containers/networks
+# entries, CNI's cache of our networks. Every step runs in a network namespace this script makes
+# to play the host (nmb-podman-PID: see bench/host-namespace.sh), never in the machine's own: the
+# backends' bridges, iptables chains and nft tables, netmgr's table and claim on lo, aardvark-dns
+# and ip_forward all land there, and deleting it at the end (also on failure or interrupt) removes
+# them. All four backends share it, so they stay comparable with one another.
 set -euo pipefail
 ROUNDS=${1:-30}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,17 +26,16 @@ PLUGIN=$ROOT/dist/target/netmgr/bin/netmgr-cni
 for need in "$PLUGIN" /usr/bin/podman /usr/lib/podman/netavark /usr/lib/cni/bridge /bin/busybox /usr/sbin/runc; do
   [ -x "$need" ] || { echo "missing $need (build first; apt-get install podman netavark aardvark-dns busybox-static containernetworking-plugins runc)" >&2; exit 2; }
 done
+. "$HERE/host-namespace.sh"
+in_host_namespace || run_in_host_namespace podman bash "${BASH_SOURCE[0]}" "$@"
+
+# from here on, inside namespace $NMB_HOST_NS
 
 WORK=$(mktemp -d /tmp/podman-backends.XXXXXX)
 BACKENDS=(netavark cni-ref netmgr none)
 declare -A PORT=([netavark]=21081 [cni-ref]=21082 [netmgr]=21083 [none]=0)
 declare -A NET=([netavark]=nmbench-nv [cni-ref]=nmbench-ref [netmgr]=nmbench-nm [none]=none)
-forward_before=$(sysctl -n net.ipv4.ip_forward)
 had_run_containers=0; [ -d /run/containers ] && had_run_containers=1
-had_netmgr0=0; ip link show netmgr0 >/dev/null 2>&1 && had_netmgr0=1
-chains() { for t in filter nat mangle; do iptables -t "$t" -S 2>/dev/null | sed -n "s/^-N \(.*\)/$t \1/p"; done | sort; }
-chains >"$WORK/chains.before"
-nft list tables >"$WORK/tables.before"
 daemon_pid=""
 
 pod() { # backend args...: podman with that backend's configuration and storage
@@ -55,13 +57,7 @@ cleanup() {
     kill "$daemon_pid" 2>/dev/null
     for _ in $(seq 1200); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null
-    nft delete table inet netmgr 2>/dev/null # its rule guard may have put it back
   fi
-  ip link del nmbench-nm0 2>/dev/null
-  ip link del nmbench-ref0 2>/dev/null
-  # netmgr claims the host namespace for its state directory on lo's alias; ours is gone now
-  case "$(ip -d link show lo)" in *"alias netmgr state $WORK/"*) ip link set lo alias "" ;; esac
-  if [ $had_netmgr0 = 0 ] && ip link show netmgr0 >/dev/null 2>&1; then ip link del netmgr0; fi
   # aardvark-dns outlives the last container of a network; it is ours when its config names our network
   local pidfile=/run/containers/networks/aardvark-dns/aardvark.pid
   if [ -f "$pidfile" ] && [ ! -s /run/containers/networks/aardvark-dns/"${NET[netavark]}" ] ; then
@@ -70,19 +66,6 @@ cleanup() {
   if [ $had_run_containers = 0 ]; then rm -rf /run/containers; else rm -rf /run/containers/networks/aardvark-dns/"${NET[netavark]}"; fi
   rm -rf /var/lib/cni/networks/"${NET[cni-ref]}" /var/lib/cni/networks/"${NET[netmgr]}"
   rm -f /var/lib/cni/results/"${NET[cni-ref]}"-* /var/lib/cni/results/"${NET[netmgr]}"-*
-  # iptables chains the backends made (NETAVARK-*, CNI-*): the jumps to them, then the chains
-  chains | comm -13 "$WORK/chains.before" - | while read -r table chain; do
-    iptables -t "$table" -S | grep -- "-j $chain\$" | grep '^-A' | sed 's/^-A/-D/' |
-      while read -r rule; do eval iptables -t "$table" "$rule"; done
-  done
-  chains | comm -13 "$WORK/chains.before" - | while read -r table chain; do iptables -t "$table" -F "$chain"; done
-  chains | comm -13 "$WORK/chains.before" - | while read -r table chain; do iptables -t "$table" -X "$chain"; done
-  # the tables iptables-nft made for them, when nothing else has put a rule there since
-  nft list tables | grep -vxF -f "$WORK/tables.before" | while read -r _ family table; do
-    save=iptables-save; [ "$family" = ip6 ] && save=ip6tables-save
-    [ "$($save -t "$table" 2>/dev/null | grep -c '^-A')" = 0 ] && nft delete table "$family" "$table"
-  done
-  sysctl -qw net.ipv4.ip_forward="$forward_before"
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -3,13 +3,21 @@
 # N ports, each cost at the 1st, 1,000th and Nth, beside the reference CNI portmap plugin adding
 # a mapping per container (bench/cni-harness/cni-bench.sh: bridge.conflist, i.e. bridge+portmap,
 # minus bridge-only.conflist, in the same run).
+# Both sides run in a namespace this script makes to play the host (bench/host-namespace.sh),
+# never in the machine's own: the reference's bridges, portmap's iptables rules and ip_forward
+# land there (PortPublishing makes a namespace of its own inside as well).
 #   bench/ports-vs-portmap.sh [N] [REF_N]   needs root and Debian's containernetworking-plugins
 set -eu
-cd "$(dirname -- "$(readlink -f -- "$0")")/.."
+self=$(readlink -f -- "$0")
+cd "$(dirname -- "$self")/.."
 n=${1:-5000}
 ref_n=${2:-200}
 shared=${SHARED_BENCH:-bench/cni-harness}
-mvn -B -q -o package -DskipTests -pl bench -am
+. bench/host-namespace.sh
+if ! in_host_namespace; then
+    mvn -B -q -o package -DskipTests -pl bench -am
+    run_in_host_namespace ports sh "$self" "$@"
+fi
 java=${JAVA:-java}
 ours=$("$java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" io.netmgr.bench.PortPublishing "$n")
 echo "$ours" | grep -v '^RESULT'
