@@ -40,8 +40,11 @@ final class NetworkCommand {
         @Option(names = "--ip-range", description = "Range to hand addresses out of, per subnet.") List<String> ranges = new ArrayList<>();
         @Option(names = "--internal", description = "No traffic to or from the outside.") boolean internal;
         @Option(names = "--ipv6", description = "Enable IPv6.") boolean ipv6;
-        @Option(names = {"-o", "--opt"}, description = "Driver option KEY=VALUE.") Map<String, String> options = new LinkedHashMap<>();
-        @Option(names = "--label", description = "Label KEY=VALUE.") Map<String, String> labels = new LinkedHashMap<>();
+        // a KEY alone is KEY="", as docker's --opt and --label take it (-o encrypted)
+        @Option(names = {"-o", "--opt"}, mapFallbackValue = "", description = "Driver option KEY=VALUE (KEY alone: an empty value).")
+        Map<String, String> options = new LinkedHashMap<>();
+        @Option(names = "--label", mapFallbackValue = "", description = "Label KEY=VALUE (KEY alone: an empty value).")
+        Map<String, String> labels = new LinkedHashMap<>();
 
         @Override
         public Integer call() {

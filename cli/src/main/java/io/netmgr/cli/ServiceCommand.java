@@ -51,7 +51,8 @@ final class ServiceCommand {
                 description = "Publish a port; repeat for more.") List<String> ports = new ArrayList<>();
         @Option(names = "--endpoint-mode", paramLabel = "vip|dnsrr", defaultValue = "vip",
                 description = "vip (default): a virtual IP balanced over the backends; dnsrr: DNS alone.") String endpointMode;
-        @Option(names = "--label", description = "Label KEY=VALUE.") Map<String, String> labels = new LinkedHashMap<>();
+        @Option(names = "--label", mapFallbackValue = "", description = "Label KEY=VALUE (KEY alone: an empty value).")
+        Map<String, String> labels = new LinkedHashMap<>();
         @Option(names = "--replicas", paramLabel = "N",
                 description = "Run N tasks of the command given after --, each in a sandbox of its own (NAME.1, NAME.2...).") Integer replicas;
         @Parameters(index = "1..*", arity = "0..*", paramLabel = "COMMAND",

@@ -37,6 +37,15 @@ class NetmgrCliTest {
     }
 
     @Test
+    void anOptionOrLabelWithoutAValueIsAKeyWithAnEmptyValueAsDockerTakesIt() {
+        // it was a usage error naming picocli's <String=String>; docker network create -o encrypted sends "encrypted": ""
+        Captured c = capture(() -> NetmgrCli.run("-H", "unix:///nonexistent/netmgr.sock", "network", "create", "-d", "overlay",
+                "-o", "encrypted", "--label", "team", "n"));
+        assertThat(c.exit).as(c.err).isEqualTo(1);
+        assertThat(c.err).contains("cannot talk to netmgrd").doesNotContain("KEY=VALUE format");
+    }
+
+    @Test
     void unknownCommandExitsWithUsage() {
         Captured c = capture(() -> NetmgrCli.run("frobnicate"));
         assertThat(c.exit).isEqualTo(2);

@@ -57,9 +57,15 @@ public final class OverlayDriver implements NetworkDriver, PeerListener {
         return new Capability(Scope.GLOBAL, false, true, List.of());
     }
 
-    /** CNI's keys for the overlay's options: {@code vni}, {@code vxlanPort}; mtu is the plugin's own key. */
-    private static final CniMapping CNI = new CniMapping(Map.of("vni", OverlayOptions.VNI, "vxlanPort", OverlayOptions.PORT),
-            Map.of(), Map.of("vni", "", "vxlanPort", Integer.toString(OverlayOptions.DEFAULT_PORT)));
+    /**
+     * CNI's keys for the overlay's options: {@code vni}, {@code vxlanPort}, and {@code encrypted},
+     * taken so that it is refused as on the other fronts instead of ignored as an unknown key (an
+     * unencrypted network served to a configuration asking for encryption); mtu is the plugin's own key.
+     */
+    private static final CniMapping CNI = new CniMapping(Map.of("vni", OverlayOptions.VNI, "vxlanPort", OverlayOptions.PORT,
+            "encrypted", OverlayOptions.ENCRYPTED), Map.of(),
+            Map.of("vni", "", "vxlanPort", Integer.toString(OverlayOptions.DEFAULT_PORT), "encrypted", ""),
+            java.util.Set.of("vni", "vxlanPort"));
 
     @Override
     public Optional<CniMapping> cniMapping() {

@@ -23,6 +23,7 @@ record OverlayOptions(Optional<Integer> vni, int port, int mtu) {
     static final String DOCKER_VNI = "com.docker.network.driver.overlay.vxlanid_list";
     static final String PORT = "vxlan.port";
     static final String MTU = "mtu";
+    static final String ENCRYPTED = "encrypted";
     static final String DOCKER_MTU = "com.docker.network.driver.mtu";
     static final int MAX_VNI = 0xffffff;
     /** The IANA port, Docker's and the kernel's default. */
@@ -33,7 +34,7 @@ record OverlayOptions(Optional<Integer> vni, int port, int mtu) {
     static OverlayOptions of(Network network) {
         Map<String, String> options = network.options();
         for (String key : options.keySet()) {
-            if (key.equals("encrypted") || key.equals("com.docker.network.driver.overlay.encrypted")) {
+            if (key.equals(ENCRYPTED) || key.equals("com.docker.network.driver.overlay.encrypted")) {
                 throw NetmgrException.invalid("network " + network.name() + ": option " + key + " asks for an encrypted"
                         + " overlay, which needs IPsec (ESP) in the kernel, and this host's kernel has none; drop the option"
                         + " and encrypt in the application (TLS), or run on a kernel with ESP");
@@ -45,10 +46,22 @@ record OverlayOptions(Optional<Integer> vni, int port, int mtu) {
                         ? " (an option of a local driver)" : "") + "; it takes " + VNI + ", " + PORT + " and " + MTU);
             }
         }
+        sameValue(network, VNI, DOCKER_VNI);
+        sameValue(network, MTU, DOCKER_MTU);
         Optional<Integer> vni = first(options, VNI, DOCKER_VNI).map(text -> number(network, VNI, text, 1, MAX_VNI));
         int port = first(options, PORT).map(text -> number(network, PORT, text, 1, 65535)).orElse(DEFAULT_PORT);
         int mtu = first(options, MTU, DOCKER_MTU).map(text -> number(network, MTU, text, 68, 65535)).orElse(0);
         return new OverlayOptions(vni, port, mtu);
+    }
+
+    /** Refuses two spellings of one option with different values: which one to obey would be a guess. */
+    private static void sameValue(Network network, String ours, String dockers) {
+        String a = network.options().get(ours);
+        String b = network.options().get(dockers);
+        if (a != null && b != null && !a.trim().equals(b.trim())) {
+            throw NetmgrException.invalid("network " + network.name() + ": options " + ours + "=" + a + " and " + dockers + "=" + b
+                    + " name the same setting with different values; give one of them");
+        }
     }
 
     private static Optional<String> first(Map<String, String> options, String... keys) {

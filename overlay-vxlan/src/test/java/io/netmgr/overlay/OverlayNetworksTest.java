@@ -36,7 +36,8 @@ class OverlayNetworksTest {
     private final NetworkController b = host("host-b", "192.0.2.2");
 
     private NetworkController host(String id, String address) {
-        FakeKernel kernel = new FakeKernel(faults);
+        // each host routes the underlay, 192.0.2.0/24, through its eth0
+        FakeKernel kernel = new FakeKernel(faults).route("192.0.2.0/24", "eth0");
         NetworkController c = NetworkController.builder(kernel, new MemoryStore(), new FakeIpam(faults),
                         new DriverRegistry().register(new OverlayDriver())).sandboxNamespaces(kernel).reconcileAtStart(false) // it lists links: kernel work
                 .clusterStore(cluster, new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48"))))
@@ -98,6 +99,42 @@ class OverlayNetworksTest {
     }
 
     @Test
+    void aSubnetHoldingTheUnderlayOrAReservedRangeIsRefusedBeforeAnythingIsGranted() {
+        // the hosts as the registry records them: on a real cluster each netmgrd registers itself
+        cluster.txn().put("/netmgr/members/host-c", ("{\"hostId\":\"host-c\",\"hostname\":\"node-c\",\"advertiseAddress\":"
+                + "\"198.18.0.3\",\"startedAt\":\"\",\"version\":\"\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)).commit();
+        List<String> before = contents();
+        // joined, each host's bridge would hold the gateway 192.0.2.1, host-a's own VTEP address:
+        // the others would answer it themselves, and VXLAN to host-a would stop for every overlay
+        assertThatThrownBy(() -> b.createNetwork(subnet("o1", "192.0.2.0/24"))).isInstanceOf(NetmgrException.class).hasMessage(
+                "network o1: subnet 192.0.2.0/24 overlaps 192.0.2.0/24, which this host already routes through eth0; the network's"
+                        + " route would compete with it and cut the host off from those addresses; choose another --subnet");
+        // a host whose underlay this one does not route is still kept clear of
+        assertThatThrownBy(() -> b.createNetwork(subnet("o2", "198.18.0.0/24"))).hasMessage(
+                "network o2: subnet 198.18.0.0/24 holds 198.18.0.3, the advertise address of cluster host node-c; every host joining"
+                        + " the network would hide that host's underlay address behind the network's gateway; choose a --subnet outside"
+                        + " the underlay");
+        assertThatThrownBy(() -> a.createNetwork(subnet("o3", "127.0.0.0/16"))).hasMessage(
+                "network o3: subnet 127.0.0.0/16 overlaps 127.0.0.0/8 (loopback), which no network may use; choose another --subnet");
+        assertThatThrownBy(() -> a.createNetwork(subnet("o4", "224.1.0.0/24"))).hasMessageContaining("(multicast)");
+        assertThat(contents()).as("nothing granted, nothing stored").isEqualTo(before);
+        assertThat(a.createNetwork(subnet("o5", "10.60.0.0/24")).pools()).hasSize(1);
+    }
+
+    @Test
+    void twoSpellingsOfOneOptionWithDifferentValuesAreRefused() {
+        List<String> before = contents();
+        assertThatThrownBy(() -> a.createNetwork(overlay("vxlan.id", "5003").withOption(
+                "com.docker.network.driver.overlay.vxlanid_list", "5004"))).hasMessage("network o: options vxlan.id=5003 and"
+                + " com.docker.network.driver.overlay.vxlanid_list=5004 name the same setting with different values; give one of them");
+        assertThatThrownBy(() -> a.createNetwork(overlay("mtu", "1400").withOption("com.docker.network.driver.mtu", "1300")))
+                .hasMessageContaining("options mtu=1400 and com.docker.network.driver.mtu=1300 name the same setting");
+        assertThat(contents()).isEqualTo(before);
+        assertThat(a.createNetwork(overlay("vxlan.id", "5003").withOption("com.docker.network.driver.overlay.vxlanid_list", "5003"))
+                .option("vxlan.id")).as("the same value twice is no contradiction").contains("5003");
+    }
+
+    @Test
     void theAllocatorTakesTheLowestFreeVniFrom4096ThenBelow() {
         assertThat(VniAllocator.choose(Set.of())).hasValue(4096);
         assertThat(VniAllocator.choose(Set.of("4096", "4098"))).hasValue(4097);
@@ -105,6 +142,10 @@ class OverlayNetworksTest {
 
     private List<String> contents() {
         return cluster.range("/").stream().map(kv -> kv.key() + "=" + kv.valueAsString()).toList();
+    }
+
+    private static NetworkConfig subnet(String name, String subnet) {
+        return NetworkConfig.of(name, "overlay").withIpam(IpamConfig.of(IpPrefix.parse(subnet)));
     }
 
     private static NetworkConfig overlay(String option, String value) {

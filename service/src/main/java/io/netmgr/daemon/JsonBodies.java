@@ -1,5 +1,7 @@
 package io.netmgr.daemon;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -71,6 +74,9 @@ public final class JsonBodies {
      * {@code 1} true.
      */
     private static ObjectMapper noScalarCoercion(ObjectMapper mapper) {
+        // a null inside an array or map ({"options": {"mtu": null}}, "subnets": [null]) is refused by
+        // name, as a null field's value is; it reached the handlers as a null element and failed there
+        mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -134,7 +140,7 @@ public final class JsonBodies {
                     + where.getColumnNr()) + ": " + firstLine(e.getOriginalMessage());
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            String expected = "expected " + kindOf(m.getTargetType()) + got(m.getOriginalMessage());
+            String expected = "expected " + kindOf(m.getTargetType()) + got(m);
             return m.getPath().isEmpty() ? "request body: " + expected
                     : "field \"" + path(m) + "\" of request body: " + expected;
         }
@@ -162,7 +168,11 @@ public final class JsonBodies {
     }
 
     /** ", got an array" from Jackson's "... from Array value (token ...)", or nothing. */
-    private static String got(String message) {
+    private static String got(MismatchedInputException e) {
+        if (e instanceof InvalidNullException) {
+            return ", got null";
+        }
+        String message = e.getOriginalMessage();
         var m = JACKSON_INPUT.matcher(message == null ? "" : message);
         if (!m.find()) {
             return "";

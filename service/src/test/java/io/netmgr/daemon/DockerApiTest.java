@@ -53,7 +53,8 @@ class DockerApiTest {
 
             assertError(d.post("/networks/create", "{\"Name\":\"front\"}"), 409, "network with name front already exists");
             assertError(d.post("/networks/create", "{\"Name\":\"f2\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.95.0.0/16\"}]}}"), 403,
-                    "invalid pool request: Pool overlaps with other one on this address space");
+                    "invalid pool request: Pool overlaps with other one on this address space (pool 10.95.0.0/16 overlaps with network"
+                            + " front's pool 10.95.0.0/24; choose another --subnet)");
             assertError(d.post("/networks/create", "{\"Name\":\"f3\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.95.0/16\"}]}}"), 400, "10.95.0/16");
             assertError(d.delete("/v1.47/networks/bridge"), 403, "bridge is a pre-defined network and cannot be removed");
             assertError(d.get("/networks/nosuch"), 404, "network nosuch not found");
@@ -62,6 +63,8 @@ class DockerApiTest {
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"IPAM\":{\"Driver\":\"dhcp\"}}"), 404, "plugin \"dhcp\" not found");
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Scope\":\"swarm\"}"), 403,
                     "cannot create a swarm scoped network with driver bridge: swarm scope is an overlay network's");
+            assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"overlay\",\"Scope\":\"local\"}"), 403,
+                    "cannot downgrade network scope for overlay networks: an overlay spans the cluster's hosts");
             // an overlay in swarm scope is refused by the overlay itself here: this netmgrd has no cluster store
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"overlay\",\"Scope\":\"swarm\"}"), 400,
                     "network w: driver overlay makes networks that span hosts and needs a cluster store");

@@ -59,7 +59,7 @@ class BadInputCorpusIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path NETMGR = Distribution.HOME.resolve("bin/netmgr");
     private static final Path CNI = Distribution.HOME.resolve("bin/netmgr-cni");
-    private static final List<String> LEAKS = List.of("io.netmgr", "Exception", "java.", "\tat ");
+    static final List<String> LEAKS = List.of("io.netmgr", "Exception", "java.", "\tat ");
     private static final String NEST = "[".repeat(5000) + "]".repeat(5000);
     private static final String FORM = "a=" + "b".repeat(8998);
     private static final String BIG = "{\"name\":\"" + "a".repeat(300_000) + "\"}";
@@ -389,7 +389,7 @@ class BadInputCorpusIT {
      * A bridge's carrier follows its ports a moment after they come or go (the in-process warm-up
      * removes one): operstate and the carrier flags are the kernel's to settle, not a change.
      */
-    private static JsonNode withoutCarrier(JsonNode links) {
+    static JsonNode withoutCarrier(JsonNode links) {
         for (JsonNode link : links) {
             ((ObjectNode) link).remove("operstate");
             for (Iterator<JsonNode> it = link.path("flags").iterator(); it.hasNext(); ) {
@@ -403,7 +403,7 @@ class BadInputCorpusIT {
     }
 
     /** The kernel's own IPv6 link-local addresses come and leave "tentative" on their own time: not ours to compare. */
-    private static JsonNode withoutLinkLocal(JsonNode links) {
+    static JsonNode withoutLinkLocal(JsonNode links) {
         for (JsonNode link : links) {
             for (Iterator<JsonNode> it = link.path("addr_info").iterator(); it.hasNext(); ) {
                 if (it.next().path("scope").asText().equals("link")) {

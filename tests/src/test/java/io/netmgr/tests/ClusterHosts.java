@@ -90,10 +90,15 @@ final class ClusterHosts implements BeforeAllCallback, AfterAllCallback {
 
         /** Starts (or starts again, on its state dir) this host's netmgrd in the cluster. */
         void start() throws IOException, InterruptedException {
+            start(Map.of());
+        }
+
+        /** Starts this host's netmgrd with {@code environment} added (NETMGR_OPTS=-Dnetmgr.crashAt=...). */
+        void start(Map<String, String> environment) throws IOException, InterruptedException {
             List<String> args = new ArrayList<>(storeArgs());
             args.addAll(List.of("--advertise-addr", address.toString()));
             args.addAll(extraArgs.getOrDefault(number, List.of()));
-            daemon = new DaemonProcess(home, ns.path().toString(), Map.of(), args).start();
+            daemon = new DaemonProcess(home, ns.path().toString(), environment, args).start();
         }
 
         /** {@code netmgr node ls --format json} run on this host, as a user would. */

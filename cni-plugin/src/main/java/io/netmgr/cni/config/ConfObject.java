@@ -92,12 +92,24 @@ public record ConfObject(String path, Map<String, Object> fields) {
 
     /** A string or a boolean, as text: a driver option's value. */
     Optional<String> scalar(String key) {
+        return scalar(key, false);
+    }
+
+    /**
+     * A string, a boolean or, when {@code numbers}, a whole number, as text: a driver option's
+     * value. A number is how CNI configurations write a numeric one ({@code "vni": 4242}, as
+     * flannel's {@code VNI}); the driver checks its range.
+     */
+    Optional<String> scalar(String key, boolean numbers) {
         Object v = fields.get(key);
         if (v == null) {
             return Optional.empty();
         }
+        if (numbers && v instanceof Long) {
+            return Optional.of(v.toString());
+        }
         if (!(v instanceof String) && !(v instanceof Boolean)) {
-            throw wrongKind(key, "a string or true or false", v);
+            throw wrongKind(key, numbers ? "a string or a whole number" : "a string or true or false", v);
         }
         return Optional.of(v.toString());
     }

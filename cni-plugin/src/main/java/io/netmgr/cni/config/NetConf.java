@@ -161,7 +161,7 @@ public record NetConf(String cniVersion, String name, String driver, Map<String,
         Map<String, String> keys = new java.util.LinkedHashMap<>();
         for (String key : c.fields().keySet()) {
             if (mapping.keys().containsKey(key)) {
-                c.scalar(key).ifPresent(v -> keys.put(key, v));
+                c.scalar(key, mapping.numbers().contains(key)).ifPresent(v -> keys.put(key, v));
             } else if (!CniDrivers.othersTaking(key, driver).isEmpty()) {
                 throw ConfObject.invalid(key + " applies to driver " + String.join(", ", CniDrivers.othersTaking(key, driver))
                         + " only, not " + driver + "; drop the field");

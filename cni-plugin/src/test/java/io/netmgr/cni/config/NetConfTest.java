@@ -219,6 +219,21 @@ class NetConfTest {
                 .getMessage()).isEqualTo("network \"bad name\" is not a valid network name: use 1 to 64 letters, digits, '_', '.' or '-'");
         assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"type\":\"netmgr\",\"vni\":\"7\"}").getMessage())
                 .isEqualTo("vni applies to driver overlay only, not bridge; drop the field");
+        // a number, as CNI configurations write one, is the option's value (it was refused as "not a string")
+        NetConf numbered = NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"pods\",\"type\":\"netmgr\",\"driver\":\"overlay\","
+                + "\"network\":\"cluster-pods\",\"vni\":4242,\"vxlanPort\":8472}");
+        assertThat(numbered.driverOptions()).isEqualTo(java.util.Map.of("vxlan.id", "4242", "vxlan.port", "8472"));
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"p\",\"type\":\"netmgr\",\"driver\":\"overlay\",\"vni\":4.5}")
+                .getMessage()).contains("vni must be a string or a whole number");
+        // "encrypted" is the overlay's, passed on for the driver to refuse; it was ignored, and the network made unencrypted
+        NetConf encrypted = NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"pods\",\"type\":\"netmgr\",\"driver\":\"overlay\","
+                + "\"encrypted\":true}");
+        assertThat(encrypted.driverOptions()).isEqualTo(java.util.Map.of("encrypted", "true"));
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"type\":\"netmgr\",\"encrypted\":true}").getMessage())
+                .isEqualTo("encrypted applies to driver overlay only, not bridge; drop the field");
+        // a number stays refused where the option is no number
+        assertThat(refusal("{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"type\":\"netmgr\",\"hairpinMode\":1}").getMessage())
+                .contains("hairpinMode must be a string or true or false");
     }
 
     @Test

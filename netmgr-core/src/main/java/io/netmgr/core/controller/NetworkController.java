@@ -83,6 +83,8 @@ public final class NetworkController implements AutoCloseable {
     private final Optional<ClusterFirewall> clusterFirewall;
     private final Optional<ServiceMesh> mesh;
     private final Withdrawals withdrawals;
+    private final SubnetGuard subnetGuard;
+    private final UnfinishedGrants unfinished;
 
     /** A controller without a firewall and without a cross-process lock; see {@link #builder}. */
     public NetworkController(NetNs hostNamespace, Store store, IpamDriver ipam, DriverRegistry drivers, Path sandboxRunDir) {
@@ -101,9 +103,11 @@ public final class NetworkController implements AutoCloseable {
         this.sandboxes = new Sandboxes(state, namespaces);
         this.hostNamespaces = new HostNamespaces(host.namespace());
         this.placement = new InterfacePlacement(host);
-        this.serviceScope = new ServiceScope(new ServiceStore(state.store(), state::isGlobalNetwork, state.clustered()),
-                member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf, state::leaseFor, state::endpoint,
-                state::endpoints);
+        ServiceStore services = new ServiceStore(state.store(), state::isGlobalNetwork, state.clustered());
+        this.unfinished = new UnfinishedGrants(state, scopes, id -> services.byId(id).isPresent(),
+                member.map(ClusterMember::hostId).orElse("local"));
+        this.serviceScope = new ServiceScope(services, member.map(ClusterMember::hostId).orElseGet(ThisHost::name), scopes::ipamOf,
+                state::leaseFor, state::endpoint, state::endpoints, unfinished::beginService);
         this.firewall = new HostFirewall(b.firewall, drivers, state, serviceScope);
         this.lock = new HostLock(b.lockFile, firewall::catchUp, firewall::caughtUp);
         this.peers = b.clusterStore.map(c -> new PeerTable(c, drivers, host, member.orElseThrow().advertiseAddress(), state::network));
@@ -111,6 +115,7 @@ public final class NetworkController implements AutoCloseable {
         this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
+        this.subnetGuard = new SubnetGuard(kernel, scopes);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
                 () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
@@ -149,6 +154,7 @@ public final class NetworkController implements AutoCloseable {
     public List<String> reconcile() {
         try (HostLock.Held held = lock.acquire()) {
             List<String> done = new Reconciler(kernel, namespaces, state, scopes.localIpam(), drivers).run();
+            done.addAll(unfinished.releaseLeftovers()); // the cluster's pools this host's killed process left granted
             firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
             return done;
         }
@@ -318,12 +324,15 @@ public final class NetworkController implements AutoCloseable {
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
                         Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
                 driver.validate(planned); // options and claims before any pool: a refusal changes nothing
-                Network network = planned.withPools(requestPools(id, config, undo));
+                GrantNote note = unfinished.begin(planned); // a process killed before the commit gives its pools back at start
+                undo.push(note::forget);
+                Network network = planned.withPools(requestPools(id, config, driver.networkLink(planned).isPresent(), undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
                 undo.push(() -> firewall.removeNetwork(network));
-                boolean ok = scopes.withClaims(state.create(state.txn(), network), network).commit().succeeded();
+                CrashPoint.reach(CrashPoint.CREATE_BEFORE_COMMIT);
+                boolean ok = note.within(scopes.withClaims(state.create(state.txn(), network), network)).commit().succeeded();
                 if (!ok) {
                     throw NetmgrException.conflict("network with name " + config.name() + " already exists, or another"
                             + " host took a value it claims meanwhile; try again");
@@ -335,7 +344,7 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    private List<NetworkPool> requestPools(String id, NetworkConfig config, Undo undo) {
+    private List<NetworkPool> requestPools(String id, NetworkConfig config, boolean hostLink, Undo undo) {
         // host and none carry no addresses, as in Docker
         if (config.driver().equals("host") || config.driver().equals("none")) {
             return List.of();
@@ -348,6 +357,7 @@ public final class NetworkController implements AutoCloseable {
             }
             requests.add(PoolRequest.of(config.name(), c));
         }
+        subnetGuard.check(config, hostLink); // every subnet, before the first is granted
         if (requests.stream().noneMatch(r -> r.family() == IpFamily.V4)) {
             requests.add(PoolRequest.defaultPool(config.name(), IpFamily.V4));
         }

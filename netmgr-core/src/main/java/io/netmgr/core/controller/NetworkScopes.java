@@ -57,6 +57,12 @@ final class NetworkScopes implements ClusterClaims {
                 .map(h -> h.hostname() + " (" + h.advertiseAddress() + ")").orElse(hostId);
     }
 
+    /** The hosts registered in the cluster, as they registered (none without a cluster store). */
+    List<HostInfo> clusterHosts() {
+        return clusterStore.map(c -> c.range(HostRegistry.MEMBERS).stream().map(kv -> StateStore.decode(kv, HostInfo.class)).toList())
+                .orElse(List.of());
+    }
+
     /** Refuses a network of a global-scope driver on a host without a cluster store, before anything is made. */
     void checkCanCreate(String name, String driver) {
         if (isGlobalDriver(drivers, driver) && !state.clustered()) {
@@ -78,6 +84,11 @@ final class NetworkScopes implements ClusterClaims {
 
     IpamDriver ipamOf(Network network) {
         return ipamFor(network.driver());
+    }
+
+    /** The IPAM of global networks, on the cluster store; empty on a host without one. */
+    Optional<IpamDriver> clusterIpam() {
+        return state.clustered() ? clusterIpam : Optional.empty();
     }
 
     /** The host's own IPAM, which the reconciler may tidy; the cluster's belongs to every host. */

@@ -1,7 +1,9 @@
 package io.netmgr.core.kernel;
 
 import io.netmgr.core.driver.HostContext;
+import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
+import java.util.List;
 
 /**
  * The host side of the kernel as the controller itself uses it: what drivers get to make a
@@ -21,6 +23,18 @@ public interface HostKernel extends AutoCloseable {
 
     /** Has the links a killed process retired but never deleted deleted now; called at start. */
     void reapRetiredLinks();
+
+    /**
+     * The subnets the host routes directly or through a gateway (unicast, not default), each with
+     * the link it leaves by: what a new network's subnet must not take over. None by default.
+     */
+    default List<RoutedSubnet> routedSubnets() {
+        return List.of();
+    }
+
+    /** A destination the host routes, and the name of the link it routes it through. */
+    record RoutedSubnet(IpPrefix destination, String link) {
+    }
 
     /** Deletes host link {@code name}; false when there is none. */
     boolean deleteLinkIfExists(String name);

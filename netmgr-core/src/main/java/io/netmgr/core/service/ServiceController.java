@@ -2,6 +2,8 @@ package io.netmgr.core.service;
 
 import io.netmgr.core.Ids;
 import io.netmgr.core.NetmgrException;
+import io.netmgr.core.controller.CrashPoint;
+import io.netmgr.core.controller.GrantNote;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.Undo;
 import io.netmgr.core.endpoint.Endpoint;
@@ -124,6 +126,10 @@ public final class ServiceController {
             Undo undo = new Undo();
             try {
                 List<ServiceVip> vips = new ArrayList<>();
+                // VIPs from the cluster's IPAM: noted first, so a process killed before the commit gives them back at start
+                GrantNote note = spec.endpointMode() == EndpointMode.VIP && attached.keySet().stream()
+                        .anyMatch(n -> Network.GLOBAL.equals(n.scope())) ? scope.noteVipGrants().apply(id) : GrantNote.NONE;
+                undo.push(note::forget);
                 if (spec.endpointMode() == EndpointMode.VIP) {
                     for (Map.Entry<Network, Optional<IpAddress>> a : attached.entrySet()) {
                         vips.add(grantVip(id, a.getKey(), a.getValue(), undo));
@@ -132,7 +138,8 @@ public final class ServiceController {
                 Service service = new Service(id, draft.name(), draft.endpointMode(), draft.networkIds(), vips, draft.ports(),
                         draft.labels(), draft.created());
                 program(service, List.of(), undo);
-                commit(store.create(store.store().txn(), service), "service with name " + spec.name() + " already exists");
+                CrashPoint.reach(CrashPoint.SERVICE_CREATE_BEFORE_COMMIT);
+                commit(note.within(store.create(store.store().txn(), service)), "service with name " + spec.name() + " already exists");
                 return service;
             } catch (RuntimeException e) {
                 throw undo.rollback(e);

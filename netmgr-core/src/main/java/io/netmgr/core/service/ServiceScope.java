@@ -1,5 +1,6 @@
 package io.netmgr.core.service;
 
+import io.netmgr.core.controller.GrantNote;
 import io.netmgr.core.controller.PeerTable;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.ipam.IpamDriver;
@@ -22,11 +23,23 @@ import java.util.function.Supplier;
  * name as backends record it (its cluster host id when clustered, so that `service ps` tells the
  * hosts apart and host-mode ports reach only this host's backends), which IPAM hands out a
  * network's virtual IPs, the lease a network's claims live under (the host's, on a global
- * network) and this host's endpoints.
+ * network) and this host's endpoints; and {@code noteVipGrants}, which notes a service whose
+ * VIPs on a global network are about to be granted, so that a process killed before the service
+ * is stored gives them back at its next start.
  */
 public record ServiceScope(ServiceStore store, String thisHost, Function<Network, IpamDriver> ipamOf,
         Function<String, Optional<Lease>> leaseFor, Function<String, Optional<Endpoint>> localEndpoint,
-        Supplier<List<Endpoint>> localEndpoints) {
+        Supplier<List<Endpoint>> localEndpoints, Function<String, GrantNote> noteVipGrants) {
+
+    /**
+     * As the canonical constructor, with {@code noteVipGrants} taking no note: a host alone
+     * releases what a killed process left through its own reconciler.
+     */
+    public ServiceScope(ServiceStore store, String thisHost, Function<Network, IpamDriver> ipamOf,
+                        Function<String, Optional<Lease>> leaseFor, Function<String, Optional<Endpoint>> localEndpoint,
+                        Supplier<List<Endpoint>> localEndpoints) {
+        this(store, thisHost, ipamOf, leaseFor, localEndpoint, localEndpoints, id -> GrantNote.NONE);
+    }
 
     /** One host alone: services on {@code store}, virtual IPs from {@code ipam}. */
     public static ServiceScope local(ServiceStore store, IpamDriver ipam, Function<String, Optional<Endpoint>> localEndpoint,

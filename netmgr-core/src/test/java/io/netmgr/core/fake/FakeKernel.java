@@ -28,6 +28,7 @@ public final class FakeKernel implements HostKernel, SandboxNamespaces {
     private final Faults faults;
     private final Set<Path> namespaces = new TreeSet<>();
     private final List<String> configured = new ArrayList<>();
+    private final List<RoutedSubnet> routes = new ArrayList<>();
     private int openHandles;
     private boolean closed;
 
@@ -64,7 +65,18 @@ public final class FakeKernel implements HostKernel, SandboxNamespaces {
         return closed;
     }
 
+    /** Has the host route {@code destination} through {@code link} (its LAN, an underlay), as a real host does. */
+    public synchronized FakeKernel route(String destination, String link) {
+        routes.add(new RoutedSubnet(io.netmgr.netlink.addr.IpPrefix.parse(destination), link));
+        return this;
+    }
+
     // ---- host
+
+    @Override
+    public synchronized List<RoutedSubnet> routedSubnets() {
+        return List.copyOf(routes);
+    }
 
     @Override
     public HostContext context() {

@@ -13,10 +13,15 @@ public final class Faults {
     private final List<String> steps = new ArrayList<>();
     private int failAt;
     private String failOn;
+    private String crashOn;
 
     /** Records step {@code what}, failing it with an {@link InjectedFault} when it is the one chosen. */
     public void step(String what) {
         steps.add(what);
+        if (crashOn != null && what.startsWith(crashOn)) {
+            crashOn = null;
+            throw new InjectedCrash(what);
+        }
         if (steps.size() == failAt || (failOn != null && what.startsWith(failOn))) {
             failAt = 0;
             failOn = null;
@@ -36,6 +41,15 @@ public final class Faults {
         steps.clear();
         failAt = 0;
         failOn = name;
+    }
+
+    /**
+     * Has the first step whose name starts with {@code name} end the process, as kill -9 would:
+     * an {@link InjectedCrash}, an Error the controller does not catch, so nothing is undone.
+     * Build a new controller on the same stores and fakes to see what a restart makes of it.
+     */
+    public void crashOn(String name) {
+        crashOn = name;
     }
 
     /** Starts counting again, failing nothing. */
@@ -59,6 +73,15 @@ public final class Faults {
 
         public String step() {
             return step;
+        }
+    }
+
+    /** The process "killed" at a step ({@link #crashOn}): nothing after it runs, nothing is undone. */
+    public static final class InjectedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        InjectedCrash(String step) {
+            super("process killed at step: " + step);
         }
     }
 }

@@ -203,6 +203,11 @@ public final class DockerRoutes {
             throw NetmgrException.forbidden("cannot create a swarm scoped network with driver " + driver(body)
                     + ": swarm scope is an overlay network's (-d overlay, on a netmgrd with --cluster-store)");
         }
+        // dockerd refuses to downgrade an overlay to one host's scope; accepting it made a network every host sees
+        if ("local".equals(body.scope()) && "overlay".equals(driver(body))) {
+            throw NetmgrException.forbidden("cannot downgrade network scope for overlay networks: an overlay spans the cluster's"
+                    + " hosts (scope swarm); leave --scope out, or use -d bridge for a network of this host alone");
+        }
         if (body.scope() != null && !body.scope().isBlank() && !List.of("local", "global", "swarm").contains(body.scope())) {
             throw new IllegalArgumentException("scope " + body.scope() + " is not supported: a network's scope is its driver's,"
                     + " local (bridge, macvlan) or global (overlay, on a netmgrd with --cluster-store)");
@@ -273,7 +278,9 @@ public final class DockerRoutes {
     /** dockerd's wording and status where they differ from netmgr's own API. */
     private static void fail(RoutingContext ctx, Throwable e) {
         if (e instanceof IpamException ipam && ipam.reason() == IpamException.Reason.POOL_OVERLAP) {
-            Replies.error(ctx, new HttpError(403, "invalid pool request: Pool overlaps with other one on this address space"));
+            // dockerd's words first, for scripts that match them; then which subnet and which network, as everywhere else
+            Replies.error(ctx, new HttpError(403, "invalid pool request: Pool overlaps with other one on this address space ("
+                    + ipam.getMessage() + ")"));
         } else if (e instanceof NetmgrException n && n.kind() == NetmgrException.Kind.CONFLICT
                 && n.getMessage().startsWith("endpoint with name")) {
             Replies.error(ctx, new HttpError(403, n.getMessage())); // dockerd: forbidden, the container is connected

@@ -1,0 +1,107 @@
+package io.netmgr.core.controller;
+
+import io.netmgr.core.NetmgrException;
+import io.netmgr.core.cluster.HostInfo;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.kernel.HostKernel;
+import io.netmgr.core.kernel.HostKernel.RoutedSubnet;
+import io.netmgr.core.network.Network;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.netlink.addr.IpAddress;
+import io.netmgr.netlink.addr.IpPrefix;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Refuses a subnet given for a new network that would take addresses the host or the cluster
+ * already depends on, before anything is granted or made (podman refuses a subnet the host uses
+ * as well; Docker accepts it and cuts the host off):
+ * <ul>
+ *   <li>a range no network may use: loopback, link-local, multicast, "this network", reserved;</li>
+ *   <li>for a driver that puts the gateway on a host link (bridge, overlay): a destination the
+ *   host already routes through a link of its own (its LAN, its underlay, a VPN); the network's
+ *   route would compete with it. Pools of the same IPAM are left to its own, clearer refusal;</li>
+ *   <li>for a network spanning hosts: a cluster host's advertise address. An overlay's anycast
+ *   gateway is held by every joined host, so a subnet holding the underlay made joined hosts
+ *   answer a peer's VTEP address themselves, and VXLAN between them stopped for every overlay.</li>
+ * </ul>
+ */
+final class SubnetGuard {
+    private static final Map<IpPrefix, String> RESERVED = Map.ofEntries(
+            Map.entry(IpPrefix.parse("0.0.0.0/8"), "\"this network\""),
+            Map.entry(IpPrefix.parse("127.0.0.0/8"), "loopback"),
+            Map.entry(IpPrefix.parse("169.254.0.0/16"), "link-local"),
+            Map.entry(IpPrefix.parse("224.0.0.0/4"), "multicast"),
+            Map.entry(IpPrefix.parse("240.0.0.0/4"), "reserved, and broadcast"),
+            Map.entry(IpPrefix.parse("::/127"), "unspecified and loopback"),
+            Map.entry(IpPrefix.parse("fe80::/10"), "link-local"),
+            Map.entry(IpPrefix.parse("ff00::/8"), "multicast"));
+
+    private final HostKernel kernel;
+    private final NetworkScopes scopes;
+
+    SubnetGuard(HostKernel kernel, NetworkScopes scopes) {
+        this.kernel = kernel;
+        this.scopes = scopes;
+    }
+
+    /**
+     * Refuses the first subnet {@code config} gives that takes what the host or cluster uses;
+     * {@code hostLink} when its driver holds the gateway on a host link. Reads nothing when the
+     * network gives no subnet: default pools already skip the host's routes.
+     */
+    void check(NetworkConfig config, boolean hostLink) {
+        if (config.ipam().isEmpty()) {
+            return;
+        }
+        Set<IpPrefix> held = scopes.ipamFor(config.driver()).pools().stream().map(Pool::subnet).collect(Collectors.toSet());
+        boolean global = scopes.scopeOf(config.driver()).equals(Network.GLOBAL);
+        for (IpamConfig c : config.ipam()) {
+            check(config.name(), c.subnet(), hostLink, global, held);
+        }
+    }
+
+    /**
+     * Refuses {@code subnet} of network {@code name}, naming what it would take; {@code hostLink}
+     * when the driver holds the gateway on a host link, {@code global} when the network spans
+     * hosts, {@code ipamPools} the subnets the IPAM that grants it already holds.
+     */
+    private void check(String name, IpPrefix subnet, boolean hostLink, boolean global, Set<IpPrefix> ipamPools) {
+        for (Map.Entry<IpPrefix, String> reserved : RESERVED.entrySet()) {
+            if (reserved.getKey().family() == subnet.family() && reserved.getKey().overlaps(subnet)) {
+                throw NetmgrException.invalid("network " + name + ": subnet " + subnet + " overlaps " + reserved.getKey() + " ("
+                        + reserved.getValue() + "), which no network may use; choose another --subnet");
+            }
+        }
+        if (global) {
+            for (HostInfo host : scopes.clusterHosts()) {
+                IpAddress address = parseOrNull(host.advertiseAddress());
+                if (address != null && address.family() == subnet.family() && subnet.contains(address)) {
+                    throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " holds " + address + ", the advertise"
+                            + " address of cluster host " + host.hostname() + "; every host joining the network would hide that"
+                            + " host's underlay address behind the network's gateway; choose a --subnet outside the underlay");
+                }
+            }
+        }
+        if (hostLink) {
+            for (RoutedSubnet route : kernel.routedSubnets()) {
+                if (route.destination().family() == subnet.family() && route.destination().overlaps(subnet)
+                        && !ipamPools.contains(route.destination())) {
+                    throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " overlaps " + route.destination()
+                            + ", which this host already routes through " + route.link() + "; the network's route would"
+                            + " compete with it and cut the host off from those addresses; choose another --subnet");
+                }
+            }
+        }
+    }
+
+    private static IpAddress parseOrNull(String text) {
+        try {
+            return text == null || text.isBlank() ? null : IpAddress.parse(text);
+        } catch (RuntimeException e) {
+            return null; // a record another version wrote differently names no address to keep clear
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.netmgr.core.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netmgr.core.fake.FakeCluster;
+import io.netmgr.core.fake.Faults;
+import io.netmgr.core.ipam.IpamConfig;
+import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.netlink.addr.IpPrefix;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A process killed while creating a global network, after its pool was granted in the cluster
+ * and before the network was stored: its next start gives the pool back, so the subnet is free
+ * again for every host; a pool another host granted stays.
+ */
+class UnfinishedGrantsTest {
+    private final FakeCluster world = new FakeCluster();
+    private final FakeCluster.Host a = world.host("host-a", "192.0.2.1");
+    private final FakeCluster.Host b = world.host("host-b", "192.0.2.2");
+
+    @AfterEach
+    void close() throws Exception {
+        world.close();
+    }
+
+    @Test
+    void aPoolGrantedByAProcessKilledBeforeTheCommitIsGivenBackAtItsNextStart() {
+        world.faults.crashOn("driver createNetwork g1"); // after the pools, before the commit
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "10.70.0.0/24"))).isInstanceOf(Faults.InjectedCrash.class);
+        assertThat(world.clusterIpam.pools()).extracting(Pool::owner).as("granted, the network never stored").contains("g1");
+        // before: every host was refused the subnet for good, as overlapping network g1, which does not exist
+        assertThatThrownBy(() -> b.controller.createNetwork(global("g2", "10.70.0.0/24"))).hasMessageContaining("overlaps");
+
+        b.controller.createNetwork(global("kept", "10.71.0.0/24"));
+        a.restart();
+
+        assertThat(world.clusterIpam.pools()).extracting(Pool::owner).containsExactly("kept");
+        assertThat(a.controller.startupRepairs()).contains("released pool 10.70.0.0/24 of network g1: its creation was cut short");
+        assertThat(b.controller.createNetwork(global("g2", "10.70.0.0/24")).pools()).hasSize(1);
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).as("no note left").isEmpty();
+    }
+
+    @Test
+    void aStoredOrRefusedCreationLeavesNoNote() {
+        a.controller.createNetwork(global("g1", "10.72.0.0/24"));
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT)).as("deleted in the network's own transaction").isEmpty();
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g3", "10.72.0.0/25"))).hasMessageContaining("overlaps");
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).isEmpty();
+        a.controller.createNetwork(global("g4", "10.73.0.0/24"));
+        a.restart();
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).isEmpty();
+        assertThat(world.clusterIpam.pools()).extracting(Pool::owner).containsExactlyInAnyOrder("g1", "g4");
+    }
+
+    private static NetworkConfig global(String name, String subnet) {
+        return NetworkConfig.of(name, "global").withIpam(IpamConfig.of(IpPrefix.parse(subnet)));
+    }
+}
