@@ -12,6 +12,11 @@ ns=nmb-daemon-$$
 dir=$(mktemp -d /tmp/netmgr-bench-daemon-XXXXXX)
 pid=""
 cleanup() {
+    # the sandboxes a failed run left are namespaces of the machine's /run/netns: netmgrd removes them
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        left=$(dist/target/netmgr/bin/netmgr -H "unix://$dir/netmgr.sock" sandbox ls -q 2>/dev/null) || left=""
+        [ -z "$left" ] || dist/target/netmgr/bin/netmgr -H "unix://$dir/netmgr.sock" sandbox rm $left >/dev/null 2>&1 || true
+    fi
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
     rm -rf "$dir"
