@@ -161,6 +161,15 @@ public final class NetworkController implements AutoCloseable {
     }
 
     /**
+     * Gives back what the unfinished creations of host {@code hostId} were granted in the
+     * cluster's IPAM (pools, VIPs) and deletes its notes, as that host would at its next start:
+     * for a host {@code node rm} forgot for good. Returns one line per grant given back.
+     */
+    public List<String> releaseGrantsOfForgottenHost(String hostId) {
+        return unfinished.releaseLeftoversOf(hostId);
+    }
+
+    /**
      * What to tell this controller when its view of the cluster may be stale: register it with
      * the host registry ({@link ClusterResync}). Only on a cluster store.
      */
