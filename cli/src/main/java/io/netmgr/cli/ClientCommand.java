@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -33,9 +34,15 @@ abstract class ClientCommand implements Callable<Integer> {
 
     /** {@code rm}: each of {@code refs} deleted at {@code /v1/COLLECTION/REF} and named once gone; see {@link Each}. */
     int removeEach(String collection, List<String> refs) {
+        return removeEach(collection, refs, answer -> { });
+    }
+
+    /** {@link #removeEach(String, List)}, then {@code more} prints what the daemon's answer adds below the ref. */
+    int removeEach(String collection, List<String> refs, Consumer<JsonNode> more) {
         return Each.run(refs, ref -> {
-            daemon().delete("/v1/" + collection + "/" + DaemonClient.segment(ref));
+            JsonNode answer = daemon().delete("/v1/" + collection + "/" + DaemonClient.segment(ref));
             out().println(ref);
+            more.accept(answer);
         });
     }
 

@@ -27,13 +27,15 @@ final class NodeCommand {
 
     @Command(name = "rm", aliases = "remove", mixinStandardHelpOptions = true,
             description = "Forget hosts that are down for good (id, id prefix or hostname): their membership and their endpoints'"
-                    + " records. A live host is refused.")
+                    + " records; what their unfinished creations had been granted (pools, VIPs) is given back, one line each."
+                    + " A live host is refused.")
     static final class Rm extends ClientCommand {
         @Parameters(arity = "1..*", paramLabel = "HOST") List<String> refs;
 
         @Override
         public Integer call() {
-            return removeEach("nodes", refs);
+            // below each host, what its creations cut short had been granted and is free again
+            return removeEach("nodes", refs, answer -> answer.path("released").forEach(line -> out().println("  " + line.asText())));
         }
     }
 }

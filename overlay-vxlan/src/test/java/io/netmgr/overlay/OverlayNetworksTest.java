@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
+import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.fake.FakeIpam;
 import io.netmgr.core.fake.FakeKernel;
 import io.netmgr.core.fake.Faults;
@@ -32,12 +33,13 @@ class OverlayNetworksTest {
     private final Faults faults = new Faults();
     private final MemoryStore cluster = new MemoryStore();
     private final List<NetworkController> opened = new ArrayList<>();
-    private final NetworkController a = host("host-a", "192.0.2.1");
-    private final NetworkController b = host("host-b", "192.0.2.2");
+    private final NetworkController a = host("host-a", "192.0.2.1", new FakeKernel(faults));
+    // host-b also routes a LAN of its own that host-a does not
+    private final NetworkController b = host("host-b", "192.0.2.2", new FakeKernel(faults).route("10.70.0.0/24", "lan0"));
 
-    private NetworkController host(String id, String address) {
+    private NetworkController host(String id, String address, FakeKernel kernel) {
         // each host routes the underlay, 192.0.2.0/24, through its eth0
-        FakeKernel kernel = new FakeKernel(faults).route("192.0.2.0/24", "eth0");
+        kernel.route("192.0.2.0/24", "eth0");
         NetworkController c = NetworkController.builder(kernel, new MemoryStore(), new FakeIpam(faults),
                         new DriverRegistry().register(new OverlayDriver())).sandboxNamespaces(kernel).reconcileAtStart(false) // it lists links: kernel work
                 .clusterStore(cluster, new DefaultIpam(cluster, List::of, DefaultPools.cluster(IpPrefix.parse("fd77::/48"))))
@@ -119,6 +121,18 @@ class OverlayNetworksTest {
         assertThatThrownBy(() -> a.createNetwork(subnet("o4", "224.1.0.0/24"))).hasMessageContaining("(multicast)");
         assertThat(contents()).as("nothing granted, nothing stored").isEqualTo(before);
         assertThat(a.createNetwork(subnet("o5", "10.60.0.0/24")).pools()).hasSize(1);
+    }
+
+    @Test
+    void aHostRoutingTheSubnetOnItsOwnLanIsRefusedItsFirstEndpointThere() {
+        Network lan = a.createNetwork(subnet("o1", "10.70.0.0/24")); // host-a routes nothing there
+        List<String> before = contents();
+        assertThatThrownBy(() -> b.createEndpoint("o1", EndpointConfig.named("e1"))).isInstanceOf(NetmgrException.class).hasMessage(
+                "network o1: its subnet 10.70.0.0/24 overlaps 10.70.0.0/24, which this host routes through lan0; joining the network"
+                        + " here would make its route compete with that one and cut this host off from those addresses; connect on"
+                        + " another host, free 10.70.0.0/24 on this host, or recreate the network with another --subnet");
+        assertThat(contents()).as("no address granted, no endpoint stored").isEqualTo(before);
+        assertThat(b.network("o1").id()).as("the network itself is untouched").isEqualTo(lan.id());
     }
 
     @Test

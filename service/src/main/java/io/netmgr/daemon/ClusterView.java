@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The cluster as the API shows it: {@code GET /v1/nodes} and the {@code cluster} part of {@code /v1/info}. */
 public final class ClusterView {
@@ -14,9 +15,12 @@ public final class ClusterView {
             + "--advertise-addr IP (or clusterStore and advertiseAddr in netmgrd.json)";
 
     private final Optional<DaemonCluster> cluster;
+    private final Function<String, List<String>> releaseGrantsOf;
 
-    ClusterView(Optional<DaemonCluster> cluster) {
+    /** {@code releaseGrantsOf}: gives back what a forgotten host's unfinished creations were granted, one line each. */
+    ClusterView(Optional<DaemonCluster> cluster, Function<String, List<String>> releaseGrantsOf) {
         this.cluster = cluster;
+        this.releaseGrantsOf = releaseGrantsOf;
     }
 
     /**
@@ -30,12 +34,20 @@ public final class ClusterView {
     }
 
     /**
-     * Forgets a host that is down ({@code netmgr node rm}): its membership and endpoints' records.
+     * Forgets a host that is down ({@code netmgr node rm}): its membership and endpoints' records,
+     * then gives back what its unfinished creations were granted (it will not start again to do
+     * it). Answers the host and what was released.
      *
      * @throws HttpException 503 when this host is in no cluster; the registry's refusal (409) for a live host
      */
-    public HostInfo remove(String ref) {
-        return cluster.orElseThrow(() -> new HttpException(503, NOT_CLUSTERED)).registry().remove(ref);
+    public Map<String, Object> remove(String ref) {
+        HostInfo gone = cluster.orElseThrow(() -> new HttpException(503, NOT_CLUSTERED)).registry().remove(ref);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", gone.hostId());
+        m.put("hostname", gone.hostname());
+        m.put("advertiseAddress", gone.advertiseAddress());
+        m.put("released", releaseGrantsOf.apply(gone.hostId()));
+        return m;
     }
 
     private static Map<String, Object> node(ClusterHost host) {

@@ -103,7 +103,7 @@ public final class DaemonServer implements AutoCloseable {
             Router router = router(vertx, blocking, ops, events, metrics, info, engine::problem,
                     new SystemDoctor(engine.hostNamespace(), engine::freeDefaultIpv4Pools),
                     new CniRoute(engine, Path.of(info.stateDir()), socket, blocking, metrics, sandboxDns),
-                    new ClusterView(engine.cluster()), new ServiceRoutes(engine.services(), tasks, blocking, events));
+                    new ClusterView(engine.cluster(), engine.controller()::releaseGrantsOfForgottenHost), new ServiceRoutes(engine.services(), tasks, blocking, events));
             new ServiceTaskRoutes(tasks, blocking).mount(router);
             HttpServer server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Replies::invalidRequest)
                     .listen(SocketAddress.domainSocketAddress(socket.toString())).await();

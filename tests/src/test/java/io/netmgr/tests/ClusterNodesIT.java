@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netmgr.netlink.testing.Eventually;
+import io.netmgr.store.etcd.EtcdStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +17,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three hosts, each the built netmgrd in its namespace, in one cluster on a real etcd: every host
- * lists all three; a netmgrd killed with SIGKILL is down for the others once its lease expires;
+ * lists all three; a netmgrd killed with SIGKILL (in the middle of an overlay create) is down for
+ * the others once its lease expires, and node rm forgets it and gives back the pool it was granted;
  * a netmgrd restarted within its lease's TTL is never seen down.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterNodesIT {
+    private static final String UNFINISHED = "/netmgr/global/unfinished/";
 
     // host 2 keeps the default 2 s TTL; host 3's TTL leaves its JVM time to start again within it
     @RegisterExtension
@@ -42,22 +46,42 @@ class ClusterNodesIT {
 
     @Test
     @Order(2)
-    void aKilledDaemonIsDownForTheOthersOnceItsLeaseExpiresAndAliveAgainWhenBack() throws Exception {
+    void aKilledDaemonIsDownForTheOthersOnceItsLeaseExpiresAndNodeRmGivesBackWhatItsCutShortCreateWasGranted() throws Exception {
         ClusterHosts.Host one = CLUSTER.hosts.get(0);
         ClusterHosts.Host two = CLUSTER.hosts.get(1);
         ClusterHosts.Host three = CLUSTER.hosts.get(2);
 
+        // host 2 killed in the middle of an overlay create, after its pool was granted: a host that never comes back
         two.daemon.kill();
+        two.start(Map.of("NETMGR_OPTS", "-Dnetmgr.crashAt=create.before-commit"));
+        var cut = NetmgrdIT.cli(two.daemon, "network", "create", "-d", "overlay", "--subnet", "10.94.0.0/24", "leaked");
+        assertThat(cut.exit()).as(cut.err()).isNotZero();
+        Eventually.waitUntil("host 2's netmgrd dead", Duration.ofSeconds(30), () -> !two.daemon.alive());
+        try (EtcdStore etcd = CLUSTER.etcd.store("")) {
+            assertThat(etcd.range(UNFINISHED)).as("host 2's note of its unfinished create").isNotEmpty();
+            var held = NetmgrdIT.cli(one.daemon, "network", "create", "-d", "overlay", "--subnet", "10.94.0.0/24", "again");
+            assertThat(held.exit()).as("the pool host 2 was granted").isEqualTo(1);
+            assertThat(held.err()).contains("overlaps");
 
-        awaitStatus(one, two, "down");
-        assertThat(three.statusOf(two)).isEqualTo("down");
-        var alive = NetmgrdIT.cli(one.daemon, "node", "rm", idOf(one, three));
-        assertThat(alive.exit()).isEqualTo(1);
-        assertThat(alive.err()).contains("198.51.100.3").contains("is alive (its lease is held): node rm removes only a host that is down");
-        var removed = NetmgrdIT.cli(one.daemon, "node", "rm", idOf(one, two));
-        assertThat(removed.exit()).as(removed.err()).isZero();
-        assertThat(three.statusOf(two)).as("node rm forgets it for every host").isEqualTo("absent");
+            awaitStatus(one, two, "down");
+            assertThat(three.statusOf(two)).isEqualTo("down");
+            var alive = NetmgrdIT.cli(one.daemon, "node", "rm", idOf(one, three));
+            assertThat(alive.exit()).isEqualTo(1);
+            assertThat(alive.err()).contains("198.51.100.3").contains("is alive (its lease is held): node rm removes only a host that is down");
+            String twoId = idOf(one, two);
+            var removed = NetmgrdIT.cli(one.daemon, "node", "rm", twoId);
+            assertThat(removed.exit()).as(removed.err()).isZero();
+            assertThat(removed.out().lines()).as("node rm says what it gave back").containsExactly(twoId,
+                    "  released pool 10.94.0.0/24 of network leaked: its creation was cut short");
+            assertThat(three.statusOf(two)).as("node rm forgets it for every host").isEqualTo("absent");
+            assertThat(etcd.range(UNFINISHED)).as("no note left").isEmpty();
+            // before: the pool stayed granted for good, and every host was refused the subnet
+            var created = NetmgrdIT.cli(three.daemon, "network", "create", "-d", "overlay", "--subnet", "10.94.0.0/24", "again");
+            assertThat(created.exit()).as(created.err()).isZero();
+            assertThat(NetmgrdIT.cli(one.daemon, "network", "rm", "again").exit()).isZero();
+        }
         two.start(); // back anyway: it joins again
+
         awaitStatus(one, two, "alive");
         assertThat(two.nodes()).filteredOn(n -> n.path("self").asBoolean()).extracting(n -> n.path("advertiseAddress").asText())
                 .containsExactly("198.51.100.2");

@@ -31,12 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Bad input for overlay networks on one host while two others watch, through every front (the
  * CLI, netmgr's REST API, Docker's API, the CNI plugin), and a netmgrd killed in the middle of an
- * overlay create and in the middle of a service create on it: each refusal names the field and value in one line without Java in it, and
+ * overlay create and in the middle of a service create on it, and a host joining an overlay whose
+ * subnet it routes on a LAN of its own: each refusal names the field and value in one line without Java in it, and
  * after each, and after the killed host's restart, nothing changed in etcd nor in any host's
  * links, addresses, routes, FDB, permanent neighbours or nftables ruleset.
  */
 class OverlayRefusalsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LAN = "orlan2";
     private static final String OVERLAP = "invalid pool request: Pool overlaps with other one on this address space";
 
     // host 3 restarts within its lease's TTL, so the others never see it leave
@@ -131,6 +133,28 @@ class OverlayRefusalsIT {
             waitUntil("host 3's netmgrd dead", Duration.ofSeconds(30), () -> !three.daemon.alive());
             three.start();
             assertThat(everything(etcd)).as("after host 3's service create was cut short and it started again").isEqualTo(before);
+
+            // host 2 routes 10.95.0.0/24 on a LAN of its own, which host 1 does not: host 1 creates an overlay on it
+            // (a veth pair inside host 2's namespace: the kernels here have no dummy links)
+            IpOracle.exec(two.ns, "ip", "link", "add", LAN, "type", "veth", "peer", "name", LAN + "p");
+            IpOracle.exec(two.ns, "ip", "addr", "add", "10.95.0.1/24", "dev", LAN);
+            IpOracle.exec(two.ns, "ip", "link", "set", LAN + "p", "up");
+            IpOracle.exec(two.ns, "ip", "link", "set", LAN, "up");
+            ok(cli(one.daemon, "network", "create", "-d", "overlay", "--subnet", "10.95.0.0/24", "lanclash"));
+            String created = everything(etcd);
+            // host 2's first endpoint there is refused on every front, before anything is made on host 2
+            String says = "network lanclash: its subnet 10.95.0.0/24 overlaps 10.95.0.0/24, which this host routes through " + LAN;
+            var connect = cli(two.daemon, "network", "connect", "lanclash", "watch2");
+            assertThat(connect.exit()).as(connect.err()).isEqualTo(1);
+            assertClear("network connect lanclash watch2", connect.err().strip(), says);
+            refusedByHttp(two, "/v1/endpoints", "{\"network\":\"lanclash\",\"name\":\"e2\",\"sandbox\":\"watch2\"}", 409, says);
+            refusedByHttp(two, "/v1.47/networks/lanclash/connect", "{\"Container\":\"watch2\"}", 409, says);
+            refusedByCni(two, Map.of("network", "lanclash"), says);
+            assertThat(everything(etcd)).as("after host 2's joins were refused").isEqualTo(created);
+            // the network stays usable on the other hosts
+            ok(cli(three.daemon, "network", "connect", "lanclash", "watch3"));
+            ok(cli(three.daemon, "network", "disconnect", "lanclash", "watch3"));
+            ok(cli(one.daemon, "network", "rm", "lanclash"));
         }
     }
 

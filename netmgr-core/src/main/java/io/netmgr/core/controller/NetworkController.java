@@ -115,7 +115,7 @@ public final class NetworkController implements AutoCloseable {
         this.clusterFirewall = b.clusterStore.flatMap(c -> firewall.firewall().map(f -> new ClusterFirewall(c, state, firewall, f,
                 serviceScope, work -> exclusively(() -> { work.run(); return null; }), () -> mesh.ifPresent(ServiceMesh::reconcile))));
         this.withdrawals = new Withdrawals(state);
-        this.subnetGuard = new SubnetGuard(kernel, scopes);
+        this.subnetGuard = new SubnetGuard(kernel, scopes, state);
         this.resync = peers.map(p -> new ClusterResync(new EndpointClaims(state, scopes::ipamOf), p, lock, this::withdraw,
                 () -> clusterFirewall.ifPresent(ClusterFirewall::resync), new BackendClaims(serviceScope)));
         try {
@@ -158,6 +158,15 @@ public final class NetworkController implements AutoCloseable {
             firewall.catchUp(); // endpoints of vanished sandboxes have left: their ports go
             return done;
         }
+    }
+
+    /**
+     * Gives back what the unfinished creations of host {@code hostId} were granted in the
+     * cluster's IPAM (pools, VIPs) and deletes its notes, as that host would at its next start:
+     * for a host {@code node rm} forgot for good. Returns one line per grant given back.
+     */
+    public List<String> releaseGrantsOfForgottenHost(String hostId) {
+        return unfinished.releaseLeftoversOf(hostId);
     }
 
     /**
@@ -563,6 +572,7 @@ public final class NetworkController implements AutoCloseable {
             if (!state.isGlobalNetwork(network.id()) && state.endpointIdByName(network.id(), config.name()).isPresent()) {
                 throw NetmgrException.conflict("endpoint with name " + config.name() + " already exists in network " + network.name());
             }
+            subnetGuard.checkJoin(network, driver); // this host's own routes, before its first endpoint there
             Undo undo = new Undo();
             try {
                 String id = Ids.newId();

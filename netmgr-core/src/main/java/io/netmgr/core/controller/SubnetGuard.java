@@ -2,16 +2,20 @@ package io.netmgr.core.controller;
 
 import io.netmgr.core.NetmgrException;
 import io.netmgr.core.cluster.HostInfo;
+import io.netmgr.core.driver.NetworkDriver;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.kernel.HostKernel;
 import io.netmgr.core.kernel.HostKernel.RoutedSubnet;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpPrefix;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +31,8 @@ import java.util.stream.Collectors;
  *   gateway is held by every joined host, so a subnet holding the underlay made joined hosts
  *   answer a peer's VTEP address themselves, and VXLAN between them stopped for every overlay.</li>
  * </ul>
+ * And for a network spanning hosts, a host joining it refuses its first endpoint there when it
+ * routes the network's subnet through a link of its own ({@link #checkJoin}).
  */
 final class SubnetGuard {
     private static final Map<IpPrefix, String> RESERVED = Map.ofEntries(
@@ -41,10 +47,12 @@ final class SubnetGuard {
 
     private final HostKernel kernel;
     private final NetworkScopes scopes;
+    private final StateStore state;
 
-    SubnetGuard(HostKernel kernel, NetworkScopes scopes) {
+    SubnetGuard(HostKernel kernel, NetworkScopes scopes, StateStore state) {
         this.kernel = kernel;
         this.scopes = scopes;
+        this.state = state;
     }
 
     /**
@@ -86,15 +94,45 @@ final class SubnetGuard {
             }
         }
         if (hostLink) {
-            for (RoutedSubnet route : kernel.routedSubnets()) {
-                if (route.destination().family() == subnet.family() && route.destination().overlaps(subnet)
-                        && !ipamPools.contains(route.destination())) {
-                    throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " overlaps " + route.destination()
-                            + ", which this host already routes through " + route.link() + "; the network's route would"
-                            + " compete with it and cut the host off from those addresses; choose another --subnet");
-                }
-            }
+            routeOverlapping(subnet, route -> ipamPools.contains(route.destination())).ifPresent(route -> {
+                throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " overlaps " + route.destination()
+                        + ", which this host already routes through " + route.link() + "; the network's route would"
+                        + " compete with it and cut the host off from those addresses; choose another --subnet");
+            });
         }
+    }
+
+    /**
+     * Refuses this host's first endpoint on {@code network} when it spans hosts, its driver holds
+     * the gateway on a host link, and this host routes a destination overlapping one of its
+     * subnets through another link: the creating host checked only its own routes ({@link
+     * #check}), and this one may route the subnet on its own LAN. Before anything is made here;
+     * the network stays usable on the other hosts. Later endpoints read nothing.
+     */
+    void checkJoin(Network network, NetworkDriver driver) {
+        if (!state.isGlobalNetwork(network.id()) || !state.attachedEndpointIds(network.id()).isEmpty()) {
+            return;
+        }
+        Optional<String> link = driver.networkLink(network);
+        if (link.isEmpty()) {
+            return;
+        }
+        for (NetworkPool pool : network.pools()) {
+            IpPrefix subnet = pool.subnet();
+            routeOverlapping(subnet, route -> route.link().equals(link.get())).ifPresent(route -> {
+                throw NetmgrException.conflict("network " + network.name() + ": its subnet " + subnet + " overlaps "
+                        + route.destination() + ", which this host routes through " + route.link() + "; joining the network"
+                        + " here would make its route compete with that one and cut this host off from those addresses;"
+                        + " connect on another host, free " + route.destination() + " on this host, or recreate the"
+                        + " network with another --subnet");
+            });
+        }
+    }
+
+    /** The first destination this host routes overlapping {@code subnet}, but those {@code ours} says are the network's own. */
+    private Optional<RoutedSubnet> routeOverlapping(IpPrefix subnet, Predicate<RoutedSubnet> ours) {
+        return kernel.routedSubnets().stream().filter(route -> route.destination().family() == subnet.family()
+                && route.destination().overlaps(subnet) && !ours.test(route)).findFirst();
     }
 
     private static IpAddress parseOrNull(String text) {

@@ -34,25 +34,31 @@ final class UnfinishedGrants {
     private final StateStore state;
     private final NetworkScopes scopes;
     private final Predicate<String> serviceStored;
-    private final String networks;
-    private final String services;
+    private final String hostId;
 
     UnfinishedGrants(StateStore state, NetworkScopes scopes, Predicate<String> serviceStored, String hostId) {
         this.state = state;
         this.scopes = scopes;
         this.serviceStored = serviceStored;
-        this.networks = ROOT + hostId + "/networks/";
-        this.services = ROOT + hostId + "/services/";
+        this.hostId = hostId;
+    }
+
+    private static String networksOf(String hostId) {
+        return ROOT + hostId + "/networks/";
+    }
+
+    private static String servicesOf(String hostId) {
+        return ROOT + hostId + "/services/";
     }
 
     /** Notes that {@code network}'s pools are about to be granted, if it spans hosts. */
     GrantNote begin(Network network) {
-        return state.isGlobal(network) ? note(networks + network.id(), network.name()) : GrantNote.NONE;
+        return state.isGlobal(network) ? note(networksOf(hostId) + network.id(), network.name()) : GrantNote.NONE;
     }
 
     /** Notes that service {@code serviceId}'s VIPs on global networks are about to be granted. */
     GrantNote beginService(String serviceId) {
-        return note(services + serviceId, serviceId);
+        return note(servicesOf(hostId) + serviceId, serviceId);
     }
 
     private GrantNote note(String key, String value) {
@@ -66,6 +72,17 @@ final class UnfinishedGrants {
      * Returns one line per grant given back.
      */
     List<String> releaseLeftovers() {
+        return releaseLeftoversOf(hostId);
+    }
+
+    /**
+     * Gives back what the unfinished creations of host {@code owner} were granted, as {@link
+     * #releaseLeftovers} does for this host: for a host {@code node rm} forgot, which will never
+     * start again to do it. Nothing of that host is in flight: it is down, its membership gone.
+     */
+    List<String> releaseLeftoversOf(String owner) {
+        String networks = networksOf(owner);
+        String services = servicesOf(owner);
         if (scopes.clusterIpam().isEmpty()) {
             return List.of();
         }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A process killed while creating a global network, after its pool was granted in the cluster
  * and before the network was stored: its next start gives the pool back, so the subnet is free
- * again for every host; a pool another host granted stays.
+ * again for every host; a pool another host granted stays. A host that never comes back has
+ * another host give its grants back ({@code node rm}).
  */
 class UnfinishedGrantsTest {
     private final FakeCluster world = new FakeCluster();
@@ -42,6 +43,22 @@ class UnfinishedGrantsTest {
         assertThat(a.controller.startupRepairs()).contains("released pool 10.70.0.0/24 of network g1: its creation was cut short");
         assertThat(b.controller.createNetwork(global("g2", "10.70.0.0/24")).pools()).hasSize(1);
         assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).as("no note left").isEmpty();
+    }
+
+    @Test
+    void anotherHostGivesBackTheGrantsOfAHostThatNeverComesBack() {
+        world.faults.crashOn("driver createNetwork g1");
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "10.74.0.0/24"))).isInstanceOf(Faults.InjectedCrash.class);
+        b.controller.createNetwork(global("kept", "10.75.0.0/24"));
+
+        // what node rm does once it has forgotten host-a
+        assertThat(b.controller.releaseGrantsOfForgottenHost("host-a"))
+                .containsExactly("released pool 10.74.0.0/24 of network g1: its creation was cut short");
+
+        assertThat(world.clusterIpam.pools()).extracting(Pool::owner).containsExactly("kept");
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT)).as("no note left").isEmpty();
+        assertThat(b.controller.releaseGrantsOfForgottenHost("host-a")).as("nothing twice").isEmpty();
+        assertThat(b.controller.createNetwork(global("g2", "10.74.0.0/24")).pools()).hasSize(1);
     }
 
     @Test

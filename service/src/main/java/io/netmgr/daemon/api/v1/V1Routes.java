@@ -60,7 +60,7 @@ public final class V1Routes {
         r.get("/v1/openapi.json").handler(ctx -> Replies.json(ctx, 200, openApi));
         r.get("/v1/info").handler(ctx -> blocking.reply(ctx, 200, this::info));
         r.get("/v1/nodes").handler(ctx -> blocking.reply(ctx, 200, cluster::nodes));
-        r.delete("/v1/nodes/:ref").handler(ctx -> noContent(ctx, () -> cluster.remove(ctx.pathParam("ref"))));
+        r.delete("/v1/nodes/:ref").handler(ctx -> blocking.reply(ctx, 200, () -> cluster.remove(ctx.pathParam("ref"))));
         r.get("/v1/system/doctor").handler(ctx -> blocking.reply(ctx, 200, () -> Map.of("checks", doctor.run())));
 
         r.get("/v1/networks").handler(ctx -> blocking.reply(ctx, 200, () -> ops.networks(filter(ctx))));
