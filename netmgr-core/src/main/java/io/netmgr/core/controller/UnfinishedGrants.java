@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * A stored object's creating transaction deletes its note ({@link GrantNote#within}).
  */
 final class UnfinishedGrants {
-    /** Under the cluster's prefix, then the host's id: only this host reads its notes. */
+    /** Under the cluster's prefix, then the host's id: a host releases its own notes, and reads the others' to leave their names alone. */
     static final String ROOT = ScopedStore.GLOBAL + "unfinished/";
 
     private final StateStore state;
@@ -72,7 +72,7 @@ final class UnfinishedGrants {
      * Returns one line per grant given back.
      */
     List<String> releaseLeftovers() {
-        return releaseLeftoversOf(hostId);
+        return release(hostId::equals);
     }
 
     /**
@@ -81,50 +81,82 @@ final class UnfinishedGrants {
      * start again to do it. Nothing of that host is in flight: it is down, its membership gone.
      */
     List<String> releaseLeftoversOf(String owner) {
-        String networks = networksOf(owner);
-        String services = servicesOf(owner);
-        if (scopes.clusterIpam().isEmpty()) {
-            return List.of();
-        }
-        List<KeyValue> networkNotes = state.store().range(networks);
-        List<KeyValue> serviceNotes = state.store().range(services);
-        List<String> done = new ArrayList<>();
-        if (networkNotes.isEmpty() && serviceNotes.isEmpty()) {
-            return done;
+        return release(owner::equals);
+    }
+
+    /** Releases what the notes of the hosts {@code whose} accepts stand for, and deletes those notes. */
+    private List<String> release(Predicate<String> whose) {
+        if (scopes.clusterIpam().isEmpty() || notes().stream().noneMatch(n -> whose.test(n.host()))) {
+            return List.of(); // the usual start: one read, no note
         }
         IpamDriver ipam = scopes.clusterIpam().get();
-        if (!networkNotes.isEmpty()) {
-            List<Network> all = state.networks("");
-            Set<String> stored = all.stream().map(Network::id).collect(Collectors.toSet());
-            Set<String> inUse = all.stream().flatMap(n -> n.pools().stream()).map(NetworkPool::poolId).collect(Collectors.toSet());
-            for (KeyValue note : networkNotes) {
-                String name = note.valueAsString();
-                if (!stored.contains(note.key().substring(networks.length()))) {
-                    for (Pool pool : ipam.pools()) {
-                        if (pool.owner().equals(name) && !inUse.contains(pool.id())) {
-                            ipam.releasePool(pool.id());
-                            done.add("released pool " + pool.subnet() + " of network " + name + ": its creation was cut short");
-                        }
-                    }
-                }
-                state.store().txn().delete(note.key()).commit();
+        // Pool owners are network names, and another host may be creating a network of the same
+        // name right now, its pool granted and not yet stored. The reads go in this order: the
+        // pools, then every host's notes, then the stored global networks. A pool among those read
+        // was granted before, so its creator's note was written before (notes precede grants):
+        // either that note is still among the notes read, and its name is left alone, or it was
+        // deleted, which happens only in the transaction storing its network, so that network is
+        // among those read after, and its pool is in use. A pool granted after the first read is
+        // not among those released.
+        List<Pool> pools = ipam.pools();
+        List<Note> notes = notes();
+        // global networks only: a local network's pool comes from this host's own IPAM, and
+        // pool ids depend on the subnet alone, so a local bridge on the same subnet holds nothing here
+        List<Network> global = state.list(StateStore.GLOBAL_NETWORKS, Network.class);
+        Set<String> stored = global.stream().map(Network::id).collect(Collectors.toSet());
+        Set<String> inUse = global.stream().flatMap(n -> n.pools().stream()).map(NetworkPool::poolId).collect(Collectors.toSet());
+        Set<String> othersCreating = notes.stream().filter(n -> n.network() && !whose.test(n.host())).map(Note::value)
+                .collect(Collectors.toSet());
+        List<String> done = new ArrayList<>();
+        for (Note note : notes) {
+            if (!whose.test(note.host())) {
+                continue;
             }
-        }
-        for (KeyValue note : serviceNotes) {
-            String service = note.key().substring(services.length());
-            if (!serviceStored.test(service)) {
-                for (Pool pool : ipam.pools()) {
-                    for (Map.Entry<IpAddress, String> held : ipam.endpointAddresses(pool.id()).entrySet()) {
-                        if (held.getValue().equals(service)) {
-                            ipam.releaseAddress(pool.id(), held.getKey(), service);
-                            done.add("released " + held.getKey() + " of " + pool.subnet() + ", a VIP of service " + service
-                                    + ": its creation was cut short");
-                        }
+            if (note.network() && !stored.contains(note.id())) {
+                if (othersCreating.contains(note.value())) {
+                    continue; // its pools and theirs look alike: the note stays, a later start gives them back
+                }
+                for (Pool pool : pools) {
+                    if (pool.owner().equals(note.value()) && !inUse.contains(pool.id())) {
+                        ipam.releasePool(pool.id());
+                        done.add("released pool " + pool.subnet() + " of network " + note.value() + ": its creation was cut short");
                     }
                 }
+            } else if (!note.network() && !serviceStored.test(note.id())) {
+                done.addAll(releaseVips(ipam, pools, note.id()));
             }
             state.store().txn().delete(note.key()).commit();
         }
         return done;
+    }
+
+    private static List<String> releaseVips(IpamDriver ipam, List<Pool> pools, String service) {
+        List<String> done = new ArrayList<>();
+        for (Pool pool : pools) {
+            for (Map.Entry<IpAddress, String> held : ipam.endpointAddresses(pool.id()).entrySet()) {
+                if (held.getValue().equals(service)) {
+                    ipam.releaseAddress(pool.id(), held.getKey(), service);
+                    done.add("released " + held.getKey() + " of " + pool.subnet() + ", a VIP of service " + service
+                            + ": its creation was cut short");
+                }
+            }
+        }
+        return done;
+    }
+
+    /** Every host's notes. */
+    private List<Note> notes() {
+        return state.store().range(ROOT).stream().map(Note::of).toList();
+    }
+
+    /**
+     * A note as stored: {@code ROOT/HOST/networks/ID} holding the network's name, or
+     * {@code ROOT/HOST/services/ID} holding the service's id.
+     */
+    private record Note(String key, String host, boolean network, String id, String value) {
+        static Note of(KeyValue kv) {
+            String[] parts = kv.key().substring(ROOT.length()).split("/", 3);
+            return new Note(kv.key(), parts[0], parts[1].equals("networks"), parts[2], kv.valueAsString());
+        }
     }
 }

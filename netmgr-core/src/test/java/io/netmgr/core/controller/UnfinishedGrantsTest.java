@@ -7,6 +7,7 @@ import io.netmgr.core.fake.FakeCluster;
 import io.netmgr.core.fake.Faults;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.Pool;
+import io.netmgr.core.ipam.PoolRequest;
 import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.netlink.addr.IpPrefix;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +72,40 @@ class UnfinishedGrantsTest {
         a.restart();
         assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).isEmpty();
         assertThat(world.clusterIpam.pools()).extracting(Pool::owner).containsExactlyInAnyOrder("g1", "g4");
+    }
+
+    @Test
+    void aPoolAnotherHostIsCreatingUnderTheSameNameIsLeftAlone() {
+        world.faults.crashOn("driver createNetwork g1");
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "10.76.0.0/24"))).isInstanceOf(Faults.InjectedCrash.class);
+        // host-b is creating its own g1 at this moment: noted, its pool granted, the network not stored yet
+        String bNote = UnfinishedGrants.ROOT + "host-b/networks/" + "b".repeat(64);
+        world.cluster.txn().put(bNote, StateStore.text("g1")).commit();
+        Pool bPool = world.clusterIpam.requestPool(PoolRequest.of("g1", IpamConfig.of(IpPrefix.parse("10.77.0.0/24"))));
+
+        a.restart();
+
+        assertThat(world.clusterIpam.pools()).as("host-b's pool stays granted").contains(bPool);
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).as("kept for a later start").hasSize(1);
+        // host-b's creation ends (undone here): host-a's next start gives back its own pool
+        world.clusterIpam.releasePool(bPool.id());
+        world.cluster.txn().delete(bNote).commit();
+        a.restart();
+        assertThat(world.clusterIpam.pools()).isEmpty();
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT)).isEmpty();
+    }
+
+    @Test
+    void aLocalNetworkOnTheSameSubnetDoesNotKeepALeakedClusterPool() {
+        world.faults.crashOn("driver createNetwork g1");
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "10.78.0.0/24"))).isInstanceOf(Faults.InjectedCrash.class);
+        // a local bridge on the same subnet: its pool, from the host's own IPAM, has the same id
+        a.controller.createNetwork(NetworkConfig.of("l1", "fake").withIpam(IpamConfig.of(IpPrefix.parse("10.78.0.0/24"))));
+
+        a.restart();
+
+        assertThat(world.clusterIpam.pools()).as("the cluster pool given back").isEmpty();
+        assertThat(a.controller.startupRepairs()).contains("released pool 10.78.0.0/24 of network g1: its creation was cut short");
     }
 
     private static NetworkConfig global(String name, String subnet) {
