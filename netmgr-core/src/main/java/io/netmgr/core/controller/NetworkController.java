@@ -15,7 +15,6 @@ import io.netmgr.core.endpoint.EndpointRoute;
 import io.netmgr.core.firewall.Firewall;
 import io.netmgr.core.ipam.AddressRequest;
 import io.netmgr.core.ipam.AssignedAddress;
-import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
@@ -38,7 +37,6 @@ import io.netmgr.core.service.ServiceStore;
 import io.netmgr.core.store.Store;
 import io.netmgr.core.store.Txn;
 import io.netmgr.netlink.addr.IpAddress;
-import io.netmgr.netlink.addr.IpFamily;
 import io.netmgr.netlink.addr.IpNet;
 import io.netmgr.netlink.ns.NetNs;
 import java.nio.file.Path;
@@ -333,9 +331,13 @@ public final class NetworkController implements AutoCloseable {
                         config.labels(), config.internal(), config.attachable(), config.enableIpv6(), predefined,
                         Instant.now().toString(), scopes.scopeOf(config.driver())), driver);
                 driver.validate(planned); // options and claims before any pool: a refusal changes nothing
+                List<PoolRequest> requests = NetworkPoolRequests.of(config);
+                if (!requests.isEmpty()) { // every subnet, before anything is noted or granted
+                    subnetGuard.check(config, driver.networkLink(planned).isPresent());
+                }
                 GrantNote note = unfinished.begin(planned); // a process killed before the commit gives its pools back at start
                 undo.push(note::forget);
-                Network network = planned.withPools(requestPools(id, config, driver.networkLink(planned).isPresent(), undo));
+                Network network = planned.withPools(grantPools(config.driver(), requests, undo));
                 driver.createNetwork(host, network);
                 undo.push(() -> driver.deleteNetwork(host, network));
                 firewall.addNetwork(network);
@@ -353,29 +355,10 @@ public final class NetworkController implements AutoCloseable {
         }
     }
 
-    private List<NetworkPool> requestPools(String id, NetworkConfig config, boolean hostLink, Undo undo) {
-        // host and none carry no addresses, as in Docker
-        if (config.driver().equals("host") || config.driver().equals("none")) {
-            return List.of();
-        }
-        List<PoolRequest> requests = new ArrayList<>();
-        for (IpamConfig c : config.ipam()) {
-            if (c.family() == IpFamily.V6 && !config.enableIpv6()) {
-                throw NetmgrException.invalid("network " + config.name() + ": subnet " + c.subnet()
-                        + " is IPv6 but IPv6 is not enabled; enable IPv6 or drop the subnet");
-            }
-            requests.add(PoolRequest.of(config.name(), c));
-        }
-        subnetGuard.check(config, hostLink); // every subnet, before the first is granted
-        if (requests.stream().noneMatch(r -> r.family() == IpFamily.V4)) {
-            requests.add(PoolRequest.defaultPool(config.name(), IpFamily.V4));
-        }
-        if (config.enableIpv6() && requests.stream().noneMatch(r -> r.family() == IpFamily.V6)) {
-            requests.add(PoolRequest.defaultPool(config.name(), IpFamily.V6));
-        }
+    private List<NetworkPool> grantPools(String driver, List<PoolRequest> requests, Undo undo) {
         List<NetworkPool> pools = new ArrayList<>();
         for (PoolRequest r : requests) {
-            IpamDriver ipam = scopes.ipamFor(config.driver());
+            IpamDriver ipam = scopes.ipamFor(driver);
             Pool pool = ipam.requestPool(r);
             undo.push(() -> ipam.releasePool(pool.id()));
             pools.add(NetworkPool.of(pool));

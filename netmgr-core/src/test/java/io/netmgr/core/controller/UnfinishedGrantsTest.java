@@ -9,6 +9,7 @@ import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.ipam.PoolRequest;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.netlink.addr.IpPrefix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,14 @@ class UnfinishedGrantsTest {
 
         assertThat(world.clusterIpam.pools()).as("the cluster pool given back").isEmpty();
         assertThat(a.controller.startupRepairs()).contains("released pool 10.78.0.0/24 of network g1: its creation was cut short");
+    }
+
+    @Test
+    void aCreateRefusedForItsSubnetWritesNothingToTheClusterStore() {
+        CountingStore.Counts before = a.clusterRequests.counts();
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "127.0.0.0/16"))).hasMessageContaining("(loopback)");
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g2", "fd00:1::/64"))).hasMessageContaining("IPv6 is not enabled");
+        assertThat(a.clusterRequests.counts().minus(before).txns()).as("no note written, nor deleted").isZero();
     }
 
     private static NetworkConfig global(String name, String subnet) {
