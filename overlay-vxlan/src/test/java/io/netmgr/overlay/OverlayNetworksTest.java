@@ -13,7 +13,10 @@ import io.netmgr.core.fake.Faults;
 import io.netmgr.core.ipam.IpamConfig;
 import io.netmgr.core.network.Network;
 import io.netmgr.core.network.NetworkConfig;
+import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.MemoryStore;
+import io.netmgr.core.store.ScopedStore;
+import io.netmgr.core.store.Store;
 import io.netmgr.ipam.DefaultIpam;
 import io.netmgr.ipam.DefaultPools;
 import io.netmgr.netlink.addr.IpAddress;
@@ -33,11 +36,13 @@ class OverlayNetworksTest {
     private final Faults faults = new Faults();
     private final MemoryStore cluster = new MemoryStore();
     private final List<NetworkController> opened = new ArrayList<>();
-    private final NetworkController a = host("host-a", "192.0.2.1", new FakeKernel(faults));
+    /** host-a's requests to the cluster store, counted. */
+    private final CountingStore aCluster = new CountingStore(cluster);
+    private final NetworkController a = host("host-a", "192.0.2.1", new FakeKernel(faults), aCluster);
     // host-b also routes a LAN of its own that host-a does not
-    private final NetworkController b = host("host-b", "192.0.2.2", new FakeKernel(faults).route("10.70.0.0/24", "lan0"));
+    private final NetworkController b = host("host-b", "192.0.2.2", new FakeKernel(faults).route("10.70.0.0/24", "lan0"), cluster);
 
-    private NetworkController host(String id, String address, FakeKernel kernel) {
+    private NetworkController host(String id, String address, FakeKernel kernel, Store cluster) {
         // each host routes the underlay, 192.0.2.0/24, through its eth0
         kernel.route("192.0.2.0/24", "eth0");
         NetworkController c = NetworkController.builder(kernel, new MemoryStore(), new FakeIpam(faults),
@@ -133,6 +138,16 @@ class OverlayNetworksTest {
                         + " another host, free 10.70.0.0/24 on this host, or recreate the network with another --subnet");
         assertThat(contents()).as("no address granted, no endpoint stored").isEqualTo(before);
         assertThat(b.network("o1").id()).as("the network itself is untouched").isEqualTo(lan.id());
+    }
+
+    @Test
+    void whetherAHostIsOnTheNetworkAlreadyCostsNoClusterRead() {
+        a.createNetwork(subnet("o1", "10.71.0.0/24"));
+        a.createEndpoint("o1", EndpointConfig.named("e1"));
+        aCluster.reset();
+        a.createEndpoint("o1", EndpointConfig.named("e2"));
+        // before: the network's whole attachment index, read at every endpoint's create (O(endpoints) each)
+        assertThat(aCluster.ranges(ScopedStore.GLOBAL + "attached/")).isZero();
     }
 
     @Test

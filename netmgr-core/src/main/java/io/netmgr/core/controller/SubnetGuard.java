@@ -12,6 +12,7 @@ import io.netmgr.core.network.NetworkConfig;
 import io.netmgr.core.network.NetworkPool;
 import io.netmgr.netlink.addr.IpAddress;
 import io.netmgr.netlink.addr.IpPrefix;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,63 +66,67 @@ final class SubnetGuard {
             return;
         }
         Set<IpPrefix> held = scopes.ipamFor(config.driver()).pools().stream().map(Pool::subnet).collect(Collectors.toSet());
-        boolean global = scopes.scopeOf(config.driver()).equals(Network.GLOBAL);
+        // read once for every subnet: the cluster's hosts are an etcd round trip, the routes a kernel dump
+        List<HostInfo> hosts = scopes.scopeOf(config.driver()).equals(Network.GLOBAL) ? scopes.clusterHosts() : List.of();
+        List<RoutedSubnet> routes = hostLink ? kernel.routedSubnets() : List.of();
         for (IpamConfig c : config.ipam()) {
-            check(config.name(), c.subnet(), hostLink, global, held);
+            check(config.name(), c.subnet(), hosts, routes, held);
         }
     }
 
     /**
-     * Refuses {@code subnet} of network {@code name}, naming what it would take; {@code hostLink}
-     * when the driver holds the gateway on a host link, {@code global} when the network spans
-     * hosts, {@code ipamPools} the subnets the IPAM that grants it already holds.
+     * Refuses {@code subnet} of network {@code name}, naming what it would take: {@code hosts}
+     * the cluster hosts whose advertise addresses it must keep clear of (none for a local
+     * network), {@code routes} the host's routes it must not compete with (none when the driver
+     * puts no gateway on a host link), {@code ipamPools} the subnets the IPAM that grants it
+     * already holds (left to its own refusal).
      */
-    private void check(String name, IpPrefix subnet, boolean hostLink, boolean global, Set<IpPrefix> ipamPools) {
+    private void check(String name, IpPrefix subnet, List<HostInfo> hosts, List<RoutedSubnet> routes, Set<IpPrefix> ipamPools) {
         for (Map.Entry<IpPrefix, String> reserved : RESERVED.entrySet()) {
             if (reserved.getKey().family() == subnet.family() && reserved.getKey().overlaps(subnet)) {
                 throw NetmgrException.invalid("network " + name + ": subnet " + subnet + " overlaps " + reserved.getKey() + " ("
                         + reserved.getValue() + "), which no network may use; choose another --subnet");
             }
         }
-        if (global) {
-            for (HostInfo host : scopes.clusterHosts()) {
-                IpAddress address = parseOrNull(host.advertiseAddress());
-                if (address != null && address.family() == subnet.family() && subnet.contains(address)) {
-                    throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " holds " + address + ", the advertise"
-                            + " address of cluster host " + host.hostname() + "; every host joining the network would hide that"
-                            + " host's underlay address behind the network's gateway; choose a --subnet outside the underlay");
-                }
+        for (HostInfo host : hosts) {
+            IpAddress address = parseOrNull(host.advertiseAddress());
+            if (address != null && address.family() == subnet.family() && subnet.contains(address)) {
+                throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " holds " + address + ", the advertise"
+                        + " address of cluster host " + host.hostname() + "; every host joining the network would hide that"
+                        + " host's underlay address behind the network's gateway; choose a --subnet outside the underlay");
             }
         }
-        if (hostLink) {
-            routeOverlapping(subnet, route -> ipamPools.contains(route.destination())).ifPresent(route -> {
-                throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " overlaps " + route.destination()
-                        + ", which this host already routes through " + route.link() + "; the network's route would"
-                        + " compete with it and cut the host off from those addresses; choose another --subnet");
-            });
-        }
+        overlapping(routes, subnet, route -> ipamPools.contains(route.destination())).ifPresent(route -> {
+            throw NetmgrException.conflict("network " + name + ": subnet " + subnet + " overlaps " + route.destination()
+                    + ", which this host already routes through " + kernel.linkName(route.linkIndex()) + "; the network's route"
+                    + " would compete with it and cut the host off from those addresses; choose another --subnet");
+        });
     }
 
     /**
      * Refuses this host's first endpoint on {@code network} when it spans hosts, its driver holds
      * the gateway on a host link, and this host routes a destination overlapping one of its
-     * subnets through another link: the creating host checked only its own routes ({@link
-     * #check}), and this one may route the subnet on its own LAN. Before anything is made here;
-     * the network stays usable on the other hosts. Later endpoints read nothing.
+     * subnets: the creating host checked only its own routes ({@link #check}), and this one may
+     * route the subnet on its own LAN. Before anything is made here; the network stays usable on
+     * the other hosts. Whether this host is on the network already is told by the kernel (the
+     * network's link exists, made at its first join here), never by the cluster store, so later
+     * endpoints cost no round trip to etcd.
      */
     void checkJoin(Network network, NetworkDriver driver) {
-        if (!state.isGlobalNetwork(network.id()) || !state.attachedEndpointIds(network.id()).isEmpty()) {
+        if (!state.isGlobalNetwork(network.id())) {
             return;
         }
         Optional<String> link = driver.networkLink(network);
-        if (link.isEmpty()) {
-            return;
+        if (link.isEmpty() || kernel.hasLink(link.get())) {
+            return; // the network's route goes through its own link here already
         }
+        List<RoutedSubnet> routes = kernel.routedSubnets();
         for (NetworkPool pool : network.pools()) {
             IpPrefix subnet = pool.subnet();
-            routeOverlapping(subnet, route -> route.link().equals(link.get())).ifPresent(route -> {
+            overlapping(routes, subnet, route -> false).ifPresent(route -> {
+                String through = kernel.linkName(route.linkIndex());
                 throw NetmgrException.conflict("network " + network.name() + ": its subnet " + subnet + " overlaps "
-                        + route.destination() + ", which this host routes through " + route.link() + "; joining the network"
+                        + route.destination() + ", which this host routes through " + through + "; joining the network"
                         + " here would make its route compete with that one and cut this host off from those addresses;"
                         + " connect on another host, free " + route.destination() + " on this host, or recreate the"
                         + " network with another --subnet");
@@ -129,9 +134,9 @@ final class SubnetGuard {
         }
     }
 
-    /** The first destination this host routes overlapping {@code subnet}, but those {@code ours} says are the network's own. */
-    private Optional<RoutedSubnet> routeOverlapping(IpPrefix subnet, Predicate<RoutedSubnet> ours) {
-        return kernel.routedSubnets().stream().filter(route -> route.destination().family() == subnet.family()
+    /** The first of {@code routes} whose destination overlaps {@code subnet}, but those {@code ours} says are the network's own. */
+    private static Optional<RoutedSubnet> overlapping(List<RoutedSubnet> routes, IpPrefix subnet, Predicate<RoutedSubnet> ours) {
+        return routes.stream().filter(route -> route.destination().family() == subnet.family()
                 && route.destination().overlaps(subnet) && !ours.test(route)).findFirst();
     }
 

@@ -26,14 +26,24 @@ public interface HostKernel extends AutoCloseable {
 
     /**
      * The subnets the host routes directly or through a gateway (unicast, not default), each with
-     * the link it leaves by: what a new network's subnet must not take over. None by default.
+     * the index of the link it leaves by: what a new network's subnet must not take over. None by default.
      */
     default List<RoutedSubnet> routedSubnets() {
         return List.of();
     }
 
-    /** A destination the host routes, and the name of the link it routes it through. */
-    record RoutedSubnet(IpPrefix destination, String link) {
+    /** A destination the host routes, and the index of the link it routes it through. */
+    record RoutedSubnet(IpPrefix destination, int linkIndex) {
+    }
+
+    /** How a message names host link {@code index}: its name, or "link N" when it is gone. */
+    default String linkName(int index) {
+        return "link " + index;
+    }
+
+    /** Whether the host has a link named {@code name}. None by default. */
+    default boolean hasLink(String name) {
+        return false;
     }
 
     /** Deletes host link {@code name}; false when there is none. */

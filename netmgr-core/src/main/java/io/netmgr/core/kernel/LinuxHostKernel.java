@@ -1,14 +1,11 @@
 package io.netmgr.core.kernel;
 
+import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.LinkReaper;
 import io.netmgr.netlink.NetlinkHandle;
-import io.netmgr.netlink.addr.IpPrefix;
 import io.netmgr.netlink.ns.NetNs;
-import io.netmgr.netlink.rt.Rt;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The host namespace's kernel, through a netlink handle opened in it. */
 final class LinuxHostKernel implements HostKernel {
@@ -35,13 +32,21 @@ final class LinuxHostKernel implements HostKernel {
 
     @Override
     public List<RoutedSubnet> routedSubnets() {
-        Map<Integer, String> names = new HashMap<>();
-        context.netlink().links().list().forEach(l -> names.put(l.index(), l.name()));
-        return context.netlink().routes().listAll().stream()
-                .filter(r -> !r.isDefault() && r.type() == Rt.RTN_UNICAST && r.destination() != null)
-                .map(r -> new RoutedSubnet(IpPrefix.parse(r.destination().network().toString()),
-                        names.getOrDefault(r.linkIndex(), "link " + r.linkIndex())))
-                .distinct().toList();
+        return new HostRoutes(context.netlink()).withLinks();
+    }
+
+    @Override
+    public String linkName(int index) {
+        try {
+            return context.netlink().links().get(index).name();
+        } catch (RuntimeException e) {
+            return "link " + index; // gone since the routes were read
+        }
+    }
+
+    @Override
+    public boolean hasLink(String name) {
+        return context.netlink().links().exists(name);
     }
 
     @Override

@@ -29,6 +29,7 @@ public final class FakeKernel implements HostKernel, SandboxNamespaces {
     private final Set<Path> namespaces = new TreeSet<>();
     private final List<String> configured = new ArrayList<>();
     private final List<RoutedSubnet> routes = new ArrayList<>();
+    private final List<String> links = new ArrayList<>(); // a link's index is its place here, from 1
     private int openHandles;
     private boolean closed;
 
@@ -67,7 +68,10 @@ public final class FakeKernel implements HostKernel, SandboxNamespaces {
 
     /** Has the host route {@code destination} through {@code link} (its LAN, an underlay), as a real host does. */
     public synchronized FakeKernel route(String destination, String link) {
-        routes.add(new RoutedSubnet(io.netmgr.netlink.addr.IpPrefix.parse(destination), link));
+        if (!links.contains(link)) {
+            links.add(link);
+        }
+        routes.add(new RoutedSubnet(io.netmgr.netlink.addr.IpPrefix.parse(destination), links.indexOf(link) + 1));
         return this;
     }
 
@@ -76,6 +80,16 @@ public final class FakeKernel implements HostKernel, SandboxNamespaces {
     @Override
     public synchronized List<RoutedSubnet> routedSubnets() {
         return List.copyOf(routes);
+    }
+
+    @Override
+    public synchronized String linkName(int index) {
+        return index >= 1 && index <= links.size() ? links.get(index - 1) : "link " + index;
+    }
+
+    @Override
+    public synchronized boolean hasLink(String name) {
+        return links.contains(name);
     }
 
     @Override
