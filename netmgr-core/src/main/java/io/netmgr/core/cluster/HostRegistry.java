@@ -143,12 +143,21 @@ public final class HostRegistry implements AutoCloseable {
         Map<String, HostInfo> alive = new HashMap<>();
         cluster.range(HOSTS).forEach(kv -> alive.put(kv.key().substring(HOSTS.length()), HostInfo.decode(kv.value())));
         Map<String, HostInfo> all = new HashMap<>();
-        cluster.range(MEMBERS).forEach(kv -> all.put(kv.key().substring(MEMBERS.length()), HostInfo.decode(kv.value())));
+        members(cluster).forEach(info -> all.put(info.hostId(), info));
         all.putAll(alive);
         List<ClusterHost> hosts = new ArrayList<>();
         all.forEach((id, info) -> hosts.add(new ClusterHost(info, alive.containsKey(id), id.equals(hostId()))));
         hosts.sort(Comparator.comparing((ClusterHost h) -> h.info().hostname()).thenComparing(h -> h.info().hostId()));
         return hosts;
+    }
+
+    /**
+     * Every host that joined the cluster on {@code cluster} and was not forgotten ({@code node rm}), as it registered.
+     *
+     * @throws StoreException when the cluster store cannot be reached
+     */
+    public static List<HostInfo> members(Store cluster) {
+        return cluster.range(MEMBERS).stream().map(kv -> HostInfo.decode(kv.value())).toList();
     }
 
     /**

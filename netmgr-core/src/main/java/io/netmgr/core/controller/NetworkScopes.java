@@ -59,8 +59,7 @@ final class NetworkScopes implements ClusterClaims {
 
     /** The hosts registered in the cluster, as they registered (none without a cluster store). */
     List<HostInfo> clusterHosts() {
-        return clusterStore.map(c -> c.range(HostRegistry.MEMBERS).stream().map(kv -> StateStore.decode(kv, HostInfo.class)).toList())
-                .orElse(List.of());
+        return clusterStore.map(HostRegistry::members).orElse(List.of());
     }
 
     /** Refuses a network of a global-scope driver on a host without a cluster store, before anything is made. */

@@ -1,5 +1,6 @@
 package io.netmgr.core.controller;
 
+import io.netmgr.core.cluster.HostInfo;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.ipam.Pool;
 import io.netmgr.core.network.Network;
@@ -69,10 +70,12 @@ final class UnfinishedGrants {
     /**
      * Gives back what creations this host began and never finished were granted: the pools
      * owned by a network's name that no stored network uses, and the addresses a service holds.
-     * Returns one line per grant given back.
+     * Also those of the hosts {@code node rm} forgot (no membership record) whose notes its own
+     * release left behind (it forgets the host first, then releases: a failure in between left
+     * them under an id nobody can name any more). Returns one line per grant given back.
      */
     List<String> releaseLeftovers() {
-        return release(hostId::equals);
+        return release(hostId::equals, true);
     }
 
     /**
@@ -81,12 +84,19 @@ final class UnfinishedGrants {
      * start again to do it. Nothing of that host is in flight: it is down, its membership gone.
      */
     List<String> releaseLeftoversOf(String owner) {
-        return release(owner::equals);
+        return release(owner::equals, false);
     }
 
-    /** Releases what the notes of the hosts {@code whose} accepts stand for, and deletes those notes. */
-    private List<String> release(Predicate<String> whose) {
-        if (scopes.clusterIpam().isEmpty() || notes().stream().noneMatch(n -> whose.test(n.host()))) {
+    /**
+     * Releases what the notes of the hosts {@code named} accepts stand for, and those of forgotten
+     * hosts when {@code alsoForgotten}, and deletes those notes.
+     */
+    private List<String> release(Predicate<String> named, boolean alsoForgotten) {
+        if (scopes.clusterIpam().isEmpty()) {
+            return List.of();
+        }
+        List<Note> seen = notes();
+        if (seen.isEmpty() || !alsoForgotten && seen.stream().noneMatch(n -> named.test(n.host()))) {
             return List.of(); // the usual start: one read, no note
         }
         IpamDriver ipam = scopes.clusterIpam().get();
@@ -98,8 +108,14 @@ final class UnfinishedGrants {
         // deleted, which happens only in the transaction storing its network, so that network is
         // among those read after, and its pool is in use. A pool granted after the first read is
         // not among those released.
+        // A host is forgotten when its membership is gone: read after the notes, since a host
+        // registers before it writes any note, a note read is never of a host registering meanwhile.
         List<Pool> pools = ipam.pools();
         List<Note> notes = notes();
+        Set<String> members = alsoForgotten ? scopes.clusterHosts().stream().map(HostInfo::hostId).collect(Collectors.toSet()) : Set.of();
+        // a cluster whose hosts keep no membership (an embedder without the host registry) forgets no host
+        boolean membership = members.contains(hostId);
+        Predicate<String> whose = named.or(host -> alsoForgotten && membership && !members.contains(host));
         // global networks only: a local network's pool comes from this host's own IPAM, and
         // pool ids depend on the subnet alone, so a local bridge on the same subnet holds nothing here
         List<Network> global = state.list(StateStore.GLOBAL_NETWORKS, Network.class);

@@ -92,7 +92,7 @@ class ScopeSplitTest {
         a.controller.createNetwork(NetworkConfig.of("g", "global"));
         Endpoint f = b.controller.createEndpoint("g", EndpointConfig.named("f"));
         assertThatThrownBy(() -> a.controller.deleteNetwork("g")).isInstanceOf(NetmgrException.class)
-                .hasMessageContaining("has active endpoints on host(s) host-b; disconnect them first");
+                .hasMessageContaining("has active endpoints on host(s) host-b (192.0.2.2); disconnect them first");
         b.controller.deleteEndpoint(f.id());
         a.controller.deleteNetwork("g");
         assertThat(cluster.range("/netmgr/global/")).isEmpty();

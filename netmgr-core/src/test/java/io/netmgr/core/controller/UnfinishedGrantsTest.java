@@ -3,6 +3,7 @@ package io.netmgr.core.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.fake.FakeCluster;
 import io.netmgr.core.fake.Faults;
 import io.netmgr.core.ipam.IpamConfig;
@@ -115,6 +116,29 @@ class UnfinishedGrantsTest {
         assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "127.0.0.0/16"))).hasMessageContaining("(loopback)");
         assertThatThrownBy(() -> a.controller.createNetwork(global("g2", "fd00:1::/64"))).hasMessageContaining("IPv6 is not enabled");
         assertThat(a.clusterRequests.counts().minus(before).txns()).as("no note written, nor deleted").isZero();
+    }
+
+    @Test
+    void notesNodeRmLeftBehindAreGivenBackByTheNextHostToStart() {
+        world.faults.crashOn("driver createNetwork g1");
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "10.79.0.0/24"))).isInstanceOf(Faults.InjectedCrash.class);
+        // node rm forgot host-a (its membership gone), and its release failed before giving anything back
+        world.cluster.txn().delete(HostRegistry.MEMBERS + "host-a").commit();
+
+        b.restart();
+
+        assertThat(world.clusterIpam.pools()).isEmpty();
+        assertThat(b.controller.startupRepairs()).contains("released pool 10.79.0.0/24 of network g1: its creation was cut short");
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT)).as("no note left").isEmpty();
+    }
+
+    @Test
+    void aMemberHostsNotesAreLeftToItself() {
+        world.faults.crashOn("driver createNetwork g1");
+        assertThatThrownBy(() -> a.controller.createNetwork(global("g1", "10.81.0.0/24"))).isInstanceOf(Faults.InjectedCrash.class);
+        b.restart();
+        assertThat(world.clusterIpam.pools()).as("host-a may still be creating it, as far as host-b knows").hasSize(1);
+        assertThat(world.cluster.range(UnfinishedGrants.ROOT + "host-a/")).hasSize(1);
     }
 
     private static NetworkConfig global(String name, String subnet) {

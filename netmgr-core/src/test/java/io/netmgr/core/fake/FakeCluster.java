@@ -1,5 +1,6 @@
 package io.netmgr.core.fake;
 
+import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.driver.Scope;
@@ -7,6 +8,7 @@ import io.netmgr.core.store.CountingStore;
 import io.netmgr.core.store.Lease;
 import io.netmgr.core.store.MemoryStore;
 import io.netmgr.netlink.addr.IpAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,9 @@ public final class FakeCluster implements AutoCloseable {
         Host(String id, String address) {
             this.id = id;
             this.address = address;
+            // registered as a member, as the host registry does before the controller starts
+            cluster.txn().put(HostRegistry.MEMBERS + id, ("{\"hostId\":\"" + id + "\",\"hostname\":\"" + id + "\",\"advertiseAddress\":\""
+                    + address + "\",\"startedAt\":\"\",\"version\":\"\"}").getBytes(StandardCharsets.UTF_8)).commit();
             controller = start();
         }
 
