@@ -31,20 +31,12 @@ public record ServiceScope(ServiceStore store, String thisHost, Function<Network
         Function<String, Optional<Lease>> leaseFor, Function<String, Optional<Endpoint>> localEndpoint,
         Supplier<List<Endpoint>> localEndpoints, Function<String, GrantNote> noteVipGrants) {
 
-    /**
-     * As the canonical constructor, with {@code noteVipGrants} taking no note: a host alone
-     * releases what a killed process left through its own reconciler.
-     */
-    public ServiceScope(ServiceStore store, String thisHost, Function<Network, IpamDriver> ipamOf,
-                        Function<String, Optional<Lease>> leaseFor, Function<String, Optional<Endpoint>> localEndpoint,
-                        Supplier<List<Endpoint>> localEndpoints) {
-        this(store, thisHost, ipamOf, leaseFor, localEndpoint, localEndpoints, id -> GrantNote.NONE);
-    }
-
     /** One host alone: services on {@code store}, virtual IPs from {@code ipam}. */
     public static ServiceScope local(ServiceStore store, IpamDriver ipam, Function<String, Optional<Endpoint>> localEndpoint,
                                      Supplier<List<Endpoint>> localEndpoints) {
-        return new ServiceScope(store, ThisHost.name(), network -> ipam, networkId -> Optional.empty(), localEndpoint, localEndpoints);
+        // no note of VIP grants: a host alone releases what a killed process left through its own reconciler
+        return new ServiceScope(store, ThisHost.name(), network -> ipam, networkId -> Optional.empty(), localEndpoint, localEndpoints,
+                id -> GrantNote.NONE);
     }
 
     /** Whether backend {@code b} runs on this host. */
