@@ -198,9 +198,14 @@ public final class DaemonOperations {
      * already is refused with 409, naming the endpoint that connects it.
      */
     public Endpoint createEndpoint(String networkRef, EndpointConfig config, Optional<String> sandboxRef) {
-        return createEndpoint(networkRef, config, sandboxRef, (network, sandbox, existing) -> NetmgrException.conflict("sandbox "
-                + sandbox.name() + " is already connected to network " + network.name() + " by endpoint " + existing.name()
-                + ": a sandbox joins a network once; remove that endpoint first, or connect another sandbox"));
+        return createEndpoint(networkRef, config, sandboxRef, DaemonOperations::joinsOnce);
+    }
+
+    /** netmgr's own API's refusal of a second connection of a sandbox to a network. */
+    private static NetmgrException joinsOnce(Network network, Sandbox sandbox, Endpoint existing) {
+        return NetmgrException.conflict("sandbox " + sandbox.name() + " is already connected to network " + network.name()
+                + " by endpoint " + existing.name() + ": a sandbox joins a network once; remove that endpoint first, or connect"
+                + " another sandbox");
     }
 
     /**
@@ -233,7 +238,7 @@ public final class DaemonOperations {
             });
             Endpoint created = create(networkRef, config);
             try {
-                return join(created.id(), sandbox.id());
+                return join(created.id(), sandbox.id(), JoinMode.INTO_SANDBOX);
             } catch (RuntimeException e) {
                 try {
                     deleteEndpoint(created.id());
@@ -251,8 +256,23 @@ public final class DaemonOperations {
         return created;
     }
 
+    /**
+     * Joins an endpoint made without a sandbox ({@code POST /v1/endpoints/{id}/join}) under the
+     * same rule and lock as {@link #createEndpoint}: a sandbox joins a network once. CNI (which
+     * may give a container two interfaces on one network) and Docker's hand-over do not come
+     * this way.
+     */
     public Endpoint join(String endpointRef, String sandboxRef) {
-        return join(endpointRef, sandboxRef, JoinMode.INTO_SANDBOX);
+        Endpoint endpoint = resolveEndpoint(endpointRef);
+        Sandbox sandbox = controller.sandbox(sandboxRef);
+        return connections.exclusively(sandbox, () -> {
+            Network network = controller.network(endpoint.networkId());
+            // the endpoint itself joined already: the controller's own answer says so
+            connections.existing(network, sandbox).filter(e -> !e.id().equals(endpoint.id())).ifPresent(e -> {
+                throw joinsOnce(network, sandbox, e);
+            });
+            return join(endpoint.id(), sandbox.id(), JoinMode.INTO_SANDBOX);
+        });
     }
 
     /** Joins as {@link NetworkController#join(String, String, JoinMode)} does, announcing it. */
