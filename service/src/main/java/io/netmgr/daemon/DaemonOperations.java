@@ -5,6 +5,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.driver.JoinMode;
+import io.netmgr.core.driver.Scope;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.network.Network;
@@ -59,6 +60,11 @@ public final class DaemonOperations {
 
     public Network network(String ref) {
         return metrics.time("network.inspect", () -> controller.network(ref));
+    }
+
+    /** Where networks of {@code driver} are known; empty for a driver this host does not have. */
+    public Optional<Scope> driverScope(String driver) {
+        return controller.driverScope(driver);
     }
 
     public Network createNetwork(NetworkConfig config) {
