@@ -317,13 +317,16 @@ public final class DaemonOperations {
         return Event.of("endpoint", "removed", e.id(), e.name(), Map.of("network", e.networkId()));
     }
 
+    /** The endpoint connecting {@code sandbox} to {@code network}, if any. */
+    public Optional<Endpoint> connection(Network network, Sandbox sandbox) {
+        return connections.existing(network, sandbox);
+    }
+
     /** The endpoint joining {@code sandboxRef} to {@code networkRef}, left and removed (Docker's disconnect). */
     public Endpoint disconnect(String networkRef, String sandboxRef) {
         Network n = controller.network(networkRef);
         Sandbox s = controller.sandbox(sandboxRef);
-        Endpoint e = controller.endpoints().stream()
-                .filter(x -> x.networkId().equals(n.id()) && s.id().equals(x.sandboxId())).findFirst()
-                .orElseThrow(() -> NetmgrException.forbidden("container " + s.id() + " is not connected to network " + n.name()));
+        Endpoint e = connections.existing(n, s).orElseThrow(() -> NetmgrException.forbidden("container " + s.id() + " is not connected to network " + n.name()));
         return deleteEndpoint(e.id());
     }
 
