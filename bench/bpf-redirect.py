@@ -10,8 +10,8 @@ VXLAN overlay with the bridge bypassed (Cilium's way: the container's veth redir
 device, and frames off the VXLAN device put straight into the container's namespace with
 bpf_redirect_peer, which also skips the veth's backlog queue). The program is
 "return helper(TARGET's ifindex, 0)": no map, one container per host. It runs in the namespace the
-command runs in; tc takes it from a pin on a bpffs mounted for the occasion in a private mount
-namespace (ip netns exec gives one), and the attached filter keeps it alive after the pin goes.
+command runs in; tc takes it from a pin on a bpffs mounted for the occasion in a mount namespace
+of the program's own (unshare), and the attached filter keeps it alive after the pin goes.
 """
 import ctypes
 import os
@@ -58,10 +58,14 @@ def main():
     if len(sys.argv) != 4 or sys.argv[3] not in HELPERS:
         sys.exit(__doc__)
     dev, target, how = sys.argv[1:]
+    if not os.environ.get("NMB_BPF_OWN_MOUNTS"):
+        # the bpffs below is mounted in a mount namespace of this program's own, whose mounts go
+        # nowhere else, whatever namespace it was started in
+        os.environ["NMB_BPF_OWN_MOUNTS"] = "1"
+        os.execvp("unshare", ["unshare", "--mount", "--propagation", "slave", sys.executable, *sys.argv])
     with open(f"/sys/class/net/{target}/ifindex") as f:
         ifindex = int(f.read())
     fd = load(HELPERS[how], ifindex)
-    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
     with tempfile.TemporaryDirectory() as fs:
         subprocess.run(["mount", "-t", "bpf", "bpf", fs], check=True)
         try:

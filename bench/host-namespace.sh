@@ -30,13 +30,16 @@ in_host_namespace() {
 run_in_host_namespace() {
     _nmb_ns=nmb-$1-$$
     shift
+    # a namespace of that name is not this run's (one left by a run killed -9 whose pid came back):
+    # refused before the trap below could delete it
+    ip netns add "$_nmb_ns" || { echo "could not make namespace $_nmb_ns to play the host" >&2; exit 2; }
     # the namespace goes on exit, also after INT/TERM/HUP (which exit through it with the usual status)
     trap '_nmb_delete_host_namespace' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
     trap 'exit 129' HUP
     # each step checked here: a caller's set -e does not hold in 'in_host_namespace || ...'
-    ip netns add "$_nmb_ns" && ip -n "$_nmb_ns" link set lo up &&
+    ip -n "$_nmb_ns" link set lo up &&
         # the uplink: a veth pair (the dummy driver is not in every kernel), both ends in the namespace
         ip -n "$_nmb_ns" link add nmb-up0 type veth peer name nmb-up1 &&
         ip -n "$_nmb_ns" addr add 192.0.2.10/24 dev nmb-up0 &&
@@ -52,6 +55,6 @@ run_in_host_namespace() {
 _nmb_delete_host_namespace() {
     # what still runs in it is this run's (an interrupted plugin, a daemon, aardvark-dns): ended by
     # pid, then the namespace goes
-    ip netns pids "$_nmb_ns" 2>/dev/null | xargs -r kill 2>/dev/null
+    ip netns pids "$_nmb_ns" 2>/dev/null | xargs -r kill 2>/dev/null || true # some may have ended already
     ip netns del "$_nmb_ns" 2>/dev/null || true
 }

@@ -5,6 +5,7 @@ import io.netmgr.core.NetmgrException;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.driver.JoinMode;
+import io.netmgr.core.driver.Scope;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.network.Network;
@@ -59,6 +60,11 @@ public final class DaemonOperations {
 
     public Network network(String ref) {
         return metrics.time("network.inspect", () -> controller.network(ref));
+    }
+
+    /** Where networks of {@code driver} are known; empty for a driver this host does not have. */
+    public Optional<Scope> driverScope(String driver) {
+        return controller.driverScope(driver);
     }
 
     public Network createNetwork(NetworkConfig config) {
@@ -198,9 +204,14 @@ public final class DaemonOperations {
      * already is refused with 409, naming the endpoint that connects it.
      */
     public Endpoint createEndpoint(String networkRef, EndpointConfig config, Optional<String> sandboxRef) {
-        return createEndpoint(networkRef, config, sandboxRef, (network, sandbox, existing) -> NetmgrException.conflict("sandbox "
-                + sandbox.name() + " is already connected to network " + network.name() + " by endpoint " + existing.name()
-                + ": a sandbox joins a network once; remove that endpoint first, or connect another sandbox"));
+        return createEndpoint(networkRef, config, sandboxRef, DaemonOperations::joinsOnce);
+    }
+
+    /** netmgr's own API's refusal of a second connection of a sandbox to a network. */
+    private static NetmgrException joinsOnce(Network network, Sandbox sandbox, Endpoint existing) {
+        return NetmgrException.conflict("sandbox " + sandbox.name() + " is already connected to network " + network.name()
+                + " by endpoint " + existing.name() + ": a sandbox joins a network once; remove that endpoint first, or connect"
+                + " another sandbox");
     }
 
     /**
@@ -233,7 +244,7 @@ public final class DaemonOperations {
             });
             Endpoint created = create(networkRef, config);
             try {
-                return join(created.id(), sandbox.id());
+                return join(created.id(), sandbox.id(), JoinMode.INTO_SANDBOX);
             } catch (RuntimeException e) {
                 try {
                     deleteEndpoint(created.id());
@@ -251,8 +262,23 @@ public final class DaemonOperations {
         return created;
     }
 
+    /**
+     * Joins an endpoint made without a sandbox ({@code POST /v1/endpoints/{id}/join}) under the
+     * same rule and lock as {@link #createEndpoint}: a sandbox joins a network once. CNI (which
+     * may give a container two interfaces on one network) and Docker's hand-over do not come
+     * this way.
+     */
     public Endpoint join(String endpointRef, String sandboxRef) {
-        return join(endpointRef, sandboxRef, JoinMode.INTO_SANDBOX);
+        Endpoint endpoint = resolveEndpoint(endpointRef);
+        Sandbox sandbox = controller.sandbox(sandboxRef);
+        return connections.exclusively(sandbox, () -> {
+            Network network = controller.network(endpoint.networkId());
+            // the endpoint itself joined already: the controller's own answer says so
+            connections.existing(network, sandbox).filter(e -> !e.id().equals(endpoint.id())).ifPresent(e -> {
+                throw joinsOnce(network, sandbox, e);
+            });
+            return join(endpoint.id(), sandbox.id(), JoinMode.INTO_SANDBOX);
+        });
     }
 
     /** Joins as {@link NetworkController#join(String, String, JoinMode)} does, announcing it. */
@@ -291,13 +317,16 @@ public final class DaemonOperations {
         return Event.of("endpoint", "removed", e.id(), e.name(), Map.of("network", e.networkId()));
     }
 
+    /** The endpoint connecting {@code sandbox} to {@code network}, if any. */
+    public Optional<Endpoint> connection(Network network, Sandbox sandbox) {
+        return connections.existing(network, sandbox);
+    }
+
     /** The endpoint joining {@code sandboxRef} to {@code networkRef}, left and removed (Docker's disconnect). */
     public Endpoint disconnect(String networkRef, String sandboxRef) {
         Network n = controller.network(networkRef);
         Sandbox s = controller.sandbox(sandboxRef);
-        Endpoint e = controller.endpoints().stream()
-                .filter(x -> x.networkId().equals(n.id()) && s.id().equals(x.sandboxId())).findFirst()
-                .orElseThrow(() -> NetmgrException.forbidden("container " + s.id() + " is not connected to network " + n.name()));
+        Endpoint e = connections.existing(n, s).orElseThrow(() -> NetmgrException.forbidden("container " + s.id() + " is not connected to network " + n.name()));
         return deleteEndpoint(e.id());
     }
 

@@ -61,10 +61,14 @@ class DockerApiTest {
             assertError(d.get("/networks?filters=" + enc("{\"colour\":{\"red\":true}}")), 400, "invalid filter 'colour'");
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"warp\"}"), 404, "plugin \"warp\" not found (unknown network driver");
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"IPAM\":{\"Driver\":\"dhcp\"}}"), 404, "plugin \"dhcp\" not found");
+            // a scope is the driver's: one that differs is refused, never made the driver's silently
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Scope\":\"swarm\"}"), 403,
-                    "cannot create a swarm scoped network with driver bridge: swarm scope is an overlay network's");
+                    "cannot create a swarm scoped network when swarm is not active: driver bridge makes networks of this host alone");
+            assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"bridge\",\"Scope\":\"global\"}"), 403,
+                    "cannot create a global scoped network when swarm is not active: driver bridge makes networks of this host alone");
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"overlay\",\"Scope\":\"local\"}"), 403,
-                    "cannot downgrade network scope for overlay networks: an overlay spans the cluster's hosts");
+                    "cannot downgrade network scope for overlay networks: they span the cluster's hosts");
+            assertThat(d.get("/networks/w").status()).isEqualTo(404);
             // an overlay in swarm scope is refused by the overlay itself here: this netmgrd has no cluster store
             assertError(d.post("/networks/create", "{\"Name\":\"w\",\"Driver\":\"overlay\",\"Scope\":\"swarm\"}"), 400,
                     "network w: driver overlay makes networks that span hosts and needs a cluster store");

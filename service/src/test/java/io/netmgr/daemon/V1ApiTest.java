@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -184,17 +185,61 @@ class V1ApiTest {
         }
     }
 
+    /**
+     * The same rule through the other door: endpoints made without a sandbox, then joined to one
+     * ({@code POST /v1/endpoints/{id}/join}) by clients racing, leave the sandbox one interface on
+     * the network; every other join gets the 409, and so does a join after the race.
+     */
+    @Test
+    void concurrentJoinsOfOneSandboxToOneNetworkLeaveOneInterface() throws Exception {
+        NetNs host = netns.create("cjoin");
+        try (RunningDaemon d = new RunningDaemon(host)) {
+            assertThat(d.post("/v1/networks", "{\"name\":\"race\",\"subnets\":[{\"subnet\":\"10.94.0.0/24\"}]}").status()).isEqualTo(201);
+            assertThat(d.post("/v1/sandboxes", "{\"name\":\"box\"}").status()).isEqualTo(201);
+            List<String> ids = new ArrayList<>();
+            for (int c = 0; c <= CLIENTS; c++) {
+                var made = d.post("/v1/endpoints", "{\"network\":\"race\",\"name\":\"box-e" + c + "\"}");
+                assertThat(made.status()).as(made.text()).isEqualTo(201);
+                ids.add(made.json().path("id").asText());
+            }
+            List<RunningDaemon.Reply> replies = atOnce(c -> d.post("/v1/endpoints/" + ids.get(c) + "/join", "{\"sandbox\":\"box\"}"));
+
+            List<RunningDaemon.Reply> joined = replies.stream().filter(r -> r.status() == 200).toList();
+            assertThat(joined).as("answers: %s", replies.stream().map(RunningDaemon.Reply::text).toList()).hasSize(1);
+            String winner = joined.get(0).json().path("name").asText();
+            String refusal = "sandbox box is already connected to network race by endpoint " + winner
+                    + ": a sandbox joins a network once; remove that endpoint first, or connect another sandbox";
+            for (RunningDaemon.Reply r : replies) {
+                if (r.status() != 200) {
+                    assertThat(r.status()).as(r.text()).isEqualTo(409);
+                    assertThat(r.json().path("message").asText()).isEqualTo(refusal);
+                }
+            }
+            assertError(d.post("/v1/endpoints/" + ids.get(CLIENTS) + "/join", "{\"sandbox\":\"box\"}"), 409, refusal);
+            assertThat(d.get("/v1/endpoints?sandbox=box").json()).hasSize(1);
+            try (NetNs box = NetNs.openPath(Path.of(d.get("/v1/sandboxes/box").json().path("namespacePath").asText()))) {
+                assertThat(IpOracle.ip(box, "link", "show").findValuesAsText("ifname")).hasSize(2).contains("lo");
+            }
+        }
+    }
+
     /** {@value #CLIENTS} clients, each asking at the same moment for an endpoint of its own name joined to {@code sandbox}. */
     private static List<RunningDaemon.Reply> connectAtOnce(RunningDaemon d, String sandbox) throws Exception {
+        return atOnce(c -> d.post("/v1/endpoints", "{\"network\":\"race\",\"name\":\"" + sandbox + "-e" + c
+                + "\",\"sandbox\":\"" + sandbox + "\"}"));
+    }
+
+    /** One request per client, numbered 0 to {@value #CLIENTS} - 1, all sent at the same moment. */
+    private static List<RunningDaemon.Reply> atOnce(IntFunction<RunningDaemon.Reply> request) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<RunningDaemon.Reply>> answers = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
-                String name = sandbox + "-e" + c;
+                int client = c;
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return d.post("/v1/endpoints", "{\"network\":\"race\",\"name\":\"" + name + "\",\"sandbox\":\"" + sandbox + "\"}");
+                    return request.apply(client);
                 }));
             }
             start.countDown();

@@ -9,6 +9,7 @@ import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.JoinInfo;
 import io.netmgr.core.driver.JoinMode;
 import io.netmgr.core.driver.NetworkDriver;
+import io.netmgr.core.driver.Scope;
 import io.netmgr.core.endpoint.Endpoint;
 import io.netmgr.core.endpoint.EndpointConfig;
 import io.netmgr.core.endpoint.EndpointRoute;
@@ -297,6 +298,11 @@ public final class NetworkController implements AutoCloseable {
     /** Puts {@code network}'s firewall rules in now if this host's watch has not brought them yet (a global network made elsewhere). */
     public void ensureInFirewall(Network network) {
         firewall.ensureNetwork(network.id());
+    }
+
+    /** Where networks of {@code driver} are known (its data scope); empty for a driver this host does not have. */
+    public Optional<Scope> driverScope(String driver) {
+        return drivers.has(driver) ? Optional.of(drivers.get(driver).capability().dataScope()) : Optional.empty();
     }
 
     /** The driver of {@code network}, to ask what it can do. */

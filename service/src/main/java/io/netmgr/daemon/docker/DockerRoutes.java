@@ -155,6 +155,7 @@ public final class DockerRoutes {
             throw new IllegalArgumentException("network name is missing: give Name");
         }
         refuseUnsupported(body);
+        RequestedScope.check(body.scope(), driver(body), ops.driverScope(driver(body)));
         NetworkConfig config = NetworkConfig.of(body.name(), driver(body))
                 .withInternal(body.internal()).withAttachable(body.attachable()).withIpv6(Boolean.TRUE.equals(body.enableIPv6()));
         List<IpamConfig> ipam = new ArrayList<>();
@@ -196,21 +197,6 @@ public final class DockerRoutes {
         if (body.ipam() != null && body.ipam().driver() != null && !body.ipam().driver().isBlank()
                 && !body.ipam().driver().equals("default")) {
             throw pluginNotFound(body.ipam().driver(), "netmgr has the default IPAM driver only");
-        }
-        // swarm scope is how Docker shows an overlay (global) network: accepted with -d overlay, whose
-        // own checks refuse it on a netmgrd without --cluster-store; every other driver is local
-        if ("swarm".equals(body.scope()) && !"overlay".equals(driver(body))) {
-            throw NetmgrException.forbidden("cannot create a swarm scoped network with driver " + driver(body)
-                    + ": swarm scope is an overlay network's (-d overlay, on a netmgrd with --cluster-store)");
-        }
-        // dockerd refuses to downgrade an overlay to one host's scope; accepting it made a network every host sees
-        if ("local".equals(body.scope()) && "overlay".equals(driver(body))) {
-            throw NetmgrException.forbidden("cannot downgrade network scope for overlay networks: an overlay spans the cluster's"
-                    + " hosts (scope swarm); leave --scope out, or use -d bridge for a network of this host alone");
-        }
-        if (body.scope() != null && !body.scope().isBlank() && !List.of("local", "global", "swarm").contains(body.scope())) {
-            throw new IllegalArgumentException("scope " + body.scope() + " is not supported: a network's scope is its driver's,"
-                    + " local (bridge, macvlan) or global (overlay, on a netmgrd with --cluster-store)");
         }
         if (body.ingress() || body.configOnly() || (body.configFrom() != null && body.configFrom().network() != null
                 && !body.configFrom().network().isBlank())) {

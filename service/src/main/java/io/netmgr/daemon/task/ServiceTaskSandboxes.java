@@ -43,8 +43,7 @@ public final class ServiceTaskSandboxes implements TaskSandboxes {
         Service service = services.service(slot.service());
         Sandbox sandbox = ops.sandboxNamed(slot.name()).orElseGet(() -> ops.createSandbox(slot.name(), Optional.empty()));
         for (String networkId : service.networkIds()) {
-            boolean connected = ops.endpointsOn(ops.network(networkId)).stream().anyMatch(e -> sandbox.id().equals(e.sandboxId()));
-            if (!connected) {
+            if (ops.connection(ops.network(networkId), sandbox).isEmpty()) {
                 ops.createEndpoint(networkId, EndpointConfig.named(slot.name()), Optional.of(sandbox.id()));
             }
         }
