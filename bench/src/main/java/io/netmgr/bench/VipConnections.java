@@ -3,7 +3,7 @@ package io.netmgr.bench;
 import static io.netmgr.bench.Windows.ms;
 import static io.netmgr.bench.Windows.quantile;
 
-import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.kernel.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;

@@ -3,7 +3,7 @@ package io.netmgr.dns;
 import static io.netmgr.netlink.testing.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.kernel.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;

@@ -1,6 +1,6 @@
 package io.netmgr.drivers;
 
-import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.kernel.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.driver.DriverRegistry;
 import io.netmgr.core.endpoint.Endpoint;

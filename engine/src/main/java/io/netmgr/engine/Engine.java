@@ -2,7 +2,7 @@ package io.netmgr.engine;
 
 import io.netmgr.core.cluster.HostRegistry;
 import io.netmgr.core.controller.ControllerBuilder;
-import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.kernel.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.ipam.IpamDriver;
 import io.netmgr.core.service.ServiceController;

@@ -1,6 +1,6 @@
 package io.netmgr.daemon;
 
-import io.netmgr.core.controller.HostRoutes;
+import io.netmgr.core.kernel.HostRoutes;
 import io.netmgr.core.controller.NetworkController;
 import io.netmgr.core.controller.NetworkFilter;
 import io.netmgr.core.ipam.IpamDriver;

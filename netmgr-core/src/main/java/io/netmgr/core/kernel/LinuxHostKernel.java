@@ -1,6 +1,5 @@
 package io.netmgr.core.kernel;
 
-import io.netmgr.core.controller.HostRoutes;
 import io.netmgr.core.driver.HostContext;
 import io.netmgr.core.driver.LinkReaper;
 import io.netmgr.netlink.NetlinkHandle;

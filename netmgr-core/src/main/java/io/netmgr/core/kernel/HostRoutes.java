@@ -1,4 +1,4 @@
-package io.netmgr.core.controller;
+package io.netmgr.core.kernel;
 
 import io.netmgr.core.kernel.HostKernel.RoutedSubnet;
 import io.netmgr.netlink.NetlinkHandle;
